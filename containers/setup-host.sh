@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Host packages the tests use outside containers: the independent TLS clients used as oracles
+# (openssl s_client, gnutls-cli), the server binaries the process runtime drives, and Chromium
+# for checking the HTML report. Idempotent; run as root on Debian/Ubuntu.
+set -euo pipefail
+want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Debian starts the packaged daemons on install; rootload runs its own instances on free ports.
+for svc in nginx apache2 haproxy stunnel4; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
+  if command -v service >/dev/null; then service "$svc" stop >/dev/null 2>&1 || true; fi
+done
+echo "host packages ready: ${want[*]}"

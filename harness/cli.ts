@@ -1,0 +1,40 @@
+import { EngineError, exitCodeOf, InputError, messageOf } from "./errors.ts";
+
+/** A subcommand: takes its own argv, returns an exit code. */
+export type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  return `usage: rootload <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+/**
+ * Entry point. Exit codes: 0 ok, 1 expectations failed / nothing read, 2 bad input,
+ * 3 engine or server error. Known errors print one line; harness bugs print a stack.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`rootload: unknown command "${name}"; one of ${Object.keys(COMMANDS).join(", ")}\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof EngineError) {
+      process.stderr.write(`rootload ${name}: ${messageOf(err)}\n`);
+    } else {
+      process.stderr.write(
+        `rootload ${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+    }
+    return exitCodeOf(err);
+  }
+}

@@ -1,0 +1,4 @@
+import "reflect-metadata";
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
