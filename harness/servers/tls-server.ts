@@ -73,6 +73,11 @@ export interface ServerConfig {
   tls: readonly TlsVersion[];
   clientAuth: ClientAuthMode;
   pki: TestPki;
+  /**
+   * Also accept the legacy client model (node-forge: TLS 1.0-1.2 with RSA key exchange and
+   * AES-CBC-SHA), i.e. `MinProtocol TLSv1` and `@SECLEVEL=0` on OpenSSL 3. Off by default.
+   */
+  legacyCompat?: boolean;
 }
 
 /** A running server. Failed handshakes are results; a server that will not start throws. */
