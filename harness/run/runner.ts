@@ -245,7 +245,7 @@ class ServerSession {
       const driver = DRIVERS[this.spec.driver];
       const available = await driver.available(this.runtime);
       if (!available.ok) throw new EngineError(`${this.spec.driver} is unavailable on the ${this.runtime.name} runtime: ${available.reason}`);
-      this.#server = await driver.start(
+      const started = await driver.start(
         {
           store: c.step.store,
           policy,
@@ -256,9 +256,12 @@ class ServerSession {
         },
         this.runtime,
       );
-      this.#versions = this.#server.versions();
+      this.#server = started;
+      this.#versions = started.versions();
       this.#loaded = key;
-    } else if (this.#loaded !== key) {
+      return started;
+    }
+    if (this.#loaded !== key) {
       await this.#server.reload(c.step.store, policy);
       this.#loaded = key;
     }
