@@ -39,6 +39,11 @@ export default defineScenario({
       clientIssuerAdvertised: false,
     },
     { name: "SendTrustedIssuerList=0 fixes it", when: { policy: "none" }, outcome: "ok", advertises: "none" },
-    { name: "the whole list fits the TLS limit here", when: { policy: "all" }, outcome: "ok", clientIssuerAdvertised: true },
+    {
+      name: "the whole list fits the TLS limit here",
+      when: { policy: "all" },
+      outcome: "ok",
+      clientIssuerAdvertised: true,
+    },
   ],
 });

@@ -8,7 +8,8 @@ import { defineScenario } from "../harness/scenario/define-scenario.ts";
  */
 export default defineScenario({
   name: "quickstart",
-  description: "Built-in roots grown across the 64 KB CA-list limit, openssl s_server and Node, TLS 1.2 and 1.3",
+  description:
+    "Built-in roots grown across the 64 KB CA-list limit, openssl s_server and Node, TLS 1.2 and 1.3",
   runtime: "process",
   servers: [
     { driver: "openssl", policy: ["all", "none"] },
@@ -24,7 +25,12 @@ export default defineScenario({
   clients: ["node"],
   bench: { time: 150, iterations: 8 },
   expect: [
-    { name: "lists up to 65,481 bytes work", when: { policy: "all", maxBytes: 65_481 }, outcome: "ok", advertises: "all" },
+    {
+      name: "lists up to 65,481 bytes work",
+      when: { policy: "all", maxBytes: 65_481 },
+      outcome: "ok",
+      advertises: "all",
+    },
     {
       name: "past 65,535 bytes OpenSSL aborts",
       when: { policy: "all", minBytes: 65_536 },

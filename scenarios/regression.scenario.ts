@@ -13,10 +13,20 @@ export default defineScenario({
   runtime: "process",
   servers: [{ driver: "openssl", policy: "truncate-bytes:200" }],
   roots: {
-    source: { kind: "pem", path: "../../shared/data/rootstores/mozilla/2025-06-19/derived_serverauth_roots.pem" },
+    source: {
+      kind: "pem",
+      path: "../../shared/data/rootstores/mozilla/2025-06-19/derived_serverauth_roots.pem",
+    },
     clientIssuer: "first",
   },
   clients: ["node"],
   bench: { time: 150, iterations: 8 },
-  expect: [{ name: "only the enterprise CA is advertised", outcome: "ok", advertises: "intended", clientIssuerAdvertised: true }],
+  expect: [
+    {
+      name: "only the enterprise CA is advertised",
+      outcome: "ok",
+      advertises: "intended",
+      clientIssuerAdvertised: true,
+    },
+  ],
 });

@@ -34,7 +34,15 @@ export function compareAdvertised(
   const wireKeys = wire.map(key);
   const inOrder = wireKeys.length === wanted.length && wireKeys.every((k, i) => k === wanted[i]);
   return {
-    advertised: { count: wire.length, bytes: wireListBytes, missing, extra, duplicates, inOrder, messageBytes },
+    advertised: {
+      count: wire.length,
+      bytes: wireListBytes,
+      missing,
+      extra,
+      duplicates,
+      inOrder,
+      messageBytes,
+    },
     clientIssuerAdvertised: seen.has(key(clientIssuerSubject)),
   };
 }

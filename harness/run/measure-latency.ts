@@ -6,7 +6,10 @@ import type { Latency } from "./case-result.ts";
  * Sample a handshake's latency with tinybench. The task throws when a handshake does not end
  * `ok`, so a flaky server shows up as an errored task instead of fast failures counted as speed.
  */
-export async function measureLatency(handshake: () => Promise<boolean>, spec: BenchSpec = {}): Promise<Latency | { error: string }> {
+export async function measureLatency(
+  handshake: () => Promise<boolean>,
+  spec: BenchSpec = {},
+): Promise<Latency | { error: string }> {
   const concurrency = spec.concurrency ?? 1;
   const bench = new Bench({
     time: spec.time ?? 300,

@@ -28,10 +28,13 @@ export default async function run(args: string[]): Promise<number> {
     process.stdout.write(`usage: ${USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 1) throw new InputError("rootload run", `expected one scenario, got ${positionals.length}`);
-  if (!positionals[0] && !values.resume) throw new InputError("rootload run", `a scenario file is required (usage: ${USAGE})`);
+  if (positionals.length > 1)
+    throw new InputError("rootload run", `expected one scenario, got ${positionals.length}`);
+  if (!positionals[0] && !values.resume)
+    throw new InputError("rootload run", `a scenario file is required (usage: ${USAGE})`);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  if (values.shard !== undefined && !shard) throw new InputError("rootload run --shard", `"${values.shard}" is not i/n with 1 ≤ i ≤ n`);
+  if (values.shard !== undefined && !shard)
+    throw new InputError("rootload run --shard", `"${values.shard}" is not i/n with 1 ≤ i ≤ n`);
   if (values["log-level"]) setLogLevel(values["log-level"]);
 
   const controller = new AbortController();
@@ -39,7 +42,9 @@ export default async function run(args: string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\nrootload run: ${sig}: finishing the case in flight, stopping servers (again to force)\n`);
+    process.stderr.write(
+      `\nrootload run: ${sig}: finishing the case in flight, stopping servers (again to force)\n`,
+    );
     controller.abort();
   };
   process.on("SIGINT", onSignal);

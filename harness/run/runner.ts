@@ -7,8 +7,8 @@ import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Outcome } from "../outcome.ts";
 import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
-import { probe, type ProbeResult } from "../probe/probe.ts";
-import { resolveRuntime, type Runtime } from "../runtime/index.ts";
+import { type ProbeResult, probe } from "../probe/probe.ts";
+import { type Runtime, resolveRuntime } from "../runtime/index.ts";
 import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { DRIVERS } from "../servers/index.ts";
@@ -56,7 +56,10 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   if (!scenarioFile) throw new InputError("rootload run", "a scenario file is required");
   const loaded = await loadScenario(scenarioFile);
   if (resumed && resumed.scenario.hash !== loaded.hash)
-    throw new InputError(scenarioFile, `changed since run ${resumed.runId} started (hash differs); start a new run instead`);
+    throw new InputError(
+      scenarioFile,
+      `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
+    );
   const { scenario } = loaded;
   const shard = opts.shard ?? resumed?.shard;
 
@@ -102,7 +105,10 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
           caseLog.append(result);
           ran.push(result);
           progress.tick(`${planned.id} ${result.outcome.class}`);
-          runLog.info({ case: planned.id, outcome: result.outcome, advertised: result.advertised?.count }, "case");
+          runLog.info(
+            { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
+            "case",
+          );
         }
       } finally {
         recordServer(manifest, session);
@@ -222,7 +228,8 @@ class ServerSession {
         async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
         this.scenario.bench,
       );
-      if ("error" in m) log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
+      if ("error" in m)
+        log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
       else latency = m;
     } else if (!serverLogTail && this.#server) {
       serverLogTail = await this.#logTail(this.#server);
@@ -244,7 +251,10 @@ class ServerSession {
     if (!this.#server) {
       const driver = DRIVERS[this.spec.driver];
       const available = await driver.available(this.runtime);
-      if (!available.ok) throw new EngineError(`${this.spec.driver} is unavailable on the ${this.runtime.name} runtime: ${available.reason}`);
+      if (!available.ok)
+        throw new EngineError(
+          `${this.spec.driver} is unavailable on the ${this.runtime.name} runtime: ${available.reason}`,
+        );
       const started = await driver.start(
         {
           store: c.step.store,
@@ -300,7 +310,8 @@ function recordServer(manifest: RunManifest, session: ServerSession): void {
 
 function readManifest(dir: string): RunManifest {
   const file = path.join(dir, "manifest.json");
-  if (!existsSync(file)) throw new InputError(file, "not found: --resume needs a run directory made by `rootload run`");
+  if (!existsSync(file))
+    throw new InputError(file, "not found: --resume needs a run directory made by `rootload run`");
   try {
     return JSON.parse(readFileSync(file, "utf8")) as RunManifest;
   } catch (err) {
@@ -315,7 +326,10 @@ function newRunId(name: string): string {
 
 function gitRevision(): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 })
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    })
       .toString()
       .trim();
   } catch {

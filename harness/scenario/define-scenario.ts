@@ -21,7 +21,14 @@ export interface ServerSpec {
 }
 
 export type RootSourceSpec =
-  | { kind: "ctl"; path: string; certs?: string; purpose?: "serverAuth" | "clientAuth" | "any"; asOf?: string; includeDisabled?: boolean }
+  | {
+      kind: "ctl";
+      path: string;
+      certs?: string;
+      purpose?: "serverAuth" | "clientAuth" | "any";
+      asOf?: string;
+      includeDisabled?: boolean;
+    }
   | { kind: "pem"; path: string }
   | { kind: "directory"; path: string }
   | { kind: "certdata"; path: string }

@@ -24,7 +24,10 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   try {
     bytes = await readFile(abs);
   } catch (err) {
-    throw new InputError(file, `cannot read scenario (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`);
+    throw new InputError(
+      file,
+      `cannot read scenario (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`,
+    );
   }
   let value: unknown;
   if (abs.endsWith(".json")) {
@@ -40,7 +43,8 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     } catch (err) {
       throw new InputError(file, `cannot load scenario module: ${messageOf(err).split("\n")[0]}`);
     }
-    if (value === undefined) throw new InputError(file, "has no default export (export default defineScenario({...}))");
+    if (value === undefined)
+      throw new InputError(file, "has no default export (export default defineScenario({...}))");
   } else {
     throw new InputError(file, "is not a .scenario.ts, .scenario.js or .scenario.json file");
   }

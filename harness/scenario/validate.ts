@@ -26,10 +26,12 @@ const int =
 const oneOf =
   (values: readonly string[]): Check =>
   (v, p, out) => {
-    if (typeof v !== "string" || !values.includes(v)) out.push(`${p} ${show(v)} is not one of ${values.join(", ")}`);
+    if (typeof v !== "string" || !values.includes(v))
+      out.push(`${p} ${show(v)} is not one of ${values.join(", ")}`);
   };
 const date: Check = (v, p, out) => {
-  if (typeof v !== "string" || Number.isNaN(Date.parse(v))) out.push(`${p} ${show(v)} is not an ISO 8601 date`);
+  if (typeof v !== "string" || Number.isNaN(Date.parse(v)))
+    out.push(`${p} ${show(v)} is not an ISO 8601 date`);
 };
 const policy: Check = (v, p, out) => {
   if (typeof v !== "string" || !parsePolicy(v))
@@ -44,7 +46,7 @@ const arr =
   (v, p, out) => {
     if (!Array.isArray(v)) return void out.push(`${p} ${show(v)} is not a list`);
     if (v.length < min) out.push(`${p} needs at least ${min} item${min > 1 ? "s" : ""}`);
-    v.forEach((x, i) => item(x, `${p}[${i}]`, out));
+    for (const [i, x] of v.entries()) item(x, `${p}[${i}]`, out);
   };
 const either =
   (a: Check, b: Check): Check =>
@@ -59,7 +61,8 @@ const either =
 
 function obj(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
   return (v, p, out) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return void out.push(`${p || "scenario"} is not an object`);
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      return void out.push(`${p || "scenario"} is not an object`);
     const rec = v as Record<string, unknown>;
     const at = (k: string) => (p ? `${p}.${k}` : k);
     for (const [k, check] of Object.entries(required)) {
@@ -78,7 +81,8 @@ function byKind(variants: Record<string, Check>): Check {
   return (v, p, out) => {
     const kind = (v as { kind?: unknown } | null)?.kind;
     const variant = typeof kind === "string" ? variants[kind] : undefined;
-    if (!variant) return void out.push(`${p}.kind ${show(kind)} is not one of ${Object.keys(variants).join(", ")}`);
+    if (!variant)
+      return void out.push(`${p}.kind ${show(kind)} is not one of ${Object.keys(variants).join(", ")}`);
     variant(v, p, out);
   };
 }
@@ -169,7 +173,9 @@ export function scenarioProblems(value: unknown): string[] {
 }
 
 /** Narrow `value` to a Scenario or return its problems. */
-export function validateScenario(value: unknown): { ok: true; scenario: Scenario } | { ok: false; problems: string[] } {
+export function validateScenario(
+  value: unknown,
+): { ok: true; scenario: Scenario } | { ok: false; problems: string[] } {
   const problems = scenarioProblems(value);
   return problems.length === 0 ? { ok: true, scenario: value as Scenario } : { ok: false, problems };
 }
