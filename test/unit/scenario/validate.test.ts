@@ -71,7 +71,7 @@ describe("scenario loading", () => {
     await expect(loadScenario(broken)).rejects.toThrow(/b\.scenario\.json: not valid JSON/);
     const invalid = path.join(dir, "c.scenario.json");
     await writeFile(invalid, JSON.stringify({ ...good, servers: [{ driver: "ngnix" }] }));
-    const err = await loadScenario(invalid).catch((e: Error) => e);
+    const err = (await loadScenario(invalid).catch((e: Error) => e)) as Error;
     expect(err.message).toMatch(/c\.scenario\.json: servers\[0\]\.driver "ngnix" is not one of/);
     expect(err.message).not.toContain("\n");
     await expect(loadScenario(path.join(dir, "missing.scenario.ts"))).rejects.toThrow(
