@@ -1,3 +1,5 @@
+// @peculiar/x509 needs the Reflect polyfill loaded before it (see DESIGN.md).
+import "reflect-metadata";
 import { createHash } from "node:crypto";
 import { Name } from "@peculiar/x509";
 import { certificateNames } from "./der.ts";
