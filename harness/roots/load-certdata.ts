@@ -30,6 +30,7 @@ const EKU_OF = {
 } as const;
 
 const OCTAL_LINE = /^(?:\\[0-7]{3})+$/;
+const TRUST_VALUES = /^CKT_NSS_(TRUSTED_DELEGATOR|MUST_VERIFY_TRUST|NOT_TRUSTED|TRUST_UNKNOWN|VALID_DELEGATOR|TRUSTED)$/;
 
 /**
  * Parse certdata.txt into objects. Format (NSS lib/ckfw/builtins): after `BEGINDATA`, each object
@@ -39,6 +40,9 @@ const OCTAL_LINE = /^(?:\\[0-7]{3})+$/;
  */
 export function parseCertdata(text: string): NssObject[] {
   const lines = text.split(/\r?\n/);
+  // The real file ends with a newline; a file cut anywhere else would otherwise parse as a
+  // shorter, valid-looking list (a half line like `CKT_NSS_TRUST` is caught below too).
+  if (!text.endsWith("\n")) throw new Error("file does not end with a newline (truncated?)");
   const begin = lines.findIndex((l) => l.trim() === "BEGINDATA");
   if (begin < 0) throw new Error("not a certdata.txt: no BEGINDATA line");
   const objects: NssObject[] = [];
@@ -73,6 +77,8 @@ export function parseCertdata(text: string): NssObject[] {
     } else {
       if (rest === "") throw new Error(`line ${i + 1}: ${name} has no value`);
       if (type === "UTF8" && !/^".*"$/.test(rest)) throw new Error(`line ${i + 1}: unterminated UTF8 string`);
+      if (type === "CK_TRUST" && !TRUST_VALUES.test(rest))
+        throw new Error(`line ${i + 1}: ${name} value "${rest}" is not a CKT_NSS_* trust value`);
       cur.attrs.set(name, { type, value: type === "UTF8" ? rest.slice(1, -1) : rest });
     }
   }
