@@ -43,6 +43,7 @@ export function parseCertdata(text: string): NssObject[] {
   // The real file ends with a newline; a file cut anywhere else would otherwise parse as a
   // shorter, valid-looking list (a half line like `CKT_NSS_TRUST` is caught below too).
   if (!text.endsWith("\n")) throw new Error("file does not end with a newline (truncated?)");
+  lines.pop(); // the "" after the final newline
   const begin = lines.findIndex((l) => l.trim() === "BEGINDATA");
   if (begin < 0) throw new Error("not a certdata.txt: no BEGINDATA line");
   const objects: NssObject[] = [];
