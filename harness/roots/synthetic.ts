@@ -30,14 +30,14 @@ const OID_CN = "2.5.4.3";
 const OID_O = "2.5.4.10";
 const ORG = "rootload synthetic";
 
-let shared: { key: KeyObject; spki: Uint8Array; ski: Uint8Array } | undefined;
+let shared: { key: KeyObject; spki: Uint8Array; extensions: Uint8Array } | undefined;
 function sharedKey() {
   if (!shared) {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
     // RFC 5280 §4.2.1.2 method 1 needs the BIT STRING contents; the last 65 bytes are the point.
     const ski = new Uint8Array(createHash("sha1").update(spki.subarray(spki.length - 65)).digest());
-    shared = { key: privateKey, spki, ski };
+    shared = { key: privateKey, spki, extensions: extensions(ski) };
   }
   return shared;
 }
@@ -56,8 +56,9 @@ function extensions(ski: Uint8Array): Uint8Array {
   return tlv(0xa3, tlv(0x30, basic, ku, skiExt));
 }
 
+const OID_TLV: Record<string, Uint8Array> = { [OID_CN]: encodeOid(OID_CN), [OID_O]: encodeOid(OID_O) };
 function rdn(oid: string, value: string): Uint8Array {
-  return tlv(0x31, tlv(0x30, encodeOid(oid), tlv(0x0c, utf8(value))));
+  return tlv(0x31, tlv(0x30, OID_TLV[oid] ?? encodeOid(oid), tlv(0x0c, utf8(value))));
 }
 
 function nameSize(orgLen: number | null, cnLen: number): number {
@@ -99,9 +100,9 @@ export function exactSubjectName(size: number, label: string): Uint8Array {
 
 /** A self-signed CA certificate for `subject`, signed with the shared key. */
 export function syntheticCertificate(subject: Uint8Array, serial: number): Uint8Array {
-  const { key, spki, ski } = sharedKey();
+  const { key, spki, extensions: ext } = sharedKey();
   const serialBytes = Uint8Array.of(0x01, (serial >>> 24) & 0xff, (serial >>> 16) & 0xff, (serial >>> 8) & 0xff, serial & 0xff);
-  const tbs = tlv(0x30, VERSION, tlv(0x02, serialBytes), SIG_ALG, subject, VALIDITY, subject, spki, extensions(ski));
+  const tbs = tlv(0x30, VERSION, tlv(0x02, serialBytes), SIG_ALG, subject, VALIDITY, subject, spki, ext);
   const sig = sign("sha256", tbs, key);
   return tlv(0x30, tbs, SIG_ALG, tlv(0x03, Uint8Array.of(0), sig));
 }

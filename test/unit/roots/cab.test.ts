@@ -62,7 +62,7 @@ describe("cabinet extraction", () => {
     expect(() => extractCab(good.subarray(0, good.length - 1))).toThrow(/cabinet size field/);
     expect(() => extractCab(makeCab("a", Buffer.from("hello"), { compression: 3 }))).toThrow(/LZX not supported/);
     const bad = Buffer.from(good);
-    bad[bad.length - 2] ^= 0xff;
+    bad[bad.length - 2] = bad[bad.length - 2]! ^ 0xff;
     expect(() => extractCab(bad)).toThrow(CabError);
     expect(() => extractCab(bad)).toThrow(/checksum/);
   });
