@@ -30,12 +30,16 @@ const fast = new Bench({ name: "ctl", time: 2_000, iterations: 20, warmupIterati
   .add("ctl 2025-06-16 parse + resolve 514 certs (.cab)", () => {
     loadCtl({ kind: "ctl", path: cab, includeDisabled: true });
   });
-const slow = new Bench({ name: "synthetic", time: 0, iterations: 3, warmupIterations: 1, warmupTime: 0, throws: true }).add(
-  "synthetic 20,000 roots",
-  () => {
-    syntheticRoots({ count: 20_000, seed: 1 });
-  },
-);
+const slow = new Bench({
+  name: "synthetic",
+  time: 0,
+  iterations: 3,
+  warmupIterations: 1,
+  warmupTime: 0,
+  throws: true,
+}).add("synthetic 20,000 roots", () => {
+  syntheticRoots({ count: 20_000, seed: 1 });
+});
 
 let missed = 0;
 for (const bench of [fast, slow]) {
@@ -49,7 +53,12 @@ for (const bench of [fast, slow]) {
     }
     const mean = r.latency.mean;
     const target = targets[task.name];
-    const verdict = target === undefined ? "" : mean <= target ? `  ok (target ≤ ${target} ms)` : `  MISSED (target ≤ ${target} ms)`;
+    const verdict =
+      target === undefined
+        ? ""
+        : mean <= target
+          ? `  ok (target ≤ ${target} ms)`
+          : `  MISSED (target ≤ ${target} ms)`;
     if (target !== undefined && mean > target) missed++;
     console.log(
       `${task.name.padEnd(50)} mean ${mean.toFixed(1).padStart(8)} ms  p99 ${r.latency.p99.toFixed(1).padStart(8)} ms  n=${r.latency.samplesCount}${verdict}`,

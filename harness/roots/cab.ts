@@ -31,7 +31,9 @@ class Cursor {
   ) {}
   need(n: number): void {
     if (this.pos + n > this.buf.length)
-      throw new CabError(`${this.what}: truncated at byte ${this.pos} (need ${n} more bytes, file has ${this.buf.length})`);
+      throw new CabError(
+        `${this.what}: truncated at byte ${this.pos} (need ${n} more bytes, file has ${this.buf.length})`,
+      );
   }
   u8(): number {
     this.need(1);
@@ -98,7 +100,9 @@ export function extractCab(buf: Uint8Array): CabFile[] {
   if (buf.length === 0) throw new CabError("empty file");
   const sig = h.bytes(4);
   if (Buffer.from(sig).toString("latin1") !== "MSCF")
-    throw new CabError(`not a cabinet: signature is ${Buffer.from(sig).toString("hex")}, expected 4d534346 ("MSCF")`);
+    throw new CabError(
+      `not a cabinet: signature is ${Buffer.from(sig).toString("hex")}, expected 4d534346 ("MSCF")`,
+    );
   h.u32();
   const cbCabinet = h.u32();
   h.u32();
@@ -114,7 +118,8 @@ export function extractCab(buf: Uint8Array): CabFile[] {
   if (major !== 1 || minor !== 3) throw new CabError(`CFHEADER: unsupported version ${major}.${minor}`);
   if (cbCabinet !== buf.length)
     throw new CabError(`CFHEADER: cabinet size field says ${cbCabinet} bytes, file has ${buf.length}`);
-  if (flags & (FLAG_PREV | FLAG_NEXT)) throw new CabError("CFHEADER: multi-volume cabinets are not supported");
+  if (flags & (FLAG_PREV | FLAG_NEXT))
+    throw new CabError("CFHEADER: multi-volume cabinets are not supported");
   let cbFolderReserve = 0;
   let cbDataReserve = 0;
   if (flags & FLAG_RESERVE) {
@@ -135,7 +140,8 @@ export function extractCab(buf: Uint8Array): CabFile[] {
   }
 
   const f = new Cursor(buf, coffFiles, "CFFILE");
-  if (coffFiles < h.pos) throw new CabError(`CFHEADER: file table offset ${coffFiles} overlaps the folder table`);
+  if (coffFiles < h.pos)
+    throw new CabError(`CFHEADER: file table offset ${coffFiles} overlaps the folder table`);
   const entries: { name: string; size: number; offset: number; folder: number }[] = [];
   for (let i = 0; i < cFiles; i++) {
     const size = f.u32();
@@ -145,7 +151,8 @@ export function extractCab(buf: Uint8Array): CabFile[] {
     f.u16(); // time
     f.u16(); // attribs
     const name = f.sz();
-    if (folder >= cFolders) throw new CabError(`CFFILE "${name}": folder index ${folder}, cabinet has ${cFolders}`);
+    if (folder >= cFolders)
+      throw new CabError(`CFFILE "${name}": folder index ${folder}, cabinet has ${cFolders}`);
     entries.push({ name, size, offset, folder });
   }
 
@@ -188,10 +195,12 @@ function inflateFolder(buf: Uint8Array, folder: Folder, index: number, cbDataRes
     }
     let out: Uint8Array;
     if (type === 0) {
-      if (cbData !== cbUncomp) throw new CabError(`${what} block ${b}: stored block sizes differ (${cbData}/${cbUncomp})`);
+      if (cbData !== cbUncomp)
+        throw new CabError(`${what} block ${b}: stored block sizes differ (${cbData}/${cbUncomp})`);
       out = data;
     } else {
-      if (cbUncomp > MSZIP_BLOCK) throw new CabError(`${what} block ${b}: ${cbUncomp} bytes exceeds the MSZIP 32 KiB block`);
+      if (cbUncomp > MSZIP_BLOCK)
+        throw new CabError(`${what} block ${b}: ${cbUncomp} bytes exceeds the MSZIP 32 KiB block`);
       if (cbData < 2 || data[0] !== 0x43 || data[1] !== 0x4b)
         throw new CabError(`${what} block ${b} at byte ${blockStart}: missing MSZIP "CK" signature`);
       try {
@@ -202,7 +211,9 @@ function inflateFolder(buf: Uint8Array, folder: Folder, index: number, cbDataRes
           maxOutputLength: MSZIP_BLOCK,
         });
       } catch (err) {
-        throw new CabError(`${what} block ${b} at byte ${blockStart}: bad deflate data (${(err as Error).message})`);
+        throw new CabError(
+          `${what} block ${b} at byte ${blockStart}: bad deflate data (${(err as Error).message})`,
+        );
       }
       history = out;
     }

@@ -1,6 +1,7 @@
 import { DerError, readWhole } from "./der.ts";
 
-const PEM_RE = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
+const PEM_RE =
+  /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 const B64_RE = /^[A-Za-z0-9+/=\s]*$/;
 
 /** True when the bytes look like PEM text rather than DER. */
@@ -18,7 +19,8 @@ export function looksLikePem(bytes: Uint8Array): boolean {
 export function readCertificates(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length === 0) throw new DerError("empty file");
   if (!looksLikePem(bytes)) {
-    if (bytes[0] !== 0x30) throw new DerError("neither PEM nor a DER certificate (first byte is not SEQUENCE)");
+    if (bytes[0] !== 0x30)
+      throw new DerError("neither PEM nor a DER certificate (first byte is not SEQUENCE)");
     readWhole(bytes, "DER certificate");
     return [bytes];
   }

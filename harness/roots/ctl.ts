@@ -131,8 +131,13 @@ function decodeSubject(buf: Uint8Array, t: Tlv, index: number): CtlSubject {
   const f = children(buf, expectTag(t, 0x30, what));
   const id = expectTag(f[0], 0x04, `${what}.subjectIdentifier`);
   if (id.end - id.contentStart !== 20)
-    throw new DerError(`${what}.subjectIdentifier is ${id.end - id.contentStart} bytes, expected a 20-byte SHA-1`);
+    throw new DerError(
+      `${what}.subjectIdentifier is ${id.end - id.contentStart} bytes, expected a 20-byte SHA-1`,
+    );
   const s: CtlSubject = { sha1: hex(buf, id) };
+  const other = (oid: string, value: string) => {
+    s.otherAttributes = [...(s.otherAttributes ?? []), { oid, value }];
+  };
   if (f.length > 2) throw new DerError(`${what}: ${f.length} fields, expected 2`);
   if (!f[1]) return s;
   for (const [j, a] of children(buf, expectTag(f[1], 0x31, `${what}.subjectAttributes`)).entries()) {
@@ -142,7 +147,7 @@ function decodeSubject(buf: Uint8Array, t: Tlv, index: number): CtlSubject {
     const oid = oidAt(buf, af[0], `${aw}.type`);
     const values = children(buf, expectTag(af[1], 0x31, `${aw}.values`));
     if (!oid.startsWith(PROP_PREFIX)) {
-      (s.otherAttributes ??= []).push({ oid, value: hex(buf, af[1]!) });
+      other(oid, hex(buf, af[1]!));
       continue;
     }
     if (values.length !== 1) throw new DerError(`${aw} (${oid}): ${values.length} values, expected 1`);
@@ -190,7 +195,7 @@ function decodeSubject(buf: Uint8Array, t: Tlv, index: number): CtlSubject {
           s.notBeforeEkus = oidList(bytes, pw);
           break;
         default:
-          (s.otherAttributes ??= []).push({ oid, value: Buffer.from(bytes).toString("hex") });
+          other(oid, Buffer.from(bytes).toString("hex"));
       }
     } catch (err) {
       if (err instanceof DerError && !err.message.startsWith(pw)) throw new DerError(`${pw}: ${err.message}`);
@@ -216,7 +221,8 @@ export function parseCtl(buf: Uint8Array): Ctl {
   const ci = expectTag(readWhole(buf, "ContentInfo"), 0x30, "ContentInfo");
   const cif = children(buf, ci);
   const ctype = oidAt(buf, cif[0], "ContentInfo.contentType");
-  if (ctype !== OID_SIGNED_DATA) throw new DerError(`ContentInfo.contentType is ${ctype}, expected signedData`);
+  if (ctype !== OID_SIGNED_DATA)
+    throw new DerError(`ContentInfo.contentType is ${ctype}, expected signedData`);
   const wrap = expectTag(cif[1], 0xa0, "ContentInfo.content");
   const sdWrap = children(buf, wrap);
   if (sdWrap.length !== 1 || cif.length !== 2) throw new DerError("ContentInfo: unexpected extra fields");
@@ -231,7 +237,8 @@ export function parseCtl(buf: Uint8Array): Ctl {
     throw new DerError(`SignedData.contentInfo.contentType is ${innerType}, expected ${OID_CTL} (CTL)`);
   const ctlWrap = expectTag(ecif[1], 0xa0, "SignedData.contentInfo.content");
   const ctlKids = children(buf, ctlWrap);
-  if (ctlKids.length !== 1 || ecif.length !== 2) throw new DerError("SignedData.contentInfo: unexpected extra fields");
+  if (ctlKids.length !== 1 || ecif.length !== 2)
+    throw new DerError("SignedData.contentInfo: unexpected extra fields");
   const ctlT = expectTag(ctlKids[0], 0x30, "CertificateTrustList");
 
   let k = 3;
@@ -246,7 +253,10 @@ export function parseCtl(buf: Uint8Array): Ctl {
   return { ...ctl, ...sig };
 }
 
-function decodeCtl(buf: Uint8Array, ctlT: Tlv): Omit<Ctl, "signature" | "signer" | "signatureProblem" | "digestAlgorithm"> {
+function decodeCtl(
+  buf: Uint8Array,
+  ctlT: Tlv,
+): Omit<Ctl, "signature" | "signer" | "signatureProblem" | "digestAlgorithm"> {
   const f = children(buf, ctlT);
   let i = 0;
   const usage = children(buf, expectTag(f[i++], 0x30, "CTL.subjectUsage")).map((t, j) =>
@@ -267,7 +277,8 @@ function decodeCtl(buf: Uint8Array, ctlT: Tlv): Omit<Ctl, "signature" | "signer"
     for (const [j, t] of list.entries()) subjects.push(decodeSubject(buf, t, j));
   }
   if (f[i]?.tag === 0xa0) i++; // ctlExtensions
-  if (i !== f.length) throw new DerError(`CTL: unexpected field with tag 0x${f[i]!.tag.toString(16)} at byte ${f[i]!.start}`);
+  if (i !== f.length)
+    throw new DerError(`CTL: unexpected field with tag 0x${f[i]!.tag.toString(16)} at byte ${f[i]!.start}`);
   return {
     subjectUsage: usage,
     ...(sequenceNumber ? { sequenceNumber } : {}),
@@ -295,7 +306,11 @@ function verifySignature(
   const sid = children(buf, expectTag(si[1], 0x30, "SignerInfo.issuerAndSerialNumber"));
   const sidIssuer = expectTag(sid[0], 0x30, "SignerInfo.issuer");
   const sidSerial = expectTag(sid[1], 0x02, "SignerInfo.serialNumber");
-  const digestAlgOid = oidAt(buf, children(buf, expectTag(si[2], 0x30, "SignerInfo.digestAlgorithm"))[0], "SignerInfo.digestAlgorithm");
+  const digestAlgOid = oidAt(
+    buf,
+    children(buf, expectTag(si[2], 0x30, "SignerInfo.digestAlgorithm"))[0],
+    "SignerInfo.digestAlgorithm",
+  );
   const digestAlgorithm = HASHES[digestAlgOid];
   if (!digestAlgorithm) throw new DerError(`SignerInfo.digestAlgorithm ${digestAlgOid} not supported`);
   const attrs = expectTag(si[3], 0xa0, "SignerInfo.authenticatedAttributes");
@@ -320,7 +335,8 @@ function verifySignature(
     const issuer = tbs[o + 2];
     return serial && issuer && sameBytes(buf, serial, sidSerial) && sameBytes(buf, issuer, sidIssuer);
   });
-  if (!signerCert) return { signature: "invalid", signatureProblem: "signer certificate not embedded", digestAlgorithm };
+  if (!signerCert)
+    return { signature: "invalid", signatureProblem: "signer certificate not embedded", digestAlgorithm };
   let x: X509Certificate;
   try {
     x = new X509Certificate(buf.subarray(signerCert.start, signerCert.end));
@@ -331,7 +347,8 @@ function verifySignature(
   const fail = (signatureProblem: string) =>
     ({ signature: "invalid", signatureProblem, signer, digestAlgorithm }) as const;
   if (!messageDigest) return fail("no messageDigest attribute");
-  if (contentType !== undefined && contentType !== OID_CTL) return fail(`contentType attribute is ${contentType}`);
+  if (contentType !== undefined && contentType !== OID_CTL)
+    return fail(`contentType attribute is ${contentType}`);
   const digest = createHash(digestAlgorithm).update(buf.subarray(ctlT.contentStart, ctlT.end)).digest();
   if (!digest.equals(messageDigest)) return fail("messageDigest does not match the CTL content");
   const signed = Buffer.from(buf.subarray(attrs.start, attrs.end));

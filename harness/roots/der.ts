@@ -97,7 +97,8 @@ export function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject
 export function readWhole(buf: Uint8Array, what: string): Tlv {
   if (buf.length === 0) throw new DerError(`${what}: empty input`);
   const t = readTlv(buf, 0);
-  if (t.end !== buf.length) throw new DerError(`${what}: ${buf.length - t.end} trailing bytes after byte ${t.end}`);
+  if (t.end !== buf.length)
+    throw new DerError(`${what}: ${buf.length - t.end} trailing bytes after byte ${t.end}`);
   return t;
 }
 
@@ -133,7 +134,8 @@ export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
 /** Encode a dotted OID as a full OBJECT IDENTIFIER TLV. */
 export function encodeOid(oid: string): Uint8Array {
   const arcs = oid.split(".").map(Number);
-  if (arcs.length < 2 || arcs.some((a) => !Number.isInteger(a) || a < 0)) throw new DerError(`bad OID "${oid}"`);
+  if (arcs.length < 2 || arcs.some((a) => !Number.isInteger(a) || a < 0))
+    throw new DerError(`bad OID "${oid}"`);
   const out: number[] = [];
   const push = (v: number) => {
     const tmp = [v & 0x7f];

@@ -31,7 +31,8 @@ export interface GrowthOptions {
 }
 
 /** Growth by count (total entries per step, client issuer included) or by exact CA-list bytes. */
-export type GrowthParams = GrowthOptions & ({ by: "count"; counts: number[] } | { by: "bytes"; targets: number[] });
+export type GrowthParams = GrowthOptions &
+  ({ by: "count"; counts: number[] } | { by: "bytes"; targets: number[] });
 
 /** One step of a series. */
 export interface GrowthStep {
@@ -110,7 +111,11 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
       const real = Math.min(n - reserve, ordered.length);
       const syn = n - reserve - real;
       const label = `n=${n}`;
-      const placed = place([...ordered.slice(0, real), ...pool.slice(0, syn)], issuer, params.clientIssuerPosition);
+      const placed = place(
+        [...ordered.slice(0, real), ...pool.slice(0, syn)],
+        issuer,
+        params.clientIssuerPosition,
+      );
       return {
         index,
         label,
@@ -124,10 +129,14 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
   const maxPad = params.paddingEntryBytes ?? 128;
   return params.targets.map((target, index) => {
     const label = `${target} B`;
-    if (!Number.isInteger(target) || target < 0) throw new InputError("growth.targets", `${target} is not a byte count`);
+    if (!Number.isInteger(target) || target < 0)
+      throw new InputError("growth.targets", `${target} is not a byte count`);
     const budget = target - (issuer?.caNameBytes ?? 0);
     if (budget < 0)
-      throw new InputError("growth.targets", `${target} B is smaller than the client issuer (${issuer!.caNameBytes} B)`);
+      throw new InputError(
+        "growth.targets",
+        `${target} B is smaller than the client issuer (${issuer!.caNameBytes} B)`,
+      );
     if (!params.topUp && budget > caBytes(ordered))
       throw new InputError(
         "growth.targets",
@@ -135,14 +144,15 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
       );
     let real = 0;
     let used = 0;
-    while (real < ordered.length && used + ordered[real]!.caNameBytes <= budget) used += ordered[real++]!.caNameBytes;
+    while (real < ordered.length && used + ordered[real]!.caNameBytes <= budget)
+      used += ordered[real++]!.caNameBytes;
     let padding: RootEntry[] = [];
     if (params.topUp && used < budget) {
       const tag = `g${seed}t${index}`;
       // Padding labels are `rootload <tag>-<i> #0`; size for the longest i we could need.
       const minEntry = 2 + minSubjectBytes(`rootload ${tag}-99999 #0`.length);
       while (budget - used < minEntry && real > 0) used -= ordered[--real]!.caNameBytes;
-      if (budget - used >= minEntry) padding = pad(budget - used, minEntry, Math.max(maxPad, 2 * minEntry), seed, tag);
+      if (budget - used >= minEntry) padding = pad(budget - used, Math.max(maxPad, 2 * minEntry), seed, tag);
     }
     const placed = place([...ordered.slice(0, real), ...padding], issuer, params.clientIssuerPosition);
     const store = stepStore(base, placed.entries, padding.length, label);
@@ -168,11 +178,15 @@ function caBytes(entries: readonly RootEntry[]): number {
 /** Entry sizes no DER Name can have (2 + 130, 2 + 259): see exactSubjectName. */
 const IMPOSSIBLE = new Set([132, 261]);
 
-/** Synthetic roots whose CA-list entries sum to exactly `bytes` (each in minEntry..maxEntry). */
-function pad(bytes: number, minEntry: number, maxEntry: number, seed: number, tag: string): RootEntry[] {
+/**
+ * Synthetic roots whose CA-list entries sum to exactly `bytes`, each at most `maxEntry`; the
+ * caller guarantees bytes ≥ the minimum entry and maxEntry ≥ twice it, so every part fits.
+ */
+function pad(bytes: number, maxEntry: number, seed: number, tag: string): RootEntry[] {
   const k = Math.ceil(bytes / maxEntry);
   const sizes = Array.from({ length: k }, (_, i) => Math.floor(bytes / k) + (i < bytes % k ? 1 : 0));
-  if (k === 1 && IMPOSSIBLE.has(sizes[0]!)) sizes.splice(0, 1, Math.floor(bytes / 2), bytes - Math.floor(bytes / 2));
+  if (k === 1 && IMPOSSIBLE.has(sizes[0]!))
+    sizes.splice(0, 1, Math.floor(bytes / 2), bytes - Math.floor(bytes / 2));
   for (let i = 0; i < sizes.length; i++) {
     if (!IMPOSSIBLE.has(sizes[i]!)) continue;
     const j = (i + 1) % sizes.length;
@@ -195,7 +209,11 @@ export function snapshotSeries(
   opts: Pick<GrowthOptions, "clientIssuer" | "clientIssuerPosition" | "order"> = {},
 ): GrowthStep[] {
   const dated = stores
-    .map((s, i) => ({ s, i, t: typeof s.meta.thisUpdate === "string" ? Date.parse(s.meta.thisUpdate) : Number.NaN }))
+    .map((s, i) => ({
+      s,
+      i,
+      t: typeof s.meta.thisUpdate === "string" ? Date.parse(s.meta.thisUpdate) : Number.NaN,
+    }))
     .sort((a, b) => (Number.isNaN(a.t) ? 1 : 0) - (Number.isNaN(b.t) ? 1 : 0) || a.t - b.t || a.i - b.i);
   return dated.map(({ s }, index) => {
     const label = typeof s.meta.thisUpdate === "string" ? s.meta.thisUpdate.slice(0, 10) : s.source;

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { rootCertificates } from "node:tls";
+import { InputError } from "../errors.ts";
 import { readCertificates } from "./cert-file.ts";
 import { dedupe } from "./dedupe.ts";
-import { InputError } from "../errors.ts";
 import { loadPem } from "./load-pem.ts";
 import { RootEntry, RootStore } from "./root-store.ts";
 
@@ -45,6 +45,7 @@ export function loadBuiltin(): RootStore {
  */
 export function loadSystem(spec: SystemSpec = { kind: "system" }): RootStore {
   const path = spec.path ?? SYSTEM_BUNDLES.find((p) => existsSync(p));
-  if (!path) throw new InputError("system", `no system CA bundle found (looked in ${SYSTEM_BUNDLES.join(", ")})`);
+  if (!path)
+    throw new InputError("system", `no system CA bundle found (looked in ${SYSTEM_BUNDLES.join(", ")})`);
   return loadPem({ kind: "pem", path }, "system");
 }

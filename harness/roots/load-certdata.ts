@@ -30,7 +30,8 @@ const EKU_OF = {
 } as const;
 
 const OCTAL_LINE = /^(?:\\[0-7]{3})+$/;
-const TRUST_VALUES = /^CKT_NSS_(TRUSTED_DELEGATOR|MUST_VERIFY_TRUST|NOT_TRUSTED|TRUST_UNKNOWN|VALID_DELEGATOR|TRUSTED)$/;
+const TRUST_VALUES =
+  /^CKT_NSS_(TRUSTED_DELEGATOR|MUST_VERIFY_TRUST|NOT_TRUSTED|TRUST_UNKNOWN|VALID_DELEGATOR|TRUSTED)$/;
 
 /**
  * Parse certdata.txt into objects. Format (NSS lib/ckfw/builtins): after `BEGINDATA`, each object
@@ -110,7 +111,8 @@ export function loadCertdata(spec: CertdataSpec): RootStore {
         const h = o.attrs.get("CKA_CERT_SHA1_HASH")?.bytes;
         // Distrust entries for certificates not in the file match by issuer + serial only.
         if (!h) continue;
-        if (h.length !== 20) throw new Error(`line ${o.line}: CKA_CERT_SHA1_HASH is ${h.length} bytes, expected 20`);
+        if (h.length !== 20)
+          throw new Error(`line ${o.line}: CKA_CERT_SHA1_HASH is ${h.length} bytes, expected 20`);
         trust.set(Buffer.from(h).toString("hex"), o);
       }
     }

@@ -81,7 +81,8 @@ function ctlBytes(path: string, bytes: Uint8Array): Uint8Array {
     return bytes;
   }
   const files = extractCab(bytes);
-  const stl = files.find((f) => f.name.toLowerCase() === "authroot.stl") ?? files.find((f) => /\.stl$/i.test(f.name));
+  const stl =
+    files.find((f) => f.name.toLowerCase() === "authroot.stl") ?? files.find((f) => /\.stl$/i.test(f.name));
   if (!stl)
     throw new InputError(path, `cabinet holds no .stl file (found: ${files.map((f) => f.name).join(", ")})`);
   return stl.data;
@@ -139,7 +140,8 @@ export function loadCtl(spec: CtlSpec): RootStore {
         ctl: s,
       });
     });
-    if (entry.sha1 !== s.sha1) throw new InputError(file, `certificate SHA-1 is ${entry.sha1}, not ${s.sha1}`);
+    if (entry.sha1 !== s.sha1)
+      throw new InputError(file, `certificate SHA-1 is ${entry.sha1}, not ${s.sha1}`);
     if (s.sha256 && entry.sha256 !== s.sha256)
       throw new InputError(file, `certificate SHA-256 is ${entry.sha256}, CTL says ${s.sha256}`);
     entries.push(entry);

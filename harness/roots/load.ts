@@ -1,4 +1,4 @@
-import { openSync, readSync, closeSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { InputError } from "../errors.ts";
 import { isDirectory } from "./input.ts";
@@ -13,7 +13,14 @@ import { type SyntheticSpec, syntheticStore } from "./synthetic.ts";
 export type { BuiltinSpec, CertdataSpec, CtlSpec, DirectorySpec, PemSpec, SyntheticSpec, SystemSpec };
 
 /** Where a root store comes from. Exclusive modes, keyed on `kind`. */
-export type RootSpec = CtlSpec | PemSpec | DirectorySpec | CertdataSpec | BuiltinSpec | SystemSpec | SyntheticSpec;
+export type RootSpec =
+  | CtlSpec
+  | PemSpec
+  | DirectorySpec
+  | CertdataSpec
+  | BuiltinSpec
+  | SystemSpec
+  | SyntheticSpec;
 
 /**
  * Load a root store from any source. Synchronous: every source is a local file or generated.
@@ -36,7 +43,10 @@ export function loadRoots(spec: RootSpec): RootStore {
     case "synthetic":
       return syntheticStore(spec);
     default:
-      throw new InputError("roots.kind", `"${(spec as { kind: string }).kind}" is not one of ctl, pem, directory, certdata, builtin, system, synthetic`);
+      throw new InputError(
+        "roots.kind",
+        `"${(spec as { kind: string }).kind}" is not one of ctl, pem, directory, certdata, builtin, system, synthetic`,
+      );
   }
 }
 
@@ -63,9 +73,13 @@ export function specFromPath(arg: string, ctl: CtlOptions = {}): RootSpec {
     return { kind: "certdata", path: arg };
   if (text.includes("-----BEGIN")) return { kind: "pem", path: arg };
   // DER: a CTL starts with ContentInfo { OID 1.2.840.113549.1.7.2 }; a certificate with SEQUENCE { SEQUENCE.
-  if (/\.(stl|cab)$/i.test(arg) || text.includes("\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02")) return ctlSpec();
+  if (/\.(stl|cab)$/i.test(arg) || text.includes("\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02"))
+    return ctlSpec();
   if (head[0] === 0x30) return { kind: "pem", path: arg };
-  throw new InputError(arg, "not a recognised root store (CTL .stl/.cab, PEM, DER certificate, certdata.txt or directory)");
+  throw new InputError(
+    arg,
+    "not a recognised root store (CTL .stl/.cab, PEM, DER certificate, certdata.txt or directory)",
+  );
 }
 
 function readHead(path: string): Uint8Array {

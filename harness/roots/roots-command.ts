@@ -1,10 +1,10 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../cli.ts";
 import { InputError, messageOf } from "../errors.ts";
-import type { CtlPurpose } from "./load-ctl.ts";
 import { type CtlOptions, loadRoots, specFromPath } from "./load.ts";
+import type { CtlPurpose } from "./load-ctl.ts";
 import type { RootStore } from "./root-store.ts";
 
 /** List limits worth knowing (bytes): Server 2003 Schannel, Schannel 16 KB, OpenSSL u16. */
@@ -78,7 +78,8 @@ function summary(store: RootStore): string {
   ];
   if (m.thisUpdate) rows.push(["thisUpdate", m.thisUpdate]);
   if (m.sequenceNumber) rows.push(["sequenceNumber", m.sequenceNumber]);
-  if (m.signature) rows.push(["signature", m.signature + (m.signatureProblem ? ` (${String(m.signatureProblem)})` : "")]);
+  if (m.signature)
+    rows.push(["signature", m.signature + (m.signatureProblem ? ` (${String(m.signatureProblem)})` : "")]);
   if (m.signer) rows.push(["signer", m.signer]);
   if (m.missingCerts) rows.push(["missing certs", String(m.missingCerts.length)]);
   if (m.duplicates?.length) rows.push(["duplicates dropped", String(m.duplicates.length)]);

@@ -36,7 +36,11 @@ function sharedKey() {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
     // RFC 5280 §4.2.1.2 method 1 needs the BIT STRING contents; the last 65 bytes are the point.
-    const ski = new Uint8Array(createHash("sha1").update(spki.subarray(spki.length - 65)).digest());
+    const ski = new Uint8Array(
+      createHash("sha1")
+        .update(spki.subarray(spki.length - 65))
+        .digest(),
+    );
     shared = { key: privateKey, spki, extensions: extensions(ski) };
   }
   return shared;
@@ -101,7 +105,13 @@ export function exactSubjectName(size: number, label: string): Uint8Array {
 /** A self-signed CA certificate for `subject`, signed with the shared key. */
 export function syntheticCertificate(subject: Uint8Array, serial: number): Uint8Array {
   const { key, spki, extensions: ext } = sharedKey();
-  const serialBytes = Uint8Array.of(0x01, (serial >>> 24) & 0xff, (serial >>> 16) & 0xff, (serial >>> 8) & 0xff, serial & 0xff);
+  const serialBytes = Uint8Array.of(
+    0x01,
+    (serial >>> 24) & 0xff,
+    (serial >>> 16) & 0xff,
+    (serial >>> 8) & 0xff,
+    serial & 0xff,
+  );
   const tbs = tlv(0x30, VERSION, tlv(0x02, serialBytes), SIG_ALG, subject, VALIDITY, subject, spki, ext);
   const sig = sign("sha256", tbs, key);
   return tlv(0x30, tbs, SIG_ALG, tlv(0x03, Uint8Array.of(0), sig));

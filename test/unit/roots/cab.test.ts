@@ -5,7 +5,11 @@ import { CabError, cabChecksum, extractCab } from "../../../harness/roots/cab.ts
 import { dataPath, snapshots } from "./data.ts";
 
 /** Build a one-folder MSZIP cabinet; blocks deflated independently but may reference history. */
-function makeCab(name: string, data: Uint8Array, opts: { checksum?: boolean; compression?: number } = {}): Buffer {
+function makeCab(
+  name: string,
+  data: Uint8Array,
+  opts: { checksum?: boolean; compression?: number } = {},
+): Buffer {
   const blocks: Buffer[] = [];
   for (let o = 0; o < data.length || blocks.length === 0; o += 0x8000) {
     const chunk = data.subarray(o, o + 0x8000);
@@ -45,7 +49,9 @@ describe("cabinet extraction", () => {
     const files = extractCab(readFileSync(dataPath("microsoft", dir, "authrootstl.cab")));
     expect(files.map((f) => f.name)).toEqual(["authroot.stl"]);
     // Buffer.equals: vitest's deep equality walks 190 KB byte by byte (seconds).
-    expect(Buffer.from(files[0]!.data).equals(readFileSync(dataPath("microsoft", dir, "authroot.stl")))).toBe(true);
+    expect(Buffer.from(files[0]!.data).equals(readFileSync(dataPath("microsoft", dir, "authroot.stl")))).toBe(
+      true,
+    );
   });
 
   it("round-trips a multi-block cabinet with checksums", () => {
@@ -60,7 +66,9 @@ describe("cabinet extraction", () => {
     expect(() => extractCab(Buffer.from("MSCX0000"))).toThrow(/not a cabinet/);
     const good = makeCab("a", Buffer.from("hello"), { checksum: true });
     expect(() => extractCab(good.subarray(0, good.length - 1))).toThrow(/cabinet size field/);
-    expect(() => extractCab(makeCab("a", Buffer.from("hello"), { compression: 3 }))).toThrow(/LZX not supported/);
+    expect(() => extractCab(makeCab("a", Buffer.from("hello"), { compression: 3 }))).toThrow(
+      /LZX not supported/,
+    );
     const bad = Buffer.from(good);
     bad[bad.length - 2] = bad[bad.length - 2]! ^ 0xff;
     expect(() => extractCab(bad)).toThrow(CabError);

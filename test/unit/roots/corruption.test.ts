@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
+import { loadRoots, specFromPath } from "../../../harness/roots/load.ts";
 import { loadCertdata } from "../../../harness/roots/load-certdata.ts";
 import { loadCtl, readCtl } from "../../../harness/roots/load-ctl.ts";
 import { loadDirectory } from "../../../harness/roots/load-directory.ts";
 import { loadPem } from "../../../harness/roots/load-pem.ts";
-import { loadRoots, specFromPath } from "../../../harness/roots/load.ts";
 import { mulberry32 } from "../../../harness/roots/prng.ts";
 import { dataPath } from "./data.ts";
 
@@ -91,7 +91,9 @@ describe("bad input gives InputError, never a crash", () => {
     const p1 = file(inner, ".stl");
     const e1 = outcome(p1, () => readCtl(p1));
     expect(e1).toBeInstanceOf(InputError);
-    expect((e1 as InputError).problem).toMatch(/contentType is 1\.3\.6\.1\.4\.1\.311\.10\.2, expected 1\.3\.6\.1\.4\.1\.311\.10\.1/);
+    expect((e1 as InputError).problem).toMatch(
+      /contentType is 1\.3\.6\.1\.4\.1\.311\.10\.2, expected 1\.3\.6\.1\.4\.1\.311\.10\.1/,
+    );
     const outer = Buffer.from(STL);
     outer[15] = 0x03; // pkcs7-signedData → pkcs7-envelopedData
     const p2 = file(outer, ".stl");
@@ -100,7 +102,13 @@ describe("bad input gives InputError, never a crash", () => {
 
   it("a cabinet with no .stl inside, and an .stl that is really a certificate", () => {
     const cert = readFileSync(join(CERTS, "CDD4EEAE6000AC7F40C3802C171E30148030C072.crt"));
-    const der = Buffer.from(cert.toString().replace(/-----[^-]+-----/g, "").replace(/\s/g, ""), "base64");
+    const der = Buffer.from(
+      cert
+        .toString()
+        .replace(/-----[^-]+-----/g, "")
+        .replace(/\s/g, ""),
+      "base64",
+    );
     const p = file(der, ".stl");
     expect(outcome(p, () => readCtl(p))).toBeInstanceOf(InputError);
   });

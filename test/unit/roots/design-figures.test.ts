@@ -10,7 +10,11 @@ import { dataPath, snapshots } from "./data.ts";
 /** The "Real root lists" paragraph of DESIGN.md. */
 describe("DESIGN.md figures", () => {
   it("Microsoft CTL 2025-06: 514 roots, 56,306 B; 219 fit in 16 KB and 172 in 0x3000 (subject order)", () => {
-    const store = loadCtl({ kind: "ctl", path: dataPath("microsoft", "2025-06-16", "authroot.stl"), includeDisabled: true });
+    const store = loadCtl({
+      kind: "ctl",
+      path: dataPath("microsoft", "2025-06-16", "authroot.stl"),
+      includeDisabled: true,
+    });
     expect(store.count).toBe(514);
     expect(store.caListBytes).toBe(56_306);
     // The 219/172 figures hold for the list sorted by DER subject (as Schannel's store
@@ -38,12 +42,11 @@ describe("DESIGN.md figures", () => {
     expect(figures.filter(([, n, b]) => n === 144 && b === 14_840)).toEqual([]);
   });
 
-  it.skipIf(!existsSync("/usr/share/doc/ca-certificates") || !existsSync("/etc/ssl/certs/ca-certificates.crt"))(
-    "the Debian 12 system bundle (ca-certificates 20230311) is the 144-root / 14,840 B list",
-    () => {
-      const store = loadSystem();
-      if (store.count !== 144) return; // another ca-certificates release: figure not applicable
-      expect(store.caListBytes).toBe(14_840);
-    },
-  );
+  it.skipIf(
+    !existsSync("/usr/share/doc/ca-certificates") || !existsSync("/etc/ssl/certs/ca-certificates.crt"),
+  )("the Debian 12 system bundle (ca-certificates 20230311) is the 144-root / 14,840 B list", () => {
+    const store = loadSystem();
+    if (store.count !== 144) return; // another ca-certificates release: figure not applicable
+    expect(store.caListBytes).toBe(14_840);
+  });
 });

@@ -14,7 +14,9 @@ describe("RFC 4514 DN text", () => {
       tlv(0x31, atv("2.5.4.3", 0x1e, Buffer.from([0, 0x48, 0, 0xe9]))),
       tlv(0x31, atv("1.2.840.113549.1.9.1", 0x16, utf8("a@b.c"))),
     );
-    expect(nameToString(name)).toBe("1.2.840.113549.1.9.1=#1605614062 2e63".replace(" ", "") + ",CN=Hé,O=Acme\\, Inc.+OU=R\\+D,C=US");
+    expect(nameToString(name)).toBe(
+      "1.2.840.113549.1.9.1=#1605614062 2e63".replace(" ", "") + ",CN=Hé,O=Acme\\, Inc.+OU=R\\+D,C=US",
+    );
   });
 
   it("escapes leading # and space, trailing space", () => {

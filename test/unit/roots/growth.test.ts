@@ -5,7 +5,11 @@ import { RootStore } from "../../../harness/roots/root-store.ts";
 import { syntheticRoots } from "../../../harness/roots/synthetic.ts";
 import { dataPath, snapshots } from "./data.ts";
 
-const ctl2025 = loadCtl({ kind: "ctl", path: dataPath("microsoft", "2025-06-16", "authroot.stl"), includeDisabled: true });
+const ctl2025 = loadCtl({
+  kind: "ctl",
+  path: dataPath("microsoft", "2025-06-16", "authroot.stl"),
+  includeDisabled: true,
+});
 // A stand-in for pki.clientIssuerEntry (RSA key generation is not needed to test placement).
 const issuer = syntheticRoots({ count: 1, subjectBytes: 90, tag: "issuer" })[0]!;
 
@@ -13,7 +17,9 @@ describe("growth series", () => {
   it("by snapshot: the 13 Microsoft CTLs in date order", () => {
     const stores = snapshots("microsoft")
       .reverse()
-      .map((d) => loadCtl({ kind: "ctl", path: dataPath("microsoft", d, "authroot.stl"), includeDisabled: true }));
+      .map((d) =>
+        loadCtl({ kind: "ctl", path: dataPath("microsoft", d, "authroot.stl"), includeDisabled: true }),
+      );
     const steps = snapshotSeries(stores, { clientIssuer: issuer, clientIssuerPosition: "first" });
     expect(steps.map((s) => s.label)).toEqual(snapshots("microsoft"));
     expect(steps.map((s) => s.store.count)).toEqual([
@@ -44,7 +50,13 @@ describe("growth series", () => {
   it("by bytes: exactly the target when topping up, client issuer included", () => {
     const targets = [12_288, 16_384, 65_481, 65_535, 65_536, 80_000];
     for (const pos of ["first", "last", 100] as const) {
-      const steps = growthSeries(ctl2025, { by: "bytes", targets, clientIssuer: issuer, clientIssuerPosition: pos, topUp: true });
+      const steps = growthSeries(ctl2025, {
+        by: "bytes",
+        targets,
+        clientIssuer: issuer,
+        clientIssuerPosition: pos,
+        topUp: true,
+      });
       for (const [i, s] of steps.entries()) {
         expect(s.store.caListBytes, s.label).toBe(targets[i]);
         expect(s.exact).toBe(true);
@@ -52,7 +64,9 @@ describe("growth series", () => {
         expect(s.store.entries[s.clientIssuerPosition!]).toBe(issuer);
         expect(new Set(s.store.entries.map((e) => e.sha256)).size).toBe(s.store.count);
       }
-      expect(steps[0]!.clientIssuerPosition).toBe(pos === "first" ? 0 : pos === 100 ? 100 : steps[0]!.store.count - 1);
+      expect(steps[0]!.clientIssuerPosition).toBe(
+        pos === "first" ? 0 : pos === 100 ? 100 : steps[0]!.store.count - 1,
+      );
     }
   });
 
@@ -70,9 +84,9 @@ describe("growth series", () => {
     expect(a!.store.caListBytes).toBe(200);
     expect(b!.exact).toBe(false);
     expect(b!.store.count).toBe(0);
-    expect(() => growthSeries(small, { by: "bytes", targets: [10], topUp: true, clientIssuer: issuer })).toThrow(
-      /smaller than the client issuer/,
-    );
+    expect(() =>
+      growthSeries(small, { by: "bytes", targets: [10], topUp: true, clientIssuer: issuer }),
+    ).toThrow(/smaller than the client issuer/);
   });
 
   it("orders: ctl, subject, shuffle:SEED", () => {

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { describe, expect, it } from "vitest";
-import { loadBuiltin, loadSystem } from "../../../harness/roots/load-builtin.ts";
 import { loadRoots, specFromPath } from "../../../harness/roots/load.ts";
+import { loadBuiltin, loadSystem } from "../../../harness/roots/load-builtin.ts";
 import { dataPath } from "./data.ts";
 
 describe("built-in and system stores", () => {
@@ -23,7 +23,9 @@ describe("built-in and system stores", () => {
     expect(specFromPath("builtin")).toEqual({ kind: "builtin" });
     expect(specFromPath("system")).toEqual({ kind: "system" });
     expect(specFromPath("synthetic:10:3")).toEqual({ kind: "synthetic", count: 10, seed: 3 });
-    expect(specFromPath(dataPath("microsoft", "2025-06-16", "authroot.stl"), { purpose: "serverAuth" })).toEqual({
+    expect(
+      specFromPath(dataPath("microsoft", "2025-06-16", "authroot.stl"), { purpose: "serverAuth" }),
+    ).toEqual({
       kind: "ctl",
       path: dataPath("microsoft", "2025-06-16", "authroot.stl"),
       purpose: "serverAuth",

@@ -18,7 +18,11 @@ describe("Mozilla certdata.txt snapshots", () => {
     expect(store.entries.map((e) => e.sha1)).toEqual(pem.entries.map((e) => e.sha1));
     expect(store.caListBytes).toBe(pem.caListBytes);
     expect(store.entries.every((e) => e.info.ekus?.includes("1.3.6.1.5.5.7.3.1"))).toBe(true);
-    const all = loadCertdata({ kind: "certdata", path: dataPath("mozilla", dir, "certdata.txt"), purpose: "any" });
+    const all = loadCertdata({
+      kind: "certdata",
+      path: dataPath("mozilla", dir, "certdata.txt"),
+      purpose: "any",
+    });
     expect(all.count).toBe(certs);
   });
 
@@ -31,16 +35,20 @@ describe("Mozilla certdata.txt snapshots", () => {
 
   it("decodes MULTILINE_OCTAL values", () => {
     const text =
-      "BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_LABEL UTF8 \"x\"\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\n\\002\\001\\377\nEND\n";
+      'BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_LABEL UTF8 "x"\nCKA_VALUE MULTILINE_OCTAL\n\\060\\003\n\\002\\001\\377\nEND\n';
     const [o] = parseCertdata(text);
     expect(Array.from(o!.attrs.get("CKA_VALUE")!.bytes!)).toEqual([0x30, 3, 2, 1, 0xff]);
     expect(o!.attrs.get("CKA_LABEL")!.value).toBe("x");
-    expect(() => parseCertdata("BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\n")).toThrow(
-      /no END/,
-    );
-    expect(() => parseCertdata("BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\\9\nEND\n")).toThrow(
-      /bad octal/,
-    );
+    expect(() =>
+      parseCertdata(
+        "BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\n",
+      ),
+    ).toThrow(/no END/);
+    expect(() =>
+      parseCertdata(
+        "BEGINDATA\nCKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\nCKA_VALUE MULTILINE_OCTAL\n\\060\\9\nEND\n",
+      ),
+    ).toThrow(/bad octal/);
     expect(() => parseCertdata("CKA_CLASS CK_OBJECT_CLASS CKO_CERTIFICATE\n")).toThrow(/BEGINDATA/);
   });
 });

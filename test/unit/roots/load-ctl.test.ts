@@ -70,7 +70,10 @@ describe("Microsoft CTL snapshots", () => {
         expect(s.otherAttributes, where).toBeUndefined();
         // The TSV uses OpenSSL's RFC 2253 flavour (UTF-8 as \XX, emailAddress=...): compare the
         // subjects both spell the same way, i.e. only standard short names and no hex escapes.
-        const plain = !/\\[0-9A-F]{2}|(^|[,+])(emailAddress|serialNumber|street|postalCode|organizationIdentifier|mail|[a-zA-Z]+Name)=/.test(r[8]!);
+        const plain =
+          !/\\[0-9A-F]{2}|(^|[,+])(emailAddress|serialNumber|street|postalCode|organizationIdentifier|mail|[a-zA-Z]+Name)=/.test(
+            r[8]!,
+          );
         if (plain) {
           expect(e.subject, where).toBe(r[8]);
           subjectsCompared++;
@@ -86,7 +89,9 @@ describe("Microsoft CTL snapshots", () => {
       expect(count((s) => ctlVerdict(s, "serverAuth").keep)).toBe(serverAuthActive);
       expect(count((s) => s.disallowedSince !== undefined)).toBe(disabled);
       expect(loadCtl({ kind: "ctl", path: stl, purpose: "serverAuth" }).count).toBe(serverAuthActive);
-      expect(loadCtl({ kind: "ctl", path: stl, purpose: "serverAuth", includeDisabled: true }).count).toBe(serverAuth);
+      expect(loadCtl({ kind: "ctl", path: stl, purpose: "serverAuth", includeDisabled: true }).count).toBe(
+        serverAuth,
+      );
     });
 
     it(".cab and .stl give identical stores", () => {
@@ -123,8 +128,12 @@ describe("CTL filters", () => {
     };
     expect(ctlVerdict(s, "serverAuth", new Date("2024-01-01")).keep).toBe(true);
     expect(ctlVerdict(s, "any", new Date("2024-01-01")).keep).toBe(false);
-    expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "serverAuth", new Date("2024-01-01")).keep).toBe(false);
-    expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "serverAuth", new Date("2019-01-01")).keep).toBe(true);
+    expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "serverAuth", new Date("2024-01-01")).keep).toBe(
+      false,
+    );
+    expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "serverAuth", new Date("2019-01-01")).keep).toBe(
+      true,
+    );
     expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "serverAuth").keep).toBe(true);
   });
 

@@ -13,13 +13,18 @@ describe("PEM bundles and directories", () => {
     expect(store.meta.duplicates).toEqual([]);
   });
 
-  it.each(snapshots("apple"))("apple %s: roots/ directory (mixed PEM/DER) = derived PEM = SOURCES.md", (dir) => {
-    const fromDir = loadDirectory({ kind: "directory", path: dataPath("apple", dir, "roots") });
-    const fromPem = loadPem({ kind: "pem", path: dataPath("apple", dir, "derived_roots.pem") });
-    expect(fromDir.count).toBe(APPLE_COUNTS[dir]);
-    expect(fromPem.count).toBe(APPLE_COUNTS[dir]);
-    expect(new Set(fromDir.entries.map((e) => e.sha256))).toEqual(new Set(fromPem.entries.map((e) => e.sha256)));
-  });
+  it.each(snapshots("apple"))(
+    "apple %s: roots/ directory (mixed PEM/DER) = derived PEM = SOURCES.md",
+    (dir) => {
+      const fromDir = loadDirectory({ kind: "directory", path: dataPath("apple", dir, "roots") });
+      const fromPem = loadPem({ kind: "pem", path: dataPath("apple", dir, "derived_roots.pem") });
+      expect(fromDir.count).toBe(APPLE_COUNTS[dir]);
+      expect(fromPem.count).toBe(APPLE_COUNTS[dir]);
+      expect(new Set(fromDir.entries.map((e) => e.sha256))).toEqual(
+        new Set(fromPem.entries.map((e) => e.sha256)),
+      );
+    },
+  );
 
   it("drops duplicates and lists them", () => {
     const tmp = mkdtempSync(join(tmpdir(), "rootload-pem-"));

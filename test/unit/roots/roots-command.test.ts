@@ -67,7 +67,9 @@ describe("rootload roots", () => {
       notBefore: "2017-04-30T00:00:00.000Z",
       friendlyName: "Microsoft Root Certificate Authority",
     });
-    expect(j.entries.reduce((n: number, e: { subjectDerBytes: number }) => n + 2 + e.subjectDerBytes, 0)).toBe(56_306);
+    expect(
+      j.entries.reduce((n: number, e: { subjectDerBytes: number }) => n + 2 + e.subjectDerBytes, 0),
+    ).toBe(56_306);
   });
 
   it("inspect: filters and the summary table", async () => {
@@ -86,7 +88,17 @@ describe("rootload roots", () => {
   it("export --format pem writes a bundle that loads back; der-dir writes one file per root", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rootload-export-"));
     const pem = join(dir, "out.pem");
-    const r = await inProcess("roots", "export", stl, "--purpose", "serverAuth", "--format", "pem", "-o", pem);
+    const r = await inProcess(
+      "roots",
+      "export",
+      stl,
+      "--purpose",
+      "serverAuth",
+      "--format",
+      "pem",
+      "-o",
+      pem,
+    );
     expect(r.code).toBe(0);
     expect(loadPem({ kind: "pem", path: pem }).count).toBe(242);
     const der = join(dir, "der");

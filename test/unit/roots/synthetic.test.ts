@@ -1,8 +1,13 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadBuiltin } from "../../../harness/roots/load-builtin.ts";
 import { loadRoots } from "../../../harness/roots/load.ts";
-import { exactSubjectName, minSubjectBytes, syntheticRoots, syntheticStore } from "../../../harness/roots/synthetic.ts";
+import { loadBuiltin } from "../../../harness/roots/load-builtin.ts";
+import {
+  exactSubjectName,
+  minSubjectBytes,
+  syntheticRoots,
+  syntheticStore,
+} from "../../../harness/roots/synthetic.ts";
 
 describe("synthetic roots", () => {
   it("generates 20,000 distinct, valid self-signed CA certificates (timing in bench/roots.bench.ts)", () => {
