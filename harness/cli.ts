@@ -3,7 +3,16 @@ import { EngineError, exitCodeOf, InputError, messageOf } from "./errors.ts";
 /** A subcommand: takes its own argv, returns an exit code. */
 export type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  report: {
+    summary: "render a run directory as md, html, junit or json",
+    load: async () => (await import("./report/report-command.ts")).reportCommand,
+  },
+  compare: {
+    summary: "compare a run with a baseline run; exit 1 on regression",
+    load: async () => (await import("./report/compare-command.ts")).compareCommand,
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);

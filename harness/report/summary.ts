@@ -153,19 +153,22 @@ export function summarize(run: RunRecord): RunSummary {
     if (g) g.push(c);
     else groups.set(k, [c]);
   }
-  // Name the client/policy in labels only where they vary, so labels stay short.
-  const manyClients = new Set(cases.map((c) => c.client)).size > 1;
+  // Name the policy only for servers run with several, and the client only where two series
+  // differ by nothing else, so labels stay short enough for chart legends and table heads.
   const policiesPerServer = new Map<string, Set<string>>();
+  const clientsPerGroup = new Map<string, Set<string>>();
   for (const c of cases) {
-    const s = policiesPerServer.get(c.server) ?? new Set<string>();
-    s.add(c.policy);
-    policiesPerServer.set(c.server, s);
+    const p = policiesPerServer.get(c.server) ?? new Set<string>();
+    policiesPerServer.set(c.server, p.add(c.policy));
+    const g = `${c.server}/${c.tls}/${c.policy}`;
+    const k = clientsPerGroup.get(g) ?? new Set<string>();
+    clientsPerGroup.set(g, k.add(c.client));
   }
   const series = [...groups.entries()].map(([key, group]) => {
     const first = group[0]!;
     const parts = [`${first.server} TLS ${first.tls}`];
     if ((policiesPerServer.get(first.server)?.size ?? 0) > 1) parts.push(first.policy);
-    if (manyClients) parts.push(first.client);
+    if ((clientsPerGroup.get(`${first.server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1) parts.push(first.client);
     return buildSeries(key, parts.join(" · "), [...group].sort(bySize));
   });
 
