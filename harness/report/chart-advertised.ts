@@ -2,7 +2,7 @@ import { bytesDomain, CHART_WIDTH, panel, panelFrame, thresholdLegend } from "./
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS } from "./outcome-colors.ts";
 import type { RunSummary } from "./summary.ts";
-import { el, linePath, niceTicks, text, title } from "./svg.ts";
+import { el, linePath, niceTicks, text, textWidth, title } from "./svg.ts";
 import { xmlAttr } from "./xml.ts";
 
 const COLS = 3;
@@ -26,25 +26,18 @@ export function advertisedChart(s: RunSummary): string {
   const parts: string[] = [];
 
   // Legend first: what the line, the dots and the crosses mean.
+  const l1 = "configured names";
+  const l2 = "advertised names (dot colour = outcome, as in the failure map)";
+  const l3 = "no CertificateRequest read (handshake aborted or malformed)";
+  const x2 = 32 + textWidth(l1, 11.5) + 24;
+  const x3 = x2 + 32 + textWidth(l2, 11.5) + 24;
   parts.push(el("line", { x1: 0, x2: 26, y1: 14, y2: 14, class: "configured-line" }));
-  parts.push(el("text", { x: 32, y: 18, class: "legend" }, text("configured names")));
-  parts.push(el("line", { x1: 160, x2: 186, y1: 14, y2: 14, class: "advertised-line" }));
-  parts.push(el("circle", { cx: 173, cy: 14, r: 4.5, fill: OUTCOME_COLORS.ok.fill, class: "dot" }));
-  parts.push(
-    el(
-      "text",
-      { x: 192, y: 18, class: "legend" },
-      text("advertised names (dot colour = outcome, see failure map)"),
-    ),
-  );
-  parts.push(cross(520, 14, OUTCOME_COLORS["server-alert"].fill));
-  parts.push(
-    el(
-      "text",
-      { x: 530, y: 18, class: "legend" },
-      text("no CertificateRequest read (handshake aborted or malformed)"),
-    ),
-  );
+  parts.push(el("text", { x: 32, y: 18, class: "legend" }, text(l1)));
+  parts.push(el("line", { x1: x2, x2: x2 + 26, y1: 14, y2: 14, class: "advertised-line" }));
+  parts.push(el("circle", { cx: x2 + 13, cy: 14, r: 4.5, fill: OUTCOME_COLORS.ok.fill, class: "dot" }));
+  parts.push(el("text", { x: x2 + 32, y: 18, class: "legend" }, text(l2)));
+  parts.push(cross(x3 + 6, 14, OUTCOME_COLORS["server-alert"].fill));
+  parts.push(el("text", { x: x3 + 18, y: 18, class: "legend" }, text(l3)));
   parts.push(thresholdLegend(6, 40).svg);
 
   s.series.forEach((ser, i) => {

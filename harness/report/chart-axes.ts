@@ -1,7 +1,7 @@
 import { formatInt } from "./format.ts";
 import { THRESHOLD_COLORS } from "./outcome-colors.ts";
 import { THRESHOLDS } from "./summary.ts";
-import { el, kibLabel, kibTicks, linear, text, title } from "./svg.ts";
+import { el, kibLabel, kibTicks, linear, text, textWidth, title } from "./svg.ts";
 
 /** Width of every chart's viewBox (px); the page's content column is this wide. */
 export const CHART_WIDTH = 1152;
@@ -113,7 +113,7 @@ export function thresholdLegend(x: number, y: number): { svg: string; width: num
     );
     const label = `${t.short}: ${t.label}`;
     parts.push(el("text", { x: cx + 6, y, class: "legend" }, text(label)));
-    cx += 16 + label.length * 5.6;
+    cx += 28 + textWidth(label, 11.5);
   });
   return { svg: parts.join(""), width: cx - x };
 }

@@ -4,7 +4,7 @@ import { CHART_WIDTH, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";
 import { type RunSummary, type Series, THRESHOLDS } from "./summary.ts";
-import { el, text, title } from "./svg.ts";
+import { el, text, textWidth, title } from "./svg.ts";
 
 const LABEL_W = 250;
 const HEAD_H = 70;
@@ -183,10 +183,9 @@ export function failureMapChart(s: RunSummary): string {
   for (const k of present) {
     const c = OUTCOME_COLORS[k];
     parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, fill: c.fill }));
-    parts.push(
-      el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text(`${c.label} (${s.byOutcome[k]})`)),
-    );
-    lx += 34 + (c.label.length + 5) * 5.8;
+    const label = `${c.label} (${s.byOutcome[k]})`;
+    parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text(label)));
+    lx += 36 + textWidth(label, 11.5);
   }
   if (s.series.some((ser) => ser.cases.length < cols.length)) {
     parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, class: "cell-empty" }));

@@ -16,10 +16,10 @@ import { el, text } from "./svg.ts";
 export function htmlReport(run: RunRecord): string {
   const s = summarize(run);
   const m = run.manifest;
-  const failed = s.expectations.failed > 0;
+  const v = verdict(s);
   const body = [
     `<header><h1>rootload report <span class="scenario">${text(m.scenario.name)}</span></h1>`,
-    `<p class="verdict ${failed ? "fail" : "pass"}">${text(verdict(s))}</p>`,
+    `<p class="verdict ${v.status}">${text(v.text)}</p>`,
     `<p class="gist">${gist(s)}</p>`,
     meta(run, s),
     "</header>",
@@ -251,6 +251,7 @@ h2 { font-size: 17px; margin: 0 0 4px; display: inline-block; }
 .verdict { font-size: 16px; font-weight: 600; padding: 8px 12px; border-radius: 8px; margin: 6px 0; }
 .verdict.fail { background: #fdecea; color: #9b1c1c; border: 1px solid #f5c2bd; }
 .verdict.pass { background: #e8f6ee; color: #166534; border: 1px solid #b7e4c7; }
+.verdict.info { background: #eff6ff; color: #1e3a8a; border: 1px solid #bfdbfe; }
 .gist { margin: 8px 0; }
 .warn { color: #b45309; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0 0; font-size: 12.5px; color: var(--muted); }

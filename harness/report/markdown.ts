@@ -10,7 +10,8 @@ import { type IssuerFate, type RunSummary, type Series, type SizePoint, summariz
 export function markdownReport(run: RunRecord): string {
   const s = summarize(run);
   const out: string[] = [];
-  out.push(`## rootload: ${verdict(s)}`, "");
+  const v = verdict(s);
+  out.push(`## rootload: ${VERDICT_MARK[v.status]}${v.text}`, "");
   out.push(gist(s), "");
   out.push(runLine(run, s), "");
   out.push("### Servers", "", ...seriesTable(s), "");
@@ -21,15 +22,26 @@ export function markdownReport(run: RunRecord): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-/** One line: pass/fail on expectations when the scenario had any, else a count of failed handshakes. */
-export function verdict(s: RunSummary): string {
+/** The verdict: pass/fail on expectations when the scenario had any, else a count of failed handshakes. */
+export function verdict(s: RunSummary): { status: "pass" | "fail" | "info"; text: string } {
   const failedHandshakes = s.cases - s.byOutcome.ok;
   if (s.expectations.failed > 0)
-    return `❌ FAIL: ${formatInt(s.expectations.failed)} of ${formatInt(s.expectations.total)} expectations failed (${formatInt(s.expectations.casesWithFailures)} of ${formatInt(s.cases)} cases)`;
+    return {
+      status: "fail",
+      text: `FAIL: ${formatInt(s.expectations.failed)} of ${formatInt(s.expectations.total)} expectations failed (${formatInt(s.expectations.casesWithFailures)} of ${formatInt(s.cases)} cases)`,
+    };
   if (s.expectations.total > 0)
-    return `✅ PASS: all ${formatInt(s.expectations.total)} expectations held (${formatInt(failedHandshakes)} of ${formatInt(s.cases)} handshakes failed as expected)`;
-  return `${formatInt(failedHandshakes)} of ${formatInt(s.cases)} handshakes failed (no expectations set)`;
+    return {
+      status: "pass",
+      text: `PASS: all ${formatInt(s.expectations.total)} expectations held (${formatInt(failedHandshakes)} of ${formatInt(s.cases)} handshakes failed as expected)`,
+    };
+  return {
+    status: "info",
+    text: `${formatInt(failedHandshakes)} of ${formatInt(s.cases)} handshakes failed (no expectations set)`,
+  };
 }
+
+const VERDICT_MARK = { pass: "✅ ", fail: "❌ ", info: "" } as const;
 
 function size(p: SizePoint): string {
   return `${formatInt(p.count)} names / ${formatBytes(p.bytes)}`;

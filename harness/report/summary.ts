@@ -168,7 +168,8 @@ export function summarize(run: RunRecord): RunSummary {
     const first = group[0]!;
     const parts = [`${first.server} TLS ${first.tls}`];
     if ((policiesPerServer.get(first.server)?.size ?? 0) > 1) parts.push(first.policy);
-    if ((clientsPerGroup.get(`${first.server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1) parts.push(first.client);
+    if ((clientsPerGroup.get(`${first.server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1)
+      parts.push(first.client);
     return buildSeries(key, parts.join(" · "), [...group].sort(bySize));
   });
 

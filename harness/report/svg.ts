@@ -81,3 +81,11 @@ export function kibTicks(maxBytes: number): number[] {
 export function kibLabel(bytes: number): string {
   return bytes === 0 ? "0" : `${bytes / 1024} KiB`;
 }
+
+/**
+ * Rough rendered width of a label (px) for laying out legends without a DOM: sans-serif
+ * glyphs average a little under 0.6 em.
+ */
+export function textWidth(label: string, fontPx: number): number {
+  return label.length * fontPx * 0.58;
+}
