@@ -55,11 +55,22 @@ export type CaseDifference =
       message: string;
     };
 
+/** A server component whose reported version differs between the runs (context for the differences). */
+export interface VersionChange {
+  driver: string;
+  component: string;
+  /** null: not reported in that run. */
+  before: string | null;
+  after: string | null;
+}
+
 /** The structured result of comparing two runs. */
 export interface RunComparison {
   baseline: { runId: string; startedAt: string };
   current: { runId: string; startedAt: string };
   latencyThresholdPct: number;
+  /** Server and harness versions that differ: the usual suspects for any difference below. */
+  versionChanges: VersionChange[];
   /** Keys present in both runs. */
   matched: number;
   differences: CaseDifference[];
@@ -83,6 +94,29 @@ function index(cases: CaseResult[], dups: Set<string>): Map<string, CaseResult> 
     m.set(k, c);
   }
   return m;
+}
+
+function versions(run: RunRecord): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set("harness\u0000node", run.manifest.node);
+  m.set("harness\u0000openssl", run.manifest.openssl);
+  for (const s of run.manifest.servers)
+    for (const [component, v] of Object.entries(s.versions)) m.set(`${s.driver}\u0000${component}`, v);
+  return m;
+}
+
+function versionChanges(baseline: RunRecord, current: RunRecord): VersionChange[] {
+  const b = versions(baseline);
+  const a = versions(current);
+  const out: VersionChange[] = [];
+  for (const key of new Set([...b.keys(), ...a.keys()])) {
+    const before = b.get(key) ?? null;
+    const after = a.get(key) ?? null;
+    if (before === after) continue;
+    const [driver, component] = key.split("\u0000") as [string, string];
+    out.push({ driver, component, before, after });
+  }
+  return out;
 }
 
 function sameOutcome(a: Outcome, b: Outcome): boolean {
@@ -203,6 +237,7 @@ export function compareRuns(
     baseline: { runId: baseline.manifest.runId, startedAt: baseline.manifest.startedAt },
     current: { runId: current.manifest.runId, startedAt: current.manifest.startedAt },
     latencyThresholdPct: thresholdPct,
+    versionChanges: versionChanges(baseline, current),
     matched,
     differences,
     added,
@@ -274,6 +309,13 @@ export function compareMarkdown(cmp: RunComparison): string {
       `${cmp.improvements} improvement(s); latency threshold ${cmp.latencyThresholdPct}% (p50).`,
     "",
   ];
+  if (cmp.versionChanges.length > 0)
+    out.push(
+      `Versions changed: ${cmp.versionChanges
+        .map((v) => `${v.driver} ${v.component} ${v.before ?? "(none)"} → ${v.after ?? "(none)"}`)
+        .join("; ")}.`,
+      "",
+    );
   if (cmp.differences.length > 0) {
     const order: Record<Severity, number> = { regression: 0, change: 1, improvement: 2 };
     const sorted = [...cmp.differences].sort((a, b) => order[a.severity] - order[b.severity]);

@@ -186,9 +186,7 @@ function issuerNote(s: RunSummary): string {
 
 function caseTable(cases: CaseResult[]): string {
   const head = [
-    "Case",
-    "Server",
-    "TLS",
+    "Server · TLS",
     "Policy",
     "Client",
     "Step",
@@ -204,9 +202,7 @@ function caseTable(cases: CaseResult[]): string {
     const failed = (c.expectations ?? []).filter((e) => !e.pass);
     const detail = outcomeDetail(c.outcome);
     return [
-      `<code>${text(c.id)}</code>`,
-      text(c.server),
-      text(c.tls),
+      `<span title="case ${text(c.id)}">${text(`${c.server} TLS ${c.tls}`)}</span>`,
       text(c.policy),
       text(c.client),
       text(c.step.label),
@@ -282,7 +278,9 @@ svg .cell-empty { fill: #f1f5f9; stroke: #cbd5e1; stroke-dasharray: 3 2; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f1f5f9; font-weight: 600; position: sticky; top: 0; }
-table.cases td:nth-child(n+11):nth-child(-n+12) { text-align: right; font-variant-numeric: tabular-nums; }
+td:first-child, table.cases td:nth-child(n+5):nth-child(-n+7), table.cases td:nth-child(n+9):nth-child(-n+10) { white-space: nowrap; }
+table.cases td:nth-child(n+9):nth-child(-n+10), table.cases th:nth-child(n+9):nth-child(-n+10) { text-align: right; font-variant-numeric: tabular-nums; }
+table.cases tbody tr:nth-child(even) { background: #fbfcfe; }
 .chip { display: inline-block; padding: 1px 7px; border-radius: 9px; font-size: 11.5px; font-weight: 600; white-space: nowrap; }
 .detail { color: var(--muted); font-size: 11px; margin-top: 2px; max-width: 320px; }
 .good { color: #15803d; font-weight: 600; } .bad { color: #b91c1c; font-weight: 600; }

@@ -10,6 +10,7 @@ describe("compareRuns", async () => {
     const cmp = compareRuns(baseline, structuredClone(baseline));
     expect(cmp.regression).toBe(false);
     expect(cmp.differences).toEqual([]);
+    expect(cmp.versionChanges).toEqual([]);
     expect(cmp.matched).toBe(81);
     expect(cmp.added).toEqual([]);
     expect(cmp.removed).toEqual([]);
@@ -41,6 +42,10 @@ describe("compareRuns", async () => {
       after: false,
     });
     expect(cmp.regressions).toBe(3);
+    expect(cmp.versionChanges).toEqual([
+      { driver: "nginx", component: "openssl", before: "3.0.17", after: "3.0.18" },
+      { driver: "openssl", component: "openssl", before: "3.0.17", after: "3.0.18" },
+    ]);
   });
 
   it("honours the latency threshold (percent)", () => {
@@ -82,6 +87,7 @@ describe("compareRuns", async () => {
     const md = compareMarkdown(compareRuns(baseline, regressed));
     expect(md.split("\n")[0]).toBe("## rootload compare: ❌ 3 regression(s)");
     expect(md).toContain("80 cases matched, 1 added, 1 removed");
+    expect(md).toContain("Versions changed: nginx openssl 3.0.17 → 3.0.18; openssl openssl 3.0.17 → 3.0.18.");
     expect(md).toContain(
       "| ❌ | `nginx/1.3/node/all/512 roots` | outcome | ok | server-alert (internal_error) |",
     );
