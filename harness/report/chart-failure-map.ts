@@ -39,6 +39,13 @@ function cellNote(c: CaseResult, s: Series): string {
   return "";
 }
 
+/** The largest font size (px) up to `maxPx` at which `label` fits in `width` px. */
+function fitFont(label: string, width: number, maxPx: number): number {
+  if (label === "") return maxPx;
+  const px = Math.min(maxPx, (maxPx * width) / textWidth(label, maxPx));
+  return Math.floor(px * 10) / 10;
+}
+
 /**
  * Chart 3, the failure map: one row per server × TLS (× policy, client), one column per
  * configured list size, each cell coloured by outcome class, with the byte thresholds drawn
@@ -123,18 +130,38 @@ export function failureMapChart(s: RunSummary): string {
         ),
       );
       const tx = x + w / 2;
-      parts.push(
-        el(
-          "text",
-          { x: tx, y: y + (note ? 15 : 21), fill: color.ink, class: "cell-text", "text-anchor": "middle" },
-          text(cellWords(c)),
-        ),
-      );
-      if (note)
+      const words = cellWords(c);
+      // Many sizes make narrow cells: shrink the words to fit rather than spill into the neighbour.
+      const wordPx = fitFont(words, w - 6, 11);
+      const notePx = fitFont(note, w - 6, 9.5);
+      const showNote = note !== "" && notePx >= 7;
+      if (wordPx >= 6)
         parts.push(
           el(
             "text",
-            { x: tx, y: y + 28, fill: color.ink, class: "cell-note", "text-anchor": "middle" },
+            {
+              x: tx,
+              y: y + (showNote ? 15 : 21),
+              fill: color.ink,
+              class: "cell-text",
+              "text-anchor": "middle",
+              style: wordPx < 11 ? `font-size:${wordPx}px` : undefined,
+            },
+            text(words),
+          ),
+        );
+      if (showNote)
+        parts.push(
+          el(
+            "text",
+            {
+              x: tx,
+              y: y + 28,
+              fill: color.ink,
+              class: "cell-note",
+              "text-anchor": "middle",
+              style: notePx < 9.5 ? `font-size:${notePx}px` : undefined,
+            },
             text(note),
           ),
         );

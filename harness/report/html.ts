@@ -268,7 +268,7 @@ svg .advertised-line { fill: none; stroke: #1d4ed8; stroke-width: 2; }
 svg .cross { stroke-width: 2.2; fill: none; }
 svg circle.mark, svg .dot { stroke: #fff; stroke-width: 1; }
 svg .lat-line { fill: none; stroke-width: 2; }
-svg .lat-line.p99 { stroke-dasharray: 5 3; stroke-width: 1.4; }
+svg .lat-line.p99 { stroke-dasharray: 5 3; stroke-width: 1.4; opacity: .7; }
 svg circle.mark.p99 { stroke-width: 1.3; }
 svg .col-head { font-size: 11.5px; font-weight: 600; fill: var(--ink); }
 svg .row-head { font-size: 12px; fill: var(--ink); }

@@ -51,8 +51,9 @@ export interface RunRecord {
   cases: CaseResult[];
 }
 
-/** The files of a run directory. */
+/** The run's manifest file inside a run directory. */
 export const MANIFEST_FILE = "manifest.json";
+/** The case results file inside a run directory: one CaseResult JSON object per line. */
 export const CASES_FILE = "cases.jsonl";
 
 /** Options of {@link readRun} and {@link parseRun}. */
