@@ -32,13 +32,13 @@ export function htmlReport(run: RunRecord): string {
     section(
       "advertised",
       "Advertised vs configured CA names",
-      "Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
+      "x: configured CA list size (bytes); y: number of CA names. Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
       advertisedChart(s),
     ),
     section(
       "latency",
       "Handshake latency",
-      "Full handshakes with a client certificate, p50 and p99 in ms, by configured list size.",
+      "Full handshakes with a client certificate. x: configured CA list size (bytes); y: handshake time, p50 and p99 in ms.",
       latencyChart(s),
     ),
     section("servers", "Per server and TLS version", "", seriesTable(s)),

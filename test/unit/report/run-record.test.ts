@@ -79,3 +79,20 @@ describe("readRun", () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe("fixture runs", () => {
+  it("are what test/fixtures/runs/fixture-runs.ts writes (regenerate with npx tsx on it)", async () => {
+    const { writeFixtures } = await import("../../fixtures/runs/fixture-runs.ts");
+    const tmp = await mkdtemp(join(tmpdir(), "rootload-fixtures-"));
+    try {
+      writeFixtures(tmp);
+      for (const name of ["baseline", "regressed", "torn"])
+        for (const file of ["manifest.json", "cases.jsonl"])
+          expect(await readFile(join(tmp, name, file), "utf8"), `${name}/${file}`).toBe(
+            await readFile(join(RUNS_DIR, name, file), "utf8"),
+          );
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
