@@ -10,7 +10,7 @@ import { writeFileAtomic } from "./run-store.ts";
  * The runs must come from the same scenario file content; a case found in two shards with
  * different results is an error rather than a silent pick.
  */
-export default async function merge(args: string[]): Promise<number> {
+export async function mergeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("merge", args, { out: { type: "string", short: "o" } });
   if (!values.out) throw new InputError("rootload merge", "-o OUT is required");
   if (positionals.length < 2) throw new InputError("rootload merge", "give at least two run directories");

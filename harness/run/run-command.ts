@@ -14,7 +14,7 @@ const USAGE =
  * reports beside them, print the Markdown summary. Exit 0 ok, 1 expectations failed,
  * 2 bad input, 3 engine or server error, 130 interrupted.
  */
-export default async function run(args: string[]): Promise<number> {
+export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("run", args, {
     out: { type: "string" },
     resume: { type: "string" },

@@ -1,0 +1,249 @@
+import type { OutcomeClass } from "../outcome.ts";
+import type { CaseResult } from "../run/case-result.ts";
+import { CHART_WIDTH, thresholdLegend } from "./chart-axes.ts";
+import { formatBytes, formatInt, outcomeText } from "./format.ts";
+import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";
+import { type RunSummary, type Series, THRESHOLDS } from "./summary.ts";
+import { el, text, textWidth, title } from "./svg.ts";
+
+const LABEL_W = 250;
+const HEAD_H = 70;
+const ROW_H = 36;
+const GAP = 2;
+
+function cellWords(c: CaseResult): string {
+  switch (c.outcome.class) {
+    case "ok":
+      return "ok";
+    case "server-alert":
+      return c.outcome.alert;
+    case "issuer-not-advertised":
+      return "issuer cut";
+    case "no-certificate-request":
+      return "no request";
+    case "excessive-size":
+      return "too big";
+    case "server-error":
+      return "server error";
+    default:
+      return c.outcome.class;
+  }
+}
+
+/** Second line of a cell: how much of the list went out, when not all of it. */
+function cellNote(c: CaseResult, s: Series): string {
+  const a = c.advertised;
+  if (!a) return c.outcome.class === "ok" ? "" : "no list read";
+  if (s.advertisesNothing) return "sent 0 names";
+  if (a.count < c.configured.count) return `sent ${formatInt(a.count)} of ${formatInt(c.configured.count)}`;
+  return "";
+}
+
+/** The largest font size (px) up to `maxPx` at which `label` fits in `width` px. */
+function fitFont(label: string, width: number, maxPx: number): number {
+  if (label === "") return maxPx;
+  const px = Math.min(maxPx, (maxPx * width) / textWidth(label, maxPx));
+  return Math.floor(px * 10) / 10;
+}
+
+/**
+ * Chart 3, the failure map: one row per server × TLS (× policy, client), one column per
+ * configured list size, each cell coloured by outcome class, with the byte thresholds drawn
+ * between the columns they fall between.
+ */
+export function failureMapChart(s: RunSummary): string {
+  const cols = s.sizes;
+  const colW = cols.length > 0 ? (CHART_WIDTH - LABEL_W - 8) / cols.length : 0;
+  const rowsH = s.series.length * ROW_H;
+  const legendY = HEAD_H + rowsH + 28;
+  const height = legendY + 44;
+  const parts: string[] = [];
+  const colX = (i: number) => LABEL_W + i * colW;
+
+  cols.forEach((p, i) => {
+    const cx = colX(i) + colW / 2;
+    parts.push(
+      el(
+        "text",
+        { x: cx, y: HEAD_H - 22, class: "col-head", "text-anchor": "middle" },
+        text(`${formatInt(p.count)} names`),
+      ),
+    );
+    parts.push(
+      el(
+        "text",
+        { x: cx, y: HEAD_H - 8, class: "tick", "text-anchor": "middle" },
+        text(formatBytes(p.bytes)),
+      ),
+    );
+  });
+
+  s.series.forEach((ser, r) => {
+    const y = HEAD_H + r * ROW_H;
+    parts.push(
+      el(
+        "text",
+        { x: LABEL_W - 10, y: y + ROW_H / 2 + 4, class: "row-head", "text-anchor": "end" },
+        text(ser.label),
+      ),
+    );
+    cols.forEach((p, i) => {
+      const c = ser.cases.find((k) => k.configured.caListBytes === p.bytes && k.configured.count === p.count);
+      const x = colX(i) + GAP / 2;
+      const w = colW - GAP;
+      const h = ROW_H - GAP;
+      if (!c) {
+        parts.push(
+          el(
+            "rect",
+            { x, y, width: w, height: h, rx: 3, class: "cell-empty" },
+            title(`${ser.label} · ${p.stepLabel}: not run`),
+          ),
+        );
+        return;
+      }
+      const color = OUTCOME_COLORS[c.outcome.class];
+      const note = cellNote(c, ser);
+      const tip =
+        `${ser.label} · ${c.step.label}: ${formatInt(c.configured.count)} names, ${formatBytes(c.configured.caListBytes)} configured → ` +
+        `${outcomeText(c.outcome)}` +
+        (c.advertised
+          ? `; advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
+          : "; no CertificateRequest read") +
+        ("detail" in c.outcome && c.outcome.detail ? `; ${c.outcome.detail}` : "");
+      parts.push(
+        el(
+          "rect",
+          {
+            x,
+            y,
+            width: w,
+            height: h,
+            rx: 3,
+            fill: color.fill,
+            class: "mark cell",
+            "data-outcome": c.outcome.class,
+            "data-series": ser.key,
+            "data-bytes": c.configured.caListBytes,
+          },
+          title(tip),
+        ),
+      );
+      const tx = x + w / 2;
+      const words = cellWords(c);
+      // Many sizes make narrow cells: shrink the words to fit rather than spill into the neighbour.
+      const wordPx = fitFont(words, w - 6, 11);
+      const notePx = fitFont(note, w - 6, 9.5);
+      const showNote = note !== "" && notePx >= 7;
+      if (wordPx >= 6)
+        parts.push(
+          el(
+            "text",
+            {
+              x: tx,
+              y: y + (showNote ? 15 : 21),
+              fill: color.ink,
+              class: "cell-text",
+              "text-anchor": "middle",
+              style: wordPx < 11 ? `font-size:${wordPx}px` : undefined,
+            },
+            text(words),
+          ),
+        );
+      if (showNote)
+        parts.push(
+          el(
+            "text",
+            {
+              x: tx,
+              y: y + 28,
+              fill: color.ink,
+              class: "cell-note",
+              "text-anchor": "middle",
+              style: notePx < 9.5 ? `font-size:${notePx}px` : undefined,
+            },
+            text(note),
+          ),
+        );
+    });
+  });
+
+  // Thresholds fall between two tested sizes: draw each on the boundary of the columns it separates.
+  const groups = new Map<number, number[]>();
+  THRESHOLDS.forEach((t, i) => {
+    const g = cols.filter((p) => p.bytes <= t.bytes).length;
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  for (const [g, idx] of groups) {
+    const x = colX(g) - (g === cols.length ? GAP / 2 : 0);
+    idx.forEach((ti, k) => {
+      const t = THRESHOLDS[ti]!;
+      const dx = (k - (idx.length - 1) / 2) * 4;
+      parts.push(
+        el(
+          "line",
+          {
+            x1: x + dx,
+            x2: x + dx,
+            y1: 14 + k * 12,
+            y2: HEAD_H + rowsH + 4,
+            class: "threshold",
+            stroke: THRESHOLD_COLORS[ti],
+            "data-threshold-bytes": t.bytes,
+          },
+          title(`${formatInt(t.bytes)} B: ${t.label}`),
+        ),
+      );
+      parts.push(
+        el(
+          "text",
+          { x: x + dx + 4, y: 12 + k * 12, class: "threshold-label", fill: THRESHOLD_COLORS[ti] },
+          text(t.short),
+        ),
+      );
+    });
+  }
+
+  // Legend: outcome classes that occur, "not run", then the reference lines.
+  const present = (Object.keys(OUTCOME_COLORS) as OutcomeClass[]).filter((k) => s.byOutcome[k] > 0);
+  let lx = 0;
+  for (const k of present) {
+    const c = OUTCOME_COLORS[k];
+    parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, fill: c.fill }));
+    const label = `${c.label} (${s.byOutcome[k]})`;
+    parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text(label)));
+    lx += 36 + textWidth(label, 11.5);
+  }
+  if (s.series.some((ser) => ser.cases.length < cols.length)) {
+    parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, class: "cell-empty" }));
+    parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text("not run")));
+  }
+  parts.push(thresholdLegend(6, legendY + 26).svg);
+
+  const id = "chart-failure-map";
+  return el(
+    "svg",
+    {
+      "data-chart": "failure-map",
+      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
+      width: "100%",
+      role: "img",
+      "aria-labelledby": `${id}-title ${id}-desc`,
+      xmlns: "http://www.w3.org/2000/svg",
+    },
+    el(
+      "title",
+      { id: `${id}-title` },
+      text("Failure map: outcome per server, TLS version and configured CA list size"),
+    ) +
+      el(
+        "desc",
+        { id: `${id}-desc` },
+        text(
+          `${s.series.length} rows (server × TLS) by ${cols.length} list sizes; cell colour is the outcome class; ` +
+            "vertical lines mark 12,288, 16,384 and 65,535 bytes.",
+        ),
+      ) +
+      parts.join(""),
+  );
+}

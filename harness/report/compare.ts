@@ -1,0 +1,331 @@
+import type { Outcome } from "../outcome.ts";
+import type { CaseResult } from "../run/case-result.ts";
+import type { RunRecord } from "../run/run-record.ts";
+import { formatBytes, formatInt, formatMs, formatPct, outcomeText } from "./format.ts";
+import { caseKey } from "./summary.ts";
+
+/** Options of {@link compareRuns}. */
+export interface CompareOptions {
+  /** A p50 latency change larger than this (percent of the baseline) is reported. Default 25. */
+  latencyThresholdPct?: number;
+}
+
+/** Whether a difference makes the current run worse, better, or just different. */
+export type Severity = "regression" | "improvement" | "change";
+
+/** The advertised list, as compared. */
+export interface AdvertisedFigures {
+  count: number;
+  bytes: number;
+  missing: number;
+  extra: number;
+}
+
+/** One difference between a baseline case and the current case with the same key. */
+export type CaseDifference =
+  | { kind: "outcome"; key: string; severity: Severity; before: Outcome; after: Outcome }
+  | {
+      kind: "advertised";
+      key: string;
+      severity: Severity;
+      before: AdvertisedFigures;
+      after: AdvertisedFigures;
+      clientIssuerBefore: boolean | null;
+      clientIssuerAfter: boolean | null;
+    }
+  | {
+      kind: "latency";
+      key: string;
+      severity: Severity;
+      beforeP50Ms: number;
+      afterP50Ms: number;
+      beforeP99Ms: number;
+      afterP99Ms: number;
+      /** (after − before) / before of p50, as a fraction (0.4 = 40% slower). */
+      change: number;
+    }
+  | {
+      kind: "expectation";
+      key: string;
+      severity: Severity;
+      expect: string;
+      /** null: the baseline did not have this expectation. */
+      before: boolean | null;
+      after: boolean;
+      message: string;
+    };
+
+/** A server component whose reported version differs between the runs (context for the differences). */
+export interface VersionChange {
+  driver: string;
+  component: string;
+  /** null: not reported in that run. */
+  before: string | null;
+  after: string | null;
+}
+
+/** The structured result of comparing two runs. */
+export interface RunComparison {
+  baseline: { runId: string; startedAt: string };
+  current: { runId: string; startedAt: string };
+  latencyThresholdPct: number;
+  /** Server and harness versions that differ: the usual suspects for any difference below. */
+  versionChanges: VersionChange[];
+  /** Keys present in both runs. */
+  matched: number;
+  differences: CaseDifference[];
+  /** Case keys only in the current run. */
+  added: string[];
+  /** Case keys only in the baseline. */
+  removed: string[];
+  /** Keys that occur more than once in a run; only their last occurrence is compared. */
+  duplicateKeys: string[];
+  regressions: number;
+  improvements: number;
+  /** True when any difference is a regression: the exit status of `rootload compare`. */
+  regression: boolean;
+}
+
+function index(cases: CaseResult[], dups: Set<string>): Map<string, CaseResult> {
+  const m = new Map<string, CaseResult>();
+  for (const c of cases) {
+    const k = caseKey(c);
+    if (m.has(k)) dups.add(k);
+    m.set(k, c);
+  }
+  return m;
+}
+
+function versions(run: RunRecord): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set("harness\u0000node", run.manifest.node);
+  m.set("harness\u0000openssl", run.manifest.openssl);
+  for (const s of run.manifest.servers)
+    for (const [component, v] of Object.entries(s.versions)) m.set(`${s.driver}\u0000${component}`, v);
+  return m;
+}
+
+function versionChanges(baseline: RunRecord, current: RunRecord): VersionChange[] {
+  const b = versions(baseline);
+  const a = versions(current);
+  const out: VersionChange[] = [];
+  for (const key of new Set([...b.keys(), ...a.keys()])) {
+    const before = b.get(key) ?? null;
+    const after = a.get(key) ?? null;
+    if (before === after) continue;
+    const [driver, component] = key.split("\u0000") as [string, string];
+    out.push({ driver, component, before, after });
+  }
+  return out;
+}
+
+function sameOutcome(a: Outcome, b: Outcome): boolean {
+  if (a.class !== b.class) return false;
+  return a.class !== "server-alert" || b.class !== "server-alert" || a.alert === b.alert;
+}
+
+function figures(a: NonNullable<CaseResult["advertised"]>): AdvertisedFigures {
+  return { count: a.count, bytes: a.bytes, missing: a.missing, extra: a.extra };
+}
+
+/** How far the wire list is from what the policy meant to send (names). */
+function distance(c: CaseResult): number {
+  const a = c.advertised!;
+  return Math.abs(a.count - c.intended.count) + a.missing + a.extra;
+}
+
+function compareCase(key: string, b: CaseResult, a: CaseResult, thresholdPct: number): CaseDifference[] {
+  const out: CaseDifference[] = [];
+  if (!sameOutcome(b.outcome, a.outcome))
+    out.push({
+      kind: "outcome",
+      key,
+      severity: a.outcome.class === "ok" ? "improvement" : "regression",
+      before: b.outcome,
+      after: a.outcome,
+    });
+  // When either side read no CertificateRequest, the outcome difference already says it.
+  if (b.advertised && a.advertised) {
+    const fb = figures(b.advertised);
+    const fa = figures(a.advertised);
+    if (
+      fb.count !== fa.count ||
+      fb.bytes !== fa.bytes ||
+      fb.missing !== fa.missing ||
+      fb.extra !== fa.extra
+    ) {
+      const lostIssuer = b.clientIssuerAdvertised === true && a.clientIssuerAdvertised === false;
+      const gainedIssuer = b.clientIssuerAdvertised === false && a.clientIssuerAdvertised === true;
+      const db = distance(b);
+      const da = distance(a);
+      const severity: Severity =
+        lostIssuer || (!gainedIssuer && da > db)
+          ? "regression"
+          : gainedIssuer || da < db
+            ? "improvement"
+            : "change";
+      out.push({
+        kind: "advertised",
+        key,
+        severity,
+        before: fb,
+        after: fa,
+        clientIssuerBefore: b.clientIssuerAdvertised,
+        clientIssuerAfter: a.clientIssuerAdvertised,
+      });
+    }
+  }
+  if (b.latency && a.latency && b.latency.p50Ms > 0) {
+    const change = (a.latency.p50Ms - b.latency.p50Ms) / b.latency.p50Ms;
+    if (Math.abs(change) * 100 > thresholdPct)
+      out.push({
+        kind: "latency",
+        key,
+        severity: change > 0 ? "regression" : "improvement",
+        beforeP50Ms: b.latency.p50Ms,
+        afterP50Ms: a.latency.p50Ms,
+        beforeP99Ms: b.latency.p99Ms,
+        afterP99Ms: a.latency.p99Ms,
+        change,
+      });
+  }
+  const before = new Map((b.expectations ?? []).map((e) => [e.expect, e.pass]));
+  for (const e of a.expectations ?? []) {
+    const was = before.has(e.expect) ? before.get(e.expect)! : null;
+    if (was === e.pass || (was === null && e.pass)) continue;
+    out.push({
+      kind: "expectation",
+      key,
+      severity: e.pass ? "improvement" : "regression",
+      expect: e.expect,
+      before: was,
+      after: e.pass,
+      message: e.message,
+    });
+  }
+  return out;
+}
+
+/**
+ * Compare a run against a baseline, case by case, matching cases by
+ * server/tls/client/policy/step label. Pure: the caller reads the runs.
+ */
+export function compareRuns(
+  baseline: RunRecord,
+  current: RunRecord,
+  opts: CompareOptions = {},
+): RunComparison {
+  const thresholdPct = opts.latencyThresholdPct ?? 25;
+  const dups = new Set<string>();
+  const before = index(baseline.cases, dups);
+  const after = index(current.cases, dups);
+  const differences: CaseDifference[] = [];
+  const added: string[] = [];
+  let matched = 0;
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    if (!b) {
+      added.push(key);
+      continue;
+    }
+    matched++;
+    differences.push(...compareCase(key, b, a, thresholdPct));
+  }
+  const removed = [...before.keys()].filter((k) => !after.has(k));
+  const regressions = differences.filter((d) => d.severity === "regression").length;
+  return {
+    baseline: { runId: baseline.manifest.runId, startedAt: baseline.manifest.startedAt },
+    current: { runId: current.manifest.runId, startedAt: current.manifest.startedAt },
+    latencyThresholdPct: thresholdPct,
+    versionChanges: versionChanges(baseline, current),
+    matched,
+    differences,
+    added,
+    removed,
+    duplicateKeys: [...dups],
+    regressions,
+    improvements: differences.filter((d) => d.severity === "improvement").length,
+    regression: regressions > 0,
+  };
+}
+
+const MARK: Record<Severity, string> = { regression: "❌", improvement: "✅", change: "ℹ️" };
+
+function advText(f: AdvertisedFigures, issuer: boolean | null): string {
+  const parts = [`${formatInt(f.count)} names / ${formatBytes(f.bytes)}`];
+  if (f.missing) parts.push(`${formatInt(f.missing)} missing`);
+  if (f.extra) parts.push(`${formatInt(f.extra)} extra`);
+  if (issuer !== null) parts.push(issuer ? "issuer advertised" : "issuer cut");
+  return parts.join(", ");
+}
+
+function row(d: CaseDifference): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const what = (b: string, a: string, label: string) =>
+    `| ${MARK[d.severity]} | \`${cell(d.key)}\` | ${label} | ${cell(b)} | ${cell(a)} |`;
+  switch (d.kind) {
+    case "outcome":
+      return what(outcomeText(d.before), outcomeText(d.after), "outcome");
+    case "advertised":
+      return what(
+        advText(d.before, d.clientIssuerBefore),
+        advText(d.after, d.clientIssuerAfter),
+        "advertised list",
+      );
+    case "latency":
+      return what(
+        `${formatMs(d.beforeP50Ms)} p50, ${formatMs(d.beforeP99Ms)} p99`,
+        `${formatMs(d.afterP50Ms)} p50, ${formatMs(d.afterP99Ms)} p99`,
+        `latency ${formatPct(d.change)}`,
+      );
+    case "expectation":
+      return what(
+        d.before === null ? "—" : d.before ? "pass" : "fail",
+        d.after ? "pass" : `fail: ${d.message}`,
+        `expect ${d.expect}`,
+      );
+  }
+}
+
+function keyList(title: string, keys: string[]): string[] {
+  if (keys.length === 0) return [];
+  const shown = keys.slice(0, 20).map((k) => `- \`${k}\``);
+  if (keys.length > 20) shown.push(`- … and ${keys.length - 20} more`);
+  return [`**${title}** (${keys.length}):`, "", ...shown, ""];
+}
+
+/** The comparison as markdown for a PR comment. */
+export function compareMarkdown(cmp: RunComparison): string {
+  const head = cmp.regression
+    ? `❌ ${cmp.regressions} regression(s)`
+    : cmp.differences.length > 0
+      ? "✅ no regression (some changes)"
+      : "✅ no regression";
+  const out = [
+    `## rootload compare: ${head}`,
+    "",
+    `Baseline \`${cmp.baseline.runId}\` → current \`${cmp.current.runId}\`: ${formatInt(cmp.matched)} cases matched, ` +
+      `${cmp.added.length} added, ${cmp.removed.length} removed; ${cmp.regressions} regression(s), ` +
+      `${cmp.improvements} improvement(s); latency threshold ${cmp.latencyThresholdPct}% (p50).`,
+    "",
+  ];
+  if (cmp.versionChanges.length > 0)
+    out.push(
+      `Versions changed: ${cmp.versionChanges
+        .map((v) => `${v.driver} ${v.component} ${v.before ?? "(none)"} → ${v.after ?? "(none)"}`)
+        .join("; ")}.`,
+      "",
+    );
+  if (cmp.differences.length > 0) {
+    const order: Record<Severity, number> = { regression: 0, change: 1, improvement: 2 };
+    const sorted = [...cmp.differences].sort((a, b) => order[a.severity] - order[b.severity]);
+    out.push("| | Case | What | Baseline | Current |", "|---|---|---|---|---|", ...sorted.map(row), "");
+  }
+  out.push(...keyList("Added cases", cmp.added), ...keyList("Removed cases", cmp.removed));
+  if (cmp.duplicateKeys.length > 0)
+    out.push(
+      `⚠️ ${cmp.duplicateKeys.length} case key(s) occur more than once in a run; the last occurrence was compared.`,
+      "",
+    );
+  return `${out.join("\n").trimEnd()}\n`;
+}

@@ -1,0 +1,39 @@
+import type { Outcome } from "../outcome.ts";
+
+/**
+ * Number and outcome formatting shared by the text reports, so that every report writes a
+ * figure the same way (always with its unit).
+ */
+
+const INT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** 65481 → "65,481". */
+export function formatInt(n: number): string {
+  return INT.format(n);
+}
+
+/** 65481 → "65,481 B". */
+export function formatBytes(bytes: number): string {
+  return `${INT.format(bytes)} B`;
+}
+
+/** 2.345 → "2.35 ms"; two decimals because handshakes on loopback take a few ms. */
+export function formatMs(ms: number): string {
+  return `${ms.toFixed(2)} ms`;
+}
+
+/** Signed percentage with one decimal: 0.4 → "+40.0%". */
+export function formatPct(fraction: number): string {
+  const pct = fraction * 100;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%`;
+}
+
+/** "server-alert (internal_error)", "malformed", "ok". */
+export function outcomeText(o: Outcome): string {
+  return o.class === "server-alert" ? `${o.class} (${o.alert})` : o.class;
+}
+
+/** The outcome's detail, if it carries one. */
+export function outcomeDetail(o: Outcome): string | undefined {
+  return "detail" in o ? o.detail : undefined;
+}

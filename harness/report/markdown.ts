@@ -1,0 +1,183 @@
+import type { RunRecord } from "../run/run-record.ts";
+import { formatBytes, formatInt, formatMs, outcomeText } from "./format.ts";
+import { type IssuerFate, type RunSummary, type Series, type SizePoint, summarize } from "./summary.ts";
+
+/**
+ * The run as GitHub-flavoured markdown, sized for a pull-request comment: a verdict line, one
+ * row per server × TLS version, a latency table, and a plain-words explanation of KB 2801679
+ * failures when the run has any.
+ */
+export function markdownReport(run: RunRecord): string {
+  const s = summarize(run);
+  const out: string[] = [];
+  const v = verdict(s);
+  out.push(`## rootload: ${VERDICT_MARK[v.status]}${v.text}`, "");
+  out.push(gist(s), "");
+  out.push(runLine(run, s), "");
+  out.push("### Servers", "", ...seriesTable(s), "");
+  const lat = latencyTable(s);
+  if (lat.length > 0)
+    out.push("### Handshake latency (p50 / p99 by configured CA list size)", "", ...lat, "");
+  if (s.issuerCuts.length > 0) out.push(...issuerSection(s), "");
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** The verdict: pass/fail on expectations when the scenario had any, else a count of failed handshakes. */
+export function verdict(s: RunSummary): { status: "pass" | "fail" | "info"; text: string } {
+  const failedHandshakes = s.cases - s.byOutcome.ok;
+  if (s.expectations.failed > 0)
+    return {
+      status: "fail",
+      text: `FAIL: ${formatInt(s.expectations.failed)} of ${formatInt(s.expectations.total)} expectations failed (${formatInt(s.expectations.casesWithFailures)} of ${formatInt(s.cases)} cases)`,
+    };
+  if (s.expectations.total > 0)
+    return {
+      status: "pass",
+      text: `PASS: all ${formatInt(s.expectations.total)} expectations held (${formatInt(failedHandshakes)} of ${formatInt(s.cases)} handshakes failed as expected)`,
+    };
+  return {
+    status: "info",
+    text: `${formatInt(failedHandshakes)} of ${formatInt(s.cases)} handshakes failed (no expectations set)`,
+  };
+}
+
+const VERDICT_MARK = { pass: "✅ ", fail: "❌ ", info: "" } as const;
+
+function size(p: SizePoint): string {
+  return `${formatInt(p.count)} names / ${formatBytes(p.bytes)}`;
+}
+
+function gist(s: RunSummary): string {
+  const lines: string[] = [];
+  if (s.firstFailure) {
+    const f = s.firstFailure;
+    lines.push(`First failure: **${f.series}** at ${size(f.at)}: \`${outcomeText(f.outcome)}\`.`);
+  } else if (s.cases > 0) {
+    lines.push("Every handshake completed.");
+  }
+  const failing = s.series.filter((x) => x.firstFailure).length;
+  if (s.series.length > 0)
+    lines.push(`${failing} of ${s.series.length} server/TLS series failed somewhere in the tested range.`);
+  if (!s.complete)
+    lines.push(
+      `⚠️ **Incomplete run:** ${formatInt(s.cases)} of ${formatInt(s.plannedCases)} planned cases recorded; figures cover only those.`,
+    );
+  return lines.join(" ");
+}
+
+function runLine(run: RunRecord, s: RunSummary): string {
+  const m = run.manifest;
+  const servers = m.servers
+    .map(
+      (x) =>
+        `${x.driver} (${Object.entries(x.versions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`,
+    )
+    .join("; ");
+  const rev = m.gitRevision ? ` · rev \`${m.gitRevision.slice(0, 10)}\`` : "";
+  const shard = m.shard ? ` · shard ${m.shard.index + 1}/${m.shard.count}` : "";
+  return (
+    `<sub>Run \`${md(m.runId)}\` · scenario \`${md(m.scenario.name)}\` (${md(m.scenario.file)}) · ${m.runtime} · ` +
+    `${formatInt(s.cases)} cases · node ${m.node}, OpenSSL ${m.openssl}${rev}${shard} · ${md(servers)}</sub>`
+  );
+}
+
+function truncationCell(x: Series): string {
+  if (x.advertisesNothing) return "n/a (advertises nothing)";
+  const t = x.truncation;
+  if (!t) return x.cases.some((c) => c.advertised) ? "no" : "n/a (no request read)";
+  const why = t.byPolicy ? "by policy" : "**by the server**";
+  return `yes, ${why}, from ${formatInt(t.at.count)} names: ${formatInt(t.advertisedCount)} sent (${formatBytes(t.advertisedBytes)})`;
+}
+
+function issuerCell(f: IssuerFate): string {
+  switch (f.kind) {
+    case "survived":
+      return "✅ survived";
+    case "cut":
+      return `❌ cut from ${formatInt(f.at.count)} names on (issuer at position ${f.position ?? "?"}, ${formatInt(f.advertisedCount)} names sent)`;
+    case "not-applicable":
+      return "n/a";
+  }
+}
+
+function seriesTable(s: RunSummary): string[] {
+  const rows = [
+    "| Server · TLS | Policy | Client | Largest list that worked | First failing size | Outcome there | Truncation (advertised < configured) | Client issuer |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const x of s.series) {
+    const f = x.firstFailure;
+    rows.push(
+      `| ${md(`${x.server} TLS ${x.tls}`)} | ${md(x.policy)} | ${md(x.client)} | ${x.largestOk ? size(x.largestOk) : "none"} | ` +
+        `${f ? size(f) : "none in range"} | ${f ? `\`${outcomeText(f.outcome)}\`` : "—"} | ${truncationCell(x)} | ${issuerCell(x.issuer)} |`,
+    );
+  }
+  return rows;
+}
+
+function latencyTable(s: RunSummary): string[] {
+  const withLatency = s.series.filter((x) => x.latency.length > 0);
+  if (withLatency.length === 0) return [];
+  const rows = [
+    `| Configured list | ${withLatency.map((x) => md(x.label)).join(" | ")} |`,
+    `|---:|${withLatency.map(() => "---:").join("|")}|`,
+  ];
+  for (const p of s.sizes) {
+    const cells = withLatency.map((x) => {
+      const l = x.latency.find((q) => q.bytes === p.bytes && q.count === p.count);
+      return l ? `${l.p50Ms.toFixed(2)} / ${l.p99Ms.toFixed(2)}` : "—";
+    });
+    if (cells.every((c) => c === "—")) continue;
+    rows.push(`| ${formatBytes(p.bytes)} (${formatInt(p.count)}) | ${cells.join(" | ")} |`);
+  }
+  rows.push(
+    "",
+    `<sub>Cells: p50 / p99 in ms; "—": the handshake failed or was not measured. Slowest p99: ${slowest(s)}.</sub>`,
+  );
+  return rows;
+}
+
+function slowest(s: RunSummary): string {
+  let best: { label: string; ms: number; bytes: number } | null = null;
+  for (const x of s.series)
+    for (const l of x.latency)
+      if (!best || l.p99Ms > best.ms) best = { label: x.label, ms: l.p99Ms, bytes: l.bytes };
+  return best ? `${formatMs(best.ms)} (${best.label}, ${formatBytes(best.bytes)})` : "n/a";
+}
+
+function issuerSection(s: RunSummary): string[] {
+  const bySeries = new Map<string, typeof s.issuerCuts>();
+  for (const c of s.issuerCuts) bySeries.set(c.seriesLabel, [...(bySeries.get(c.seriesLabel) ?? []), c]);
+  const lines = [
+    "### Why `issuer-not-advertised` (KB 2801679)",
+    "",
+    "The server sends, in its CertificateRequest, the list of CA names it accepts, and trims that list when " +
+      "it grows too long. The trim cut off the issuer of the client's certificate. A client that picks its " +
+      "certificate from the advertised list (as Windows clients of the KB 2801679 / KB 933430 era do) then had " +
+      "no matching certificate to offer, so it sent none and the handshake failed, even though the server " +
+      "would have accepted the certificate.",
+    "",
+  ];
+  for (const [label, cuts] of bySeries) {
+    const first = cuts[0]!;
+    lines.push(
+      `- **${md(label)}**: ${cuts.length} case(s), from ${size(first.at)}: client issuer at position ${first.position ?? "?"}, ` +
+        `only ${formatInt(first.advertisedCount)} names (${formatBytes(first.advertisedBytes)}) advertised.`,
+    );
+  }
+  lines.push(
+    "",
+    "**Fix:** advertise nothing — Windows `SendTrustedIssuerList=0`; OpenSSL servers `Options -CANames` " +
+      "(nginx `ssl_conf_command`, Apache `SSLOpenSSLConfCmd`), `s_server -no_ca_names`, HAProxy `no-ca-names` — " +
+      "or advertise a smaller list that contains the client's issuer (nginx `ssl_trusted_certificate`, Apache " +
+      "`SSLCADNRequestFile`, HAProxy `ca-verify-file`).",
+  );
+  return lines;
+}
+
+/** Keep table cells intact: pipes and newlines would break the row. */
+function md(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}

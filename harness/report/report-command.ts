@@ -1,0 +1,46 @@
+import { parseCommandArgs } from "../args.ts";
+import { InputError } from "../errors.ts";
+import { type RunRecord, readRun } from "../run/run-record.ts";
+import { htmlReport } from "./html.ts";
+import { jsonReport } from "./json.ts";
+import { junitReport } from "./junit.ts";
+import { markdownReport } from "./markdown.ts";
+import { writeFileAtomic } from "./write-atomic.ts";
+
+/** The report formats and their renderers. */
+export const REPORT_FORMATS: Record<string, (run: RunRecord) => string | Uint8Array> = {
+  md: markdownReport,
+  html: htmlReport,
+  junit: junitReport,
+  json: jsonReport,
+};
+
+/**
+ * `rootload report <run-dir> --format md|html|junit|json [-o FILE]`: render a run directory;
+ * stdout unless -o. Exit 0, or 2 on bad input.
+ */
+export async function reportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("report", args, {
+    format: { type: "string", short: "f", default: "md" },
+    output: { type: "string", short: "o" },
+  });
+  const formats = Object.keys(REPORT_FORMATS);
+  if (positionals.length !== 1)
+    throw new InputError(
+      "rootload report",
+      `expected one run directory, got ${positionals.length}; usage: rootload report <run-dir> --format ${formats.join("|")} [-o FILE]`,
+    );
+  const render = REPORT_FORMATS[values.format];
+  if (!render)
+    throw new InputError(
+      "rootload report --format",
+      `"${values.format}" is not one of ${formats.join(", ")}`,
+    );
+  const run = await readRun(positionals[0]!, {
+    onWarning: (m) => console.error(`rootload report: warning: ${m}`),
+  });
+  const out = render(run);
+  if (values.output) await writeFileAtomic(values.output, out);
+  else process.stdout.write(out);
+  return 0;
+}

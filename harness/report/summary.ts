@@ -1,0 +1,261 @@
+import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from "../outcome.ts";
+import type { CaseResult } from "../run/case-result.ts";
+import type { RunRecord } from "../run/run-record.ts";
+import { SCHANNEL_2003_BYTES, SCHANNEL_BYTES, type TlsVersion } from "../servers/tls-server.ts";
+
+/**
+ * The figures every report shows, computed once here so that the markdown, HTML, JSON and
+ * JUnit outputs of one run can never disagree.
+ */
+
+/** Byte sizes of a certificate_authorities list that matter, drawn on charts. */
+export interface Threshold {
+  bytes: number;
+  /** Short label for a chart ("12 KB"). */
+  short: string;
+  /** What it is. */
+  label: string;
+}
+
+/** The reference lines: Schannel's two truncation points and the TLS 16-bit length limit. */
+export const THRESHOLDS: readonly Threshold[] = [
+  {
+    bytes: SCHANNEL_2003_BYTES,
+    short: "12,288 B",
+    label: "Schannel truncation, Server 2003 (0x3000, KB 933430)",
+  },
+  { bytes: SCHANNEL_BYTES, short: "16,384 B", label: "Schannel truncation (16 KB)" },
+  { bytes: 65_535, short: "65,535 B", label: "TLS 16-bit length limit (OpenSSL aborts past it)" },
+];
+
+/** One root-list size of a series. */
+export interface SizePoint {
+  stepLabel: string;
+  /** Configured names. */
+  count: number;
+  /** Configured CA list length (bytes, with the 2-byte prefixes). */
+  bytes: number;
+}
+
+/** Where the advertised list first fell short of the configured one. */
+export interface Truncation {
+  at: SizePoint;
+  advertisedCount: number;
+  advertisedBytes: number;
+  /** The policy asked for it (e.g. schannel-2003); false means the server cut on its own. */
+  byPolicy: boolean;
+}
+
+/** What happened to the client certificate's issuer in the advertised list, over a series. */
+export type IssuerFate =
+  | { kind: "survived" }
+  | { kind: "cut"; at: SizePoint; position: number | null; advertisedCount: number }
+  /** The policy advertises nothing, or no CertificateRequest was read. */
+  | { kind: "not-applicable" };
+
+/** Handshake latency of one size (ms). */
+export interface LatencyPoint {
+  count: number;
+  bytes: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** All cases of one server × TLS version × client × policy, ordered by configured list size. */
+export interface Series {
+  /** "nginx/1.2/node/all" — stable, for matching and anchors. */
+  key: string;
+  /** Human label; names the client and policy only when the run has more than one of them. */
+  label: string;
+  server: string;
+  tls: TlsVersion;
+  client: string;
+  policy: string;
+  cases: CaseResult[];
+  largestOk: SizePoint | null;
+  /** The smallest size whose handshake did not end "ok". */
+  firstFailure: (SizePoint & { outcome: Outcome }) | null;
+  truncation: Truncation | null;
+  /** Every CertificateRequest seen was meant to be empty (policy "none"). */
+  advertisesNothing: boolean;
+  issuer: IssuerFate;
+  latency: LatencyPoint[];
+}
+
+/** A case whose client had no certificate to offer because its issuer was not advertised. */
+export interface IssuerCut {
+  seriesLabel: string;
+  caseId: string;
+  at: SizePoint;
+  position: number | null;
+  advertisedCount: number;
+  advertisedBytes: number;
+}
+
+/** The computed part of a report. */
+export interface RunSummary {
+  cases: number;
+  plannedCases: number;
+  /** endedAt is set and every planned case has a result. */
+  complete: boolean;
+  byOutcome: Record<OutcomeClass, number>;
+  expectations: { total: number; failed: number; casesWithFailures: number };
+  series: Series[];
+  /** The smallest failing size over all series (ties: plan order). */
+  firstFailure: { series: string; at: SizePoint; outcome: Outcome } | null;
+  issuerCuts: IssuerCut[];
+  /** Every configured list size in the run, ascending (bytes). */
+  sizes: SizePoint[];
+}
+
+/** The key that identifies a case across runs: server, TLS version, client, policy, step label. */
+export function caseKey(c: Pick<CaseResult, "server" | "tls" | "client" | "policy" | "step">): string {
+  return `${c.server}/${c.tls}/${c.client}/${c.policy}/${c.step.label}`;
+}
+
+/** The key of a case's series (its case key without the step). */
+export function seriesKey(c: Pick<CaseResult, "server" | "tls" | "client" | "policy">): string {
+  return `${c.server}/${c.tls}/${c.client}/${c.policy}`;
+}
+
+function sizeOf(c: CaseResult): SizePoint {
+  return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
+}
+
+function bySize(a: CaseResult, b: CaseResult): number {
+  return (
+    a.configured.caListBytes - b.configured.caListBytes ||
+    a.configured.count - b.configured.count ||
+    a.step.index - b.step.index
+  );
+}
+
+/** Compute the shared figures of a run. */
+export function summarize(run: RunRecord): RunSummary {
+  const { cases, manifest } = run;
+  const byOutcome = Object.fromEntries(OUTCOME_CLASSES.map((k) => [k, 0])) as Record<OutcomeClass, number>;
+  let total = 0;
+  let failed = 0;
+  let casesWithFailures = 0;
+  for (const c of cases) {
+    byOutcome[c.outcome.class]++;
+    const ex = c.expectations ?? [];
+    total += ex.length;
+    const f = ex.filter((e) => !e.pass).length;
+    failed += f;
+    if (f > 0) casesWithFailures++;
+  }
+
+  const groups = new Map<string, CaseResult[]>();
+  for (const c of cases) {
+    const k = seriesKey(c);
+    const g = groups.get(k);
+    if (g) g.push(c);
+    else groups.set(k, [c]);
+  }
+  // Name the policy only for servers run with several, and the client only where two series
+  // differ by nothing else, so labels stay short enough for chart legends and table heads.
+  const policiesPerServer = new Map<string, Set<string>>();
+  const clientsPerGroup = new Map<string, Set<string>>();
+  for (const c of cases) {
+    const p = policiesPerServer.get(c.server) ?? new Set<string>();
+    policiesPerServer.set(c.server, p.add(c.policy));
+    const g = `${c.server}/${c.tls}/${c.policy}`;
+    const k = clientsPerGroup.get(g) ?? new Set<string>();
+    clientsPerGroup.set(g, k.add(c.client));
+  }
+  const series = [...groups.entries()].map(([key, group]) => {
+    const first = group[0]!;
+    const parts = [`${first.server} TLS ${first.tls}`];
+    if ((policiesPerServer.get(first.server)?.size ?? 0) > 1) parts.push(first.policy);
+    if ((clientsPerGroup.get(`${first.server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1)
+      parts.push(first.client);
+    return buildSeries(key, parts.join(" · "), [...group].sort(bySize));
+  });
+
+  let firstFailure: RunSummary["firstFailure"] = null;
+  for (const s of series) {
+    const f = s.firstFailure;
+    if (f && (!firstFailure || f.bytes < firstFailure.at.bytes)) {
+      const { outcome, ...at } = f;
+      firstFailure = { series: s.label, at, outcome };
+    }
+  }
+
+  const issuerCuts: IssuerCut[] = [];
+  for (const s of series)
+    for (const c of s.cases)
+      if (c.outcome.class === "issuer-not-advertised")
+        issuerCuts.push({
+          seriesLabel: s.label,
+          caseId: c.id,
+          at: sizeOf(c),
+          position: c.clientIssuer.position,
+          advertisedCount: c.advertised?.count ?? 0,
+          advertisedBytes: c.advertised?.bytes ?? 0,
+        });
+
+  const sizeMap = new Map<string, SizePoint>();
+  for (const c of cases) sizeMap.set(`${c.configured.caListBytes}/${c.configured.count}`, sizeOf(c));
+  const sizes = [...sizeMap.values()].sort((a, b) => a.bytes - b.bytes || a.count - b.count);
+
+  return {
+    cases: cases.length,
+    plannedCases: manifest.plannedCases,
+    complete: manifest.endedAt !== undefined && cases.length >= manifest.plannedCases,
+    byOutcome,
+    expectations: { total, failed, casesWithFailures },
+    series,
+    firstFailure,
+    issuerCuts,
+    sizes,
+  };
+}
+
+function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
+  const first = cases[0]!;
+  let largestOk: SizePoint | null = null;
+  let firstFailure: Series["firstFailure"] = null;
+  let truncation: Truncation | null = null;
+  let issuer: IssuerFate | null = null;
+  let sawIssuer = false;
+  const latency: LatencyPoint[] = [];
+  const seen = cases.filter((c) => c.advertised !== null);
+  const advertisesNothing = seen.length > 0 && seen.every((c) => c.intended.count === 0);
+
+  for (const c of cases) {
+    const at = sizeOf(c);
+    if (c.outcome.class === "ok") largestOk = at;
+    else firstFailure ??= { ...at, outcome: c.outcome };
+    const adv = c.advertised;
+    if (!truncation && adv && !advertisesNothing && adv.count < c.configured.count)
+      truncation = {
+        at,
+        advertisedCount: adv.count,
+        advertisedBytes: adv.bytes,
+        byPolicy: c.intended.count < c.configured.count,
+      };
+    if (!advertisesNothing && c.clientIssuerAdvertised !== null) {
+      sawIssuer = true;
+      if (c.clientIssuerAdvertised === false && !issuer)
+        issuer = { kind: "cut", at, position: c.clientIssuer.position, advertisedCount: adv?.count ?? 0 };
+    }
+    if (c.latency)
+      latency.push({ count: at.count, bytes: at.bytes, p50Ms: c.latency.p50Ms, p99Ms: c.latency.p99Ms });
+  }
+  return {
+    key,
+    label,
+    server: first.server,
+    tls: first.tls,
+    client: first.client,
+    policy: first.policy,
+    cases,
+    largestOk,
+    firstFailure,
+    truncation,
+    advertisesNothing,
+    issuer: issuer ?? (sawIssuer ? { kind: "survived" } : { kind: "not-applicable" }),
+    latency,
+  };
+}

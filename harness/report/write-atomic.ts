@@ -1,0 +1,19 @@
+import { randomBytes } from "node:crypto";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { InputError, messageOf } from "../errors.ts";
+
+/**
+ * Write a file through a temporary sibling and a rename, so a reader (a CI step, a browser)
+ * never sees half a report and a killed write leaves the old file in place.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new InputError(path, `cannot write: ${messageOf(err)}`);
+  }
+}

@@ -1,0 +1,201 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { InputError, messageOf } from "../errors.ts";
+import { log } from "../log.ts";
+import { OUTCOME_CLASSES } from "../outcome.ts";
+import type { CaseResult } from "./case-result.ts";
+
+/** How the servers of a run were started. */
+export type RuntimeKind = "container" | "process";
+
+/** One server driver used in a run, with the product and library versions it reported. */
+export interface RunServer {
+  driver: string;
+  /** e.g. { nginx: "1.22.1", openssl: "3.0.17" } */
+  versions: Record<string, string>;
+  /** Container image (tag or id) when the runtime is "container". */
+  image?: string;
+}
+
+/** What was run, where and with what: `manifest.json` in a run directory. */
+export interface RunManifest {
+  runId: string;
+  scenario: {
+    name: string;
+    /** Scenario file path as given on the command line. */
+    file: string;
+    /** Hash of the scenario file's bytes, e.g. "sha256:…", so a report names exactly what ran. */
+    hash: string;
+  };
+  /** ISO 8601. */
+  startedAt: string;
+  /** ISO 8601; absent when the run was killed before it finished. */
+  endedAt?: string;
+  runtime: RuntimeKind;
+  servers: RunServer[];
+  /** `process.versions.node` of the harness. */
+  node: string;
+  /** `process.versions.openssl` of the harness (the probe's and node client's library). */
+  openssl: string;
+  /** `git rev-parse HEAD` of the harness checkout; null outside a checkout. */
+  gitRevision: string | null;
+  /** Cases the plan contained (for this shard); fewer in cases.jsonl means the run stopped early. */
+  plannedCases: number;
+  /** Set when the plan was split across machines; index is 0-based. */
+  shard?: { index: number; count: number };
+}
+
+/** A run as the reports see it: its manifest and its case results in file order. */
+export interface RunRecord {
+  manifest: RunManifest;
+  cases: CaseResult[];
+}
+
+/** The run's manifest file inside a run directory. */
+export const MANIFEST_FILE = "manifest.json";
+/** The case results file inside a run directory: one CaseResult JSON object per line. */
+export const CASES_FILE = "cases.jsonl";
+
+/** Options of {@link readRun} and {@link parseRun}. */
+export interface ReadRunOptions {
+  /** Told about recoverable damage (a torn last line). Default: a warning on the logger. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Read a run directory (`manifest.json` + `cases.jsonl`). A torn last line — the runner was
+ * killed mid-write — is skipped with a warning; any other bad line or field is an InputError
+ * naming the file and line.
+ */
+export async function readRun(dir: string, options: ReadRunOptions = {}): Promise<RunRecord> {
+  const manifestPath = join(dir, MANIFEST_FILE);
+  const casesPath = join(dir, CASES_FILE);
+  const manifestText = await readText(manifestPath);
+  const casesText = await readText(casesPath);
+  return parseRun({ manifestPath, manifestText, casesPath, casesText }, options);
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(path, code === "ENOENT" ? "not found (is this a run directory?)" : messageOf(err));
+  }
+}
+
+/** The pure half of {@link readRun}: parse a manifest and a JSONL text; paths only name things in errors. */
+export function parseRun(
+  input: { manifestPath: string; manifestText: string; casesPath: string; casesText: string },
+  options: ReadRunOptions = {},
+): RunRecord {
+  const warn = options.onWarning ?? ((m: string) => log.warn(m));
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(input.manifestText);
+  } catch (err) {
+    throw new InputError(input.manifestPath, `not JSON: ${messageOf(err)}`);
+  }
+  const manifest = checkManifest(manifestJson, input.manifestPath);
+
+  const cases: CaseResult[] = [];
+  const lines = input.casesText.split("\n");
+  // A complete file ends with "\n", so the last element is "" unless the last write was cut.
+  const lastIndex = lines.length - 1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    const where = `${input.casesPath}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      if (i === lastIndex) {
+        warn(
+          `${where}: skipped a torn last line (${line.length} chars; the run was probably killed mid-write)`,
+        );
+        continue;
+      }
+      throw new InputError(where, `not JSON: ${messageOf(err)}`);
+    }
+    cases.push(checkCase(value, where));
+  }
+  return { manifest, cases };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Read a dotted field path; `undefined` when a step is missing. */
+function field(obj: Json, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split(".")) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+function need(
+  obj: Json,
+  path: string,
+  type: "string" | "number" | "object" | "boolean",
+  where: string,
+): void {
+  const v = field(obj, path);
+  const ok =
+    type === "object" ? isObject(v) : typeof v === type && !(type === "number" && !Number.isFinite(v));
+  if (!ok) {
+    const got = v === undefined ? "missing" : `${JSON.stringify(v)?.slice(0, 40)}`;
+    throw new InputError(where, `field "${path}" is ${got}, expected a ${type}`);
+  }
+}
+
+function checkManifest(v: unknown, where: string): RunManifest {
+  if (!isObject(v)) throw new InputError(where, "expected a JSON object");
+  for (const f of [
+    "runId",
+    "scenario.name",
+    "scenario.file",
+    "scenario.hash",
+    "startedAt",
+    "runtime",
+  ] as const)
+    need(v, f, "string", where);
+  need(v, "plannedCases", "number", where);
+  if (!Array.isArray(v.servers)) throw new InputError(where, `field "servers" is not an array`);
+  v.servers.forEach((s, i) => {
+    if (!isObject(s)) throw new InputError(where, `field "servers[${i}]" is not an object`);
+    need(s, "driver", "string", `${where}: servers[${i}]`);
+    need(s, "versions", "object", `${where}: servers[${i}]`);
+  });
+  return v as unknown as RunManifest;
+}
+
+const OUTCOMES: readonly string[] = OUTCOME_CLASSES;
+
+function checkCase(v: unknown, where: string): CaseResult {
+  if (!isObject(v)) throw new InputError(where, "expected a JSON object");
+  for (const f of ["id", "server", "tls", "client", "policy", "step.label"] as const)
+    need(v, f, "string", where);
+  for (const f of ["configured.count", "configured.caListBytes"] as const) need(v, f, "number", where);
+  for (const f of ["outcome", "probeOutcome"] as const) {
+    need(v, f, "object", where);
+    const cls = field(v, `${f}.class`);
+    if (typeof cls !== "string" || !OUTCOMES.includes(cls))
+      throw new InputError(
+        where,
+        `field "${f}.class" is ${JSON.stringify(cls)}, not one of ${OUTCOMES.join(", ")}`,
+      );
+  }
+  if (v.advertised !== null) {
+    need(v, "advertised", "object", where);
+    for (const f of ["advertised.count", "advertised.bytes"] as const) need(v, f, "number", where);
+  }
+  if (v.latency !== undefined)
+    for (const f of ["latency.p50Ms", "latency.p99Ms"] as const) need(v, f, "number", where);
+  return v as unknown as CaseResult;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { compareMarkdown, compareRuns } from "../../../harness/report/compare.ts";
+import { fixtureRun } from "./fixtures.ts";
+
+describe("compareRuns", async () => {
+  const baseline = await fixtureRun("baseline");
+  const regressed = await fixtureRun("regressed");
+
+  it("passes identical runs", () => {
+    const cmp = compareRuns(baseline, structuredClone(baseline));
+    expect(cmp.regression).toBe(false);
+    expect(cmp.differences).toEqual([]);
+    expect(cmp.versionChanges).toEqual([]);
+    expect(cmp.matched).toBe(81);
+    expect(cmp.added).toEqual([]);
+    expect(cmp.removed).toEqual([]);
+    expect(compareMarkdown(cmp).split("\n")[0]).toBe("## rootload compare: ✅ no regression");
+  });
+
+  it("detects an outcome regression, a slower handshake, and added/removed cases", () => {
+    const cmp = compareRuns(baseline, regressed);
+    expect(cmp.regression).toBe(true);
+    expect(cmp.matched).toBe(80);
+    expect(cmp.added).toEqual(["gnutls/1.3/node/all/700 roots"]);
+    expect(cmp.removed).toEqual(["nginx/1.2/node/none/96 roots"]);
+    const outcome = cmp.differences.find((d) => d.kind === "outcome");
+    expect(outcome).toEqual({
+      kind: "outcome",
+      key: "nginx/1.3/node/all/512 roots",
+      severity: "regression",
+      before: { class: "ok" },
+      after: { class: "server-alert", alert: "internal_error" },
+    });
+    const latency = cmp.differences.find((d) => d.kind === "latency");
+    expect(latency).toMatchObject({ key: "openssl/1.2/node/all/450 roots", severity: "regression" });
+    expect(latency?.kind === "latency" && latency.change).toBeCloseTo(0.4, 2);
+    const expectation = cmp.differences.find((d) => d.kind === "expectation");
+    expect(expectation).toMatchObject({
+      key: "nginx/1.3/node/all/512 roots",
+      expect: "ok",
+      before: true,
+      after: false,
+    });
+    expect(cmp.regressions).toBe(3);
+    expect(cmp.versionChanges).toEqual([
+      { driver: "nginx", component: "openssl", before: "3.0.17", after: "3.0.18" },
+      { driver: "openssl", component: "openssl", before: "3.0.17", after: "3.0.18" },
+    ]);
+  });
+
+  it("honours the latency threshold (percent)", () => {
+    const cmp = compareRuns(baseline, regressed, { latencyThresholdPct: 50 });
+    expect(cmp.latencyThresholdPct).toBe(50);
+    expect(cmp.differences.some((d) => d.kind === "latency")).toBe(false);
+    expect(cmp.regression).toBe(true);
+  });
+
+  it("reads the reverse direction as an improvement, not a regression (latency aside)", () => {
+    const cmp = compareRuns(regressed, baseline, { latencyThresholdPct: 50 });
+    expect(cmp.regression).toBe(false);
+    expect(cmp.improvements).toBe(2);
+  });
+
+  it("reports an advertised-list change and a lost client issuer", () => {
+    const current = structuredClone(baseline);
+    const c = current.cases.find((k) => k.id === "nginx-1.2-node-all-144")!;
+    c.advertised = { ...c.advertised!, count: 96, bytes: 12_288, missing: 48 };
+    c.clientIssuerAdvertised = false;
+    const cmp = compareRuns(baseline, current);
+    expect(cmp.differences).toEqual([
+      {
+        kind: "advertised",
+        key: "nginx/1.2/node/all/144 roots",
+        severity: "regression",
+        before: { count: 144, bytes: 18_377, missing: 0, extra: 0 },
+        after: { count: 96, bytes: 12_288, missing: 48, extra: 0 },
+        clientIssuerBefore: true,
+        clientIssuerAfter: false,
+      },
+    ]);
+    expect(compareMarkdown(cmp)).toContain(
+      "| ❌ | `nginx/1.2/node/all/144 roots` | advertised list | 144 names / 18,377 B, issuer advertised | 96 names / 12,288 B, 48 missing, issuer cut |",
+    );
+  });
+
+  it("renders markdown with regressions first", () => {
+    const md = compareMarkdown(compareRuns(baseline, regressed));
+    expect(md.split("\n")[0]).toBe("## rootload compare: ❌ 3 regression(s)");
+    expect(md).toContain("80 cases matched, 1 added, 1 removed");
+    expect(md).toContain("Versions changed: nginx openssl 3.0.17 → 3.0.18; openssl openssl 3.0.17 → 3.0.18.");
+    expect(md).toContain(
+      "| ❌ | `nginx/1.3/node/all/512 roots` | outcome | ok | server-alert (internal_error) |",
+    );
+    expect(md).toMatch(/\| ❌ \| `openssl\/1\.2\/node\/all\/450 roots` \| latency \+40\.0% \|/);
+    expect(md).toContain("**Added cases** (1):");
+    expect(md).toContain("- `nginx/1.2/node/none/96 roots`");
+  });
+});
