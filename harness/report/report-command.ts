@@ -1,11 +1,11 @@
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { type RunRecord, readRun } from "../run/run-record.ts";
+import { writeFileAtomic } from "../write-atomic.ts";
 import { htmlReport } from "./html.ts";
 import { jsonReport } from "./json.ts";
 import { junitReport } from "./junit.ts";
 import { markdownReport } from "./markdown.ts";
-import { writeFileAtomic } from "./write-atomic.ts";
 
 /** The report formats and their renderers. */
 export const REPORT_FORMATS: Record<string, (run: RunRecord) => string | Uint8Array> = {

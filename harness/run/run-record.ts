@@ -41,7 +41,7 @@ export interface RunManifest {
   gitRevision: string | null;
   /** Cases the plan contained (for this shard); fewer in cases.jsonl means the run stopped early. */
   plannedCases: number;
-  /** Set when the plan was split across machines; index is 0-based. */
+  /** Set when the plan was split across machines; index is 0-based (`--shard 1/n` is index 0). */
   shard?: { index: number; count: number };
 }
 

@@ -8,17 +8,8 @@ import {
   truncateSync,
   writeSync,
 } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { CaseResult } from "./case-result.ts";
-
-/** Write a file whole or not at all: temp name, then rename. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  renameSync(tmp, file);
-}
 
 /**
  * The append-only case log of one run directory. Each case is one JSON line, written and

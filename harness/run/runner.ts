@@ -13,6 +13,7 @@ import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { DRIVERS } from "../servers/index.ts";
 import { intendedAdvertised, parsePolicy, type StartedTlsServer } from "../servers/tls-server.ts";
+import { writeFileAtomic } from "../write-atomic.ts";
 import type { CaseResult } from "./case-result.ts";
 import { CA_LIST_LIMIT_BYTES, clientIssuerPosition, compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
@@ -21,7 +22,7 @@ import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { rootSteps } from "./root-steps.ts";
 import type { RunManifest } from "./run-record.ts";
-import { CaseLog, completedCaseIds, writeFileAtomic } from "./run-store.ts";
+import { CaseLog, completedCaseIds } from "./run-store.ts";
 
 export interface RunOptions {
   /** Scenario file; with `resumeDir` it may be omitted (the manifest names it). */
@@ -61,7 +62,9 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
       `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
     );
   const { scenario } = loaded;
-  const shard = opts.shard ?? resumed?.shard;
+  const shard =
+    opts.shard ??
+    (resumed?.shard ? { index: resumed.shard.index + 1, count: resumed.shard.count } : undefined);
 
   const pki = await sharedTestPki();
   const steps = await rootSteps(scenario.roots, pki.clientIssuerEntry);
@@ -78,17 +81,18 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
     runId,
     scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash },
     startedAt: new Date().toISOString(),
-    runtime: runtime.name,
+    runtime: runtime.kind,
     servers: [],
     node: process.versions.node,
     openssl: process.versions.openssl,
-    git: gitRevision(),
+    gitRevision: gitRevision(),
     plannedCases: plan.length,
-    ...(shard ? { shard } : {}),
+    // The manifest counts shards from 0; the CLI's --shard i/n from 1.
+    ...(shard ? { shard: { index: shard.index - 1, count: shard.count } } : {}),
   };
   await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   const runLog = log.child({ scenario: scenario.name, run: runId });
-  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.name }, "run started");
+  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind }, "run started");
 
   const caseLog = new CaseLog(dir);
   const progress = new Progress(todo.length);
@@ -118,7 +122,7 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   } finally {
     progress.end();
     caseLog.close();
-    await runtime.dispose?.();
+    await runtime.close();
     if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
     await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   }
@@ -253,7 +257,7 @@ class ServerSession {
       const available = await driver.available(this.runtime);
       if (!available.ok)
         throw new EngineError(
-          `${this.spec.driver} is unavailable on the ${this.runtime.name} runtime: ${available.reason}`,
+          `${this.spec.driver} is unavailable on the ${this.runtime.kind} runtime: ${available.reason}`,
         );
       const started = await driver.start(
         {
@@ -324,7 +328,7 @@ function newRunId(name: string): string {
   return `${stamp}-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`;
 }
 
-function gitRevision(): string | undefined {
+function gitRevision(): string | null {
   try {
     return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
       stdio: ["ignore", "pipe", "ignore"],
@@ -333,6 +337,6 @@ function gitRevision(): string | undefined {
       .toString()
       .trim();
   } catch {
-    return undefined;
+    return null;
   }
 }

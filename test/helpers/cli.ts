@@ -13,7 +13,10 @@ export interface CliResult {
 }
 
 /** Start `rootload ...` as a child process (the real CLI, as a user runs it). */
-export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO,
     env: { ...process.env, ROOTLOAD_LOG_FORMAT: "json", ...env },
@@ -30,7 +33,11 @@ export function startCli(args: string[], env: Record<string, string> = {}): { ch
 }
 
 /** Run `rootload ...` to completion, killing it after `timeoutMs`. */
-export async function runCli(args: string[], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const { child, done } = startCli(args, env);
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   try {

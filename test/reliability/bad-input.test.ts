@@ -44,11 +44,19 @@ describe("bad input through the CLI", () => {
     const file = path.join(dir, "bad.scenario.json");
     await writeFile(
       file,
-      JSON.stringify({ name: "bad", servers: [{ driver: "ngnix" }], roots: { source: { kind: "builtin" } }, colour: 1 }),
+      JSON.stringify({
+        name: "bad",
+        servers: [{ driver: "ngnix" }],
+        roots: { source: { kind: "builtin" } },
+        colour: 1,
+      }),
     );
     const out = path.join(dir, "results");
     const r = await runCli(["run", file, "--out", out]);
-    expectOneLineError(r, /bad\.scenario\.json: servers\[0\]\.driver "ngnix" is not one of nginx.*colour is not a known field/);
+    expectOneLineError(
+      r,
+      /bad\.scenario\.json: servers\[0\]\.driver "ngnix" is not one of nginx.*colour is not a known field/,
+    );
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
@@ -57,14 +65,24 @@ describe("bad input through the CLI", () => {
     const pem = path.join(dir, "roots.pem");
     await writeFile(pem, randomBytes(2000));
     const file = path.join(dir, "c.scenario.json");
-    await writeFile(file, JSON.stringify({ name: "c", servers: [{ driver: "openssl" }], roots: { source: { kind: "pem", path: "roots.pem" } } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: "c",
+        servers: [{ driver: "openssl" }],
+        roots: { source: { kind: "pem", path: "roots.pem" } },
+      }),
+    );
     const out = path.join(dir, "results");
     expectOneLineError(await runCli(["run", file, "--out", out]), /roots\.pem/);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
   it("bad flags and addresses", async () => {
-    expectOneLineError(await runCli(["run", "scenarios/quickstart.scenario.ts", "--shard", "3/2"]), /--shard.*3\/2/);
+    expectOneLineError(
+      await runCli(["run", "scenarios/quickstart.scenario.ts", "--shard", "3/2"]),
+      /--shard.*3\/2/,
+    );
     expectOneLineError(await runCli(["run", "scenarios/quickstart.scenario.ts", "--colour"]), /colour/);
     expectOneLineError(await runCli(["probe", "127.0.0.1:notaport"]), /notaport/);
     expectOneLineError(await runCli(["roots", "inspect"]), /roots/);
@@ -102,7 +120,9 @@ describe("no key material leaves the harness", () => {
     expect(r.code, r.stderr).toBe(0);
     const [runDir] = readdirSync(path.join(dir, "results")).map((d) => path.join(dir, "results", d));
     const files = readdirSync(runDir!);
-    expect(files).toEqual(expect.arrayContaining(["cases.jsonl", "manifest.json", "report.html", "summary.md", "junit.xml"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["cases.jsonl", "manifest.json", "report.html", "summary.md", "junit.xml"]),
+    );
     for (const f of files) {
       const text = await readFile(path.join(runDir!, f), "utf8");
       expect(text, f).not.toMatch(/PRIVATE KEY|BEGIN RSA|BEGIN EC/);

@@ -23,7 +23,13 @@ describe("hostile TLS peers", () => {
       await using peer = await startHostilePeer(mode);
       for (const tls of ["1.2", "1.3"] as const) {
         const t0 = performance.now();
-        const r = await probe({ host: peer.host, port: peer.port, tls, timeoutMs, maxMessageBytes: 1024 * 1024 });
+        const r = await probe({
+          host: peer.host,
+          port: peer.port,
+          tls,
+          timeoutMs,
+          maxMessageBytes: 1024 * 1024,
+        });
         const ms = performance.now() - t0;
         expect(ms, `${mode} took ${ms}ms`).toBeLessThan(timeoutMs + 1000);
         seen[`${mode}/${tls}`] = r.outcome.class;
@@ -49,7 +55,13 @@ describe("hostile TLS peers", () => {
       for (const client of Object.values(CLIENTS)) {
         if (!(await client.available())) continue;
         const t0 = performance.now();
-        const r = await client.handshake({ host: peer.host, port: peer.port, tls: "1.2", pki, timeoutMs: 1500 });
+        const r = await client.handshake({
+          host: peer.host,
+          port: peer.port,
+          tls: "1.2",
+          pki,
+          timeoutMs: 1500,
+        });
         expect(performance.now() - t0, `${client.name} vs ${mode}`).toBeLessThan(4000);
         expect(r.outcome.class, `${client.name} vs ${mode}`).not.toBe("ok");
       }

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../harness/run/case-result.ts";
 import { runCli, startCli } from "../helpers/cli.ts";
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
+const lines = (file: string) =>
+  existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
 
 async function waitForCases(dir: () => string | undefined, n: number, timeoutMs: number): Promise<string> {
   const until = Date.now() + timeoutMs;
@@ -51,7 +52,9 @@ describe("a run that is killed", () => {
     // The servers it started are gone: nothing still listens from this run's config directories.
     const { execFileSync } = await import("node:child_process");
     const ps = execFileSync("ps", ["-eo", "pid,ppid,args"]).toString();
-    const orphans = ps.split("\n").filter((l) => /s_server|rootload-node-server/.test(l) && !l.includes("ps -eo"));
+    const orphans = ps
+      .split("\n")
+      .filter((l) => /s_server|rootload-node-server/.test(l) && !l.includes("ps -eo"));
     expect(orphans.filter((l) => l.includes(String(child.pid)))).toEqual([]);
   }, 120_000);
 });

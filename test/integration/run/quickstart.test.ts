@@ -21,10 +21,14 @@ describe("quickstart scenario", () => {
     const manifest = JSON.parse(readFileSync(path.join(runDir!, "manifest.json"), "utf8"));
     expect(cases).toHaveLength(manifest.plannedCases);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
-    for (const f of ["summary.md", "report.html", "junit.xml"]) expect(existsSync(path.join(runDir!, f))).toBe(true);
+    for (const f of ["summary.md", "report.html", "junit.xml"])
+      expect(existsSync(path.join(runDir!, f))).toBe(true);
 
     const at = (server: string, policy: string, tls: string, bytes: number) =>
-      cases.find((c) => c.server === server && c.policy === policy && c.tls === tls && c.configured.caListBytes === bytes)!;
+      cases.find(
+        (c) =>
+          c.server === server && c.policy === policy && c.tls === tls && c.configured.caListBytes === bytes,
+      )!;
     for (const server of ["openssl", "node"]) {
       for (const tls of ["1.2", "1.3"]) {
         expect(at(server, "all", tls, 65_481)).toSucceed();

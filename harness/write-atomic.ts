@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { InputError, messageOf } from "../errors.ts";
+import { InputError, messageOf } from "./errors.ts";
 
 /**
  * Write a file through a temporary sibling and a rename, so a reader (a CI step, a browser)
@@ -10,6 +10,7 @@ import { InputError, messageOf } from "../errors.ts";
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (err) {

@@ -1,0 +1,49 @@
+import type { GrowthOrder } from "../roots/growth.ts";
+import { type GrowthStep, growthSeries, snapshotSeries } from "../roots/growth.ts";
+import { loadRoots, type RootSpec, specFromPath } from "../roots/load.ts";
+import type { RootEntry, RootStore } from "../roots/root-store.ts";
+import type { RootSourceSpec, RootsSpec } from "../scenario/define-scenario.ts";
+import type { RootStep } from "./plan.ts";
+
+/**
+ * The scenario's root series: the stores loaded into the server one step after another, each
+ * with the client issuer placed where the scenario says. Snapshots give one step each (oldest
+ * first); `sizes` and `bytes` then grow the newest (or only) store, topped up with synthetic
+ * roots when allowed. With neither, the whole store is the single step.
+ */
+export async function rootSteps(spec: RootsSpec, clientIssuer: RootEntry): Promise<RootStep[]> {
+  const order = (spec.order ?? "ctl") as GrowthOrder;
+  const placement = { clientIssuer, clientIssuerPosition: spec.clientIssuer ?? "last", order } as const;
+  const steps: GrowthStep[] = [];
+  let base: RootStore;
+  if (spec.source.kind === "snapshots") {
+    const { paths, purpose, certs } = spec.source;
+    const stores = paths.map((p) =>
+      loadRoots(specFromPath(p, { ...(purpose ? { purpose } : {}), ...(certs ? { certs } : {}) })),
+    );
+    const snaps = snapshotSeries(stores, placement);
+    steps.push(...snaps);
+    base = sortedByDate(stores).at(-1)!;
+  } else {
+    base = loadRoots(toRootSpec(spec.source, spec));
+    if (!spec.sizes?.length && !spec.bytes?.length)
+      steps.push(...growthSeries(base, { by: "count", counts: [base.count + 1], ...placement }));
+  }
+  const grow = { ...placement, topUp: spec.topUpSynthetic ?? false };
+  if (spec.sizes?.length) steps.push(...growthSeries(base, { by: "count", counts: spec.sizes, ...grow }));
+  if (spec.bytes?.length) steps.push(...growthSeries(base, { by: "bytes", targets: spec.bytes, ...grow }));
+  return steps.map((s, index) => ({ index, label: s.label, store: s.store }));
+}
+
+function toRootSpec(src: Exclude<RootSourceSpec, { kind: "snapshots" }>, spec: RootsSpec): RootSpec {
+  if (src.kind === "synthetic") {
+    const count = src.count ?? Math.max(100, ...(spec.sizes ?? []));
+    return { kind: "synthetic", count, ...(src.seed !== undefined ? { seed: src.seed } : {}) };
+  }
+  return src as RootSpec;
+}
+
+function sortedByDate(stores: readonly RootStore[]): RootStore[] {
+  const t = (s: RootStore) => (typeof s.meta.thisUpdate === "string" ? Date.parse(s.meta.thisUpdate) : 0);
+  return stores.slice().sort((a, b) => t(a) - t(b));
+}
