@@ -4,6 +4,18 @@ import { EngineError, exitCodeOf, InputError, messageOf } from "./errors.ts";
 export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  run: {
+    summary: "run a scenario: servers × root-list sizes × TLS versions × clients; write results and reports",
+    load: async () => (await import("./run/run-command.ts")).runCommand,
+  },
+  merge: {
+    summary: "join the shards of one scenario's run into one run directory",
+    load: async () => (await import("./run/merge-command.ts")).mergeCommand,
+  },
+  roots: {
+    summary: "inspect or export a root store (CTL, PEM, certdata.txt, directory, builtin)",
+    load: async () => (await import("./roots/roots-command.ts")).rootsCommand,
+  },
   report: {
     summary: "render a run directory as md, html, junit or json",
     load: async () => (await import("./report/report-command.ts")).reportCommand,

@@ -92,3 +92,57 @@ export function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject
     subject: der.subarray(subject.start, subject.end),
   };
 }
+
+/** Read the single TLV that must span all of `buf`; trailing bytes are an error. */
+export function readWhole(buf: Uint8Array, what: string): Tlv {
+  if (buf.length === 0) throw new DerError(`${what}: empty input`);
+  const t = readTlv(buf, 0);
+  if (t.end !== buf.length)
+    throw new DerError(`${what}: ${buf.length - t.end} trailing bytes after byte ${t.end}`);
+  return t;
+}
+
+/** Encode a DER length (short form below 128, long form otherwise). */
+export function encodeLength(n: number): Uint8Array {
+  if (n < 0x80) return Uint8Array.of(n);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Uint8Array.from([0x80 | bytes.length, ...bytes]);
+}
+
+/** Size of a TLV whose content is `contentLength` bytes (low tag numbers). */
+export function tlvSize(contentLength: number): number {
+  return 1 + encodeLength(contentLength).length + contentLength;
+}
+
+/** Build one TLV from a tag and content parts. */
+export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const len = encodeLength(n);
+  const out = new Uint8Array(1 + len.length + n);
+  out[0] = tag;
+  out.set(len, 1);
+  let o = 1 + len.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Encode a dotted OID as a full OBJECT IDENTIFIER TLV. */
+export function encodeOid(oid: string): Uint8Array {
+  const arcs = oid.split(".").map(Number);
+  if (arcs.length < 2 || arcs.some((a) => !Number.isInteger(a) || a < 0))
+    throw new DerError(`bad OID "${oid}"`);
+  const out: number[] = [];
+  const push = (v: number) => {
+    const tmp = [v & 0x7f];
+    for (let x = Math.floor(v / 128); x > 0; x = Math.floor(x / 128)) tmp.unshift((x & 0x7f) | 0x80);
+    out.push(...tmp);
+  };
+  push(arcs[0]! * 40 + arcs[1]!);
+  for (const a of arcs.slice(2)) push(a);
+  return tlv(0x06, Uint8Array.from(out));
+}

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { Name } from "@peculiar/x509";
 import { certificateNames } from "./der.ts";
+import { nameToString } from "./dn.ts";
 
 /** Where a store came from. */
 export type RootSourceKind =
@@ -41,9 +41,9 @@ export class RootEntry {
     this.issuerDer = names.issuer;
   }
 
-  /** Subject DN as RFC 4514 text. */
+  /** Subject DN as RFC 4514 text (reverse RDN order, "," separators; see dn.ts). */
   get subject(): string {
-    this.#subject ??= new Name(toArrayBuffer(this.subjectDer)).toString();
+    this.#subject ??= nameToString(this.subjectDer);
     return this.#subject;
   }
   get sha1(): string {

@@ -1,0 +1,54 @@
+import { readFileSync, statSync } from "node:fs";
+import { InputError, messageOf } from "../errors.ts";
+import { CabError } from "./cab.ts";
+import { DerError } from "./der.ts";
+
+/**
+ * The loader boundary: low-level parse errors (DerError, CabError, RangeError from dates, zlib,
+ * node:crypto certificate parsing) become one-line InputErrors naming the file.
+ */
+export function parsing<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw asInputError(where, err);
+  }
+}
+
+/** An InputError for a parse failure; InputErrors pass through unchanged. */
+export function asInputError(where: string, err: unknown): InputError {
+  if (err instanceof InputError) return err;
+  if (err instanceof DerError || err instanceof CabError || err instanceof RangeError)
+    return new InputError(where, messageOf(err));
+  // node:crypto and zlib report bad input with plain Errors carrying a code.
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === "string")
+    return new InputError(where, messageOf(err));
+  // Loaders throw plain Errors for format problems inside their own parse step.
+  if (err instanceof Error && !(err instanceof TypeError)) return new InputError(where, err.message);
+  if (err instanceof Error) throw err;
+  return new InputError(where, String(err));
+}
+
+/** Read a whole file, with missing/unreadable/empty files as InputErrors. */
+export function readInputFile(path: string): Uint8Array {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(path, "no such file");
+    if (code === "EISDIR") throw new InputError(path, "is a directory, expected a file");
+    throw new InputError(path, `cannot read: ${messageOf(err)}`);
+  }
+  if (bytes.length === 0) throw new InputError(path, "empty file");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** True when the path names an existing directory. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../cli.ts";
+import { InputError, messageOf } from "../errors.ts";
+import { type CtlOptions, loadRoots, specFromPath } from "./load.ts";
+import type { CtlPurpose } from "./load-ctl.ts";
+import type { RootStore } from "./root-store.ts";
+
+/** List limits worth knowing (bytes): Server 2003 Schannel, Schannel 16 KB, OpenSSL u16. */
+export const LIST_LIMITS = [12_288, 16_384, 65_535] as const;
+
+const USAGE = `usage:
+  rootload roots inspect <path|builtin|system|synthetic:N[:SEED]> [--certs DIR] [--purpose serverAuth|clientAuth|any]
+                         [--as-of DATE] [--include-disabled] [--json]
+  rootload roots export  <path|builtin|system> [same filters] --format pem|der-dir -o OUT
+`;
+
+const OPTIONS = {
+  certs: { type: "string" },
+  purpose: { type: "string" },
+  "as-of": { type: "string" },
+  "include-disabled": { type: "boolean" },
+  json: { type: "boolean" },
+  format: { type: "string" },
+  o: { type: "string", short: "o" },
+  out: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** How many entries, in store order, fit in `limit` bytes of CA-name list. */
+export function fitsIn(store: RootStore, limit: number): number {
+  let used = 0;
+  let n = 0;
+  for (const e of store.entries) {
+    if (used + e.caNameBytes > limit) break;
+    used += e.caNameBytes;
+    n++;
+  }
+  return n;
+}
+
+/** The `inspect --json` document. Field names are a contract with other tools. */
+export function inspectJson(store: RootStore): Record<string, unknown> {
+  const m = store.meta;
+  return {
+    source: store.source,
+    kind: store.kind,
+    count: store.count,
+    caListBytes: store.caListBytes,
+    ...(m.thisUpdate ? { thisUpdate: m.thisUpdate } : {}),
+    ...(m.sequenceNumber ? { sequenceNumber: m.sequenceNumber } : {}),
+    ...(m.signature ? { signature: m.signature } : {}),
+    missingCerts: m.missingCerts ?? [],
+    ...(m.duplicates?.length ? { duplicates: m.duplicates } : {}),
+    fits: Object.fromEntries(LIST_LIMITS.map((l) => [String(l), fitsIn(store, l)])),
+    entries: store.entries.map((e) => ({
+      sha1: e.sha1,
+      sha256: e.sha256,
+      subject: e.subject,
+      subjectDerBytes: e.subjectDer.length,
+      ekus: e.info.ekus ?? [],
+      ...(e.info.disallowedSince ? { disallowedSince: e.info.disallowedSince } : {}),
+      ...(e.info.notBefore ? { notBefore: e.info.notBefore } : {}),
+      ...(e.info.friendlyName !== undefined ? { friendlyName: e.info.friendlyName } : {}),
+    })),
+  };
+}
+
+function summary(store: RootStore): string {
+  const m = store.meta;
+  const rows: [string, string][] = [
+    ["source", store.source],
+    ["kind", store.kind],
+    ["count", String(store.count)],
+    ["caListBytes", `${store.caListBytes} B`],
+    ...LIST_LIMITS.map((l): [string, string] => [`fit in ${l} B`, String(fitsIn(store, l))]),
+  ];
+  if (m.thisUpdate) rows.push(["thisUpdate", m.thisUpdate]);
+  if (m.sequenceNumber) rows.push(["sequenceNumber", m.sequenceNumber]);
+  if (m.signature)
+    rows.push(["signature", m.signature + (m.signatureProblem ? ` (${String(m.signatureProblem)})` : "")]);
+  if (m.signer) rows.push(["signer", m.signer]);
+  if (m.missingCerts) rows.push(["missing certs", String(m.missingCerts.length)]);
+  if (m.duplicates?.length) rows.push(["duplicates dropped", String(m.duplicates.length)]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}
+
+function purposeOf(v: string | undefined): CtlPurpose | undefined {
+  if (v === undefined) return undefined;
+  if (v === "serverAuth" || v === "clientAuth" || v === "any") return v;
+  throw new InputError("rootload roots --purpose", `"${v}" is not one of serverAuth, clientAuth, any`);
+}
+
+function asOfOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (Number.isNaN(Date.parse(v))) throw new InputError("rootload roots --as-of", `"${v}" is not a date`);
+  return new Date(v).toISOString();
+}
+
+/** Write through a temporary name, so a failure leaves no half-written output. */
+function exportStore(store: RootStore, format: string, out: string): void {
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    if (format === "pem") {
+      writeFileSync(tmp, store.toPem());
+      renameSync(tmp, out);
+    } else {
+      if (existsSync(out)) throw new InputError(out, "already exists; der-dir export needs a new directory");
+      mkdirSync(tmp);
+      for (const e of store.entries) writeFileSync(join(tmp, `${e.sha1}.der`), e.certDer);
+      renameSync(tmp, out);
+    }
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (err instanceof InputError) throw err;
+    throw new InputError(out, `cannot write: ${messageOf(err)}`);
+  }
+}
+
+/** `rootload roots inspect|export`. */
+export const rootsCommand: Command = async (args) => {
+  const [sub, ...rest] = args;
+  if (!sub || sub === "--help" || sub === "-h") {
+    process.stdout.write(USAGE);
+    return sub ? 0 : 2;
+  }
+  if (sub !== "inspect" && sub !== "export")
+    throw new InputError("rootload roots", `unknown subcommand "${sub}"; one of inspect, export`);
+  const { values, positionals } = parseCommandArgs(`roots ${sub}`, rest, OPTIONS);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1)
+    throw new InputError(`rootload roots ${sub}`, `expected one store argument, got ${positionals.length}`);
+  const ctl: CtlOptions = {
+    ...(values.certs !== undefined ? { certs: values.certs } : {}),
+    ...(values.purpose !== undefined ? { purpose: purposeOf(values.purpose)! } : {}),
+    ...(values["as-of"] !== undefined ? { asOf: asOfOf(values["as-of"])! } : {}),
+    ...(values["include-disabled"] ? { includeDisabled: true } : {}),
+  };
+  if (sub === "export") {
+    const out = values.o ?? values.out;
+    const format = values.format;
+    if (format !== "pem" && format !== "der-dir")
+      throw new InputError("rootload roots export --format", `"${format ?? ""}" is not one of pem, der-dir`);
+    if (!out) throw new InputError("rootload roots export", "-o OUT is required");
+    const store = loadRoots(specFromPath(positionals[0]!, ctl));
+    exportStore(store, format, out);
+    process.stderr.write(`wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}\n`);
+    return 0;
+  }
+  const store = loadRoots(specFromPath(positionals[0]!, ctl));
+  if (values.json) process.stdout.write(JSON.stringify(inspectJson(store), null, 2) + "\n");
+  else process.stdout.write(summary(store));
+  return 0;
+};
+
+export default rootsCommand;

@@ -1,0 +1,76 @@
+import type { Expectation } from "../scenario/define-scenario.ts";
+import type { CaseResult } from "./case-result.ts";
+
+/** A short human name for an expectation, for JUnit and reports. */
+export function expectationName(e: Expectation): string {
+  if (e.name) return e.name;
+  const parts: string[] = [];
+  if (e.outcome) parts.push(`outcome ${[e.outcome].flat().join("|")}`);
+  if (e.alert) parts.push(`alert ${e.alert}`);
+  if (e.advertises) parts.push(`advertises ${e.advertises}`);
+  if (e.clientIssuerAdvertised !== undefined)
+    parts.push(`client issuer ${e.clientIssuerAdvertised ? "" : "not "}advertised`);
+  return parts.join(", ") || "expectation";
+}
+
+/** Whether the expectation's selector matches the case. */
+export function selects(e: Expectation, c: CaseResult): boolean {
+  const w = e.when;
+  if (!w) return true;
+  return (
+    (w.server === undefined || c.server === w.server) &&
+    (w.tls === undefined || c.tls === w.tls) &&
+    (w.client === undefined || c.client === w.client) &&
+    (w.policy === undefined || c.policy === w.policy) &&
+    (w.minBytes === undefined || c.configured.caListBytes >= w.minBytes) &&
+    (w.maxBytes === undefined || c.configured.caListBytes <= w.maxBytes) &&
+    (w.step === undefined || c.step.label === w.step)
+  );
+}
+
+/** Evaluate every matching expectation against a finished case. */
+export function evaluate(
+  expectations: readonly Expectation[],
+  c: CaseResult,
+): NonNullable<CaseResult["expectations"]> {
+  const out: NonNullable<CaseResult["expectations"]> = [];
+  for (const e of expectations) {
+    if (!selects(e, c)) continue;
+    const failures: string[] = [];
+    if (e.outcome) {
+      const allowed = [e.outcome].flat();
+      if (!allowed.includes(c.outcome.class))
+        failures.push(`outcome is ${describe(c)}, expected ${allowed.join(" or ")}`);
+    }
+    if (e.alert !== undefined) {
+      const alert = c.outcome.class === "server-alert" ? c.outcome.alert : undefined;
+      if (alert !== e.alert) failures.push(`alert is ${alert ?? "none"}, expected ${e.alert}`);
+    }
+    if (e.advertises) {
+      const a = c.advertised;
+      if (!a) failures.push(`no CertificateRequest was read (probe: ${c.probeOutcome.class})`);
+      else if (e.advertises === "none" && a.count !== 0)
+        failures.push(`advertised ${a.count} names, expected none`);
+      else if (e.advertises === "all" && (a.count !== c.configured.count || a.missing > 0))
+        failures.push(`advertised ${a.count} of ${c.configured.count} configured names`);
+      else if (e.advertises === "intended" && (a.count !== c.intended.count || a.missing > 0 || a.extra > 0))
+        failures.push(
+          `advertised ${a.count} names (${a.missing} missing, ${a.extra} extra), policy intends ${c.intended.count}`,
+        );
+    }
+    if (e.clientIssuerAdvertised !== undefined && c.clientIssuerAdvertised !== e.clientIssuerAdvertised)
+      failures.push(
+        `client issuer advertised is ${c.clientIssuerAdvertised}, expected ${e.clientIssuerAdvertised}`,
+      );
+    out.push({
+      expect: expectationName(e),
+      pass: failures.length === 0,
+      message: failures.join("; ") || "ok",
+    });
+  }
+  return out;
+}
+
+function describe(c: CaseResult): string {
+  return c.outcome.class === "server-alert" ? `server-alert (${c.outcome.alert})` : c.outcome.class;
+}

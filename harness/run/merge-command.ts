@@ -1,0 +1,65 @@
+import path from "node:path";
+import { parseCommandArgs } from "../args.ts";
+import { InputError } from "../errors.ts";
+import type { CaseResult } from "./case-result.ts";
+import { readRun } from "./run-record.ts";
+import { writeFileAtomic } from "./run-store.ts";
+
+/**
+ * `rootload merge -o OUT RUN_DIR...`: join the shards of one scenario into a single run.
+ * The runs must come from the same scenario file content; a case found in two shards with
+ * different results is an error rather than a silent pick.
+ */
+export async function mergeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("merge", args, { out: { type: "string", short: "o" } });
+  if (!values.out) throw new InputError("rootload merge", "-o OUT is required");
+  if (positionals.length < 2) throw new InputError("rootload merge", "give at least two run directories");
+  const runs = await Promise.all(positionals.map((d) => readRun(d)));
+  const first = runs[0]!;
+  const cases = new Map<string, CaseResult>();
+  let planned = 0;
+  for (const [i, run] of runs.entries()) {
+    if (run.manifest.scenario.hash !== first.manifest.scenario.hash)
+      throw new InputError(
+        positionals[i]!,
+        `is a run of a different scenario (hash ${run.manifest.scenario.hash.slice(0, 12)}…, expected ${first.manifest.scenario.hash.slice(0, 12)}…)`,
+      );
+    planned += run.manifest.plannedCases;
+    for (const c of run.cases) {
+      const prior = cases.get(c.id);
+      if (prior && JSON.stringify(prior) !== JSON.stringify(c))
+        throw new InputError(
+          positionals[i]!,
+          `case ${c.id} also appears in another run with a different result`,
+        );
+      cases.set(c.id, c);
+    }
+  }
+  const { shard: _shard, ...base } = first.manifest;
+  const manifest = {
+    ...base,
+    runId: path.basename(path.resolve(values.out)),
+    startedAt: runs.map((r) => r.manifest.startedAt).sort()[0]!,
+    ...(runs.every((r) => r.manifest.endedAt)
+      ? {
+          endedAt: runs
+            .map((r) => r.manifest.endedAt!)
+            .sort()
+            .at(-1)!,
+        }
+      : {}),
+    plannedCases: planned,
+    servers: [...new Map(runs.flatMap((r) => r.manifest.servers).map((s) => [s.driver, s])).values()],
+    mergedFrom: runs.map((r) => r.manifest.runId),
+  };
+  const out = path.resolve(values.out);
+  await writeFileAtomic(
+    path.join(out, "cases.jsonl"),
+    [...cases.values()].map((c) => `${JSON.stringify(c)}\n`).join(""),
+  );
+  await writeFileAtomic(path.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  process.stderr.write(
+    `rootload merge: ${cases.size} cases from ${runs.length} runs → ${path.relative(process.cwd(), out) || "."}\n`,
+  );
+  return 0;
+}

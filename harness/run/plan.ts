@@ -1,0 +1,84 @@
+import type { RootStore } from "../roots/root-store.ts";
+import type { PolicyText, Scenario, ScenarioDriver } from "../scenario/define-scenario.ts";
+import type { TlsVersion } from "../servers/tls-server.ts";
+import type { ClientName } from "./case-result.ts";
+
+/** One step of the root-list series: the store loaded into the server for a group of cases. */
+export interface RootStep {
+  index: number;
+  label: string;
+  store: RootStore;
+}
+
+export interface PlannedCase {
+  id: string;
+  /** Index of the server in scenario.servers (one server instance per index). */
+  serverIndex: number;
+  driver: ScenarioDriver;
+  policy: PolicyText;
+  step: RootStep;
+  tls: TlsVersion;
+  client: ClientName;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** The node-forge client speaks TLS 1.0-1.2 wire formats only. */
+const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
+  node: ["1.2", "1.3"],
+  openssl: ["1.2", "1.3"],
+  gnutls: ["1.2", "1.3"],
+  forge: ["1.2"],
+};
+
+/**
+ * The case matrix in execution order: per server, per policy, per step (so one server instance
+ * is reloaded along the series), per TLS version, per client. Ids are stable across runs of the
+ * same scenario, which is what resume and merge match on.
+ */
+export function planCases(scenario: Scenario, steps: readonly RootStep[]): PlannedCase[] {
+  const clients = scenario.clients ?? ["node"];
+  const out: PlannedCase[] = [];
+  const seen = new Map<string, number>();
+  scenario.servers.forEach((s, serverIndex) => {
+    const n = seen.get(s.driver) ?? 0;
+    seen.set(s.driver, n + 1);
+    const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
+    const policies = [s.policy ?? "all"].flat();
+    const versions = s.tls ?? ["1.2", "1.3"];
+    for (const policy of policies)
+      for (const step of steps)
+        for (const tls of versions)
+          for (const client of clients) {
+            if (!CLIENT_TLS[client].includes(tls)) continue;
+            out.push({
+              id: `${serverKey}|${policy}|${step.label}|tls${tls}|${client}`,
+              serverIndex,
+              driver: s.driver,
+              policy,
+              step,
+              tls,
+              client,
+            });
+          }
+  });
+  return out;
+}
+
+/** The slice of the plan that shard i of n runs (round-robin by position, 1-based i). */
+export function shardOf<T>(plan: readonly T[], shard: Shard | undefined): T[] {
+  if (!shard) return [...plan];
+  return plan.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+/** Parse "i/n". */
+export function parseShard(text: string): Shard | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return index >= 1 && index <= count ? { index, count } : undefined;
+}

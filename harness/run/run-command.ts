@@ -1,0 +1,74 @@
+import path from "node:path";
+import { numberFlag, parseCommandArgs } from "../args.ts";
+import { InputError } from "../errors.ts";
+import { setLogLevel } from "../log.ts";
+import { writeReports } from "../report/write-reports.ts";
+import { parseShard } from "./plan.ts";
+import { runScenario } from "./runner.ts";
+
+const USAGE =
+  "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--timeout MS] [--log-level L] [--quiet]";
+
+/**
+ * `rootload run`: run a scenario, write results/<run-id>/{manifest.json,cases.jsonl} and the
+ * reports beside them, print the Markdown summary. Exit 0 ok, 1 expectations failed,
+ * 2 bad input, 3 engine or server error, 130 interrupted.
+ */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("run", args, {
+    out: { type: "string" },
+    resume: { type: "string" },
+    shard: { type: "string" },
+    timeout: { type: "string" },
+    "log-level": { type: "string" },
+    quiet: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    process.stdout.write(`usage: ${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 1)
+    throw new InputError("rootload run", `expected one scenario, got ${positionals.length}`);
+  if (!positionals[0] && !values.resume)
+    throw new InputError("rootload run", `a scenario file is required (usage: ${USAGE})`);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (values.shard !== undefined && !shard)
+    throw new InputError("rootload run --shard", `"${values.shard}" is not i/n with 1 ≤ i ≤ n`);
+  if (values["log-level"]) setLogLevel(values["log-level"]);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write(
+      `\nrootload run: ${sig}: finishing the case in flight, stopping servers (again to force)\n`,
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const summary = await runScenario({
+      ...(positionals[0] ? { scenarioFile: positionals[0] } : {}),
+      ...(values.out ? { outRoot: values.out } : {}),
+      ...(values.resume ? { resumeDir: values.resume } : {}),
+      ...(shard ? { shard } : {}),
+      timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
+      signal: controller.signal,
+    });
+    const written = await writeReports(summary.dir);
+    if (!values.quiet) process.stdout.write(`${written.markdown}\n`);
+    const rel = path.relative(process.cwd(), summary.dir) || ".";
+    process.stderr.write(
+      `rootload run: ${summary.ran.length} cases → ${rel}/cases.jsonl; reports: ${written.files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`,
+    );
+    if (summary.interrupted) return 130;
+    if (summary.serverErrors > 0) return 3;
+    return summary.expectationFailures > 0 ? 1 : 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

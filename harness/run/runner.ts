@@ -1,0 +1,338 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { CLIENTS } from "../clients/index.ts";
+import { EngineError, InputError, messageOf } from "../errors.ts";
+import { log } from "../log.ts";
+import type { Outcome } from "../outcome.ts";
+import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
+import { type ProbeResult, probe } from "../probe/probe.ts";
+import { type Runtime, resolveRuntime } from "../runtime/index.ts";
+import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
+import { loadScenario } from "../scenario/load-scenario.ts";
+import { DRIVERS } from "../servers/index.ts";
+import { intendedAdvertised, parsePolicy, type StartedTlsServer } from "../servers/tls-server.ts";
+import type { CaseResult } from "./case-result.ts";
+import { CA_LIST_LIMIT_BYTES, clientIssuerPosition, compareAdvertised } from "./compare-lists.ts";
+import { evaluate } from "./expectations.ts";
+import { measureLatency } from "./measure-latency.ts";
+import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
+import { Progress } from "./progress.ts";
+import { rootSteps } from "./root-steps.ts";
+import type { RunManifest } from "./run-record.ts";
+import { CaseLog, completedCaseIds, writeFileAtomic } from "./run-store.ts";
+
+export interface RunOptions {
+  /** Scenario file; with `resumeDir` it may be omitted (the manifest names it). */
+  scenarioFile?: string;
+  /** Parent directory for a new run (default `results/`). */
+  outRoot?: string;
+  /** Continue this run directory. */
+  resumeDir?: string;
+  shard?: Shard;
+  signal?: AbortSignal;
+  /** Per-case network timeout, ms. */
+  timeoutMs?: number;
+}
+
+export interface RunSummary {
+  dir: string;
+  manifest: RunManifest;
+  /** Cases this invocation ran (not those found from an earlier, resumed invocation). */
+  ran: CaseResult[];
+  expectationFailures: number;
+  serverErrors: number;
+  interrupted: boolean;
+}
+
+/**
+ * Run a scenario: scenario → plan → servers/probe/clients → cases.jsonl, one line per case as it
+ * ends. One server instance per scenario server, reloaded along the root series.
+ */
+export async function runScenario(opts: RunOptions): Promise<RunSummary> {
+  const resumed = opts.resumeDir ? readManifest(opts.resumeDir) : undefined;
+  const scenarioFile = opts.scenarioFile ?? resumed?.scenario.file;
+  if (!scenarioFile) throw new InputError("rootload run", "a scenario file is required");
+  const loaded = await loadScenario(scenarioFile);
+  if (resumed && resumed.scenario.hash !== loaded.hash)
+    throw new InputError(
+      scenarioFile,
+      `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
+    );
+  const { scenario } = loaded;
+  const shard = opts.shard ?? resumed?.shard;
+
+  const pki = await sharedTestPki();
+  const steps = await rootSteps(scenario.roots, pki.clientIssuerEntry);
+  const plan = shardOf(planCases(scenario, steps), shard);
+
+  const runId = resumed?.runId ?? newRunId(scenario.name);
+  const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);
+  await mkdir(dir, { recursive: true });
+  const done = completedCaseIds(dir);
+  const todo = plan.filter((c) => !done.has(c.id));
+
+  const runtime = await resolveRuntime(scenario.runtime ?? "auto");
+  const manifest: RunManifest = resumed ?? {
+    runId,
+    scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash },
+    startedAt: new Date().toISOString(),
+    runtime: runtime.name,
+    servers: [],
+    node: process.versions.node,
+    openssl: process.versions.openssl,
+    git: gitRevision(),
+    plannedCases: plan.length,
+    ...(shard ? { shard } : {}),
+  };
+  await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const runLog = log.child({ scenario: scenario.name, run: runId });
+  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.name }, "run started");
+
+  const caseLog = new CaseLog(dir);
+  const progress = new Progress(todo.length);
+  const ran: CaseResult[] = [];
+  try {
+    for (const [serverIndex, cases] of groupByServer(todo)) {
+      if (opts.signal?.aborted) break;
+      const spec = scenario.servers[serverIndex]!;
+      const session = new ServerSession(spec, scenario, pki, runtime, opts.timeoutMs ?? 10_000);
+      try {
+        for (const planned of cases) {
+          if (opts.signal?.aborted) break;
+          const result = await session.runCase(planned);
+          caseLog.append(result);
+          ran.push(result);
+          progress.tick(`${planned.id} ${result.outcome.class}`);
+          runLog.info(
+            { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
+            "case",
+          );
+        }
+      } finally {
+        recordServer(manifest, session);
+        await session.close();
+      }
+    }
+  } finally {
+    progress.end();
+    caseLog.close();
+    await runtime.dispose?.();
+    if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
+    await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+  return {
+    dir,
+    manifest,
+    ran,
+    expectationFailures: ran.filter((c) => c.expectations?.some((e) => !e.pass)).length,
+    serverErrors: ran.filter((c) => c.outcome.class === "server-error").length,
+    interrupted: Boolean(opts.signal?.aborted),
+  };
+}
+
+/**
+ * One server of the scenario across its cases: started on first use, reloaded when the step or
+ * policy changes, restarted after a crash. Probe results are shared by the clients of a step.
+ */
+class ServerSession {
+  #server: StartedTlsServer | undefined;
+  #loaded = "";
+  #probes = new Map<string, ProbeResult>();
+  #versions: Record<string, string> = {};
+
+  constructor(
+    readonly spec: ServerSpec,
+    readonly scenario: Scenario,
+    readonly pki: TestPki,
+    readonly runtime: Runtime,
+    readonly timeoutMs: number,
+  ) {}
+
+  get versions(): Record<string, string> {
+    return this.#versions;
+  }
+
+  async runCase(c: PlannedCase): Promise<CaseResult> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const policy = parsePolicy(c.policy)!;
+    const store = c.step.store;
+    const intended = intendedAdvertised(store, policy);
+    const base = {
+      id: c.id,
+      server: c.driver,
+      tls: c.tls,
+      client: c.client,
+      policy: c.policy,
+      step: { index: c.step.index, label: c.step.label },
+      configured: { count: store.count, caListBytes: store.caListBytes },
+      intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
+      limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
+      clientIssuer: { position: clientIssuerPosition(store, this.pki.clientIssuerEntry.subjectDer) },
+      startedAt: startedAt.toISOString(),
+    };
+    const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {
+      const result: CaseResult = { ...base, ...rest, durationMs: Math.round(performance.now() - t0) };
+      if (this.scenario.expect?.length) result.expectations = evaluate(this.scenario.expect, result);
+      return result;
+    };
+
+    let server: StartedTlsServer;
+    try {
+      server = await this.#ensure(c);
+    } catch (err) {
+      const outcome: Outcome = { class: "server-error", detail: messageOf(err).split("\n")[0]! };
+      return finish({ advertised: null, clientIssuerAdvertised: null, probeOutcome: outcome, outcome });
+    }
+
+    const probeKey = `${this.#loaded}|${c.tls}`;
+    let pr = this.#probes.get(probeKey);
+    if (!pr) {
+      pr = await probe({ host: server.host, port: server.port, tls: c.tls, timeoutMs: this.timeoutMs });
+      this.#probes.set(probeKey, pr);
+    }
+    const cr = pr.certificateRequest;
+    const wire = cr?.authorities.map((a) => a.der);
+    const compared = compareAdvertised(
+      store,
+      intended,
+      wire,
+      cr?.authoritiesBytes ?? 0,
+      cr?.messageBytes ?? 0,
+      this.pki.clientIssuerEntry.subjectDer,
+    );
+
+    const client = CLIENTS[c.client];
+    const handshakeOptions = {
+      host: server.host,
+      port: server.port,
+      tls: c.tls,
+      pki: this.pki,
+      ...(wire ? { advertised: wire } : {}),
+      timeoutMs: this.timeoutMs,
+      legacy: c.client === "forge",
+    };
+    const hs = await client.handshake(handshakeOptions);
+    let outcome = hs.outcome;
+    let serverLogTail: string | undefined;
+    if (outcome.class !== "ok" && !(await server.isRunning().catch(() => false))) {
+      serverLogTail = await this.#logTail(server);
+      outcome = { class: "server-error", detail: `server exited during the case (${outcome.class})` };
+      await this.#drop();
+    }
+    let latency: CaseResult["latency"];
+    if (outcome.class === "ok") {
+      const m = await measureLatency(
+        async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+        this.scenario.bench,
+      );
+      if ("error" in m)
+        log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
+      else latency = m;
+    } else if (!serverLogTail && this.#server) {
+      serverLogTail = await this.#logTail(this.#server);
+    }
+    return finish({
+      ...compared,
+      probeOutcome: pr.outcome,
+      outcome,
+      ...(latency ? { latency } : {}),
+      ...(serverLogTail ? { serverLogTail } : {}),
+    });
+  }
+
+  /** A server serving this case's step and policy. */
+  async #ensure(c: PlannedCase): Promise<StartedTlsServer> {
+    const key = `${c.step.index}|${c.policy}`;
+    const policy = parsePolicy(c.policy)!;
+    if (this.#server && !(await this.#server.isRunning().catch(() => false))) await this.#drop();
+    if (!this.#server) {
+      const driver = DRIVERS[this.spec.driver];
+      const available = await driver.available(this.runtime);
+      if (!available.ok)
+        throw new EngineError(
+          `${this.spec.driver} is unavailable on the ${this.runtime.name} runtime: ${available.reason}`,
+        );
+      const started = await driver.start(
+        {
+          store: c.step.store,
+          policy,
+          tls: this.spec.tls ?? ["1.2", "1.3"],
+          clientAuth: this.spec.clientAuth ?? "require",
+          pki: this.pki,
+          legacyCompat: this.spec.legacyCompat ?? (this.scenario.clients ?? []).includes("forge"),
+        },
+        this.runtime,
+      );
+      this.#server = started;
+      this.#versions = started.versions();
+      this.#loaded = key;
+      return started;
+    }
+    if (this.#loaded !== key) {
+      await this.#server.reload(c.step.store, policy);
+      this.#loaded = key;
+    }
+    return this.#server;
+  }
+
+  async #logTail(server: StartedTlsServer): Promise<string> {
+    const text = await server.logs().catch((err) => `(logs unavailable: ${messageOf(err)})`);
+    return text.split("\n").slice(-20).join("\n");
+  }
+
+  async #drop(): Promise<void> {
+    const s = this.#server;
+    this.#server = undefined;
+    this.#loaded = "";
+    this.#probes.clear();
+    await s?.stop().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.#drop();
+  }
+}
+
+function groupByServer(cases: readonly PlannedCase[]): Map<number, PlannedCase[]> {
+  const m = new Map<number, PlannedCase[]>();
+  for (const c of cases) m.set(c.serverIndex, [...(m.get(c.serverIndex) ?? []), c]);
+  return m;
+}
+
+function recordServer(manifest: RunManifest, session: ServerSession): void {
+  if (Object.keys(session.versions).length === 0) return;
+  if (manifest.servers.some((s) => s.driver === session.spec.driver)) return;
+  manifest.servers.push({ driver: session.spec.driver, versions: session.versions });
+}
+
+function readManifest(dir: string): RunManifest {
+  const file = path.join(dir, "manifest.json");
+  if (!existsSync(file))
+    throw new InputError(file, "not found: --resume needs a run directory made by `rootload run`");
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as RunManifest;
+  } catch (err) {
+    throw new InputError(file, `not valid JSON: ${messageOf(err)}`);
+  }
+}
+
+function newRunId(name: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+  return `${stamp}-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`;
+}
+
+function gitRevision(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { InputError, messageOf } from "../errors.ts";
+import type { RootSourceSpec, Scenario } from "./define-scenario.ts";
+import { validateScenario } from "./validate.ts";
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** Absolute path of the scenario file. */
+  file: string;
+  /** SHA-256 of the file's bytes, recorded in the run manifest. */
+  hash: string;
+}
+
+/**
+ * Load `*.scenario.ts` (default export, usually `defineScenario({...})`) or `*.scenario.json`,
+ * validate it, and resolve relative paths in root sources from the scenario file's directory.
+ */
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  const abs = path.resolve(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(abs);
+  } catch (err) {
+    throw new InputError(
+      file,
+      `cannot read scenario (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`,
+    );
+  }
+  let value: unknown;
+  if (abs.endsWith(".json")) {
+    try {
+      value = JSON.parse(bytes.toString("utf8"));
+    } catch (err) {
+      throw new InputError(file, `not valid JSON: ${messageOf(err)}`);
+    }
+  } else if (/\.(m?ts|m?js)$/.test(abs)) {
+    try {
+      const mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+      value = mod.default;
+    } catch (err) {
+      throw new InputError(file, `cannot load scenario module: ${messageOf(err).split("\n")[0]}`);
+    }
+    if (value === undefined)
+      throw new InputError(file, "has no default export (export default defineScenario({...}))");
+  } else {
+    throw new InputError(file, "is not a .scenario.ts, .scenario.js or .scenario.json file");
+  }
+  const result = validateScenario(value);
+  if (!result.ok) throw new InputError(file, result.problems.join("; "));
+  const dir = path.dirname(abs);
+  const scenario = structuredClone(result.scenario);
+  scenario.roots.source = resolveSourcePaths(scenario.roots.source, dir);
+  return { scenario, file: abs, hash: createHash("sha256").update(bytes).digest("hex") };
+}
+
+function resolveSourcePaths(src: RootSourceSpec, dir: string): RootSourceSpec {
+  const r = (p: string) => path.resolve(dir, p);
+  switch (src.kind) {
+    case "ctl":
+      return { ...src, path: r(src.path), ...(src.certs ? { certs: r(src.certs) } : {}) };
+    case "pem":
+    case "directory":
+    case "certdata":
+      return { ...src, path: r(src.path) };
+    case "snapshots":
+      return { ...src, paths: src.paths.map(r), ...(src.certs ? { certs: r(src.certs) } : {}) };
+    default:
+      return src;
+  }
+}

@@ -1,0 +1,181 @@
+import { OUTCOME_CLASSES } from "../outcome.ts";
+import { parsePolicy } from "../servers/tls-server.ts";
+import { CLIENT_NAMES, DRIVER_NAMES, type Scenario } from "./define-scenario.ts";
+
+/**
+ * Runtime validation of a scenario (types vanish at run time). Reports every problem with its
+ * path, e.g. `servers[1].driver "ngnix" is not one of nginx, apache, ...`; unknown keys are errors,
+ * so a typo never silently falls back to a default.
+ */
+type Check = (value: unknown, path: string, problems: string[]) => void;
+
+const show = (v: unknown) => (typeof v === "string" ? `"${v}"` : JSON.stringify(v));
+
+const str: Check = (v, p, out) => {
+  if (typeof v !== "string" || v.length === 0) out.push(`${p} ${show(v)} is not a non-empty string`);
+};
+const bool: Check = (v, p, out) => {
+  if (typeof v !== "boolean") out.push(`${p} ${show(v)} is not true or false`);
+};
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
+  (v, p, out) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
+      out.push(`${p} ${show(v)} is not an integer in ${min}..${max}`);
+  };
+const oneOf =
+  (values: readonly string[]): Check =>
+  (v, p, out) => {
+    if (typeof v !== "string" || !values.includes(v))
+      out.push(`${p} ${show(v)} is not one of ${values.join(", ")}`);
+  };
+const date: Check = (v, p, out) => {
+  if (typeof v !== "string" || Number.isNaN(Date.parse(v)))
+    out.push(`${p} ${show(v)} is not an ISO 8601 date`);
+};
+const policy: Check = (v, p, out) => {
+  if (typeof v !== "string" || !parsePolicy(v))
+    out.push(`${p} ${show(v)} is not one of all, none, schannel, schannel-2003, truncate-bytes:N`);
+};
+const order: Check = (v, p, out) => {
+  if (typeof v !== "string" || !/^(ctl|subject|shuffle:\d+)$/.test(v))
+    out.push(`${p} ${show(v)} is not one of ctl, subject, shuffle:SEED`);
+};
+const arr =
+  (item: Check, min = 1): Check =>
+  (v, p, out) => {
+    if (!Array.isArray(v)) return void out.push(`${p} ${show(v)} is not a list`);
+    if (v.length < min) out.push(`${p} needs at least ${min} item${min > 1 ? "s" : ""}`);
+    for (const [i, x] of v.entries()) item(x, `${p}[${i}]`, out);
+  };
+const either =
+  (a: Check, b: Check): Check =>
+  (v, p, out) => {
+    const first: string[] = [];
+    a(v, p, first);
+    if (first.length === 0) return;
+    const second: string[] = [];
+    b(v, p, second);
+    if (second.length > 0) out.push(...first);
+  };
+
+function obj(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (v, p, out) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      return void out.push(`${p || "scenario"} is not an object`);
+    const rec = v as Record<string, unknown>;
+    const at = (k: string) => (p ? `${p}.${k}` : k);
+    for (const [k, check] of Object.entries(required)) {
+      if (rec[k] === undefined) out.push(`${at(k)} is required`);
+      else check(rec[k], at(k), out);
+    }
+    for (const [k, check] of Object.entries(optional)) if (rec[k] !== undefined) check(rec[k], at(k), out);
+    const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+    for (const k of Object.keys(rec))
+      if (!known.has(k)) out.push(`${at(k)} is not a known field (known: ${[...known].join(", ")})`);
+  };
+}
+
+/** A union keyed on `kind`. */
+function byKind(variants: Record<string, Check>): Check {
+  return (v, p, out) => {
+    const kind = (v as { kind?: unknown } | null)?.kind;
+    const variant = typeof kind === "string" ? variants[kind] : undefined;
+    if (!variant)
+      return void out.push(`${p}.kind ${show(kind)} is not one of ${Object.keys(variants).join(", ")}`);
+    variant(v, p, out);
+  };
+}
+
+const purpose = oneOf(["serverAuth", "clientAuth", "any"]);
+/** `kind` itself is checked by byKind before the variant runs. */
+const anyKind: Check = () => {};
+
+const rootSource = byKind({
+  ctl: obj({ kind: anyKind, path: str }, { certs: str, purpose, asOf: date, includeDisabled: bool }),
+  pem: obj({ kind: anyKind, path: str }),
+  directory: obj({ kind: anyKind, path: str }),
+  certdata: obj({ kind: anyKind, path: str }),
+  builtin: obj({ kind: anyKind }),
+  system: obj({ kind: anyKind }),
+  synthetic: obj({ kind: anyKind }, { seed: int(0), count: int(1, 100_000) }),
+  snapshots: obj({ kind: anyKind, paths: arr(str) }, { certs: str, purpose }),
+});
+
+const tlsVersion = oneOf(["1.2", "1.3"]);
+const outcomeClass = oneOf(OUTCOME_CLASSES);
+
+const selector = obj(
+  {},
+  {
+    server: oneOf(DRIVER_NAMES),
+    tls: tlsVersion,
+    client: oneOf(CLIENT_NAMES),
+    policy,
+    minBytes: int(0),
+    maxBytes: int(0),
+    step: str,
+  },
+);
+
+const scenarioCheck = obj(
+  {
+    name: str,
+    servers: arr(
+      obj(
+        { driver: oneOf(DRIVER_NAMES) },
+        {
+          tls: arr(tlsVersion),
+          policy: either(policy, arr(policy)),
+          clientAuth: oneOf(["require", "optional"]),
+          legacyCompat: bool,
+        },
+      ),
+    ),
+    roots: obj(
+      { source: rootSource },
+      {
+        sizes: arr(int(0, 100_000)),
+        bytes: arr(int(0, 10_000_000)),
+        order,
+        clientIssuer: either(oneOf(["first", "last"]), int(0)),
+        topUpSynthetic: bool,
+      },
+    ),
+  },
+  {
+    description: str,
+    runtime: oneOf(["container", "process", "auto"]),
+    clients: arr(oneOf(CLIENT_NAMES)),
+    bench: obj({}, { time: int(1, 600_000), iterations: int(1, 100_000), concurrency: int(1, 64) }),
+    expect: arr(
+      obj(
+        {},
+        {
+          name: str,
+          when: selector,
+          outcome: either(outcomeClass, arr(outcomeClass)),
+          alert: str,
+          advertises: oneOf(["all", "none", "intended"]),
+          clientIssuerAdvertised: bool,
+        },
+      ),
+      0,
+    ),
+  },
+);
+
+/** Every problem found, each with its path; empty when the scenario is valid. */
+export function scenarioProblems(value: unknown): string[] {
+  const problems: string[] = [];
+  scenarioCheck(value, "", problems);
+  return problems;
+}
+
+/** Narrow `value` to a Scenario or return its problems. */
+export function validateScenario(
+  value: unknown,
+): { ok: true; scenario: Scenario } | { ok: false; problems: string[] } {
+  const problems = scenarioProblems(value);
+  return problems.length === 0 ? { ok: true, scenario: value as Scenario } : { ok: false, problems };
+}

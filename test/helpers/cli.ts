@@ -1,0 +1,41 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+export const REPO = path.resolve(import.meta.dirname, "../..");
+export const ROOTSTORES = path.resolve(REPO, "../shared/data/rootstores");
+const BIN = path.join(REPO, "bin/rootload.js");
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Start `rootload ...` as a child process (the real CLI, as a user runs it). */
+export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, ROOTLOAD_LOG_FORMAT: "json", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+/** Run `rootload ...` to completion, killing it after `timeoutMs`. */
+export async function runCli(args: string[], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<CliResult> {
+  const { child, done } = startCli(args, env);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  try {
+    return await done;
+  } finally {
+    clearTimeout(timer);
+  }
+}

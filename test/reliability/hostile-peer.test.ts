@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { CLIENTS } from "../../harness/clients/index.ts";
+import { sharedTestPki } from "../../harness/pki/test-pki.ts";
+import { probe } from "../../harness/probe/probe.ts";
+import { HOSTILE_MODES, type HostileMode, startHostilePeer } from "../fixtures/hostile-peer.ts";
+
+/** What each broken peer must be classified as, by the probe. */
+const EXPECTED: Record<HostileMode, RegExp> = {
+  "reset-after-client-hello": /^reset$/,
+  stall: /^timeout$/,
+  garbage: /^malformed$/,
+  "huge-message": /^excessive-size$/,
+  "wrapped-length": /^malformed$/,
+  "close-mid-record": /^(reset|malformed)$/,
+};
+
+describe("hostile TLS peers", () => {
+  it("the probe classifies each within its timeout, with bounded memory, and the sweep goes on", async () => {
+    const timeoutMs = 1500;
+    const heapBefore = process.memoryUsage().heapUsed;
+    const seen: Record<string, string> = {};
+    for (const mode of HOSTILE_MODES) {
+      await using peer = await startHostilePeer(mode);
+      for (const tls of ["1.2", "1.3"] as const) {
+        const t0 = performance.now();
+        const r = await probe({ host: peer.host, port: peer.port, tls, timeoutMs, maxMessageBytes: 1024 * 1024 });
+        const ms = performance.now() - t0;
+        expect(ms, `${mode} took ${ms}ms`).toBeLessThan(timeoutMs + 1000);
+        seen[`${mode}/${tls}`] = r.outcome.class;
+        if (tls === "1.2") expect(r.outcome.class, mode).toMatch(EXPECTED[mode]);
+      }
+    }
+    expect(Object.keys(seen)).toHaveLength(HOSTILE_MODES.length * 2);
+    // The 16 MiB declaration must not have been buffered.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
+
+  it("the wrapped 16-bit length is named as such", async () => {
+    await using peer = await startHostilePeer("wrapped-length");
+    const r = await probe({ host: peer.host, port: peer.port, tls: "1.2", timeoutMs: 3000 });
+    expect(r.outcome).toMatchObject({ class: "malformed" });
+    expect(JSON.stringify(r.outcome)).toMatch(/wrap/i);
+  });
+
+  it("every client ends each hostile case with a typed outcome within its timeout", async () => {
+    const pki = await sharedTestPki();
+    for (const mode of HOSTILE_MODES) {
+      await using peer = await startHostilePeer(mode);
+      for (const client of Object.values(CLIENTS)) {
+        if (!(await client.available())) continue;
+        const t0 = performance.now();
+        const r = await client.handshake({ host: peer.host, port: peer.port, tls: "1.2", pki, timeoutMs: 1500 });
+        expect(performance.now() - t0, `${client.name} vs ${mode}`).toBeLessThan(4000);
+        expect(r.outcome.class, `${client.name} vs ${mode}`).not.toBe("ok");
+      }
+    }
+  }, 120_000);
+});

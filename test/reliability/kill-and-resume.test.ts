@@ -1,0 +1,57 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CaseResult } from "../../harness/run/case-result.ts";
+import { runCli, startCli } from "../helpers/cli.ts";
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : []);
+
+async function waitForCases(dir: () => string | undefined, n: number, timeoutMs: number): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const d = dir();
+    if (d && lines(path.join(d, "cases.jsonl")).length >= n) return d;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`fewer than ${n} cases written after ${timeoutMs}ms`);
+}
+
+const runDirIn = (out: string) => () => readdirSync(out).map((d) => path.join(out, d))[0];
+
+describe("a run that is killed", () => {
+  it("kill -9 mid-sweep, then --resume: every planned case appears exactly once", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "rootload-kill-"));
+    const { child, done } = startCli(["run", "scenarios/quickstart.scenario.ts", "--out", out, "--quiet"]);
+    const dir = await waitForCases(runDirIn(out), 4, 90_000);
+    child.kill("SIGKILL");
+    const killed = await done;
+    expect(killed.signal).toBe("SIGKILL");
+    const before = lines(path.join(dir, "cases.jsonl")).length;
+
+    const resumed = await runCli(["run", "--resume", dir, "--quiet"], 170_000);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    const ids = lines(path.join(dir, "cases.jsonl")).map((l) => (JSON.parse(l) as CaseResult).id);
+    expect(ids.length).toBe(manifest.plannedCases);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(before).toBeLessThan(ids.length);
+    expect(manifest.endedAt).toBeTruthy();
+  }, 240_000);
+
+  it("SIGINT: stops servers, leaves valid JSON lines, exits 130", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "rootload-int-"));
+    const { child, done } = startCli(["run", "scenarios/quickstart.scenario.ts", "--out", out, "--quiet"]);
+    const dir = await waitForCases(runDirIn(out), 3, 90_000);
+    child.kill("SIGINT");
+    const r = await done;
+    expect(r.code).toBe(130);
+    for (const l of lines(path.join(dir, "cases.jsonl"))) expect(() => JSON.parse(l)).not.toThrow();
+    // The servers it started are gone: nothing still listens from this run's config directories.
+    const { execFileSync } = await import("node:child_process");
+    const ps = execFileSync("ps", ["-eo", "pid,ppid,args"]).toString();
+    const orphans = ps.split("\n").filter((l) => /s_server|rootload-node-server/.test(l) && !l.includes("ps -eo"));
+    expect(orphans.filter((l) => l.includes(String(child.pid)))).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,88 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../../harness/errors.ts";
+import { loadScenario } from "../../../harness/scenario/load-scenario.ts";
+import { scenarioProblems } from "../../../harness/scenario/validate.ts";
+
+const good = {
+  name: "t",
+  servers: [{ driver: "nginx", tls: ["1.2"], policy: ["all", "truncate-bytes:16384"] }],
+  roots: {
+    source: { kind: "ctl", path: "x.stl", purpose: "serverAuth", asOf: "2024-01-01" },
+    sizes: [10, 20],
+  },
+  clients: ["node", "forge"],
+  expect: [{ when: { server: "nginx", maxBytes: 65_481 }, outcome: "ok" }],
+};
+
+describe("scenario validation", () => {
+  it("accepts a well-formed scenario", () => {
+    expect(scenarioProblems(good)).toEqual([]);
+  });
+
+  it("names every problem with its path and the bad value", () => {
+    const bad = {
+      ...good,
+      servers: [{ driver: "nginx" }, { driver: "ngnix", policy: "some" }],
+      roots: { source: { kind: "ctl" }, sizes: [-1] },
+      clients: ["curl"],
+      colour: "blue",
+    };
+    const problems = scenarioProblems(bad);
+    expect(problems).toContain(
+      'servers[1].driver "ngnix" is not one of nginx, apache, haproxy, openssl, gnutls, stunnel, node',
+    );
+    expect(problems).toContain(
+      'servers[1].policy "some" is not one of all, none, schannel, schannel-2003, truncate-bytes:N',
+    );
+    expect(problems).toContain("roots.source.path is required");
+    expect(problems).toContain("roots.sizes[0] -1 is not an integer in 0..100000");
+    expect(problems).toContain('clients[0] "curl" is not one of node, forge, openssl, gnutls');
+    expect(problems.some((p) => p.startsWith("colour is not a known field"))).toBe(true);
+  });
+
+  it("rejects an unknown source kind and a missing name", () => {
+    const { name: _drop, ...rest } = good;
+    const problems = scenarioProblems({ ...rest, roots: { source: { kind: "zip", path: "a" } } });
+    expect(problems).toContain("name is required");
+    expect(problems).toContain(
+      'roots.source.kind "zip" is not one of ctl, pem, directory, certdata, builtin, system, synthetic, snapshots',
+    );
+  });
+});
+
+describe("scenario loading", () => {
+  it("loads JSON, resolves paths from the scenario's directory and hashes the file", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-scn-"));
+    const file = path.join(dir, "a.scenario.json");
+    await writeFile(file, JSON.stringify(good));
+    const loaded = await loadScenario(file);
+    expect(loaded.scenario.roots.source).toMatchObject({ kind: "ctl", path: path.join(dir, "x.stl") });
+    expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("turns bad files into one-line InputErrors naming the file", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-scn-"));
+    const broken = path.join(dir, "b.scenario.json");
+    await writeFile(broken, "{ not json");
+    await expect(loadScenario(broken)).rejects.toThrow(InputError);
+    await expect(loadScenario(broken)).rejects.toThrow(/b\.scenario\.json: not valid JSON/);
+    const invalid = path.join(dir, "c.scenario.json");
+    await writeFile(invalid, JSON.stringify({ ...good, servers: [{ driver: "ngnix" }] }));
+    const err = (await loadScenario(invalid).catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(/c\.scenario\.json: servers\[0\]\.driver "ngnix" is not one of/);
+    expect(err.message).not.toContain("\n");
+    await expect(loadScenario(path.join(dir, "missing.scenario.ts"))).rejects.toThrow(
+      /cannot read scenario \(ENOENT\)/,
+    );
+  });
+
+  it("loads the shipped TypeScript scenarios", async () => {
+    for (const name of ["quickstart", "kb2801679", "growth", "regression"]) {
+      const loaded = await loadScenario(path.resolve("scenarios", `${name}.scenario.ts`));
+      expect(loaded.scenario.name).toBe(name);
+    }
+  });
+});
