@@ -103,11 +103,11 @@ function meta(run: RunRecord, s: RunSummary): string {
     ["Started / ended", `${m.startedAt} / ${m.endedAt ?? "— (did not finish)"}`],
     [
       "Cases",
-      `${formatInt(s.cases)} of ${formatInt(s.plannedCases)} planned${m.shard ? `, shard ${m.shard.index + 1}/${m.shard.count}` : ""}`,
+      `${formatInt(s.cases)} of ${formatInt(s.plannedCases)} planned${m.shard ? `, shard ${m.shard.index}/${m.shard.count}` : ""}${m.mergedFrom ? `, merged from ${m.mergedFrom.length} runs` : ""}`,
     ],
     [
       "Runtime",
-      `${m.runtime}; harness node ${m.node}, OpenSSL ${m.openssl}${m.gitRevision ? `, rev ${m.gitRevision.slice(0, 10)}` : ""}`,
+      `${m.runtime}; harness node ${m.node}, OpenSSL ${m.openssl}${m.git ? `, rev ${m.git.slice(0, 10)}` : ""}`,
     ],
     [
       "Servers",

@@ -80,7 +80,8 @@ function runProperties(run: RunRecord): string[] {
     property("node", m.node),
     property("openssl", m.openssl),
     property("plannedCases", m.plannedCases),
-    ...(m.gitRevision ? [property("gitRevision", m.gitRevision)] : []),
+    ...(m.git ? [property("git", m.git)] : []),
+    ...(m.shard ? [property("shard", `${m.shard.index}/${m.shard.count}`)] : []),
     ...m.servers.flatMap((s) => Object.entries(s.versions).map(([k, v]) => property(`${s.driver}.${k}`, v))),
   ];
 }

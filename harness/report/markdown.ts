@@ -75,11 +75,12 @@ function runLine(run: RunRecord, s: RunSummary): string {
           .join(", ")})`,
     )
     .join("; ");
-  const rev = m.gitRevision ? ` · rev \`${m.gitRevision.slice(0, 10)}\`` : "";
-  const shard = m.shard ? ` · shard ${m.shard.index + 1}/${m.shard.count}` : "";
+  const rev = m.git ? ` · rev \`${md(m.git.slice(0, 10))}\`` : "";
+  const shard = m.shard ? ` · shard ${m.shard.index}/${m.shard.count}` : "";
+  const merged = m.mergedFrom ? ` · merged from ${m.mergedFrom.length} runs` : "";
   return (
     `<sub>Run \`${md(m.runId)}\` · scenario \`${md(m.scenario.name)}\` (${md(m.scenario.file)}) · ${m.runtime} · ` +
-    `${formatInt(s.cases)} cases · node ${m.node}, OpenSSL ${m.openssl}${rev}${shard} · ${md(servers)}</sub>`
+    `${formatInt(s.cases)} cases · node ${m.node}, OpenSSL ${m.openssl}${rev}${shard}${merged} · ${md(servers)}</sub>`
   );
 }
 

@@ -1,19 +1,8 @@
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
-import { type RunRecord, readRun } from "../run/run-record.ts";
+import { readRun } from "../run/run-record.ts";
+import { isReportFormat, REPORT_FORMATS } from "./formats.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
-import { htmlReport } from "./html.ts";
-import { jsonReport } from "./json.ts";
-import { junitReport } from "./junit.ts";
-import { markdownReport } from "./markdown.ts";
-
-/** The report formats and their renderers. */
-export const REPORT_FORMATS: Record<string, (run: RunRecord) => string | Uint8Array> = {
-  md: markdownReport,
-  html: htmlReport,
-  junit: junitReport,
-  json: jsonReport,
-};
 
 /**
  * `rootload report <run-dir> --format md|html|junit|json [-o FILE]`: render a run directory;
@@ -30,12 +19,12 @@ export async function reportCommand(args: string[]): Promise<number> {
       "rootload report",
       `expected one run directory, got ${positionals.length}; usage: rootload report <run-dir> --format ${formats.join("|")} [-o FILE]`,
     );
-  const render = REPORT_FORMATS[values.format];
-  if (!render)
+  if (!isReportFormat(values.format))
     throw new InputError(
       "rootload report --format",
       `"${values.format}" is not one of ${formats.join(", ")}`,
     );
+  const { render } = REPORT_FORMATS[values.format];
   const run = await readRun(positionals[0]!, {
     onWarning: (m) => console.error(`rootload report: warning: ${m}`),
   });

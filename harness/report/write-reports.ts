@@ -1,25 +1,36 @@
-import path from "node:path";
-import { readRun } from "../run/run-record.ts";
+import { join } from "node:path";
+import { type ReadRunOptions, readRun } from "../run/run-record.ts";
+import { REPORT_FORMATS, type ReportFormatName } from "./formats.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
-import { htmlReport } from "./html.ts";
-import { junitReport } from "./junit.ts";
-import { markdownReport } from "./markdown.ts";
 
-/** The reports `rootload run` leaves beside a run's results. */
-export const RUN_REPORT_FILES = { markdown: "summary.md", html: "report.html", junit: "junit.xml" } as const;
+/** What {@link writeReports} wrote. */
+export interface WrittenReports {
+  /** The markdown report's text, for printing after a run. */
+  markdown: string;
+  /** Paths of the files written, in format order. */
+  files: string[];
+}
 
 /**
- * Render a run directory's reports into it (each written whole or not at all) and return the
- * Markdown summary for the terminal.
+ * Read a run directory and write every report beside its cases (summary.md, report.html,
+ * junit.xml, report.json), each atomically. The I/O half of the reports; the renderers stay pure.
  */
-export async function writeReports(dir: string): Promise<{ markdown: string; files: string[] }> {
-  const run = await readRun(dir);
-  const markdown = markdownReport(run);
-  const files = {
-    [RUN_REPORT_FILES.markdown]: markdown,
-    [RUN_REPORT_FILES.html]: htmlReport(run),
-    [RUN_REPORT_FILES.junit]: junitReport(run),
-  };
-  for (const [name, body] of Object.entries(files)) await writeFileAtomic(path.join(dir, name), body);
-  return { markdown, files: Object.keys(files).map((n) => path.join(dir, n)) };
+export async function writeReports(
+  dir: string,
+  options: ReadRunOptions & { formats?: readonly ReportFormatName[] } = {},
+): Promise<WrittenReports> {
+  const run = await readRun(dir, options);
+  const names = options.formats ?? (Object.keys(REPORT_FORMATS) as ReportFormatName[]);
+  const files: string[] = [];
+  let markdown = "";
+  for (const name of names) {
+    const { render, file } = REPORT_FORMATS[name];
+    const out = render(run);
+    if (name === "md") markdown = String(out);
+    const path = join(dir, file);
+    await writeFileAtomic(path, out);
+    files.push(path);
+  }
+  if (!names.includes("md")) markdown = String(REPORT_FORMATS.md.render(run));
+  return { markdown, files };
 }

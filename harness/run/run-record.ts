@@ -5,9 +5,6 @@ import { log } from "../log.ts";
 import { OUTCOME_CLASSES } from "../outcome.ts";
 import type { CaseResult } from "./case-result.ts";
 
-/** How the servers of a run were started. */
-export type RuntimeKind = "container" | "process";
-
 /** One server driver used in a run, with the product and library versions it reported. */
 export interface RunServer {
   driver: string;
@@ -31,18 +28,21 @@ export interface RunManifest {
   startedAt: string;
   /** ISO 8601; absent when the run was killed before it finished. */
   endedAt?: string;
-  runtime: RuntimeKind;
+  /** How the servers were started: "container" (testcontainers) or "process" (embedded default). */
+  runtime: string;
   servers: RunServer[];
   /** `process.versions.node` of the harness. */
   node: string;
   /** `process.versions.openssl` of the harness (the probe's and node client's library). */
   openssl: string;
-  /** `git rev-parse HEAD` of the harness checkout; null outside a checkout. */
-  gitRevision: string | null;
+  /** `git rev-parse --short HEAD` of the harness checkout; absent outside a checkout. */
+  git?: string;
   /** Cases the plan contained (for this shard); fewer in cases.jsonl means the run stopped early. */
   plannedCases: number;
-  /** Set when the plan was split across machines; index is 0-based (`--shard 1/n` is index 0). */
+  /** Set when the plan was split across machines; index is 1-based (shard 2 of 3 = { index: 2, count: 3 }). */
   shard?: { index: number; count: number };
+  /** Run ids of the shards `rootload merge` joined into this run. */
+  mergedFrom?: string[];
 }
 
 /** A run as the reports see it: its manifest and its case results in file order. */

@@ -85,10 +85,9 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
     servers: [],
     node: process.versions.node,
     openssl: process.versions.openssl,
-    gitRevision: gitRevision(),
+    ...gitRevision(),
     plannedCases: plan.length,
-    // The manifest counts shards from 0; the CLI's --shard i/n from 1.
-    ...(shard ? { shard: { index: shard.index - 1, count: shard.count } } : {}),
+    ...(shard ? { shard } : {}),
   };
   await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   const runLog = log.child({ scenario: scenario.name, run: runId });
