@@ -327,15 +327,14 @@ function newRunId(name: string): string {
   return `${stamp}-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`;
 }
 
-function gitRevision(): string | null {
+/** `{ git: "<short rev>" }` inside a checkout, `{}` outside one. */
+function gitRevision(): { git?: string } {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-      stdio: ["ignore", "pipe", "ignore"],
-      timeout: 5000,
-    })
+    const git = execFileSync("git", ["rev-parse", "--short", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 })
       .toString()
       .trim();
+    return git ? { git } : {};
   } catch {
-    return null;
+    return {};
   }
 }
