@@ -3,14 +3,14 @@ import { ByteWriter } from "./byte-writer.ts";
 import { type KeyShare, makeKeyShare } from "./key-exchange.ts";
 import {
   DEFAULT_SIGNATURE_SCHEMES,
+  DEFAULT_TLS12_SUITES,
+  DEFAULT_TLS13_SUITES,
   ExtensionType,
   type GroupName,
   HandshakeType,
   NamedGroup,
   TLS12,
-  TLS12_SUITES,
   TLS13,
-  TLS13_SUITES,
 } from "./tls-codes.ts";
 
 /** What to offer. Exclusive version choice: the probe asks for exactly one version. */
@@ -41,8 +41,7 @@ const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
 
 /** Build a ClientHello, RFC 8446 §4.1.2 (TLS 1.3) or RFC 5246 §7.4.1.2 (TLS 1.2). */
 export function buildClientHello(o: ClientHelloOptions): ClientHello {
-  const suites =
-    o.cipherSuites ?? (o.tls === "1.3" ? Object.keys(TLS13_SUITES) : Object.keys(TLS12_SUITES)).map(Number);
+  const suites = o.cipherSuites ?? (o.tls === "1.3" ? DEFAULT_TLS13_SUITES : DEFAULT_TLS12_SUITES);
   const groups = o.groups ?? ["x25519", "secp256r1"];
   const keyShares = o.tls === "1.3" ? groups.map(makeKeyShare) : [];
   const sni = o.sni && !IP_LITERAL.test(o.sni) ? o.sni : undefined;

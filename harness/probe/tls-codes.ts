@@ -79,6 +79,12 @@ export const TLS12_SUITES: Record<number, string> = {
   0x0035: "TLS_RSA_WITH_AES_256_CBC_SHA",
 };
 
+/** Offer order (object keys would come back sorted numerically, RSA key exchange first). */
+export const DEFAULT_TLS12_SUITES: readonly number[] = [
+  0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035,
+];
+export const DEFAULT_TLS13_SUITES: readonly number[] = [0x1301, 0x1302, 0x1303];
+
 /** A cipher suite's IANA name, or its hex code. */
 export function cipherName(code: number): string {
   return TLS13_SUITES[code]?.name ?? TLS12_SUITES[code] ?? `0x${code.toString(16).padStart(4, "0")}`;
