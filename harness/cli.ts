@@ -3,7 +3,12 @@ import { EngineError, exitCodeOf, InputError, messageOf } from "./errors.ts";
 /** A subcommand: takes its own argv, returns an exit code. */
 export type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  probe: {
+    summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
+    load: async () => (await import("./probe/probe-command.ts")).default,
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);

@@ -55,7 +55,10 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
         };
       resolve({ outcome, ms: performance.now() - t0, ...(seen ? { advertisedDer: seen } : {}) });
     };
-    const timer = setTimeout(() => finish({ class: "timeout", detail: `no handshake within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ class: "timeout", detail: `no handshake within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     const conn = forge.tls.createConnection({
       server: false,
       verify: () => true, // the harness tests the server's CA list, not its certificate
@@ -91,7 +94,10 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
     socket.once("connect", () => conn.handshake());
     socket.on("data", (d: Buffer) => conn.process(d.toString("binary")));
     socket.once("error", (err: NodeJS.ErrnoException) =>
-      finish({ class: err.code === "ECONNREFUSED" ? "server-error" : "reset", detail: `${err.code}: ${err.message}` }),
+      finish({
+        class: err.code === "ECONNREFUSED" ? "server-error" : "reset",
+        detail: `${err.code}: ${err.message}`,
+      }),
     );
     socket.once("end", () => finish({ class: "reset", detail: "closed by the server" }));
   });

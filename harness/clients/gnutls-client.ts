@@ -8,11 +8,13 @@ import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.
 /** How long to hold a TLS 1.3 session after the handshake for the server's verdict (ms). gnutls-cli prints no ticket line. */
 const TLS13_VERDICT_MS = 400;
 
-const FAILED = /^\*\*\* (Fatal error|Handshake has failed|Received alert)|Could not connect|Connection refused/m;
+const FAILED =
+  /^\*\*\* (Fatal error|Handshake has failed|Received alert)|Could not connect|Connection refused/m;
 const DONE = /^- Handshake was completed/m;
 
 function priority(tls: "1.2" | "1.3", legacy: boolean): string {
-  const versions = tls === "1.3" ? "+VERS-TLS1.3" : legacy ? "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0" : "+VERS-TLS1.2";
+  const versions =
+    tls === "1.3" ? "+VERS-TLS1.3" : legacy ? "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0" : "+VERS-TLS1.2";
   return `NORMAL:-VERS-ALL:${versions}`;
 }
 
@@ -26,7 +28,8 @@ export function gnutlsOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "ti
   if (/Could not connect|Connection refused/i.test(text)) return { class: "server-error", detail };
   if (/^\*\*\* (Fatal error|Handshake has failed)/m.test(text)) {
     if (/too large|exceeds|excessive|too long/i.test(detail)) return { class: "excessive-size", detail };
-    if (/pull function|push function|reset|non-properly terminated|premature/i.test(detail)) return { class: "reset", detail };
+    if (/pull function|push function|reset|non-properly terminated|premature/i.test(detail))
+      return { class: "reset", detail };
     return { class: "malformed", detail };
   }
   if (DONE.test(text)) return { class: "ok" };
@@ -35,7 +38,14 @@ export function gnutlsOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "ti
 }
 
 async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
-  const args = ["--no-ca-verification", "--priority", priority(o.tls, o.legacy ?? false), "-p", String(o.port), o.host];
+  const args = [
+    "--no-ca-verification",
+    "--priority",
+    priority(o.tls, o.legacy ?? false),
+    "-p",
+    String(o.port),
+    o.host,
+  ];
   if (id) {
     const f = identityFiles(id);
     args.push("--x509certfile", f.cert, "--x509keyfile", f.key);

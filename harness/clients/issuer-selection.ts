@@ -12,7 +12,10 @@ export interface Selection {
 }
 
 /** The certificate for an identity name. */
-export function identityOf(pki: TestPki, identity: "client" | "stranger" | "none" = "client"): CertAndKey | undefined {
+export function identityOf(
+  pki: TestPki,
+  identity: "client" | "stranger" | "none" = "client",
+): CertAndKey | undefined {
   return identity === "none" ? undefined : pki[identity];
 }
 

@@ -52,7 +52,11 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
       resolve({ outcome, ms: handshakeMs ?? performance.now() - t0 });
     };
     const timer = setTimeout(
-      () => finish({ class: "timeout", detail: `no ${handshakeMs === undefined ? "handshake" : "verdict"} within ${timeoutMs} ms` }),
+      () =>
+        finish({
+          class: "timeout",
+          detail: `no ${handshakeMs === undefined ? "handshake" : "verdict"} within ${timeoutMs} ms`,
+        }),
       timeoutMs,
     );
     try {

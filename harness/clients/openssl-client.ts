@@ -37,7 +37,11 @@ export function parseAcceptableCaNames(stdout: string): string[] | undefined {
   if (start < 0) return undefined;
   const out: string[] = [];
   for (const line of lines.slice(start + 1)) {
-    if (/^(Client Certificate Types|Requested Signature Algorithms|Shared Requested|Peer sign|Server Temp Key|---)/.test(line))
+    if (
+      /^(Client Certificate Types|Requested Signature Algorithms|Shared Requested|Peer sign|Server Temp Key|---)/.test(
+        line,
+      )
+    )
       break;
     out.push(line);
   }
@@ -46,7 +50,8 @@ export function parseAcceptableCaNames(stdout: string): string[] | undefined {
 
 function outcomeOf(out: ProcessOutput, tls: "1.2" | "1.3"): Outcome {
   const all = `${out.stdout}\n${out.stderr}`;
-  if (FAILED.test(out.stderr) || /errno=\d+/.test(out.stdout)) return classifyOpensslError(out.stderr || out.stdout);
+  if (FAILED.test(out.stderr) || /errno=\d+/.test(out.stdout))
+    return classifyOpensslError(out.stderr || out.stdout);
   if (HANDSHAKE_DONE.test(out.stdout)) return { class: "ok" };
   if (out.timedOut) return { class: "timeout", detail: `openssl s_client (TLS ${tls}) did not finish` };
   return classifyOpensslError(all);

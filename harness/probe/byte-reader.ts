@@ -82,10 +82,13 @@ export class ByteReader {
     bounds: { floor?: number; ceiling?: number; wholeRest?: boolean } = {},
   ): ByteReader {
     const declared =
-      prefix === 1 ? this.u8(`${field} length`, rfc) : prefix === 2 ? this.u16(`${field} length`, rfc) : this.u24(`${field} length`, rfc);
+      prefix === 1
+        ? this.u8(`${field} length`, rfc)
+        : prefix === 2
+          ? this.u16(`${field} length`, rfc)
+          : this.u24(`${field} length`, rfc);
     const present = this.remaining;
-    if (declared > present)
-      throw new ParseFailure({ kind: "bad-length", field, rfc, declared, present });
+    if (declared > present) throw new ParseFailure({ kind: "bad-length", field, rfc, declared, present });
     // A vector that should fill the rest of its parent but leaves bytes behind: report the
     // mismatch here, where the wrapped-length arithmetic can be checked, not as trailing bytes later.
     if (bounds.wholeRest && declared !== present)
@@ -108,6 +111,7 @@ export class ByteReader {
 
   /** Parse ends by checking every byte was consumed (Go's `s.Empty()`, rustls' `r.expect_empty()`). */
   expectEnd(field: string, rfc?: string): void {
-    if (this.remaining !== 0) throw new ParseFailure({ kind: "trailing-bytes", field, rfc, count: this.remaining });
+    if (this.remaining !== 0)
+      throw new ParseFailure({ kind: "trailing-bytes", field, rfc, count: this.remaining });
   }
 }

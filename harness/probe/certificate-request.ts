@@ -43,7 +43,12 @@ export function readDistinguishedNames(list: ByteReader, field: string, rfc: str
       name = nameToRfc4514(der);
     } catch (err) {
       if (!(err instanceof DerError)) throw err;
-      throw new ParseFailure({ kind: "bad-value", field: `${field}[${i}]`, rfc, value: `not a DER Name: ${err.message}` });
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: `${field}[${i}]`,
+        rfc,
+        value: `not a DER Name: ${err.message}`,
+      });
     }
     out.push({ der, name });
   }
@@ -52,7 +57,8 @@ export function readDistinguishedNames(list: ByteReader, field: string, rfc: str
 
 function u16List(r: ByteReader, field: string, rfc: string): number[] {
   const out: number[] = [];
-  if (r.remaining % 2 !== 0) throw new ParseFailure({ kind: "bad-length", field, rfc, declared: r.remaining, bounds: "even" });
+  if (r.remaining % 2 !== 0)
+    throw new ParseFailure({ kind: "bad-length", field, rfc, declared: r.remaining, bounds: "even" });
   while (r.remaining > 0) out.push(r.u16(field, rfc));
   return out;
 }
@@ -79,7 +85,13 @@ export function parseCertificateRequest12(body: Uint8Array): CertificateRequestI
   const authoritiesBytes = list.remaining;
   const authorities = readDistinguishedNames(list, "CertificateRequest.certificate_authorities", RFC12);
   r.expectEnd("CertificateRequest", RFC12);
-  return { authorities, authoritiesBytes, messageBytes: body.length + 4, signatureAlgorithms, certificateTypes };
+  return {
+    authorities,
+    authoritiesBytes,
+    messageBytes: body.length + 4,
+    signatureAlgorithms,
+    certificateTypes,
+  };
 }
 
 const RFC13 = "RFC 8446 §4.3.2";
@@ -102,7 +114,12 @@ export function parseCertificateRequest13(body: Uint8Array): CertificateRequestI
   r.expectEnd("CertificateRequest", RFC13);
   const sa = exts.get(ExtensionType.signatureAlgorithms);
   if (!sa)
-    throw new ParseFailure({ kind: "bad-value", field: "CertificateRequest.signature_algorithms", rfc: RFC13, value: "missing" });
+    throw new ParseFailure({
+      kind: "bad-value",
+      field: "CertificateRequest.signature_algorithms",
+      rfc: RFC13,
+      value: "missing",
+    });
   const sigField = "signature_algorithms.supported_signature_algorithms";
   const signatureAlgorithms = u16List(
     sa.vector(2, sigField, "RFC 8446 §4.2.3", { floor: 2, ceiling: 0xfffe, wholeRest: true }),
@@ -119,7 +136,9 @@ export function parseCertificateRequest13(body: Uint8Array): CertificateRequestI
     // OpenSSL with -no_ca_names / -CANames sends an empty list; RFC 8446 says <3..2^16-1>. OpenSSL's
     // client accepts it and GnuTLS's rejects it, so it is recorded, not fatal.
     if (authoritiesBytes === 0)
-      violations.push("certificate_authorities extension with an empty list (RFC 8446 §4.2.4 requires at least 3 bytes)");
+      violations.push(
+        "certificate_authorities extension with an empty list (RFC 8446 §4.2.4 requires at least 3 bytes)",
+      );
     authorities = readDistinguishedNames(list, "certificate_authorities.authorities", RFC13_CA);
   }
   return {

@@ -58,9 +58,9 @@ export function buildClientHello(o: ClientHelloOptions): ClientHello {
     .vector(1, (w) => w.u8(0)) // legacy_compression_methods: null only
     .vector(2, (ext) => {
       if (sni)
-        ext.u16(ExtensionType.serverName).vector(2, (w) =>
-          w.vector(2, (l) => l.u8(0).vector(2, (n) => n.bytes(Buffer.from(sni, "ascii")))),
-        );
+        ext
+          .u16(ExtensionType.serverName)
+          .vector(2, (w) => w.vector(2, (l) => l.u8(0).vector(2, (n) => n.bytes(Buffer.from(sni, "ascii")))));
       ext.u16(ExtensionType.supportedGroups).vector(2, (w) =>
         w.vector(2, (l) => {
           for (const g of groups) l.u16(NamedGroup[g]);

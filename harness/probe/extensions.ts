@@ -12,7 +12,12 @@ export function readExtensions(r: ByteReader, where: string, rfc: string): Map<n
     const type = r.u16(`${where}.extension_type`, rfc);
     const data = r.vector(2, `${where}.extension(${type}).extension_data`, rfc);
     if (out.has(type))
-      throw new ParseFailure({ kind: "bad-value", field: `${where}.extension_type`, rfc, value: `duplicate ${type}` });
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: `${where}.extension_type`,
+        rfc,
+        value: `duplicate ${type}`,
+      });
     out.set(type, data);
   }
   return out;

@@ -9,7 +9,11 @@ import { readExtensions } from "./extensions.ts";
 /** EncryptedExtensions, RFC 8446 §4.3.1: `Extension extensions<0..2^16-1>`. */
 export function parseEncryptedExtensions(body: Uint8Array): void {
   const r = new ByteReader(body);
-  readExtensions(r.vector(2, "EncryptedExtensions.extensions", "RFC 8446 §4.3.1", { wholeRest: true }), "EncryptedExtensions", "RFC 8446 §4.3.1");
+  readExtensions(
+    r.vector(2, "EncryptedExtensions.extensions", "RFC 8446 §4.3.1", { wholeRest: true }),
+    "EncryptedExtensions",
+    "RFC 8446 §4.3.1",
+  );
   r.expectEnd("EncryptedExtensions", "RFC 8446 §4.3.1");
 }
 

@@ -43,7 +43,12 @@ export function hkdfExpandLabel(
 }
 
 /** Derive-Secret, RFC 8446 §7.1: HKDF-Expand-Label(secret, label, Transcript-Hash(messages), Hash.length). */
-export function deriveSecret(hash: Hash, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+export function deriveSecret(
+  hash: Hash,
+  secret: Uint8Array,
+  label: string,
+  transcriptHash: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(hash, secret, label, transcriptHash, HASH_LEN[hash]);
 }
 

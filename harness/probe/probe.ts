@@ -92,7 +92,12 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       if (status.done) settle(status.result);
     });
     socket.once("end", () =>
-      settle(flight.end({ class: "reset", detail: `connection closed by the peer without an alert ${flight.describeProgress()}` })),
+      settle(
+        flight.end({
+          class: "reset",
+          detail: `connection closed by the peer without an alert ${flight.describeProgress()}`,
+        }),
+      ),
     );
     socket.once("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? "error";

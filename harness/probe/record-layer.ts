@@ -59,7 +59,12 @@ export class RecordReader {
   // waiting for a length that will never come.
   #checkType(p: Buffer): void {
     if (p.length >= 1 && (p[0]! < 20 || p[0]! > 24))
-      throw new ParseFailure({ kind: "bad-value", field: "TLSPlaintext.type", rfc: "RFC 8446 §5.1", value: String(p[0]) });
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "TLSPlaintext.type",
+        rfc: "RFC 8446 §5.1",
+        value: String(p[0]),
+      });
     if (p.length >= 2 && p[1] !== 3)
       throw new ParseFailure({
         kind: "bad-value",

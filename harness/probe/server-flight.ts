@@ -1,12 +1,24 @@
 import { alertName, type Outcome } from "../outcome.ts";
-import { type CertificateRequestInfo, parseCertificateRequest12, parseCertificateRequest13 } from "./certificate-request.ts";
+import {
+  type CertificateRequestInfo,
+  parseCertificateRequest12,
+  parseCertificateRequest13,
+} from "./certificate-request.ts";
 import type { ClientHello } from "./client-hello.ts";
 import { parseCertificate, parseEncryptedExtensions, parseServerHelloDone } from "./handshake-messages.ts";
 import { openRecord, serverHandshakeKeys, type TrafficKeys, transcriptHash } from "./key-schedule.ts";
 import { describeParseError, type ParseError, ParseFailure } from "./parse-error.ts";
 import { HandshakeAssembler, type HandshakeMessage, RecordReader, type TlsRecord } from "./record-layer.ts";
 import { parseServerHello } from "./server-hello.ts";
-import { ContentType, cipherName, HandshakeType, handshakeName, TLS12, TLS13, TLS13_SUITES } from "./tls-codes.ts";
+import {
+  ContentType,
+  cipherName,
+  HandshakeType,
+  handshakeName,
+  TLS12,
+  TLS13,
+  TLS13_SUITES,
+} from "./tls-codes.ts";
 
 /** What the server's first flight told us. */
 export interface FlightResult {
@@ -65,7 +77,8 @@ export class ServerFlight {
     if (this.#result) return { done: true, result: this.#result };
     try {
       this.#records.push(chunk);
-      for (let rec = this.#records.next(); rec && !this.#result; rec = this.#records.next()) this.#onRecord(rec);
+      for (let rec = this.#records.next(); rec && !this.#result; rec = this.#records.next())
+        this.#onRecord(rec);
     } catch (err) {
       if (!(err instanceof ParseFailure)) throw err;
       this.#fail(err.error);
@@ -85,7 +98,9 @@ export class ServerFlight {
   /** Where the flight stands, for timeout and close details. */
   describeProgress(): string {
     const last = this.#messages.at(-1);
-    return last ? `after ${last} (${this.#records.count} records)` : `before ServerHello (${this.#records.count} records)`;
+    return last
+      ? `after ${last} (${this.#records.count} records)`
+      : `before ServerHello (${this.#records.count} records)`;
   }
 
   #finish(outcome: Outcome, parseError?: ParseError): void {
@@ -103,7 +118,10 @@ export class ServerFlight {
   #fail(e: ParseError): void {
     if (this.#cr) return this.#finish({ class: "ok" });
     const detail = describeParseError(e);
-    this.#finish(e.kind === "excessive-size" ? { class: "excessive-size", detail } : { class: "malformed", detail }, e);
+    this.#finish(
+      e.kind === "excessive-size" ? { class: "excessive-size", detail } : { class: "malformed", detail },
+      e,
+    );
   }
 
   #onAlert(fragment: Uint8Array): void {
@@ -123,20 +141,37 @@ export class ServerFlight {
       // Middlebox-compatibility CCS (RFC 8446 §D.4): one byte 0x01, ignored.
       if (rec.type === ContentType.changeCipherSpec) {
         if (rec.fragment.length !== 1 || rec.fragment[0] !== 1)
-          throw new ParseFailure({ kind: "bad-value", field: "change_cipher_spec", rfc: "RFC 8446 §5", value: "not 0x01" });
+          throw new ParseFailure({
+            kind: "bad-value",
+            field: "change_cipher_spec",
+            rfc: "RFC 8446 §5",
+            value: "not 0x01",
+          });
         return;
       }
       if (rec.type !== ContentType.applicationData)
-        throw new ParseFailure({ kind: "unexpected-message", expected: "encrypted record", got: `record type ${rec.type}` });
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "encrypted record",
+          got: `record type ${rec.type}`,
+        });
       const inner = openRecord(this.#keys!, this.#seq++, rec.header, rec.fragment);
       if (!inner) throw new ParseFailure({ kind: "decrypt-failed", field: `record ${this.#records.count}` });
       if (inner.type === ContentType.alert) return this.#onAlert(inner.content);
       if (inner.type !== ContentType.handshake)
-        throw new ParseFailure({ kind: "unexpected-message", expected: "handshake", got: `inner content type ${inner.type}` });
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "handshake",
+          got: `inner content type ${inner.type}`,
+        });
       this.#hs.push(inner.content);
     } else {
       if (rec.type !== ContentType.handshake)
-        throw new ParseFailure({ kind: "unexpected-message", expected: "handshake record", got: `record type ${rec.type}` });
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "handshake record",
+          got: `record type ${rec.type}`,
+        });
       this.#hs.push(rec.fragment);
     }
     for (let m = this.#hs.next(); m && !this.#result; m = this.#hs.next()) this.#onMessage(m);
@@ -151,7 +186,11 @@ export class ServerFlight {
 
   #onServerHello(m: HandshakeMessage): void {
     if (m.type !== HandshakeType.serverHello)
-      throw new ParseFailure({ kind: "unexpected-message", expected: "ServerHello", got: handshakeName(m.type) });
+      throw new ParseFailure({
+        kind: "unexpected-message",
+        expected: "ServerHello",
+        got: handshakeName(m.type),
+      });
     const sh = parseServerHello(m.body);
     if (sh.helloRetryRequest)
       throw new ParseFailure({
@@ -194,12 +233,27 @@ export class ServerFlight {
     try {
       shared = share.agree(sh.keyShare!.keyExchange!);
     } catch {
-      throw new ParseFailure({ kind: "bad-value", field: "ServerHello.key_share.key_exchange", rfc: "RFC 8446 §4.2.8.2", value: "not a valid point" });
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello.key_share.key_exchange",
+        rfc: "RFC 8446 §4.2.8.2",
+        value: "not a valid point",
+      });
     }
     // The ServerHello must end its record: keys change right after it (RFC 8446 §5.1).
     if (this.#hs.buffered > 0)
-      throw new ParseFailure({ kind: "bad-value", field: "ServerHello record", rfc: "RFC 8446 §5.1", value: "handshake data after ServerHello in the same record" });
-    this.#keys = serverHandshakeKeys(suite.hash, suite.aead, shared, transcriptHash(suite.hash, [this.hello.message, m.message]));
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello record",
+        rfc: "RFC 8446 §5.1",
+        value: "handshake data after ServerHello in the same record",
+      });
+    this.#keys = serverHandshakeKeys(
+      suite.hash,
+      suite.aead,
+      shared,
+      transcriptHash(suite.hash, [this.hello.message, m.message]),
+    );
     this.#state = "tls13";
   }
 
@@ -216,35 +270,65 @@ export class ServerFlight {
         return;
       case HandshakeType.serverHelloDone:
         parseServerHelloDone(m.body);
-        return this.#finish(this.#cr ? { class: "ok" } : { class: "no-certificate-request", detail: "ServerHelloDone without CertificateRequest" });
+        return this.#finish(
+          this.#cr
+            ? { class: "ok" }
+            : { class: "no-certificate-request", detail: "ServerHelloDone without CertificateRequest" },
+        );
       default:
-        throw new ParseFailure({ kind: "unexpected-message", expected: "Certificate … ServerHelloDone", got: handshakeName(m.type) });
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "Certificate … ServerHelloDone",
+          got: handshakeName(m.type),
+        });
     }
   }
 
   #onTls13(m: HandshakeMessage): void {
     if (!this.#sawEncryptedExtensions) {
       if (m.type !== HandshakeType.encryptedExtensions)
-        throw new ParseFailure({ kind: "unexpected-message", expected: "EncryptedExtensions", got: handshakeName(m.type) });
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "EncryptedExtensions",
+          got: handshakeName(m.type),
+        });
       parseEncryptedExtensions(m.body);
       this.#sawEncryptedExtensions = true;
       return;
     }
     switch (m.type) {
       case HandshakeType.certificateRequest:
-        if (this.#cr) throw new ParseFailure({ kind: "unexpected-message", expected: "Certificate", got: "second CertificateRequest" });
+        if (this.#cr)
+          throw new ParseFailure({
+            kind: "unexpected-message",
+            expected: "Certificate",
+            got: "second CertificateRequest",
+          });
         this.#cr = parseCertificateRequest13(m.body);
         return;
       case HandshakeType.certificate:
         parseCertificate(m.body, "1.3");
-        return this.#finish(this.#cr ? { class: "ok" } : { class: "no-certificate-request", detail: "Certificate without CertificateRequest" });
+        return this.#finish(
+          this.#cr
+            ? { class: "ok" }
+            : { class: "no-certificate-request", detail: "Certificate without CertificateRequest" },
+        );
       case HandshakeType.certificateVerify:
       case HandshakeType.finished:
         return this.#finish(
-          this.#cr ? { class: "ok" } : { class: "no-certificate-request", detail: `${handshakeName(m.type)} without CertificateRequest` },
+          this.#cr
+            ? { class: "ok" }
+            : {
+                class: "no-certificate-request",
+                detail: `${handshakeName(m.type)} without CertificateRequest`,
+              },
         );
       default:
-        throw new ParseFailure({ kind: "unexpected-message", expected: "CertificateRequest or Certificate", got: handshakeName(m.type) });
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "CertificateRequest or Certificate",
+          got: handshakeName(m.type),
+        });
     }
   }
 }

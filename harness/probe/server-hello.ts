@@ -37,7 +37,11 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   let keyShare: ServerHello["keyShare"];
   // TLS 1.2 allows a ServerHello without extensions (RFC 5246 §7.4.1.3).
   if (r.remaining > 0) {
-    const exts = readExtensions(r.vector(2, "ServerHello.extensions", RFC, { wholeRest: true }), "ServerHello", RFC);
+    const exts = readExtensions(
+      r.vector(2, "ServerHello.extensions", RFC, { wholeRest: true }),
+      "ServerHello",
+      RFC,
+    );
     const sv = exts.get(ExtensionType.supportedVersions);
     if (sv) {
       version = sv.u16("supported_versions.selected_version", "RFC 8446 §4.2.1");
@@ -47,7 +51,11 @@ export function parseServerHello(body: Uint8Array): ServerHello {
     if (ks) {
       const group = ks.u16("key_share.group", "RFC 8446 §4.2.8");
       if (helloRetryRequest) keyShare = { group };
-      else keyShare = { group, keyExchange: ks.vector(2, "key_share.key_exchange", "RFC 8446 §4.2.8", { floor: 1 }).rest() };
+      else
+        keyShare = {
+          group,
+          keyExchange: ks.vector(2, "key_share.key_exchange", "RFC 8446 §4.2.8", { floor: 1 }).rest(),
+        };
       ks.expectEnd("key_share", "RFC 8446 §4.2.8");
     }
   }

@@ -57,26 +57,26 @@ export const TLS13 = 0x0304;
 
 /** TLS 1.3 cipher suites, RFC 8446 §B.4, with the AEAD and hash the key schedule needs. */
 export const TLS13_SUITES: Record<number, { name: string; aead: Aead; hash: "sha256" | "sha384" }> = {
-  0x1301: { name: "TLS_AES_128_GCM_SHA256", aead: "aes-128-gcm", hash: "sha256" },
-  0x1302: { name: "TLS_AES_256_GCM_SHA384", aead: "aes-256-gcm", hash: "sha384" },
-  0x1303: { name: "TLS_CHACHA20_POLY1305_SHA256", aead: "chacha20-poly1305", hash: "sha256" },
+  4865: { name: "TLS_AES_128_GCM_SHA256", aead: "aes-128-gcm", hash: "sha256" },
+  4866: { name: "TLS_AES_256_GCM_SHA384", aead: "aes-256-gcm", hash: "sha384" },
+  4867: { name: "TLS_CHACHA20_POLY1305_SHA256", aead: "chacha20-poly1305", hash: "sha256" },
 };
 export type Aead = "aes-128-gcm" | "aes-256-gcm" | "chacha20-poly1305";
 
 /** TLS 1.2 suites the probe offers by default (it never finishes the handshake, so any will do). */
 export const TLS12_SUITES: Record<number, string> = {
-  0xc02b: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-  0xc02f: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-  0xc02c: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-  0xc030: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-  0xcca9: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-  0xcca8: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-  0xc013: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-  0xc014: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-  0x009c: "TLS_RSA_WITH_AES_128_GCM_SHA256",
-  0x009d: "TLS_RSA_WITH_AES_256_GCM_SHA384",
-  0x002f: "TLS_RSA_WITH_AES_128_CBC_SHA",
-  0x0035: "TLS_RSA_WITH_AES_256_CBC_SHA",
+  49195: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+  49199: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+  49196: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+  49200: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+  52393: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+  52392: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+  49171: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+  49172: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+  156: "TLS_RSA_WITH_AES_128_GCM_SHA256",
+  157: "TLS_RSA_WITH_AES_256_GCM_SHA384",
+  47: "TLS_RSA_WITH_AES_128_CBC_SHA",
+  53: "TLS_RSA_WITH_AES_256_CBC_SHA",
 };
 
 /** Offer order (object keys would come back sorted numerically, RSA key exchange first). */
