@@ -19,7 +19,10 @@ const NO_IDENTITY = {};
 function contextFor(id: CertAndKey | undefined, tls: "1.2" | "1.3", legacy: boolean): SecureContext {
   const owner = id ?? NO_IDENTITY;
   let byKey = contexts.get(owner);
-  if (!byKey) contexts.set(owner, (byKey = new Map()));
+  if (!byKey) {
+    byKey = new Map();
+    contexts.set(owner, byKey);
+  }
   const key = `${tls}:${legacy}`;
   let ctx = byKey.get(key);
   if (!ctx) {

@@ -16,7 +16,7 @@ export function nameToRfc4514(der: Uint8Array): string {
     for (const atv of children(der, rdn)) {
       if (atv.tag !== 0x30) throw new DerError("AttributeTypeAndValue: expected SEQUENCE");
       const [oid, value, extra] = children(der, atv);
-      if (!oid || oid.tag !== 0x06 || !value || extra)
+      if (oid?.tag !== 0x06 || !value || extra)
         throw new DerError("AttributeTypeAndValue: expected OID and one value");
       const dotted = oidText(der, oid);
       const short = SHORT_NAMES[dotted];

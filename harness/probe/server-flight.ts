@@ -116,7 +116,10 @@ export class ServerFlight {
   }
 
   #fail(e: ParseError): void {
-    if (this.#cr) return this.#finish({ class: "ok" });
+    if (this.#cr) {
+      this.#finish({ class: "ok" });
+      return;
+    }
     const detail = describeParseError(e);
     this.#finish(
       e.kind === "excessive-size" ? { class: "excessive-size", detail } : { class: "malformed", detail },
@@ -127,7 +130,10 @@ export class ServerFlight {
   #onAlert(fragment: Uint8Array): void {
     if (fragment.length !== 2) throw new ParseFailure({ kind: "bad-alert", length: fragment.length });
     const [level, code] = fragment as unknown as [number, number];
-    if (this.#cr) return this.#finish({ class: "ok" });
+    if (this.#cr) {
+      this.#finish({ class: "ok" });
+      return;
+    }
     this.#finish({
       class: "server-alert",
       alert: alertName(code),
@@ -136,7 +142,10 @@ export class ServerFlight {
   }
 
   #onRecord(rec: TlsRecord): void {
-    if (rec.type === ContentType.alert) return this.#onAlert(rec.fragment);
+    if (rec.type === ContentType.alert) {
+      this.#onAlert(rec.fragment);
+      return;
+    }
     if (this.#state === "tls13") {
       // Middlebox-compatibility CCS (RFC 8446 §D.4): one byte 0x01, ignored.
       if (rec.type === ContentType.changeCipherSpec) {
@@ -157,7 +166,10 @@ export class ServerFlight {
         });
       const inner = openRecord(this.#keys!, this.#seq++, rec.header, rec.fragment);
       if (!inner) throw new ParseFailure({ kind: "decrypt-failed", field: `record ${this.#records.count}` });
-      if (inner.type === ContentType.alert) return this.#onAlert(inner.content);
+      if (inner.type === ContentType.alert) {
+        this.#onAlert(inner.content);
+        return;
+      }
       if (inner.type !== ContentType.handshake)
         throw new ParseFailure({
           kind: "unexpected-message",
@@ -179,9 +191,16 @@ export class ServerFlight {
 
   #onMessage(m: HandshakeMessage): void {
     this.#messages.push(handshakeName(m.type));
-    if (this.#state === "server-hello") return this.#onServerHello(m);
-    if (this.#state === "tls12") return this.#onTls12(m);
-    return this.#onTls13(m);
+    if (this.#state === "server-hello") {
+      this.#onServerHello(m);
+      return;
+    }
+    if (this.#state === "tls12") {
+      this.#onTls12(m);
+      return;
+    }
+    this.#onTls13(m);
+    return;
   }
 
   #onServerHello(m: HandshakeMessage): void {
@@ -270,11 +289,14 @@ export class ServerFlight {
         return;
       case HandshakeType.serverHelloDone:
         parseServerHelloDone(m.body);
-        return this.#finish(
-          this.#cr
-            ? { class: "ok" }
-            : { class: "no-certificate-request", detail: "ServerHelloDone without CertificateRequest" },
-        );
+        {
+          this.#finish(
+            this.#cr
+              ? { class: "ok" }
+              : { class: "no-certificate-request", detail: "ServerHelloDone without CertificateRequest" },
+          );
+          return;
+        }
       default:
         throw new ParseFailure({
           kind: "unexpected-message",
@@ -308,14 +330,17 @@ export class ServerFlight {
         return;
       case HandshakeType.certificate:
         parseCertificate(m.body, "1.3");
-        return this.#finish(
-          this.#cr
-            ? { class: "ok" }
-            : { class: "no-certificate-request", detail: "Certificate without CertificateRequest" },
-        );
+        {
+          this.#finish(
+            this.#cr
+              ? { class: "ok" }
+              : { class: "no-certificate-request", detail: "Certificate without CertificateRequest" },
+          );
+          return;
+        }
       case HandshakeType.certificateVerify:
-      case HandshakeType.finished:
-        return this.#finish(
+      case HandshakeType.finished: {
+        this.#finish(
           this.#cr
             ? { class: "ok" }
             : {
@@ -323,6 +348,8 @@ export class ServerFlight {
                 detail: `${handshakeName(m.type)} without CertificateRequest`,
               },
         );
+        return;
+      }
       default:
         throw new ParseFailure({
           kind: "unexpected-message",
