@@ -24,6 +24,8 @@ export interface ClientHelloOptions {
   groups?: readonly GroupName[];
   /** signature_algorithms, RFC 8446 §4.2.3. */
   signatureSchemes?: readonly number[];
+  /** Key shares to send instead of fresh ones (tests replaying a captured flight). */
+  keyShares?: KeyShare[];
 }
 
 /** A built ClientHello: the handshake message bytes (for the transcript) and the key shares. */
@@ -43,7 +45,7 @@ const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
 export function buildClientHello(o: ClientHelloOptions): ClientHello {
   const suites = o.cipherSuites ?? (o.tls === "1.3" ? DEFAULT_TLS13_SUITES : DEFAULT_TLS12_SUITES);
   const groups = o.groups ?? ["x25519", "secp256r1"];
-  const keyShares = o.tls === "1.3" ? groups.map(makeKeyShare) : [];
+  const keyShares = o.tls === "1.3" ? (o.keyShares ?? groups.map((g) => makeKeyShare(g))) : [];
   const sni = o.sni && !IP_LITERAL.test(o.sni) ? o.sni : undefined;
 
   const body = new ByteWriter()

@@ -14,10 +14,14 @@ export interface KeyShare {
 // DER SubjectPublicKeyInfo header for an X25519 key (RFC 8410), followed by the 32 raw bytes.
 const X25519_SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
 
-/** Make a fresh key share for `group`. */
-export function makeKeyShare(group: GroupName): KeyShare {
+/**
+ * Make a key share for `group`: fresh, or from a given X25519 private key (to replay a captured
+ * TLS 1.3 flight in tests).
+ */
+export function makeKeyShare(group: GroupName, x25519Private?: KeyObject): KeyShare {
   if (group === "x25519") {
-    const { publicKey, privateKey } = generateKeyPairSync("x25519");
+    const privateKey = x25519Private ?? generateKeyPairSync("x25519").privateKey;
+    const publicKey = createPublicKey(privateKey);
     const raw = publicKey.export({ format: "der", type: "spki" }).subarray(X25519_SPKI_PREFIX.length);
     return {
       group,

@@ -60,9 +60,13 @@ export class ServerFlight {
   #messages: string[] = [];
   #result?: FlightResult;
 
+  /**
+   * @param tap sees every handshake message as read (decrypted in TLS 1.3): for capturing fixtures.
+   */
   constructor(
     readonly hello: ClientHello,
     maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+    readonly tap?: (m: HandshakeMessage) => void,
   ) {
     this.#hs = new HandshakeAssembler(maxMessageBytes);
   }
@@ -191,6 +195,7 @@ export class ServerFlight {
 
   #onMessage(m: HandshakeMessage): void {
     this.#messages.push(handshakeName(m.type));
+    this.tap?.(m);
     if (this.#state === "server-hello") {
       this.#onServerHello(m);
       return;

@@ -31,6 +31,8 @@ export interface OpensslServerOptions {
   /** undefined = both versions (and, with `legacy`, TLS 1.0/1.1 for node-forge). */
   tls?: "1.2" | "1.3";
   legacy?: boolean;
+  /** require (default): -Verify 1; optional: -verify 1; none: no CertificateRequest at all. */
+  clientAuth?: "require" | "optional" | "none";
   extraArgs?: string[];
 }
 
@@ -48,9 +50,9 @@ export async function startOpensslServer(o: OpensslServerOptions): Promise<Opens
   const args = [
     "s_server",
     "-www",
-    "-Verify",
-    "1",
-    "-verify_return_error",
+    ...(o.clientAuth === "none"
+      ? []
+      : [o.clientAuth === "optional" ? "-verify" : "-Verify", "1", "-verify_return_error"]),
     "-CAfile",
     file("ca.pem", o.caPem),
     "-cert",

@@ -22,9 +22,18 @@ beforeAll(async () => {
     startOpensslServer({ caPem: all, pki }),
     startOpensslServer({ caPem: all, pki, legacy: true }),
     startOpensslServer({ caPem: prefixPem, pki, extraArgs: ["-verifyCAfile", `${dir}/store.pem`] }),
-    // Optional client auth: -verify instead of -Verify (the later flag wins in s_server).
-    startOpensslServer({ caPem: prefixPem, pki, extraArgs: ["-verifyCAfile", `${dir}/store.pem`, "-verify", "1"] }),
-    startOpensslServer({ caPem: prefixPem, pki, legacy: true, extraArgs: ["-verifyCAfile", `${dir}/store.pem`] }),
+    startOpensslServer({
+      caPem: prefixPem,
+      pki,
+      clientAuth: "optional",
+      extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
+    }),
+    startOpensslServer({
+      caPem: prefixPem,
+      pki,
+      legacy: true,
+      extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
+    }),
   ]);
   Object.assign(s, { modern, legacy, hidden, hiddenOptional, hiddenLegacy });
 });

@@ -31,7 +31,10 @@ beforeAll(async () => {
   await start("1", [pki.clientIssuerEntry]);
   await start("100", [pki.clientIssuerEntry, ...real.slice(0, 99)]);
   await start("all", [pki.clientIssuerEntry, ...real]);
-  await start("65,535 bytes", syntheticCaList(65_535).map((d) => new RootEntry(d)));
+  await start(
+    "65,535 bytes",
+    syntheticCaList(65_535).map((d) => new RootEntry(d)),
+  );
 });
 
 afterAll(async () => {
@@ -46,7 +49,9 @@ describe("probe against an in-process node:tls server", () => {
         const r = await probe({ host: "127.0.0.1", port, tls });
         expect(r.outcome).toEqual({ class: "ok" });
         const cr = r.certificateRequest!;
-        expect(cr.authorities.map((a) => a.name)).toEqual(await opensslAcceptableCaNames("127.0.0.1", port, tls));
+        expect(cr.authorities.map((a) => a.name)).toEqual(
+          await opensslAcceptableCaNames("127.0.0.1", port, tls),
+        );
         expect(cr.authorities.map((a) => Buffer.from(a.der).toString("hex"))).toEqual(
           entries.map((e) => Buffer.from(e.subjectDer).toString("hex")),
         );

@@ -103,34 +103,15 @@ describe("probe at the byte limits (DESIGN.md: TLS 1.3 fails from 65,492, both f
 
 describe("probe: no CertificateRequest, other ciphers, unreachable", () => {
   it("names the missing CertificateRequest (s_server without -Verify)", async () => {
-    const p = await sharedTestPki();
-    const port = (await import("../../support/openssl-server.ts")).freePort;
-    const { spawn } = await import("node:child_process");
-    const { writeFileSync, mkdtempSync } = await import("node:fs");
-    const dir = mkdtempSync("/tmp/rootload-nocr-");
-    writeFileSync(`${dir}/c.pem`, p.server.certPem);
-    writeFileSync(`${dir}/k.pem`, p.server.keyPem);
-    const n = await port();
-    const child = spawn("openssl", [
-      "s_server",
-      "-www",
-      "-accept",
-      `127.0.0.1:${n}`,
-      "-cert",
-      `${dir}/c.pem`,
-      "-key",
-      `${dir}/k.pem`,
-    ]);
+    const server = await startOpensslServer({ caPem: pki.clientIssuer.certPem, pki, clientAuth: "none" });
     try {
-      await new Promise<void>((res) =>
-        child.stdout.on("data", (d: Buffer) => d.toString().includes("ACCEPT") && res()),
-      );
       for (const tls of ["1.2", "1.3"] as const) {
-        const r = await probe({ host: "127.0.0.1", port: n, tls });
+        const r = await probe({ host: "127.0.0.1", port: server.port, tls });
         expect(r.outcome.class).toBe("no-certificate-request");
+        expect(r.certificateRequest).toBeUndefined();
       }
     } finally {
-      child.kill();
+      await server.stop();
     }
   });
 
