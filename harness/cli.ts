@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "compare a run with a baseline run; exit 1 on regression",
     load: async () => (await import("./report/compare-command.ts")).compareCommand,
   },
+  probe: {
+    summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
+    load: async () => (await import("./probe/probe-command.ts")).default,
+  },
 };
 
 function usage(): string {

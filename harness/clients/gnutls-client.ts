@@ -1,0 +1,68 @@
+import { alertName, type Outcome } from "../outcome.ts";
+import type { CertAndKey } from "../pki/test-pki.ts";
+import { withIssuerSelection } from "./issuer-selection.ts";
+import { identityFiles } from "./pki-files.ts";
+import { commandWorks, type ProcessOutput, runClientProcess } from "./run-process.ts";
+import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+
+/** How long to hold a TLS 1.3 session after the handshake for the server's verdict (ms). gnutls-cli prints no ticket line. */
+const TLS13_VERDICT_MS = 400;
+
+const FAILED =
+  /^\*\*\* (Fatal error|Handshake has failed|Received alert)|Could not connect|Connection refused/m;
+const DONE = /^- Handshake was completed/m;
+
+function priority(tls: "1.2" | "1.3", legacy: boolean): string {
+  const versions =
+    tls === "1.3" ? "+VERS-TLS1.3" : legacy ? "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0" : "+VERS-TLS1.2";
+  return `NORMAL:-VERS-ALL:${versions}`;
+}
+
+/** Map gnutls-cli's output to an outcome. */
+export function gnutlsOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "timedOut">): Outcome {
+  const text = `${out.stdout}\n${out.stderr}`;
+  const lines = text.split("\n").filter((l) => l.startsWith("***") || /error|refused/i.test(l));
+  const detail = lines.join(" | ").slice(0, 500);
+  const alert = /^\*\*\* Received alert \[(\d+)\]/m.exec(text);
+  if (alert) return { class: "server-alert", alert: alertName(Number(alert[1])), detail };
+  if (/Could not connect|Connection refused/i.test(text)) return { class: "server-error", detail };
+  if (/^\*\*\* (Fatal error|Handshake has failed)/m.test(text)) {
+    if (/too large|exceeds|excessive|too long/i.test(detail)) return { class: "excessive-size", detail };
+    if (/pull function|push function|reset|non-properly terminated|premature/i.test(detail))
+      return { class: "reset", detail };
+    return { class: "malformed", detail };
+  }
+  if (DONE.test(text)) return { class: "ok" };
+  if (out.timedOut) return { class: "timeout", detail: "gnutls-cli did not finish" };
+  return { class: "reset", detail: detail || "gnutls-cli ended without completing the handshake" };
+}
+
+async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
+  const args = [
+    "--no-ca-verification",
+    "--priority",
+    priority(o.tls, o.legacy ?? false),
+    "-p",
+    String(o.port),
+    o.host,
+  ];
+  if (id) {
+    const f = identityFiles(id);
+    args.push("--x509certfile", f.cert, "--x509keyfile", f.key);
+  }
+  const out = await runClientProcess("gnutls-cli", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
+    const text = stdout + stderr;
+    if (FAILED.test(text)) return 0;
+    if (!DONE.test(text)) return undefined;
+    // TLS 1.3: the server's verdict on our certificate follows our Finished.
+    return o.tls === "1.2" ? 0 : TLS13_VERDICT_MS;
+  });
+  return { outcome: gnutlsOutcome(out), ms: out.ms };
+}
+
+/** `gnutls-cli` as an external, independent client (GnuTLS's own CertificateRequest parser). */
+export const gnutlsClient: TlsClient = {
+  name: "gnutls",
+  available: () => commandWorks("gnutls-cli", ["--version"]),
+  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+};

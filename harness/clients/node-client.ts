@@ -1,0 +1,107 @@
+import { connect, createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
+import type { Outcome } from "../outcome.ts";
+import type { CertAndKey } from "../pki/test-pki.ts";
+import { withIssuerSelection } from "./issuer-selection.ts";
+import { classifyOpensslError } from "./openssl-errors.ts";
+import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+
+/**
+ * Longest wait for a TLS 1.3 server's verdict after the handshake (ms). A server that accepts the
+ * certificate normally sends a NewSessionTicket at once (OpenSSL, nginx, Node), which ends the wait.
+ */
+const TLS13_VERDICT_MS = 500;
+
+// One SecureContext per identity × version × legacy: building one parses the key and certificate,
+// which would otherwise dominate a benchmarked handshake.
+const contexts = new WeakMap<object, Map<string, SecureContext>>();
+const NO_IDENTITY = {};
+
+function contextFor(id: CertAndKey | undefined, tls: "1.2" | "1.3", legacy: boolean): SecureContext {
+  const owner = id ?? NO_IDENTITY;
+  let byKey = contexts.get(owner);
+  if (!byKey) {
+    byKey = new Map();
+    contexts.set(owner, byKey);
+  }
+  const key = `${tls}:${legacy}`;
+  let ctx = byKey.get(key);
+  if (!ctx) {
+    const version = tls === "1.3" ? "TLSv1.3" : "TLSv1.2";
+    ctx = createSecureContext({
+      ...(id ? { cert: id.certPem, key: id.keyPem } : {}),
+      minVersion: legacy && tls === "1.2" ? "TLSv1" : version,
+      maxVersion: version,
+      ...(legacy ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),
+    });
+    byKey.set(key, ctx);
+  }
+  return ctx;
+}
+
+function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let handshakeMs: number | undefined;
+    let done = false;
+    let socket: TLSSocket | undefined;
+    let verdict: NodeJS.Timeout | undefined;
+    const finish = (outcome: Outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (verdict) clearTimeout(verdict);
+      socket?.destroy();
+      resolve({ outcome, ms: handshakeMs ?? performance.now() - t0 });
+    };
+    const timer = setTimeout(
+      () =>
+        finish({
+          class: "timeout",
+          detail: `no ${handshakeMs === undefined ? "handshake" : "verdict"} within ${timeoutMs} ms`,
+        }),
+      timeoutMs,
+    );
+    try {
+      socket = connect({
+        host: o.host,
+        port: o.port,
+        secureContext: contextFor(id, o.tls, o.legacy ?? false),
+        // The harness tests the server's CA list, not its certificate.
+        rejectUnauthorized: false,
+      });
+    } catch (err) {
+      finish(classifyOpensslError((err as Error).message, (err as NodeJS.ErrnoException).code));
+      return;
+    }
+    socket.once("secureConnect", () => {
+      handshakeMs = performance.now() - t0;
+      // TLS 1.2: the server's Finished came after it checked our certificate: the verdict is in.
+      if (o.tls === "1.2") return finish({ class: "ok" });
+      // TLS 1.3: the server checks our certificate after our Finished; read until its ticket
+      // (accepted), an alert or close (rejected), bounded.
+      verdict = setTimeout(() => finish({ class: "ok" }), TLS13_VERDICT_MS);
+      socket!.resume();
+    });
+    socket.on("session", () => {
+      if (handshakeMs !== undefined) finish({ class: "ok" });
+    });
+    socket.on("data", () => finish({ class: "ok" }));
+    socket.once("error", (err: NodeJS.ErrnoException) => finish(classifyOpensslError(err.message, err.code)));
+    socket.once("end", () =>
+      finish(
+        handshakeMs === undefined
+          ? { class: "reset", detail: "closed by the server during the handshake" }
+          : { class: "reset", detail: "closed by the server after the handshake, without an alert" },
+      ),
+    );
+    socket.once("close", () => finish({ class: "reset", detail: "connection closed" }));
+  });
+}
+
+/** node:tls (OpenSSL inside Node) with the client certificate in a reused SecureContext. */
+export const nodeClient: TlsClient = {
+  name: "node",
+  available: async () => true,
+  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+};

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { CertAndKey, TestPki } from "../pki/test-pki.ts";
+
+/** PEM files of one identity, for the command-line clients. */
+export interface IdentityFiles {
+  cert: string;
+  key: string;
+}
+
+const cache = new WeakMap<CertAndKey, IdentityFiles>();
+const dirs: string[] = [];
+let hooked = false;
+
+/** Write an identity's PEM files once per process (0600, removed at exit). */
+export function identityFiles(id: CertAndKey, _pki?: TestPki): IdentityFiles {
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const dir = mkdtempSync(path.join(tmpdir(), "rootload-id-"));
+  dirs.push(dir);
+  if (!hooked) {
+    hooked = true;
+    process.once("exit", () => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  const files = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+  writeFileSync(files.cert, id.certPem, { mode: 0o600 });
+  writeFileSync(files.key, id.keyPem, { mode: 0o600 });
+  cache.set(id, files);
+  return files;
+}

@@ -1,0 +1,97 @@
+import { numberFlag, parseCommandArgs } from "../args.ts";
+import { InputError } from "../errors.ts";
+import { type ProbeResult, probe } from "./probe.ts";
+
+const USAGE = "rootload probe <host:port> [--tls 1.2|1.3] [--sni NAME] [--timeout MS] [--json]";
+
+function splitTarget(target: string | undefined): { host: string; port: number } {
+  const m = target ? /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(target) : null;
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port < 1 || port > 65535)
+    throw new InputError("rootload probe", `expected <host:port>, got "${target ?? ""}"; usage: ${USAGE}`);
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+/** The `--json` shape: the result with DER as base64. */
+export function probeJson(r: ProbeResult): unknown {
+  const cr = r.certificateRequest;
+  return {
+    version: r.version ?? null,
+    cipher: r.cipher ?? null,
+    outcome: r.outcome,
+    certificateRequest: cr
+      ? {
+          authorities: cr.authorities.map((a) => ({
+            der: Buffer.from(a.der).toString("base64"),
+            name: a.name,
+          })),
+          authoritiesBytes: cr.authoritiesBytes,
+          messageBytes: cr.messageBytes,
+          signatureAlgorithms: cr.signatureAlgorithms,
+          ...(cr.certificateTypes ? { certificateTypes: cr.certificateTypes } : {}),
+          ...(cr.authoritiesOmitted ? { authoritiesOmitted: true } : {}),
+          ...(cr.violations ? { violations: cr.violations } : {}),
+        }
+      : null,
+    records: r.records,
+    timings: r.timings,
+  };
+}
+
+function table(target: string, r: ProbeResult): string {
+  const o = r.outcome;
+  const rows: [string, string][] = [
+    ["target", target],
+    ["version", r.version ? `TLS ${r.version}` : "-"],
+    ["cipher", r.cipher ?? "-"],
+    [
+      "outcome",
+      o.class + ("alert" in o ? ` (${o.alert})` : "") + ("detail" in o && o.detail ? `: ${o.detail}` : ""),
+    ],
+    ["records", String(r.records)],
+    [
+      "timings (ms)",
+      `connect ${r.timings.connectMs}, first byte ${r.timings.firstByteMs}, CertificateRequest ${r.timings.certificateRequestMs ?? "-"}, total ${r.timings.totalMs}`,
+    ],
+  ];
+  const cr = r.certificateRequest;
+  if (cr) {
+    rows.push(
+      ["CA names", String(cr.authorities.length)],
+      ["CA list (bytes)", String(cr.authoritiesBytes)],
+      ["message (bytes)", String(cr.messageBytes)],
+      ["headroom (bytes)", String(65_535 - cr.authoritiesBytes)],
+      ["sig algs", cr.signatureAlgorithms.map((s) => `0x${s.toString(16).padStart(4, "0")}`).join(" ")],
+    );
+    for (const v of cr.violations ?? []) rows.push(["violation", v]);
+  }
+  const w = Math.max(...rows.map(([k]) => k.length));
+  let out = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+  if (cr?.authorities.length) {
+    out += `\n  #  bytes  name\n`;
+    cr.authorities.forEach((a, i) => {
+      out += `${String(i + 1).padStart(3)}  ${String(a.der.length).padStart(5)}  ${a.name}\n`;
+    });
+  }
+  return out;
+}
+
+/** `rootload probe`: exit 0 when a CertificateRequest was read, 1 otherwise, 2 on bad usage. */
+export default async function probeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("probe", args, {
+    tls: { type: "string", default: "1.3" },
+    sni: { type: "string" },
+    timeout: { type: "string" },
+    json: { type: "boolean", default: false },
+  });
+  if (positionals.length !== 1)
+    throw new InputError("rootload probe", `expected one <host:port>; usage: ${USAGE}`);
+  const { host, port } = splitTarget(positionals[0]);
+  const tls = values.tls;
+  if (tls !== "1.2" && tls !== "1.3")
+    throw new InputError("rootload probe --tls", `"${tls}" is not 1.2 or 1.3`);
+  const timeoutMs = numberFlag("probe", "timeout", values.timeout, 10_000);
+  const r = await probe({ host, port, tls, sni: values.sni, timeoutMs });
+  process.stdout.write(values.json ? `${JSON.stringify(probeJson(r))}\n` : table(positionals[0]!, r));
+  return r.outcome.class === "ok" ? 0 : 1;
+}

@@ -1,0 +1,125 @@
+import { connect, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { Outcome } from "../outcome.ts";
+import type { CertificateRequestInfo } from "./certificate-request.ts";
+import { buildClientHello } from "./client-hello.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, type FlightResult, ServerFlight } from "./server-flight.ts";
+import type { GroupName } from "./tls-codes.ts";
+
+/** What to probe. */
+export interface ProbeOptions {
+  host: string;
+  port: number;
+  tls: "1.2" | "1.3";
+  /** server_name to send; default none (IP literals are never sent, RFC 6066 §3). */
+  sni?: string;
+  /** Bound on the whole probe, connect included (ms). Default 10,000. */
+  timeoutMs?: number;
+  /** Cap on one handshake message (bytes). Default 16 MiB. */
+  maxMessageBytes?: number;
+  /** Cipher suites to offer, in order (IANA codes); default per version. */
+  cipherSuites?: readonly number[];
+  /** Groups to offer key shares for; default x25519, secp256r1. */
+  groups?: readonly GroupName[];
+}
+
+/** What the probe saw. `outcome.class === "ok"` iff a well-formed CertificateRequest was read. */
+export interface ProbeResult {
+  outcome: Outcome;
+  version?: "1.2" | "1.3";
+  cipher?: string;
+  certificateRequest?: CertificateRequestInfo;
+  /** TLS records received. */
+  records: number;
+  /** All in ms from the start of the probe. */
+  timings: { connectMs: number; firstByteMs: number; certificateRequestMs?: number; totalMs: number };
+}
+
+/**
+ * Send one ClientHello and read the server's flight up to its CertificateRequest (TLS 1.3: up to
+ * its Certificate, decrypted with the probe's own key schedule), then close. Never throws for
+ * anything the peer does; every wait is bounded by `timeoutMs`.
+ */
+export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const hello = buildClientHello({
+    tls: opts.tls,
+    sni: opts.sni,
+    cipherSuites: opts.cipherSuites,
+    groups: opts.groups,
+  });
+  const flight = new ServerFlight(hello, opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+  const t0 = performance.now();
+  const since = () => Math.round((performance.now() - t0) * 1000) / 1000;
+  const timings: ProbeResult["timings"] = { connectMs: -1, firstByteMs: -1, totalMs: 0 };
+
+  const result = await new Promise<FlightResult>((resolve) => {
+    let socket: Socket | undefined;
+    let settled = false;
+    const settle = (r: FlightResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Stop cleanly: no need to finish the handshake. destroy() also covers a peer that never reads.
+      socket?.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(
+      () =>
+        settle(
+          flight.end({
+            class: "timeout",
+            detail: `no ${timings.connectMs < 0 ? "connection" : "CertificateRequest"} within ${timeoutMs} ms ${flight.describeProgress()}`,
+          }),
+        ),
+      timeoutMs,
+    );
+    try {
+      socket = connect({ host: opts.host, port: opts.port, noDelay: true });
+    } catch (err) {
+      settle(flight.end({ class: "reset", detail: `connect: ${(err as Error).message}` }));
+      return;
+    }
+    socket.once("connect", () => {
+      timings.connectMs = since();
+      socket!.write(hello.record);
+    });
+    socket.on("data", (chunk: Buffer) => {
+      if (timings.firstByteMs < 0) timings.firstByteMs = since();
+      const hadCr = flight.hasCertificateRequest;
+      const status = flight.push(chunk);
+      if (!hadCr && flight.hasCertificateRequest) timings.certificateRequestMs = since();
+      if (status.done) settle(status.result);
+    });
+    socket.once("end", () =>
+      settle(
+        flight.end({
+          class: "reset",
+          detail: `connection closed by the peer without an alert ${flight.describeProgress()}`,
+        }),
+      ),
+    );
+    socket.once("error", (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? "error";
+      settle(
+        flight.end(
+          code === "ETIMEDOUT"
+            ? { class: "timeout", detail: err.message }
+            : { class: "reset", detail: `${code}: ${err.message} ${flight.describeProgress()}` },
+        ),
+      );
+    });
+    socket.once("close", () =>
+      settle(flight.end({ class: "reset", detail: `connection closed ${flight.describeProgress()}` })),
+    );
+  });
+  timings.totalMs = since();
+  return {
+    outcome: result.outcome,
+    ...(result.version ? { version: result.version } : {}),
+    ...(result.cipher ? { cipher: result.cipher } : {}),
+    ...(result.certificateRequest ? { certificateRequest: result.certificateRequest } : {}),
+    records: result.records,
+    timings,
+  };
+}

@@ -1,0 +1,366 @@
+import { alertName, type Outcome } from "../outcome.ts";
+import {
+  type CertificateRequestInfo,
+  parseCertificateRequest12,
+  parseCertificateRequest13,
+} from "./certificate-request.ts";
+import type { ClientHello } from "./client-hello.ts";
+import { parseCertificate, parseEncryptedExtensions, parseServerHelloDone } from "./handshake-messages.ts";
+import { openRecord, serverHandshakeKeys, type TrafficKeys, transcriptHash } from "./key-schedule.ts";
+import { describeParseError, type ParseError, ParseFailure } from "./parse-error.ts";
+import { HandshakeAssembler, type HandshakeMessage, RecordReader, type TlsRecord } from "./record-layer.ts";
+import { parseServerHello } from "./server-hello.ts";
+import {
+  ContentType,
+  cipherName,
+  HandshakeType,
+  handshakeName,
+  TLS12,
+  TLS13,
+  TLS13_SUITES,
+} from "./tls-codes.ts";
+
+/** What the server's first flight told us. */
+export interface FlightResult {
+  outcome: Outcome;
+  version?: "1.2" | "1.3";
+  cipher?: string;
+  certificateRequest?: CertificateRequestInfo;
+  /** TLS records received. */
+  records: number;
+  /** Handshake messages read, in order, e.g. `serverHello(2)`. */
+  messages: string[];
+  /** The typed parse error behind a `malformed` / `excessive-size` outcome. */
+  parseError?: ParseError;
+}
+
+export type FlightStatus = { done: false } | { done: true; result: FlightResult };
+
+/** Default cap on one handshake message: 16 MiB, the most a u24 length can say. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+type State = "server-hello" | "tls12" | "tls13";
+
+/**
+ * The probe's protocol state, without I/O: feed it the server's bytes, it answers "more" or a
+ * result. Reads ServerHello … ServerHelloDone (TLS 1.2) or ServerHello, then decrypts
+ * EncryptedExtensions, CertificateRequest and Certificate (TLS 1.3), and stops there.
+ * Never throws for anything the peer sends; it is also what the fuzz test drives.
+ */
+export class ServerFlight {
+  #state: State = "server-hello";
+  #records = new RecordReader();
+  #hs: HandshakeAssembler;
+  #keys?: TrafficKeys;
+  #seq = 0;
+  #version?: "1.2" | "1.3";
+  #cipher?: string;
+  #cr?: CertificateRequestInfo;
+  #sawEncryptedExtensions = false;
+  #messages: string[] = [];
+  #result?: FlightResult;
+
+  /**
+   * @param tap sees every handshake message as read (decrypted in TLS 1.3): for capturing fixtures.
+   */
+  constructor(
+    readonly hello: ClientHello,
+    maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
+    readonly tap?: (m: HandshakeMessage) => void,
+  ) {
+    this.#hs = new HandshakeAssembler(maxMessageBytes);
+  }
+
+  /** True once a well-formed CertificateRequest has been read. */
+  get hasCertificateRequest(): boolean {
+    return this.#cr !== undefined;
+  }
+
+  /** Feed bytes from the server. */
+  push(chunk: Uint8Array): FlightStatus {
+    if (this.#result) return { done: true, result: this.#result };
+    try {
+      this.#records.push(chunk);
+      for (let rec = this.#records.next(); rec && !this.#result; rec = this.#records.next())
+        this.#onRecord(rec);
+    } catch (err) {
+      if (!(err instanceof ParseFailure)) throw err;
+      this.#fail(err.error);
+    }
+    return this.#result ? { done: true, result: this.#result } : { done: false };
+  }
+
+  /**
+   * The connection ended (closed, reset, timed out) before the flight was complete. A
+   * CertificateRequest already read still makes the result `ok`.
+   */
+  end(outcome: Outcome): FlightResult {
+    if (!this.#result) this.#finish(this.#cr ? { class: "ok" } : outcome);
+    return this.#result!;
+  }
+
+  /** Where the flight stands, for timeout and close details. */
+  describeProgress(): string {
+    const last = this.#messages.at(-1);
+    return last
+      ? `after ${last} (${this.#records.count} records)`
+      : `before ServerHello (${this.#records.count} records)`;
+  }
+
+  #finish(outcome: Outcome, parseError?: ParseError): void {
+    this.#result = {
+      outcome,
+      ...(this.#version ? { version: this.#version } : {}),
+      ...(this.#cipher ? { cipher: this.#cipher } : {}),
+      ...(this.#cr ? { certificateRequest: this.#cr } : {}),
+      records: this.#records.count,
+      messages: this.#messages,
+      ...(parseError ? { parseError } : {}),
+    };
+  }
+
+  #fail(e: ParseError): void {
+    if (this.#cr) {
+      this.#finish({ class: "ok" });
+      return;
+    }
+    const detail = describeParseError(e);
+    this.#finish(
+      e.kind === "excessive-size" ? { class: "excessive-size", detail } : { class: "malformed", detail },
+      e,
+    );
+  }
+
+  #onAlert(fragment: Uint8Array): void {
+    if (fragment.length !== 2) throw new ParseFailure({ kind: "bad-alert", length: fragment.length });
+    const [level, code] = fragment as unknown as [number, number];
+    if (this.#cr) {
+      this.#finish({ class: "ok" });
+      return;
+    }
+    this.#finish({
+      class: "server-alert",
+      alert: alertName(code),
+      detail: `${level === 2 ? "fatal" : level === 1 ? "warning" : `level ${level}`} alert ${code} ${this.describeProgress()}`,
+    });
+  }
+
+  #onRecord(rec: TlsRecord): void {
+    if (rec.type === ContentType.alert) {
+      this.#onAlert(rec.fragment);
+      return;
+    }
+    if (this.#state === "tls13") {
+      // Middlebox-compatibility CCS (RFC 8446 §D.4): one byte 0x01, ignored.
+      if (rec.type === ContentType.changeCipherSpec) {
+        if (rec.fragment.length !== 1 || rec.fragment[0] !== 1)
+          throw new ParseFailure({
+            kind: "bad-value",
+            field: "change_cipher_spec",
+            rfc: "RFC 8446 §5",
+            value: "not 0x01",
+          });
+        return;
+      }
+      if (rec.type !== ContentType.applicationData)
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "encrypted record",
+          got: `record type ${rec.type}`,
+        });
+      const inner = openRecord(this.#keys!, this.#seq++, rec.header, rec.fragment);
+      if (!inner) throw new ParseFailure({ kind: "decrypt-failed", field: `record ${this.#records.count}` });
+      if (inner.type === ContentType.alert) {
+        this.#onAlert(inner.content);
+        return;
+      }
+      if (inner.type !== ContentType.handshake)
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "handshake",
+          got: `inner content type ${inner.type}`,
+        });
+      this.#hs.push(inner.content);
+    } else {
+      if (rec.type !== ContentType.handshake)
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "handshake record",
+          got: `record type ${rec.type}`,
+        });
+      this.#hs.push(rec.fragment);
+    }
+    for (let m = this.#hs.next(); m && !this.#result; m = this.#hs.next()) this.#onMessage(m);
+  }
+
+  #onMessage(m: HandshakeMessage): void {
+    this.#messages.push(handshakeName(m.type));
+    this.tap?.(m);
+    if (this.#state === "server-hello") {
+      this.#onServerHello(m);
+      return;
+    }
+    if (this.#state === "tls12") {
+      this.#onTls12(m);
+      return;
+    }
+    this.#onTls13(m);
+    return;
+  }
+
+  #onServerHello(m: HandshakeMessage): void {
+    if (m.type !== HandshakeType.serverHello)
+      throw new ParseFailure({
+        kind: "unexpected-message",
+        expected: "ServerHello",
+        got: handshakeName(m.type),
+      });
+    const sh = parseServerHello(m.body);
+    if (sh.helloRetryRequest)
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello (HelloRetryRequest)",
+        rfc: "RFC 8446 §4.1.4",
+        value: `server asks for group 0x${sh.keyShare?.group.toString(16) ?? "?"}; the probe offers x25519 and secp256r1 shares and does not retry`,
+      });
+    const want = this.hello.tls === "1.3" ? TLS13 : TLS12;
+    if (sh.version !== want)
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello.version",
+        rfc: "RFC 8446 §4.1.3",
+        value: `0x${sh.version.toString(16)} (asked for TLS ${this.hello.tls} only)`,
+      });
+    if (!this.hello.cipherSuites.includes(sh.cipherSuite))
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello.cipher_suite",
+        rfc: "RFC 8446 §4.1.3",
+        value: `${cipherName(sh.cipherSuite)} was not offered`,
+      });
+    this.#version = this.hello.tls;
+    this.#cipher = cipherName(sh.cipherSuite);
+    if (this.hello.tls === "1.2") {
+      this.#state = "tls12";
+      return;
+    }
+    const suite = TLS13_SUITES[sh.cipherSuite];
+    const share = this.hello.keyShares.find((k) => k.code === sh.keyShare!.group);
+    if (!suite || !share)
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello.key_share.group",
+        rfc: "RFC 8446 §4.2.8",
+        value: `0x${sh.keyShare!.group.toString(16)} was not offered`,
+      });
+    let shared: Uint8Array;
+    try {
+      shared = share.agree(sh.keyShare!.keyExchange!);
+    } catch {
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello.key_share.key_exchange",
+        rfc: "RFC 8446 §4.2.8.2",
+        value: "not a valid point",
+      });
+    }
+    // The ServerHello must end its record: keys change right after it (RFC 8446 §5.1).
+    if (this.#hs.buffered > 0)
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "ServerHello record",
+        rfc: "RFC 8446 §5.1",
+        value: "handshake data after ServerHello in the same record",
+      });
+    this.#keys = serverHandshakeKeys(
+      suite.hash,
+      suite.aead,
+      shared,
+      transcriptHash(suite.hash, [this.hello.message, m.message]),
+    );
+    this.#state = "tls13";
+  }
+
+  #onTls12(m: HandshakeMessage): void {
+    switch (m.type) {
+      case HandshakeType.certificate:
+        parseCertificate(m.body, "1.2");
+        return;
+      case HandshakeType.serverKeyExchange:
+      case HandshakeType.certificateStatus:
+        return; // not needed to reach the CertificateRequest
+      case HandshakeType.certificateRequest:
+        this.#cr = parseCertificateRequest12(m.body);
+        return;
+      case HandshakeType.serverHelloDone:
+        parseServerHelloDone(m.body);
+        {
+          this.#finish(
+            this.#cr
+              ? { class: "ok" }
+              : { class: "no-certificate-request", detail: "ServerHelloDone without CertificateRequest" },
+          );
+          return;
+        }
+      default:
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "Certificate … ServerHelloDone",
+          got: handshakeName(m.type),
+        });
+    }
+  }
+
+  #onTls13(m: HandshakeMessage): void {
+    if (!this.#sawEncryptedExtensions) {
+      if (m.type !== HandshakeType.encryptedExtensions)
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "EncryptedExtensions",
+          got: handshakeName(m.type),
+        });
+      parseEncryptedExtensions(m.body);
+      this.#sawEncryptedExtensions = true;
+      return;
+    }
+    switch (m.type) {
+      case HandshakeType.certificateRequest:
+        if (this.#cr)
+          throw new ParseFailure({
+            kind: "unexpected-message",
+            expected: "Certificate",
+            got: "second CertificateRequest",
+          });
+        this.#cr = parseCertificateRequest13(m.body);
+        return;
+      case HandshakeType.certificate:
+        parseCertificate(m.body, "1.3");
+        {
+          this.#finish(
+            this.#cr
+              ? { class: "ok" }
+              : { class: "no-certificate-request", detail: "Certificate without CertificateRequest" },
+          );
+          return;
+        }
+      case HandshakeType.certificateVerify:
+      case HandshakeType.finished: {
+        this.#finish(
+          this.#cr
+            ? { class: "ok" }
+            : {
+                class: "no-certificate-request",
+                detail: `${handshakeName(m.type)} without CertificateRequest`,
+              },
+        );
+        return;
+      }
+      default:
+        throw new ParseFailure({
+          kind: "unexpected-message",
+          expected: "CertificateRequest or Certificate",
+          got: handshakeName(m.type),
+        });
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLIENTS } from "../../../harness/clients/index.ts";
+import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
+import { probe } from "../../../harness/probe/probe.ts";
+import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
+import { microsoftRoots } from "../../support/root-data.ts";
+
+let pki: TestPki;
+const s: Record<string, OpensslServer> = {};
+const prefix = microsoftRoots().slice(0, 20);
+const prefixPem = prefix.map((e) => e.toPem()).join("");
+
+beforeAll(async () => {
+  pki = await sharedTestPki();
+  const all = pki.clientIssuerEntry.toPem() + prefixPem;
+  // Advertise a prefix of real roots that lacks the client issuer, verify against everything
+  // (DESIGN.md "prefix" policy: s_server -CAfile prefix.pem -verifyCAfile store.pem).
+  const { writeFileSync, mkdtempSync } = await import("node:fs");
+  const dir = mkdtempSync("/tmp/rootload-clients-");
+  writeFileSync(`${dir}/store.pem`, all);
+  const [modern, legacy, hidden, hiddenOptional, hiddenLegacy] = await Promise.all([
+    startOpensslServer({ caPem: all, pki }),
+    startOpensslServer({ caPem: all, pki, legacy: true }),
+    startOpensslServer({ caPem: prefixPem, pki, extraArgs: ["-verifyCAfile", `${dir}/store.pem`] }),
+    startOpensslServer({
+      caPem: prefixPem,
+      pki,
+      clientAuth: "optional",
+      extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
+    }),
+    startOpensslServer({
+      caPem: prefixPem,
+      pki,
+      legacy: true,
+      extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
+    }),
+  ]);
+  Object.assign(s, { modern, legacy, hidden, hiddenOptional, hiddenLegacy });
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(s).map((x) => x.stop()));
+});
+
+const host = "127.0.0.1";
+
+describe.each(["node", "openssl", "gnutls"] as const)("%s client", (name) => {
+  const client = CLIENTS[name];
+  it("is available", async () => {
+    expect(await client.available()).toBe(true);
+  });
+  for (const tls of ["1.2", "1.3"] as const) {
+    it(`TLS ${tls}: the client certificate is accepted`, async () => {
+      const r = await client.handshake({ host, port: s.modern!.port, tls, pki });
+      expect(r.outcome).toEqual({ class: "ok" });
+      expect(r.ms).toBeGreaterThan(0);
+    });
+    it(`TLS ${tls}: a stranger is refused with unknown_ca`, async () => {
+      const r = await client.handshake({ host, port: s.modern!.port, tls, pki, identity: "stranger" });
+      expect(r.outcome).toMatchObject({ class: "server-alert", alert: "unknown_ca" });
+    });
+    it(`TLS ${tls}: no certificate is refused`, async () => {
+      const r = await client.handshake({ host, port: s.modern!.port, tls, pki, identity: "none" });
+      expect(r.outcome).toMatchObject({
+        class: "server-alert",
+        alert: tls === "1.2" ? "handshake_failure" : "certificate_required",
+      });
+    });
+    it(`TLS ${tls}: issuer not advertised → certificate withheld → issuer-not-advertised`, async () => {
+      const seen = await probe({ host, port: s.hidden!.port, tls });
+      const advertised = seen.certificateRequest!.authorities.map((a) => a.der);
+      expect(advertised).toHaveLength(prefix.length);
+      const r = await client.handshake({ host, port: s.hidden!.port, tls, pki, advertised });
+      expect(r.outcome.class).toBe("issuer-not-advertised");
+      // Without the selection rule the same client gets in: the server does trust the issuer.
+      const direct = await client.handshake({ host, port: s.hidden!.port, tls, pki });
+      expect(direct.outcome).toEqual({ class: "ok" });
+    });
+    it(`TLS ${tls}: issuer not advertised, optional client auth → ok without a certificate`, async () => {
+      const seen = await probe({ host, port: s.hiddenOptional!.port, tls });
+      const advertised = seen.certificateRequest!.authorities.map((a) => a.der);
+      const r = await client.handshake({ host, port: s.hiddenOptional!.port, tls, pki, advertised });
+      expect(r.outcome).toEqual({ class: "ok" });
+    });
+    it(`TLS ${tls}: an empty advertised list means any certificate`, async () => {
+      const r = await client.handshake({ host, port: s.modern!.port, tls, pki, advertised: [] });
+      expect(r.outcome).toEqual({ class: "ok" });
+    });
+  }
+});
+
+describe("forge client (legacy model, KB 2801679)", () => {
+  const forge = CLIENTS.forge;
+  it("presents the certificate whose issuer is advertised", async () => {
+    const r = await forge.handshake({ host, port: s.legacy!.port, tls: "1.2", pki });
+    expect(r.outcome).toEqual({ class: "ok" });
+    expect(r.advertisedDer).toHaveLength(prefix.length + 1);
+  });
+  it("withholds a stranger (issuer not in the hint): issuer-not-advertised", async () => {
+    const r = await forge.handshake({ host, port: s.legacy!.port, tls: "1.2", pki, identity: "stranger" });
+    expect(r.outcome).toMatchObject({ class: "issuer-not-advertised" });
+    expect((r.outcome as { detail: string }).detail).toContain("handshake_failure");
+  });
+  it("withholds the client when the server advertises only a prefix without its issuer", async () => {
+    const r = await forge.handshake({ host, port: s.hiddenLegacy!.port, tls: "1.2", pki });
+    expect(r.outcome.class).toBe("issuer-not-advertised");
+    expect(r.advertisedDer?.map((d) => Buffer.from(d).toString("hex"))).toEqual(
+      prefix.map((e) => Buffer.from(e.subjectDer).toString("hex")),
+    );
+  });
+  it("no certificate: the server's alert", async () => {
+    const r = await forge.handshake({ host, port: s.legacy!.port, tls: "1.2", pki, identity: "none" });
+    expect(r.outcome).toMatchObject({ class: "server-alert", alert: "handshake_failure" });
+  });
+});

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { RootEntry } from "../../harness/roots/root-store.ts";
+
+/** The repository root (tests live in <repo>/test). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** Real root data, read-only, beside the checkout. */
+export const rootstores = path.resolve(repoRoot, "../shared/data/rootstores");
+
+function pemToDer(pem: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const m of pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g))
+    out.push(new Uint8Array(Buffer.from(m[1]!.replace(/\s/g, ""), "base64")));
+  return out;
+}
+
+/**
+ * The Microsoft 2025-06-16 CTL certificates (514), in file-name order, as RootEntries; entries with
+ * a subject already seen are dropped, since servers de-duplicate names (SSL_load_client_CA_file).
+ */
+export function microsoftRoots(): RootEntry[] {
+  const dir = path.join(rootstores, "microsoft/2025-06-16/certs");
+  const seen = new Set<string>();
+  const out: RootEntry[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    const raw = readFileSync(path.join(dir, f));
+    const ders = raw.includes("-----BEGIN") ? pemToDer(raw.toString("latin1")) : [new Uint8Array(raw)];
+    for (const der of ders) {
+      const e = new RootEntry(der, { origin: f });
+      const key = Buffer.from(e.subjectDer).toString("hex");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(e);
+    }
+  }
+  return out;
+}
