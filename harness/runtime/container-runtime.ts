@@ -54,6 +54,12 @@ class ContainerProcess implements Launched {
   output(): string {
     return this.buf.text();
   }
+  outputLength(): number {
+    return this.buf.length;
+  }
+  outputSince(from: number): string {
+    return this.buf.since(from);
+  }
   waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
     return this.buf.waitFor(pattern, from, timeoutMs, `${this.name} (container ${this.container.getId().slice(0, 12)})`);
   }

@@ -31,6 +31,11 @@ export class LogBuffer {
     return this.#dropped + this.#text.length;
   }
 
+  /** Output appended at or after position `from` (as far as it is kept). */
+  since(from: number): string {
+    return this.#text.slice(Math.max(0, from - this.#dropped));
+  }
+
   text(): string {
     return this.#text;
   }

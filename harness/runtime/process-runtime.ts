@@ -67,8 +67,11 @@ class LocalProcess implements Launched {
   waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
     return this.#buf.waitFor(pattern, from, timeoutMs, `${this.name} (process ${this.child.pid})`);
   }
-  get logLength(): number {
+  outputLength(): number {
     return this.#buf.length;
+  }
+  outputSince(from: number): string {
+    return this.#buf.since(from);
   }
   exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult> {
     return run(argv, timeoutMs);

@@ -37,8 +37,12 @@ export interface ExecResult {
 
 /** A server process started by a runtime. */
 export interface Launched {
-  /** Everything the server wrote to stdout and stderr so far. */
+  /** What the server wrote to stdout and stderr (the kept tail). */
   output(): string;
+  /** A position in the output: everything ever written so far, in characters. */
+  outputLength(): number;
+  /** Output written at or after position `from`. */
+  outputSince(from: number): string;
   /** Wait until a line matching `pattern` appears in the output at or after character `from`. */
   waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void>;
   /** Run a command where the server runs (e.g. `nginx -s reload`). */
