@@ -6,7 +6,7 @@ import { caListBytes, type RootStore } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { sClient } from "./s-client.ts";
-import type { DriverDefinition, RenderContext, ServerDriver } from "./server-driver.ts";
+import { type DriverDefinition, isSupported, type RenderContext, type ServerDriver } from "./server-driver.ts";
 import {
   type IssuerPolicy,
   policyName,
@@ -35,7 +35,7 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
   const kind = plan.mode === "subset" ? config.policy.kind : plan.mode;
   for (const v of config.tls) {
     if (!TLS_VERSIONS.includes(v)) throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
-    if (def.capabilities[kind][v] === "no")
+    if (!isSupported(def.capabilities[kind][v]))
       throw new InputError(
         `${def.name}.policy`,
         `policy "${policyName(config.policy)}" (${kind}) is not supported by ${def.name} on TLS ${v}`,

@@ -8,8 +8,13 @@ export const DRIVER_NAMES: readonly DriverName[] = ["nginx", "apache", "haproxy"
 export type PolicyKind = IssuerPolicy["kind"];
 export const POLICY_KINDS: readonly PolicyKind[] = ["all", "none", "truncate-bytes", "explicit"];
 
-/** "yes", "no", or a note saying how (or how far) the server does it. */
+/** "yes", "no", or a note saying how (or how far) the server does it; a note starting "no" means no. */
 export type Capability = "yes" | "no" | (string & {});
+
+/** Whether a capability cell means the server can do it. */
+export function isSupported(c: Capability): boolean {
+  return !/^no\b/.test(c);
+}
 export type Capabilities = Record<PolicyKind, Record<TlsVersion, Capability>>;
 
 /** A server product: what it can do, and how to run it under any runtime. */
