@@ -18,6 +18,8 @@ function argv(ctx: RenderContext): string[] {
     // -Verify fails the handshake without a client certificate; -verify only asks for one.
     config.clientAuth === "require" ? "-Verify" : "-verify",
     "3",
+    // Without it s_server's verify callback reports the error and lets the client in anyway.
+    "-verify_return_error",
     "-min_protocol",
     min,
     "-max_protocol",
