@@ -142,7 +142,8 @@ export class ContainerRuntime implements Runtime {
       const l = c.Labels;
       const owner = Number(l["rootload.owner-pid"]);
       const expired = Number(l["rootload.expires"]) < Date.now() / 1000;
-      const orphan = l["rootload.owner-host"] !== host || !owner || !alive(owner);
+      // Another host's harness may share this engine: its containers go only when expired.
+      const orphan = l["rootload.owner-host"] === host && (!owner || !alive(owner));
       if ((orphan || expired) && l["rootload.run"] !== this.runId) {
         await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
         n++;
