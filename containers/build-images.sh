@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Build rootload's server image without any registry: debootstrap a Debian bookworm rootfs from
+# the host's configured mirror, trim it, and `docker import` it. This is the one place server
+# package versions are chosen; the exact Debian versions installed are recorded as image labels
+# (rootload.versions.<pkg>) so every report can show them.
+# Skips the build when the image already carries this recipe's hash (label rootload.recipe-hash).
+# Usage: bash containers/build-images.sh [--force]     (run as root; `npm run images`)
+set -euo pipefail
+SELF=$(readlink -f "$0")
+cd "$(dirname "$SELF")"
+
+IMAGE="${ROOTLOAD_IMAGE:-rootload/servers:bookworm}"
+SUITE=bookworm
+# Servers the drivers run, plus socat (gnutls-serv relay), nodejs (the node driver) and procps
+# (pgrep/kill for reload signals). coreutils provides `timeout` for the lifetime cap.
+PACKAGES=(openssl nginx-light apache2 haproxy gnutls-bin stunnel4 ca-certificates socat nodejs procps)
+# Packages whose versions are recorded as labels.
+VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs)
+
+mirror() {
+  # The first deb.debian.org-style URI configured for the main archive on this host.
+  local m
+  m=$(grep -rhoE '^(URIs:|deb) *(\[[^]]*\] *)?https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+    | grep -oE 'https?://[^ ]+' | head -n1 || true)
+  echo "${ROOTLOAD_DEBIAN_MIRROR:-${m:-http://deb.debian.org/debian}}"
+}
+MIRROR=$(mirror)
+SECURITY="${MIRROR%/debian}/debian-security"
+
+recipe_hash() {
+  { cat "$SELF"; printf '%s\n' "${PACKAGES[@]}" "$SUITE"; } | sha256sum | cut -c1-16
+}
+HASH=$(recipe_hash)
+
+if ! docker info >/dev/null 2>&1; then
+  echo "build-images: the Docker engine does not answer; run containers/setup-engine.sh as root" >&2
+  exit 1
+fi
+
+have=$(docker image inspect -f '{{ index .Config.Labels "rootload.recipe-hash" }}' "$IMAGE" 2>/dev/null || true)
+if [ "${1:-}" != "--force" ] && [ "$have" = "$HASH" ]; then
+  echo "build-images: $IMAGE is up to date (recipe $HASH), nothing to do"
+  exit 0
+fi
+
+command -v debootstrap >/dev/null || { echo "build-images: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 1; }
+
+start=$SECONDS
+work=$(mktemp -d /tmp/rootload-rootfs.XXXXXX)
+rootfs="$work/rootfs"
+cleanup() {
+  # Unmount anything left mounted inside the chroot before deleting it.
+  for m in proc sys dev/pts dev; do umount -l "$rootfs/$m" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "build-images: debootstrap $SUITE from $MIRROR (recipe $HASH)"
+include=$(IFS=,; echo "${PACKAGES[*]}")
+debootstrap --variant=minbase --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
+  tail -n 30 "$work/debootstrap.log" >&2
+  echo "build-images: debootstrap failed (log above)" >&2
+  exit 1
+}
+echo "build-images: debootstrap done ($((SECONDS - start))s)"
+
+# Security and point-release updates, so the image matches an up-to-date Debian 12 host.
+cat >"$rootfs/etc/apt/sources.list" <<SRC
+deb $MIRROR $SUITE main
+deb $MIRROR $SUITE-updates main
+deb $SECURITY $SUITE-security main
+SRC
+cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+mount -t proc proc "$rootfs/proc"
+if chroot "$rootfs" apt-get update -q >"$work/upgrade.log" 2>&1 &&
+  DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get -y -q -o Dpkg::Options::=--force-confold upgrade >>"$work/upgrade.log" 2>&1; then
+  echo "build-images: security updates applied ($((SECONDS - start))s)"
+else
+  tail -n 20 "$work/upgrade.log" >&2
+  echo "build-images: apt-get upgrade inside the rootfs failed (log above)" >&2
+  exit 1
+fi
+umount -l "$rootfs/proc"
+
+labels=(--change "LABEL rootload=image" --change "LABEL rootload.recipe-hash=$HASH"
+  --change "LABEL rootload.suite=$SUITE" --change "LABEL rootload.built=$(date -u +%Y-%m-%dT%H:%M:%SZ)")
+for p in "${VERSIONED[@]}"; do
+  v=$(chroot "$rootfs" dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)
+  labels+=(--change "LABEL rootload.versions.$p=$v")
+  echo "  $p $v"
+done
+
+# Trim: docs, man pages, locales, apt lists and caches; stop daemons' default sites from mattering.
+rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
+  "$rootfs"/usr/share/locale/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin \
+  "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/log/*.log
+: >"$rootfs/etc/resolv.conf"
+
+tar -C "$rootfs" -c . | docker import "${labels[@]}" --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
+size=$(docker image inspect -f '{{ .Size }}' "$IMAGE")
+echo "build-images: built $IMAGE in $((SECONDS - start))s, $((size / 1000000)) MB"

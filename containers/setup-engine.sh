@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Make sure a Docker engine answers on this Debian/Ubuntu host: install docker.io and debootstrap
+# if missing, start dockerd in the background if it is not running, wait until `docker info`
+# answers. Idempotent; leaves a running engine alone. Exits non-zero with a message when the
+# engine cannot be brought up (CI must fail, not skip). Run as root.
+set -euo pipefail
+
+WAIT_S="${ROOTLOAD_ENGINE_WAIT_S:-60}"
+LOG="${ROOTLOAD_DOCKERD_LOG:-/var/log/rootload-dockerd.log}"
+die() { echo "setup-engine: $*" >&2; exit 1; }
+
+engine_up() { timeout 10 docker info >/dev/null 2>&1; }
+
+if command -v docker >/dev/null && engine_up; then
+  echo "setup-engine: engine already running (server $(docker version -f '{{.Server.Version}} API {{.Server.APIVersion}}' 2>/dev/null))"
+  exit 0
+fi
+
+[ "$(id -u)" = 0 ] || die "must run as root to install or start the engine"
+
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup-engine: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q || die "apt-get update failed"
+  apt-get install -y -q --no-install-recommends "${missing[@]}" || die "could not install ${missing[*]}"
+fi
+command -v docker >/dev/null || die "no docker client on PATH after installing docker.io"
+
+if ! engine_up; then
+  started=0
+  # Prefer the service manager when there is one that works; otherwise run dockerd directly.
+  if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+    systemctl start docker && started=1 || true
+  fi
+  if [ "$started" = 0 ] && ! pgrep -x dockerd >/dev/null; then
+    echo "setup-engine: starting dockerd (log: $LOG)"
+    mkdir -p "$(dirname "$LOG")"
+    nohup dockerd >"$LOG" 2>&1 &
+  fi
+  for _ in $(seq 1 "$WAIT_S"); do
+    engine_up && break
+    sleep 1
+  done
+fi
+
+engine_up || die "the Docker engine did not answer within ${WAIT_S}s; see $LOG (tail: $(tail -n 3 "$LOG" 2>/dev/null | tr '\n' ' '))"
+echo "setup-engine: engine ready (client $(docker version -f '{{.Client.Version}}' 2>/dev/null), server $(docker version -f '{{.Server.Version}} API {{.Server.APIVersion}}' 2>/dev/null))"

@@ -1,0 +1,295 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  GenericContainer,
+  type ContainerRuntimeClient,
+  getContainerRuntimeClient,
+  ImageName,
+  type StartedTestContainer,
+  Wait,
+} from "testcontainers";
+import { EngineError, messageOf } from "../errors.ts";
+import { log } from "../log.ts";
+import { onExit } from "./exit-hooks.ts";
+import { freePort } from "./free-port.ts";
+import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
+import { LogBuffer } from "./log-buffer.ts";
+import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
+import type { Availability, ExecResult, LaunchSpec, Launched, Runtime } from "./runtime.ts";
+
+/** The image `containers/build-images.sh` builds; override with ROOTLOAD_IMAGE. */
+export const DEFAULT_IMAGE = "rootload/servers:bookworm";
+export const LABEL = "rootload";
+const BUILD_HINT = "build it with `npm run images` (containers/build-images.sh, no registry needed)";
+
+// testcontainers' reaper (ryuk) and its gateway probe both pull images; no registry is reachable.
+process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
+
+/** Never pull: the image was checked to exist locally before any container starts. */
+const NEVER_PULL = { shouldPull: () => false };
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+class ContainerProcess implements Launched {
+  constructor(
+    private readonly container: StartedTestContainer,
+    private readonly buf: LogBuffer,
+    private readonly relay: HostRelay | undefined,
+    private readonly name: string,
+    private readonly onStop: () => void,
+  ) {}
+
+  output(): string {
+    return this.buf.text();
+  }
+  outputLength(): number {
+    return this.buf.length;
+  }
+  outputSince(from: number): string {
+    return this.buf.since(from);
+  }
+  waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
+    return this.buf.waitFor(pattern, from, timeoutMs, `${this.name} (container ${this.container.getId().slice(0, 12)})`);
+  }
+  async exec(argv: readonly string[], timeoutMs = 10_000): Promise<ExecResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new EngineError(`${this.name}: exec "${argv.join(" ")}" did not finish after ${timeoutMs}ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const r = await Promise.race([this.container.exec([...argv]), timeout]);
+      return { exitCode: r.exitCode, output: r.output };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  async isRunning(): Promise<boolean> {
+    try {
+      const client = await getContainerRuntimeClient();
+      const info = await client.container.getById(this.container.getId()).inspect();
+      return info.State.Running;
+    } catch {
+      return false;
+    }
+  }
+  async stop(): Promise<void> {
+    await this.relay?.close();
+    try {
+      await this.container.stop({ timeout: 2_000, remove: true });
+    } catch (err) {
+      log.debug({ err }, "container already gone");
+    }
+    this.onStop();
+  }
+}
+
+/**
+ * Servers in containers of the locally built image, host networking, bound to 127.0.0.1.
+ * Every container carries `rootload=1`, `rootload.run=<runId>` and the owning process; the
+ * runtime removes its own containers on close, exit and SIGINT/SIGTERM, and on creation
+ * removes containers whose owning harness process is gone (a run killed with SIGKILL).
+ */
+export class ContainerRuntime implements Runtime {
+  readonly kind = "container" as const;
+  readonly runId = randomUUID().slice(0, 8);
+  readonly #ids = new Set<string>();
+  readonly #dirs = new Set<string>();
+  #unhook: () => void = () => {};
+
+  private constructor(
+    private readonly client: ContainerRuntimeClient,
+    readonly image: string,
+    readonly labels: Record<string, string>,
+  ) {}
+
+  /** Connect to the engine, check the image, remove orphans. Throws EngineError if any fails. */
+  static async create(image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE): Promise<ContainerRuntime> {
+    let client: ContainerRuntimeClient;
+    try {
+      client = await getContainerRuntimeClient();
+    } catch (err) {
+      throw new EngineError(`container engine not reachable: ${messageOf(err)} (run containers/setup-engine.sh as root)`);
+    }
+    const labels = await imageLabels(client, image);
+    const rt = new ContainerRuntime(client, image, labels);
+    await rt.removeOrphans();
+    rt.#unhook = onExit({ closeSync: () => rt.#closeSync(), close: () => rt.close() });
+    return rt;
+  }
+
+  /** Remove rootload containers whose owning process has gone or whose lifetime is over. */
+  async removeOrphans(): Promise<number> {
+    const docker = this.client.container.dockerode;
+    const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL}=1`] } });
+    const host = hostname();
+    let n = 0;
+    for (const c of list) {
+      const l = c.Labels;
+      const owner = Number(l["rootload.owner-pid"]);
+      const expired = Number(l["rootload.expires"]) < Date.now() / 1000;
+      // Another host's harness may share this engine: its containers go only when expired.
+      const orphan = l["rootload.owner-host"] === host && (!owner || !alive(owner));
+      if ((orphan || expired) && l["rootload.run"] !== this.runId) {
+        await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+        n++;
+      }
+    }
+    if (n) log.info({ containers: n }, "removed rootload containers left by a killed run");
+    return n;
+  }
+
+  freePort(): Promise<number> {
+    return freePort();
+  }
+
+  async makeDir(name: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    this.#dirs.add(dir);
+    return dir;
+  }
+
+  /** Binaries in the image are known from its package labels. */
+  async hasBinary(binary: string, pkg?: string): Promise<Availability> {
+    const v = pkg ? this.labels[`rootload.versions.${pkg}`] : undefined;
+    if (pkg && (!v || v === "missing"))
+      return { ok: false, reason: `${this.image} has no ${pkg} package (${binary}); rebuild: npm run images` };
+    return { ok: true };
+  }
+
+  async canIsolate(): Promise<Availability> {
+    return { ok: true };
+  }
+
+  nodeBinary(): string {
+    return "node";
+  }
+
+  async packageVersions(packages: readonly string[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const p of packages) {
+      const v = this.labels[`rootload.versions.${p}`];
+      if (v && v !== "missing") out[p] = v;
+    }
+    return out;
+  }
+
+  async launch(spec: LaunchSpec): Promise<Launched> {
+    const buf = new LogBuffer();
+    let argv = [...spec.argv];
+    let relay: HostRelay | undefined;
+    if (spec.isolated) {
+      // No network at all: the server's only way out is the Unix socket in the shared directory.
+      await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
+      const sock = join(spec.dir, RELAY_SOCKET_FILE);
+      argv = [
+        "sh",
+        "-c",
+        '"$1" "$2" "$3" "$4" & shift 4; exec "$@"',
+        "sh",
+        this.nodeBinary(),
+        join(spec.dir, INNER_RELAY_FILE),
+        sock,
+        `${spec.isolated.innerPort}`,
+        ...argv,
+      ];
+      relay = await HostRelay.listen(spec.port, sock);
+    }
+    const launchId = randomUUID();
+    const lifetime = serverLifetimeSeconds();
+    const ready = spec.isolated ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)]) : Wait.forLogMessage(spec.ready.log);
+    const container = new GenericContainer(this.image)
+      .withPullPolicy(NEVER_PULL)
+      .withNetworkMode(spec.isolated ? "none" : "host")
+      .withLabels({
+        [LABEL]: "1",
+        "rootload.run": this.runId,
+        "rootload.launch": launchId,
+        "rootload.driver": spec.name,
+        "rootload.owner-pid": `${process.pid}`,
+        "rootload.owner-host": hostname(),
+        "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
+      })
+      .withBindMounts([{ source: spec.dir, target: spec.dir, mode: "rw" }])
+      .withWorkingDir(spec.dir)
+      .withCommand(withLifetimeCap(argv, lifetime))
+      .withLogConsumer((stream) => {
+        stream.on("data", (d: Buffer | string) => buf.append(d));
+        stream.on("end", () => buf.close());
+      })
+      .withWaitStrategy(ready)
+      .withStartupTimeout(spec.ready.timeoutMs);
+    let started: StartedTestContainer;
+    try {
+      started = await container.start();
+    } catch (err) {
+      await relay?.close();
+      await this.#removeWhere(`rootload.launch=${launchId}`);
+      throw new EngineError(`${spec.name}: container did not become ready: ${messageOf(err)}\n${buf.tail()}`);
+    }
+    const id = started.getId();
+    this.#ids.add(id);
+    return new ContainerProcess(started, buf, relay, spec.name, () => this.#ids.delete(id));
+  }
+
+  async #removeWhere(label: string): Promise<void> {
+    const docker = this.client.container.dockerode;
+    const list = await docker.listContainers({ all: true, filters: { label: [label] } });
+    await Promise.allSettled(list.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  }
+
+  async close(): Promise<void> {
+    await this.#removeWhere(`rootload.run=${this.runId}`).catch((err) =>
+      log.warn({ err }, "could not remove this run's containers"),
+    );
+    this.#ids.clear();
+    await Promise.allSettled([...this.#dirs].map((d) => rm(d, { recursive: true, force: true })));
+    this.#dirs.clear();
+    this.#unhook();
+  }
+
+  /** At exit nothing async runs: ask the docker CLI, best effort; the next run reaps the rest. */
+  #closeSync(): void {
+    if (this.#ids.size) {
+      try {
+        execFileSync("docker", ["rm", "-f", ...this.#ids], { stdio: "ignore", timeout: 10_000 });
+      } catch {
+        // The next run's removeOrphans() covers this.
+      }
+    }
+    for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+async function imageLabels(client: ContainerRuntimeClient, image: string): Promise<Record<string, string>> {
+  const name = ImageName.fromString(image);
+  if (!(await client.image.exists(name))) throw new EngineError(`image ${image} not found locally; ${BUILD_HINT}`);
+  const info = await client.image.inspect(name);
+  return (info.Config?.Labels ?? {}) as Record<string, string>;
+}
+
+/** True when the engine answers and the image exists, without throwing. */
+export async function containerEngineReady(image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE): Promise<Availability> {
+  try {
+    const client = await getContainerRuntimeClient();
+    if (!(await client.image.exists(ImageName.fromString(image))))
+      return { ok: false, reason: `image ${image} not found locally; ${BUILD_HINT}` };
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: `container engine not reachable: ${messageOf(err)}` };
+  }
+}

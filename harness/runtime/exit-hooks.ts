@@ -1,0 +1,39 @@
+import { log } from "../log.ts";
+
+/** Something that must be cleaned up when the harness process ends, however it ends. */
+export interface ExitHook {
+  /** Best-effort synchronous cleanup for `process.on("exit")`, where nothing async can run. */
+  closeSync(): void;
+  close(): Promise<void>;
+}
+
+const hooks = new Set<ExitHook>();
+let installed = false;
+
+async function onSignal(sig: NodeJS.Signals): Promise<void> {
+  await Promise.allSettled([...hooks].map((h) => h.close()));
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  // Re-raise so the process ends the way the signal meant, now that our servers are gone.
+  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+}
+
+/** Register cleanup for exit, SIGINT and SIGTERM. Returns the unregister function. */
+export function onExit(hook: ExitHook): () => void {
+  hooks.add(hook);
+  if (!installed) {
+    installed = true;
+    process.on("exit", () => {
+      for (const h of hooks) {
+        try {
+          h.closeSync();
+        } catch (err) {
+          log.warn({ err }, "cleanup at exit failed");
+        }
+      }
+    });
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+  return () => hooks.delete(hook);
+}

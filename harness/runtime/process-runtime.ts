@@ -1,0 +1,258 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { access, constants, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { EngineError } from "../errors.ts";
+import { log } from "../log.ts";
+import { onExit } from "./exit-hooks.ts";
+import { freePort } from "./free-port.ts";
+import { withLifetimeCap } from "./lifetime.ts";
+import { LogBuffer } from "./log-buffer.ts";
+import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
+import type { Availability, ExecResult, LaunchSpec, Launched, Runtime } from "./runtime.ts";
+
+/** Where each live process group is recorded, so the next run can end those of a killed run. */
+const PID_DIR = join(tmpdir(), "rootload-processes");
+/** Server binaries live in sbin on Debian; a non-login shell may not have it on PATH. */
+const PATH = [process.env.PATH ?? "", "/usr/local/sbin", "/usr/sbin", "/sbin"].join(delimiter);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Run a short command on the host; never throws for a non-zero exit. */
+export function run(argv: readonly string[], timeoutMs = 10_000): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(
+      argv[0]!,
+      argv.slice(1),
+      { timeout: timeoutMs, env: { ...process.env, PATH }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === "number" ? err.code : 127) : 0;
+        resolve({ exitCode: code, output: `${stdout}${stderr}${err && code === 127 ? err.message : ""}` });
+      },
+    );
+  });
+}
+
+class LocalProcess implements Launched {
+  readonly #buf = new LogBuffer();
+  #exited: Promise<void>;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly pidFile: string,
+    private readonly relay: HostRelay | undefined,
+    private readonly name: string,
+  ) {
+    child.stdout?.on("data", (d) => this.#buf.append(d));
+    child.stderr?.on("data", (d) => this.#buf.append(d));
+    this.#exited = new Promise((resolve) => {
+      child.once("exit", () => {
+        this.#buf.close();
+        rm(pidFile, { force: true }).finally(resolve);
+      });
+    });
+  }
+
+  output(): string {
+    return this.#buf.text();
+  }
+  waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
+    return this.#buf.waitFor(pattern, from, timeoutMs, `${this.name} (process ${this.child.pid})`);
+  }
+  outputLength(): number {
+    return this.#buf.length;
+  }
+  outputSince(from: number): string {
+    return this.#buf.since(from);
+  }
+  exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult> {
+    return run(argv, timeoutMs);
+  }
+  async isRunning(): Promise<boolean> {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+  killGroup(sig: NodeJS.Signals): void {
+    try {
+      process.kill(-this.child.pid!, sig);
+    } catch {
+      // Already gone.
+    }
+  }
+  async stop(): Promise<void> {
+    await this.relay?.close();
+    if (!(await this.isRunning())) return this.#exited;
+    this.killGroup("SIGTERM");
+    const timer = setTimeout(() => this.killGroup("SIGKILL"), 5_000);
+    await this.#exited;
+    clearTimeout(timer);
+    // Workers (nginx, apache) share the group; make sure none outlives the master.
+    this.killGroup("SIGKILL");
+  }
+  stopSync(): void {
+    this.killGroup("SIGKILL");
+    rmSync(this.pidFile, { force: true });
+  }
+}
+
+/**
+ * Servers as local processes on 127.0.0.1: the embedded default when no container engine is
+ * available. Each server gets its own process group (killed as a whole) and a lifetime cap.
+ */
+export class ProcessRuntime implements Runtime {
+  readonly kind = "process" as const;
+  readonly #live = new Set<LocalProcess>();
+  readonly #dirs = new Set<string>();
+  readonly #unhook: () => void;
+
+  constructor() {
+    reapOrphanProcesses();
+    this.#unhook = onExit({ closeSync: () => this.#closeSync(), close: () => this.close() });
+  }
+
+  freePort(): Promise<number> {
+    return freePort();
+  }
+
+  async makeDir(name: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    this.#dirs.add(dir);
+    return dir;
+  }
+
+  async hasBinary(binary: string): Promise<Availability> {
+    for (const d of PATH.split(delimiter)) {
+      if (!d) continue;
+      try {
+        await access(join(d, binary), constants.X_OK);
+        return { ok: true };
+      } catch {
+        // keep looking
+      }
+    }
+    return { ok: false, reason: `${binary} is not installed on this host (not on PATH or in sbin)` };
+  }
+
+  /** A network namespace of its own needs `unshare -n` (root, or unprivileged user namespaces). */
+  async canIsolate(): Promise<Availability> {
+    const r = await run(["unshare", "-n", "true"]);
+    return r.exitCode === 0
+      ? { ok: true }
+      : { ok: false, reason: `unshare -n fails here (needed to keep an all-address server off the host network): ${r.output.trim()}` };
+  }
+
+  nodeBinary(): string {
+    return process.execPath;
+  }
+
+  async packageVersions(packages: readonly string[]): Promise<Record<string, string>> {
+    const r = await run(["dpkg-query", "-W", "-f=${Package}\t${Version}\n", ...packages]);
+    const out: Record<string, string> = {};
+    for (const line of r.output.split("\n")) {
+      const [p, v] = line.split("\t");
+      if (p && v && packages.includes(p)) out[p] = v;
+    }
+    return out;
+  }
+
+  async launch(spec: LaunchSpec): Promise<Launched> {
+    let argv = [...spec.argv];
+    let relay: HostRelay | undefined;
+    if (spec.isolated) {
+      await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
+      const sock = join(spec.dir, RELAY_SOCKET_FILE);
+      // A fresh network namespace has only a loopback, and it starts down.
+      argv = [
+        "unshare",
+        "-n",
+        "sh",
+        "-c",
+        'ip link set lo up || exit 1; "$1" "$2" "$3" "$4" & shift 4; exec "$@"',
+        "sh",
+        this.nodeBinary(),
+        join(spec.dir, INNER_RELAY_FILE),
+        sock,
+        `${spec.isolated.innerPort}`,
+        ...argv,
+      ];
+      relay = await HostRelay.listen(spec.port, sock);
+    }
+    const capped = withLifetimeCap(argv);
+    const child = spawn(capped[0]!, capped.slice(1), {
+      cwd: spec.dir,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH },
+    });
+    await mkdir(PID_DIR, { recursive: true });
+    const pidFile = join(PID_DIR, `${process.pid}.${child.pid}`);
+    await writeFile(pidFile, `${spec.name}\n`);
+    const proc = new LocalProcess(child, pidFile, relay, spec.name);
+    this.#live.add(proc);
+    child.once("error", (err) => log.warn({ err, server: spec.name }, "server process error"));
+    try {
+      await proc.waitForLog(spec.ready.log, 0, spec.ready.timeoutMs);
+      if (spec.isolated) await proc.waitForLog(RELAY_READY, 0, spec.ready.timeoutMs);
+    } catch (err) {
+      await proc.stop();
+      this.#live.delete(proc);
+      throw err;
+    }
+    const stop = proc.stop.bind(proc);
+    proc.stop = async () => {
+      await stop();
+      this.#live.delete(proc);
+    };
+    return proc;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#live].map((p) => p.stop()));
+    this.#live.clear();
+    await Promise.allSettled([...this.#dirs].map((d) => rm(d, { recursive: true, force: true })));
+    this.#dirs.clear();
+    this.#unhook();
+  }
+
+  #closeSync(): void {
+    for (const p of this.#live) p.stopSync();
+    for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** End the process groups recorded by harness processes that no longer exist. */
+export function reapOrphanProcesses(): number {
+  let n = 0;
+  try {
+    mkdirSync(PID_DIR, { recursive: true });
+  } catch {
+    return 0;
+  }
+  let names: string[] = [];
+  try {
+    names = readdirSync(PID_DIR);
+  } catch {
+    return 0;
+  }
+  for (const f of names) {
+    const [owner, pgid] = f.split(".").map(Number);
+    if (!owner || !pgid || alive(owner)) continue;
+    try {
+      process.kill(-pgid, "SIGKILL");
+      n++;
+    } catch {
+      // Already gone.
+    }
+    rmSync(join(PID_DIR, f), { force: true });
+  }
+  if (n) log.info({ groups: n }, "ended server processes left by a killed run");
+  return n;
+}
+

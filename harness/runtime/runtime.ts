@@ -1,0 +1,79 @@
+/**
+ * A runtime runs what a server driver rendered: a directory of files and one foreground
+ * command. Drivers never know which runtime runs them; both runtimes see the files at the same
+ * absolute path (the container runtime bind-mounts the directory at its host path).
+ */
+
+/** When a launched server counts as ready: a line matching `log` appeared in its output. */
+export interface ReadyCheck {
+  log: RegExp;
+  timeoutMs: number;
+}
+
+/** What a driver renders once per start. */
+export interface LaunchSpec {
+  /** Driver name, for labels and messages. */
+  name: string;
+  /** Absolute directory holding the rendered files; the server reads its files from here. */
+  dir: string;
+  /** The server command, in the foreground. argv[0] is looked up on PATH. */
+  argv: readonly string[];
+  ready: ReadyCheck;
+  /**
+   * The server cannot bind a single address (gnutls-serv binds every interface): the runtime
+   * gives it a network namespace of its own, where it listens on `innerPort`, and relays
+   * 127.0.0.1:`port` on the host to it through a Unix socket in `dir`.
+   */
+  isolated?: { innerPort: number };
+  /** The host port the server is reached on (127.0.0.1). */
+  port: number;
+}
+
+/** The result of a command run beside the server (same filesystem view, same network). */
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+/** A server process started by a runtime. */
+export interface Launched {
+  /** What the server wrote to stdout and stderr (the kept tail). */
+  output(): string;
+  /** A position in the output: everything ever written so far, in characters. */
+  outputLength(): number;
+  /** Output written at or after position `from`. */
+  outputSince(from: number): string;
+  /** Wait until a line matching `pattern` appears in the output at or after character `from`. */
+  waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void>;
+  /** Run a command where the server runs (e.g. `nginx -s reload`). */
+  exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult>;
+  isRunning(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export interface Availability {
+  ok: boolean;
+  reason?: string;
+}
+
+export type RuntimeKind = "container" | "process";
+
+/** Runs launch specs. One instance per harness process; `close()` removes everything it started. */
+export interface Runtime {
+  readonly kind: RuntimeKind;
+  /** A free TCP port on 127.0.0.1. */
+  freePort(): Promise<number>;
+  /** A fresh directory for a server's files, visible to the server at the same path. */
+  makeDir(name: string): Promise<string>;
+  /** Whether `binary` (from Debian package `pkg`) can be run by this runtime. */
+  hasBinary(binary: string, pkg?: string): Promise<Availability>;
+  /** Whether this runtime can give a server a network namespace of its own (LaunchSpec.isolated). */
+  canIsolate(): Promise<Availability>;
+  /** The path of the Node.js binary servers run under (the node driver's interpreter). */
+  nodeBinary(): string;
+  /** Exact package versions (Debian package name → version) of what this runtime runs. */
+  packageVersions(packages: readonly string[]): Promise<Record<string, string>>;
+  launch(spec: LaunchSpec): Promise<Launched>;
+  /** Stop and remove everything this runtime started. */
+  close(): Promise<void>;
+}

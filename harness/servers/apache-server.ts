@@ -1,0 +1,94 @@
+import { ISSUER_FILES } from "./issuer-plan.ts";
+import { defineDriver } from "./driver-server.ts";
+import { enabledVersions, OPENSSL_NAME, opensslCiphers } from "./protocols.ts";
+import type { RenderContext } from "./server-driver.ts";
+
+const MODULES = "/usr/lib/apache2/modules";
+
+function render(ctx: RenderContext): string {
+  const { config, plan, file } = ctx;
+  const vhost: string[] = [
+    "SSLEngine on",
+    `SSLCertificateFile ${file("server.crt")}`,
+    `SSLCertificateKeyFile ${file("server.key")}`,
+    `SSLProtocol -all ${enabledVersions(config).map((v) => `+${OPENSSL_NAME[v]}`).join(" ")}`,
+    `SSLVerifyClient ${config.clientAuth === "require" ? "require" : "optional"}`,
+    "SSLVerifyDepth 3",
+  ];
+  const ciphers = opensslCiphers(config);
+  if (ciphers) vhost.push(`SSLCipherSuite ${ciphers}`);
+  if (plan.mode === "none") {
+    // No SSLCACertificate*: mod_ssl then builds no client CA list at all, and OpenSSL's own
+    // VerifyCAFile supplies the anchors. Unlike `Options -CANames` this also omits the TLS 1.3
+    // extension instead of sending it empty.
+    vhost.push(`SSLOpenSSLConfCmd VerifyCAFile ${file(ISSUER_FILES.verify)}`);
+  } else {
+    vhost.push(`SSLCACertificateFile ${file(ISSUER_FILES.verify)}`);
+    // mod_ssl sorts the names it reads, so "prefix" means "the subset in this file".
+    if (plan.mode === "subset") vhost.push(`SSLCADNRequestFile ${file(ISSUER_FILES.advertise)}`);
+  }
+  return `# rendered by rootload
+ServerRoot /etc/apache2
+ServerName localhost
+Listen 127.0.0.1:${ctx.listenPort}
+PidFile ${file("apache.pid")}
+DefaultRuntimeDir ${ctx.dir}
+Mutex file:${ctx.dir} default
+# A piped logger: /dev/stderr cannot be opened when stderr is a socket (Node's child stdio).
+ErrorLog "|/bin/cat"
+LogLevel notice
+User www-data
+Group www-data
+LoadModule mpm_event_module ${MODULES}/mod_mpm_event.so
+LoadModule authz_core_module ${MODULES}/mod_authz_core.so
+LoadModule socache_shmcb_module ${MODULES}/mod_socache_shmcb.so
+LoadModule ssl_module ${MODULES}/mod_ssl.so
+StartServers 1
+ServerLimit 4
+ThreadsPerChild 8
+MaxRequestWorkers 32
+MinSpareThreads 1
+MaxSpareThreads 16
+SSLSessionCache none
+DocumentRoot ${ctx.dir}
+<Directory ${ctx.dir}>
+  Require all granted
+</Directory>
+<VirtualHost 127.0.0.1:${ctx.listenPort}>
+  ${vhost.join("\n  ")}
+</VirtualHost>
+`;
+}
+
+const base = (ctx: RenderContext) => ["apache2", "-f", ctx.file("apache.conf")];
+
+/** Apache httpd with mod_ssl; reload with a graceful restart (`apache2 -k graceful`). */
+export const apacheDriver = defineDriver({
+  name: "apache",
+  binary: { name: "apache2", pkg: "apache2" },
+  packages: { apache: "apache2", openssl: "libssl3" },
+  capabilities: {
+    all: { "1.2": "yes (names sorted, not in file order)", "1.3": "yes (names sorted, not in file order)" },
+    none: {
+      "1.2": "yes (no SSLCACertificate*, SSLOpenSSLConfCmd VerifyCAFile)",
+      "1.3": "yes (extension omitted)",
+    },
+    "truncate-bytes": {
+      "1.2": "yes as a subset (SSLCADNRequestFile; names sorted, so not a prefix on the wire)",
+      "1.3": "yes as a subset (SSLCADNRequestFile; names sorted)",
+    },
+    explicit: { "1.2": "yes (SSLCADNRequestFile; sorted)", "1.3": "yes (SSLCADNRequestFile; sorted)" },
+  },
+  notes: [
+    "Sends names sorted, not in file order.",
+    "An empty SSLCADNRequestFile is a startup error; an empty subset is rendered as policy none.",
+  ],
+  ready: /resuming normal operations/,
+  reload: {
+    kind: "command",
+    argv: (ctx) => [...base(ctx), "-k", "graceful"],
+    done: /resuming normal operations/,
+    failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
+  },
+  render: (ctx) => ({ files: { "apache.conf": render(ctx) }, argv: [...base(ctx), "-DFOREGROUND"] }),
+});

@@ -1,0 +1,227 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { EngineError, InputError } from "../errors.ts";
+import { log } from "../log.ts";
+import { caListBytes, type RootStore } from "../roots/root-store.ts";
+import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
+import { sClient } from "./s-client.ts";
+import { type DriverDefinition, isSupported, type RenderContext, type ServerDriver } from "./server-driver.ts";
+import {
+  type IssuerPolicy,
+  policyName,
+  type ServerConfig,
+  type StartedTlsServer,
+  TLS_VERSIONS,
+} from "./tls-server.ts";
+
+/** Largest list the reload check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
+const CHECKABLE_LIST_BYTES = 65_000;
+const RELOAD_TIMEOUT_MS = 15_000;
+const DEFAULT_READY_MS = 20_000;
+
+/** Files every server directory has, whatever the driver. */
+export const COMMON_FILES = {
+  cert: "server.crt",
+  key: "server.key",
+  /** Certificate and key in one file (HAProxy's `crt`). */
+  certAndKey: "server-full.pem",
+  clientCert: "client.crt",
+  clientKey: "client.key",
+} as const;
+
+/** Throw InputError unless the driver can express `policy` (as planned) on every TLS version asked. */
+function checkSupported(def: DriverDefinition, config: ServerConfig, plan: IssuerPlan): void {
+  const kind = plan.mode === "subset" ? config.policy.kind : plan.mode;
+  for (const v of config.tls) {
+    if (!TLS_VERSIONS.includes(v)) throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
+    if (!isSupported(def.capabilities[kind][v]))
+      throw new InputError(
+        `${def.name}.policy`,
+        `policy "${policyName(config.policy)}" (${kind}) is not supported by ${def.name} on TLS ${v}`,
+      );
+  }
+  if (config.tls.length === 0) throw new InputError(`${def.name}.tls`, "no TLS version given");
+}
+
+async function availability(def: DriverDefinition, runtime: Runtime): Promise<Availability> {
+  const bin = await runtime.hasBinary(def.binary.name, def.binary.pkg);
+  if (!bin.ok) return bin;
+  if (def.isolated) return runtime.canIsolate();
+  return { ok: true };
+}
+
+/** Turn a product definition into a driver. */
+export function defineDriver(def: DriverDefinition): ServerDriver {
+  return {
+    name: def.name,
+    capabilities: def.capabilities,
+    notes: def.notes,
+    packages: def.packages,
+    available: (runtime) => availability(def, runtime),
+    start: (config, runtime) => DriverServer.start(def, config, runtime),
+  };
+}
+
+/** A running server of any driver, under any runtime. */
+export class DriverServer implements StartedTlsServer {
+  readonly host = "127.0.0.1";
+  readonly driver: string;
+  #config: ServerConfig;
+  #launched?: Launched;
+  #versions: Record<string, string> = {};
+
+  private constructor(
+    private readonly def: DriverDefinition,
+    config: ServerConfig,
+    private readonly runtime: Runtime,
+    readonly dir: string,
+    readonly port: number,
+  ) {
+    this.driver = def.name;
+    this.#config = config;
+  }
+
+  static async start(def: DriverDefinition, config: ServerConfig, runtime: Runtime): Promise<DriverServer> {
+    checkSupported(def, config, planIssuers(config.store, config.policy));
+    const ok = await availability(def, runtime);
+    if (!ok.ok) throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
+    const dir = await runtime.makeDir(def.name);
+    const port = await runtime.freePort();
+    const server = new DriverServer(def, config, runtime, dir, port);
+    const started = Date.now();
+    await server.#launch();
+    const pkgs = await runtime.packageVersions(Object.values(def.packages));
+    for (const [label, pkg] of Object.entries(def.packages)) if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
+    Object.assign(server.#versions, def.versionsFromLog?.(server.#launched!.output()) ?? {});
+    server.#versions.runtime = runtime.kind;
+    log.debug({ server: def.name, port, ms: Date.now() - started, policy: policyName(config.policy) }, "server started");
+    return server;
+  }
+
+  /** The directory's absolute path for a file name. */
+  file(name: string): string {
+    return join(this.dir, name);
+  }
+
+  get config(): ServerConfig {
+    return this.#config;
+  }
+
+  async #render(config: ServerConfig): Promise<{ ctx: RenderContext; argv: string[] }> {
+    const plan = planIssuers(config.store, config.policy);
+    const ctx: RenderContext = {
+      config,
+      plan,
+      dir: this.dir,
+      listenPort: this.def.isolated?.innerPort ?? this.port,
+      file: (n) => this.file(n),
+      node: this.runtime.nodeBinary(),
+    };
+    const rendered = this.def.render(ctx);
+    const { pki } = config;
+    const files: Record<string, string> = {
+      [COMMON_FILES.cert]: pki.server.certPem,
+      [COMMON_FILES.key]: pki.server.keyPem,
+      [COMMON_FILES.certAndKey]: pki.server.certPem + pki.server.keyPem,
+      [COMMON_FILES.clientCert]: pki.client.certPem,
+      [COMMON_FILES.clientKey]: pki.client.keyPem,
+      ...issuerFiles(plan),
+      ...rendered.files,
+    };
+    await Promise.all(Object.entries(files).map(([n, text]) => writeFile(this.file(n), text, { mode: 0o644 })));
+    return { ctx, argv: rendered.argv };
+  }
+
+  async #launch(): Promise<void> {
+    const { argv } = await this.#render(this.#config);
+    this.#launched = await this.runtime.launch({
+      name: this.def.name,
+      dir: this.dir,
+      argv,
+      port: this.port,
+      isolated: this.def.isolated,
+      ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
+    });
+  }
+
+  address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  versions(): Record<string, string> {
+    return { ...this.#versions };
+  }
+
+  async logs(): Promise<string> {
+    return this.#launched?.output() ?? "";
+  }
+
+  isRunning(): Promise<boolean> {
+    return this.#launched ? this.#launched.isRunning() : Promise.resolve(false);
+  }
+
+  /**
+   * Serve `store` (and `policy`). Servers with a reload mechanism keep their process; after it
+   * reports done, the advertised name count is polled with `openssl s_client` until the new list
+   * is really served (nginx and Apache finish old workers asynchronously).
+   */
+  async reload(store: RootStore, policy?: IssuerPolicy): Promise<void> {
+    const config: ServerConfig = { ...this.#config, store, policy: policy ?? this.#config.policy };
+    const plan = planIssuers(config.store, config.policy);
+    checkSupported(this.def, config, plan);
+    const method = this.def.reload;
+    if (method.kind === "restart" || !this.#launched || !(await this.#launched.isRunning())) {
+      await this.#launched?.stop();
+      this.#config = config;
+      await this.#launch();
+      return;
+    }
+    const launched = this.#launched;
+    const { ctx } = await this.#render(config);
+    this.#config = config;
+    const from = launched.outputLength();
+    const argv = method.argv(ctx);
+    const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
+    if (r.exitCode !== 0)
+      throw new EngineError(`${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`);
+    const either = new RegExp(`${method.done.source}|${method.failed.source}`);
+    await launched.waitForLog(either, from, RELOAD_TIMEOUT_MS);
+    const after = launched.outputSince(from);
+    if (method.failed.test(after))
+      throw new EngineError(`${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`);
+    await this.#awaitServed(plannedAdvertised(plan).length, caListBytes(plannedAdvertised(plan)));
+  }
+
+  async #awaitServed(count: number, bytes: number): Promise<void> {
+    if (bytes > CHECKABLE_LIST_BYTES) return;
+    const tls = this.#config.tls.includes("1.2") ? "1.2" : "1.3";
+    const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+    let seen: number | undefined;
+    while (Date.now() < deadline) {
+      const r = await sClient({
+        port: this.port,
+        tls,
+        certFile: this.file(COMMON_FILES.clientCert),
+        keyFile: this.file(COMMON_FILES.clientKey),
+        timeoutMs: 5_000,
+      });
+      if (/spawn openssl ENOENT/.test(r.output)) return; // no host openssl: nothing to check with
+      seen = r.names?.length;
+      if (seen === count) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new EngineError(
+      `${this.driver}: after reload the server still advertises ${seen ?? "no readable list of"} names, expected ${count} (waited ${RELOAD_TIMEOUT_MS}ms)`,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.#launched?.stop();
+    this.#launched = undefined;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,55 @@
+import { ISSUER_FILES } from "./issuer-plan.ts";
+import { defineDriver } from "./driver-server.ts";
+import { opensslCiphers, protocolRange } from "./protocols.ts";
+import type { RenderContext } from "./server-driver.ts";
+
+function argv(ctx: RenderContext): string[] {
+  const { config, plan, file } = ctx;
+  const { min, max } = protocolRange(config);
+  const a = [
+    "openssl",
+    "s_server",
+    "-accept",
+    `127.0.0.1:${ctx.listenPort}`,
+    "-cert",
+    file("server.crt"),
+    "-key",
+    file("server.key"),
+    // -Verify fails the handshake without a client certificate; -verify only asks for one.
+    config.clientAuth === "require" ? "-Verify" : "-verify",
+    "3",
+    // Without it s_server's verify callback reports the error and lets the client in anyway.
+    "-verify_return_error",
+    "-min_protocol",
+    min,
+    "-max_protocol",
+    max,
+    "-www",
+  ];
+  if (plan.mode === "subset") a.push("-CAfile", file(ISSUER_FILES.advertise), "-verifyCAfile", file(ISSUER_FILES.verify));
+  else a.push("-CAfile", file(ISSUER_FILES.verify));
+  if (plan.mode === "none") a.push("-no_ca_names");
+  const ciphers = opensslCiphers(config);
+  if (ciphers) a.push("-cipher", ciphers);
+  return a;
+}
+
+/** `openssl s_server`: one connection at a time; reload restarts it on the same port. */
+export const opensslDriver = defineDriver({
+  name: "openssl",
+  binary: { name: "openssl", pkg: "openssl" },
+  packages: { openssl: "openssl", libssl: "libssl3" },
+  capabilities: {
+    all: { "1.2": "yes", "1.3": "yes" },
+    none: { "1.2": "yes (-no_ca_names)", "1.3": "yes (-no_ca_names; empty extension)" },
+    "truncate-bytes": {
+      "1.2": "yes (-CAfile prefix -verifyCAfile store)",
+      "1.3": "yes (-CAfile prefix -verifyCAfile store)",
+    },
+    explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
+  },
+  notes: ["Keeps file order.", "Serves one connection at a time; reload = restart on the same port."],
+  ready: /^ACCEPT/m,
+  reload: { kind: "restart" },
+  render: (ctx) => ({ files: {}, argv: argv(ctx) }),
+});

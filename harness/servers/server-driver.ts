@@ -1,0 +1,82 @@
+import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import type { IssuerPlan } from "./issuer-plan.ts";
+import type { IssuerPolicy, ServerConfig, StartedTlsServer, TlsVersion } from "./tls-server.ts";
+
+export type DriverName = "nginx" | "apache" | "haproxy" | "openssl" | "gnutls" | "stunnel" | "node";
+export const DRIVER_NAMES: readonly DriverName[] = ["nginx", "apache", "haproxy", "openssl", "gnutls", "stunnel", "node"];
+
+export type PolicyKind = IssuerPolicy["kind"];
+export const POLICY_KINDS: readonly PolicyKind[] = ["all", "none", "truncate-bytes", "explicit"];
+
+/** "yes", "no", or a note saying how (or how far) the server does it; a note starting "no" means no. */
+export type Capability = "yes" | "no" | (string & {});
+
+/** Whether a capability cell means the server can do it. */
+export function isSupported(c: Capability): boolean {
+  return !/^no\b/.test(c);
+}
+export type Capabilities = Record<PolicyKind, Record<TlsVersion, Capability>>;
+
+/** A server product: what it can do, and how to run it under any runtime. */
+export interface ServerDriver {
+  readonly name: DriverName;
+  readonly capabilities: Capabilities;
+  /** Facts worth printing beside the capability table (list order, wire quirks). */
+  readonly notes: readonly string[];
+  /** Debian packages whose versions describe this server (reported by `versions()`). */
+  readonly packages: Readonly<Record<string, string>>;
+  available(runtime: Runtime): Promise<Availability>;
+  start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
+}
+
+/** Where and how a server is being rendered. Paths are absolute and valid in every runtime. */
+export interface RenderContext {
+  config: ServerConfig;
+  plan: IssuerPlan;
+  dir: string;
+  /** The port the server itself listens on (the inner port for an isolated server). */
+  listenPort: number;
+  /** `dir/name` */
+  file(name: string): string;
+  /** The Node.js binary in this runtime (the node driver runs under it). */
+  node: string;
+}
+
+/** What a driver renders: its own files (beside the common ones) and its command. */
+export interface Rendered {
+  files: Record<string, string>;
+  argv: string[];
+}
+
+/** How a running server takes a new configuration. */
+export type ReloadMethod =
+  | { kind: "restart" }
+  /**
+   * Run `argv` beside the server, then wait for `done` in the log after that point. `failed`
+   * in the log means the server kept its old configuration.
+   */
+  | { kind: "command"; argv: (ctx: RenderContext) => string[]; done: RegExp; failed: RegExp };
+
+/** Everything product-specific about a server; `DriverServer` does the rest. */
+export interface DriverDefinition {
+  name: DriverName;
+  /** Binary looked up by the runtime, and the Debian package that ships it. */
+  binary: { name: string; pkg: string };
+  packages: Record<string, string>;
+  capabilities: Capabilities;
+  notes: string[];
+  /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
+  isolated?: { innerPort: number };
+  ready: RegExp;
+  readyTimeoutMs?: number;
+  reload: ReloadMethod;
+  render(ctx: RenderContext): Rendered;
+  /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */
+  versionsFromLog?(output: string): Record<string, string>;
+}
+
+/** The running server process and where it was rendered; used by reload methods. */
+export interface LaunchedServer {
+  launched: Launched;
+  ctx: RenderContext;
+}

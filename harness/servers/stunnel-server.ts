@@ -1,0 +1,64 @@
+import { ISSUER_FILES } from "./issuer-plan.ts";
+import { defineDriver } from "./driver-server.ts";
+import { protocolRange } from "./protocols.ts";
+import type { RenderContext } from "./server-driver.ts";
+
+function render(ctx: RenderContext): string {
+  const { config, plan, file } = ctx;
+  const { min, max } = protocolRange(config);
+  const svc: string[] = [
+    `accept = 127.0.0.1:${ctx.listenPort}`,
+    // Echo whatever the client sends: enough to tell an accepted client from a rejected one.
+    "exec = /bin/cat",
+    `cert = ${file("server.crt")}`,
+    `key = ${file("server.key")}`,
+    "verifyChain = yes",
+    `requireCert = ${config.clientAuth === "require" ? "yes" : "no"}`,
+    `sslVersionMin = ${min}`,
+    `sslVersionMax = ${max}`,
+  ];
+  if (plan.mode === "subset") {
+    svc.push(`CAfile = ${file(ISSUER_FILES.advertise)}`, `config = VerifyCAFile:${file(ISSUER_FILES.verify)}`);
+  } else {
+    svc.push(`CAfile = ${file(ISSUER_FILES.verify)}`);
+    if (plan.mode === "none") svc.push("options = DISABLE_TLSEXT_CA_NAMES");
+  }
+  if (config.legacyCompat) svc.push("ciphers = DEFAULT:AES128-SHA:AES256-SHA", "securityLevel = 0");
+  return `; rendered by rootload
+foreground = yes
+pid = ${file("stunnel.pid")}
+debug = 5
+syslog = no
+
+[rootload]
+${svc.join("\n")}
+`;
+}
+
+/** stunnel; reload by SIGHUP (it re-reads its configuration in place). */
+export const stunnelDriver = defineDriver({
+  name: "stunnel",
+  binary: { name: "stunnel4", pkg: "stunnel4" },
+  packages: { stunnel: "stunnel4", openssl: "libssl3" },
+  capabilities: {
+    all: { "1.2": "yes (names sorted)", "1.3": "yes (names sorted)" },
+    none: {
+      "1.2": "yes (options = DISABLE_TLSEXT_CA_NAMES)",
+      "1.3": "yes, but sends an empty certificate_authorities extension",
+    },
+    "truncate-bytes": {
+      "1.2": "yes as a subset (CAfile subset + config = VerifyCAFile:store; sorted)",
+      "1.3": "yes as a subset (CAfile subset + config = VerifyCAFile:store; sorted)",
+    },
+    explicit: { "1.2": "yes (sorted)", "1.3": "yes (sorted)" },
+  },
+  notes: ["Sends names sorted, not in file order."],
+  ready: /Configuration successful/,
+  reload: {
+    kind: "command",
+    argv: (ctx) => ["sh", "-c", `kill -HUP "$(cat ${ctx.file("stunnel.pid")})"`],
+    done: /Configuration successful/,
+    failed: /Configuration failed/,
+  },
+  render: (ctx) => ({ files: { "stunnel.conf": render(ctx) }, argv: ["stunnel4", ctx.file("stunnel.conf")] }),
+});

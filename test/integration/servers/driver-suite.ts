@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EngineError, InputError } from "../../../harness/errors.ts";
+import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
+import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
+import type { Runtime } from "../../../harness/runtime/runtime.ts";
+import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
+import {
+  intendedAdvertised,
+  type IssuerPolicy,
+  type StartedTlsServer,
+  type TlsVersion,
+} from "../../../harness/servers/tls-server.ts";
+import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
+import { accepts, advertised, entryCn } from "./wire.ts";
+
+const BOTH: TlsVersion[] = ["1.2", "1.3"];
+/** Servers that send names sorted rather than in file order (DESIGN.md). */
+const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
+
+/**
+ * What each family does at a CA-list size (bytes): measured on Debian 12 (DESIGN.md).
+ * OpenSSL: ≤ 65,491 both; 65,492..65,535 TLS 1.2 only; ≥ 65,536 internal_error on both.
+ * gnutls-serv: TLS 1.3 refuses from 65,488 (decode_error); TLS 1.2 wraps the length at 65,536.
+ */
+interface SizeCase {
+  bytes: number;
+  expect: Record<TlsVersion, { outcome: "ok" } | { outcome: "failed"; alert?: string; error?: RegExp }>;
+}
+const OPENSSL_CASES: SizeCase[] = [
+  { bytes: 65_481, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
+  { bytes: 65_491, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
+  { bytes: 65_492, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "internal error" } } },
+  { bytes: 65_535, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "internal error" } } },
+  {
+    bytes: 65_536,
+    expect: { "1.2": { outcome: "failed", alert: "internal error" }, "1.3": { outcome: "failed", alert: "internal error" } },
+  },
+];
+const GNUTLS_CASES: SizeCase[] = [
+  { bytes: 65_481, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
+  { bytes: 65_487, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
+  { bytes: 65_488, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "decode error" } } },
+  { bytes: 65_535, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "decode error" } } },
+  {
+    bytes: 65_536,
+    expect: {
+      // The 16-bit list length wraps: the message is malformed, no alert from the server.
+      "1.2": { outcome: "failed", error: /length mismatch/ },
+      "1.3": { outcome: "failed", alert: "decode error" },
+    },
+  },
+];
+
+/** Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload. */
+export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
+  let runtime: Runtime;
+  let pki: TestPki;
+  let small: RootStore;
+  beforeAll(async () => {
+    runtime = await makeRuntime();
+    pki = await sharedTestPki();
+    small = await storeOfBytes(3_000, [pki.clientIssuerEntry]);
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  for (const name of DRIVER_NAMES) {
+    describe(name, () => {
+      const driver = DRIVERS[name];
+      let server: StartedTlsServer | undefined;
+      let unavailable: string | undefined;
+
+      beforeAll(async () => {
+        const a = await driver.available(runtime);
+        if (!a.ok) {
+          unavailable = a.reason;
+          return;
+        }
+        server = await driver.start({ store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki }, runtime);
+      });
+      afterAll(async () => {
+        await server?.stop();
+        if (server) expect(await server.isRunning()).toBe(false);
+      });
+
+      const load = async (store: RootStore, policy: IssuerPolicy = { kind: "all" }) => {
+        await server!.reload(store, policy);
+      };
+
+      it("reports its exact package versions", ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const v = server!.versions();
+        expect(v.runtime).toBe(runtime.kind);
+        expect(Object.keys(v).length).toBeGreaterThan(1);
+      });
+
+      it("small list: advertises every name, accepts the client, rejects the stranger", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        await load(small);
+        for (const tls of BOTH) {
+          const a = await advertised(server!, tls, pki.client);
+          expect(a.outcome, `TLS ${tls}`).toBe("ok");
+          const want = small.entries.map(entryCn);
+          if (SORTED.has(name)) expect([...a.cns!].sort()).toEqual([...want].sort());
+          else expect(a.cns).toEqual(want);
+          expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
+          expect(await accepts(server!, tls, undefined), `no certificate on TLS ${tls}`).toBe("rejected");
+        }
+      });
+
+      it("CA-list size limits on TLS 1.2 and 1.3", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const cases = name === "gnutls" ? GNUTLS_CASES : OPENSSL_CASES;
+        for (const c of cases) {
+          const store = await storeOfBytes(c.bytes, [pki.clientIssuerEntry]);
+          expect(store.caListBytes).toBe(c.bytes);
+          await load(store);
+          for (const tls of BOTH) {
+            const a = await advertised(server!, tls, pki.client);
+            const e = c.expect[tls];
+            const where = `${name} TLS ${tls} at ${c.bytes} bytes`;
+            expect(a.outcome, where).toBe(e.outcome);
+            if (e.outcome === "ok") {
+              expect(a.cns?.length, where).toBe(store.count);
+              expect(await accepts(server!, tls, pki.client), where).toBe("accepted");
+            } else {
+              if (e.alert) expect(a.alert, where).toBe(e.alert);
+              if (e.error) expect(a.error, where).toMatch(e.error);
+            }
+          }
+        }
+      });
+
+      it("policy none: advertises nothing, still accepts the client and rejects the stranger", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const store = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
+        if (name === "gnutls") {
+          await expect(load(store, { kind: "none" })).rejects.toBeInstanceOf(InputError);
+          return;
+        }
+        await load(store, { kind: "none" });
+        for (const tls of BOTH) {
+          const a = await advertised(server!, tls, pki.client);
+          expect(a.outcome, `TLS ${tls}`).toBe("ok");
+          expect(a.cns, `TLS ${tls}`).toEqual([]);
+          expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
+        }
+      });
+
+      it("truncate-bytes (schannel 16,384): advertises exactly the fitting prefix, trusts the rest", async ({
+        skip,
+      }) => {
+        if (unavailable) skip(unavailable);
+        const strangerCa = new RootEntry(pki.strangerIssuer.certDer, { origin: "stranger-issuer" });
+        // The stranger's CA goes last: trusted, but cut off the advertised list.
+        const base = await storeOfBytes(40_000, [pki.clientIssuerEntry]);
+        const store = base.withEntries([...base.entries, strangerCa]);
+        const policy: IssuerPolicy = { kind: "truncate-bytes", bytes: 16_384, preset: "schannel" };
+        if (name === "gnutls") {
+          await expect(load(store, policy)).rejects.toBeInstanceOf(InputError);
+          return;
+        }
+        await load(store, policy);
+        const want = intendedAdvertised(store, policy).map(entryCn);
+        expect(want.length).toBe(Math.floor((16_384 - pki.clientIssuerEntry.caNameBytes) / 128) + 1);
+        for (const tls of BOTH) {
+          const a = await advertised(server!, tls, pki.client);
+          expect(a.outcome, `TLS ${tls}`).toBe("ok");
+          if (SORTED.has(name)) expect([...a.cns!].sort()).toEqual([...want].sort());
+          else expect(a.cns).toEqual(want);
+          expect(a.cns).not.toContain(entryCn(strangerCa));
+          expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(server!, tls, pki.stranger), `unadvertised but trusted issuer on TLS ${tls}`).toBe(
+            "accepted",
+          );
+        }
+      });
+
+      it("is reported unavailable rather than faked when its binary is missing", async ({ skip }) => {
+        if (!unavailable) skip("available here");
+        await expect(
+          driver.start({ store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki }, runtime),
+        ).rejects.toBeInstanceOf(EngineError);
+      });
+    });
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "node:tls";
+import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
+import type { RootEntry } from "../../../harness/roots/root-store.ts";
+import { sClient } from "../../../harness/servers/s-client.ts";
+import type { StartedTlsServer, TlsVersion } from "../../../harness/servers/tls-server.ts";
+
+/**
+ * How the tests look at the wire. Today: `openssl s_client` for the advertised names and
+ * node:tls for accept/reject. When harness/probe/probe.ts lands, `advertised` switches to
+ * `probe({ host, port, tls })` and keeps this shape.
+ */
+export interface Advertised {
+  outcome: "ok" | "failed";
+  /** Advertised names' CN values, in wire order; [] when none were sent. */
+  cns?: string[];
+  alert?: string;
+  /** The OpenSSL error s_client reported, e.g. "parse_ca_names:length mismatch". */
+  error?: string;
+}
+
+const files = new Map<CertAndKey, { cert: string; key: string }>();
+function onDisk(who: CertAndKey): { cert: string; key: string } {
+  let f = files.get(who);
+  if (!f) {
+    const dir = mkdtempSync(join(tmpdir(), "rootload-wire-"));
+    f = { cert: join(dir, "c.pem"), key: join(dir, "c.key") };
+    writeFileSync(f.cert, who.certPem);
+    writeFileSync(f.key, who.keyPem);
+    files.set(who, f);
+  }
+  return f;
+}
+
+function cnOf(line: string): string {
+  return /CN\s*=\s*([^,]+)/.exec(line)?.[1]?.trim() ?? line;
+}
+
+/** The CN of a root entry, as s_client prints it. */
+export function entryCn(e: RootEntry): string {
+  return /CN=([^,]+)/.exec(e.subject)?.[1]?.trim() ?? e.subject;
+}
+
+/** What the server advertises on `tls` (offering `who`'s certificate, so the handshake can finish). */
+export async function advertised(server: StartedTlsServer, tls: TlsVersion, who: CertAndKey): Promise<Advertised> {
+  const f = onDisk(who);
+  const r = await sClient({ host: server.host, port: server.port, tls, certFile: f.cert, keyFile: f.key });
+  const err = /error:[0-9A-F]+:SSL routines:([^:]+):([^:\n]+)/.exec(r.output);
+  return {
+    outcome: r.handshake,
+    cns: r.handshake === "ok" ? r.names?.map(cnOf) : undefined,
+    alert: r.alert,
+    error: err ? `${err[1]}:${err[2]}` : undefined,
+  };
+}
+
+/**
+ * Whether the server lets `who` in. Accepted = a request gets an HTTP answer other than 400
+ * (or, from stunnel's echo service, the request back). nginx completes the handshake for a bad certificate and answers
+ * 400, so a response alone does not mean accepted; an alert or a close means rejected.
+ */
+export function accepts(
+  server: StartedTlsServer,
+  tls: TlsVersion,
+  who: CertAndKey | undefined,
+  timeoutMs = 8_000,
+): Promise<"accepted" | "rejected"> {
+  const v = tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
+  return new Promise((resolve) => {
+    const sock = connect({
+      host: server.host,
+      port: server.port,
+      servername: "localhost",
+      minVersion: v,
+      maxVersion: v,
+      rejectUnauthorized: false,
+      ...(who ? { cert: who.certPem, key: who.keyPem } : {}),
+    });
+    let settled = false;
+    let body = "";
+    // Any answer past client authentication counts (Apache may 403/404 its empty document root);
+    // 400 is nginx's answer to a certificate it did not accept.
+    const verdict = () => {
+      const status = /^HTTP\/1\.[01] (\d{3}) /.exec(body)?.[1];
+      return (status && status !== "400") || body.startsWith("GET /") ? "accepted" : "rejected";
+    };
+    const done = (r: "accepted" | "rejected") => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done(verdict()), timeoutMs);
+    sock.on("secureConnect", () => sock.write("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"));
+    sock.on("data", (d) => {
+      body += d;
+      if (body.length >= 16) done(verdict());
+    });
+    sock.on("error", () => done(verdict()));
+    sock.on("close", () => done(verdict()));
+  });
+}
