@@ -1,7 +1,7 @@
 import { DerError, readWhole } from "./der.ts";
 
-const PEM_RE =
-  /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
+// "TRUSTED CERTIFICATE" (OpenSSL aux trust data after the DER) is deliberately not read.
+const PEM_RE = /-----BEGIN (?:X509 )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 )?CERTIFICATE-----/g;
 const B64_RE = /^[A-Za-z0-9+/=\s]*$/;
 
 /** True when the bytes look like PEM text rather than DER. */
@@ -37,7 +37,7 @@ export function readCertificates(bytes: Uint8Array): Uint8Array[] {
     out.push(der);
   }
   const begins = text.split("-----BEGIN").length - 1;
-  const certBegins = (text.match(/-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----/g) ?? []).length;
+  const certBegins = (text.match(/-----BEGIN (?:X509 )?CERTIFICATE-----/g) ?? []).length;
   if (certBegins !== n) throw new DerError(`PEM block ${n + 1}: BEGIN CERTIFICATE without matching END`);
   if (n === 0)
     throw new DerError(begins > 0 ? "PEM file has no CERTIFICATE blocks" : "PEM file has no certificates");

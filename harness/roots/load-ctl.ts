@@ -154,6 +154,11 @@ export function loadCtl(spec: CtlSpec): RootStore {
     ...(ctl.signer ? { signer: ctl.signer } : {}),
     missingCerts: missing,
     ctlEntries: ctl.subjects.length,
+    filter: {
+      purpose: spec.purpose ?? "any",
+      ...(asOf ? { asOf: asOf.toISOString() } : {}),
+      includeDisabled: spec.includeDisabled ?? false,
+    },
     file: basename(spec.path),
   });
 }

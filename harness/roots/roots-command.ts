@@ -63,6 +63,8 @@ export function inspectJson(store: RootStore): Record<string, unknown> {
       ...(e.info.disallowedSince ? { disallowedSince: e.info.disallowedSince } : {}),
       ...(e.info.notBefore ? { notBefore: e.info.notBefore } : {}),
       ...(e.info.friendlyName !== undefined ? { friendlyName: e.info.friendlyName } : {}),
+      // Only with --include-disabled: the entry is listed but disabled for the chosen purpose/date.
+      ...(e.info.disabled === true ? { disabled: true } : {}),
     })),
   };
 }
