@@ -274,7 +274,16 @@ function decodeCtl(
   const subjects: CtlSubject[] = [];
   if (f[i]?.tag === 0x30) {
     const list = children(buf, f[i++]!);
-    for (const [j, t] of list.entries()) subjects.push(decodeSubject(buf, t, j));
+    for (const [j, t] of list.entries()) {
+      try {
+        subjects.push(decodeSubject(buf, t, j));
+      } catch (err) {
+        // Give reader-level errors ("bad DER length form at byte N") the entry they occurred in.
+        if (err instanceof DerError && !err.message.startsWith("trustedSubjects"))
+          throw new DerError(`trustedSubjects[${j}]: ${err.message}`);
+        throw err;
+      }
+    }
   }
   if (f[i]?.tag === 0xa0) i++; // ctlExtensions
   if (i !== f.length)

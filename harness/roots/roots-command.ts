@@ -124,6 +124,11 @@ function exportStore(store: RootStore, format: string, out: string): void {
 /** `rootload roots inspect|export`. */
 export const rootsCommand: Command = async (args) => {
   const [sub, ...rest] = args;
+  // `rootload roots inspect ... --json | head` closes stdout early: that is not an error.
+  process.stdout.once("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   if (!sub || sub === "--help" || sub === "-h") {
     process.stdout.write(USAGE);
     return sub ? 0 : 2;
