@@ -66,7 +66,9 @@ describe("rootload roots", () => {
       disallowedSince: "2021-08-01T00:00:00.000Z",
       notBefore: "2017-04-30T00:00:00.000Z",
       friendlyName: "Microsoft Root Certificate Authority",
+      disabled: true,
     });
+    expect(j.entries.filter((e: { disabled?: boolean }) => e.disabled)).toHaveLength(170);
     expect(
       j.entries.reduce((n: number, e: { subjectDerBytes: number }) => n + 2 + e.subjectDerBytes, 0),
     ).toBe(56_306);
