@@ -43,7 +43,15 @@ export class RootEntry {
 
   /** Subject DN as RFC 4514 text (reverse RDN order, "," separators; see dn.ts). */
   get subject(): string {
-    this.#subject ??= nameToString(this.subjectDer);
+    if (this.#subject === undefined) {
+      try {
+        this.#subject = nameToString(this.subjectDer);
+      } catch {
+        // A subject that is a SEQUENCE but not a well-formed Name still has bytes a server would
+        // send; show them (RFC 4514's "#hex" form) rather than fail a report.
+        this.#subject = `#${Buffer.from(this.subjectDer).toString("hex")}`;
+      }
+    }
     return this.#subject;
   }
   get sha1(): string {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../cli.ts";
 import { InputError, messageOf } from "../errors.ts";
-import { type CtlOptions, loadRoots, specFromPath } from "./load.ts";
+import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "./load.ts";
 import type { CtlPurpose } from "./load-ctl.ts";
 import type { RootStore } from "./root-store.ts";
 
@@ -101,6 +101,30 @@ function asOfOf(v: string | undefined): string | undefined {
   return new Date(v).toISOString();
 }
 
+/**
+ * The spec for the store argument. CTL filters on another kind are an error rather than silently
+ * ignored, except `--purpose serverAuth|any`, which certdata.txt understands too.
+ */
+function resolveSpec(arg: string, ctl: CtlOptions): RootSpec {
+  const spec = specFromPath(arg, ctl);
+  if (spec.kind === "ctl") return spec;
+  if (spec.kind === "certdata" && ctl.purpose !== undefined) {
+    if (ctl.purpose === "clientAuth")
+      throw new InputError(
+        "rootload roots --purpose",
+        "certdata.txt has no clientAuth trust; use serverAuth or any",
+      );
+    return { ...spec, purpose: ctl.purpose };
+  }
+  const used = Object.keys(ctl).filter((k) => !(spec.kind === "certdata" && k === "purpose"));
+  if (used.length)
+    throw new InputError(
+      `rootload roots ${arg}`,
+      `${used.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} only apply to CTLs, and this is ${spec.kind}`,
+    );
+  return spec;
+}
+
 /** Write through a temporary name, so a failure leaves no half-written output. */
 function exportStore(store: RootStore, format: string, out: string): void {
   const tmp = `${out}.tmp-${process.pid}`;
@@ -154,12 +178,12 @@ export const rootsCommand: Command = async (args) => {
     if (format !== "pem" && format !== "der-dir")
       throw new InputError("rootload roots export --format", `"${format ?? ""}" is not one of pem, der-dir`);
     if (!out) throw new InputError("rootload roots export", "-o OUT is required");
-    const store = loadRoots(specFromPath(positionals[0]!, ctl));
+    const store = loadRoots(resolveSpec(positionals[0]!, ctl));
     exportStore(store, format, out);
     process.stderr.write(`wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}\n`);
     return 0;
   }
-  const store = loadRoots(specFromPath(positionals[0]!, ctl));
+  const store = loadRoots(resolveSpec(positionals[0]!, ctl));
   if (values.json) process.stdout.write(JSON.stringify(inspectJson(store), null, 2) + "\n");
   else process.stdout.write(summary(store));
   return 0;

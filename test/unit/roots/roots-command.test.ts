@@ -85,6 +85,12 @@ describe("rootload roots", () => {
     expect(bad.stderr).toMatch(/--purpose: "email" is not one of/);
     const badDate = await inProcess("roots", "inspect", stl, "--as-of", "yesterday-ish");
     expect(badDate.code).toBe(2);
+    const notCtl = await inProcess("roots", "inspect", "builtin", "--include-disabled");
+    expect(notCtl.code).toBe(2);
+    expect(notCtl.stderr).toMatch(/--include-disabled only apply to CTLs, and this is builtin/);
+    const certdata = dataPath("mozilla", "2025-06-19", "certdata.txt");
+    const any = await inProcess("roots", "inspect", certdata, "--purpose", "any", "--json");
+    expect(JSON.parse(any.stdout).count).toBe(176);
   });
 
   it("export --format pem writes a bundle that loads back; der-dir writes one file per root", async () => {
