@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../cli.ts";
 import { InputError, messageOf } from "../errors.ts";
+import { orderEntries } from "./growth.ts";
 import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "./load.ts";
 import type { CtlPurpose } from "./load-ctl.ts";
 import type { RootStore } from "./root-store.ts";
@@ -28,11 +29,14 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** How many entries, in store order, fit in `limit` bytes of CA-name list. */
-export function fitsIn(store: RootStore, limit: number): number {
+/**
+ * How many entries fit in `limit` bytes of CA-name list, taken in store order (what s_server,
+ * nginx send) or sorted by subject DER (Apache, HAProxy; the order behind DESIGN.md's 219/172).
+ */
+export function fitsIn(store: RootStore, limit: number, order: "store" | "subject" = "store"): number {
   let used = 0;
   let n = 0;
-  for (const e of store.entries) {
+  for (const e of order === "store" ? store.entries : orderEntries(store.entries, "subject")) {
     if (used + e.caNameBytes > limit) break;
     used += e.caNameBytes;
     n++;
@@ -54,6 +58,7 @@ export function inspectJson(store: RootStore): Record<string, unknown> {
     missingCerts: m.missingCerts ?? [],
     ...(m.duplicates?.length ? { duplicates: m.duplicates } : {}),
     fits: Object.fromEntries(LIST_LIMITS.map((l) => [String(l), fitsIn(store, l)])),
+    fitsSubjectOrder: Object.fromEntries(LIST_LIMITS.map((l) => [String(l), fitsIn(store, l, "subject")])),
     entries: store.entries.map((e) => ({
       sha1: e.sha1,
       sha256: e.sha256,
@@ -76,7 +81,10 @@ function summary(store: RootStore): string {
     ["kind", store.kind],
     ["count", String(store.count)],
     ["caListBytes", `${store.caListBytes} B`],
-    ...LIST_LIMITS.map((l): [string, string] => [`fit in ${l} B`, String(fitsIn(store, l))]),
+    ...LIST_LIMITS.map((l): [string, string] => [
+      `fit in ${l} B`,
+      `${fitsIn(store, l)} in store order, ${fitsIn(store, l, "subject")} sorted by subject`,
+    ]),
   ];
   if (m.thisUpdate) rows.push(["thisUpdate", m.thisUpdate]);
   if (m.sequenceNumber) rows.push(["sequenceNumber", m.sequenceNumber]);

@@ -78,7 +78,7 @@ describe("rootload roots", () => {
     const r = await inProcess("roots", "inspect", stl, "--purpose", "serverAuth", "--as-of", "2025-07-01");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^count\s+\d+$/m);
-    expect(r.stdout).toMatch(/^fit in 16384 B\s+\d+$/m);
+    expect(r.stdout).toMatch(/^fit in 16384 B\s+\d+ in store order, \d+ sorted by subject$/m);
     expect(r.stdout).toMatch(/^signature\s+valid$/m);
     const bad = await inProcess("roots", "inspect", stl, "--purpose", "email");
     expect(bad.code).toBe(2);
