@@ -92,7 +92,7 @@ const HASHES: Record<string, string> = {
 };
 
 function hex(buf: Uint8Array, t: Tlv): string {
-  return Buffer.from(buf.subarray(t.contentStart, t.end)).toString("hex");
+  return Buffer.from(buf.buffer, buf.byteOffset + t.contentStart, t.end - t.contentStart).toString("hex");
 }
 
 function oidAt(buf: Uint8Array, t: Tlv | undefined, what: string): string {
