@@ -156,7 +156,12 @@ export function extractCab(buf: Uint8Array): CabFile[] {
     entries.push({ name, size, offset, folder });
   }
 
-  const outputs = folders.map((fo, i) => inflateFolder(buf, fo, i, cbDataReserve));
+  const inflated = folders.map((fo, i) => inflateFolder(buf, fo, i, cbDataReserve));
+  const outputs = inflated.map((x) => x.data);
+  // Every byte of the cabinet belongs to some structure: data after the last CFDATA block is damage.
+  const dataEnd = Math.max(f.pos, ...inflated.map((x) => x.end));
+  if (dataEnd !== buf.length)
+    throw new CabError(`${buf.length - dataEnd} unused bytes after byte ${dataEnd}`);
   return entries.map((e) => {
     const out = outputs[e.folder]!;
     if (e.offset + e.size > out.length)
@@ -167,7 +172,12 @@ export function extractCab(buf: Uint8Array): CabFile[] {
   });
 }
 
-function inflateFolder(buf: Uint8Array, folder: Folder, index: number, cbDataReserve: number): Uint8Array {
+function inflateFolder(
+  buf: Uint8Array,
+  folder: Folder,
+  index: number,
+  cbDataReserve: number,
+): { data: Uint8Array; end: number } {
   const type = folder.compression & 0x000f;
   const what = `CFFOLDER ${index}`;
   if (type !== 0 && type !== 1) {
@@ -228,5 +238,5 @@ function inflateFolder(buf: Uint8Array, folder: Folder, index: number, cbDataRes
     joined.set(p, o);
     o += p.length;
   }
-  return joined;
+  return { data: joined, end: c.pos };
 }

@@ -92,7 +92,7 @@ const HASHES: Record<string, string> = {
 };
 
 function hex(buf: Uint8Array, t: Tlv): string {
-  return Buffer.from(buf.subarray(t.contentStart, t.end)).toString("hex");
+  return Buffer.from(buf.buffer, buf.byteOffset + t.contentStart, t.end - t.contentStart).toString("hex");
 }
 
 function oidAt(buf: Uint8Array, t: Tlv | undefined, what: string): string {
@@ -274,7 +274,16 @@ function decodeCtl(
   const subjects: CtlSubject[] = [];
   if (f[i]?.tag === 0x30) {
     const list = children(buf, f[i++]!);
-    for (const [j, t] of list.entries()) subjects.push(decodeSubject(buf, t, j));
+    for (const [j, t] of list.entries()) {
+      try {
+        subjects.push(decodeSubject(buf, t, j));
+      } catch (err) {
+        // Give reader-level errors ("bad DER length form at byte N") the entry they occurred in.
+        if (err instanceof DerError && !err.message.startsWith("trustedSubjects"))
+          throw new DerError(`trustedSubjects[${j}]: ${err.message}`);
+        throw err;
+      }
+    }
   }
   if (f[i]?.tag === 0xa0) i++; // ctlExtensions
   if (i !== f.length)

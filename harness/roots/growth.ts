@@ -206,7 +206,10 @@ function pad(bytes: number, maxEntry: number, seed: number, tag: string): RootEn
  */
 export function snapshotSeries(
   stores: readonly RootStore[],
-  opts: Pick<GrowthOptions, "clientIssuer" | "clientIssuerPosition" | "order"> = {},
+  opts: Pick<GrowthOptions, "clientIssuer" | "clientIssuerPosition" | "order"> & {
+    /** Label for a store (default: its thisUpdate date, else its source). */
+    labelOf?: (store: RootStore) => string;
+  } = {},
 ): GrowthStep[] {
   const dated = stores
     .map((s, i) => ({
@@ -216,7 +219,9 @@ export function snapshotSeries(
     }))
     .sort((a, b) => (Number.isNaN(a.t) ? 1 : 0) - (Number.isNaN(b.t) ? 1 : 0) || a.t - b.t || a.i - b.i);
   return dated.map(({ s }, index) => {
-    const label = typeof s.meta.thisUpdate === "string" ? s.meta.thisUpdate.slice(0, 10) : s.source;
+    const label =
+      opts.labelOf?.(s) ??
+      (typeof s.meta.thisUpdate === "string" ? s.meta.thisUpdate.slice(0, 10) : s.source);
     const placed = place(orderEntries(s.entries, opts.order), opts.clientIssuer, opts.clientIssuerPosition);
     return {
       index,

@@ -28,8 +28,9 @@ export interface CtlSpec {
   /**
    * Evaluate dates as of this instant (ISO 8601 or Date). Without it, any disallowed date
    * (prop 104) disables the entry and NotBefore (prop 126) is ignored. With it, prop 104 applies
-   * from its date on, and an entry whose NotBefore date (prop 126, for the purpose when prop 127
-   * lists EKUs) is at or before asOf is treated as disabled: a certificate issued then no longer chains.
+   * from its date on, and an entry whose NotBefore date (prop 126) is at or before asOf is treated
+   * as disabled — a certificate issued then no longer chains — when prop 127 is absent or lists
+   * the purpose (for purpose "any": only when prop 127 is absent).
    */
   asOf?: string | Date;
   /** Keep disabled entries (default false). With purpose "any" and this, the store is the whole CTL. */
@@ -61,7 +62,9 @@ export function ctlVerdict(
   if (s.disallowedSince && (!asOf || Date.parse(s.disallowedSince) <= asOf.getTime())) disabled = true;
   if (oid && s.disallowedEkus?.includes(oid)) disabled = true;
   if (asOf && s.notBefore && Date.parse(s.notBefore) <= asOf.getTime()) {
-    const applies = !s.notBeforeEkus || !oid || s.notBeforeEkus.includes(oid);
+    // Like prop 122, an EKU-limited NotBefore (prop 127) leaves the root usable for other EKUs,
+    // so for purpose "any" only an unrestricted NotBefore disables it.
+    const applies = !s.notBeforeEkus || (oid !== undefined && s.notBeforeEkus.includes(oid));
     if (applies) disabled = true;
   }
   if (disabled && !includeDisabled) return { keep: false, reason: "disabled" };
@@ -154,6 +157,11 @@ export function loadCtl(spec: CtlSpec): RootStore {
     ...(ctl.signer ? { signer: ctl.signer } : {}),
     missingCerts: missing,
     ctlEntries: ctl.subjects.length,
+    filter: {
+      purpose: spec.purpose ?? "any",
+      ...(asOf ? { asOf: asOf.toISOString() } : {}),
+      includeDisabled: spec.includeDisabled ?? false,
+    },
     file: basename(spec.path),
   });
 }

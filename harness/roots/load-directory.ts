@@ -28,7 +28,13 @@ export function loadDirectory(spec: DirectorySpec): RootStore {
   const all: RootEntry[] = [];
   for (const name of names.filter((n) => !n.startsWith(".")).sort()) {
     const file = join(spec.path, name);
-    if (!statSync(file).isFile()) continue;
+    let isFile: boolean;
+    try {
+      isFile = statSync(file).isFile();
+    } catch {
+      throw new InputError(file, "cannot stat (broken symbolic link?)");
+    }
+    if (!isFile) continue;
     const bytes = readInputFile(file);
     parsing(file, () => {
       for (const der of readCertificates(bytes)) all.push(new RootEntry(der, { origin: name }));

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
-import { basename } from "node:path";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { isDirectory } from "./input.ts";
 import { type BuiltinSpec, loadBuiltin, loadSystem, type SystemSpec } from "./load-builtin.ts";
@@ -54,7 +54,8 @@ export function loadRoots(spec: RootSpec): RootStore {
 export type CtlOptions = Pick<CtlSpec, "certs" | "purpose" | "asOf" | "includeDisabled">;
 
 /**
- * Guess a spec from a CLI argument: `builtin`, `system`, `synthetic:N[:SEED]`, a directory, or a
+ * Guess a spec from a CLI argument: `builtin`, `system`, `synthetic:N[:SEED]`, a directory (a
+ * snapshot directory holding authroot.stl or certdata.txt means that file), or a
  * file recognised by content (MSCF cabinet, DER SignedData → CTL; BEGINDATA/CKA_CLASS →
  * certdata; PEM or a DER certificate → pem), falling back to the extension.
  * @throws InputError when the path does not exist or the content is not recognised
@@ -64,7 +65,13 @@ export function specFromPath(arg: string, ctl: CtlOptions = {}): RootSpec {
   if (arg === "system") return { kind: "system" };
   const syn = /^synthetic:(\d+)(?::(\d+))?$/.exec(arg);
   if (syn) return { kind: "synthetic", count: Number(syn[1]), ...(syn[2] ? { seed: Number(syn[2]) } : {}) };
-  if (isDirectory(arg)) return { kind: "directory", path: arg };
+  if (isDirectory(arg)) {
+    // A snapshot directory (microsoft/<date>/, mozilla/<date>/) means the list in it.
+    if (existsSync(join(arg, "authroot.stl")))
+      return { kind: "ctl", path: join(arg, "authroot.stl"), ...ctl };
+    if (existsSync(join(arg, "certdata.txt"))) return { kind: "certdata", path: join(arg, "certdata.txt") };
+    return { kind: "directory", path: arg };
+  }
   const head = readHead(arg);
   const text = Buffer.from(head).toString("latin1");
   const ctlSpec = (): CtlSpec => ({ kind: "ctl", path: arg, ...ctl });

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../cli.ts";
 import { InputError, messageOf } from "../errors.ts";
-import { type CtlOptions, loadRoots, specFromPath } from "./load.ts";
+import { orderEntries } from "./growth.ts";
+import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "./load.ts";
 import type { CtlPurpose } from "./load-ctl.ts";
 import type { RootStore } from "./root-store.ts";
 
@@ -28,11 +29,14 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** How many entries, in store order, fit in `limit` bytes of CA-name list. */
-export function fitsIn(store: RootStore, limit: number): number {
+/**
+ * How many entries fit in `limit` bytes of CA-name list, taken in store order (what s_server,
+ * nginx send) or sorted by subject DER (Apache, HAProxy; the order behind DESIGN.md's 219/172).
+ */
+export function fitsIn(store: RootStore, limit: number, order: "store" | "subject" = "store"): number {
   let used = 0;
   let n = 0;
-  for (const e of store.entries) {
+  for (const e of order === "store" ? store.entries : orderEntries(store.entries, "subject")) {
     if (used + e.caNameBytes > limit) break;
     used += e.caNameBytes;
     n++;
@@ -54,6 +58,7 @@ export function inspectJson(store: RootStore): Record<string, unknown> {
     missingCerts: m.missingCerts ?? [],
     ...(m.duplicates?.length ? { duplicates: m.duplicates } : {}),
     fits: Object.fromEntries(LIST_LIMITS.map((l) => [String(l), fitsIn(store, l)])),
+    fitsSubjectOrder: Object.fromEntries(LIST_LIMITS.map((l) => [String(l), fitsIn(store, l, "subject")])),
     entries: store.entries.map((e) => ({
       sha1: e.sha1,
       sha256: e.sha256,
@@ -63,6 +68,8 @@ export function inspectJson(store: RootStore): Record<string, unknown> {
       ...(e.info.disallowedSince ? { disallowedSince: e.info.disallowedSince } : {}),
       ...(e.info.notBefore ? { notBefore: e.info.notBefore } : {}),
       ...(e.info.friendlyName !== undefined ? { friendlyName: e.info.friendlyName } : {}),
+      // Only with --include-disabled: the entry is listed but disabled for the chosen purpose/date.
+      ...(e.info.disabled === true ? { disabled: true } : {}),
     })),
   };
 }
@@ -74,7 +81,10 @@ function summary(store: RootStore): string {
     ["kind", store.kind],
     ["count", String(store.count)],
     ["caListBytes", `${store.caListBytes} B`],
-    ...LIST_LIMITS.map((l): [string, string] => [`fit in ${l} B`, String(fitsIn(store, l))]),
+    ...LIST_LIMITS.map((l): [string, string] => [
+      `fit in ${l} B`,
+      `${fitsIn(store, l)} in store order, ${fitsIn(store, l, "subject")} sorted by subject`,
+    ]),
   ];
   if (m.thisUpdate) rows.push(["thisUpdate", m.thisUpdate]);
   if (m.sequenceNumber) rows.push(["sequenceNumber", m.sequenceNumber]);
@@ -97,6 +107,30 @@ function asOfOf(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   if (Number.isNaN(Date.parse(v))) throw new InputError("rootload roots --as-of", `"${v}" is not a date`);
   return new Date(v).toISOString();
+}
+
+/**
+ * The spec for the store argument. CTL filters on another kind are an error rather than silently
+ * ignored, except `--purpose serverAuth|any`, which certdata.txt understands too.
+ */
+function resolveSpec(arg: string, ctl: CtlOptions): RootSpec {
+  const spec = specFromPath(arg, ctl);
+  if (spec.kind === "ctl") return spec;
+  if (spec.kind === "certdata" && ctl.purpose !== undefined) {
+    if (ctl.purpose === "clientAuth")
+      throw new InputError(
+        "rootload roots --purpose",
+        "certdata.txt has no clientAuth trust; use serverAuth or any",
+      );
+    return { ...spec, purpose: ctl.purpose };
+  }
+  const used = Object.keys(ctl).filter((k) => !(spec.kind === "certdata" && k === "purpose"));
+  if (used.length)
+    throw new InputError(
+      `rootload roots ${arg}`,
+      `${used.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} only apply to CTLs, and this is ${spec.kind}`,
+    );
+  return spec;
 }
 
 /** Write through a temporary name, so a failure leaves no half-written output. */
@@ -122,6 +156,11 @@ function exportStore(store: RootStore, format: string, out: string): void {
 /** `rootload roots inspect|export`. */
 export const rootsCommand: Command = async (args) => {
   const [sub, ...rest] = args;
+  // `rootload roots inspect ... --json | head` closes stdout early: that is not an error.
+  process.stdout.once("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   if (!sub || sub === "--help" || sub === "-h") {
     process.stdout.write(USAGE);
     return sub ? 0 : 2;
@@ -147,12 +186,12 @@ export const rootsCommand: Command = async (args) => {
     if (format !== "pem" && format !== "der-dir")
       throw new InputError("rootload roots export --format", `"${format ?? ""}" is not one of pem, der-dir`);
     if (!out) throw new InputError("rootload roots export", "-o OUT is required");
-    const store = loadRoots(specFromPath(positionals[0]!, ctl));
+    const store = loadRoots(resolveSpec(positionals[0]!, ctl));
     exportStore(store, format, out);
     process.stderr.write(`wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}\n`);
     return 0;
   }
-  const store = loadRoots(specFromPath(positionals[0]!, ctl));
+  const store = loadRoots(resolveSpec(positionals[0]!, ctl));
   if (values.json) process.stdout.write(JSON.stringify(inspectJson(store), null, 2) + "\n");
   else process.stdout.write(summary(store));
   return 0;

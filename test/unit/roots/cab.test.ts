@@ -69,6 +69,9 @@ describe("cabinet extraction", () => {
     expect(() => extractCab(makeCab("a", Buffer.from("hello"), { compression: 3 }))).toThrow(
       /LZX not supported/,
     );
+    const padded = Buffer.concat([good, Buffer.from([0])]);
+    padded.writeUInt32LE(padded.length, 8);
+    expect(() => extractCab(padded)).toThrow(/1 unused bytes/);
     const bad = Buffer.from(good);
     bad[bad.length - 2] = bad[bad.length - 2]! ^ 0xff;
     expect(() => extractCab(bad)).toThrow(CabError);

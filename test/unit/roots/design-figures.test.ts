@@ -25,6 +25,8 @@ describe("DESIGN.md figures", () => {
     expect(x3000!.store.count).toBe(172);
     expect(fitsIn(store, 16_384)).toBe(153);
     expect(fitsIn(store, 0x3000)).toBe(118);
+    expect(fitsIn(store, 16_384, "subject")).toBe(219);
+    expect(fitsIn(store, 0x3000, "subject")).toBe(172);
     // ~9 KB from OpenSSL's 65,535 B failure point.
     expect(65_535 - store.caListBytes).toBe(9_229);
   });

@@ -49,10 +49,16 @@ describe("growth series", () => {
 
   it("by bytes: exactly the target when topping up, client issuer included", () => {
     const targets = [12_288, 16_384, 65_481, 65_535, 65_536, 80_000];
-    for (const pos of ["first", "last", 100] as const) {
+    const cases = [
+      ["first", "ctl"],
+      ["last", "subject"],
+      [100, "shuffle:9"],
+    ] as const;
+    for (const [pos, order] of cases) {
       const steps = growthSeries(ctl2025, {
         by: "bytes",
         targets,
+        order,
         clientIssuer: issuer,
         clientIssuerPosition: pos,
         topUp: true,

@@ -34,6 +34,11 @@ describe("built-in and system stores", () => {
     expect(specFromPath(dataPath("mozilla", "2025-06-19", "certdata.txt")).kind).toBe("certdata");
     expect(specFromPath(dataPath("curl-cacert", "2025-07-15", "ca-bundle.crt")).kind).toBe("pem");
     expect(specFromPath(dataPath("apple", "2025-07-20", "roots")).kind).toBe("directory");
+    expect(specFromPath(dataPath("microsoft", "2025-06-16"))).toEqual({
+      kind: "ctl",
+      path: dataPath("microsoft", "2025-06-16", "authroot.stl"),
+    });
+    expect(specFromPath(dataPath("mozilla", "2025-06-19")).kind).toBe("certdata");
     const der = dataPath("apple", "2025-07-20", "roots");
     expect(loadRoots(specFromPath(der)).count).toBe(156);
   });

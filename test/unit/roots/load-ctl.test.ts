@@ -127,7 +127,9 @@ describe("CTL filters", () => {
       notBeforeEkus: ["1.3.6.1.5.5.7.3.4"],
     };
     expect(ctlVerdict(s, "serverAuth", new Date("2024-01-01")).keep).toBe(true);
-    expect(ctlVerdict(s, "any", new Date("2024-01-01")).keep).toBe(false);
+    expect(ctlVerdict(s, "any", new Date("2024-01-01")).keep).toBe(true);
+    expect(ctlVerdict(s, "any", new Date("2024-01-01"), true)).toEqual({ keep: true, disabled: false });
+    expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "any", new Date("2024-01-01")).keep).toBe(false);
     expect(ctlVerdict({ ...s, notBeforeEkus: undefined }, "serverAuth", new Date("2024-01-01")).keep).toBe(
       false,
     );

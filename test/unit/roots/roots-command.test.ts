@@ -66,7 +66,9 @@ describe("rootload roots", () => {
       disallowedSince: "2021-08-01T00:00:00.000Z",
       notBefore: "2017-04-30T00:00:00.000Z",
       friendlyName: "Microsoft Root Certificate Authority",
+      disabled: true,
     });
+    expect(j.entries.filter((e: { disabled?: boolean }) => e.disabled)).toHaveLength(170);
     expect(
       j.entries.reduce((n: number, e: { subjectDerBytes: number }) => n + 2 + e.subjectDerBytes, 0),
     ).toBe(56_306);
@@ -76,13 +78,19 @@ describe("rootload roots", () => {
     const r = await inProcess("roots", "inspect", stl, "--purpose", "serverAuth", "--as-of", "2025-07-01");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^count\s+\d+$/m);
-    expect(r.stdout).toMatch(/^fit in 16384 B\s+\d+$/m);
+    expect(r.stdout).toMatch(/^fit in 16384 B\s+\d+ in store order, \d+ sorted by subject$/m);
     expect(r.stdout).toMatch(/^signature\s+valid$/m);
     const bad = await inProcess("roots", "inspect", stl, "--purpose", "email");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--purpose: "email" is not one of/);
     const badDate = await inProcess("roots", "inspect", stl, "--as-of", "yesterday-ish");
     expect(badDate.code).toBe(2);
+    const notCtl = await inProcess("roots", "inspect", "builtin", "--include-disabled");
+    expect(notCtl.code).toBe(2);
+    expect(notCtl.stderr).toMatch(/--include-disabled only apply to CTLs, and this is builtin/);
+    const certdata = dataPath("mozilla", "2025-06-19", "certdata.txt");
+    const any = await inProcess("roots", "inspect", certdata, "--purpose", "any", "--json");
+    expect(JSON.parse(any.stdout).count).toBe(176);
   });
 
   it("export --format pem writes a bundle that loads back; der-dir writes one file per root", async () => {
