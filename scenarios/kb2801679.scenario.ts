@@ -39,9 +39,11 @@ export default defineScenario({
       clientIssuerAdvertised: false,
     },
     { name: "SendTrustedIssuerList=0 fixes it", when: { policy: "none" }, outcome: "ok", advertises: "none" },
+    // node-forge fails on this 55 KB CertificateRequest (4 records) with unexpected_message, so
+    // the full-list contrast holds for the modern client only.
     {
       name: "the whole list fits the TLS limit here",
-      when: { policy: "all" },
+      when: { policy: "all", client: "node" },
       outcome: "ok",
       clientIssuerAdvertised: true,
     },

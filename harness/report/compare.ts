@@ -8,6 +8,11 @@ import { caseKey } from "./summary.ts";
 export interface CompareOptions {
   /** A p50 latency change larger than this (percent of the baseline) is reported. Default 25. */
   latencyThresholdPct?: number;
+  /**
+   * And larger than this many ms: a 3 ms handshake moving by 1 ms is 33 % but only noise on a
+   * loaded 2-core machine. Default 1.
+   */
+  latencyFloorMs?: number;
 }
 
 /** Whether a difference makes the current run worse, better, or just different. */
@@ -76,13 +81,13 @@ export interface RunComparison {
   differences: CaseDifference[];
   /** Case keys only in the current run. */
   added: string[];
-  /** Case keys only in the baseline. */
+  /** Case keys only in the baseline: what used to be checked no longer is, so each is a regression. */
   removed: string[];
   /** Keys that occur more than once in a run; only their last occurrence is compared. */
   duplicateKeys: string[];
   regressions: number;
   improvements: number;
-  /** True when any difference is a regression: the exit status of `rootload compare`. */
+  /** True when any difference is a regression or a baseline case is gone: the exit status of `rootload compare`. */
   regression: boolean;
 }
 
@@ -134,7 +139,13 @@ function distance(c: CaseResult): number {
   return Math.abs(a.count - c.intended.count) + a.missing + a.extra;
 }
 
-function compareCase(key: string, b: CaseResult, a: CaseResult, thresholdPct: number): CaseDifference[] {
+function compareCase(
+  key: string,
+  b: CaseResult,
+  a: CaseResult,
+  thresholdPct: number,
+  floorMs: number,
+): CaseDifference[] {
   const out: CaseDifference[] = [];
   if (!sameOutcome(b.outcome, a.outcome))
     out.push({
@@ -177,7 +188,7 @@ function compareCase(key: string, b: CaseResult, a: CaseResult, thresholdPct: nu
   }
   if (b.latency && a.latency && b.latency.p50Ms > 0) {
     const change = (a.latency.p50Ms - b.latency.p50Ms) / b.latency.p50Ms;
-    if (Math.abs(change) * 100 > thresholdPct)
+    if (Math.abs(change) * 100 > thresholdPct && Math.abs(a.latency.p50Ms - b.latency.p50Ms) > floorMs)
       out.push({
         kind: "latency",
         key,
@@ -229,7 +240,7 @@ export function compareRuns(
       continue;
     }
     matched++;
-    differences.push(...compareCase(key, b, a, thresholdPct));
+    differences.push(...compareCase(key, b, a, thresholdPct, opts.latencyFloorMs ?? 1));
   }
   const removed = [...before.keys()].filter((k) => !after.has(k));
   const regressions = differences.filter((d) => d.severity === "regression").length;
@@ -245,7 +256,9 @@ export function compareRuns(
     duplicateKeys: [...dups],
     regressions,
     improvements: differences.filter((d) => d.severity === "improvement").length,
-    regression: regressions > 0,
+    // A changed config (another policy, fewer sizes) shows up as baseline cases that no longer
+    // exist; passing would hide exactly the change this command guards against.
+    regression: regressions > 0 || removed.length > 0,
   };
 }
 
@@ -296,8 +309,9 @@ function keyList(title: string, keys: string[]): string[] {
 
 /** The comparison as markdown for a PR comment. */
 export function compareMarkdown(cmp: RunComparison): string {
+  const gone = cmp.removed.length > 0 ? `${cmp.removed.length} baseline case(s) gone` : "";
   const head = cmp.regression
-    ? `❌ ${cmp.regressions} regression(s)`
+    ? `❌ ${[cmp.regressions > 0 ? `${cmp.regressions} regression(s)` : "", gone].filter(Boolean).join(", ")}`
     : cmp.differences.length > 0
       ? "✅ no regression (some changes)"
       : "✅ no regression";

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type ReadRunOptions, readRun } from "../run/run-record.ts";
-import { REPORT_FORMATS, type ReportFormatName } from "./formats.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
+import { REPORT_FORMATS, type ReportFormatName } from "./formats.ts";
 
 /** What {@link writeReports} wrote. */
 export interface WrittenReports {

@@ -16,7 +16,12 @@ import { DRIVERS } from "../servers/index.ts";
 import { intendedAdvertised, parsePolicy, type StartedTlsServer } from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { CaseResult } from "./case-result.ts";
-import { CA_LIST_LIMIT_BYTES, clientIssuerPosition, compareAdvertised } from "./compare-lists.ts";
+import {
+  CA_LIST_LIMIT_BYTES,
+  clientIssuerPosition,
+  compareAdvertised,
+  uniqueNames,
+} from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
@@ -163,7 +168,7 @@ class ServerSession {
     const t0 = performance.now();
     const policy = parsePolicy(c.policy)!;
     const store = c.step.store;
-    const intended = intendedAdvertised(store, policy);
+    const intended = uniqueNames(intendedAdvertised(store, policy));
     const base = {
       id: c.id,
       server: c.driver,
@@ -331,7 +336,10 @@ function newRunId(name: string): string {
 /** `{ git: "<short rev>" }` inside a checkout, `{}` outside one. */
 function gitRevision(): { git?: string } {
   try {
-    const git = execFileSync("git", ["rev-parse", "--short", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 })
+    const git = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    })
       .toString()
       .trim();
     return git ? { git } : {};

@@ -10,7 +10,7 @@ import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
-import type { Availability, ExecResult, LaunchSpec, Launched, Runtime } from "./runtime.ts";
+import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
 
 /** Where each live process group is recorded, so the next run can end those of a killed run. */
 const PID_DIR = join(tmpdir(), "rootload-processes");
@@ -145,7 +145,10 @@ export class ProcessRuntime implements Runtime {
     const r = await run(["unshare", "-n", "true"]);
     return r.exitCode === 0
       ? { ok: true }
-      : { ok: false, reason: `unshare -n fails here (needed to keep an all-address server off the host network): ${r.output.trim()}` };
+      : {
+          ok: false,
+          reason: `unshare -n fails here (needed to keep an all-address server off the host network): ${r.output.trim()}`,
+        };
   }
 
   nodeBinary(): string {
@@ -255,4 +258,3 @@ export function reapOrphanProcesses(): number {
   if (n) log.info({ groups: n }, "ended server processes left by a killed run");
   return n;
 }
-

@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { enabledVersions } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -55,9 +55,18 @@ export const gnutlsDriver = defineDriver({
       "1.2": "yes; over 65,535 bytes the 16-bit length wraps (malformed message)",
       "1.3": "yes; refuses from ≈ 65,488 bytes",
     },
-    none: { "1.2": "no (not possible from gnutls-serv's CLI)", "1.3": "no (not possible from gnutls-serv's CLI)" },
-    "truncate-bytes": { "1.2": "no (CLI cannot split advertised and trusted)", "1.3": "no (CLI cannot split advertised and trusted)" },
-    explicit: { "1.2": "no (CLI cannot split advertised and trusted)", "1.3": "no (CLI cannot split advertised and trusted)" },
+    none: {
+      "1.2": "no (not possible from gnutls-serv's CLI)",
+      "1.3": "no (not possible from gnutls-serv's CLI)",
+    },
+    "truncate-bytes": {
+      "1.2": "no (CLI cannot split advertised and trusted)",
+      "1.3": "no (CLI cannot split advertised and trusted)",
+    },
+    explicit: {
+      "1.2": "no (CLI cannot split advertised and trusted)",
+      "1.3": "no (CLI cannot split advertised and trusted)",
+    },
   },
   notes: [
     "Keeps file order.",

@@ -44,7 +44,11 @@ export function entryCn(e: RootEntry): string {
 }
 
 /** What the server advertises on `tls` (offering `who`'s certificate, so the handshake can finish). */
-export async function advertised(server: StartedTlsServer, tls: TlsVersion, who: CertAndKey): Promise<Advertised> {
+export async function advertised(
+  server: StartedTlsServer,
+  tls: TlsVersion,
+  who: CertAndKey,
+): Promise<Advertised> {
   const f = onDisk(who);
   const r = await sClient({ host: server.host, port: server.port, tls, certFile: f.cert, keyFile: f.key });
   const err = /error:[0-9A-F]+:SSL routines:([^:]+):([^:\n]+)/.exec(r.output);

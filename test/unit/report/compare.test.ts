@@ -55,10 +55,12 @@ describe("compareRuns", async () => {
     expect(cmp.regression).toBe(true);
   });
 
-  it("reads the reverse direction as an improvement, not a regression (latency aside)", () => {
+  it("reads the reverse direction as an improvement (latency aside); only the vanished case still fails it", () => {
     const cmp = compareRuns(regressed, baseline, { latencyThresholdPct: 50 });
-    expect(cmp.regression).toBe(false);
+    expect(cmp.regressions).toBe(0);
     expect(cmp.improvements).toBe(2);
+    expect(cmp.removed).toEqual(["gnutls/1.3/node/all/700 roots"]);
+    expect(cmp.regression).toBe(true);
   });
 
   it("reports an advertised-list change and a lost client issuer", () => {
@@ -85,7 +87,7 @@ describe("compareRuns", async () => {
 
   it("renders markdown with regressions first", () => {
     const md = compareMarkdown(compareRuns(baseline, regressed));
-    expect(md.split("\n")[0]).toBe("## rootload compare: ❌ 3 regression(s)");
+    expect(md.split("\n")[0]).toBe("## rootload compare: ❌ 3 regression(s), 1 baseline case(s) gone");
     expect(md).toContain("80 cases matched, 1 added, 1 removed");
     expect(md).toContain("Versions changed: nginx openssl 3.0.17 → 3.0.18; openssl openssl 3.0.17 → 3.0.18.");
     expect(md).toContain(

@@ -18,6 +18,7 @@ describe("reports on unusual runs", async () => {
     expect(parseXml(junitReport(empty)).attrs).toMatchObject({ tests: "0", failures: "0" });
     expect(JSON.parse(jsonReport(empty)).summary.cases).toBe(0);
     expect(compareRuns(base, empty).removed).toHaveLength(81);
+    expect(compareRuns(base, empty).regression).toBe(true);
   });
 
   it("say 'no expectations set' instead of pass/fail when the scenario had none", () => {
