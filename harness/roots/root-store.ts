@@ -134,3 +134,18 @@ export function caListBytes(entries: readonly { subjectDer: Uint8Array }[]): num
 export function toArrayBuffer(u8: Uint8Array): ArrayBuffer {
   return u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength) as ArrayBuffer;
 }
+
+/**
+ * The entries with distinct subject names, first occurrence kept. Re-keyed roots share a name
+ * (the 2025 Microsoft CTL has 514 roots but 502 names); a server sends each name once
+ * (OpenSSL's CA-name loading drops repeats), so that is what a faithful policy advertises.
+ */
+export function uniqueNames<T extends { subjectDer: Uint8Array }>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const k = Buffer.from(e.subjectDer).toString("hex");
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -47,21 +47,6 @@ export function compareAdvertised(
   };
 }
 
-/**
- * The entries with distinct subject names, first occurrence kept. Re-keyed roots share a name
- * (the 2025 Microsoft CTL has 514 roots but 502 names); a server sends each name once
- * (OpenSSL's CA-name loading drops repeats), so that is what a faithful policy advertises.
- */
-export function uniqueNames<T extends { subjectDer: Uint8Array }>(entries: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return entries.filter((e) => {
-    const k = key(e.subjectDer);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 /** Index of the client issuer in the store, or null when it is not there. */
 export function clientIssuerPosition(store: RootStore, clientIssuerSubject: Uint8Array): number | null {
   const k = key(clientIssuerSubject);

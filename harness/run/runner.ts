@@ -8,6 +8,7 @@ import { log } from "../log.ts";
 import type { Outcome } from "../outcome.ts";
 import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
 import { type ProbeResult, probe } from "../probe/probe.ts";
+import { uniqueNames } from "../roots/root-store.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";

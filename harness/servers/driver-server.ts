@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
-import { caListBytes, type RootStore } from "../roots/root-store.ts";
+import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { sClient } from "./s-client.ts";
@@ -207,7 +207,9 @@ export class DriverServer implements StartedTlsServer {
       throw new EngineError(
         `${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`,
       );
-    await this.#awaitServed(plannedAdvertised(plan).length, caListBytes(plannedAdvertised(plan)));
+    // Servers send each name once, even when re-keyed roots share it.
+    const names = uniqueNames(plannedAdvertised(plan));
+    await this.#awaitServed(names.length, caListBytes(names));
   }
 
   async #awaitServed(count: number, bytes: number): Promise<void> {

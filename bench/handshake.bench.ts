@@ -1,0 +1,133 @@
+/**
+ * Handshake rate of rootload's node client against `openssl s_time -new` on the same server, in
+ * the same run: `node --import tsx bench/handshake.bench.ts` (or `npm run bench -- handshake`).
+ * Servers: openssl s_server (process) and nginx (container when the engine and image are there,
+ * else a local nginx), 500 real roots advertised (Microsoft CTL 2025-06-16 in CTL order), TLS 1.2
+ * and 1.3, concurrency 1 and 2. handshakeRateRatio = rootload / s_time; goals ≥ 0.9 at 1, ≥ 1.0 at 2.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { CLIENTS } from "../harness/clients/index.ts";
+import { identityFiles } from "../harness/clients/pki-files.ts";
+import { sharedTestPki } from "../harness/pki/test-pki.ts";
+import { growthSeries } from "../harness/roots/growth.ts";
+import { loadRoots } from "../harness/roots/load.ts";
+import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
+import type { Runtime } from "../harness/runtime/runtime.ts";
+import { DRIVERS } from "../harness/servers/index.ts";
+import type { StartedTlsServer, TlsVersion } from "../harness/servers/tls-server.ts";
+import { type Figure, recordFigures } from "./record.ts";
+
+const SECONDS = Number(process.env.ROOTLOAD_BENCH_SECONDS ?? 4);
+const ROOTS = path.resolve(import.meta.dirname, "../../shared/data/rootstores/microsoft/2025-06-16/authroot.stl");
+
+interface Rate {
+  handshakes: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/** `openssl s_time -new` for SECONDS, `concurrency` processes at once; rate over real seconds. */
+async function sTime(port: number, tls: TlsVersion, concurrency: number, cert: string, key: string): Promise<Rate> {
+  const one = () =>
+    new Promise<{ n: number; secs: number }>((resolve, reject) => {
+      const args = ["s_time", "-connect", `127.0.0.1:${port}`, "-new", "-time", String(SECONDS), "-cert", cert, "-key", key];
+      args.push(tls === "1.2" ? "-tls1_2" : "-tls1_3");
+      const p = spawn("openssl", args, { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      p.stdout.on("data", (d) => (out += d));
+      const timer = setTimeout(() => p.kill("SIGKILL"), (SECONDS + 20) * 1000);
+      p.on("close", () => {
+        clearTimeout(timer);
+        // "1234 connections in 5 real seconds, ..." (real time, not the user-CPU figure above it)
+        const m = /(\d+) connections in (\d+) real seconds/.exec(out);
+        if (m) resolve({ n: Number(m[1]), secs: Number(m[2]) });
+        else reject(new Error(`s_time printed no result: ${out.slice(-300)}`));
+      });
+    });
+  const runs = await Promise.all(Array.from({ length: concurrency }, one));
+  const handshakes = runs.reduce((n, r) => n + r.n, 0);
+  const seconds = Math.max(...runs.map((r) => r.secs));
+  return { handshakes, seconds, perSecond: handshakes / seconds };
+}
+
+/** rootload's node client: full handshakes with the client certificate, `concurrency` in flight. */
+async function rootloadRate(server: StartedTlsServer, tls: TlsVersion, concurrency: number): Promise<Rate> {
+  const pki = await sharedTestPki();
+  const until = performance.now() + SECONDS * 1000;
+  let handshakes = 0;
+  let failures = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (performance.now() < until) {
+      const r = await CLIENTS.node.handshake({ host: server.host, port: server.port, tls, pki, timeoutMs: 5000 });
+      if (r.outcome.class === "ok") handshakes++;
+      else if (++failures > 5) throw new Error(`handshakes fail: ${JSON.stringify(r.outcome)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  return { handshakes, seconds, perSecond: handshakes / seconds };
+}
+
+async function main() {
+  const pki = await sharedTestPki();
+  const base = loadRoots({ kind: "ctl", path: ROOTS, includeDisabled: true });
+  const [step] = growthSeries(base, { by: "count", counts: [500], clientIssuer: pki.clientIssuerEntry });
+  const store = step!.store;
+  const { cert, key } = identityFiles(pki.client);
+  const figures: Record<string, Figure> = {};
+  const rows: Record<string, string | number>[] = [];
+  const runtimes: Record<string, Runtime> = { process: await resolveRuntime("process") };
+  const auto = await resolveRuntime("auto");
+  runtimes[auto.kind] = auto;
+  const plan: { driver: "openssl" | "nginx"; runtime: Runtime }[] = [
+    { driver: "openssl", runtime: runtimes.process! },
+    { driver: "nginx", runtime: auto },
+  ];
+  try {
+    for (const { driver, runtime } of plan) {
+      const avail = await DRIVERS[driver].available(runtime);
+      if (!avail.ok) {
+        console.log(`${driver} (${runtime.kind}): unavailable: ${avail.reason}`);
+        continue;
+      }
+      const server = await DRIVERS[driver].start(
+        { store, policy: { kind: "all" }, tls: ["1.2", "1.3"], clientAuth: "require", pki },
+        runtime,
+      );
+      try {
+        for (const tls of ["1.2", "1.3"] as const) {
+          for (const concurrency of [1, 2]) {
+            const ref = await sTime(server.port, tls, concurrency, cert, key);
+            const ours = await rootloadRate(server, tls, concurrency);
+            const ratio = ours.perSecond / ref.perSecond;
+            const id = `${driver}.tls${tls}.c${concurrency}`;
+            figures[`handshakeRateRatio.${id}`] = {
+              value: Math.round(ratio * 1000) / 1000,
+              unit: "ratio",
+              goal: concurrency === 1 ? "≥ 0.9" : "≥ 1.0",
+              note: `rootload ${ours.perSecond.toFixed(1)}/s vs s_time ${ref.perSecond.toFixed(1)}/s (${runtime.kind}, ${store.count} roots, ${store.caListBytes} B)`,
+            };
+            rows.push({
+              server: `${driver} (${runtime.kind})`,
+              tls,
+              concurrency,
+              "s_time /s": ref.perSecond.toFixed(1),
+              "rootload /s": ours.perSecond.toFixed(1),
+              ratio: ratio.toFixed(3),
+            });
+          }
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    for (const r of new Set(Object.values(runtimes))) await r.close();
+  }
+  console.table(rows);
+  recordFigures("handshake", figures);
+}
+
+await main();
