@@ -17,12 +17,7 @@ import { DRIVERS } from "../servers/index.ts";
 import { intendedAdvertised, parsePolicy, type StartedTlsServer } from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { CaseResult } from "./case-result.ts";
-import {
-  CA_LIST_LIMIT_BYTES,
-  clientIssuerPosition,
-  compareAdvertised,
-  uniqueNames,
-} from "./compare-lists.ts";
+import { CA_LIST_LIMIT_BYTES, clientIssuerPosition, compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
