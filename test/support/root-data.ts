@@ -1,12 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { RootEntry } from "../../harness/roots/root-store.ts";
+import { rootstores } from "./repo-root.ts";
 
-/** The repository root (tests live in <repo>/test). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-/** Real root data, read-only, beside the checkout. */
-export const rootstores = path.resolve(repoRoot, "../shared/data/rootstores");
+export { repoRoot, rootstores } from "./repo-root.ts";
 
 function pemToDer(pem: string): Uint8Array[] {
   const out: Uint8Array[] = [];
