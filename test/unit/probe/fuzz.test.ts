@@ -10,7 +10,7 @@ import {
 import { ServerFlight } from "../../../harness/probe/server-flight.ts";
 import { parseServerHello } from "../../../harness/probe/server-hello.ts";
 import { TLS13_SUITES } from "../../../harness/probe/tls-codes.ts";
-import { capturedHello13, frame, splitRecords } from "../../support/flight-tools.ts";
+import { capturedHello13, frame } from "../../support/flight-tools.ts";
 import { hexFixture } from "../../support/hex-fixture.ts";
 
 /** xorshift32: a seeded PRNG so a failure replays. */
