@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CertAndKey, TestPki } from "../pki/test-pki.ts";
+import type { CertAndKey } from "../pki/test-pki.ts";
 
 /** PEM files of one identity, for the command-line clients. */
 export interface IdentityFiles {
@@ -14,7 +14,7 @@ const dirs: string[] = [];
 let hooked = false;
 
 /** Write an identity's PEM files once per process (0600, removed at exit). */
-export function identityFiles(id: CertAndKey, _pki?: TestPki): IdentityFiles {
+export function identityFiles(id: CertAndKey): IdentityFiles {
   const hit = cache.get(id);
   if (hit) return hit;
   const dir = mkdtempSync(path.join(tmpdir(), "rootload-id-"));

@@ -1,5 +1,6 @@
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { log } from "../log.ts";
 import type { Outcome } from "../outcome.ts";
 import type { CertificateRequestInfo } from "./certificate-request.ts";
 import { buildClientHello } from "./client-hello.ts";
@@ -31,7 +32,7 @@ export interface ProbeResult {
   certificateRequest?: CertificateRequestInfo;
   /** TLS records received. */
   records: number;
-  /** All in ms from the start of the probe. */
+  /** All in ms from the start of the probe; -1 when that point was never reached (no connection, no byte). */
   timings: { connectMs: number; firstByteMs: number; certificateRequestMs?: number; totalMs: number };
 }
 
@@ -87,7 +88,15 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     socket.on("data", (chunk: Buffer) => {
       if (timings.firstByteMs < 0) timings.firstByteMs = since();
       const hadCr = flight.hasCertificateRequest;
-      const status = flight.push(chunk);
+      let status: ReturnType<ServerFlight["push"]>;
+      try {
+        status = flight.push(chunk);
+      } catch (err) {
+        // A parser bug, not the peer's fault; still a result, so one bad server cannot stop a run.
+        log.error({ err, host: opts.host, port: opts.port }, "probe parser bug");
+        settle(flight.end({ class: "malformed", detail: `probe internal error: ${(err as Error).message}` }));
+        return;
+      }
       if (!hadCr && flight.hasCertificateRequest) timings.certificateRequestMs = since();
       if (status.done) settle(status.result);
     });
