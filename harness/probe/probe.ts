@@ -108,7 +108,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
         }),
       ),
     );
-    socket.once("error", (err: NodeJS.ErrnoException) => {
+    socket.on("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? "error";
       settle(
         flight.end(
