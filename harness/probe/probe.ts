@@ -20,8 +20,10 @@ export interface ProbeOptions {
   maxMessageBytes?: number;
   /** Cipher suites to offer, in order (IANA codes); default per version. */
   cipherSuites?: readonly number[];
-  /** Groups to offer key shares for; default x25519, secp256r1. */
+  /** supported_groups; default x25519, secp256r1, secp384r1 (key shares for the first two; a HelloRetryRequest is followed). */
   groups?: readonly GroupName[];
+  /** Key shares to send up front; default the first two groups. */
+  keyShareGroups?: readonly GroupName[];
 }
 
 /** What the probe saw. `outcome.class === "ok"` iff a well-formed CertificateRequest was read. */
@@ -48,6 +50,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     sni: opts.sni,
     cipherSuites: opts.cipherSuites,
     groups: opts.groups,
+    keyShareGroups: opts.keyShareGroups,
   });
   const flight = new ServerFlight(hello, opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
   const t0 = performance.now();
@@ -99,6 +102,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       }
       if (!hadCr && flight.hasCertificateRequest) timings.certificateRequestMs = since();
       if (status.done) settle(status.result);
+      else if (status.send) socket!.write(status.send); // the second ClientHello after a HelloRetryRequest
     });
     socket.once("end", () =>
       settle(

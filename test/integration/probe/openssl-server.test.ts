@@ -137,6 +137,31 @@ describe("probe: no CertificateRequest, other ciphers, unreachable", () => {
     }
   });
 
+  it("follows a HelloRetryRequest (RFC 8446 §4.1.4) to a group it did not share up front", async () => {
+    const p384 = await startOpensslServer({
+      caPem: pki.clientIssuer.certPem,
+      pki,
+      extraArgs: ["-groups", "P-384"],
+    });
+    const p256 = await startOpensslServer({
+      caPem: pki.clientIssuer.certPem,
+      pki,
+      extraArgs: ["-groups", "P-256"],
+    });
+    try {
+      const a = await probe({ host: "127.0.0.1", port: p384.port, tls: "1.3" });
+      expect(a.outcome).toEqual({ class: "ok" });
+      expect(a.certificateRequest!.authorities).toHaveLength(1);
+      const b = await probe({ host: "127.0.0.1", port: p256.port, tls: "1.3", keyShareGroups: ["x25519"] });
+      expect(b.outcome).toEqual({ class: "ok" });
+      // A group the probe does not offer at all: the server's own alert.
+      const c = await probe({ host: "127.0.0.1", port: p384.port, tls: "1.3", groups: ["x25519"] });
+      expect(c.outcome).toMatchObject({ class: "server-alert", alert: "handshake_failure" });
+    } finally {
+      await Promise.all([p384.stop(), p256.stop()]);
+    }
+  });
+
   it("reports a refused connection and a silent peer as results", async () => {
     const { freePort } = await import("../../support/openssl-server.ts");
     const closed = await probe({ host: "127.0.0.1", port: await freePort(), tls: "1.3", timeoutMs: 2000 });
