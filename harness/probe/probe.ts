@@ -7,6 +7,15 @@ import { buildClientHello } from "./client-hello.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, type FlightResult, ServerFlight } from "./server-flight.ts";
 import type { GroupName } from "./tls-codes.ts";
 
+const NO_SERVER = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+]);
+
 /** What to probe. */
 export interface ProbeOptions {
   host: string;
@@ -114,11 +123,15 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     );
     socket.on("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? "error";
+      // No server to talk to is an infrastructure failure, not the server's reaction to us.
+      const unreachable = timings.connectMs < 0 && NO_SERVER.has(code);
       settle(
         flight.end(
           code === "ETIMEDOUT"
             ? { class: "timeout", detail: err.message }
-            : { class: "reset", detail: `${code}: ${err.message} ${flight.describeProgress()}` },
+            : unreachable
+              ? { class: "server-error", detail: `${code}: ${err.message}` }
+              : { class: "reset", detail: `${code}: ${err.message} ${flight.describeProgress()}` },
         ),
       );
     });

@@ -74,7 +74,7 @@ describe("rootload probe", () => {
   it("exit 1 when no CertificateRequest was read", async () => {
     const r = await run(["probe", `127.0.0.1:${await freePort()}`, "--timeout", "2000", "--json"]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).outcome.class).toBe("reset");
+    expect(JSON.parse(r.stdout).outcome.class).toBe("server-error");
   });
 
   it.each([
