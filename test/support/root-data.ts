@@ -33,3 +33,22 @@ export function microsoftRoots(): RootEntry[] {
   }
   return out;
 }
+
+/** A Mozilla snapshot's derived server-auth roots, in file order, de-duplicated by subject. */
+export function mozillaRoots(snapshot = "2026-04-16"): RootEntry[] {
+  const pem = readFileSync(
+    path.join(rootstores, "mozilla", snapshot, "derived_serverauth_roots.pem"),
+    "latin1",
+  );
+  const seen = new Set<string>();
+  const out: RootEntry[] = [];
+  for (const der of pemToDer(pem)) {
+    const e = new RootEntry(der, { origin: `mozilla/${snapshot}` });
+    const key = Buffer.from(e.subjectDer).toString("hex");
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(e);
+    }
+  }
+  return out;
+}

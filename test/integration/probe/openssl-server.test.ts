@@ -5,7 +5,7 @@ import { probe } from "../../../harness/probe/probe.ts";
 import { caListBytes, RootEntry } from "../../../harness/roots/root-store.ts";
 import { certPem, syntheticCaList } from "../../fixtures/synthetic-roots.ts";
 import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
-import { microsoftRoots } from "../../support/root-data.ts";
+import { microsoftRoots, mozillaRoots } from "../../support/root-data.ts";
 
 // One s_server per CA list, both TLS versions enabled; the probe and s_client each ask for one.
 const servers = new Map<string, { server: OpensslServer; entries: RootEntry[] }>();
@@ -16,6 +16,7 @@ const LISTS: Record<string, () => RootEntry[]> = {
   "1 real root": () => [pki.clientIssuerEntry],
   "100 real roots": () => [pki.clientIssuerEntry, ...real.slice(0, 99)],
   [`${real.length + 1} real roots`]: () => [pki.clientIssuerEntry, ...real],
+  "Mozilla 2026-04 real roots": () => mozillaRoots(),
   "65,481 bytes": () => syntheticCaList(65_481).map((d) => new RootEntry(d)),
   "65,491 bytes": () => syntheticCaList(65_491).map((d) => new RootEntry(d)),
   "65,492 bytes": () => syntheticCaList(65_492).map((d) => new RootEntry(d)),
