@@ -9,9 +9,18 @@ export interface IdentityFiles {
   key: string;
 }
 
-const cache = new WeakMap<CertAndKey, IdentityFiles>();
+let cache = new WeakMap<CertAndKey, IdentityFiles>();
 const dirs: string[] = [];
 let hooked = false;
+
+/**
+ * Remove every identity file written by this process. Runs at exit too, but test workers are often
+ * stopped without an `exit` event, so suites call it in afterAll.
+ */
+export function removeIdentityFiles(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  cache = new WeakMap();
+}
 
 /** Write an identity's PEM files once per process (0600, removed at exit). */
 export function identityFiles(id: CertAndKey): IdentityFiles {
@@ -21,9 +30,7 @@ export function identityFiles(id: CertAndKey): IdentityFiles {
   dirs.push(dir);
   if (!hooked) {
     hooked = true;
-    process.once("exit", () => {
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    });
+    process.once("exit", removeIdentityFiles);
   }
   const files = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
   writeFileSync(files.cert, id.certPem, { mode: 0o600 });

@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENTS } from "../../../harness/clients/index.ts";
+import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 
 let pki: TestPki;
+let dir: string;
 const s: Record<string, OpensslServer> = {};
 const prefix = microsoftRoots().slice(0, 20);
 const prefixPem = prefix.map((e) => e.toPem()).join("");
@@ -15,8 +20,7 @@ beforeAll(async () => {
   const all = pki.clientIssuerEntry.toPem() + prefixPem;
   // Advertise a prefix of real roots that lacks the client issuer, verify against everything
   // (DESIGN.md "prefix" policy: s_server -CAfile prefix.pem -verifyCAfile store.pem).
-  const { writeFileSync, mkdtempSync } = await import("node:fs");
-  const dir = mkdtempSync("/tmp/rootload-clients-");
+  dir = mkdtempSync(path.join(tmpdir(), "rootload-clients-"));
   writeFileSync(`${dir}/store.pem`, all);
   const [modern, legacy, hidden, hiddenOptional, hiddenLegacy] = await Promise.all([
     startOpensslServer({ caPem: all, pki }),
@@ -41,6 +45,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(s).map((x) => x.stop()));
+  removeIdentityFiles();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const host = "127.0.0.1";

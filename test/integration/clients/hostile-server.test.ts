@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENTS } from "../../../harness/clients/index.ts";
 import { opensslAcceptableCaNames } from "../../../harness/clients/openssl-client.ts";
+import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { ByteWriter } from "../../../harness/probe/byte-writer.ts";
 import { probe } from "../../../harness/probe/probe.ts";
@@ -60,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.stop()));
+  removeIdentityFiles();
 });
 
 const host = "127.0.0.1";
