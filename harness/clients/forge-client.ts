@@ -93,7 +93,7 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
     socket = connect({ host: o.host, port: o.port, noDelay: true });
     socket.once("connect", () => conn.handshake());
     socket.on("data", (d: Buffer) => conn.process(d.toString("binary")));
-    socket.once("error", (err: NodeJS.ErrnoException) =>
+    socket.on("error", (err: NodeJS.ErrnoException) =>
       finish({
         class: err.code === "ECONNREFUSED" ? "server-error" : "reset",
         detail: `${err.code}: ${err.message}`,

@@ -87,7 +87,7 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
       if (handshakeMs !== undefined) finish({ class: "ok" });
     });
     socket.on("data", () => finish({ class: "ok" }));
-    socket.once("error", (err: NodeJS.ErrnoException) => finish(classifyOpensslError(err.message, err.code)));
+    socket.on("error", (err: NodeJS.ErrnoException) => finish(classifyOpensslError(err.message, err.code)));
     socket.once("end", () =>
       finish(
         handshakeMs === undefined

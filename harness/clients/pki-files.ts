@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { CertAndKey, TestPki } from "../pki/test-pki.ts";
+import type { CertAndKey } from "../pki/test-pki.ts";
 
 /** PEM files of one identity, for the command-line clients. */
 export interface IdentityFiles {
@@ -9,21 +9,28 @@ export interface IdentityFiles {
   key: string;
 }
 
-const cache = new WeakMap<CertAndKey, IdentityFiles>();
+let cache = new WeakMap<CertAndKey, IdentityFiles>();
 const dirs: string[] = [];
 let hooked = false;
 
+/**
+ * Remove every identity file written by this process. Runs at exit too, but test workers are often
+ * stopped without an `exit` event, so suites call it in afterAll.
+ */
+export function removeIdentityFiles(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  cache = new WeakMap();
+}
+
 /** Write an identity's PEM files once per process (0600, removed at exit). */
-export function identityFiles(id: CertAndKey, _pki?: TestPki): IdentityFiles {
+export function identityFiles(id: CertAndKey): IdentityFiles {
   const hit = cache.get(id);
   if (hit) return hit;
   const dir = mkdtempSync(path.join(tmpdir(), "rootload-id-"));
   dirs.push(dir);
   if (!hooked) {
     hooked = true;
-    process.once("exit", () => {
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    });
+    process.once("exit", removeIdentityFiles);
   }
   const files = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
   writeFileSync(files.cert, id.certPem, { mode: 0o600 });

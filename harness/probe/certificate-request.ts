@@ -37,7 +37,33 @@ export function readDistinguishedNames(list: ByteReader, field: string, rfc: str
   const out: AdvertisedAuthority[] = [];
   while (list.remaining > 0) {
     const i = out.length;
-    const der = list.vector(2, `${field}[${i}]`, rfc, { floor: 1 }).rest();
+    // Checked by hand rather than with vector(): the field name with its index is only built on failure.
+    if (list.remaining < 2)
+      throw new ParseFailure({
+        kind: "short-read",
+        field: `${field}[${i}] length`,
+        rfc,
+        need: 2,
+        have: list.remaining,
+      });
+    const n = list.u16(field, rfc);
+    if (n === 0)
+      throw new ParseFailure({
+        kind: "bad-length",
+        field: `${field}[${i}]`,
+        rfc,
+        declared: 0,
+        bounds: "1..65535",
+      });
+    if (n > list.remaining)
+      throw new ParseFailure({
+        kind: "bad-length",
+        field: `${field}[${i}]`,
+        rfc,
+        declared: n,
+        present: list.remaining,
+      });
+    const der = list.take(n, field, rfc);
     let name: string;
     try {
       name = nameToRfc4514(der);

@@ -20,8 +20,18 @@ export interface ClientHelloOptions {
   sni?: string;
   /** Cipher suites in preference order; defaults per version. */
   cipherSuites?: readonly number[];
-  /** Groups in preference order; TLS 1.3 sends a key share for each. Default x25519, secp256r1. */
+  /** supported_groups in preference order. Default x25519, secp256r1, secp384r1. */
   groups?: readonly GroupName[];
+  /**
+   * TLS 1.3 key shares to generate: default the first two of `groups`. A server that wants another
+   * offered group answers with a HelloRetryRequest, which the probe follows (RFC 8446 §4.1.4).
+   */
+  keyShareGroups?: readonly GroupName[];
+  /** Fixed random and legacy_session_id: a second ClientHello repeats the first's (RFC 8446 §4.1.2). */
+  random?: Uint8Array;
+  sessionId?: Uint8Array;
+  /** cookie extension to echo after a HelloRetryRequest (RFC 8446 §4.2.2). */
+  cookie?: Uint8Array;
   /** signature_algorithms, RFC 8446 §4.2.3. */
   signatureSchemes?: readonly number[];
   /** Key shares to send instead of fresh ones (tests replaying a captured flight). */
@@ -37,6 +47,8 @@ export interface ClientHello {
   record: Uint8Array;
   cipherSuites: readonly number[];
   keyShares: KeyShare[];
+  /** What it was built from, random and session id included: the HelloRetryRequest path rebuilds from it. */
+  options: ClientHelloOptions & { random: Uint8Array; sessionId: Uint8Array; groups: readonly GroupName[] };
 }
 
 const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
@@ -44,16 +56,21 @@ const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
 /** Build a ClientHello, RFC 8446 §4.1.2 (TLS 1.3) or RFC 5246 §7.4.1.2 (TLS 1.2). */
 export function buildClientHello(o: ClientHelloOptions): ClientHello {
   const suites = o.cipherSuites ?? (o.tls === "1.3" ? DEFAULT_TLS13_SUITES : DEFAULT_TLS12_SUITES);
-  const groups = o.groups ?? ["x25519", "secp256r1"];
-  const keyShares = o.tls === "1.3" ? (o.keyShares ?? groups.map((g) => makeKeyShare(g))) : [];
+  const groups = o.groups ?? ["x25519", "secp256r1", "secp384r1"];
+  const keyShares =
+    o.tls === "1.3"
+      ? (o.keyShares ?? (o.keyShareGroups ?? groups.slice(0, 2)).map((g) => makeKeyShare(g)))
+      : [];
+  const random = o.random ?? new Uint8Array(randomBytes(32));
+  // legacy_session_id: 32 bytes puts a TLS 1.3 server in middlebox-compatibility mode (a CCS
+  // record follows the ServerHello), the mode real clients use; empty for TLS 1.2.
+  const sessionId = o.sessionId ?? (o.tls === "1.3" ? new Uint8Array(randomBytes(32)) : new Uint8Array(0));
   const sni = o.sni && !IP_LITERAL.test(o.sni) ? o.sni : undefined;
 
   const body = new ByteWriter()
     .u16(TLS12) // legacy_version: 0x0303 for both, RFC 8446 §4.1.2
-    .bytes(randomBytes(32))
-    // legacy_session_id: 32 bytes puts a TLS 1.3 server in middlebox-compatibility mode (a CCS
-    // record follows the ServerHello), the mode real clients use; empty for TLS 1.2.
-    .vector(1, (w) => w.bytes(o.tls === "1.3" ? randomBytes(32) : []))
+    .bytes(random)
+    .vector(1, (w) => w.bytes(sessionId))
     .vector(2, (w) => {
       for (const s of suites) w.u16(s);
     })
@@ -79,6 +96,7 @@ export function buildClientHello(o: ClientHelloOptions): ClientHello {
         ext.u16(ExtensionType.renegotiationInfo).vector(2, (w) => w.vector(1, () => {}));
       } else {
         ext.u16(ExtensionType.supportedVersions).vector(2, (w) => w.vector(1, (l) => l.u16(TLS13)));
+        if (o.cookie) ext.u16(ExtensionType.cookie).vector(2, (w) => w.vector(2, (c) => c.bytes(o.cookie!)));
         ext.u16(ExtensionType.pskKeyExchangeModes).vector(2, (w) => w.vector(1, (l) => l.u8(1)));
         ext.u16(ExtensionType.keyShare).vector(2, (w) =>
           w.vector(2, (l) => {
@@ -91,5 +109,12 @@ export function buildClientHello(o: ClientHelloOptions): ClientHello {
   const message = new ByteWriter().u8(HandshakeType.clientHello).u24(body.length).bytes(body).finish();
   // The record's legacy_record_version is 0x0301 for the first flight (RFC 8446 §5.1).
   const record = new ByteWriter().u8(22).u16(0x0301).u16(message.length).bytes(message).finish();
-  return { tls: o.tls, message, record, cipherSuites: suites, keyShares };
+  return {
+    tls: o.tls,
+    message,
+    record,
+    cipherSuites: suites,
+    keyShares,
+    options: { ...o, random, sessionId, groups },
+  };
 }

@@ -1,4 +1,4 @@
-import { children, DerError, oidText, readTlv } from "../roots/der.ts";
+import { DerError, oidText, readTlv } from "../roots/der.ts";
 
 /**
  * A DER Name (RFC 5280 §4.1.2.4) as RFC 4514 text, written the way `openssl ... -nameopt
@@ -10,31 +10,55 @@ export function nameToRfc4514(der: Uint8Array): string {
   const seq = readTlv(der, 0);
   if (seq.tag !== 0x30) throw new DerError("Name: expected SEQUENCE");
   if (seq.end !== der.length) throw new DerError(`Name: ${der.length - seq.end} trailing bytes`);
-  const avas: { set: number; type: string; value: string }[] = [];
-  children(der, seq).forEach((rdn, setIndex) => {
+  // Walked by hand, without intermediate arrays: a 65,535-byte list has ~500 names to format.
+  const types: string[] = [];
+  const values: string[] = [];
+  const sets: number[] = [];
+  let setIndex = 0;
+  for (let p = seq.contentStart; p < seq.end; setIndex++) {
+    const rdn = readTlv(der, p, seq.end);
     if (rdn.tag !== 0x31) throw new DerError("RelativeDistinguishedName: expected SET");
-    for (const atv of children(der, rdn)) {
+    for (let q = rdn.contentStart; q < rdn.end; ) {
+      const atv = readTlv(der, q, rdn.end);
       if (atv.tag !== 0x30) throw new DerError("AttributeTypeAndValue: expected SEQUENCE");
-      const [oid, value, extra] = children(der, atv);
-      if (oid?.tag !== 0x06 || !value || extra)
-        throw new DerError("AttributeTypeAndValue: expected OID and one value");
-      const dotted = oidText(der, oid);
-      const short = SHORT_NAMES[dotted];
+      const oid = readTlv(der, atv.contentStart, atv.end);
+      if (oid.tag !== 0x06 || oid.end >= atv.end)
+        throw new DerError("AttributeTypeAndValue: expected OID and a value");
+      const value = readTlv(der, oid.end, atv.end);
+      if (value.end !== atv.end) throw new DerError("AttributeTypeAndValue: expected one value");
+      const key = String.fromCharCode.apply(
+        null,
+        der.subarray(oid.contentStart, oid.end) as unknown as number[],
+      );
+      const short = SHORT_BY_ENCODED.get(key);
       const raw = der.subarray(value.start, value.end);
-      avas.push({
-        set: setIndex,
-        type: short ?? dotted,
-        value: short ? formatValue(value.tag, der.subarray(value.contentStart, value.end), raw) : dump(raw),
-      });
+      types.push(short ?? oidText(der, oid));
+      values.push(
+        short ? formatValue(value.tag, der.subarray(value.contentStart, value.end), raw) : dump(raw),
+      );
+      sets.push(setIndex);
+      q = atv.end;
     }
-  });
+    p = rdn.end;
+  }
   let out = "";
-  for (let i = avas.length - 1; i >= 0; i--) {
-    const a = avas[i]!;
-    if (i < avas.length - 1) out += avas[i + 1]!.set === a.set ? "+" : ",";
-    out += `${a.type}=${a.value}`;
+  for (let i = types.length - 1; i >= 0; i--) {
+    if (i < types.length - 1) out += sets[i + 1] === sets[i] ? "+" : ",";
+    out += `${types[i]}=${values[i]}`;
   }
   return out;
+}
+
+/** An OID's content octets (X.690 §8.19) as a latin1 string: the lookup key for SHORT_NAMES. */
+function encodeOid(dotted: string): string {
+  const parts = dotted.split(".").map(Number);
+  const bytes: number[] = [parts[0]! * 40 + parts[1]!];
+  for (const n of parts.slice(2)) {
+    const sub: number[] = [n & 0x7f];
+    for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128)) sub.unshift((v & 0x7f) | 0x80);
+    bytes.push(...sub);
+  }
+  return String.fromCharCode(...bytes);
 }
 
 /** OpenSSL's short names (crypto/objects/objects.txt) for attribute types seen in CA names. */
@@ -77,6 +101,8 @@ const SHORT_NAMES: Record<string, string> = {
   "1.3.6.1.4.1.311.60.2.1.3": "jurisdictionC",
 };
 
+const SHORT_BY_ENCODED = new Map(Object.entries(SHORT_NAMES).map(([oid, short]) => [encodeOid(oid), short]));
+
 const HEX = "0123456789ABCDEF";
 function dump(raw: Uint8Array): string {
   let s = "#";
@@ -111,9 +137,35 @@ function _chars(s: string): number[] {
   return [...s].map((c) => c.charCodeAt(0));
 }
 
+// True when the bytes print as themselves: ASCII, no RFC 4514 specials, no leading/trailing
+// space or leading '#'. Nearly every CA name is like this, so it is the fast path.
+function plainAscii(c: Uint8Array): boolean {
+  const n = c.length;
+  if (n === 0) return true;
+  if (c[0] === 0x20 || c[0] === 0x23 || c[n - 1] === 0x20) return false;
+  for (let i = 0; i < n; i++) {
+    const b = c[i]!;
+    if (
+      b < 0x20 ||
+      b > 0x7e ||
+      b === 0x2c ||
+      b === 0x2b ||
+      b === 0x22 ||
+      b === 0x5c ||
+      b === 0x3c ||
+      b === 0x3e ||
+      b === 0x3b
+    )
+      return false;
+  }
+  return true;
+}
+
 function formatValue(tag: number, content: Uint8Array, raw: Uint8Array): string {
   const width = charWidth(tag);
   if (width < 0) return dump(raw);
+  if (width <= 1 && plainAscii(content))
+    return String.fromCharCode.apply(null, content as unknown as number[]);
   // UTF-8 strings are escaped byte by byte, as OpenSSL does; the others are decoded to code points
   // and re-encoded as UTF-8 first.
   let bytes: Uint8Array;

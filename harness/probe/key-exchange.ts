@@ -5,7 +5,7 @@ import { type GroupName, NamedGroup } from "./tls-codes.ts";
 export interface KeyShare {
   group: GroupName;
   code: number;
-  /** The key_exchange bytes sent: 32 bytes for x25519, 65-byte uncompressed point for secp256r1. */
+  /** The key_exchange bytes sent: 32 bytes for x25519, an uncompressed point for the NIST curves. */
   publicKey: Uint8Array;
   /** ECDHE shared secret with the server's key_exchange bytes. Throws on a bad point. */
   agree(peer: Uint8Array): Uint8Array;
@@ -38,11 +38,11 @@ export function makeKeyShare(group: GroupName, x25519Private?: KeyObject): KeySh
       },
     };
   }
-  const ecdh = createECDH("prime256v1");
+  const ecdh = createECDH(group === "secp384r1" ? "secp384r1" : "prime256v1");
   const pub = ecdh.generateKeys();
   return {
     group,
-    code: NamedGroup.secp256r1,
+    code: NamedGroup[group],
     publicKey: new Uint8Array(pub),
     agree(peer) {
       return new Uint8Array(ecdh.computeSecret(peer));

@@ -1,10 +1,20 @@
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { log } from "../log.ts";
 import type { Outcome } from "../outcome.ts";
 import type { CertificateRequestInfo } from "./certificate-request.ts";
 import { buildClientHello } from "./client-hello.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, type FlightResult, ServerFlight } from "./server-flight.ts";
 import type { GroupName } from "./tls-codes.ts";
+
+const NO_SERVER = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+]);
 
 /** What to probe. */
 export interface ProbeOptions {
@@ -19,8 +29,10 @@ export interface ProbeOptions {
   maxMessageBytes?: number;
   /** Cipher suites to offer, in order (IANA codes); default per version. */
   cipherSuites?: readonly number[];
-  /** Groups to offer key shares for; default x25519, secp256r1. */
+  /** supported_groups; default x25519, secp256r1, secp384r1 (key shares for the first two; a HelloRetryRequest is followed). */
   groups?: readonly GroupName[];
+  /** Key shares to send up front; default the first two groups. */
+  keyShareGroups?: readonly GroupName[];
 }
 
 /** What the probe saw. `outcome.class === "ok"` iff a well-formed CertificateRequest was read. */
@@ -31,7 +43,7 @@ export interface ProbeResult {
   certificateRequest?: CertificateRequestInfo;
   /** TLS records received. */
   records: number;
-  /** All in ms from the start of the probe. */
+  /** All in ms from the start of the probe; -1 when that point was never reached (no connection, no byte). */
   timings: { connectMs: number; firstByteMs: number; certificateRequestMs?: number; totalMs: number };
 }
 
@@ -47,6 +59,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     sni: opts.sni,
     cipherSuites: opts.cipherSuites,
     groups: opts.groups,
+    keyShareGroups: opts.keyShareGroups,
   });
   const flight = new ServerFlight(hello, opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
   const t0 = performance.now();
@@ -87,9 +100,18 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     socket.on("data", (chunk: Buffer) => {
       if (timings.firstByteMs < 0) timings.firstByteMs = since();
       const hadCr = flight.hasCertificateRequest;
-      const status = flight.push(chunk);
+      let status: ReturnType<ServerFlight["push"]>;
+      try {
+        status = flight.push(chunk);
+      } catch (err) {
+        // A parser bug, not the peer's fault; still a result, so one bad server cannot stop a run.
+        log.error({ err, host: opts.host, port: opts.port }, "probe parser bug");
+        settle(flight.end({ class: "malformed", detail: `probe internal error: ${(err as Error).message}` }));
+        return;
+      }
       if (!hadCr && flight.hasCertificateRequest) timings.certificateRequestMs = since();
       if (status.done) settle(status.result);
+      else if (status.send) socket!.write(status.send); // the second ClientHello after a HelloRetryRequest
     });
     socket.once("end", () =>
       settle(
@@ -99,13 +121,17 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
         }),
       ),
     );
-    socket.once("error", (err: NodeJS.ErrnoException) => {
+    socket.on("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? "error";
+      // No server to talk to is an infrastructure failure, not the server's reaction to us.
+      const unreachable = timings.connectMs < 0 && NO_SERVER.has(code);
       settle(
         flight.end(
           code === "ETIMEDOUT"
             ? { class: "timeout", detail: err.message }
-            : { class: "reset", detail: `${code}: ${err.message} ${flight.describeProgress()}` },
+            : unreachable
+              ? { class: "server-error", detail: `${code}: ${err.message}` }
+              : { class: "reset", detail: `${code}: ${err.message} ${flight.describeProgress()}` },
         ),
       );
     });

@@ -1,20 +1,23 @@
+import { createHash } from "node:crypto";
 import { alertName, type Outcome } from "../outcome.ts";
 import {
   type CertificateRequestInfo,
   parseCertificateRequest12,
   parseCertificateRequest13,
 } from "./certificate-request.ts";
-import type { ClientHello } from "./client-hello.ts";
+import { buildClientHello, type ClientHello } from "./client-hello.ts";
 import { parseCertificate, parseEncryptedExtensions, parseServerHelloDone } from "./handshake-messages.ts";
+import { makeKeyShare } from "./key-exchange.ts";
 import { openRecord, serverHandshakeKeys, type TrafficKeys, transcriptHash } from "./key-schedule.ts";
 import { describeParseError, type ParseError, ParseFailure } from "./parse-error.ts";
 import { HandshakeAssembler, type HandshakeMessage, RecordReader, type TlsRecord } from "./record-layer.ts";
-import { parseServerHello } from "./server-hello.ts";
+import { parseServerHello, type ServerHello } from "./server-hello.ts";
 import {
   ContentType,
   cipherName,
   HandshakeType,
   handshakeName,
+  NamedGroup,
   TLS12,
   TLS13,
   TLS13_SUITES,
@@ -34,7 +37,8 @@ export interface FlightResult {
   parseError?: ParseError;
 }
 
-export type FlightStatus = { done: false } | { done: true; result: FlightResult };
+/** After each push: more bytes needed (and maybe bytes to send: a second ClientHello), or the result. */
+export type FlightStatus = { done: false; send?: Uint8Array } | { done: true; result: FlightResult };
 
 /** Default cap on one handshake message: 16 MiB, the most a u24 length can say. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -59,6 +63,12 @@ export class ServerFlight {
   #sawEncryptedExtensions = false;
   #messages: string[] = [];
   #result?: FlightResult;
+  /** The ClientHello in force (the second one after a HelloRetryRequest). */
+  #hello: ClientHello;
+  /** Transcript before the ServerHello: [ClientHello] or [message_hash, HelloRetryRequest, ClientHello2]. */
+  #transcript: Uint8Array[];
+  #retrySuite?: number;
+  #outgoing: Uint8Array[] = [];
 
   /**
    * @param tap sees every handshake message as read (decrypted in TLS 1.3): for capturing fixtures.
@@ -69,6 +79,8 @@ export class ServerFlight {
     readonly tap?: (m: HandshakeMessage) => void,
   ) {
     this.#hs = new HandshakeAssembler(maxMessageBytes);
+    this.#hello = hello;
+    this.#transcript = [hello.message];
   }
 
   /** True once a well-formed CertificateRequest has been read. */
@@ -87,7 +99,9 @@ export class ServerFlight {
       if (!(err instanceof ParseFailure)) throw err;
       this.#fail(err.error);
     }
-    return this.#result ? { done: true, result: this.#result } : { done: false };
+    if (this.#result) return { done: true, result: this.#result };
+    const send = this.#outgoing.shift();
+    return send ? { done: false, send } : { done: false };
   }
 
   /**
@@ -150,18 +164,22 @@ export class ServerFlight {
       this.#onAlert(rec.fragment);
       return;
     }
+    // Middlebox-compatibility CCS (RFC 8446 §D.4): one byte 0x01, ignored; it may also follow a
+    // HelloRetryRequest, before the real ServerHello.
+    if (
+      rec.type === ContentType.changeCipherSpec &&
+      (this.#state === "tls13" || (this.hello.tls === "1.3" && this.#retrySuite !== undefined))
+    ) {
+      if (rec.fragment.length !== 1 || rec.fragment[0] !== 1)
+        throw new ParseFailure({
+          kind: "bad-value",
+          field: "change_cipher_spec",
+          rfc: "RFC 8446 §5",
+          value: "not 0x01",
+        });
+      return;
+    }
     if (this.#state === "tls13") {
-      // Middlebox-compatibility CCS (RFC 8446 §D.4): one byte 0x01, ignored.
-      if (rec.type === ContentType.changeCipherSpec) {
-        if (rec.fragment.length !== 1 || rec.fragment[0] !== 1)
-          throw new ParseFailure({
-            kind: "bad-value",
-            field: "change_cipher_spec",
-            rfc: "RFC 8446 §5",
-            value: "not 0x01",
-          });
-        return;
-      }
       if (rec.type !== ContentType.applicationData)
         throw new ParseFailure({
           kind: "unexpected-message",
@@ -216,36 +234,41 @@ export class ServerFlight {
         got: handshakeName(m.type),
       });
     const sh = parseServerHello(m.body);
-    if (sh.helloRetryRequest)
+    if (sh.helloRetryRequest) {
+      this.#onHelloRetryRequest(sh, m);
+      return;
+    }
+    if (this.#retrySuite !== undefined && sh.cipherSuite !== this.#retrySuite)
       throw new ParseFailure({
         kind: "bad-value",
-        field: "ServerHello (HelloRetryRequest)",
+        field: "ServerHello.cipher_suite",
         rfc: "RFC 8446 §4.1.4",
-        value: `server asks for group 0x${sh.keyShare?.group.toString(16) ?? "?"}; the probe offers x25519 and secp256r1 shares and does not retry`,
+        value: `${cipherName(sh.cipherSuite)} differs from the HelloRetryRequest's ${cipherName(this.#retrySuite)}`,
       });
-    const want = this.hello.tls === "1.3" ? TLS13 : TLS12;
+    const hello = this.#hello;
+    const want = hello.tls === "1.3" ? TLS13 : TLS12;
     if (sh.version !== want)
       throw new ParseFailure({
         kind: "bad-value",
         field: "ServerHello.version",
         rfc: "RFC 8446 §4.1.3",
-        value: `0x${sh.version.toString(16)} (asked for TLS ${this.hello.tls} only)`,
+        value: `0x${sh.version.toString(16)} (asked for TLS ${hello.tls} only)`,
       });
-    if (!this.hello.cipherSuites.includes(sh.cipherSuite))
+    if (!hello.cipherSuites.includes(sh.cipherSuite))
       throw new ParseFailure({
         kind: "bad-value",
         field: "ServerHello.cipher_suite",
         rfc: "RFC 8446 §4.1.3",
         value: `${cipherName(sh.cipherSuite)} was not offered`,
       });
-    this.#version = this.hello.tls;
+    this.#version = hello.tls;
     this.#cipher = cipherName(sh.cipherSuite);
-    if (this.hello.tls === "1.2") {
+    if (hello.tls === "1.2") {
       this.#state = "tls12";
       return;
     }
     const suite = TLS13_SUITES[sh.cipherSuite];
-    const share = this.hello.keyShares.find((k) => k.code === sh.keyShare!.group);
+    const share = hello.keyShares.find((k) => k.code === sh.keyShare!.group);
     if (!suite || !share)
       throw new ParseFailure({
         kind: "bad-value",
@@ -276,9 +299,58 @@ export class ServerFlight {
       suite.hash,
       suite.aead,
       shared,
-      transcriptHash(suite.hash, [this.hello.message, m.message]),
+      transcriptHash(suite.hash, [...this.#transcript, m.message]),
     );
     this.#state = "tls13";
+  }
+
+  /**
+   * HelloRetryRequest, RFC 8446 §4.1.4: send a second ClientHello with a share for the group the
+   * server picked, same random and session id, the cookie echoed; the transcript starts over with
+   * message_hash(ClientHello1) (§4.4.1).
+   */
+  #onHelloRetryRequest(sh: ServerHello, m: HandshakeMessage): void {
+    const rfc = "RFC 8446 §4.1.4";
+    this.#messages[this.#messages.length - 1] = "helloRetryRequest(2)";
+    if (this.#retrySuite !== undefined)
+      throw new ParseFailure({
+        kind: "unexpected-message",
+        expected: "ServerHello",
+        got: "a second HelloRetryRequest",
+      });
+    const suite = TLS13_SUITES[sh.cipherSuite];
+    if (
+      this.hello.tls !== "1.3" ||
+      sh.version !== TLS13 ||
+      !suite ||
+      !this.hello.cipherSuites.includes(sh.cipherSuite)
+    )
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "HelloRetryRequest",
+        rfc,
+        value: `version 0x${sh.version.toString(16)}, ${cipherName(sh.cipherSuite)}`,
+      });
+    const code = sh.keyShare?.group;
+    const group = this.hello.options.groups.find((g) => NamedGroup[g] === code);
+    if (!group || this.hello.keyShares.some((k) => k.code === code))
+      throw new ParseFailure({
+        kind: "bad-value",
+        field: "HelloRetryRequest.key_share.selected_group",
+        rfc,
+        value: `0x${code?.toString(16) ?? "none"} (not offered, or already shared)`,
+      });
+    const second = buildClientHello({
+      ...this.hello.options,
+      keyShares: [makeKeyShare(group)],
+      ...(sh.cookie ? { cookie: sh.cookie } : {}),
+    });
+    const first = createHash(suite.hash).update(this.hello.message).digest();
+    const messageHash = Buffer.concat([Buffer.from([254, 0, 0, first.length]), first]);
+    this.#transcript = [new Uint8Array(messageHash), m.message, second.message];
+    this.#hello = second;
+    this.#retrySuite = sh.cipherSuite;
+    this.#outgoing.push(second.record);
   }
 
   #onTls12(m: HandshakeMessage): void {

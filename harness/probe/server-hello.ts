@@ -13,6 +13,8 @@ export interface ServerHello {
   helloRetryRequest: boolean;
   /** key_share: the server's share (ServerHello) or the selected group only (HelloRetryRequest). */
   keyShare?: { group: number; keyExchange?: Uint8Array };
+  /** HelloRetryRequest only: the cookie to echo (RFC 8446 §4.2.2). */
+  cookie?: Uint8Array;
 }
 
 const RFC = "RFC 8446 §4.1.3";
@@ -35,6 +37,7 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   const helloRetryRequest = Buffer.from(random).equals(HRR_RANDOM);
   let version = legacyVersion;
   let keyShare: ServerHello["keyShare"];
+  let cookie: Uint8Array | undefined;
   // TLS 1.2 allows a ServerHello without extensions (RFC 5246 §7.4.1.3).
   if (r.remaining > 0) {
     const exts = readExtensions(
@@ -47,6 +50,8 @@ export function parseServerHello(body: Uint8Array): ServerHello {
       version = sv.u16("supported_versions.selected_version", "RFC 8446 §4.2.1");
       sv.expectEnd("supported_versions", "RFC 8446 §4.2.1");
     }
+    const ck = exts.get(ExtensionType.cookie);
+    if (ck) cookie = ck.vector(2, "cookie.cookie", "RFC 8446 §4.2.2", { floor: 1, wholeRest: true }).rest();
     const ks = exts.get(ExtensionType.keyShare);
     if (ks) {
       const group = ks.u16("key_share.group", "RFC 8446 §4.2.8");
@@ -62,5 +67,13 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   r.expectEnd("ServerHello", RFC);
   if (version === TLS13 && !helloRetryRequest && !keyShare)
     throw new ParseFailure({ kind: "bad-value", field: "ServerHello.key_share", rfc: RFC, value: "missing" });
-  return { legacyVersion, version, random, cipherSuite, helloRetryRequest, keyShare };
+  return {
+    legacyVersion,
+    version,
+    random,
+    cipherSuite,
+    helloRetryRequest,
+    keyShare,
+    ...(cookie ? { cookie } : {}),
+  };
 }

@@ -43,13 +43,14 @@ export const ExtensionType = {
   extendedMasterSecret: 23,
   supportedVersions: 43,
   certificateAuthorities: 47,
+  cookie: 44,
   pskKeyExchangeModes: 45,
   keyShare: 51,
   renegotiationInfo: 0xff01,
 } as const;
 
 /** Named groups the probe offers, RFC 8446 §4.2.7. */
-export const NamedGroup = { secp256r1: 0x0017, x25519: 0x001d } as const;
+export const NamedGroup = { secp256r1: 0x0017, secp384r1: 0x0018, x25519: 0x001d } as const;
 export type GroupName = keyof typeof NamedGroup;
 
 export const TLS12 = 0x0303;

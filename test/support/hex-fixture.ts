@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "./root-data.ts";
+import { repoRoot } from "./repo-root.ts";
 
 /** A hex fixture from test/fixtures/probe (whitespace ignored). */
 export function hexFixture(name: string): Uint8Array {

@@ -1,12 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { RootEntry } from "../../harness/roots/root-store.ts";
+import { rootstores } from "./repo-root.ts";
 
-/** The repository root (tests live in <repo>/test). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-/** Real root data, read-only, beside the checkout. */
-export const rootstores = path.resolve(repoRoot, "../shared/data/rootstores");
+export { repoRoot, rootstores } from "./repo-root.ts";
 
 function pemToDer(pem: string): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -30,6 +27,25 @@ export function microsoftRoots(): RootEntry[] {
       const e = new RootEntry(der, { origin: f });
       const key = Buffer.from(e.subjectDer).toString("hex");
       if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+/** A Mozilla snapshot's derived server-auth roots, in file order, de-duplicated by subject. */
+export function mozillaRoots(snapshot = "2026-04-16"): RootEntry[] {
+  const pem = readFileSync(
+    path.join(rootstores, "mozilla", snapshot, "derived_serverauth_roots.pem"),
+    "latin1",
+  );
+  const seen = new Set<string>();
+  const out: RootEntry[] = [];
+  for (const der of pemToDer(pem)) {
+    const e = new RootEntry(der, { origin: `mozilla/${snapshot}` });
+    const key = Buffer.from(e.subjectDer).toString("hex");
+    if (!seen.has(key)) {
       seen.add(key);
       out.push(e);
     }

@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENTS } from "../../../harness/clients/index.ts";
+import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 
 let pki: TestPki;
+let dir: string;
 const s: Record<string, OpensslServer> = {};
 const prefix = microsoftRoots().slice(0, 20);
 const prefixPem = prefix.map((e) => e.toPem()).join("");
@@ -15,8 +20,7 @@ beforeAll(async () => {
   const all = pki.clientIssuerEntry.toPem() + prefixPem;
   // Advertise a prefix of real roots that lacks the client issuer, verify against everything
   // (DESIGN.md "prefix" policy: s_server -CAfile prefix.pem -verifyCAfile store.pem).
-  const { writeFileSync, mkdtempSync } = await import("node:fs");
-  const dir = mkdtempSync("/tmp/rootload-clients-");
+  dir = mkdtempSync(path.join(tmpdir(), "rootload-clients-"));
   writeFileSync(`${dir}/store.pem`, all);
   const [modern, legacy, hidden, hiddenOptional, hiddenLegacy] = await Promise.all([
     startOpensslServer({ caPem: all, pki }),
@@ -35,11 +39,14 @@ beforeAll(async () => {
       extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
     }),
   ]);
-  Object.assign(s, { modern, legacy, hidden, hiddenOptional, hiddenLegacy });
+  const noCaNames = await startOpensslServer({ caPem: all, pki, extraArgs: ["-no_ca_names"] });
+  Object.assign(s, { modern, legacy, hidden, hiddenOptional, hiddenLegacy, noCaNames });
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(s).map((x) => x.stop()));
+  removeIdentityFiles();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const host = "127.0.0.1";
@@ -111,5 +118,29 @@ describe("forge client (legacy model, KB 2801679)", () => {
   it("no certificate: the server's alert", async () => {
     const r = await forge.handshake({ host, port: s.legacy!.port, tls: "1.2", pki, identity: "none" });
     expect(r.outcome).toMatchObject({ class: "server-alert", alert: "handshake_failure" });
+  });
+});
+
+describe("-no_ca_names: TLS 1.3 sends an EMPTY certificate_authorities extension (DESIGN.md finding)", () => {
+  it("the probe reads it and flags the violation; TLS 1.2 sends an empty list, which is legal", async () => {
+    const r13 = await probe({ host, port: s.noCaNames!.port, tls: "1.3" });
+    expect(r13.outcome).toEqual({ class: "ok" });
+    expect(r13.certificateRequest!.authorities).toEqual([]);
+    expect(r13.certificateRequest!.violations?.[0]).toMatch(/empty list/);
+    const r12 = await probe({ host, port: s.noCaNames!.port, tls: "1.2" });
+    expect(r12.certificateRequest!.authoritiesBytes).toBe(0);
+    expect(r12.certificateRequest!.violations).toBeUndefined();
+  });
+  it("openssl and node accept it; gnutls-cli fails on TLS 1.3 only", async () => {
+    for (const name of ["node", "openssl"] as const)
+      expect(
+        (await CLIENTS[name].handshake({ host, port: s.noCaNames!.port, tls: "1.3", pki })).outcome,
+      ).toEqual({
+        class: "ok",
+      });
+    const g13 = await CLIENTS.gnutls.handshake({ host, port: s.noCaNames!.port, tls: "1.3", pki });
+    expect(g13.outcome).toMatchObject({ class: "malformed", detail: expect.stringMatching(/decoding/i) });
+    const g12 = await CLIENTS.gnutls.handshake({ host, port: s.noCaNames!.port, tls: "1.2", pki });
+    expect(g12.outcome).toEqual({ class: "ok" });
   });
 });

@@ -5,7 +5,7 @@ import { probe } from "../../../harness/probe/probe.ts";
 import { caListBytes, RootEntry } from "../../../harness/roots/root-store.ts";
 import { certPem, syntheticCaList } from "../../fixtures/synthetic-roots.ts";
 import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
-import { microsoftRoots } from "../../support/root-data.ts";
+import { microsoftRoots, mozillaRoots } from "../../support/root-data.ts";
 
 // One s_server per CA list, both TLS versions enabled; the probe and s_client each ask for one.
 const servers = new Map<string, { server: OpensslServer; entries: RootEntry[] }>();
@@ -16,6 +16,7 @@ const LISTS: Record<string, () => RootEntry[]> = {
   "1 real root": () => [pki.clientIssuerEntry],
   "100 real roots": () => [pki.clientIssuerEntry, ...real.slice(0, 99)],
   [`${real.length + 1} real roots`]: () => [pki.clientIssuerEntry, ...real],
+  "Mozilla 2026-04 real roots": () => mozillaRoots(),
   "65,481 bytes": () => syntheticCaList(65_481).map((d) => new RootEntry(d)),
   "65,491 bytes": () => syntheticCaList(65_491).map((d) => new RootEntry(d)),
   "65,492 bytes": () => syntheticCaList(65_492).map((d) => new RootEntry(d)),
@@ -137,10 +138,35 @@ describe("probe: no CertificateRequest, other ciphers, unreachable", () => {
     }
   });
 
+  it("follows a HelloRetryRequest (RFC 8446 §4.1.4) to a group it did not share up front", async () => {
+    const p384 = await startOpensslServer({
+      caPem: pki.clientIssuer.certPem,
+      pki,
+      extraArgs: ["-groups", "P-384"],
+    });
+    const p256 = await startOpensslServer({
+      caPem: pki.clientIssuer.certPem,
+      pki,
+      extraArgs: ["-groups", "P-256"],
+    });
+    try {
+      const a = await probe({ host: "127.0.0.1", port: p384.port, tls: "1.3" });
+      expect(a.outcome).toEqual({ class: "ok" });
+      expect(a.certificateRequest!.authorities).toHaveLength(1);
+      const b = await probe({ host: "127.0.0.1", port: p256.port, tls: "1.3", keyShareGroups: ["x25519"] });
+      expect(b.outcome).toEqual({ class: "ok" });
+      // A group the probe does not offer at all: the server's own alert.
+      const c = await probe({ host: "127.0.0.1", port: p384.port, tls: "1.3", groups: ["x25519"] });
+      expect(c.outcome).toMatchObject({ class: "server-alert", alert: "handshake_failure" });
+    } finally {
+      await Promise.all([p384.stop(), p256.stop()]);
+    }
+  });
+
   it("reports a refused connection and a silent peer as results", async () => {
     const { freePort } = await import("../../support/openssl-server.ts");
     const closed = await probe({ host: "127.0.0.1", port: await freePort(), tls: "1.3", timeoutMs: 2000 });
-    expect(closed.outcome.class).toBe("reset");
+    expect(closed.outcome.class).toBe("server-error");
     const { createServer } = await import("node:net");
     const silent = createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));

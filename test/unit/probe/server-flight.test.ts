@@ -72,6 +72,20 @@ describe("ServerFlight on captured TLS 1.2 flights", () => {
     expect(r.parseError).toMatchObject({ kind: "bad-length", wrapped: true });
   });
 
+  it("gnutls-serv's own wrapped list (captured) → malformed, 'wrapped length'", () => {
+    const r = run(hexFixture("gnutls-tls12-flight-wrapped"));
+    expect(r.outcome.class).toBe("malformed");
+    expect((r.outcome as { detail: string }).detail).toMatch(
+      /^wrapped length: .* declares 127 bytes but 65663 follow/,
+    );
+    expect(r.messages).toEqual([
+      "serverHello(2)",
+      "certificate(11)",
+      "serverKeyExchange(12)",
+      "certificateRequest(13)",
+    ]);
+  });
+
   it("message over the cap → excessive-size, before buffering it", () => {
     const r = run(ok, ok.length, 500);
     expect(r.outcome.class).toBe("excessive-size");
