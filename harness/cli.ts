@@ -54,7 +54,9 @@ export async function main(argv: string[]): Promise<number> {
     return await (await command.load())(rest);
   } catch (err) {
     if (err instanceof InputError || err instanceof EngineError) {
-      process.stderr.write(`rootload ${name}: ${messageOf(err)}\n`);
+      // Errors that already name the command (`rootload probe --tls: ...`) are printed as they are.
+      const text = messageOf(err);
+      process.stderr.write(text.startsWith("rootload ") ? `${text}\n` : `rootload ${name}: ${text}\n`);
     } else {
       process.stderr.write(
         `rootload ${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
