@@ -3,7 +3,7 @@ import type { CaseResult } from "../run/case-result.ts";
 import { CHART_WIDTH, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";
-import { type RunSummary, type Series, THRESHOLDS } from "./summary.ts";
+import { configuredNames, distinctSent, type RunSummary, type Series, THRESHOLDS } from "./summary.ts";
 import { el, text, textWidth, title } from "./svg.ts";
 
 const LABEL_W = 250;
@@ -35,7 +35,8 @@ function cellNote(c: CaseResult, s: Series): string {
   const a = c.advertised;
   if (!a) return c.outcome.class === "ok" ? "" : "no list read";
   if (s.advertisesNothing) return "sent 0 names";
-  if (a.count < c.configured.count) return `sent ${formatInt(a.count)} of ${formatInt(c.configured.count)}`;
+  if (distinctSent(a) < configuredNames(c))
+    return `sent ${formatInt(distinctSent(a))} of ${formatInt(configuredNames(c))}`;
   return "";
 }
 

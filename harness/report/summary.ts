@@ -212,6 +212,19 @@ export function summarize(run: RunRecord): RunSummary {
   };
 }
 
+/**
+ * Distinct names in the configured store: re-keyed roots share a name, and a server that sends it
+ * once (OpenSSL) has not truncated anything. Runs recorded before `names` existed fall back to count.
+ */
+export function configuredNames(c: CaseResult): number {
+  return c.configured.names ?? c.configured.count;
+}
+
+/** Distinct names on the wire (Node's server repeats shared names). */
+export function distinctSent(a: NonNullable<CaseResult["advertised"]>): number {
+  return a.count - a.duplicates;
+}
+
 function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
   const first = cases[0]!;
   let largestOk: SizePoint | null = null;
@@ -228,12 +241,12 @@ function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
     if (c.outcome.class === "ok") largestOk = at;
     else firstFailure ??= { ...at, outcome: c.outcome };
     const adv = c.advertised;
-    if (!truncation && adv && !advertisesNothing && adv.count < c.configured.count)
+    if (!truncation && adv && !advertisesNothing && distinctSent(adv) < configuredNames(c))
       truncation = {
         at,
         advertisedCount: adv.count,
         advertisedBytes: adv.bytes,
-        byPolicy: c.intended.count < c.configured.count,
+        byPolicy: c.intended.count < configuredNames(c),
       };
     if (!advertisesNothing && c.clientIssuerAdvertised !== null) {
       sawIssuer = true;

@@ -20,7 +20,8 @@ export interface CaseResult {
   client: ClientName;
   policy: string;
   step: { index: number; label: string };
-  configured: { count: number; caListBytes: number };
+  /** The store loaded into the server; `names` counts distinct subject names (re-keyed roots share one). */
+  configured: { count: number; caListBytes: number; names?: number };
   /** What the policy should advertise if the server implements it faithfully. */
   intended: { count: number; bytes: number };
   /** What the probe saw on the wire; null when no CertificateRequest was read. */

@@ -172,7 +172,11 @@ class ServerSession {
       client: c.client,
       policy: c.policy,
       step: { index: c.step.index, label: c.step.label },
-      configured: { count: store.count, caListBytes: store.caListBytes },
+      configured: {
+        count: store.count,
+        caListBytes: store.caListBytes,
+        names: uniqueNames(store.entries).length,
+      },
       intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
       limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
       clientIssuer: { position: clientIssuerPosition(store, this.pki.clientIssuerEntry.subjectDer) },
