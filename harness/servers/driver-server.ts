@@ -57,6 +57,8 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     name: def.name,
     capabilities: def.capabilities,
     notes: def.notes,
+    limits: def.limits,
+    legacy: def.legacy,
     packages: def.packages,
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),

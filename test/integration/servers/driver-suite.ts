@@ -179,6 +179,17 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         }
       });
 
+      it("legacyCompat: a TLS 1.0 RSA-key-exchange client (the forge model) gets through", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        await using legacy = await driver.start(
+          { store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki, legacyCompat: true },
+          runtime,
+        );
+        expect(await accepts(legacy, "1.0-rsa", pki.client)).toBe("accepted");
+        expect(await accepts(legacy, "1.0-rsa", pki.stranger)).toBe("rejected");
+        expect(await accepts(server!, "1.0-rsa", pki.client), "without legacyCompat").toBe("rejected");
+      });
+
       it("is reported unavailable rather than faked when its binary is missing", async ({ skip }) => {
         if (!unavailable) skip("available here");
         await expect(

@@ -63,11 +63,12 @@ export async function advertised(server: StartedTlsServer, tls: TlsVersion, who:
  */
 export function accepts(
   server: StartedTlsServer,
-  tls: TlsVersion,
+  tls: TlsVersion | "1.0-rsa",
   who: CertAndKey | undefined,
   timeoutMs = 8_000,
 ): Promise<"accepted" | "rejected"> {
-  const v = tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
+  // "1.0-rsa" models node-forge: TLS 1.0, RSA key exchange, AES-CBC-SHA.
+  const v = tls === "1.0-rsa" ? "TLSv1" : tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
   return new Promise((resolve) => {
     const sock = connect({
       host: server.host,
@@ -76,6 +77,7 @@ export function accepts(
       minVersion: v,
       maxVersion: v,
       rejectUnauthorized: false,
+      ...(tls === "1.0-rsa" ? { ciphers: "AES128-SHA:AES256-SHA:@SECLEVEL=0" } : {}),
       ...(who ? { cert: who.certPem, key: who.keyPem } : {}),
     });
     let settled = false;
