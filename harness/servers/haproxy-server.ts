@@ -67,7 +67,8 @@ export const haproxyDriver = defineDriver({
   },
   legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
   notes: ["Sends names sorted, not in file order."],
-  ready: /Loading success|New worker .*forked/,
+  // The master handles USR2 only once it reports success (before that the signal is lost).
+  ready: /Loading success/,
   reload: {
     kind: "command",
     argv: (ctx) => ["sh", "-c", `kill -USR2 "$(cat ${ctx.file("haproxy.pid")})"`],

@@ -11,11 +11,13 @@ import {
   type TlsVersion,
 } from "../../../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
-import { accepts, advertised, entryCn } from "./wire.ts";
+import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 
 const BOTH: TlsVersion[] = ["1.2", "1.3"];
 /** Servers that send names sorted rather than in file order (DESIGN.md). */
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
+/** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (DESIGN.md). */
+const EMPTY_CA_EXTENSION = new Set<DriverName>(["nginx", "stunnel", "openssl"]);
 
 /**
  * What each family does at a CA-list size (bytes): measured on Debian 12 (DESIGN.md).
@@ -148,6 +150,13 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
           expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
         }
+        // gnutls-cli tells an empty TLS 1.3 extension (decode error) from an omitted one.
+        const cli = await gnutlsCliHandshake(server!, "1.3", pki.client);
+        expect(cli.ok, `gnutls-cli TLS 1.3 against ${name} none:\n${cli.output.slice(-400)}`).toBe(
+          !EMPTY_CA_EXTENSION.has(name),
+        );
+        if (EMPTY_CA_EXTENSION.has(name)) expect(cli.output).toMatch(/Error decoding the received TLS packet/);
+        expect((await gnutlsCliHandshake(server!, "1.2", pki.client)).ok, "gnutls-cli TLS 1.2").toBe(true);
       });
 
       it("truncate-bytes (schannel 16,384): advertises exactly the fitting prefix, trusts the rest", async ({

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,5 +104,41 @@ export function accepts(
     });
     sock.on("error", () => done(verdict()));
     sock.on("close", () => done(verdict()));
+  });
+}
+
+/**
+ * Whether gnutls-cli (3.7.9, a stricter parser than OpenSSL) completes a handshake. It rejects
+ * a TLS 1.3 certificate_authorities extension with an empty list, which s_client accepts.
+ */
+export function gnutlsCliHandshake(server: StartedTlsServer, tls: TlsVersion, who: CertAndKey): Promise<{ ok: boolean; output: string }> {
+  const f = onDisk(who);
+  const args = [
+    "--port",
+    `${server.port}`,
+    "--insecure",
+    "--priority",
+    `NORMAL:-VERS-ALL:+VERS-TLS${tls}`,
+    "--x509certfile",
+    f.cert,
+    "--x509keyfile",
+    f.key,
+    server.host,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn("gnutls-cli", args, { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve({ ok: /Handshake was completed/.test(out) && !/Fatal error/.test(out), output: out });
+    });
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve({ ok: false, output: `${out}${err.message}` });
+    });
   });
 }
