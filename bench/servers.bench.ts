@@ -25,17 +25,28 @@ const only = arg("--drivers")?.split(",") as DriverName[] | undefined;
 const pki = await sharedTestPki();
 const small = await storeOfBytes(3_000, [pki.clientIssuerEntry]);
 const large = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
-const config: ServerConfig = { store: small, policy: { kind: "all" }, tls: ["1.2", "1.3"], clientAuth: "require", pki };
+const config: ServerConfig = {
+  store: small,
+  policy: { kind: "all" },
+  tls: ["1.2", "1.3"],
+  clientAuth: "require",
+  pki,
+};
 
 const figures: Record<string, { value: number; unit: string; note?: string }> = {};
-const rows: { driver: string; "start p50 ms": string; "reload p50 ms": string; note: string }[] = [];
+const rows: { driver: string; "start p50 ms": string; "reload p50 ms": string; note?: string }[] = [];
 
 try {
   for (const name of only ?? DRIVER_NAMES) {
     const driver = DRIVERS[name];
     const a = await driver.available(runtime);
     if (!a.ok) {
-      rows.push({ driver: name, "start p50 ms": "-", "reload p50 ms": "-", note: `unavailable: ${a.reason}` });
+      rows.push({
+        driver: name,
+        "start p50 ms": "-",
+        "reload p50 ms": "-",
+        note: `unavailable: ${a.reason}`,
+      });
       continue;
     }
     let started: StartedTlsServer | undefined;
@@ -70,12 +81,15 @@ try {
       return r.state === "completed" ? r.latency.p50 : Number.NaN;
     };
     figures[`${name} start`] = { value: Math.round(p50(starts)), unit: "ms" };
-    figures[`${name} reload`] = { value: Math.round(p50(reloads)), unit: "ms", note: "3,000 ↔ 30,000-byte list" };
+    figures[`${name} reload`] = {
+      value: Math.round(p50(reloads)),
+      unit: "ms",
+      note: "3,000 ↔ 30,000-byte list",
+    };
     rows.push({
       driver: name,
       "start p50 ms": p50(starts).toFixed(0),
       "reload p50 ms": p50(reloads).toFixed(0),
-      note: "",
     });
   }
 } finally {

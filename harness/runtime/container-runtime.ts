@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  GenericContainer,
   type ContainerRuntimeClient,
+  GenericContainer,
   getContainerRuntimeClient,
   ImageName,
   type StartedTestContainer,
@@ -19,7 +19,7 @@ import { freePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
-import type { Availability, ExecResult, LaunchSpec, Launched, Runtime } from "./runtime.ts";
+import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
 
 /** The image `containers/build-images.sh` builds; override with ROOTLOAD_IMAGE. */
 export const DEFAULT_IMAGE = "rootload/servers:bookworm";
@@ -61,13 +61,21 @@ class ContainerProcess implements Launched {
     return this.buf.since(from);
   }
   waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void> {
-    return this.buf.waitFor(pattern, from, timeoutMs, `${this.name} (container ${this.container.getId().slice(0, 12)})`);
+    return this.buf.waitFor(
+      pattern,
+      from,
+      timeoutMs,
+      `${this.name} (container ${this.container.getId().slice(0, 12)})`,
+    );
   }
   async exec(argv: readonly string[], timeoutMs = 10_000): Promise<ExecResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new EngineError(`${this.name}: exec "${argv.join(" ")}" did not finish after ${timeoutMs}ms`)),
+        () =>
+          reject(
+            new EngineError(`${this.name}: exec "${argv.join(" ")}" did not finish after ${timeoutMs}ms`),
+          ),
         timeoutMs,
       );
     });
@@ -123,7 +131,9 @@ export class ContainerRuntime implements Runtime {
     try {
       client = await getContainerRuntimeClient();
     } catch (err) {
-      throw new EngineError(`container engine not reachable: ${messageOf(err)} (run containers/setup-engine.sh as root)`);
+      throw new EngineError(
+        `container engine not reachable: ${messageOf(err)} (run containers/setup-engine.sh as root)`,
+      );
     }
     const labels = await imageLabels(client, image);
     const rt = new ContainerRuntime(client, image, labels);
@@ -145,7 +155,10 @@ export class ContainerRuntime implements Runtime {
       // Another host's harness may share this engine: its containers go only when expired.
       const orphan = l["rootload.owner-host"] === host && (!owner || !alive(owner));
       if ((orphan || expired) && l["rootload.run"] !== this.runId) {
-        await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+        await docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => {});
         n++;
       }
     }
@@ -167,7 +180,10 @@ export class ContainerRuntime implements Runtime {
   async hasBinary(binary: string, pkg?: string): Promise<Availability> {
     const v = pkg ? this.labels[`rootload.versions.${pkg}`] : undefined;
     if (pkg && (!v || v === "missing"))
-      return { ok: false, reason: `${this.image} has no ${pkg} package (${binary}); rebuild: npm run images` };
+      return {
+        ok: false,
+        reason: `${this.image} has no ${pkg} package (${binary}); rebuild: npm run images`,
+      };
     return { ok: true };
   }
 
@@ -211,7 +227,9 @@ export class ContainerRuntime implements Runtime {
     }
     const launchId = randomUUID();
     const lifetime = serverLifetimeSeconds();
-    const ready = spec.isolated ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)]) : Wait.forLogMessage(spec.ready.log);
+    const ready = spec.isolated
+      ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)])
+      : Wait.forLogMessage(spec.ready.log);
     const container = new GenericContainer(this.image)
       .withPullPolicy(NEVER_PULL)
       .withNetworkMode(spec.isolated ? "none" : "host")
@@ -277,13 +295,16 @@ export class ContainerRuntime implements Runtime {
 
 async function imageLabels(client: ContainerRuntimeClient, image: string): Promise<Record<string, string>> {
   const name = ImageName.fromString(image);
-  if (!(await client.image.exists(name))) throw new EngineError(`image ${image} not found locally; ${BUILD_HINT}`);
+  if (!(await client.image.exists(name)))
+    throw new EngineError(`image ${image} not found locally; ${BUILD_HINT}`);
   const info = await client.image.inspect(name);
   return (info.Config?.Labels ?? {}) as Record<string, string>;
 }
 
 /** True when the engine answers and the image exists, without throwing. */
-export async function containerEngineReady(image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE): Promise<Availability> {
+export async function containerEngineReady(
+  image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE,
+): Promise<Availability> {
   try {
     const client = await getContainerRuntimeClient();
     if (!(await client.image.exists(ImageName.fromString(image))))

@@ -54,10 +54,19 @@ export class LogBuffer {
       const check = () => {
         if (matches()) done();
         else if (this.#closed)
-          done(new EngineError(`${what}: exited before log message ${pattern} appeared; output:\n${this.tail()}`));
+          done(
+            new EngineError(
+              `${what}: exited before log message ${pattern} appeared; output:\n${this.tail()}`,
+            ),
+          );
       };
       const timer = setTimeout(
-        () => done(new EngineError(`${what}: log message ${pattern} not received after ${timeoutMs}ms; output:\n${this.tail()}`)),
+        () =>
+          done(
+            new EngineError(
+              `${what}: log message ${pattern} not received after ${timeoutMs}ms; output:\n${this.tail()}`,
+            ),
+          ),
         timeoutMs,
       );
       this.#waiters.add(check);

@@ -3,14 +3,13 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { access, constants, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { EngineError } from "../errors.ts";
 import { log } from "../log.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
-import type { Availability, ExecResult, LaunchSpec, Launched, Runtime } from "./runtime.ts";
+import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
 
 /** Where each live process group is recorded, so the next run can end those of a killed run. */
 const PID_DIR = join(tmpdir(), "rootload-processes");
@@ -145,7 +144,10 @@ export class ProcessRuntime implements Runtime {
     const r = await run(["unshare", "-n", "true"]);
     return r.exitCode === 0
       ? { ok: true }
-      : { ok: false, reason: `unshare -n fails here (needed to keep an all-address server off the host network): ${r.output.trim()}` };
+      : {
+          ok: false,
+          reason: `unshare -n fails here (needed to keep an all-address server off the host network): ${r.output.trim()}`,
+        };
   }
 
   nodeBinary(): string {
@@ -153,7 +155,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   async packageVersions(packages: readonly string[]): Promise<Record<string, string>> {
-    const r = await run(["dpkg-query", "-W", "-f=${Package}\t${Version}\n", ...packages]);
+    // dpkg-query's own ${field} syntax, not a template literal.
+    const format = ["-f=$", "{Package}\t$", "{Version}\n"].join("");
+    const r = await run(["dpkg-query", "-W", format, ...packages]);
     const out: Record<string, string> = {};
     for (const line of r.output.split("\n")) {
       const [p, v] = line.split("\t");
@@ -255,4 +259,3 @@ export function reapOrphanProcesses(): number {
   if (n) log.info({ groups: n }, "ended server processes left by a killed run");
   return n;
 }
-

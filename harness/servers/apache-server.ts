@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { enabledVersions, OPENSSL_NAME, opensslCiphers } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -11,7 +11,9 @@ function render(ctx: RenderContext): string {
     "SSLEngine on",
     `SSLCertificateFile ${file("server.crt")}`,
     `SSLCertificateKeyFile ${file("server.key")}`,
-    `SSLProtocol -all ${enabledVersions(config).map((v) => `+${OPENSSL_NAME[v]}`).join(" ")}`,
+    `SSLProtocol -all ${enabledVersions(config)
+      .map((v) => `+${OPENSSL_NAME[v]}`)
+      .join(" ")}`,
     `SSLVerifyClient ${config.clientAuth === "require" ? "require" : "optional"}`,
     "SSLVerifyDepth 3",
   ];

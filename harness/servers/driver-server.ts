@@ -6,7 +6,12 @@ import { caListBytes, type RootStore } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { sClient } from "./s-client.ts";
-import { type DriverDefinition, isSupported, type RenderContext, type ServerDriver } from "./server-driver.ts";
+import {
+  type DriverDefinition,
+  isSupported,
+  type RenderContext,
+  type ServerDriver,
+} from "./server-driver.ts";
 import {
   type IssuerPolicy,
   policyName,
@@ -19,6 +24,8 @@ import {
 const CHECKABLE_LIST_BYTES = 65_000;
 const RELOAD_TIMEOUT_MS = 15_000;
 const DEFAULT_READY_MS = 20_000;
+const RELOAD_ATTEMPTS = 3;
+const RELOAD_RETRY_MS = 3_000;
 
 /** Files every server directory has, whatever the driver. */
 export const COMMON_FILES = {
@@ -34,7 +41,8 @@ export const COMMON_FILES = {
 function checkSupported(def: DriverDefinition, config: ServerConfig, plan: IssuerPlan): void {
   const kind = plan.mode === "subset" ? config.policy.kind : plan.mode;
   for (const v of config.tls) {
-    if (!TLS_VERSIONS.includes(v)) throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
+    if (!TLS_VERSIONS.includes(v))
+      throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
     if (!isSupported(def.capabilities[kind][v]))
       throw new InputError(
         `${def.name}.policy`,
@@ -87,17 +95,22 @@ export class DriverServer implements StartedTlsServer {
   static async start(def: DriverDefinition, config: ServerConfig, runtime: Runtime): Promise<DriverServer> {
     checkSupported(def, config, planIssuers(config.store, config.policy));
     const ok = await availability(def, runtime);
-    if (!ok.ok) throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
+    if (!ok.ok)
+      throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
     const dir = await runtime.makeDir(def.name);
     const port = await runtime.freePort();
     const server = new DriverServer(def, config, runtime, dir, port);
     const started = Date.now();
     await server.#launch();
     const pkgs = await runtime.packageVersions(Object.values(def.packages));
-    for (const [label, pkg] of Object.entries(def.packages)) if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
+    for (const [label, pkg] of Object.entries(def.packages))
+      if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
     Object.assign(server.#versions, def.versionsFromLog?.(server.#launched!.output()) ?? {});
     server.#versions.runtime = runtime.kind;
-    log.debug({ server: def.name, port, ms: Date.now() - started, policy: policyName(config.policy) }, "server started");
+    log.debug(
+      { server: def.name, port, ms: Date.now() - started, policy: policyName(config.policy) },
+      "server started",
+    );
     return server;
   }
 
@@ -131,7 +144,9 @@ export class DriverServer implements StartedTlsServer {
       ...issuerFiles(plan),
       ...rendered.files,
     };
-    await Promise.all(Object.entries(files).map(([n, text]) => writeFile(this.file(n), text, { mode: 0o644 })));
+    await Promise.all(
+      Object.entries(files).map(([n, text]) => writeFile(this.file(n), text, { mode: 0o644 })),
+    );
     return { ctx, argv: rendered.argv };
   }
 
@@ -184,14 +199,32 @@ export class DriverServer implements StartedTlsServer {
     this.#config = config;
     const from = launched.outputLength();
     const argv = method.argv(ctx);
-    const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
-    if (r.exitCode !== 0)
-      throw new EngineError(`${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`);
     const either = new RegExp(`${method.done.source}|${method.failed.source}`);
-    await launched.waitForLog(either, from, RELOAD_TIMEOUT_MS);
+    // A signal that arrives while the server is still settling after start can be lost (seen with
+    // HAProxy's master right after "Loading success"): send it again a few times before failing.
+    for (let attempt = 1; ; attempt++) {
+      const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
+      if (r.exitCode !== 0)
+        throw new EngineError(
+          `${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`,
+        );
+      try {
+        await launched.waitForLog(
+          either,
+          from,
+          attempt < RELOAD_ATTEMPTS ? RELOAD_RETRY_MS : RELOAD_TIMEOUT_MS,
+        );
+        break;
+      } catch (err) {
+        if (attempt >= RELOAD_ATTEMPTS || !(await launched.isRunning())) throw err;
+        log.debug({ server: this.driver, attempt }, "reload not acknowledged, sending again");
+      }
+    }
     const after = launched.outputSince(from);
     if (method.failed.test(after))
-      throw new EngineError(`${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`);
+      throw new EngineError(
+        `${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`,
+      );
     await this.#awaitServed(plannedAdvertised(plan).length, caListBytes(plannedAdvertised(plan)));
   }
 

@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { enabledVersions } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -52,12 +52,22 @@ export const gnutlsDriver = defineDriver({
   packages: { gnutls: "gnutls-bin", libgnutls: "libgnutls30" },
   capabilities: {
     all: { "1.2": "yes", "1.3": "yes" },
-    none: { "1.2": "no (not possible from gnutls-serv's CLI)", "1.3": "no (not possible from gnutls-serv's CLI)" },
-    "truncate-bytes": { "1.2": "no (CLI cannot split advertised and trusted)", "1.3": "no (CLI cannot split advertised and trusted)" },
-    explicit: { "1.2": "no (CLI cannot split advertised and trusted)", "1.3": "no (CLI cannot split advertised and trusted)" },
+    none: {
+      "1.2": "no (not possible from gnutls-serv's CLI)",
+      "1.3": "no (not possible from gnutls-serv's CLI)",
+    },
+    "truncate-bytes": {
+      "1.2": "no (CLI cannot split advertised and trusted)",
+      "1.3": "no (CLI cannot split advertised and trusted)",
+    },
+    explicit: {
+      "1.2": "no (CLI cannot split advertised and trusted)",
+      "1.3": "no (CLI cannot split advertised and trusted)",
+    },
   },
   limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536 the 16-bit length wraps: malformed CertificateRequest (client: length mismatch)",
+    "1.2":
+      "all names up to 65,535 bytes; from 65,536 the 16-bit length wraps: malformed CertificateRequest (client: length mismatch)",
     "1.3": "all names up to 65,487 bytes; from 65,488: decode_error",
   },
   legacy: "yes (+VERS-TLS1.0 +RSA +AES-128-CBC +SHA1)",

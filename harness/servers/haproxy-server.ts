@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { OPENSSL_NAME, opensslCiphers, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -59,7 +59,10 @@ export const haproxyDriver = defineDriver({
       "1.2": "yes as a subset (ca-file subset + ca-verify-file rest; sorted)",
       "1.3": "yes as a subset (ca-file subset + ca-verify-file rest; sorted)",
     },
-    explicit: { "1.2": "yes (ca-file + ca-verify-file; sorted)", "1.3": "yes (ca-file + ca-verify-file; sorted)" },
+    explicit: {
+      "1.2": "yes (ca-file + ca-verify-file; sorted)",
+      "1.3": "yes (ca-file + ca-verify-file; sorted)",
+    },
   },
   limits: {
     "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",

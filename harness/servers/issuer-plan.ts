@@ -10,7 +10,12 @@ import { type IssuerPolicy, intendedAdvertised } from "./tls-server.ts";
 export type IssuerPlan =
   | { mode: "all"; verify: readonly RootEntry[] }
   | { mode: "none"; verify: readonly RootEntry[] }
-  | { mode: "subset"; verify: readonly RootEntry[]; advertise: readonly RootEntry[]; rest: readonly RootEntry[] };
+  | {
+      mode: "subset";
+      verify: readonly RootEntry[];
+      advertise: readonly RootEntry[];
+      rest: readonly RootEntry[];
+    };
 
 /** The files every driver can point at, by name inside the server's directory. */
 export const ISSUER_FILES = { verify: "store.pem", advertise: "advertise.pem", rest: "rest.pem" } as const;

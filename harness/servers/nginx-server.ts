@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { enabledVersions, OPENSSL_NAME, opensslCiphers } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -7,10 +7,17 @@ function render(ctx: RenderContext): string {
   const { config, plan, file } = ctx;
   const lines: string[] = [];
   // Debian 12's nginx 1.22 leaves TLS 1.3 off unless ssl_protocols names it.
-  lines.push(`ssl_protocols ${enabledVersions(config).map((v) => OPENSSL_NAME[v]).join(" ")};`);
+  lines.push(
+    `ssl_protocols ${enabledVersions(config)
+      .map((v) => OPENSSL_NAME[v])
+      .join(" ")};`,
+  );
   const ciphers = opensslCiphers(config);
   if (ciphers) lines.push(`ssl_ciphers ${ciphers};`, "ssl_conf_command MinProtocol TLSv1;");
-  lines.push(`ssl_verify_client ${config.clientAuth === "require" ? "on" : "optional"};`, "ssl_verify_depth 3;");
+  lines.push(
+    `ssl_verify_client ${config.clientAuth === "require" ? "on" : "optional"};`,
+    "ssl_verify_depth 3;",
+  );
   if (plan.mode === "subset") {
     // nginx 1.22 refuses ssl_trusted_certificate without ssl_client_certificate, so the
     // advertised part goes in the first and the rest in the second; both are trusted.
@@ -68,7 +75,10 @@ export const nginxDriver = defineDriver({
     "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
   },
   legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
-  notes: ["Keeps file order.", "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`."],
+  notes: [
+    "Keeps file order.",
+    "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",
+  ],
   ready: /start worker process/,
   reload: {
     kind: "command",

@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { NODE_SERVER_SCRIPT } from "./node-server-script.ts";
 import { opensslCiphers, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";

@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { opensslCiphers, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -26,7 +26,8 @@ function argv(ctx: RenderContext): string[] {
     max,
     "-www",
   ];
-  if (plan.mode === "subset") a.push("-CAfile", file(ISSUER_FILES.advertise), "-verifyCAfile", file(ISSUER_FILES.verify));
+  if (plan.mode === "subset")
+    a.push("-CAfile", file(ISSUER_FILES.advertise), "-verifyCAfile", file(ISSUER_FILES.verify));
   else a.push("-CAfile", file(ISSUER_FILES.verify));
   if (plan.mode === "none") a.push("-no_ca_names");
   const ciphers = opensslCiphers(config);

@@ -58,7 +58,8 @@ export function sClient(opts: SClientOptions): Promise<SClientResult> {
   });
 }
 
-const SECTION_END = /^(Requested Signature Algorithms|Client Certificate Types|Shared Requested Signature Algorithms|Peer signing digest|Peer signature type|Server Temp Key|---)/;
+const SECTION_END =
+  /^(Requested Signature Algorithms|Client Certificate Types|Shared Requested Signature Algorithms|Peer signing digest|Peer signature type|Server Temp Key|---)/;
 
 export function parseSClient(output: string): SClientResult {
   const lines = output.split("\n");
@@ -74,6 +75,7 @@ export function parseSClient(output: string): SClientResult {
     names = [];
   }
   const alert = /alert ([a-z ]+?)(?::|\n|$)/.exec(output)?.[1]?.trim();
-  const failed = /:error:|errno=|write:errno|killed after/.test(output) || !/Cipher is (?!\(NONE\))/.test(output);
+  const failed =
+    /:error:|errno=|write:errno|killed after/.test(output) || !/Cipher is (?!\(NONE\))/.test(output);
   return { handshake: failed ? "failed" : "ok", names, alert, output };
 }

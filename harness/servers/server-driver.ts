@@ -3,7 +3,15 @@ import type { IssuerPlan } from "./issuer-plan.ts";
 import type { IssuerPolicy, ServerConfig, StartedTlsServer, TlsVersion } from "./tls-server.ts";
 
 export type DriverName = "nginx" | "apache" | "haproxy" | "openssl" | "gnutls" | "stunnel" | "node";
-export const DRIVER_NAMES: readonly DriverName[] = ["nginx", "apache", "haproxy", "openssl", "gnutls", "stunnel", "node"];
+export const DRIVER_NAMES: readonly DriverName[] = [
+  "nginx",
+  "apache",
+  "haproxy",
+  "openssl",
+  "gnutls",
+  "stunnel",
+  "node",
+];
 
 export type PolicyKind = IssuerPolicy["kind"];
 export const POLICY_KINDS: readonly PolicyKind[] = ["all", "none", "truncate-bytes", "explicit"];

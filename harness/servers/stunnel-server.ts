@@ -1,5 +1,5 @@
-import { ISSUER_FILES } from "./issuer-plan.ts";
 import { defineDriver } from "./driver-server.ts";
+import { ISSUER_FILES } from "./issuer-plan.ts";
 import { protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
@@ -18,7 +18,10 @@ function render(ctx: RenderContext): string {
     `sslVersionMax = ${max}`,
   ];
   if (plan.mode === "subset") {
-    svc.push(`CAfile = ${file(ISSUER_FILES.advertise)}`, `config = VerifyCAFile:${file(ISSUER_FILES.verify)}`);
+    svc.push(
+      `CAfile = ${file(ISSUER_FILES.advertise)}`,
+      `config = VerifyCAFile:${file(ISSUER_FILES.verify)}`,
+    );
   } else {
     svc.push(`CAfile = ${file(ISSUER_FILES.verify)}`);
     if (plan.mode === "none") svc.push("options = DISABLE_TLSEXT_CA_NAMES");

@@ -16,7 +16,10 @@ describe("after the container suite", () => {
   afterAll(async () => {
     // driverSuite's afterAll closed the runtime; nothing of this run may remain.
     const docker = (await getContainerRuntimeClient()).container.dockerode;
-    const left = await docker.listContainers({ all: true, filters: { label: [`rootload.run=${runtime?.runId}`] } });
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: [`rootload.run=${runtime?.runId}`] },
+    });
     expect(left.map((c) => c.Id)).toEqual([]);
   });
   it("ran with a container runtime", () => {

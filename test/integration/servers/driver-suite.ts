@@ -5,8 +5,8 @@ import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts"
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
 import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
 import {
-  intendedAdvertised,
   type IssuerPolicy,
+  intendedAdvertised,
   type StartedTlsServer,
   type TlsVersion,
 } from "../../../harness/servers/tls-server.ts";
@@ -31,18 +31,33 @@ interface SizeCase {
 const OPENSSL_CASES: SizeCase[] = [
   { bytes: 65_481, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
   { bytes: 65_491, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
-  { bytes: 65_492, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "internal error" } } },
-  { bytes: 65_535, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "internal error" } } },
+  {
+    bytes: 65_492,
+    expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "internal error" } },
+  },
+  {
+    bytes: 65_535,
+    expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "internal error" } },
+  },
   {
     bytes: 65_536,
-    expect: { "1.2": { outcome: "failed", alert: "internal error" }, "1.3": { outcome: "failed", alert: "internal error" } },
+    expect: {
+      "1.2": { outcome: "failed", alert: "internal error" },
+      "1.3": { outcome: "failed", alert: "internal error" },
+    },
   },
 ];
 const GNUTLS_CASES: SizeCase[] = [
   { bytes: 65_481, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
   { bytes: 65_487, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
-  { bytes: 65_488, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "decode error" } } },
-  { bytes: 65_535, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "decode error" } } },
+  {
+    bytes: 65_488,
+    expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "decode error" } },
+  },
+  {
+    bytes: 65_535,
+    expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed", alert: "decode error" } },
+  },
   {
     bytes: 65_536,
     expect: {
@@ -79,7 +94,10 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           unavailable = a.reason;
           return;
         }
-        server = await driver.start({ store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki }, runtime);
+        server = await driver.start(
+          { store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki },
+          runtime,
+        );
       });
       afterAll(async () => {
         await server?.stop();
@@ -135,7 +153,9 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         }
       });
 
-      it("policy none: advertises nothing, still accepts the client and rejects the stranger", async ({ skip }) => {
+      it("policy none: advertises nothing, still accepts the client and rejects the stranger", async ({
+        skip,
+      }) => {
         if (unavailable) skip(unavailable);
         const store = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
         if (name === "gnutls") {
@@ -155,7 +175,8 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         expect(cli.ok, `gnutls-cli TLS 1.3 against ${name} none:\n${cli.output.slice(-400)}`).toBe(
           !EMPTY_CA_EXTENSION.has(name),
         );
-        if (EMPTY_CA_EXTENSION.has(name)) expect(cli.output).toMatch(/Error decoding the received TLS packet/);
+        if (EMPTY_CA_EXTENSION.has(name))
+          expect(cli.output).toMatch(/Error decoding the received TLS packet/);
         expect((await gnutlsCliHandshake(server!, "1.2", pki.client)).ok, "gnutls-cli TLS 1.2").toBe(true);
       });
 
@@ -182,16 +203,26 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           else expect(a.cns).toEqual(want);
           expect(a.cns).not.toContain(entryCn(strangerCa));
           expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
-          expect(await accepts(server!, tls, pki.stranger), `unadvertised but trusted issuer on TLS ${tls}`).toBe(
-            "accepted",
-          );
+          expect(
+            await accepts(server!, tls, pki.stranger),
+            `unadvertised but trusted issuer on TLS ${tls}`,
+          ).toBe("accepted");
         }
       });
 
-      it("legacyCompat: a TLS 1.0 RSA-key-exchange client (the forge model) gets through", async ({ skip }) => {
+      it("legacyCompat: a TLS 1.0 RSA-key-exchange client (the forge model) gets through", async ({
+        skip,
+      }) => {
         if (unavailable) skip(unavailable);
         await using legacy = await driver.start(
-          { store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki, legacyCompat: true },
+          {
+            store: small,
+            policy: { kind: "all" },
+            tls: BOTH,
+            clientAuth: "require",
+            pki,
+            legacyCompat: true,
+          },
           runtime,
         );
         expect(await accepts(legacy, "1.0-rsa", pki.client)).toBe("accepted");
@@ -202,7 +233,10 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
       it("is reported unavailable rather than faked when its binary is missing", async ({ skip }) => {
         if (!unavailable) skip("available here");
         await expect(
-          driver.start({ store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki }, runtime),
+          driver.start(
+            { store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "require", pki },
+            runtime,
+          ),
         ).rejects.toBeInstanceOf(EngineError);
       });
     });

@@ -11,7 +11,9 @@ const CHILD = fileURLToPath(new URL("../../fixtures/start-server-and-hang.ts", i
 /** Start the child, wait for its "ready" line, return it with what it printed. */
 function startChild(kind: "container" | "process"): Promise<{ pid: number; runId: string; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, kind], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, kind], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -45,7 +45,11 @@ export function entryCn(e: RootEntry): string {
 }
 
 /** What the server advertises on `tls` (offering `who`'s certificate, so the handshake can finish). */
-export async function advertised(server: StartedTlsServer, tls: TlsVersion, who: CertAndKey): Promise<Advertised> {
+export async function advertised(
+  server: StartedTlsServer,
+  tls: TlsVersion,
+  who: CertAndKey,
+): Promise<Advertised> {
   const f = onDisk(who);
   const r = await sClient({ host: server.host, port: server.port, tls, certFile: f.cert, keyFile: f.key });
   const err = /error:[0-9A-F]+:SSL routines:([^:]+):([^:\n]+)/.exec(r.output);
@@ -111,7 +115,11 @@ export function accepts(
  * Whether gnutls-cli (3.7.9, a stricter parser than OpenSSL) completes a handshake. It rejects
  * a TLS 1.3 certificate_authorities extension with an empty list, which s_client accepts.
  */
-export function gnutlsCliHandshake(server: StartedTlsServer, tls: TlsVersion, who: CertAndKey): Promise<{ ok: boolean; output: string }> {
+export function gnutlsCliHandshake(
+  server: StartedTlsServer,
+  tls: TlsVersion,
+  who: CertAndKey,
+): Promise<{ ok: boolean; output: string }> {
   const f = onDisk(who);
   const args = [
     "--port",
