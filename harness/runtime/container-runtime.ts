@@ -205,6 +205,10 @@ export class ContainerRuntime implements Runtime {
   }
 
   async launch(spec: LaunchSpec): Promise<Launched> {
+    // Checked again per container: with NEVER_PULL a vanished image would otherwise surface as a
+    // bare engine error.
+    if (!(await this.client.image.exists(ImageName.fromString(this.image))))
+      throw new EngineError(`${spec.name}: image ${this.image} not found locally; ${BUILD_HINT}`);
     const buf = new LogBuffer();
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
