@@ -214,6 +214,30 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         }
       });
 
+      it("explicit: advertises exactly the given entries, trusts them and the store", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const strangerCa = new RootEntry(pki.strangerIssuer.certDer, { origin: "stranger-issuer" });
+        const policy: IssuerPolicy = {
+          kind: "explicit",
+          entries: [small.entries[5]!, strangerCa, small.entries[2]!],
+        };
+        if (name === "gnutls") {
+          await expect(load(small, policy)).rejects.toBeInstanceOf(InputError);
+          return;
+        }
+        await load(small, policy);
+        const want = policy.entries.map(entryCn);
+        for (const tls of BOTH) {
+          const a = await advertised(server!, tls, pki.client);
+          expect(a.outcome, `TLS ${tls}`).toBe("ok");
+          if (SORTED.has(name)) expect([...a.cns!].sort()).toEqual([...want].sort());
+          else expect(a.cns).toEqual(want);
+          // The client's issuer is in the store but not advertised; the stranger's is advertised.
+          expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("accepted");
+        }
+      });
+
       it("legacyCompat: a TLS 1.0 RSA-key-exchange client (the forge model) gets through", async ({
         skip,
       }) => {

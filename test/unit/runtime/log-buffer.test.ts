@@ -15,7 +15,9 @@ describe("LogBuffer", () => {
 
   it("fails naming the pattern and the time waited", async () => {
     const b = new LogBuffer();
-    await expect(b.waitFor(/never/, 0, 50, "x")).rejects.toThrow(/log message \/never\/ not received after 50ms/);
+    await expect(b.waitFor(/never/, 0, 50, "x")).rejects.toThrow(
+      /log message \/never\/ not received after 50ms/,
+    );
   });
 
   it("fails at once when the process ends", async () => {

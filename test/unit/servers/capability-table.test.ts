@@ -7,7 +7,8 @@ import { TLS_VERSIONS } from "../../../harness/servers/tls-server.ts";
 describe("capabilities", () => {
   it("every driver states every policy × TLS version", () => {
     for (const n of DRIVER_NAMES)
-      for (const p of POLICY_KINDS) for (const v of TLS_VERSIONS) expect(DRIVERS[n].capabilities[p][v]).toBeTruthy();
+      for (const p of POLICY_KINDS)
+        for (const v of TLS_VERSIONS) expect(DRIVERS[n].capabilities[p][v]).toBeTruthy();
   });
 
   it("gnutls-serv cannot split advertised and trusted names", () => {

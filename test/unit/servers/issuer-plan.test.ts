@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sharedTestPki } from "../../../harness/pki/test-pki.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
-import { ISSUER_FILES, issuerFiles, planIssuers, plannedAdvertised } from "../../../harness/servers/issuer-plan.ts";
+import {
+  ISSUER_FILES,
+  issuerFiles,
+  planIssuers,
+  plannedAdvertised,
+} from "../../../harness/servers/issuer-plan.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 
 let store: RootStore;
