@@ -238,6 +238,22 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         }
       });
 
+      it("clientAuth optional: no certificate is let in, a certificate from an unknown CA is not", async ({
+        skip,
+      }) => {
+        if (unavailable) skip(unavailable);
+        await using optional = await driver.start(
+          { store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "optional", pki },
+          runtime,
+        );
+        for (const tls of BOTH) {
+          expect((await advertised(optional, tls, pki.client)).cns?.length, `TLS ${tls}`).toBe(small.count);
+          expect(await accepts(optional, tls, undefined), `no certificate on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(optional, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(optional, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
+        }
+      });
+
       it("legacyCompat: a TLS 1.0 RSA-key-exchange client (the forge model) gets through", async ({
         skip,
       }) => {
