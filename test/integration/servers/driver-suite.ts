@@ -1,8 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError, InputError } from "../../../harness/errors.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
+import type { DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
 import {
   type IssuerPolicy,
@@ -18,6 +21,14 @@ const BOTH: TlsVersion[] = ["1.2", "1.3"];
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
 /** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (DESIGN.md). */
 const EMPTY_CA_EXTENSION = new Set<DriverName>(["nginx", "stunnel", "openssl"]);
+/** Servers that reload in place, and the pid file of the process that stays. */
+const PID_FILE: Partial<Record<DriverName, string>> = {
+  nginx: "nginx.pid",
+  apache: "apache.pid",
+  haproxy: "haproxy.pid",
+  stunnel: "stunnel.pid",
+  node: "node.pid",
+};
 
 /**
  * What each family does at a CA-list size (bytes): measured on Debian 12 (DESIGN.md).
@@ -132,6 +143,18 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
           expect(await accepts(server!, tls, undefined), `no certificate on TLS ${tls}`).toBe("rejected");
         }
+      });
+
+      it("reloads in place where the server can (same master process, new list served)", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const pidFile = PID_FILE[name];
+        if (!pidFile) skip("reload is a restart on the same port");
+        const path = join((server as DriverServer).dir, pidFile!);
+        const before = (await readFile(path, "utf8")).trim();
+        const store = await storeOfBytes(20_000, [pki.clientIssuerEntry]);
+        await load(store);
+        expect((await readFile(path, "utf8")).trim()).toBe(before);
+        expect((await advertised(server!, "1.2", pki.client)).cns?.length).toBe(store.count);
       });
 
       it("CA-list size limits on TLS 1.2 and 1.3", async ({ skip }) => {
