@@ -19,7 +19,10 @@ import type { StartedTlsServer, TlsVersion } from "../harness/servers/tls-server
 import { type Figure, recordFigures } from "./record.ts";
 
 const SECONDS = Number(process.env.ROOTLOAD_BENCH_SECONDS ?? 4);
-const ROOTS = path.resolve(import.meta.dirname, "../../shared/data/rootstores/microsoft/2025-06-16/authroot.stl");
+const ROOTS = path.resolve(
+  import.meta.dirname,
+  "../../shared/data/rootstores/microsoft/2025-06-16/authroot.stl",
+);
 
 interface Rate {
   handshakes: number;
@@ -28,10 +31,27 @@ interface Rate {
 }
 
 /** `openssl s_time -new` for SECONDS, `concurrency` processes at once; rate over real seconds. */
-async function sTime(port: number, tls: TlsVersion, concurrency: number, cert: string, key: string): Promise<Rate> {
+async function sTime(
+  port: number,
+  tls: TlsVersion,
+  concurrency: number,
+  cert: string,
+  key: string,
+): Promise<Rate> {
   const one = () =>
     new Promise<{ n: number; secs: number }>((resolve, reject) => {
-      const args = ["s_time", "-connect", `127.0.0.1:${port}`, "-new", "-time", String(SECONDS), "-cert", cert, "-key", key];
+      const args = [
+        "s_time",
+        "-connect",
+        `127.0.0.1:${port}`,
+        "-new",
+        "-time",
+        String(SECONDS),
+        "-cert",
+        cert,
+        "-key",
+        key,
+      ];
       args.push(tls === "1.2" ? "-tls1_2" : "-tls1_3");
       const p = spawn("openssl", args, { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
@@ -60,7 +80,13 @@ async function rootloadRate(server: StartedTlsServer, tls: TlsVersion, concurren
   const t0 = performance.now();
   const worker = async () => {
     while (performance.now() < until) {
-      const r = await CLIENTS.node.handshake({ host: server.host, port: server.port, tls, pki, timeoutMs: 5000 });
+      const r = await CLIENTS.node.handshake({
+        host: server.host,
+        port: server.port,
+        tls,
+        pki,
+        timeoutMs: 5000,
+      });
       if (r.outcome.class === "ok") handshakes++;
       else if (++failures > 5) throw new Error(`handshakes fail: ${JSON.stringify(r.outcome)}`);
     }

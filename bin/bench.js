@@ -21,7 +21,11 @@ if (scripts.length === 0) {
 let failed = 0;
 for (const f of scripts) {
   console.log(`\n== ${f}`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(benchDir, f)], { cwd: repo, stdio: "inherit", timeout: 15 * 60_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(benchDir, f)], {
+    cwd: repo,
+    stdio: "inherit",
+    timeout: 15 * 60_000,
+  });
   if (r.status !== 0) {
     failed++;
     console.error(`bench: ${f} failed (${r.signal ?? `exit ${r.status}`})`);
@@ -29,7 +33,9 @@ for (const f of scripts) {
 }
 mkdirSync(outDir, { recursive: true });
 const latest = { measuredAt: new Date().toISOString(), benches: {} };
-for (const f of readdirSync(outDir).filter((f) => f.endsWith(".json") && f !== "latest.json").sort()) {
+for (const f of readdirSync(outDir)
+  .filter((f) => f.endsWith(".json") && f !== "latest.json")
+  .sort()) {
   const doc = JSON.parse(readFileSync(path.join(outDir, f), "utf8"));
   latest.benches[doc.name] = doc;
 }

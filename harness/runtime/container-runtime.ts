@@ -20,10 +20,12 @@ import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 /** The image `containers/build-images.sh` builds; override with ROOTLOAD_IMAGE. */
 export const DEFAULT_IMAGE = "rootload/servers:bookworm";
 export const LABEL = "rootload";
+const ENGINE_TIMEOUT_MS = 15_000;
 const BUILD_HINT = "build it with `npm run images` (containers/build-images.sh, no registry needed)";
 
 // testcontainers' reaper (ryuk) and its gateway probe both pull images; no registry is reachable.
@@ -89,7 +91,11 @@ class ContainerProcess implements Launched {
   async isRunning(): Promise<boolean> {
     try {
       const client = await getContainerRuntimeClient();
-      const info = await client.container.getById(this.container.getId()).inspect();
+      const info = await withTimeout(
+        client.container.getById(this.container.getId()).inspect(),
+        ENGINE_TIMEOUT_MS,
+        "container inspect",
+      );
       return info.State.Running;
     } catch {
       return false;
@@ -129,7 +135,7 @@ export class ContainerRuntime implements Runtime {
   static async create(image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE): Promise<ContainerRuntime> {
     let client: ContainerRuntimeClient;
     try {
-      client = await getContainerRuntimeClient();
+      client = await withTimeout(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, "container engine");
     } catch (err) {
       throw new EngineError(
         `container engine not reachable: ${messageOf(err)} (run containers/setup-engine.sh as root)`,
@@ -205,6 +211,10 @@ export class ContainerRuntime implements Runtime {
   }
 
   async launch(spec: LaunchSpec): Promise<Launched> {
+    // Checked again per container: with NEVER_PULL a vanished image would otherwise surface as a
+    // bare engine error.
+    if (!(await this.client.image.exists(ImageName.fromString(this.image))))
+      throw new EngineError(`${spec.name}: image ${this.image} not found locally; ${BUILD_HINT}`);
     const buf = new LogBuffer();
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
@@ -306,7 +316,7 @@ export async function containerEngineReady(
   image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE,
 ): Promise<Availability> {
   try {
-    const client = await getContainerRuntimeClient();
+    const client = await withTimeout(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, "container engine");
     if (!(await client.image.exists(ImageName.fromString(image))))
       return { ok: false, reason: `image ${image} not found locally; ${BUILD_HINT}` };
     return { ok: true };

@@ -14,8 +14,10 @@ async function onSignal(sig: NodeJS.Signals): Promise<void> {
   await Promise.allSettled([...hooks].map((h) => h.close()));
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
-  // Re-raise so the process ends the way the signal meant, now that our servers are gone.
-  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+  // Re-raise so the process ends the way the signal meant, now that our servers are gone. Always:
+  // other listeners (signal-exit, via testcontainers) re-raise only when they are alone, which
+  // they were not while this async cleanup ran.
+  process.kill(process.pid, sig);
 }
 
 /** Register cleanup for exit, SIGINT and SIGTERM. Returns the unregister function. */

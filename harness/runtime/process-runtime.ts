@@ -3,7 +3,6 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { access, constants, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { EngineError } from "../errors.ts";
 import { log } from "../log.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
@@ -156,7 +155,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   async packageVersions(packages: readonly string[]): Promise<Record<string, string>> {
-    const r = await run(["dpkg-query", "-W", "-f=${Package}\t${Version}\n", ...packages]);
+    // dpkg-query's own ${field} syntax, not a template literal.
+    const format = ["-f=$", "{Package}\t$", "{Version}\n"].join("");
+    const r = await run(["dpkg-query", "-W", format, ...packages]);
     const out: Record<string, string> = {};
     for (const line of r.output.split("\n")) {
       const [p, v] = line.split("\t");

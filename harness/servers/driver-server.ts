@@ -24,6 +24,8 @@ import {
 const CHECKABLE_LIST_BYTES = 65_000;
 const RELOAD_TIMEOUT_MS = 15_000;
 const DEFAULT_READY_MS = 20_000;
+const RELOAD_ATTEMPTS = 3;
+const RELOAD_RETRY_MS = 3_000;
 
 /** Files every server directory has, whatever the driver. */
 export const COMMON_FILES = {
@@ -63,6 +65,8 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     name: def.name,
     capabilities: def.capabilities,
     notes: def.notes,
+    limits: def.limits,
+    legacy: def.legacy,
     packages: def.packages,
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),
@@ -195,13 +199,27 @@ export class DriverServer implements StartedTlsServer {
     this.#config = config;
     const from = launched.outputLength();
     const argv = method.argv(ctx);
-    const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
-    if (r.exitCode !== 0)
-      throw new EngineError(
-        `${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`,
-      );
     const either = new RegExp(`${method.done.source}|${method.failed.source}`);
-    await launched.waitForLog(either, from, RELOAD_TIMEOUT_MS);
+    // A signal that arrives while the server is still settling after start can be lost (seen with
+    // HAProxy's master right after "Loading success"): send it again a few times before failing.
+    for (let attempt = 1; ; attempt++) {
+      const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
+      if (r.exitCode !== 0)
+        throw new EngineError(
+          `${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`,
+        );
+      try {
+        await launched.waitForLog(
+          either,
+          from,
+          attempt < RELOAD_ATTEMPTS ? RELOAD_RETRY_MS : RELOAD_TIMEOUT_MS,
+        );
+        break;
+      } catch (err) {
+        if (attempt >= RELOAD_ATTEMPTS || !(await launched.isRunning())) throw err;
+        log.debug({ server: this.driver, attempt }, "reload not acknowledged, sending again");
+      }
+    }
     const after = launched.outputSince(from);
     if (method.failed.test(after))
       throw new EngineError(

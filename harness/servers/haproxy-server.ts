@@ -64,8 +64,14 @@ export const haproxyDriver = defineDriver({
       "1.3": "yes (ca-file + ca-verify-file; sorted)",
     },
   },
+  limits: {
+    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
+    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+  },
+  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
   notes: ["Sends names sorted, not in file order."],
-  ready: /Loading success|New worker .*forked/,
+  // The master handles USR2 only once it reports success (before that the signal is lost).
+  ready: /Loading success/,
   reload: {
     kind: "command",
     argv: (ctx) => ["sh", "-c", `kill -USR2 "$(cat ${ctx.file("haproxy.pid")})"`],

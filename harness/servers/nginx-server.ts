@@ -70,6 +70,11 @@ export const nginxDriver = defineDriver({
     },
     explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
   },
+  limits: {
+    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
+    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+  },
+  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
   notes: [
     "Keeps file order.",
     "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",

@@ -41,6 +41,11 @@ export const nodeDriver = defineDriver({
     "truncate-bytes": { "1.2": `yes (ca = prefix), ${JS_VERIFY}`, "1.3": `yes (ca = prefix), ${JS_VERIFY}` },
     explicit: { "1.2": `yes (ca = entries), ${JS_VERIFY}`, "1.3": `yes (ca = entries), ${JS_VERIFY}` },
   },
+  limits: {
+    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
+    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+  },
+  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
   notes: [
     "Keeps file order.",
     "In the process runtime Node is the harness's own binary; in containers Debian's nodejs 18.",

@@ -49,6 +49,11 @@ export const opensslDriver = defineDriver({
     },
     explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
   },
+  limits: {
+    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
+    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+  },
+  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
   notes: ["Keeps file order.", "Serves one connection at a time; reload = restart on the same port."],
   ready: /^ACCEPT/m,
   reload: { kind: "restart" },

@@ -31,6 +31,10 @@ export interface ServerDriver {
   readonly capabilities: Capabilities;
   /** Facts worth printing beside the capability table (list order, wire quirks). */
   readonly notes: readonly string[];
+  /** What happens as the advertised list grows, per TLS version (measured; see the integration tests). */
+  readonly limits: Readonly<Record<TlsVersion, string>>;
+  /** Whether `legacyCompat` (TLS 1.0, RSA key exchange, SECLEVEL 0) works. */
+  readonly legacy: Capability;
   /** Debian packages whose versions describe this server (reported by `versions()`). */
   readonly packages: Readonly<Record<string, string>>;
   available(runtime: Runtime): Promise<Availability>;
@@ -73,6 +77,8 @@ export interface DriverDefinition {
   packages: Record<string, string>;
   capabilities: Capabilities;
   notes: string[];
+  limits: Record<TlsVersion, string>;
+  legacy: Capability;
   /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
   isolated?: { innerPort: number };
   ready: RegExp;

@@ -55,6 +55,11 @@ export const stunnelDriver = defineDriver({
     },
     explicit: { "1.2": "yes (sorted)", "1.3": "yes (sorted)" },
   },
+  limits: {
+    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
+    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+  },
+  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
   notes: ["Sends names sorted, not in file order."],
   ready: /Configuration successful/,
   reload: {

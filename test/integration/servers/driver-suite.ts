@@ -1,8 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError, InputError } from "../../../harness/errors.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
+import type { DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
 import {
   type IssuerPolicy,
@@ -11,11 +14,21 @@ import {
   type TlsVersion,
 } from "../../../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
-import { accepts, advertised, entryCn } from "./wire.ts";
+import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 
 const BOTH: TlsVersion[] = ["1.2", "1.3"];
 /** Servers that send names sorted rather than in file order (DESIGN.md). */
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
+/** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (DESIGN.md). */
+const EMPTY_CA_EXTENSION = new Set<DriverName>(["nginx", "stunnel", "openssl"]);
+/** Servers that reload in place, and the pid file of the process that stays. */
+const PID_FILE: Partial<Record<DriverName, string>> = {
+  nginx: "nginx.pid",
+  apache: "apache.pid",
+  haproxy: "haproxy.pid",
+  stunnel: "stunnel.pid",
+  node: "node.pid",
+};
 
 /**
  * What each family does at a CA-list size (bytes): measured on Debian 12 (DESIGN.md).
@@ -115,17 +128,33 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
 
       it("small list: advertises every name, accepts the client, rejects the stranger", async ({ skip }) => {
         if (unavailable) skip(unavailable);
-        await load(small);
+        // Reversed, so that a server that sorts cannot match file order by accident.
+        const store = small.withEntries([...small.entries].reverse());
+        await load(store);
         for (const tls of BOTH) {
           const a = await advertised(server!, tls, pki.client);
           expect(a.outcome, `TLS ${tls}`).toBe("ok");
-          const want = small.entries.map(entryCn);
-          if (SORTED.has(name)) expect([...a.cns!].sort()).toEqual([...want].sort());
-          else expect(a.cns).toEqual(want);
+          const want = store.entries.map(entryCn);
+          if (SORTED.has(name)) {
+            expect([...a.cns!].sort()).toEqual([...want].sort());
+            expect(a.cns, "sorted, not file order").not.toEqual(want);
+          } else expect(a.cns, "file order").toEqual(want);
           expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
           expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
           expect(await accepts(server!, tls, undefined), `no certificate on TLS ${tls}`).toBe("rejected");
         }
+      });
+
+      it("reloads in place where the server can (same master process, new list served)", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const pidFile = PID_FILE[name];
+        if (!pidFile) skip("reload is a restart on the same port");
+        const path = join((server as DriverServer).dir, pidFile!);
+        const before = (await readFile(path, "utf8")).trim();
+        const store = await storeOfBytes(20_000, [pki.clientIssuerEntry]);
+        await load(store);
+        expect((await readFile(path, "utf8")).trim()).toBe(before);
+        expect((await advertised(server!, "1.2", pki.client)).cns?.length).toBe(store.count);
       });
 
       it("CA-list size limits on TLS 1.2 and 1.3", async ({ skip }) => {
@@ -168,6 +197,14 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
           expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
         }
+        // gnutls-cli tells an empty TLS 1.3 extension (decode error) from an omitted one.
+        const cli = await gnutlsCliHandshake(server!, "1.3", pki.client);
+        expect(cli.ok, `gnutls-cli TLS 1.3 against ${name} none:\n${cli.output.slice(-400)}`).toBe(
+          !EMPTY_CA_EXTENSION.has(name),
+        );
+        if (EMPTY_CA_EXTENSION.has(name))
+          expect(cli.output).toMatch(/Error decoding the received TLS packet/);
+        expect((await gnutlsCliHandshake(server!, "1.2", pki.client)).ok, "gnutls-cli TLS 1.2").toBe(true);
       });
 
       it("truncate-bytes (schannel 16,384): advertises exactly the fitting prefix, trusts the rest", async ({
@@ -198,6 +235,66 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
             `unadvertised but trusted issuer on TLS ${tls}`,
           ).toBe("accepted");
         }
+      });
+
+      it("explicit: advertises exactly the given entries, trusts them and the store", async ({ skip }) => {
+        if (unavailable) skip(unavailable);
+        const strangerCa = new RootEntry(pki.strangerIssuer.certDer, { origin: "stranger-issuer" });
+        const policy: IssuerPolicy = {
+          kind: "explicit",
+          entries: [small.entries[5]!, strangerCa, small.entries[2]!],
+        };
+        if (name === "gnutls") {
+          await expect(load(small, policy)).rejects.toBeInstanceOf(InputError);
+          return;
+        }
+        await load(small, policy);
+        const want = policy.entries.map(entryCn);
+        for (const tls of BOTH) {
+          const a = await advertised(server!, tls, pki.client);
+          expect(a.outcome, `TLS ${tls}`).toBe("ok");
+          if (SORTED.has(name)) expect([...a.cns!].sort()).toEqual([...want].sort());
+          else expect(a.cns).toEqual(want);
+          // The client's issuer is in the store but not advertised; the stranger's is advertised.
+          expect(await accepts(server!, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(server!, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("accepted");
+        }
+      });
+
+      it("clientAuth optional: no certificate is let in, a certificate from an unknown CA is not", async ({
+        skip,
+      }) => {
+        if (unavailable) skip(unavailable);
+        await using optional = await driver.start(
+          { store: small, policy: { kind: "all" }, tls: BOTH, clientAuth: "optional", pki },
+          runtime,
+        );
+        for (const tls of BOTH) {
+          expect((await advertised(optional, tls, pki.client)).cns?.length, `TLS ${tls}`).toBe(small.count);
+          expect(await accepts(optional, tls, undefined), `no certificate on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(optional, tls, pki.client), `client on TLS ${tls}`).toBe("accepted");
+          expect(await accepts(optional, tls, pki.stranger), `stranger on TLS ${tls}`).toBe("rejected");
+        }
+      });
+
+      it("legacyCompat: a TLS 1.0 RSA-key-exchange client (the forge model) gets through", async ({
+        skip,
+      }) => {
+        if (unavailable) skip(unavailable);
+        await using legacy = await driver.start(
+          {
+            store: small,
+            policy: { kind: "all" },
+            tls: BOTH,
+            clientAuth: "require",
+            pki,
+            legacyCompat: true,
+          },
+          runtime,
+        );
+        expect(await accepts(legacy, "1.0-rsa", pki.client)).toBe("accepted");
+        expect(await accepts(legacy, "1.0-rsa", pki.stranger)).toBe("rejected");
+        expect(await accepts(server!, "1.0-rsa", pki.client), "without legacyCompat").toBe("rejected");
       });
 
       it("is reported unavailable rather than faked when its binary is missing", async ({ skip }) => {

@@ -9,11 +9,14 @@ import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 const CHILD = fileURLToPath(new URL("../../fixtures/start-server-and-hang.ts", import.meta.url));
 
 /** Start the child, wait for its "ready" line, return it with what it printed. */
-function startChild(kind: "container" | "process"): Promise<{ pid: number; runId: string; port: number }> {
+function startChild(
+  kind: "container" | "process",
+): Promise<{ pid: number; runId: string; port: number; exited: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, kind], {
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -24,7 +27,7 @@ function startChild(kind: "container" | "process"): Promise<{ pid: number; runId
       const m = /ready (\S+) (\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ pid: child.pid!, runId: m[1]!, port: Number(m[2]) });
+        resolve({ pid: child.pid!, runId: m[1]!, port: Number(m[2]), exited });
       }
     });
     child.stderr.on("data", (d) => (out += d));
@@ -94,5 +97,15 @@ describe("a run killed with SIGKILL leaves nothing behind once the next run star
     } finally {
       await next.close();
     }
+  });
+
+  it("SIGTERM: the run removes its own containers before it ends", async () => {
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const child = await startChild("container");
+    const label = { label: [`rootload.run=${child.runId}`] };
+    expect((await docker.listContainers({ all: true, filters: label })).length).toBe(1);
+    process.kill(child.pid, "SIGTERM");
+    await child.exited;
+    expect(await docker.listContainers({ all: true, filters: label })).toEqual([]);
   });
 });

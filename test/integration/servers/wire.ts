@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,11 +68,12 @@ export async function advertised(
  */
 export function accepts(
   server: StartedTlsServer,
-  tls: TlsVersion,
+  tls: TlsVersion | "1.0-rsa",
   who: CertAndKey | undefined,
   timeoutMs = 8_000,
 ): Promise<"accepted" | "rejected"> {
-  const v = tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
+  // "1.0-rsa" models node-forge: TLS 1.0, RSA key exchange, AES-CBC-SHA.
+  const v = tls === "1.0-rsa" ? "TLSv1" : tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
   return new Promise((resolve) => {
     const sock = connect({
       host: server.host,
@@ -80,6 +82,7 @@ export function accepts(
       minVersion: v,
       maxVersion: v,
       rejectUnauthorized: false,
+      ...(tls === "1.0-rsa" ? { ciphers: "AES128-SHA:AES256-SHA:@SECLEVEL=0" } : {}),
       ...(who ? { cert: who.certPem, key: who.keyPem } : {}),
     });
     let settled = false;
@@ -105,5 +108,45 @@ export function accepts(
     });
     sock.on("error", () => done(verdict()));
     sock.on("close", () => done(verdict()));
+  });
+}
+
+/**
+ * Whether gnutls-cli (3.7.9, a stricter parser than OpenSSL) completes a handshake. It rejects
+ * a TLS 1.3 certificate_authorities extension with an empty list, which s_client accepts.
+ */
+export function gnutlsCliHandshake(
+  server: StartedTlsServer,
+  tls: TlsVersion,
+  who: CertAndKey,
+): Promise<{ ok: boolean; output: string }> {
+  const f = onDisk(who);
+  const args = [
+    "--port",
+    `${server.port}`,
+    "--insecure",
+    "--priority",
+    `NORMAL:-VERS-ALL:+VERS-TLS${tls}`,
+    "--x509certfile",
+    f.cert,
+    "--x509keyfile",
+    f.key,
+    server.host,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn("gnutls-cli", args, { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve({ ok: /Handshake was completed/.test(out) && !/Fatal error/.test(out), output: out });
+    });
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve({ ok: false, output: `${out}${err.message}` });
+    });
   });
 }

@@ -1,0 +1,106 @@
+/**
+ * Server timings: `node --import tsx bench/servers.bench.ts [--runtime auto|container|process] [--drivers a,b]`.
+ * Per driver: start (ready to accept) and swap the root list (reload until the new list is
+ * served, alternating a 3,000-byte and a 30,000-byte list). Medians in ms; figures are also
+ * written to results/bench/servers-<runtime>.json.
+ */
+import "reflect-metadata";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bench } from "tinybench";
+import { sharedTestPki } from "../harness/pki/test-pki.ts";
+import { type RuntimeChoice, resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
+import { DRIVER_NAMES, DRIVERS, type DriverName } from "../harness/servers/index.ts";
+import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
+import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const runtime = await resolveRuntime((arg("--runtime") ?? "auto") as RuntimeChoice);
+const only = arg("--drivers")?.split(",") as DriverName[] | undefined;
+const pki = await sharedTestPki();
+const small = await storeOfBytes(3_000, [pki.clientIssuerEntry]);
+const large = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
+const config: ServerConfig = {
+  store: small,
+  policy: { kind: "all" },
+  tls: ["1.2", "1.3"],
+  clientAuth: "require",
+  pki,
+};
+
+const figures: Record<string, { value: number; unit: string; note?: string }> = {};
+const rows: { driver: string; "start p50 ms": string; "reload p50 ms": string; note?: string }[] = [];
+
+try {
+  for (const name of only ?? DRIVER_NAMES) {
+    const driver = DRIVERS[name];
+    const a = await driver.available(runtime);
+    if (!a.ok) {
+      rows.push({
+        driver: name,
+        "start p50 ms": "-",
+        "reload p50 ms": "-",
+        note: `unavailable: ${a.reason}`,
+      });
+      continue;
+    }
+    let started: StartedTlsServer | undefined;
+    let server: StartedTlsServer | undefined;
+    let flip = false;
+    const opts = { time: 0, warmupIterations: 1, warmupTime: 0, throws: true } as const;
+    const starts = new Bench({ ...opts, name: `${name} start`, iterations: 5 }).add(
+      "start",
+      async () => {
+        started = await driver.start(config, runtime);
+      },
+      { afterEach: async () => void (await started?.stop()) },
+    );
+    // Reloads are cheaper than starts: more samples for the same time.
+    const reloads = new Bench({ ...opts, name: `${name} reload`, iterations: 10 }).add(
+      "reload",
+      async () => {
+        flip = !flip;
+        await server!.reload(flip ? large : small);
+      },
+      {
+        beforeAll: async () => {
+          server = await driver.start(config, runtime);
+        },
+        afterAll: async () => void (await server?.stop()),
+      },
+    );
+    await starts.run();
+    await reloads.run();
+    const p50 = (bench: Bench) => {
+      const r = bench.tasks[0]!.result;
+      return r.state === "completed" ? r.latency.p50 : Number.NaN;
+    };
+    figures[`${name} start`] = { value: Math.round(p50(starts)), unit: "ms" };
+    figures[`${name} reload`] = {
+      value: Math.round(p50(reloads)),
+      unit: "ms",
+      note: "3,000 ↔ 30,000-byte list",
+    };
+    rows.push({
+      driver: name,
+      "start p50 ms": p50(starts).toFixed(0),
+      "reload p50 ms": p50(reloads).toFixed(0),
+    });
+  }
+} finally {
+  await runtime.close();
+}
+
+console.log(`runtime: ${runtime.kind}`);
+console.table(rows);
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../results/bench");
+mkdirSync(dir, { recursive: true });
+writeFileSync(
+  path.join(dir, `servers-${runtime.kind}.json`),
+  `${JSON.stringify({ name: `servers-${runtime.kind}`, measuredAt: new Date().toISOString(), node: process.versions.node, figures }, null, 2)}\n`,
+);

@@ -1,0 +1,35 @@
+/**
+ * Write containers/CAPABILITIES.md: `node --import tsx containers/capability-table.ts [--runtime auto|container|process]`.
+ * Versions come from the runtime: image labels for containers, dpkg for local processes.
+ */
+import "reflect-metadata";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ContainerRuntime } from "../harness/runtime/container-runtime.ts";
+import { type RuntimeChoice, resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
+import { capabilityTable } from "../harness/servers/capability-table.ts";
+import { DRIVER_NAMES, DRIVERS } from "../harness/servers/index.ts";
+
+const i = process.argv.indexOf("--runtime");
+const choice = (i > 0 ? process.argv[i + 1] : "auto") as RuntimeChoice;
+const runtime = await resolveRuntime(choice);
+try {
+  const versions: Record<string, Record<string, string>> = {};
+  for (const name of DRIVER_NAMES) {
+    const d = DRIVERS[name];
+    if (!(await d.available(runtime)).ok) continue;
+    const pkgs = await runtime.packageVersions(Object.values(d.packages));
+    versions[name] = Object.fromEntries(
+      Object.entries(d.packages).flatMap(([label, pkg]) => (pkgs[pkg] ? [[label, pkgs[pkg]]] : [])),
+    );
+  }
+  const source =
+    runtime instanceof ContainerRuntime
+      ? `Debian packages in image \`${runtime.image}\` (recipe ${runtime.labels["rootload.recipe-hash"]}, built ${runtime.labels["rootload.built"]}); the node driver runs the image's nodejs there and the harness's own Node in the process runtime`
+      : "Debian packages on this host (process runtime)";
+  const out = fileURLToPath(new URL("./CAPABILITIES.md", import.meta.url));
+  writeFileSync(out, capabilityTable({ drivers: DRIVER_NAMES.map((n) => DRIVERS[n]), versions, source }));
+  process.stdout.write(`wrote ${out}\n`);
+} finally {
+  await runtime.close();
+}

@@ -1,0 +1,75 @@
+import { InputError } from "../errors.ts";
+import type { TestPki } from "../pki/test-pki.ts";
+import type { RootStore } from "../roots/root-store.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { DRIVERS } from "./index.ts";
+import type { DriverName } from "./server-driver.ts";
+import type {
+  ClientAuthMode,
+  IssuerPolicy,
+  ServerConfig,
+  StartedTlsServer,
+  TlsVersion,
+} from "./tls-server.ts";
+
+/**
+ * Builder over `DRIVERS[name].start(config, runtime)`:
+ * `new TlsServer("nginx").withRoots(store).withIssuerPolicy(p).withPki(pki).start(runtime)`.
+ * Defaults: policy all, TLS 1.2 + 1.3, client certificate required.
+ */
+export class TlsServer {
+  #store?: RootStore;
+  #pki?: TestPki;
+  #policy: IssuerPolicy = { kind: "all" };
+  #tls: readonly TlsVersion[] = ["1.2", "1.3"];
+  #clientAuth: ClientAuthMode = "require";
+  #legacy = false;
+
+  constructor(readonly driver: DriverName) {
+    if (!(driver in DRIVERS))
+      throw new InputError("driver", `"${driver}" is not one of ${Object.keys(DRIVERS).join(", ")}`);
+  }
+
+  withRoots(store: RootStore): this {
+    this.#store = store;
+    return this;
+  }
+  withIssuerPolicy(policy: IssuerPolicy): this {
+    this.#policy = policy;
+    return this;
+  }
+  withTls(versions: readonly TlsVersion[]): this {
+    this.#tls = versions;
+    return this;
+  }
+  withClientAuth(mode: ClientAuthMode): this {
+    this.#clientAuth = mode;
+    return this;
+  }
+  withPki(pki: TestPki): this {
+    this.#pki = pki;
+    return this;
+  }
+  /** Also accept TLS 1.0 with RSA key exchange (the node-forge client model). */
+  withLegacyCompat(on = true): this {
+    this.#legacy = on;
+    return this;
+  }
+
+  config(): ServerConfig {
+    if (!this.#store) throw new InputError(`${this.driver}.store`, "no root store given (withRoots)");
+    if (!this.#pki) throw new InputError(`${this.driver}.pki`, "no test PKI given (withPki)");
+    return {
+      store: this.#store,
+      policy: this.#policy,
+      tls: this.#tls,
+      clientAuth: this.#clientAuth,
+      pki: this.#pki,
+      legacyCompat: this.#legacy,
+    };
+  }
+
+  start(runtime: Runtime): Promise<StartedTlsServer> {
+    return DRIVERS[this.driver].start(this.config(), runtime);
+  }
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { capabilityTable } from "../../../harness/servers/capability-table.ts";
+import { DRIVER_NAMES, DRIVERS, POLICY_KINDS } from "../../../harness/servers/index.ts";
+import { isSupported } from "../../../harness/servers/server-driver.ts";
+import { TLS_VERSIONS } from "../../../harness/servers/tls-server.ts";
+
+describe("capabilities", () => {
+  it("every driver states every policy × TLS version", () => {
+    for (const n of DRIVER_NAMES)
+      for (const p of POLICY_KINDS)
+        for (const v of TLS_VERSIONS) expect(DRIVERS[n].capabilities[p][v]).toBeTruthy();
+  });
+
+  it("gnutls-serv cannot split advertised and trusted names", () => {
+    expect(isSupported(DRIVERS.gnutls.capabilities.none["1.3"])).toBe(false);
+    expect(isSupported(DRIVERS.gnutls.capabilities["truncate-bytes"]["1.2"])).toBe(false);
+    expect(isSupported(DRIVERS.nginx.capabilities.none["1.3"])).toBe(true);
+  });
+
+  it("renders one row per driver and TLS version, with versions", () => {
+    const md = capabilityTable({
+      drivers: DRIVER_NAMES.map((n) => DRIVERS[n]),
+      versions: { nginx: { nginx: "1.22.1-9+deb12u11" } },
+      source: "test",
+    });
+    const rows = md.split("\n").filter((l) => /^\| (\*\*\w+\*\*)? \|/.test(l));
+    expect(rows).toHaveLength(DRIVER_NAMES.length * TLS_VERSIONS.length);
+    expect(md).toContain("nginx 1.22.1-9+deb12u11");
+  });
+});
