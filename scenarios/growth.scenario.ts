@@ -47,7 +47,53 @@ export default defineScenario({
   clients: ["node"],
   bench: { time: 60, iterations: 3 },
   expect: [
+    {
+      // SecureNet CA Class B (SHA-1 7ac5fff8…), in the CTL until Microsoft's 2015-02 removal, has a
+      // validity time GnuTLS rejects ("The DER time encoding is invalid"): gnutls-serv will not start.
+      name: "gnutls-serv refuses the 2012 to 2015-01 Microsoft lists",
+      when: {
+        server: "gnutls",
+        step: [
+          "2012-11-02",
+          "2013-03-21",
+          "2013-06-26",
+          "2013-10-03",
+          "2014-03-12",
+          "2014-09-12",
+          "2015-01-22",
+        ],
+      },
+      outcome: "server-error",
+    },
     { name: "policy none always works", when: { policy: "none" }, outcome: "ok", advertises: "none" },
-    { name: "real lists up to 2025 fit", when: { policy: "all", maxBytes: 65_481 }, outcome: "ok" },
+    {
+      name: "OpenSSL-based servers send every real list up to 2025",
+      when: {
+        server: ["nginx", "apache", "haproxy", "stunnel", "openssl", "node"],
+        policy: "all",
+        maxBytes: 65_481,
+      },
+      outcome: "ok",
+      advertises: "all",
+    },
+    {
+      name: "OpenSSL-based servers abort past the 16-bit limit",
+      when: {
+        server: ["nginx", "apache", "haproxy", "stunnel", "openssl", "node"],
+        policy: "all",
+        minBytes: 65_536,
+      },
+      outcome: "server-alert",
+      alert: "internal_error",
+    },
+    {
+      name: "gnutls-serv sends the real lists from 2015-02 on",
+      when: {
+        server: "gnutls",
+        step: ["2015-02-23", "2016-01-28", "2018-01-22", "2020-09-15", "2022-11-15", "2025-06-16"],
+      },
+      outcome: "ok",
+      advertises: "all",
+    },
   ],
 });

@@ -18,13 +18,13 @@ export function selects(e: Expectation, c: CaseResult): boolean {
   const w = e.when;
   if (!w) return true;
   return (
-    (w.server === undefined || c.server === w.server) &&
+    (w.server === undefined || ([w.server].flat() as string[]).includes(c.server)) &&
     (w.tls === undefined || c.tls === w.tls) &&
     (w.client === undefined || c.client === w.client) &&
     (w.policy === undefined || c.policy === w.policy) &&
     (w.minBytes === undefined || c.configured.caListBytes >= w.minBytes) &&
     (w.maxBytes === undefined || c.configured.caListBytes <= w.maxBytes) &&
-    (w.step === undefined || c.step.label === w.step)
+    (w.step === undefined || [w.step].flat().includes(c.step.label))
   );
 }
 

@@ -132,7 +132,13 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
     manifest,
     ran,
     expectationFailures: ran.filter((c) => c.expectations?.some((e) => !e.pass)).length,
-    serverErrors: ran.filter((c) => c.outcome.class === "server-error").length,
+    // A server that fails where the scenario expects it to (every expectation on the case held)
+    // is a finding, not an engine problem.
+    serverErrors: ran.filter(
+      (c) =>
+        c.outcome.class === "server-error" &&
+        !(c.expectations?.length && c.expectations.every((e) => e.pass)),
+    ).length,
     interrupted: Boolean(opts.signal?.aborted),
   };
 }
@@ -192,8 +198,17 @@ class ServerSession {
     try {
       server = await this.#ensure(c);
     } catch (err) {
-      const outcome: Outcome = { class: "server-error", detail: messageOf(err).split("\n")[0]! };
-      return finish({ advertised: null, clientIssuerAdvertised: null, probeOutcome: outcome, outcome });
+      // Drivers put the server's last output after the first line: keep it as the log tail.
+      const [first, ...rest] = messageOf(err).split("\n");
+      const outcome: Outcome = { class: "server-error", detail: first! };
+      const tail = rest.join("\n").trim();
+      return finish({
+        advertised: null,
+        clientIssuerAdvertised: null,
+        probeOutcome: outcome,
+        outcome,
+        ...(tail ? { serverLogTail: rest.slice(-20).join("\n") } : {}),
+      });
     }
 
     const probeKey = `${this.#loaded}|${c.tls}`;
@@ -226,9 +241,22 @@ class ServerSession {
     const hs = await client.handshake(handshakeOptions);
     let outcome = hs.outcome;
     let serverLogTail: string | undefined;
-    if (outcome.class !== "ok" && !(await server.isRunning().catch(() => false))) {
+    // A refused connection means the server stopped listening even if its process (or container)
+    // lives on, e.g. after a reload it could not apply: restart it for the next case.
+    if (
+      outcome.class === "server-error" ||
+      (outcome.class !== "ok" && !(await server.isRunning().catch(() => false)))
+    ) {
       serverLogTail = await this.#logTail(server);
-      outcome = { class: "server-error", detail: `server exited during the case (${outcome.class})` };
+      const running = await server.isRunning().catch(() => false);
+      const was =
+        "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
+      outcome = {
+        class: "server-error",
+        detail: running
+          ? `server stopped listening (${was}); restarted for the next case`
+          : `server exited during the case (${was})`,
+      };
       await this.#drop();
     }
     let latency: CaseResult["latency"];

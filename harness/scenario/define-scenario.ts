@@ -63,14 +63,15 @@ export interface BenchSpec {
 
 /** Selects cases; every field that is set must match. */
 export interface CaseSelector {
-  server?: ScenarioDriver;
+  server?: ScenarioDriver | ScenarioDriver[];
   tls?: TlsVersion;
   client?: ClientName;
   policy?: PolicyText;
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;
-  step?: string;
+  /** Step label(s), e.g. a snapshot date or "n=500". */
+  step?: string | string[];
 }
 
 /** An assertion applied to each case its selector matches. */

@@ -108,13 +108,13 @@ const outcomeClass = oneOf(OUTCOME_CLASSES);
 const selector = obj(
   {},
   {
-    server: oneOf(DRIVER_NAMES),
+    server: either(oneOf(DRIVER_NAMES), arr(oneOf(DRIVER_NAMES))),
     tls: tlsVersion,
     client: oneOf(CLIENT_NAMES),
     policy,
     minBytes: int(0),
     maxBytes: int(0),
-    step: str,
+    step: either(str, arr(str)),
   },
 );
 

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -229,6 +230,14 @@ export class DriverServer implements StartedTlsServer {
     // the list through as given. Either count shows the new list is served.
     const planned = plannedAdvertised(plan);
     const unique = uniqueNames(planned);
+    // stunnel has been seen to report "Configuration successful" after SIGHUP with a list past the
+    // TLS limit and then no longer listen: a server that stopped listening is restarted instead.
+    if (!(await acceptsTcp(this.port, 3_000))) {
+      log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
+      await launched.stop();
+      await this.#launch();
+      return;
+    }
     await this.#awaitServed(new Set([planned.length, unique.length]), caListBytes(unique));
   }
 
@@ -263,4 +272,24 @@ export class DriverServer implements StartedTlsServer {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+}
+
+/** Whether 127.0.0.1:port accepts a TCP connection within `timeoutMs` (retrying while refused). */
+async function acceptsTcp(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect({ host: "127.0.0.1", port, timeout: 1_000 });
+      const done = (v: boolean) => {
+        sock.destroy();
+        resolve(v);
+      };
+      sock.once("connect", () => done(true));
+      sock.once("error", () => done(false));
+      sock.once("timeout", () => done(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
