@@ -86,6 +86,6 @@ describe("rootload probe", () => {
   ])("exit 2 on bad usage: %j", async (args) => {
     const r = await run(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rootload probe: /);
+    expect(r.stderr).toMatch(/^rootload probe[ :]/);
   });
 });
