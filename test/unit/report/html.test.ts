@@ -4,20 +4,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { htmlReport } from "../../../harness/report/html.ts";
-import { chromium, chromiumPath } from "./chromium.ts";
+import {
+  chartMarkup as chart,
+  chromium,
+  chromiumPath,
+  countMatches as count,
+} from "../../helpers/chromium.ts";
+import { colourStats, decodePng } from "../../helpers/png.ts";
 import { fixtureRun } from "./fixtures.ts";
-import { colourStats, decodePng } from "./png.ts";
-
-function count(html: string, re: RegExp): number {
-  return html.match(re)?.length ?? 0;
-}
-
-/** The markup of one chart's `<svg>` element. */
-function chart(html: string, name: string): string {
-  const start = html.search(new RegExp(`<svg[^>]*data-chart="${name}"`));
-  if (start < 0) throw new Error(`no <svg data-chart="${name}">`);
-  return html.slice(start, html.indexOf("</svg>", start) + 6);
-}
 
 describe("htmlReport (static)", async () => {
   const html = htmlReport(await fixtureRun("baseline"));

@@ -51,3 +51,15 @@ export async function chromium(args: string[], timeoutMs = 45_000): Promise<stri
     await rm(profile, { recursive: true, force: true });
   }
 }
+
+/** How many times `re` (global) matches in `html`. */
+export function countMatches(html: string, re: RegExp): number {
+  return html.match(re)?.length ?? 0;
+}
+
+/** The markup of one chart's `<svg data-chart=name>` element in a dumped DOM. */
+export function chartMarkup(html: string, name: string): string {
+  const start = html.search(new RegExp(`<svg[^>]*data-chart="${name}"`));
+  if (start < 0) throw new Error(`no <svg data-chart="${name}">`);
+  return html.slice(start, html.indexOf("</svg>", start) + 6);
+}
