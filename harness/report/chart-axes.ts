@@ -53,7 +53,7 @@ export function panel(
 }
 
 /**
- * Panel frame: title, grid, byte ticks every 16 KiB, y ticks, and the 12,288 / 16,384 / 65,535
+ * Panel frame: title, grid, byte ticks every 16 KiB (or a power-of-two multiple, to fit), y ticks, and the 12,288 / 16,384 / 65,535
  * byte reference lines, drawn under the data.
  */
 export function panelFrame(
@@ -73,7 +73,8 @@ export function panelFrame(
       el("text", { x: p.left - 6, y: yy + 3.5, class: "tick", "text-anchor": "end" }, text(yFmt(v))),
     );
   }
-  for (const b of kibTicks(xMax)) {
+  // About 48 px per "128 KiB" label.
+  for (const b of kibTicks(xMax, Math.floor((p.right - p.left) / 48))) {
     const xx = p.sx(b);
     parts.push(el("line", { x1: xx, x2: xx, y1: p.bottom, y2: p.bottom + 4, class: "axis" }));
     parts.push(

@@ -71,9 +71,12 @@ export function linePath(points: ([number, number] | null)[]): string {
 }
 
 /** Byte ticks every 16 KiB: the unit the TLS limits are thought in. */
-export function kibTicks(maxBytes: number): number[] {
+export function kibTicks(maxBytes: number, maxTicks = Number.POSITIVE_INFINITY): number[] {
+  // 16 KiB steps, doubled until the labels fit (a 2,000-root sweep spans 216 KB).
+  let step = 16_384;
+  while (Math.floor(maxBytes / step) + 1 > Math.max(2, maxTicks)) step *= 2;
   const out: number[] = [];
-  for (let b = 0; b <= maxBytes; b += 16_384) out.push(b);
+  for (let b = 0; b <= maxBytes; b += step) out.push(b);
   return out;
 }
 
