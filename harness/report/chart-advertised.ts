@@ -1,4 +1,4 @@
-import { bytesDomain, CHART_WIDTH, panel, panelFrame, thresholdLegend } from "./chart-axes.ts";
+import { bytesDomain, CHART_WIDTH, chartSvg, panel, panelFrame, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS } from "./outcome-colors.ts";
 import type { RunSummary } from "./summary.ts";
@@ -91,31 +91,13 @@ export function advertisedChart(s: RunSummary): string {
   });
 
   const height = LEGEND_H + rows * (PANEL_H + GAP) - GAP + 2;
-  const id = "chart-advertised";
-  return el(
-    "svg",
-    {
-      "data-chart": "advertised",
-      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
-      width: "100%",
-      role: "img",
-      "aria-labelledby": `${id}-title ${id}-desc`,
-      xmlns: "http://www.w3.org/2000/svg",
-    },
-    el(
-      "title",
-      { id: `${id}-title` },
-      text("Advertised versus configured CA names by configured list size"),
-    ) +
-      el(
-        "desc",
-        { id: `${id}-desc` },
-        text(
-          `One panel per server and TLS version (${n}); x: configured CA list in bytes, y: number of names. ` +
-            "Dashed: names configured; solid with dots: names advertised on the wire.",
-        ),
-      ) +
-      parts.join(""),
+  return chartSvg(
+    "advertised",
+    height,
+    "Advertised versus configured CA names by configured list size",
+    `One panel per server and TLS version (${n}); x: configured CA list in bytes, y: number of names. ` +
+      "Dashed: names configured; solid with dots: names advertised on the wire.",
+    parts.join(""),
   );
 }
 

@@ -118,3 +118,31 @@ export function thresholdLegend(x: number, y: number): { svg: string; width: num
   });
   return { svg: parts.join(""), width: cx - x };
 }
+
+/**
+ * The outer `<svg data-chart=name>` of a chart: full width, accessible title and description
+ * (screen readers and the Chromium test find charts by them), then the chart's own parts.
+ */
+export function chartSvg(
+  name: string,
+  height: number,
+  heading: string,
+  description: string,
+  body: string,
+): string {
+  const id = `chart-${name}`;
+  return el(
+    "svg",
+    {
+      "data-chart": name,
+      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
+      width: "100%",
+      role: "img",
+      "aria-labelledby": `${id}-title ${id}-desc`,
+      xmlns: "http://www.w3.org/2000/svg",
+    },
+    el("title", { id: `${id}-title` }, text(heading)) +
+      el("desc", { id: `${id}-desc` }, text(description)) +
+      body,
+  );
+}

@@ -1,6 +1,6 @@
 import type { OutcomeClass } from "../outcome.ts";
 import type { CaseResult } from "../run/case-result.ts";
-import { CHART_WIDTH, thresholdLegend } from "./chart-axes.ts";
+import { CHART_WIDTH, chartSvg, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";
 import { configuredNames, distinctSent, type RunSummary, type Series, THRESHOLDS } from "./summary.ts";
@@ -221,30 +221,12 @@ export function failureMapChart(s: RunSummary): string {
   }
   parts.push(thresholdLegend(6, legendY + 26).svg);
 
-  const id = "chart-failure-map";
-  return el(
-    "svg",
-    {
-      "data-chart": "failure-map",
-      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
-      width: "100%",
-      role: "img",
-      "aria-labelledby": `${id}-title ${id}-desc`,
-      xmlns: "http://www.w3.org/2000/svg",
-    },
-    el(
-      "title",
-      { id: `${id}-title` },
-      text("Failure map: outcome per server, TLS version and configured CA list size"),
-    ) +
-      el(
-        "desc",
-        { id: `${id}-desc` },
-        text(
-          `${s.series.length} rows (server × TLS) by ${cols.length} list sizes; cell colour is the outcome class; ` +
-            "vertical lines mark 12,288, 16,384 and 65,535 bytes.",
-        ),
-      ) +
-      parts.join(""),
+  return chartSvg(
+    "failure-map",
+    height,
+    "Failure map: outcome per server, TLS version and configured CA list size",
+    `${s.series.length} rows (server × TLS) by ${cols.length} list sizes; cell colour is the outcome class; ` +
+      "vertical lines mark 12,288, 16,384 and 65,535 bytes.",
+    parts.join(""),
   );
 }

@@ -1,4 +1,4 @@
-import { bytesDomain, CHART_WIDTH, panel, panelFrame, thresholdLegend } from "./chart-axes.ts";
+import { bytesDomain, CHART_WIDTH, chartSvg, panel, panelFrame, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatMs } from "./format.ts";
 import type { RunSummary, Series } from "./summary.ts";
 import { el, linePath, niceTicks, text, title } from "./svg.ts";
@@ -65,30 +65,12 @@ export function latencyChart(s: RunSummary): string {
 
   const rows = Math.ceil(servers.length / cols);
   const height = LEGEND_H + rows * (panelH + GAP) - GAP + 2;
-  const id = "chart-latency";
-  return el(
-    "svg",
-    {
-      "data-chart": "latency",
-      viewBox: `0 0 ${CHART_WIDTH} ${height}`,
-      width: "100%",
-      role: "img",
-      "aria-labelledby": `${id}-title ${id}-desc`,
-      xmlns: "http://www.w3.org/2000/svg",
-    },
-    el(
-      "title",
-      { id: `${id}-title` },
-      text("Handshake latency p50 and p99 by configured CA list size, per server"),
-    ) +
-      el(
-        "desc",
-        { id: `${id}-desc` },
-        text(
-          `One panel per server (${servers.length}); x: configured CA list in bytes; y: handshake time in ms; solid p50, dashed p99.`,
-        ),
-      ) +
-      parts.join(""),
+  return chartSvg(
+    "latency",
+    height,
+    "Handshake latency p50 and p99 by configured CA list size, per server",
+    `One panel per server (${servers.length}); x: configured CA list in bytes; y: handshake time in ms; solid p50, dashed p99.`,
+    parts.join(""),
   );
 }
 
