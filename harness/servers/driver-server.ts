@@ -230,8 +230,8 @@ export class DriverServer implements StartedTlsServer {
     // the list through as given. Either count shows the new list is served.
     const planned = plannedAdvertised(plan);
     const unique = uniqueNames(planned);
-    // stunnel has been seen to report "Configuration successful" after SIGHUP with a list past the
-    // TLS limit and then no longer listen: a server that stopped listening is restarted instead.
+    // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
+    // oversized list): one that does not accept connections now is restarted instead.
     if (!(await acceptsTcp(this.port, 3_000))) {
       log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
       await launched.stop();

@@ -26,7 +26,6 @@ const PID_FILE: Partial<Record<DriverName, string>> = {
   nginx: "nginx.pid",
   apache: "apache.pid",
   haproxy: "haproxy.pid",
-  stunnel: "stunnel.pid",
   node: "node.pid",
 };
 
@@ -145,7 +144,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         }
       });
 
-      // s_server and gnutls-serv reload by restarting on the same port: no in-place case to test.
+      // s_server, gnutls-serv and stunnel reload by restarting on the same port: no in-place case to test.
       const pidFile = PID_FILE[name];
       if (pidFile)
         it("reloads in place where the server can (same master process, new list served)", async ({
