@@ -2,14 +2,11 @@
  * Probe benchmarks (tinybench). Run: node --import tsx bench/probe.bench.ts
  *  1. parsing a CertificateRequest whose CA list is exactly 65,535 bytes (512 names), target ≤ 1 ms;
  *  2. the probe's round trip against `openssl s_client` on the same `openssl s_server`, as a ratio;
- *  3. the node client's full handshake with its client certificate against `openssl s_time -new`
- *     (handshakes per second on the same server, same certificate).
+ * The node client against `openssl s_time -new` is bench/handshake.bench.ts.
  */
 import "reflect-metadata";
 import { spawn } from "node:child_process";
 import { Bench } from "tinybench";
-import { nodeClient } from "../harness/clients/node-client.ts";
-import { identityFiles } from "../harness/clients/pki-files.ts";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { parseCertificateRequest12 } from "../harness/probe/certificate-request.ts";
 import { probe } from "../harness/probe/probe.ts";
@@ -17,6 +14,7 @@ import { RootEntry } from "../harness/roots/root-store.ts";
 import { syntheticCaList } from "../test/fixtures/synthetic-roots.ts";
 import { hexFixture } from "../test/support/hex-fixture.ts";
 import { startOpensslServer } from "../test/support/openssl-server.ts";
+import { recordFigures } from "./record.ts";
 
 const cr = hexFixture("tls12-certificate-request-65535").subarray(4);
 if (parseCertificateRequest12(cr).authoritiesBytes !== 65_535) throw new Error("fixture is not 65,535 bytes");
@@ -50,37 +48,6 @@ function spawnOnly(): Promise<void> {
   });
 }
 
-/** `openssl s_time -new` for `seconds`: full handshakes per wall-clock second. */
-function sTime(
-  port: number,
-  tls: "1.2" | "1.3",
-  cert: string,
-  key: string,
-  seconds: number,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const args = [
-      "s_time",
-      "-connect",
-      `127.0.0.1:${port}`,
-      "-new",
-      "-time",
-      String(seconds),
-      tls === "1.3" ? "-tls1_3" : "-tls1_2",
-    ];
-    const c = spawn("openssl", [...args, "-cert", cert, "-key", key], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    let out = "";
-    c.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    c.once("error", reject);
-    c.once("close", () => {
-      const m = /(\d+) connections in (\d+) real seconds/.exec(out);
-      resolve(m ? Number(m[1]) / Number(m[2]) : Number.NaN);
-    });
-  });
-}
-
 const mean = (b: Bench, name: string) => {
   const t = b.tasks.find((x) => x.name === name)!;
   const r = t.result as { latency?: { mean: number }; mean?: number };
@@ -106,28 +73,6 @@ try {
   await server.stop();
 }
 
-// Node client vs s_time: a small CA list, client certificate required, full handshakes.
-const small = await startOpensslServer({ caPem: pki.clientIssuer.certPem, pki });
-const clientRates: string[] = [];
-try {
-  const files = identityFiles(pki.client);
-  for (const tls of ["1.2", "1.3"] as const) {
-    const b = new Bench({ name: `node ${tls}`, time: 3000, warmup: true });
-    b.add(`node client TLS ${tls}`, async () => {
-      const r = await nodeClient.handshake({ host: "127.0.0.1", port: small.port, tls, pki });
-      if (r.outcome.class !== "ok") throw new Error(JSON.stringify(r.outcome));
-    });
-    await b.run();
-    const nodeMs = mean(b, `node client TLS ${tls}`);
-    const sTimeRate = await sTime(small.port, tls, files.cert, files.key, 3);
-    clientRates.push(
-      `TLS ${tls}: node client ${(1000 / nodeMs).toFixed(0)} handshakes/s (${nodeMs.toFixed(2)} ms each, verdict wait included), openssl s_time -new ${sTimeRate.toFixed(0)}/s, ratio node/s_time ${(1000 / nodeMs / sTimeRate).toFixed(2)}`,
-    );
-  }
-} finally {
-  await small.stop();
-}
-
 console.table(parse.table());
 console.table(rt.table());
 const parseMs = mean(parse, parse.tasks[0]!.name);
@@ -143,4 +88,19 @@ for (const tls of ["1.2", "1.3"]) {
       ` (s_client net of process start ${start.toFixed(2)} ms: ratio ${(p / Math.max(o - start, 0.001)).toFixed(3)})`,
   );
 }
-for (const line of clientRates) console.log(line);
+// The node client against \`openssl s_time\` (500 real roots, concurrency 1 and 2) is bench/handshake.bench.ts.
+const ratio = (tls: string) =>
+  mean(rt, `probe TLS ${tls} (65,481-byte list)`) / mean(rt, `openssl s_client TLS ${tls} (same server)`);
+recordFigures("probe", {
+  parseCaList65535Ms: { value: Number(parseMs.toFixed(3)), unit: "ms", goal: "≤ 1" },
+  probeRoundTripRatioTls12: {
+    value: Number(ratio("1.2").toFixed(3)),
+    unit: "ratio",
+    note: "probe / openssl s_client, same s_server, 65,481-byte list",
+  },
+  probeRoundTripRatioTls13: {
+    value: Number(ratio("1.3").toFixed(3)),
+    unit: "ratio",
+    note: "probe / openssl s_client, same s_server, 65,481-byte list",
+  },
+});

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { loadCtl, readCtl } from "../harness/roots/load-ctl.ts";
 import { syntheticRoots } from "../harness/roots/synthetic.ts";
+import { type Figure, recordFigures } from "./record.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dir = path.resolve(repoRoot, "../shared/data/rootstores/microsoft/2025-06-16");
@@ -42,6 +43,7 @@ const slow = new Bench({
 });
 
 let missed = 0;
+const figures: Record<string, Figure> = {};
 for (const bench of [fast, slow]) {
   await bench.run();
   for (const task of bench.tasks) {
@@ -60,9 +62,15 @@ for (const bench of [fast, slow]) {
           ? `  ok (target ≤ ${target} ms)`
           : `  MISSED (target ≤ ${target} ms)`;
     if (target !== undefined && mean > target) missed++;
+    figures[task.name] = {
+      value: Number(mean.toFixed(2)),
+      unit: "ms",
+      ...(target ? { goal: `≤ ${target}` } : {}),
+    };
     console.log(
       `${task.name.padEnd(50)} mean ${mean.toFixed(1).padStart(8)} ms  p99 ${r.latency.p99.toFixed(1).padStart(8)} ms  n=${r.latency.samplesCount}${verdict}`,
     );
   }
 }
+recordFigures("roots", figures);
 process.exitCode = missed ? 1 : 0;

@@ -5,15 +5,13 @@
  * written to results/bench/servers-<runtime>.json.
  */
 import "reflect-metadata";
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { type RuntimeChoice, resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { DRIVER_NAMES, DRIVERS, type DriverName } from "../harness/servers/index.ts";
 import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
+import { recordFigures } from "./record.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -98,9 +96,4 @@ try {
 
 console.log(`runtime: ${runtime.kind}`);
 console.table(rows);
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../results/bench");
-mkdirSync(dir, { recursive: true });
-writeFileSync(
-  path.join(dir, `servers-${runtime.kind}.json`),
-  `${JSON.stringify({ name: `servers-${runtime.kind}`, measuredAt: new Date().toISOString(), node: process.versions.node, figures }, null, 2)}\n`,
-);
+recordFigures(`servers-${runtime.kind}`, figures);

@@ -39,6 +39,33 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** Where a run's wall time went, ms (summed over servers; the parts of `totalMs`). */
+export interface RunPhases {
+  /** Loading and growing the root lists, making the test PKI. */
+  roots: number;
+  /** Finding the engine and checking the image (or choosing local processes). */
+  runtime: number;
+  start: number;
+  reload: number;
+  probe: number;
+  /** The classified client handshake of each case. */
+  handshake: number;
+  /** Latency sampling (tinybench) of the cases that succeeded. */
+  latency: number;
+  totalMs: number;
+}
+
+function timed<T>(
+  phases: RunPhases,
+  phase: Exclude<keyof RunPhases, "totalMs">,
+  work: () => Promise<T>,
+): Promise<T> {
+  const t0 = performance.now();
+  return work().finally(() => {
+    phases[phase] += performance.now() - t0;
+  });
+}
+
 export interface RunSummary {
   dir: string;
   manifest: RunManifest;
@@ -47,6 +74,7 @@ export interface RunSummary {
   expectationFailures: number;
   serverErrors: number;
   interrupted: boolean;
+  phases: RunPhases;
 }
 
 /**
@@ -64,13 +92,27 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
       `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
     );
   const { scenario } = loaded;
-  const shard =
-    opts.shard ??
-    (resumed?.shard ? { index: resumed.shard.index + 1, count: resumed.shard.count } : undefined);
+  // The manifest keeps --shard's 1-based i/n.
+  const shard = opts.shard ?? resumed?.shard;
+  const phases: RunPhases = {
+    roots: 0,
+    runtime: 0,
+    start: 0,
+    reload: 0,
+    probe: 0,
+    handshake: 0,
+    latency: 0,
+    totalMs: 0,
+  };
+  const t0 = performance.now();
 
-  const pki = await sharedTestPki();
-  const steps = await rootSteps(scenario.roots, pki.clientIssuerEntry);
+  const { pki, steps } = await timed(phases, "roots", async () => {
+    const pki = await sharedTestPki();
+    return { pki, steps: await rootSteps(scenario.roots, pki.clientIssuerEntry) };
+  });
   const plan = shardOf(planCases(scenario, steps), shard);
+  // Before anything is written: a missing engine or image must leave no run directory behind.
+  const runtime = await timed(phases, "runtime", () => resolveRuntime(scenario.runtime ?? "auto"));
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
   const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);
@@ -78,7 +120,6 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   const done = completedCaseIds(dir);
   const todo = plan.filter((c) => !done.has(c.id));
 
-  const runtime = await resolveRuntime(scenario.runtime ?? "auto");
   const manifest: RunManifest = resumed ?? {
     runId,
     scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash },
@@ -102,7 +143,7 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
     for (const [serverIndex, cases] of groupByServer(todo)) {
       if (opts.signal?.aborted) break;
       const spec = scenario.servers[serverIndex]!;
-      const session = new ServerSession(spec, scenario, pki, runtime, opts.timeoutMs ?? 10_000);
+      const session = new ServerSession(spec, scenario, pki, runtime, opts.timeoutMs ?? 10_000, phases);
       try {
         for (const planned of cases) {
           if (opts.signal?.aborted) break;
@@ -125,6 +166,8 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
     caseLog.close();
     await runtime.close();
     if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
+    phases.totalMs = performance.now() - t0;
+    manifest.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
     await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   }
   return {
@@ -140,6 +183,7 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
         !(c.expectations?.length && c.expectations.every((e) => e.pass)),
     ).length,
     interrupted: Boolean(opts.signal?.aborted),
+    phases,
   };
 }
 
@@ -159,6 +203,7 @@ class ServerSession {
     readonly pki: TestPki,
     readonly runtime: Runtime,
     readonly timeoutMs: number,
+    readonly phases: RunPhases,
   ) {}
 
   get versions(): Record<string, string> {
@@ -214,7 +259,9 @@ class ServerSession {
     const probeKey = `${this.#loaded}|${c.tls}`;
     let pr = this.#probes.get(probeKey);
     if (!pr) {
-      pr = await probe({ host: server.host, port: server.port, tls: c.tls, timeoutMs: this.timeoutMs });
+      pr = await timed(this.phases, "probe", () =>
+        probe({ host: server.host, port: server.port, tls: c.tls, timeoutMs: this.timeoutMs }),
+      );
       this.#probes.set(probeKey, pr);
     }
     const cr = pr.certificateRequest;
@@ -238,7 +285,7 @@ class ServerSession {
       timeoutMs: this.timeoutMs,
       legacy: c.client === "forge",
     };
-    const hs = await client.handshake(handshakeOptions);
+    const hs = await timed(this.phases, "handshake", () => client.handshake(handshakeOptions));
     let outcome = hs.outcome;
     let serverLogTail: string | undefined;
     // A refused connection means the server stopped listening even if its process (or container)
@@ -261,9 +308,11 @@ class ServerSession {
     }
     let latency: CaseResult["latency"];
     if (outcome.class === "ok") {
-      const m = await measureLatency(
-        async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-        this.scenario.bench,
+      const m = await timed(this.phases, "latency", () =>
+        measureLatency(
+          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+          this.scenario.bench,
+        ),
       );
       if ("error" in m)
         log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
@@ -292,16 +341,18 @@ class ServerSession {
         throw new EngineError(
           `${this.spec.driver} is unavailable on the ${this.runtime.kind} runtime: ${available.reason}`,
         );
-      const started = await driver.start(
-        {
-          store: c.step.store,
-          policy,
-          tls: this.spec.tls ?? ["1.2", "1.3"],
-          clientAuth: this.spec.clientAuth ?? "require",
-          pki: this.pki,
-          legacyCompat: this.spec.legacyCompat ?? (this.scenario.clients ?? []).includes("forge"),
-        },
-        this.runtime,
+      const started = await timed(this.phases, "start", () =>
+        driver.start(
+          {
+            store: c.step.store,
+            policy,
+            tls: this.spec.tls ?? ["1.2", "1.3"],
+            clientAuth: this.spec.clientAuth ?? "require",
+            pki: this.pki,
+            legacyCompat: this.spec.legacyCompat ?? (this.scenario.clients ?? []).includes("forge"),
+          },
+          this.runtime,
+        ),
       );
       this.#server = started;
       this.#versions = started.versions();
@@ -309,7 +360,7 @@ class ServerSession {
       return started;
     }
     if (this.#loaded !== key) {
-      await this.#server.reload(c.step.store, policy);
+      await timed(this.phases, "reload", () => this.#server!.reload(c.step.store, policy));
       this.#loaded = key;
     }
     return this.#server;
