@@ -63,11 +63,19 @@ export function failureMapChart(s: RunSummary): string {
 
   cols.forEach((p, i) => {
     const cx = colX(i) + colW / 2;
+    // Many sizes make narrow columns: shrink the heading rather than let neighbours overlap.
+    const head = `${formatInt(p.count)} names`;
     parts.push(
       el(
         "text",
-        { x: cx, y: HEAD_H - 22, class: "col-head", "text-anchor": "middle" },
-        text(`${formatInt(p.count)} names`),
+        {
+          x: cx,
+          y: HEAD_H - 22,
+          class: "col-head",
+          "text-anchor": "middle",
+          style: `font-size:${fitFont(head, colW - 14, 11.5)}px`,
+        },
+        text(head),
       ),
     );
     parts.push(
