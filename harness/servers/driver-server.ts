@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
@@ -145,8 +145,14 @@ export class DriverServer implements StartedTlsServer {
       ...issuerFiles(plan),
       ...rendered.files,
     };
+    // Written aside and renamed into place: a server that re-reads its files at any moment (a late
+    // duplicate reload signal reached HAProxy mid-write under load) sees old or new, never half.
     await Promise.all(
-      Object.entries(files).map(([n, text]) => writeFile(this.file(n), text, { mode: 0o644 })),
+      Object.entries(files).map(async ([n, text]) => {
+        const tmp = `${this.file(n)}.tmp-${process.pid}`;
+        await writeFile(tmp, text, { mode: 0o644 });
+        await rename(tmp, this.file(n));
+      }),
     );
     return { ctx, argv: rendered.argv };
   }
