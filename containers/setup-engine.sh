@@ -11,6 +11,16 @@ die() { echo "setup-engine: $*" >&2; exit 1; }
 
 engine_up() { timeout 10 docker info >/dev/null 2>&1; }
 
+# A dockerd process that is not a zombie.
+live_dockerd() {
+  local p st
+  for p in $(pgrep -x dockerd || true); do
+    st=$(ps -o stat= -p "$p" 2>/dev/null || true)
+    case "$st" in "" | Z*) ;; *) return 0 ;; esac
+  done
+  return 1
+}
+
 if command -v docker >/dev/null && engine_up; then
   echo "setup-engine: engine already running (server $(docker version -f '{{.Server.Version}} API {{.Server.APIVersion}}' 2>/dev/null))"
   exit 0
@@ -35,10 +45,27 @@ if ! engine_up; then
   if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
     systemctl start docker && started=1 || true
   fi
-  if [ "$started" = 0 ] && ! pgrep -x dockerd >/dev/null; then
-    echo "setup-engine: starting dockerd (log: $LOG)"
-    mkdir -p "$(dirname "$LOG")"
-    nohup dockerd >"$LOG" 2>&1 &
+  if [ "$started" = 0 ]; then
+    # A dockerd that is alive but never answers (or a zombie left by a killed session) must not
+    # stop us: give a live one a moment, then replace it.
+    if live_dockerd; then
+      for _ in $(seq 1 15); do engine_up && break; sleep 1; done
+      if ! engine_up; then
+        echo "setup-engine: dockerd runs but does not answer; restarting it"
+        pkill -x dockerd || true
+        sleep 3
+        pkill -9 -x dockerd || true
+      fi
+    fi
+    if ! engine_up && ! live_dockerd; then
+      # A dockerd killed without cleanup leaves its pid files, and a new one refuses to start
+      # (or waits for a containerd that is gone, or a zombie holding the old pid).
+      pkill -9 -f /var/run/docker/containerd/containerd.toml || true
+      rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+      echo "setup-engine: starting dockerd (log: $LOG)"
+      mkdir -p "$(dirname "$LOG")"
+      nohup dockerd >"$LOG" 2>&1 &
+    fi
   fi
   for _ in $(seq 1 "$WAIT_S"); do
     engine_up && break
