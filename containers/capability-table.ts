@@ -3,7 +3,7 @@
  * Versions come from the runtime: image labels for containers, dpkg for local processes.
  */
 import "reflect-metadata";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ContainerRuntime } from "../harness/runtime/container-runtime.ts";
 import { type RuntimeChoice, resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
@@ -28,8 +28,19 @@ try {
       ? `Debian packages in image \`${runtime.image}\` (recipe ${runtime.labels["rootload.recipe-hash"]}, built ${runtime.labels["rootload.built"]}); the node driver runs the image's nodejs there and the harness's own Node in the process runtime`
       : "Debian packages on this host (process runtime)";
   const out = fileURLToPath(new URL("./CAPABILITIES.md", import.meta.url));
-  writeFileSync(out, capabilityTable({ drivers: DRIVER_NAMES.map((n) => DRIVERS[n]), versions, source }));
-  process.stdout.write(`wrote ${out}\n`);
+  const table = capabilityTable({ drivers: DRIVER_NAMES.map((n) => DRIVERS[n]), versions, source });
+  writeFileSync(out, table);
+  // The README carries the same table between its markers, so what a reader sees is generated too.
+  const readme = fileURLToPath(new URL("../README.md", import.meta.url));
+  const text = readFileSync(readme, "utf8");
+  const start = "<!-- capabilities:start -->";
+  const end = "<!-- capabilities:end -->";
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} section`);
+  const body = table.replace(/^# .*\n/, "").replace(/^## /gm, "#### ").trim();
+  writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
+  process.stdout.write(`wrote ${out} and the README's capability section\n`);
 } finally {
   await runtime.close();
 }
