@@ -38,7 +38,10 @@ try {
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} section`);
-  const body = table.replace(/^# .*\n/, "").replace(/^## /gm, "#### ").trim();
+  const body = table
+    .replace(/^# .*\n/, "")
+    .replace(/^## /gm, "#### ")
+    .trim();
   writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
   process.stdout.write(`wrote ${out} and the README's capability section\n`);
 } finally {
