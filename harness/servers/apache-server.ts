@@ -1,6 +1,12 @@
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import { enabledVersions, OPENSSL_NAME, opensslCiphers } from "./protocols.ts";
+import {
+  enabledVersions,
+  OPENSSL_LEGACY,
+  OPENSSL_LIMITS,
+  OPENSSL_NAME,
+  opensslCiphers,
+} from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 const MODULES = "/usr/lib/apache2/modules";
@@ -81,11 +87,8 @@ export const apacheDriver = defineDriver({
     },
     explicit: { "1.2": "yes (SSLCADNRequestFile; sorted)", "1.3": "yes (SSLCADNRequestFile; sorted)" },
   },
-  limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
-  },
-  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+  limits: OPENSSL_LIMITS,
+  legacy: OPENSSL_LEGACY,
   notes: [
     "Sends names sorted, not in file order.",
     "An empty SSLCADNRequestFile is a startup error; an empty subset is rendered as policy none.",

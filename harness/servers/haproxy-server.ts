@@ -1,6 +1,6 @@
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import { OPENSSL_NAME, opensslCiphers, protocolRange } from "./protocols.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, OPENSSL_NAME, opensslCiphers, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 /** HAProxy spells versions without the "v": TLSv1.2 → TLSv1.2, TLSv1 → TLSv1.0. */
@@ -64,11 +64,8 @@ export const haproxyDriver = defineDriver({
       "1.3": "yes (ca-file + ca-verify-file; sorted)",
     },
   },
-  limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
-  },
-  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+  limits: OPENSSL_LIMITS,
+  legacy: OPENSSL_LEGACY,
   notes: ["Sends names sorted, not in file order."],
   // The master handles USR2 only once it reports success (before that the signal is lost).
   ready: /Loading success/,

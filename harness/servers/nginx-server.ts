@@ -1,6 +1,12 @@
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import { enabledVersions, OPENSSL_NAME, opensslCiphers } from "./protocols.ts";
+import {
+  enabledVersions,
+  OPENSSL_LEGACY,
+  OPENSSL_LIMITS,
+  OPENSSL_NAME,
+  opensslCiphers,
+} from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
@@ -70,11 +76,8 @@ export const nginxDriver = defineDriver({
     },
     explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
   },
-  limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
-  },
-  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+  limits: OPENSSL_LIMITS,
+  legacy: OPENSSL_LEGACY,
   notes: [
     "Keeps file order.",
     "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",

@@ -1,7 +1,7 @@
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { NODE_SERVER_SCRIPT } from "./node-server-script.ts";
-import { opensslCiphers, protocolRange } from "./protocols.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 function config(ctx: RenderContext): string {
@@ -41,11 +41,8 @@ export const nodeDriver = defineDriver({
     "truncate-bytes": { "1.2": `yes (ca = prefix), ${JS_VERIFY}`, "1.3": `yes (ca = prefix), ${JS_VERIFY}` },
     explicit: { "1.2": `yes (ca = entries), ${JS_VERIFY}`, "1.3": `yes (ca = entries), ${JS_VERIFY}` },
   },
-  limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
-  },
-  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+  limits: OPENSSL_LIMITS,
+  legacy: OPENSSL_LEGACY,
   notes: [
     "Keeps file order.",
     "In the process runtime Node is the harness's own binary; in containers Debian's nodejs 18.",

@@ -1,6 +1,6 @@
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import { opensslCiphers, protocolRange } from "./protocols.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 function argv(ctx: RenderContext): string[] {
@@ -49,11 +49,8 @@ export const opensslDriver = defineDriver({
     },
     explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
   },
-  limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
-  },
-  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+  limits: OPENSSL_LIMITS,
+  legacy: OPENSSL_LEGACY,
   notes: ["Keeps file order.", "Serves one connection at a time; reload = restart on the same port."],
   ready: /^ACCEPT/m,
   reload: { kind: "restart" },

@@ -35,3 +35,12 @@ export function protocolRange(config: ServerConfig): { min: string; max: string 
 export function opensslCiphers(config: ServerConfig): string | undefined {
   return config.legacyCompat ? "DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0" : undefined;
 }
+
+/** What every OpenSSL 3.0-based server does as its CA list grows (measured; DESIGN.md). */
+export const OPENSSL_LIMITS = {
+  "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
+  "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+} as const;
+
+/** How OpenSSL-based servers let the legacy (node-forge, TLS 1.0 RSA) client in. */
+export const OPENSSL_LEGACY = "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)";

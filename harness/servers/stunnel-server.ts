@@ -1,6 +1,6 @@
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import { protocolRange } from "./protocols.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
@@ -55,11 +55,8 @@ export const stunnelDriver = defineDriver({
     },
     explicit: { "1.2": "yes (sorted)", "1.3": "yes (sorted)" },
   },
-  limits: {
-    "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-    "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
-  },
-  legacy: "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+  limits: OPENSSL_LIMITS,
+  legacy: OPENSSL_LEGACY,
   notes: [
     "Sends names sorted, not in file order. Reload = restart on the same port (SIGHUP with an oversized list stops it listening).",
   ],
