@@ -131,10 +131,6 @@ export function caListBytes(entries: readonly { subjectDer: Uint8Array }[]): num
   return n;
 }
 
-export function toArrayBuffer(u8: Uint8Array): ArrayBuffer {
-  return u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength) as ArrayBuffer;
-}
-
 /**
  * The entries with distinct subject names, first occurrence kept. Re-keyed roots share a name
  * (the 2025 Microsoft CTL has 514 roots but 502 names); a server sends each name once

@@ -47,12 +47,5 @@ export function compareAdvertised(
   };
 }
 
-/** Index of the client issuer in the store, or null when it is not there. */
-export function clientIssuerPosition(store: RootStore, clientIssuerSubject: Uint8Array): number | null {
-  const k = key(clientIssuerSubject);
-  const i = store.entries.findIndex((e) => key(e.subjectDer) === k);
-  return i < 0 ? null : i;
-}
-
 /** The TLS 1.2/1.3 certificate_authorities limit: a 16-bit length (RFC 5246 §7.4.4, RFC 8446 §4.2.4). */
 export const CA_LIST_LIMIT_BYTES = 65_535;

@@ -8,6 +8,8 @@ export interface RootStep {
   index: number;
   label: string;
   store: RootStore;
+  /** Index of the client issuer in `store.entries` (placed by the growth series), or null. */
+  clientIssuerPosition: number | null;
 }
 
 export interface PlannedCase {

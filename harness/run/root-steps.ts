@@ -32,7 +32,12 @@ export async function rootSteps(spec: RootsSpec, clientIssuer: RootEntry): Promi
   const grow = { ...placement, topUp: spec.topUpSynthetic ?? false };
   if (spec.sizes?.length) steps.push(...growthSeries(base, { by: "count", counts: spec.sizes, ...grow }));
   if (spec.bytes?.length) steps.push(...growthSeries(base, { by: "bytes", targets: spec.bytes, ...grow }));
-  return steps.map((s, index) => ({ index, label: s.label, store: s.store }));
+  return steps.map((s, index) => ({
+    index,
+    label: s.label,
+    store: s.store,
+    clientIssuerPosition: s.clientIssuerPosition,
+  }));
 }
 
 function toRootSpec(src: Exclude<RootSourceSpec, { kind: "snapshots" }>, spec: RootsSpec): RootSpec {

@@ -17,7 +17,7 @@ import { DRIVERS } from "../servers/index.ts";
 import { intendedAdvertised, parsePolicy, type StartedTlsServer } from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { CaseResult } from "./case-result.ts";
-import { CA_LIST_LIMIT_BYTES, clientIssuerPosition, compareAdvertised } from "./compare-lists.ts";
+import { CA_LIST_LIMIT_BYTES, compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
@@ -230,7 +230,7 @@ class ServerSession {
       },
       intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
       limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
-      clientIssuer: { position: clientIssuerPosition(store, this.pki.clientIssuerEntry.subjectDer) },
+      clientIssuer: { position: c.step.clientIssuerPosition },
       startedAt: startedAt.toISOString(),
     };
     const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {

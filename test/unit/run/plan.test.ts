@@ -7,6 +7,7 @@ const steps: RootStep[] = [0, 1, 2].map((index) => ({
   index,
   label: `s${index}`,
   store: new RootStore("t", "mixed", []),
+  clientIssuerPosition: null,
 }));
 
 const scenario: Scenario = {
