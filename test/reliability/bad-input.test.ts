@@ -5,7 +5,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOTSTORES, runCli } from "../helpers/cli.ts";
+import { runCli } from "../support/cli.ts";
+import { rootstores as ROOTSTORES } from "../support/repo-root.ts";
 
 /** Bad input through the real CLI: one line naming the file or field, exit 2, nothing written. */
 function expectOneLineError(r: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../harness/run/case-result.ts";
-import { runCli, startCli } from "../helpers/cli.ts";
+import { runCli, startCli } from "../support/cli.ts";
 
 const lines = (file: string) =>
   existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];

@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOTSTORES, runCli } from "../../helpers/cli.ts";
+import { runCli } from "../../support/cli.ts";
+import { rootstores as ROOTSTORES } from "../../support/repo-root.ts";
 
 const BASELINE = "results/baselines/regression";
 

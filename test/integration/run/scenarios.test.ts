@@ -5,8 +5,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../../harness/run/case-result.ts";
-import { chartMarkup, chromium, countMatches } from "../../helpers/chromium.ts";
-import { runCli } from "../../helpers/cli.ts";
+import { chartMarkup, chromium, countMatches } from "../../support/chromium.ts";
+import { runCli } from "../../support/cli.ts";
 
 async function runScenario(name: string, timeoutMs: number) {
   const out = await mkdtemp(path.join(tmpdir(), `rootload-${name}-`));

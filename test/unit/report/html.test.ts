@@ -9,8 +9,8 @@ import {
   chromium,
   chromiumPath,
   countMatches as count,
-} from "../../helpers/chromium.ts";
-import { colourStats, decodePng } from "../../helpers/png.ts";
+} from "../../support/chromium.ts";
+import { colourStats, decodePng } from "../../support/png.ts";
 import { fixtureRun } from "./fixtures.ts";
 
 describe("htmlReport (static)", async () => {

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { repoRoot } from "./repo-root.ts";
 
-export const REPO = path.resolve(import.meta.dirname, "../..");
-export const ROOTSTORES = path.resolve(REPO, "../shared/data/rootstores");
-const BIN = path.join(REPO, "bin/rootload.js");
+const BIN = path.join(repoRoot, "bin/rootload.js");
 
 export interface CliResult {
   code: number | null;
@@ -18,7 +17,7 @@ export function startCli(
   env: Record<string, string> = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: REPO,
+    cwd: repoRoot,
     env: { ...process.env, ROOTLOAD_LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
