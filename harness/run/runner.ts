@@ -14,7 +14,12 @@ import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { DRIVERS } from "../servers/index.ts";
-import { intendedAdvertised, parsePolicy, type StartedTlsServer } from "../servers/tls-server.ts";
+import {
+  type IssuerPolicy,
+  intendedAdvertised,
+  parsePolicy,
+  type StartedTlsServer,
+} from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { CaseResult } from "./case-result.ts";
 import { CA_LIST_LIMIT_BYTES, compareAdvertised } from "./compare-lists.ts";
@@ -241,7 +246,7 @@ class ServerSession {
 
     let server: StartedTlsServer;
     try {
-      server = await this.#ensure(c);
+      server = await this.#ensure(c, policy);
     } catch (err) {
       // Drivers put the server's last output after the first line: keep it as the log tail.
       const [first, ...rest] = messageOf(err).split("\n");
@@ -330,9 +335,8 @@ class ServerSession {
   }
 
   /** A server serving this case's step and policy. */
-  async #ensure(c: PlannedCase): Promise<StartedTlsServer> {
+  async #ensure(c: PlannedCase, policy: IssuerPolicy): Promise<StartedTlsServer> {
     const key = `${c.step.index}|${c.policy}`;
-    const policy = parsePolicy(c.policy)!;
     if (this.#server && !(await this.#server.isRunning().catch(() => false))) await this.#drop();
     if (!this.#server) {
       const driver = DRIVERS[this.spec.driver];
