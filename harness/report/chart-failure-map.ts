@@ -97,7 +97,9 @@ export function failureMapChart(s: RunSummary): string {
       ),
     );
     cols.forEach((p, i) => {
-      const c = ser.cases.find((k) => k.configured.caListBytes === p.bytes && k.configured.count === p.count);
+      const c = ser.cases.find(
+        (k) => (k.configured?.caListBytes ?? 0) === p.bytes && (k.configured?.count ?? 0) === p.count,
+      );
       const x = colX(i) + GAP / 2;
       const w = colW - GAP;
       const h = ROW_H - GAP;
@@ -114,7 +116,7 @@ export function failureMapChart(s: RunSummary): string {
       const color = OUTCOME_COLORS[c.outcome.class];
       const note = cellNote(c, ser);
       const tip =
-        `${ser.label} · ${c.step.label}: ${formatInt(c.configured.count)} names, ${formatBytes(c.configured.caListBytes)} configured → ` +
+        `${ser.label} · ${c.step.label}: ${formatInt(c.configured?.count ?? 0)} names, ${formatBytes(c.configured?.caListBytes ?? 0)} configured → ` +
         `${outcomeText(c.outcome)}` +
         (c.advertised
           ? `; advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
@@ -133,7 +135,7 @@ export function failureMapChart(s: RunSummary): string {
             class: "mark cell",
             "data-outcome": c.outcome.class,
             "data-series": ser.key,
-            "data-bytes": c.configured.caListBytes,
+            "data-bytes": c.configured?.caListBytes ?? 0,
           },
           title(tip),
         ),

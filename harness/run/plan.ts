@@ -1,5 +1,6 @@
-import type { RootStore } from "../roots/root-store.ts";
-import type { PolicyText, Scenario, ScenarioDriver } from "../scenario/define-scenario.ts";
+import { RootStore } from "../roots/root-store.ts";
+import type { PolicyText, Scenario, ScenarioDriver, ServerSpec } from "../scenario/define-scenario.ts";
+import { isAsConfigured } from "../scenario/server-rules.ts";
 import type { TlsVersion } from "../servers/tls-server.ts";
 import type { ClientName } from "./case-result.ts";
 
@@ -37,6 +38,17 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
 };
 
 /**
+ * The one step of an endpoint: no store is loaded (the server runs elsewhere, as configured), and
+ * the label is the same in every run so `compare` matches the cases.
+ */
+export const ENDPOINT_STEP: RootStep = {
+  index: 0,
+  label: "endpoint",
+  store: new RootStore("endpoint", "pem", []),
+  clientIssuerPosition: null,
+};
+
+/**
  * The case matrix in execution order: per server, per policy, per step (so one server instance
  * is reloaded along the series), per TLS version, per client. Ids are stable across runs of the
  * same scenario, which is what resume and merge match on.
@@ -49,13 +61,17 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
     const n = seen.get(s.driver) ?? 0;
     seen.set(s.driver, n + 1);
     const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
-    const policies = [s.policy ?? "all"].flat();
+    const policies: PolicyText[] = isAsConfigured(s) ? ["as-configured"] : [s.policy ?? "all"].flat();
     const versions = s.tls ?? ["1.2", "1.3"];
+    const series = s.driver === "endpoint" ? [ENDPOINT_STEP] : steps;
     for (const policy of policies)
-      for (const step of steps)
+      for (const step of series)
         for (const tls of versions)
           for (const client of clients) {
             if (!CLIENT_TLS[client].includes(tls)) continue;
+            // forge needs an RSA server key and TLS 1.0 settings that only rootload's own configs
+            // add: a user's config or a running endpoint is not changed to let it in.
+            if (client === "forge" && !acceptsForge(s)) continue;
             out.push({
               id: `${serverKey}|${policy}|${step.label}|tls${tls}|${client}`,
               serverIndex,
@@ -68,6 +84,11 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
           }
   });
   return out;
+}
+
+/** Whether the server can be set up for the legacy forge client (rootload renders its config). */
+export function acceptsForge(s: ServerSpec): boolean {
+  return s.driver !== "endpoint" && s.config === undefined && s.image === undefined;
 }
 
 /** The slice of the plan that shard i of n runs (round-robin by position, 1-based i). */

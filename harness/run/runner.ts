@@ -3,33 +3,29 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { CLIENTS } from "../clients/index.ts";
-import { EngineError, InputError, messageOf } from "../errors.ts";
+import { InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Outcome } from "../outcome.ts";
 import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
+import { withUserIdentity } from "../pki/user-identity.ts";
 import { type ProbeResult, probe } from "../probe/probe.ts";
-import { uniqueNames } from "../roots/root-store.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
-import { DRIVERS } from "../servers/index.ts";
-import {
-  type IssuerPolicy,
-  intendedAdvertised,
-  parsePolicy,
-  type StartedTlsServer,
-} from "../servers/tls-server.ts";
+import type { IssuerPolicy, StartedTlsServer } from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
+import { advertisedFacts, caseFacts, renderPolicy } from "./case-facts.ts";
 import type { CaseResult } from "./case-result.ts";
-import { CA_LIST_LIMIT_BYTES, compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
+import { preflight } from "./preflight.ts";
 import { Progress } from "./progress.ts";
 import { rootSteps } from "./root-steps.ts";
 import type { RunManifest } from "./run-record.ts";
 import { CaseLog, completedCaseIds } from "./run-store.ts";
+import { startServer } from "./start-server.ts";
 
 export interface RunOptions {
   /** Scenario file; with `resumeDir` it may be omitted (the manifest names it). */
@@ -112,12 +108,21 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
 
   const { pki, steps } = await timed(phases, "roots", async () => {
-    const pki = await sharedTestPki();
-    return { pki, steps: await rootSteps(scenario.roots, pki.clientIssuerEntry) };
+    const base = await sharedTestPki();
+    const pki = scenario.identity
+      ? withUserIdentity(base, scenario.identity, `${loaded.file}: identity`)
+      : base;
+    // A scenario of endpoints only has no roots: its servers run as their operators configured them.
+    return { pki, steps: scenario.roots ? await rootSteps(scenario.roots, pki.clientIssuerEntry) : [] };
   });
   const plan = shardOf(planCases(scenario, steps), shard);
   // Before anything is written: a missing engine or image must leave no run directory behind.
-  const runtime = await timed(phases, "runtime", () => resolveRuntime(scenario.runtime ?? "auto"));
+  await preflight(scenario, loaded.file, opts.timeoutMs ?? 10_000);
+  // Endpoints need no runtime: nothing is started.
+  const onlyEndpoints = scenario.servers.every((s) => s.driver === "endpoint");
+  const runtime = await timed(phases, "runtime", () =>
+    resolveRuntime(onlyEndpoints ? "process" : (scenario.runtime ?? "auto")),
+  );
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
   const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);
@@ -218,9 +223,7 @@ class ServerSession {
   async runCase(c: PlannedCase): Promise<CaseResult> {
     const startedAt = new Date();
     const t0 = performance.now();
-    const policy = parsePolicy(c.policy)!;
-    const store = c.step.store;
-    const intended = uniqueNames(intendedAdvertised(store, policy));
+    const policy = renderPolicy(c);
     const base = {
       id: c.id,
       server: c.driver,
@@ -228,14 +231,7 @@ class ServerSession {
       client: c.client,
       policy: c.policy,
       step: { index: c.step.index, label: c.step.label },
-      configured: {
-        count: store.count,
-        caListBytes: store.caListBytes,
-        names: uniqueNames(store.entries).length,
-      },
-      intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
-      limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
-      clientIssuer: { position: c.step.clientIssuerPosition },
+      ...caseFacts(this.spec, c),
       startedAt: startedAt.toISOString(),
     };
     const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {
@@ -265,20 +261,18 @@ class ServerSession {
     let pr = this.#probes.get(probeKey);
     if (!pr) {
       pr = await timed(this.phases, "probe", () =>
-        probe({ host: server.host, port: server.port, tls: c.tls, timeoutMs: this.timeoutMs }),
+        probe({
+          host: server.host,
+          port: server.port,
+          tls: c.tls,
+          timeoutMs: this.timeoutMs,
+          ...(this.spec.sni ? { sni: this.spec.sni } : {}),
+        }),
       );
       this.#probes.set(probeKey, pr);
     }
-    const cr = pr.certificateRequest;
-    const wire = cr?.authorities.map((a) => a.der);
-    const compared = compareAdvertised(
-      store,
-      intended,
-      wire,
-      cr?.authoritiesBytes ?? 0,
-      cr?.messageBytes ?? 0,
-      this.pki.clientIssuerEntry.subjectDer,
-    );
+    const wire = pr.certificateRequest?.authorities.map((a) => a.der);
+    const compared = advertisedFacts(this.spec, c, pr, this.pki.clientIssuerEntry.subjectDer);
 
     const client = CLIENTS[c.client];
     const handshakeOptions = {
@@ -339,14 +333,9 @@ class ServerSession {
     const key = `${c.step.index}|${c.policy}`;
     if (this.#server && !(await this.#server.isRunning().catch(() => false))) await this.#drop();
     if (!this.#server) {
-      const driver = DRIVERS[this.spec.driver];
-      const available = await driver.available(this.runtime);
-      if (!available.ok)
-        throw new EngineError(
-          `${this.spec.driver} is unavailable on the ${this.runtime.kind} runtime: ${available.reason}`,
-        );
       const started = await timed(this.phases, "start", () =>
-        driver.start(
+        startServer(
+          this.spec,
           {
             store: c.step.store,
             policy,

@@ -1,6 +1,7 @@
 import { OUTCOME_CLASSES } from "../outcome.ts";
 import { parsePolicy } from "../servers/tls-server.ts";
 import { CLIENT_NAMES, DRIVER_NAMES, type Scenario } from "./define-scenario.ts";
+import { serverRuleProblems } from "./server-rules.ts";
 
 /**
  * Runtime validation of a scenario (types vanish at run time). Reports every problem with its
@@ -36,6 +37,10 @@ const date: Check = (v, p, out) => {
 const policy: Check = (v, p, out) => {
   if (typeof v !== "string" || !parsePolicy(v))
     out.push(`${p} ${show(v)} is not one of all, none, schannel, schannel-2003, truncate-bytes:N`);
+};
+/** Selectors may also name the "as-configured" policy of endpoints and templates. */
+const selectorPolicy: Check = (v, p, out) => {
+  if (v !== "as-configured") policy(v, p, out);
 };
 const order: Check = (v, p, out) => {
   if (typeof v !== "string" || !/^(ctl|subject|shuffle:\d+)$/.test(v))
@@ -111,7 +116,7 @@ const selector = obj(
     server: either(oneOf(DRIVER_NAMES), arr(oneOf(DRIVER_NAMES))),
     tls: tlsVersion,
     client: oneOf(CLIENT_NAMES),
-    policy,
+    policy: selectorPolicy,
     minBytes: int(0),
     maxBytes: int(0),
     step: either(str, arr(str)),
@@ -129,9 +134,15 @@ const scenarioCheck = obj(
           policy: either(policy, arr(policy)),
           clientAuth: oneOf(["require", "optional"]),
           legacyCompat: bool,
+          address: str,
+          sni: str,
+          config: str,
+          image: str,
         },
       ),
     ),
+  },
+  {
     roots: obj(
       { source: rootSource },
       {
@@ -142,8 +153,10 @@ const scenarioCheck = obj(
         topUpSynthetic: bool,
       },
     ),
-  },
-  {
+    identity: either(
+      obj({ cert: str, key: str, issuer: str }, { chain: str }),
+      obj({ pkcs12: str, issuer: str }, { passwordEnv: str, chain: str }),
+    ),
     description: str,
     runtime: oneOf(["container", "process", "auto"]),
     clients: arr(oneOf(CLIENT_NAMES)),
@@ -169,6 +182,8 @@ const scenarioCheck = obj(
 export function scenarioProblems(value: unknown): string[] {
   const problems: string[] = [];
   scenarioCheck(value, "", problems);
+  // Rules across fields (which driver takes which field) only make sense on a well-formed shape.
+  if (problems.length === 0) problems.push(...serverRuleProblems(value as Scenario));
   return problems;
 }
 
