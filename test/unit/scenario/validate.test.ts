@@ -99,7 +99,9 @@ describe("endpoints, templates, images and identities", () => {
     ]);
     // With a policy the template's advertised file is the policy's: "intended" is known.
     const withPolicy = { driver: "nginx", config: "t", policy: "schannel" };
-    expect(scenarioProblems({ ...good, servers: [withPolicy], expect: [{ advertises: "intended" }] })).toEqual([]);
+    expect(
+      scenarioProblems({ ...good, servers: [withPolicy], expect: [{ advertises: "intended" }] }),
+    ).toEqual([]);
   });
 
   it("an identity is PEM files or a PKCS#12 with its password in an environment variable", () => {
