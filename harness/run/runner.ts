@@ -20,7 +20,7 @@ import type { CaseResult } from "./case-result.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
-import { preflight } from "./preflight.ts";
+import { preflight, preflightServers } from "./preflight.ts";
 import { Progress } from "./progress.ts";
 import { rootSteps } from "./root-steps.ts";
 import type { RunManifest } from "./run-record.ts";
@@ -123,6 +123,10 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   const runtime = await timed(phases, "runtime", () =>
     resolveRuntime(onlyEndpoints ? "process" : (scenario.runtime ?? "auto")),
   );
+  await preflightServers(scenario, steps, pki, runtime).catch(async (err) => {
+    await runtime.close();
+    throw err;
+  });
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
   const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);

@@ -4,6 +4,7 @@ import type { ServerSpec } from "../scenario/define-scenario.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
 import { EndpointServer } from "../servers/endpoint-server.ts";
 import { DRIVERS } from "../servers/index.ts";
+import { templateDriver } from "../servers/template-driver.ts";
 import type { ServerConfig, StartedTlsServer } from "../servers/tls-server.ts";
 
 /**
@@ -21,7 +22,7 @@ export async function startServer(
     if (!a) throw new EngineError(`endpoint address "${spec.address}" is not host:port`);
     return new EndpointServer(a.host, a.port, spec.sni);
   }
-  const driver = DRIVERS[spec.driver];
+  const driver = spec.config ? templateDriver(spec.driver, spec.config) : DRIVERS[spec.driver];
   const available = await driver.available(runtime);
   if (!available.ok)
     throw new EngineError(

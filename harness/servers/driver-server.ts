@@ -1,6 +1,6 @@
-import { rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
@@ -71,6 +71,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     packages: def.packages,
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),
+    definition: def,
   };
 }
 
@@ -150,6 +151,8 @@ export class DriverServer implements StartedTlsServer {
     await Promise.all(
       Object.entries(files).map(async ([n, text]) => {
         const tmp = `${this.file(n)}.tmp-${process.pid}`;
+        // A user's template may include files from folders beside it (nginx: snippets/tls.conf).
+        if (n.includes("/")) await mkdir(dirname(this.file(n)), { recursive: true });
         await writeFile(tmp, text, { mode: 0o644 });
         await rename(tmp, this.file(n));
       }),
@@ -202,6 +205,8 @@ export class DriverServer implements StartedTlsServer {
       return;
     }
     const launched = this.#launched;
+    const oldPlanned = plannedAdvertised(planIssuers(this.#config.store, this.#config.policy));
+    const oldCounts = new Set([oldPlanned.length, uniqueNames(oldPlanned).length]);
     const { ctx } = await this.#render(config);
     this.#config = config;
     const from = launched.outputLength();
@@ -244,11 +249,13 @@ export class DriverServer implements StartedTlsServer {
       await this.#launch();
       return;
     }
-    await this.#awaitServed(new Set([planned.length, unique.length]), caListBytes(unique));
+    await this.#awaitServed(new Set([planned.length, unique.length]), caListBytes(unique), oldCounts);
   }
 
-  async #awaitServed(counts: ReadonlySet<number>, bytes: number): Promise<void> {
-    if (bytes > CHECKABLE_LIST_BYTES) return;
+  async #awaitServed(counts: ReadonlySet<number>, bytes: number, old: ReadonlySet<number>): Promise<void> {
+    // A list past the limit cannot be read back, but the old list can: wait until it is gone
+    // (old workers of nginx and HAProxy keep answering for a moment after the reload is done).
+    if (bytes > CHECKABLE_LIST_BYTES) return this.#awaitOldGone(old);
     const tls = this.#config.tls.includes("1.2") ? "1.2" : "1.3";
     const deadline = Date.now() + RELOAD_TIMEOUT_MS;
     let seen: number | undefined;
@@ -268,6 +275,25 @@ export class DriverServer implements StartedTlsServer {
     throw new EngineError(
       `${this.driver}: after reload the server still advertises ${seen ?? "no readable list of"} names, expected ${[...counts].join(" or ")} (waited ${RELOAD_TIMEOUT_MS}ms)`,
     );
+  }
+
+  async #awaitOldGone(old: ReadonlySet<number>): Promise<void> {
+    const tls = this.#config.tls.includes("1.2") ? "1.2" : "1.3";
+    const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const r = await sClient({
+        port: this.port,
+        tls,
+        certFile: this.file(COMMON_FILES.clientCert),
+        keyFile: this.file(COMMON_FILES.clientKey),
+        timeoutMs: 5_000,
+      });
+      if (/spawn openssl ENOENT/.test(r.output)) return;
+      const seen = r.names?.length;
+      if (seen === undefined || !old.has(seen)) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    log.warn({ driver: this.driver }, "after reload the previous list is still served");
   }
 
   async stop(): Promise<void> {
