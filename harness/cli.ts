@@ -24,6 +24,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "compare a run with a baseline run; exit 1 on regression",
     load: async () => (await import("./report/compare-command.ts")).compareCommand,
   },
+  check: {
+    summary:
+      "predict, without a server, what a CA bundle or server config breaks (servers, clients, TLS 1.2/1.3)",
+    load: async () => (await import("./check/check-command.ts")).checkCommand,
+  },
   probe: {
     summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
     load: async () => (await import("./probe/probe-command.ts")).default,
