@@ -17,7 +17,7 @@ function words(s: string): string[] {
 }
 
 /** Lines of a file with its includes spliced in, continuation lines joined, comments dropped. */
-function lines(path: string, root: () => string, where: string, depth = 0): Directive[] {
+function lines(path: string, root: { dir: string }, where: string, depth = 0): Directive[] {
   if (depth > 16) throw new InputError(where, "includes nest deeper than 16 levels");
   const raw = readConfigFile(path, where).split("\n");
   const out: Directive[] = [];
@@ -29,9 +29,11 @@ function lines(path: string, root: () => string, where: string, depth = 0): Dire
     if (!text || text.startsWith("#")) continue;
     const [name = "", ...args] = words(text);
     const d = { file: path, line: start, text, name, args };
+    // Relative paths after this point resolve from the ServerRoot, as Apache reads its files in order.
+    if (name.toLowerCase() === "serverroot") root.dir = resolvePath(dirname(path), args[0] ?? "");
     if (/^include(optional)?$/i.test(name)) {
       const optional = /optional/i.test(name);
-      for (const f of expandInclude(resolvePath(root(), args[0] ?? ""), at(d), optional))
+      for (const f of expandInclude(resolvePath(root.dir, args[0] ?? ""), at(d), optional))
         out.push(...lines(f, root, at(d), depth + 1));
     } else out.push(d);
   }
@@ -59,7 +61,7 @@ function protocols(args: string[]): CheckTls[] {
   for (const a of args) {
     const m = /^([+-]?)(all|TLSv1\.2|TLSv1\.3)$/i.exec(a);
     if (!m) continue;
-    const which: CheckTls[] = m[2]!.toLowerCase() === "all" ? ["1.2", "1.3"] : [m[2]!.slice(5) as CheckTls];
+    const which: CheckTls[] = m[2]!.toLowerCase() === "all" ? ["1.2", "1.3"] : [m[2]!.slice(4) as CheckTls];
     for (const t of which) m[1] === "-" ? on.delete(t) : on.add(t);
   }
   return (["1.2", "1.3"] as const).filter((t) => on.has(t));
@@ -73,11 +75,9 @@ function protocols(args: string[]): CheckTls[] {
  * VirtualHost that does not set its own. Relative paths resolve from ServerRoot.
  */
 export function readApache(file: string, endpoint?: string): CaSetup {
-  let serverRoot = dirname(file);
-  const all = lines(file, () => serverRoot, file).map((d) => {
-    if (d.name.toLowerCase() === "serverroot") serverRoot = resolvePath(dirname(file), d.args[0] ?? "");
-    return d;
-  });
+  const root = { dir: dirname(file) };
+  const all = lines(file, root, file);
+  const serverRoot = root.dir;
   const global = new Map<string, Directive[]>();
   const found: Found[] = [];
   let vhost: Found | undefined;
