@@ -1,5 +1,8 @@
 import {
+  GNUTLS_REQUEST,
+  GO_REQUEST,
   maxListBytes13,
+  OPENSSL_REQUEST,
   type RequestShape12,
   type RequestShape13,
   U16_MAX,
@@ -84,27 +87,21 @@ export interface ServerProfile {
 const DRIVER_SUITE = "test/integration/servers/driver-suite.ts (OPENSSL_CASES, GNUTLS_CASES)";
 const CHECK_SUITE = "test/integration/check/limits.test.ts";
 
-/** OpenSSL 3.0's CertificateRequest: 3 certificate types and 20 algorithms (TLS 1.2), 16 (TLS 1.3). */
 const OPENSSL_SHAPE = {
-  "1.2": { certificateTypes: 3, signatureAlgorithms: 20 },
-  "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 0 },
+  ...OPENSSL_REQUEST,
   evidence: {
     how: "measured",
     where: `test/fixtures/probe/tls12-certificate-request-65535.hex, tls13-certificate-request.hex; ${CHECK_SUITE}`,
   },
 } as const satisfies ServerProfile["shape"];
 
-/** GnuTLS 3.7.9: 2 types and 16 algorithms (TLS 1.2); TLS 1.3 adds a 4-byte extension beside them. */
 const GNUTLS_SHAPE = {
-  "1.2": { certificateTypes: 2, signatureAlgorithms: 16 },
-  "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 4 },
+  ...GNUTLS_REQUEST,
   evidence: { how: "measured", where: CHECK_SUITE },
 } as const satisfies ServerProfile["shape"];
 
-/** Go 1.19 crypto/tls: rsa_sign + ecdsa_sign, supportedSignatureAlgorithms() (12 entries). */
 const GO_SHAPE = {
-  "1.2": { certificateTypes: 2, signatureAlgorithms: 12 },
-  "1.3": { signatureAlgorithms: 12, otherExtensionsBytes: 0 },
+  ...GO_REQUEST,
   evidence: {
     how: "source",
     where: "go1.19 crypto/tls common.go supportedSignatureAlgorithms, handshake_server.go",

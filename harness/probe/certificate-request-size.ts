@@ -23,6 +23,29 @@ export interface RequestShape13 {
   contextBytes?: number;
 }
 
+/**
+ * What OpenSSL 3.0 servers (s_server, nginx, Apache, HAProxy, stunnel, Node) put around the list:
+ * 3 certificate types and 20 signature algorithms on TLS 1.2, 16 on TLS 1.3. Measured:
+ * test/fixtures/probe/tls12-certificate-request-65535.hex, tls13-certificate-request.hex, and
+ * re-measured on every server by test/integration/check/limits.test.ts.
+ */
+export const OPENSSL_REQUEST = {
+  "1.2": { certificateTypes: 3, signatureAlgorithms: 20 },
+  "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 0 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
+/** gnutls-serv 3.7.9: 2 types, 16 algorithms; TLS 1.3 adds a 4-byte extension. Measured by the same test. */
+export const GNUTLS_REQUEST = {
+  "1.2": { certificateTypes: 2, signatureAlgorithms: 16 },
+  "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 4 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
+/** Go 1.19 crypto/tls (read in source: rsa_sign + ecdsa_sign, supportedSignatureAlgorithms' 12 entries). */
+export const GO_REQUEST = {
+  "1.2": { certificateTypes: 2, signatureAlgorithms: 12 },
+  "1.3": { signatureAlgorithms: 12, otherExtensionsBytes: 0 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
 /** Sizes of one CertificateRequest, bytes. */
 export interface RequestSize {
   /** Handshake message body: what a client compares with its message-size cap. */
