@@ -55,7 +55,8 @@ export function checkText(r: CheckReport): string {
     );
   else
     out.push(
-      `  advertises ${fmt(a.entries.length)} names, ${fmt(a.bytes)} B (as ${r.reference} builds it, from ${fmt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${fmt(s.verifyOnly.length)} more trusted, not advertised` : ""}); CertificateRequest ${msg}`,
+      `  advertises ${fmt(a.entries.length)} names, ${fmt(a.bytes)} B (as ${r.reference} builds it, from ${fmt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${fmt(s.verifyOnly.length)} more trusted, not advertised` : ""})`,
+      `  CertificateRequest ${msg}`,
     );
   for (const n of s.notes) out.push(`  note: ${n}`);
   out.push("");
@@ -99,14 +100,17 @@ export function checkText(r: CheckReport): string {
     }
   }
   out.push("");
-  const broken = [
-    ...r.servers
-      .filter((v) => v.verdict !== "sends")
-      .map((v) => `${v.server} TLS ${v.tls} ${v.verdict}: ${v.reason}`),
-    ...r.clients
-      .filter((c) => c.verdict !== "accepts")
-      .map((c) => `${c.client} client TLS ${c.tls} ${c.verdict}: ${c.reason}`),
-  ];
+  // One line per (who, verdict), its TLS versions joined, the first version's reason shown.
+  const lines = new Map<string, { who: string; verdict: string; tls: string[]; reason: string }>();
+  const add = (who: string, verdict: string, t: string, reason: string) => {
+    const l = lines.get(`${who} ${verdict}`);
+    if (l) l.tls.push(t);
+    else lines.set(`${who} ${verdict}`, { who, verdict, tls: [t], reason });
+  };
+  for (const v of r.servers) if (v.verdict !== "sends") add(v.server, v.verdict, v.tls, v.reason);
+  for (const c of r.clients)
+    if (c.verdict !== "accepts") add(`${c.client} client`, c.verdict, c.tls, c.reason);
+  const broken = [...lines.values()].map((l) => `${l.who} TLS ${l.tls.join(", ")} ${l.verdict}: ${l.reason}`);
   if (!r.breaks) out.push("✓ predicted to work for every server and client above");
   else {
     out.push(`✗ predicted to break (${broken.length}):`);

@@ -39,7 +39,12 @@ const CONFIG_FILE: Partial<Record<DriverName, string>> = {
 const FLAG_NONE: Record<string, CaSetup["caNames"]> = { openssl: "off-empty-extension", node: "off-omitted" };
 
 /** What the server was configured with, read the way `rootload check` reads a user's input. */
-function setupOf(name: DriverName, server: StartedTlsServer, store: RootStore, policy: IssuerPolicy): CaSetup {
+function setupOf(
+  name: DriverName,
+  server: StartedTlsServer,
+  store: RootStore,
+  policy: IssuerPolicy,
+): CaSetup {
   const conf = CONFIG_FILE[name];
   if (conf) return readInput(join((server as DriverServer).dir, conf));
   const plan = planIssuers(store, policy);
@@ -65,7 +70,9 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
   let runtime: ProcessRuntime;
   let pki: TestPki;
   beforeAll(async () => {
-    process.stdout.write(`rootload check honesty test: seed ${SEED} (ROOTLOAD_CHECK_SEED=${SEED} repeats it)\n`);
+    process.stdout.write(
+      `rootload check honesty test: seed ${SEED} (ROOTLOAD_CHECK_SEED=${SEED} repeats it)\n`,
+    );
     runtime = new ProcessRuntime();
     pki = await sharedTestPki();
   });
@@ -135,7 +142,9 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
               const r = await CLIENTS[c].handshake({ host: server!.host, port: server!.port, tls, pki });
               const want = report.clients.find((v) => v.client === c && v.tls === tls)!;
               const works = predicted.verdict === "sends" && want.verdict === "accepts";
-              expect(r.outcome.class === "ok", `${c} client, ${where}: ${JSON.stringify(r.outcome)}`).toBe(works);
+              expect(r.outcome.class === "ok", `${c} client, ${where}: ${JSON.stringify(r.outcome)}`).toBe(
+                works,
+              );
             }
           }
         }
@@ -187,11 +196,17 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
             expect(mine.issuer![0]!.position, `${where}: client issuer position`).toBe(
               mineAt >= 0 ? mineAt + 1 : null,
             );
-            const gnutls = await CLIENTS.gnutls.handshake({ host: server!.host, port: server!.port, tls, pki });
+            const gnutls = await CLIENTS.gnutls.handshake({
+              host: server!.host,
+              port: server!.port,
+              tls,
+              pki,
+            });
             const want = report.clients.find((v) => v.client === "gnutls" && v.tls === tls)!;
-            expect(gnutls.outcome.class === "ok", `gnutls client, ${where}: ${JSON.stringify(gnutls.outcome)}`).toBe(
-              want.verdict === "accepts",
-            );
+            expect(
+              gnutls.outcome.class === "ok",
+              `gnutls client, ${where}: ${JSON.stringify(gnutls.outcome)}`,
+            ).toBe(want.verdict === "accepts");
           }
         }
       });
