@@ -63,7 +63,9 @@ function parse(path: string, prefix: string, where: string, depth = 0): Directiv
       if (w === ";") {
         const [name, ...args] = cur;
         if (name === "include") {
-          for (const f of expandInclude(resolvePath(prefix, args[0] ?? ""), `${path}:${startLine}`))
+          // nginx accepts a pattern that matches nothing; a plain file name must exist.
+          const pattern = resolvePath(prefix, args[0] ?? "");
+          for (const f of expandInclude(pattern, `${path}:${startLine}`, /[*?[]/.test(pattern)))
             out.push(...parse(f, prefix, `${path}:${startLine}`, depth + 1));
         } else if (name) out.push({ name, args, file: path, line: startLine });
         cur = [];
