@@ -67,8 +67,13 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
   const tls = setup.tls ? p.tls.filter((t) => setup.tls!.includes(t)) : p.tls;
   const servers: ServerVerdict[] = [];
   const built = new Map<ServerStack, AdvertisedList>();
+  const variants = new Map<string, AdvertisedList>();
   for (const server of p.servers) {
-    const list = advertisedBy(SERVER_PROFILES[server], setup);
+    // Servers differ only in whether they drop repeated names and sort: build each variant once.
+    const { dedupesNames, sortsNames } = SERVER_PROFILES[server];
+    const key = `${dedupesNames}/${sortsNames}`;
+    const list = variants.get(key) ?? advertisedBy(SERVER_PROFILES[server], setup);
+    variants.set(key, list);
     built.set(server, list);
     for (const t of tls) servers.push(serverVerdict(server, t, list, setup.caNames));
   }

@@ -84,8 +84,8 @@ export interface ServerProfile {
   limits: Partial<Record<CheckTls, ServerLimit>>;
 }
 
-const DRIVER_SUITE = "test/integration/servers/driver-suite.ts (OPENSSL_CASES, GNUTLS_CASES)";
 const CHECK_SUITE = "test/integration/check/limits.test.ts";
+const DRIVER_SUITE = `test/integration/servers/driver-suite.ts (OPENSSL_CASES, GNUTLS_CASES); ${CHECK_SUITE}`;
 
 const OPENSSL_SHAPE = {
   ...OPENSSL_REQUEST,

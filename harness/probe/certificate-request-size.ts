@@ -40,10 +40,14 @@ export const GNUTLS_REQUEST = {
   "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 4 },
 } as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
 
-/** Go 1.19 crypto/tls (read in source: rsa_sign + ecdsa_sign, supportedSignatureAlgorithms' 12 entries). */
+/**
+ * Go 1.19 crypto/tls, read in /usr/lib/go-1.19/src/crypto/tls: rsa_sign + ecdsa_sign and the 12
+ * defaultSupportedSignatureAlgorithms (handshake_server.go); TLS 1.3 also sets ocspStapling and
+ * scts, two empty extensions of 4 bytes each (handshake_server_tls13.go).
+ */
 export const GO_REQUEST = {
   "1.2": { certificateTypes: 2, signatureAlgorithms: 12 },
-  "1.3": { signatureAlgorithms: 12, otherExtensionsBytes: 0 },
+  "1.3": { signatureAlgorithms: 12, otherExtensionsBytes: 8 },
 } as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
 
 /** Sizes of one CertificateRequest, bytes. */
