@@ -1,6 +1,6 @@
 import { orderEntries } from "../roots/growth.ts";
+import { intendedAdvertised } from "../roots/intended.ts";
 import { caListBytes, type RootEntry, RootStore, uniqueNames } from "../roots/root-store.ts";
-import { intendedAdvertised } from "../servers/tls-server.ts";
 import type { CaSetup } from "./ca-setup.ts";
 import type { ServerProfile } from "./limits.ts";
 

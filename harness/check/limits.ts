@@ -1,3 +1,4 @@
+import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../model/limits.ts";
 import {
   GNUTLS_REQUEST,
   GO_REQUEST,
@@ -5,9 +6,7 @@ import {
   OPENSSL_REQUEST,
   type RequestShape12,
   type RequestShape13,
-  U16_MAX,
 } from "../probe/certificate-request-size.ts";
-import { SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../servers/tls-server.ts";
 
 /**
  * The one table of limits `rootload check` predicts from. Every number is either measured on
@@ -109,7 +108,7 @@ const GO_SHAPE = {
 } as const satisfies ServerProfile["shape"];
 
 const u16List = (evidence: Evidence, past: PastLimit): ServerLimit => ({
-  maxListBytes: U16_MAX,
+  maxListBytes: CA_LIST_LIMIT_BYTES,
   rule: "certificate_authorities is a 16-bit vector",
   past,
   evidence,
@@ -222,9 +221,9 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
         INTERNAL_ERROR,
       ),
       "1.3": {
-        maxListBytes: U16_MAX,
+        maxListBytes: CA_LIST_LIMIT_BYTES,
         rule: "certificate_authorities is a 16-bit vector",
-        past: { kind: "aborts-then-omits", alert: "internal_error", rawMaxBytes: U16_MAX },
+        past: { kind: "aborts-then-omits", alert: "internal_error", rawMaxBytes: CA_LIST_LIMIT_BYTES },
         evidence: {
           how: "measured",
           where: "DESIGN.md (Java 17: 621 roots abort, 751 roots omit the extension)",

@@ -1,5 +1,5 @@
+import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
 import { requestSize10, requestSize12, requestSize13 } from "../probe/certificate-request-size.ts";
-import { MAX_PLAINTEXT_BYTES } from "../probe/record-layer.ts";
 import { type AdvertisedList, fittingPrefix } from "./advertised.ts";
 import type { CaNames } from "./ca-setup.ts";
 import {
@@ -163,7 +163,7 @@ export function clientVerdict(
   }
   if (profile.maxRecords) {
     // At least ceil(M / 2^14) records whatever the offset; one more when it starts mid-record.
-    const max = (profile.maxRecords.records - 1) * MAX_PLAINTEXT_BYTES;
+    const max = (profile.maxRecords.records - 1) * TLS_PLAINTEXT_BYTES;
     const margin = max - size.messageBytes;
     if (margin < 0)
       return {
@@ -190,7 +190,7 @@ export function clientVerdict(
     marginBytes: cap
       ? cap.bytes - size.bodyBytes
       : profile.maxRecords
-        ? (profile.maxRecords.records - 1) * MAX_PLAINTEXT_BYTES - size.messageBytes
+        ? (profile.maxRecords.records - 1) * TLS_PLAINTEXT_BYTES - size.messageBytes
         : null,
     reason: cap ? `CertificateRequest ${fmt(size.bodyBytes)} B ≤ ${fmt(cap.bytes)} B` : "no size cap known",
   };

@@ -5,8 +5,7 @@
  * agree on captured messages.
  */
 
-/** The largest value of a 16-bit TLS length prefix. */
-export const U16_MAX = 0xffff;
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 
 /** What a server puts around the CA list in a TLS 1.2 CertificateRequest. */
 export interface RequestShape12 {
@@ -98,5 +97,6 @@ export function requestSize13(shape: RequestShape13, listBytes: number | undefin
  * and GnuTLS's servers can send on TLS 1.3, since both refuse rather than overflow the block.
  */
 export function maxListBytes13(shape: RequestShape13): number {
-  return U16_MAX - (requestSize13(shape, 0).extensionsBytes ?? 0);
+  // The extensions block has the same 16-bit length prefix as the list itself.
+  return CA_LIST_LIMIT_BYTES - (requestSize13(shape, 0).extensionsBytes ?? 0);
 }

@@ -1,4 +1,5 @@
-import { GNUTLS_REQUEST, maxListBytes13, U16_MAX } from "../probe/certificate-request-size.ts";
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
+import { GNUTLS_REQUEST, maxListBytes13 } from "../probe/certificate-request-size.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { enabledVersions, limitText } from "./protocols.ts";
@@ -68,7 +69,7 @@ export const gnutlsDriver = defineDriver({
   },
   limits: {
     "1.2": limitText(
-      U16_MAX,
+      CA_LIST_LIMIT_BYTES,
       " the 16-bit length wraps: malformed CertificateRequest (client: length mismatch)",
     ),
     "1.3": limitText(maxListBytes13(GNUTLS_REQUEST["1.3"]), ": decode_error"),

@@ -1,5 +1,7 @@
-import { maxListBytes13, OPENSSL_REQUEST, U16_MAX } from "../probe/certificate-request-size.ts";
-import type { ServerConfig, TlsVersion } from "./tls-server.ts";
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
+import type { TlsVersion } from "../model/tls.ts";
+import { maxListBytes13, OPENSSL_REQUEST } from "../probe/certificate-request-size.ts";
+import type { ServerConfig } from "./tls-server.ts";
 
 /** OpenSSL protocol names (as in MinProtocol / ssl_protocols). */
 export const OPENSSL_NAME: Record<TlsVersion | "1.0" | "1.1", string> = {
@@ -49,7 +51,7 @@ export function limitText(maxListBytes: number, past: string): string {
  * 16-bit length on TLS 1.2, the extensions block it shares with signature_algorithms on TLS 1.3.
  */
 export const OPENSSL_LIMITS = {
-  "1.2": limitText(U16_MAX, ": internal_error"),
+  "1.2": limitText(CA_LIST_LIMIT_BYTES, ": internal_error"),
   "1.3": limitText(maxListBytes13(OPENSSL_REQUEST["1.3"]), ": internal_error"),
 } as const;
 

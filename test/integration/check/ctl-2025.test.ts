@@ -4,13 +4,15 @@ import { check } from "../../../harness/check/check.ts";
 import type { ServerStack } from "../../../harness/check/limits.ts";
 import { readInput } from "../../../harness/check/read-input.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
+import type { DriverName } from "../../../harness/model/names.ts";
+import type { IssuerPolicy } from "../../../harness/model/policy.ts";
+import type { TlsVersion } from "../../../harness/model/tls.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { loadCtl } from "../../../harness/roots/load-ctl.ts";
 import type { RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
-import { DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
-import type { IssuerPolicy, TlsVersion } from "../../../harness/servers/tls-server.ts";
+import { DRIVERS } from "../../../harness/servers/index.ts";
 import { rootstores } from "../../support/repo-root.ts";
 
 const CAB = path.join(rootstores, "microsoft/2025-06-16/authrootstl.cab");

@@ -5,15 +5,18 @@ import { check } from "../../../harness/check/check.ts";
 import { SERVER_PROFILES, type ServerStack } from "../../../harness/check/limits.ts";
 import { readInput } from "../../../harness/check/read-input.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
+import { DRIVER_NAMES, type DriverName } from "../../../harness/model/names.ts";
+import type { IssuerPolicy } from "../../../harness/model/policy.ts";
+import type { TlsVersion } from "../../../harness/model/tls.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { mulberry32 } from "../../../harness/roots/prng.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
-import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/index.ts";
 import { planIssuers, plannedAdvertised } from "../../../harness/servers/issuer-plan.ts";
-import type { IssuerPolicy, StartedTlsServer, TlsVersion } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 
 /**

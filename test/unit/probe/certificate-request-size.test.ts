@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CA_LIST_LIMIT_BYTES } from "../../../harness/model/limits.ts";
 import {
   parseCertificateRequest12,
   parseCertificateRequest13,
@@ -9,7 +10,6 @@ import {
   OPENSSL_REQUEST,
   requestSize12,
   requestSize13,
-  U16_MAX,
 } from "../../../harness/probe/certificate-request-size.ts";
 import { hexFixture } from "../../support/hex-fixture.ts";
 
@@ -41,7 +41,7 @@ describe("CertificateRequest size arithmetic", () => {
     // The measured figures of DESIGN.md and the driver suite, derived here from the shapes alone.
     expect(maxListBytes13(OPENSSL_REQUEST["1.3"])).toBe(65_491);
     expect(maxListBytes13(GNUTLS_REQUEST["1.3"])).toBe(65_487);
-    expect(requestSize13(OPENSSL_REQUEST["1.3"], 65_491).extensionsBytes).toBe(U16_MAX);
+    expect(requestSize13(OPENSSL_REQUEST["1.3"], 65_491).extensionsBytes).toBe(CA_LIST_LIMIT_BYTES);
   });
 
   it("an omitted extension costs nothing; the Go and Java message figures of DESIGN.md follow (bytes)", () => {

@@ -1,8 +1,6 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
-import type { Command } from "../cli.ts";
-import { InputError } from "../errors.ts";
-import { loadCaSource } from "./ca-source.ts";
-import { check } from "./check.ts";
+import { loadCaSource } from "../check/ca-source.ts";
+import { check } from "../check/check.ts";
 import {
   type CheckTls,
   CLIENT_STACKS,
@@ -11,10 +9,12 @@ import {
   DEFAULT_SERVERS,
   SERVER_STACKS,
   type ServerStack,
-} from "./limits.ts";
-import { readInput } from "./read-input.ts";
-import { checkJson } from "./render-json.ts";
-import { checkText, limitsText } from "./render-text.ts";
+} from "../check/limits.ts";
+import { readInput } from "../check/read-input.ts";
+import { checkJson } from "../check/render-json.ts";
+import { checkText, limitsText } from "../check/render-text.ts";
+import { InputError } from "../errors.ts";
+import type { Command } from "./command.ts";
 
 const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
                       [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
