@@ -1,4 +1,6 @@
-import { alertName, type Outcome } from "../outcome.ts";
+import { isNoServer } from "../model/no-server.ts";
+import { alertName, type Outcome } from "../model/outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { withIssuerSelection } from "./issuer-selection.ts";
 import { identityFiles } from "./pki-files.ts";
@@ -12,7 +14,7 @@ const FAILED =
   /^\*\*\* (Fatal error|Handshake has failed|Received alert)|Could not connect|Connection refused/m;
 const DONE = /^- Handshake was completed/m;
 
-function priority(tls: "1.2" | "1.3", legacy: boolean): string {
+function priority(tls: TlsVersion, legacy: boolean): string {
   const versions =
     tls === "1.3" ? "+VERS-TLS1.3" : legacy ? "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0" : "+VERS-TLS1.2";
   return `NORMAL:-VERS-ALL:${versions}`;
@@ -25,7 +27,7 @@ export function gnutlsOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "ti
   const detail = lines.join(" | ").slice(0, 500);
   const alert = /^\*\*\* Received alert \[(\d+)\]/m.exec(text);
   if (alert) return { class: "server-alert", alert: alertName(Number(alert[1])), detail };
-  if (/Could not connect|Connection refused/i.test(text)) return { class: "server-error", detail };
+  if (isNoServer(undefined, text)) return { class: "server-error", detail };
   if (/^\*\*\* (Fatal error|Handshake has failed)/m.test(text)) {
     if (/too large|exceeds|excessive|too long/i.test(detail)) return { class: "excessive-size", detail };
     if (/pull function|push function|reset|non-properly terminated|premature/i.test(detail))

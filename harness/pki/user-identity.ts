@@ -2,8 +2,8 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import forge from "node-forge";
 import { InputError } from "../errors.ts";
+import type { IdentitySpec } from "../model/identity.ts";
 import { RootEntry } from "../roots/root-store.ts";
-import type { IdentitySpec } from "../scenario/define-scenario.ts";
 import type { CertAndKey, TestPki } from "./test-pki.ts";
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;

@@ -1,27 +1,20 @@
+import type { CaseResult } from "../model/case-result.ts";
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { ProbeResult } from "../probe/probe.ts";
+import { intendedAdvertised } from "../roots/intended.ts";
 import { type RootEntry, uniqueNames } from "../roots/root-store.ts";
 import type { ServerSpec } from "../scenario/define-scenario.ts";
 import { isAsConfigured } from "../scenario/server-rules.ts";
-import { type IssuerPolicy, intendedAdvertised, parsePolicy } from "../servers/tls-server.ts";
-import type { CaseResult } from "./case-result.ts";
-import { CA_LIST_LIMIT_BYTES, compareAdvertised } from "./compare-lists.ts";
+import { compareAdvertised } from "./compare-lists.ts";
 import type { PlannedCase } from "./plan.ts";
 
 /** What a case knows before any handshake: the store, what the policy intends, the issuer's place. */
 export type CaseFacts = Pick<CaseResult, "configured" | "intended" | "limitHeadroomBytes" | "clientIssuer">;
 
-/**
- * The policy the server is rendered with. A server tested as configured is given its whole store
- * (its template decides what it advertises from the placeholder files); an endpoint gets nothing.
- */
-export function renderPolicy(c: PlannedCase): IssuerPolicy {
-  return parsePolicy(c.policy) ?? { kind: "all" };
-}
-
 /** The entries the policy intends to advertise; undefined when the server is tested as configured. */
 export function intendedEntries(spec: ServerSpec, c: PlannedCase): readonly RootEntry[] | undefined {
   if (isAsConfigured(spec)) return undefined;
-  return uniqueNames(intendedAdvertised(c.step.store, renderPolicy(c)));
+  return uniqueNames(intendedAdvertised(c.step.store, c.policy));
 }
 
 /**

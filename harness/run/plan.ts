@@ -1,8 +1,10 @@
+import { InputError } from "../errors.ts";
+import type { ClientName, ScenarioDriver } from "../model/names.ts";
+import { type IssuerPolicy, parsePolicy, policyName } from "../model/policy.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import { RootStore } from "../roots/root-store.ts";
-import type { PolicyText, Scenario, ScenarioDriver, ServerSpec } from "../scenario/define-scenario.ts";
+import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
 import { isAsConfigured } from "../scenario/server-rules.ts";
-import type { TlsVersion } from "../servers/tls-server.ts";
-import type { ClientName } from "./case-result.ts";
 
 /** One step of the root-list series: the store loaded into the server for a group of cases. */
 export interface RootStep {
@@ -18,7 +20,13 @@ export interface PlannedCase {
   /** Index of the server in scenario.servers (one server instance per index). */
   serverIndex: number;
   driver: ScenarioDriver;
-  policy: PolicyText;
+  /**
+   * The server's issuer-list policy, parsed once here. For a server tested as configured it is
+   * "all" (its template gets the whole store in every CA placeholder) and `asConfigured` is set.
+   */
+  policy: IssuerPolicy;
+  /** An endpoint, or a user's template given no policy: its list is whatever its config makes it. */
+  asConfigured?: boolean;
   step: RootStep;
   tls: TlsVersion;
   client: ClientName;
@@ -38,17 +46,6 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
 };
 
 /**
- * The one step of an endpoint: no store is loaded (the server runs elsewhere, as configured), and
- * the label is the same in every run so `compare` matches the cases.
- */
-export const ENDPOINT_STEP: RootStep = {
-  index: 0,
-  label: "endpoint",
-  store: new RootStore("endpoint", "pem", []),
-  clientIssuerPosition: null,
-};
-
-/**
  * The case matrix in execution order: per server, per policy, per step (so one server instance
  * is reloaded along the series), per TLS version, per client. Ids are stable across runs of the
  * same scenario, which is what resume and merge match on.
@@ -61,7 +58,12 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
     const n = seen.get(s.driver) ?? 0;
     seen.set(s.driver, n + 1);
     const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
-    const policies: PolicyText[] = isAsConfigured(s) ? ["as-configured"] : [s.policy ?? "all"].flat();
+    const asConfigured = isAsConfigured(s);
+    const policies = [asConfigured ? "all" : (s.policy ?? "all")].flat().map((text, i) => {
+      const parsed = parsePolicy(text);
+      if (!parsed) throw new InputError(`servers[${serverIndex}].policy[${i}]`, `"${text}" is not a policy`);
+      return parsed;
+    });
     const versions = s.tls ?? ["1.2", "1.3"];
     const series = s.driver === "endpoint" ? [ENDPOINT_STEP] : steps;
     for (const policy of policies)
@@ -73,10 +75,11 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
             // add: a user's config or a running endpoint is not changed to let it in.
             if (client === "forge" && !acceptsForge(s)) continue;
             out.push({
-              id: `${serverKey}|${policy}|${step.label}|tls${tls}|${client}`,
+              id: `${serverKey}|${asConfigured ? AS_CONFIGURED : policyName(policy)}|${step.label}|tls${tls}|${client}`,
               serverIndex,
               driver: s.driver,
               policy,
+              ...(asConfigured ? { asConfigured } : {}),
               step,
               tls,
               client,
@@ -88,8 +91,27 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
 
 /** Whether the server can be set up for the legacy forge client (rootload renders its config). */
 export function acceptsForge(s: ServerSpec): boolean {
-  return s.driver !== "endpoint" && s.config === undefined && s.image === undefined;
+  return s.driver !== "endpoint" && s.config === undefined;
 }
+
+/** The policy name of a server tested as configured, in case ids and results. */
+export const AS_CONFIGURED = "as-configured";
+
+/** The policy as a case records it. */
+export function casePolicyName(c: Pick<PlannedCase, "policy" | "asConfigured">): string {
+  return c.asConfigured ? AS_CONFIGURED : policyName(c.policy);
+}
+
+/**
+ * The one step of an endpoint: no store is loaded (the server runs elsewhere, as configured), and
+ * the label is the same in every run so `compare` matches the cases.
+ */
+export const ENDPOINT_STEP: RootStep = {
+  index: 0,
+  label: "endpoint",
+  store: new RootStore("endpoint", "pem", []),
+  clientIssuerPosition: null,
+};
 
 /** The slice of the plan that shard i of n runs (round-robin by position, 1-based i). */
 export function shardOf<T>(plan: readonly T[], shard: Shard | undefined): T[] {

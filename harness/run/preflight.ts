@@ -1,10 +1,10 @@
+import { parsePolicy } from "../model/policy.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario } from "../scenario/define-scenario.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
 import { checkEndpointReachable } from "../servers/endpoint-server.ts";
 import { preflightTemplate } from "../servers/template-driver.ts";
-import { parsePolicy } from "../servers/tls-server.ts";
 import type { RootStep } from "./plan.ts";
 
 /**

@@ -3,16 +3,19 @@ import type { Runtime } from "../runtime/runtime.ts";
 import type { ServerSpec } from "../scenario/define-scenario.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
 import { EndpointServer } from "../servers/endpoint-server.ts";
-import { DRIVERS } from "../servers/index.ts";
 import { templateDriver } from "../servers/template-driver.ts";
 import type { ServerConfig, StartedTlsServer } from "../servers/tls-server.ts";
 
+/** Whether the scenario entry is a server rootload does not render itself (endpoint, user template). */
+export function isUserServer(spec: ServerSpec): boolean {
+  return spec.driver === "endpoint" || spec.config !== undefined;
+}
+
 /**
- * The server a scenario entry names, serving `config`: an endpoint is only addressed (it runs
- * elsewhere), a user's template or image runs under the driver of its product, anything else is
- * rootload's own driver.
+ * A server of the user's: an endpoint is only addressed (it runs elsewhere); a user's template
+ * runs under the driver of its product.
  */
-export async function startServer(
+export async function startUserServer(
   spec: ServerSpec,
   config: ServerConfig,
   runtime: Runtime,
@@ -22,7 +25,8 @@ export async function startServer(
     if (!a) throw new EngineError(`endpoint address "${spec.address}" is not host:port`);
     return new EndpointServer(a.host, a.port, spec.sni);
   }
-  const driver = spec.config ? templateDriver(spec.driver, spec.config) : DRIVERS[spec.driver];
+  if (!spec.config) throw new EngineError(`servers entry ${spec.driver} is not a user server`);
+  const driver = templateDriver(spec.driver, spec.config);
   const available = await driver.available(runtime);
   if (!available.ok)
     throw new EngineError(

@@ -1,31 +1,10 @@
-import type { OutcomeClass } from "../outcome.ts";
-import type { ClientName } from "../run/case-result.ts";
-import type { ClientAuthMode, TlsVersion } from "../servers/tls-server.ts";
+import type { IdentitySpec } from "../model/identity.ts";
+import type { ClientName, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
+import type { OutcomeClass } from "../model/outcome.ts";
+import type { PolicyText } from "../model/policy.ts";
+import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 
-export const DRIVER_NAMES = [
-  "nginx",
-  "apache",
-  "haproxy",
-  "openssl",
-  "gnutls",
-  "stunnel",
-  "node",
-  "endpoint",
-] as const;
-export type ScenarioDriver = (typeof DRIVER_NAMES)[number];
-export const CLIENT_NAMES: readonly ClientName[] = ["node", "forge", "openssl", "gnutls"];
-export type RuntimeChoice = "container" | "process" | "auto";
-/**
- * "all" | "none" | "truncate-bytes:N" | "schannel" | "schannel-2003"; "as-configured" is the
- * policy of endpoints and of user config templates given no policy (what the config advertises).
- */
-export type PolicyText =
-  | "all"
-  | "none"
-  | "schannel"
-  | "schannel-2003"
-  | `truncate-bytes:${number}`
-  | "as-configured";
+export type { IdentitySpec } from "../model/identity.ts";
 
 export interface ServerSpec {
   driver: ScenarioDriver;
@@ -41,34 +20,11 @@ export interface ServerSpec {
   /** Server name (SNI) the probe and every client send; endpoints only. */
   sni?: string;
   /**
-   * nginx, apache, haproxy, stunnel: the user's own config as a template with `${ROOTLOAD_*}`
-   * placeholders (see docs/templates.md); relative to the scenario file.
+   * nginx, haproxy: the user's own config as a template with `${ROOTLOAD_*}` placeholders (see
+   * docs/templates.md); relative to the scenario file.
    */
   config?: string;
-  /** A locally present image to run this server in instead of rootload's (container runtime; never pulled). */
-  image?: string;
 }
-
-/** The user's client identity: their certificate, key and issuing CA (PEM), or a PKCS#12 file. */
-export type IdentitySpec =
-  | {
-      /** Client certificate (PEM). */
-      cert: string;
-      /** Its private key (PEM, unencrypted). Read, never copied into outputs. */
-      key: string;
-      /** The CA that issued `cert` (PEM): placed into growing lists at `roots.clientIssuer`. */
-      issuer: string;
-      /** Intermediate CAs between `cert` and `issuer` (PEM bundle), sent with the certificate. */
-      chain?: string;
-    }
-  | {
-      /** PKCS#12 file with the client certificate and key (and possibly its chain). */
-      pkcs12: string;
-      /** Environment variable holding the PKCS#12 password (never the password itself). */
-      passwordEnv?: string;
-      issuer: string;
-      chain?: string;
-    };
 
 export type RootSourceSpec =
   | {
@@ -116,7 +72,8 @@ export interface CaseSelector {
   server?: ScenarioDriver | ScenarioDriver[];
   tls?: TlsVersion;
   client?: ClientName;
-  policy?: PolicyText;
+  /** A policy, or "as-configured": endpoints and templates without a policy. */
+  policy?: PolicyText | "as-configured";
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;

@@ -1,7 +1,8 @@
-import type { Expectation, Scenario, ScenarioDriver, ServerSpec } from "./define-scenario.ts";
+import type { ScenarioDriver } from "../model/names.ts";
+import type { Expectation, Scenario, ServerSpec } from "./define-scenario.ts";
 
-/** Drivers whose config a user can bring as a template (`config:`) or run in their own image. */
-export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "apache", "haproxy", "stunnel"];
+/** Drivers whose config a user can bring as a template (`config:`). */
+export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy"];
 
 /**
  * A server whose advertised list is whatever its config says: an endpoint, or a user's template
@@ -21,7 +22,7 @@ export function parseAddress(text: string): { host: string; port: number } | und
 }
 
 const ONLY_ENDPOINT = ["address", "sni"] as const;
-const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config", "image"] as const;
+const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config"] as const;
 
 function selectsServer(e: Expectation, s: ServerSpec): boolean {
   const w = e.when;
@@ -55,14 +56,6 @@ export function serverRuleProblems(scenario: Scenario): string[] {
       out.push(
         `${at}.config: driver "${s.driver}" takes no config template (only ${TEMPLATE_DRIVERS.join(", ")})`,
       );
-    if (s.image !== undefined && s.driver !== "endpoint") {
-      if (!TEMPLATE_DRIVERS.includes(s.driver))
-        out.push(
-          `${at}.image: driver "${s.driver}" cannot run in a user image (only ${TEMPLATE_DRIVERS.join(", ")})`,
-        );
-      if (scenario.runtime === "process")
-        out.push(`${at}.image "${s.image}" needs the container runtime, but runtime is "process"`);
-    }
   });
   if (scenario.roots === undefined && !scenario.servers.every((s) => s.driver === "endpoint"))
     out.push("roots is required (only a scenario whose servers are all endpoints can leave it out)");

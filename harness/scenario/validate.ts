@@ -1,6 +1,7 @@
-import { OUTCOME_CLASSES } from "../outcome.ts";
-import { parsePolicy } from "../servers/tls-server.ts";
-import { CLIENT_NAMES, DRIVER_NAMES, type Scenario } from "./define-scenario.ts";
+import { CLIENT_NAMES, SCENARIO_DRIVER_NAMES } from "../model/names.ts";
+import { OUTCOME_CLASSES } from "../model/outcome.ts";
+import { parsePolicy } from "../model/policy.ts";
+import type { Scenario } from "./define-scenario.ts";
 import { serverRuleProblems } from "./server-rules.ts";
 
 /**
@@ -113,7 +114,7 @@ const outcomeClass = oneOf(OUTCOME_CLASSES);
 const selector = obj(
   {},
   {
-    server: either(oneOf(DRIVER_NAMES), arr(oneOf(DRIVER_NAMES))),
+    server: either(oneOf(SCENARIO_DRIVER_NAMES), arr(oneOf(SCENARIO_DRIVER_NAMES))),
     tls: tlsVersion,
     client: oneOf(CLIENT_NAMES),
     policy: selectorPolicy,
@@ -128,7 +129,7 @@ const scenarioCheck = obj(
     name: str,
     servers: arr(
       obj(
-        { driver: oneOf(DRIVER_NAMES) },
+        { driver: oneOf(SCENARIO_DRIVER_NAMES) },
         {
           tls: arr(tlsVersion),
           policy: either(policy, arr(policy)),
@@ -137,7 +138,6 @@ const scenarioCheck = obj(
           address: str,
           sni: str,
           config: str,
-          image: str,
         },
       ),
     ),

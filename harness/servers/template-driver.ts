@@ -1,4 +1,5 @@
 import { EngineError, InputError, messageOf } from "../errors.ts";
+import type { DriverName } from "../model/names.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import {
   type Placeholder,
@@ -10,7 +11,7 @@ import {
 import { COMMON_FILES, DriverServer, defineDriver } from "./driver-server.ts";
 import { DRIVERS } from "./index.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import type { DriverDefinition, DriverName, RenderContext, ServerDriver } from "./server-driver.ts";
+import type { DriverDefinition, RenderContext, ServerDriver } from "./server-driver.ts";
 import { HAPROXY_TEMPLATE, NGINX_TEMPLATE, nginxGlobals } from "./template-rules.ts";
 import type { ServerConfig } from "./tls-server.ts";
 

@@ -4,7 +4,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/run/case-result.ts";
+import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { runCli } from "../../support/cli.ts";
 import { freePort } from "../../support/openssl-server.ts";
 import { mozillaRoots } from "../../support/root-data.ts";

@@ -3,8 +3,10 @@ import { numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import { writeReports } from "../report/write-reports.ts";
-import { parseShard } from "./plan.ts";
-import { runScenario } from "./runner.ts";
+import { parseShard } from "../run/plan.ts";
+import { readRun } from "../run/run-dir.ts";
+import { runScenario } from "../run/runner.ts";
+import { Progress } from "./progress.ts";
 
 const USAGE =
   "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--timeout MS] [--log-level L] [--quiet]";
@@ -49,6 +51,7 @@ export async function runCommand(args: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  let progress: Progress | undefined;
   try {
     const summary = await runScenario({
       ...(positionals[0] ? { scenarioFile: positionals[0] } : {}),
@@ -57,8 +60,13 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(shard ? { shard } : {}),
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
+      onProgress: (e) => {
+        if (e.kind === "start") progress = new Progress(e.total);
+        else if (e.kind === "case") progress?.tick(`${e.planned.id} ${e.result.outcome.class}`);
+        else progress?.end();
+      },
     });
-    const written = await writeReports(summary.dir);
+    const written = await writeReports(summary.dir, await readRun(summary.dir));
     if (!values.quiet) process.stdout.write(`${written.markdown}\n`);
     const rel = path.relative(process.cwd(), summary.dir) || ".";
     process.stderr.write(

@@ -1,7 +1,6 @@
-import type { Outcome } from "../outcome.ts";
-import type { TlsVersion } from "../servers/tls-server.ts";
-
-export type ClientName = "node" | "forge" | "openssl" | "gnutls";
+import type { ClientName } from "./names.ts";
+import type { Outcome } from "./outcome.ts";
+import type { TlsVersion } from "./tls.ts";
 
 /** Handshake latency summary from tinybench, in milliseconds. */
 export interface Latency {
@@ -51,7 +50,7 @@ export interface CaseResult {
     /** The names as RFC 4514 text, in wire order; kept for servers tested as configured. */
     names?: string[];
   } | null;
-  /** Bytes left before the 65,535-byte TLS limit (negative: over it); absent for an endpoint. */
+  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it); absent for an endpoint. */
   limitHeadroomBytes?: number;
   /** Where the growth series put the client issuer; absent for an endpoint (no series). */
   clientIssuer?: { position: number | null };
