@@ -123,8 +123,11 @@ export function seriesKey(c: Pick<CaseResult, "server" | "tls" | "client" | "pol
   return `${c.server}/${c.tls}/${c.client}/${c.policy}`;
 }
 
+/** Where a case sits on the size axis: its configured list, or for an endpoint (none known) what it sent. */
 function sizeOf(c: CaseResult): SizePoint {
-  return { stepLabel: c.step.label, count: c.configured?.count ?? 0, bytes: c.configured?.caListBytes ?? 0 };
+  if (!c.configured)
+    return { stepLabel: c.step.label, count: c.advertised?.count ?? 0, bytes: c.advertised?.bytes ?? 0 };
+  return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
 }
 
 function bySize(a: CaseResult, b: CaseResult): number {
