@@ -76,6 +76,7 @@ export async function opensslAcceptableCaNames(
 
 async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
   const args = baseArgs(o.host, o.port, o.tls);
+  if (o.sni) args.push("-servername", o.sni);
   if (id) {
     const f = identityFiles(id);
     args.push("-cert", f.cert, "-key", f.key);

@@ -81,6 +81,7 @@ export async function runCase(
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
     legacy: c.client === "forge",
+    ...(session.spec.sni ? { sni: session.spec.sni } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   let outcome = hs.outcome;

@@ -11,7 +11,12 @@ import { mozillaRoots } from "../../support/root-data.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
 
 /** `openssl s_server` as an operator runs it: their CA file, their server certificate. */
-async function sServer(dir: string, port: number, caFile: string): Promise<ChildProcess> {
+async function sServer(
+  dir: string,
+  port: number,
+  caFile: string,
+  extra: string[] = [],
+): Promise<ChildProcess> {
   const child = spawn(
     "openssl",
     [
@@ -28,6 +33,7 @@ async function sServer(dir: string, port: number, caFile: string): Promise<Child
       path.join(dir, "server.key"),
       "-accept",
       `127.0.0.1:${port}`,
+      ...extra,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -145,6 +151,54 @@ describe("endpoint: a server started outside rootload", () => {
     expect(cmp3.stdout).toContain("issuer cut");
     expect(cmp3.stdout).toContain(`removed: ${pki.caSubject}`);
   }, 180_000);
+
+  it("sni: the probe and every client send it (a server that refuses other names accepts them)", async () => {
+    const work = await mkdtemp(path.join(tmpdir(), "rootload-endpoint-"));
+    const caFile = path.join(work, "client-cas.pem");
+    writeFileSync(caFile, pki.caPem);
+    const port = await freePort();
+    const crt = pki.file("server.pem");
+    const key = pki.file("server.key");
+    // -servername_fatal: a ClientHello naming another server gets a fatal unrecognized_name.
+    const named = await sServer(pki.dir, port, caFile, [
+      "-servername",
+      "api.example.internal",
+      "-servername_fatal",
+      "-cert2",
+      crt,
+      "-key2",
+      key,
+    ]);
+    try {
+      const run = async (sni: string) => {
+        const scenario = path.join(work, `${sni}.scenario.json`);
+        writeFileSync(
+          scenario,
+          JSON.stringify({
+            name: "sni",
+            servers: [{ driver: "endpoint", address: `127.0.0.1:${port}`, tls: ["1.3"], sni }],
+            clients: ["node", "openssl", "gnutls"],
+            identity: {
+              cert: pki.file("client.pem"),
+              key: pki.file("client.key"),
+              issuer: pki.file("ca.pem"),
+            },
+            bench: { time: 10, iterations: 1 },
+          }),
+        );
+        const out = path.join(work, sni);
+        expect((await runCli(["run", scenario, "--out", out, "--quiet"])).code).toBe(0);
+        return cases(runDir(out));
+      };
+      for (const c of await run("api.example.internal")) expect(c.outcome.class, c.id).toBe("ok");
+      for (const c of await run("other.example.internal")) {
+        expect(c.probeOutcome, c.id).toMatchObject({ class: "server-alert", alert: "unrecognized_name" });
+        expect(c.outcome, c.id).toMatchObject({ class: "server-alert", alert: "unrecognized_name" });
+      }
+    } finally {
+      await stop(named);
+    }
+  }, 120_000);
 
   it("an unreachable endpoint is bad input: exit 2, one line naming the field, nothing written", async () => {
     const work = await mkdtemp(path.join(tmpdir(), "rootload-endpoint-"));
