@@ -9,13 +9,7 @@ import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
-import {
-  type DriverDefinition,
-  isSupported,
-  type ReloadMethod,
-  type RenderContext,
-  type ServerDriver,
-} from "./server-driver.ts";
+import type { DriverDefinition, ReloadMethod, RenderContext, ServerDriver } from "./server-driver.ts";
 import type { ReloadReport, ServedCheck, ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
 /** Largest list the served check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
@@ -41,7 +35,7 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
   for (const v of config.tls) {
     if (!TLS_VERSIONS.includes(v))
       throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
-    if (!isSupported(def.capabilities[kind][v]))
+    if (!def.capabilities[kind][v].supported)
       throw new InputError(
         `${def.name}.policy`,
         `policy "${policyName(config.policy)}" (${kind}) is not supported by ${def.name} on TLS ${v}`,
