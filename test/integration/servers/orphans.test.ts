@@ -50,6 +50,7 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/** Wait until `pid` no longer exists; fail the test if it is still there after 5 s. */
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 50; i++) {
     try {
@@ -59,6 +60,7 @@ async function waitGone(pid: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`process ${pid} still exists 5 s after SIGKILL`);
 }
 
 describe("a run killed with SIGKILL leaves nothing behind once the next run starts", () => {
