@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../harness/model/case-result.ts";
 import { runCli, startCli } from "../support/cli.ts";
+import { listening } from "../support/listening.ts";
 
 const lines = (file: string) =>
   existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
@@ -33,22 +33,6 @@ function serverPorts(stderr: string): number[] {
     }
   }
   return [...ports];
-}
-
-/** Whether something accepts a TCP connection on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port, timeout: 2_000 });
-    s.on("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-    s.on("timeout", () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
 }
 
 const runDirIn = (out: string) => () => readdirSync(out).map((d) => path.join(out, d))[0];

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, it } from "vitest";
 import { ContainerRuntime } from "../../../harness/runtime/container-runtime.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
+import { listening } from "../../support/listening.ts";
 
 const CHILD = fileURLToPath(new URL("../../fixtures/start-server-and-hang.ts", import.meta.url));
 
@@ -32,21 +32,6 @@ function startChild(
     });
     child.stderr.on("data", (d) => (out += d));
     child.on("exit", (code) => reject(new Error(`child exited with ${code}: ${out}`)));
-  });
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port, timeout: 2_000 });
-    s.on("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-    s.on("timeout", () => {
-      s.destroy();
-      resolve(false);
-    });
   });
 }
 
