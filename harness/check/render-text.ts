@@ -88,7 +88,9 @@ export function checkText(r: CheckReport): string {
     const ref = r.issuer.find((i) => i.server === r.reference)!;
     const cut = r.issuer.filter((i) => i.listed && !i.advertised).map((i) => i.server);
     const where =
-      ref.position === null ? "not in the list" : `position ${ref.position} of ${a.entries.length}`;
+      ref.position === null
+        ? "not in the list"
+        : `position ${ref.positionExact ? "" : "≈"}${ref.position} of ${a.entries.length}`;
     out.push(
       `  client issuer: ${ref.advertised ? "advertised" : "NOT advertised"} by ${r.reference} (${where})${cut.length ? `; cut by ${cut.join(", ")}` : ""}`,
     );

@@ -196,9 +196,13 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
               pos(strangerCa.subjectDer) >= 0,
             );
             const mineAt = pos(pki.clientIssuerEntry.subjectDer);
-            expect(mine.issuer![0]!.position, `${where}: client issuer position`).toBe(
-              mineAt >= 0 ? mineAt + 1 : null,
-            );
+            // Apache's and stunnel's sort is modelled approximately (limits.ts orderExact): presence only.
+            if (mine.issuer![0]!.positionExact)
+              expect(mine.issuer![0]!.position, `${where}: client issuer position`).toBe(
+                mineAt >= 0 ? mineAt + 1 : null,
+              );
+            else
+              expect(mine.issuer![0]!.position === null, `${where}: client issuer listed`).toBe(mineAt < 0);
             const gnutls = await CLIENTS.gnutls.handshake({
               host: server!.host,
               port: server!.port,
