@@ -41,7 +41,17 @@ export const SERVER_STACKS = [
 export type ServerStack = (typeof SERVER_STACKS)[number];
 
 /** Client stacks the check knows. */
-export const CLIENT_STACKS = ["java", "go", "openssl", "node", "gnutls", "curl", "python", "forge"] as const;
+export const CLIENT_STACKS = [
+  "java",
+  "go",
+  "openssl",
+  "node",
+  "gnutls",
+  "curl",
+  "python",
+  "rustls",
+  "forge",
+] as const;
 export type ClientStack = (typeof CLIENT_STACKS)[number];
 
 export type CheckTls = "1.2" | "1.3";
@@ -298,6 +308,17 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       evidence: { how: "measured", where: "DESIGN.md (Go 1.19: 65,458 B works, 65,521 B fails)" },
     },
     selectsByIssuer: { how: "measured", where: "DESIGN.md (Certificates + SupportsCertificate)" },
+  },
+  rustls: {
+    tls: ["1.2", "1.3"],
+    maxBodyBytes: {
+      bytes: 0xffff,
+      knob: "MAX_HANDSHAKE_SIZE (rustls, fixed)",
+      evidence: {
+        how: "source",
+        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (DESIGN.md: from source, not measured)",
+      },
+    },
   },
   openssl: OPENSSL_CLIENT,
   node: OPENSSL_CLIENT,

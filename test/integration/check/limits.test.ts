@@ -180,7 +180,9 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
 
   for (const name of DRIVER_NAMES) {
     const stack = name as ServerStack;
-    if (!SERVER_PROFILES[stack]) continue;
+    // Drivers the table has no entry for, or whose handshake needs a protocol prelude the probe
+    // is not given here (PostgreSQL's SSLRequest), are left to their own driver suites.
+    if (!SERVER_PROFILES[stack] || stack === "postgres") continue;
     describe(name, () => {
       let server: StartedTlsServer | undefined;
       let unavailable: string | undefined;
@@ -218,22 +220,28 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
             const where = `${name} TLS ${tls} at ${bytes} B (seed ${SEED})`;
             const predicted = report.servers.find((v) => v.tls === tls)!;
             const seen = await probe({ host: server!.host, port: server!.port, tls });
-            const observed =
-              seen.outcome.class === "ok"
-                ? "sends"
-                : seen.outcome.class === "server-alert"
-                  ? "aborts"
-                  : seen.outcome.class === "malformed"
-                    ? "malformed"
-                    : `other: ${JSON.stringify(seen.outcome)}`;
-            expect(observed, where).toBe(predicted.verdict);
-            const cr = seen.certificateRequest;
-            if (predicted.verdict === "sends") {
-              expect(cr?.authorities.length, where).toBe(predicted.count);
-              expect(cr?.authoritiesBytes, where).toBe(predicted.bytes);
-              expect(cr?.messageBytes, where).toBe(predicted.messageBytes);
-            }
             const past = SERVER_PROFILES[stack].limits[tls]!.past;
+            const cr = seen.certificateRequest;
+            const o = seen.outcome;
+            const observed =
+              o.class === "ok"
+                ? cr!.authoritiesOmitted || cr!.authorities.length < predicted.count
+                  ? "truncates"
+                  : "sends"
+                : o.class === "server-alert" ||
+                    // Go on TLS 1.3 closes after EncryptedExtensions without an alert (DESIGN.md).
+                    (o.class === "reset" && "alert" in past && past.alert.startsWith("none"))
+                  ? "aborts"
+                  : o.class === "malformed"
+                    ? "malformed"
+                    : `other: ${JSON.stringify(o)}`;
+            expect(observed, where).toBe(predicted.verdict);
+            if (predicted.verdict === "sends" || predicted.verdict === "truncates") {
+              expect(cr?.authorities.length, where).toBe(predicted.sent.entries.length);
+              expect(cr?.authoritiesBytes, where).toBe(predicted.sent.bytes);
+              if (predicted.messageBytes !== undefined)
+                expect(cr?.messageBytes, where).toBe(predicted.messageBytes);
+            }
             if (predicted.verdict === "aborts" && seen.outcome.class === "server-alert" && "alert" in past)
               expect(seen.outcome.alert, where).toBe(past.alert);
             for (const c of CLIENT_NAMES) {
