@@ -46,9 +46,11 @@ export async function runCase(
     ...caseFacts(session.spec, c),
     startedAt: startedAt.toISOString(),
   };
+  let skipped: readonly string[] = [];
   const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {
     const result: CaseResult = { ...base, ...rest, durationMs: Math.round(performance.now() - t0) };
     if (ctx.expect?.length) result.expectations = evaluate(ctx.expect, result);
+    if (skipped.length) result.skippedChecks = [...skipped];
     return result;
   };
 
@@ -69,6 +71,7 @@ export async function runCase(
     });
   }
 
+  skipped = session.skippedChecks;
   const served = await session.served(c.tls, probe);
   const wire = served.certificateRequest?.authorities.map((a) => a.der);
   const compared = advertisedFacts(session.spec, c, served, ctx.pki.clientIssuerEntry.subjectDer);

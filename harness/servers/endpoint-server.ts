@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { InputError } from "../errors.ts";
-import type { StartedTlsServer } from "./tls-server.ts";
+import type { ReloadReport, StartedTlsServer } from "./tls-server.ts";
 
 /**
  * A server that is already running somewhere (staging, a VM, a Windows host): rootload neither
@@ -31,7 +31,9 @@ export class EndpointServer implements StartedTlsServer {
   }
 
   /** Nothing to reload: an endpoint's list is whatever its operator configured. */
-  async reload(): Promise<void> {}
+  async reload(): Promise<ReloadReport> {
+    return { how: "in-place", servedCheck: { kind: "not-needed", why: "an endpoint is not reloaded" } };
+  }
 
   /** Accepting TCP connections is all rootload can tell about a server it does not run. */
   async isRunning(): Promise<boolean> {
