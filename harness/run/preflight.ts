@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario/define-scenario.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
 import { checkEndpointReachable } from "../servers/endpoint-server.ts";
 import { preflightTemplate } from "../servers/template-driver.ts";
-import type { RootStep } from "./plan.ts";
+import { acceptsForge, type RootStep } from "./plan.ts";
 
 /**
  * Checks that turn a run that could only fail into bad input (exit 2) before the run directory
@@ -55,4 +55,17 @@ export async function preflightServers(
       runtime,
     );
   }
+}
+
+/** Notes for the manifest: cases the plan leaves out on purpose. */
+export function planNotes(scenario: Scenario): { notes?: string[] } {
+  if (!(scenario.clients ?? []).includes("forge")) return {};
+  const notes = scenario.servers.flatMap((s, i) =>
+    acceptsForge(s)
+      ? []
+      : [
+          `forge client skipped for servers[${i}] (${s.driver}${s.config ? ", user config" : ""}): it needs an RSA server key and TLS 1.0 settings that rootload does not impose on a user's server`,
+        ],
+  );
+  return notes.length ? { notes } : {};
 }

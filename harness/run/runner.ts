@@ -11,7 +11,7 @@ import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
-import { preflight, preflightServers } from "./preflight.ts";
+import { planNotes, preflight, preflightServers } from "./preflight.ts";
 import { rootSteps } from "./root-steps.ts";
 import { runCase } from "./run-case.ts";
 import {
@@ -116,6 +116,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...planNotes(scenario),
     ...(shard ? { shard } : {}),
   };
   await writeManifest(dir, manifest);

@@ -20,7 +20,7 @@ export interface ServerSpec {
   /** Server name (SNI) the probe and every client send; endpoints only. */
   sni?: string;
   /**
-   * nginx, haproxy: the user's own config as a template with `${ROOTLOAD_*}` placeholders (see
+   * nginx, haproxy, apache: the user's own config as a template with `${ROOTLOAD_*}` placeholders (see
    * docs/templates.md); relative to the scenario file.
    */
   config?: string;

@@ -2,7 +2,7 @@ import type { ScenarioDriver } from "../model/names.ts";
 import type { Expectation, Scenario, ServerSpec } from "./define-scenario.ts";
 
 /** Drivers whose config a user can bring as a template (`config:`). */
-export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy"];
+export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "apache"];
 
 /**
  * A server whose advertised list is whatever its config says: an endpoint, or a user's template

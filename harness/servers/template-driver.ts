@@ -12,7 +12,13 @@ import { COMMON_FILES, DriverServer, defineDriver } from "./driver-server.ts";
 import { DRIVERS } from "./index.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import type { DriverDefinition, RenderContext, ServerDriver } from "./server-driver.ts";
-import { HAPROXY_TEMPLATE, NGINX_TEMPLATE, nginxGlobals } from "./template-rules.ts";
+import {
+  APACHE_TEMPLATE,
+  apacheOverrides,
+  HAPROXY_TEMPLATE,
+  NGINX_TEMPLATE,
+  nginxGlobals,
+} from "./template-rules.ts";
 import type { ServerConfig } from "./tls-server.ts";
 
 /** How a product runs a rendered template: its command, its config test, its reload. */
@@ -39,7 +45,26 @@ const nginxArgv = (ctx: RenderContext) => [
   nginxGlobals(ctx.file("nginx.pid")),
 ];
 
+const apacheArgv = (ctx: RenderContext) => [
+  "apache2",
+  "-f",
+  ctx.file(APACHE_TEMPLATE.mainFile),
+  ...apacheOverrides(ctx.dir),
+];
+
 const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
+  apache: {
+    rules: APACHE_TEMPLATE,
+    argv: (ctx) => [...apacheArgv(ctx), "-DFOREGROUND"],
+    check: { argv: (ctx) => [...apacheArgv(ctx), "-t"], ok: /Syntax OK/ },
+    reload: {
+      kind: "command",
+      argv: (ctx) => [...apacheArgv(ctx), "-k", "graceful"],
+      done: /resuming normal operations/,
+      failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
+    },
+    certFile: COMMON_FILES.cert,
+  },
   nginx: {
     rules: NGINX_TEMPLATE,
     argv: nginxArgv,

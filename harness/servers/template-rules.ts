@@ -73,3 +73,45 @@ export const HAPROXY_TEMPLATE: TemplateRules = {
     return m ? { file: m[1]!, line: Number(m[2]), message: m[3]!.trim() } : undefined;
   },
 };
+
+/**
+ * Apache httpd: rootload runs `apache2 -f … -DFOREGROUND` and appends `-c` directives that win
+ * over the user's (pid file, log to stderr at notice level, runtime directory, mutexes in the
+ * server's directory). Includes resolve from `ServerRoot` and are read as they are (not rendered).
+ */
+export const APACHE_TEMPLATE: TemplateRules = {
+  driver: "apache",
+  mainFile: "apache.conf",
+  required: [
+    ["ROOTLOAD_LISTEN", "ROOTLOAD_PORT"],
+    ["ROOTLOAD_CERT"],
+    ["ROOTLOAD_KEY"],
+    ["ROOTLOAD_CA_FILE", "ROOTLOAD_CA_ADVERTISED_FILE", "ROOTLOAD_CA_VERIFY_FILE"],
+  ],
+  // The virtual host must name the address Listen gives, or the TLS settings never apply.
+  listener: /^\s*(Listen\s|<VirtualHost\s)/i,
+  overrides: [
+    { directive: /^\s*PidFile\s/i, why: "rootload keeps the pid file in the server's directory" },
+    { directive: /^\s*ErrorLog\s/i, why: "rootload reads the server's log on stderr" },
+    { directive: /^\s*LogLevel\s/i, why: "readiness and reloads are read from notice-level lines" },
+    { directive: /^\s*(DefaultRuntimeDir|Mutex)\s/i, why: "runtime files live in the server's directory" },
+  ],
+  inOverrideScope: () => true,
+  configError: (output) => {
+    const m = /Syntax error on line (\d+) of (\/[^:\s]+):\s*\n?([^\n]*)/.exec(output);
+    return m
+      ? { file: m[2]!, line: Number(m[1]), message: m[3]!.replace(/AH\d+: .*$/, "").trim() }
+      : undefined;
+  },
+};
+
+/** The `-c` directives that stand in for the overridden Apache ones (processed after the config). */
+export function apacheOverrides(dir: string): string[] {
+  return [
+    `PidFile ${dir}/apache.pid`,
+    'ErrorLog "|/bin/cat"',
+    "LogLevel notice",
+    `DefaultRuntimeDir ${dir}`,
+    `Mutex file:${dir} default`,
+  ].flatMap((d) => ["-c", d]);
+}

@@ -11,6 +11,7 @@ import { repoRoot } from "../../support/repo-root.ts";
 const fixtures = path.join(repoRoot, "test/fixtures/templates");
 const NGINX = path.join(fixtures, "nginx/nginx.conf.template");
 const HAPROXY = path.join(fixtures, "haproxy/haproxy.cfg.template");
+const APACHE = path.join(fixtures, "apache/apache.conf.template");
 const engine = await containerEngineReady();
 
 const cases = (out: string): CaseResult[] => {
@@ -40,65 +41,71 @@ async function scenario(body: object): Promise<{ file: string; out: string }> {
 describe.each([
   ["process", true],
   ["container", engine.ok],
-] as const)("a user's nginx.conf and haproxy.cfg as templates (%s runtime)", (runtime, available) => {
-  it.skipIf(!available)(
-    "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
-    async () => {
-      const { file, out } = await scenario({
-        name: `own-templates-${runtime}`,
-        runtime,
-        servers: [
-          { driver: "nginx", config: NGINX },
-          { driver: "nginx" },
-          { driver: "haproxy", config: HAPROXY },
-          { driver: "haproxy" },
-        ],
-        roots: {
-          source: {
-            kind: "pem",
-            path: path.join(
-              repoRoot,
-              "../shared/data/rootstores/mozilla/2026-04-16/derived_serverauth_roots.pem",
-            ),
+] as const)(
+  "a user's nginx.conf, haproxy.cfg and Apache config as templates (%s runtime)",
+  (runtime, available) => {
+    it.skipIf(!available)(
+      "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
+      async () => {
+        const { file, out } = await scenario({
+          name: `own-templates-${runtime}`,
+          runtime,
+          servers: [
+            { driver: "nginx", config: NGINX },
+            { driver: "nginx" },
+            { driver: "haproxy", config: HAPROXY },
+            { driver: "haproxy" },
+            { driver: "apache", config: APACHE },
+            { driver: "apache" },
+          ],
+          roots: {
+            source: {
+              kind: "pem",
+              path: path.join(
+                repoRoot,
+                "../shared/data/rootstores/mozilla/2026-04-16/derived_serverauth_roots.pem",
+              ),
+            },
+            sizes: [40],
+            bytes: [65_481, 65_536],
+            topUpSynthetic: true,
           },
-          sizes: [40],
-          bytes: [65_481, 65_536],
-          topUpSynthetic: true,
-        },
-        clients: ["node", "openssl"],
-        bench: { time: 10, iterations: 1 },
-        expect: [
-          { when: { maxBytes: 65_481 }, outcome: "ok", advertises: "all", clientIssuerAdvertised: true },
-          { when: { minBytes: 65_536 }, outcome: "server-alert", alert: "internal_error" },
-        ],
-      });
-      const r = await runCli(["run", file, "--out", out, "--quiet"], 400_000);
-      expect(r.code, r.stderr.slice(-2000)).toBe(0);
-      const all = cases(out);
-      expect(all).toHaveLength(4 * 3 * 2 * 2);
-      for (const [template, own] of [
-        ["nginx", "nginx#2"],
-        ["haproxy", "haproxy#2"],
-      ] as const) {
-        const key = (c: CaseResult) => `${c.step.label}|${c.tls}|${c.client}`;
-        const mine = all.filter((c) => c.id.startsWith(`${template}|`));
-        const theirs = new Map(all.filter((c) => c.id.startsWith(`${own}|`)).map((c) => [key(c), c]));
-        expect(mine).toHaveLength(12);
-        for (const c of mine) {
-          expect(c.policy).toBe("as-configured");
-          expect(c.intended).toBeUndefined();
-          expect(c.configured?.count).toBe(theirs.get(key(c))!.configured?.count);
-          expect(seen(c), `${c.id} vs ${own}`).toEqual(seen(theirs.get(key(c))!));
+          clients: ["node", "openssl"],
+          bench: { time: 10, iterations: 1 },
+          expect: [
+            { when: { maxBytes: 65_481 }, outcome: "ok", advertises: "all", clientIssuerAdvertised: true },
+            { when: { minBytes: 65_536 }, outcome: "server-alert", alert: "internal_error" },
+          ],
+        });
+        const r = await runCli(["run", file, "--out", out, "--quiet"], 400_000);
+        expect(r.code, r.stderr.slice(-2000)).toBe(0);
+        const all = cases(out);
+        expect(all).toHaveLength(6 * 3 * 2 * 2);
+        for (const [template, own] of [
+          ["nginx", "nginx#2"],
+          ["haproxy", "haproxy#2"],
+          ["apache", "apache#2"],
+        ] as const) {
+          const key = (c: CaseResult) => `${c.step.label}|${c.tls}|${c.client}`;
+          const mine = all.filter((c) => c.id.startsWith(`${template}|`));
+          const theirs = new Map(all.filter((c) => c.id.startsWith(`${own}|`)).map((c) => [key(c), c]));
+          expect(mine).toHaveLength(12);
+          for (const c of mine) {
+            expect(c.policy).toBe("as-configured");
+            expect(c.intended).toBeUndefined();
+            expect(c.configured?.count).toBe(theirs.get(key(c))!.configured?.count);
+            expect(seen(c), `${c.id} vs ${own}`).toEqual(seen(theirs.get(key(c))!));
+          }
+          // The series really reached the limit: every name at 65,481 B (540 here), then a refusal.
+          const full = mine.find((c) => c.step.label === "65481 B");
+          expect(full?.advertised?.count).toBe(full?.configured?.names);
+          expect(full?.advertised?.count).toBeGreaterThan(500);
         }
-        // The series really reached the limit: every name at 65,481 B (540 here), then a refusal.
-        const full = mine.find((c) => c.step.label === "65481 B");
-        expect(full?.advertised?.count).toBe(full?.configured?.names);
-        expect(full?.advertised?.count).toBeGreaterThan(500);
-      }
-    },
-    420_000,
-  );
-});
+      },
+      420_000,
+    );
+  },
+);
 
 describe("templates the server rejects", () => {
   it("nginx -t's complaint is exit 2 naming the included file, its line and nginx's message; nothing written", async () => {

@@ -80,7 +80,7 @@ describe("endpoints, templates and identities", () => {
       'servers[1].address is required for driver "endpoint" (host:port)',
       'servers[2].address applies to driver "endpoint" only',
       'servers[2].sni applies to driver "endpoint" only',
-      'servers[3].config: driver "gnutls" takes no config template (only nginx, haproxy)',
+      'servers[3].config: driver "gnutls" takes no config template (only nginx, haproxy, apache)',
     ]);
   });
 

@@ -4,7 +4,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
 import { type Placeholder, renderTemplate, templateError } from "../../../harness/servers/config-template.ts";
-import { HAPROXY_TEMPLATE, NGINX_TEMPLATE } from "../../../harness/servers/template-rules.ts";
+import {
+  APACHE_TEMPLATE,
+  HAPROXY_TEMPLATE,
+  NGINX_TEMPLATE,
+} from "../../../harness/servers/template-rules.ts";
 import { repoRoot } from "../../support/repo-root.ts";
 
 const values: Record<Placeholder, string> = {
@@ -73,6 +77,21 @@ describe("config templates", () => {
     expect(cfg).toContain("log /dev/log local0");
   });
 
+  it("Apache: every Listen and VirtualHost uses the placeholder; PidFile, ErrorLog, LogLevel are overridden", () => {
+    const r = renderTemplate(path.join(fixtures, "apache/apache.conf.template"), APACHE_TEMPLATE, values);
+    const conf = r.files["apache.conf"]!;
+    expect(conf).toContain("Listen 127.0.0.1:8443");
+    expect(conf).toContain("<VirtualHost 127.0.0.1:8443>");
+    expect(conf).toContain(
+      "# rootload overrides: LogLevel warn (readiness and reloads are read from notice-level lines)",
+    );
+    expect(conf).toContain("User www-data");
+    const vhost = template({ "a.conf": "Listen ${ROOTLOAD_LISTEN}\n<VirtualHost *:443>\n</VirtualHost>\n" });
+    expect(err(() => renderTemplate(vhost, APACHE_TEMPLATE, values))).toMatch(
+      new RegExp(`^${vhost}:2: "<VirtualHost \\*:443>" listens without`),
+    );
+  });
+
   it("names file and line of an unknown placeholder, a listener without one, a missing include", () => {
     const unknown = template({
       "n.conf": "events {}\nhttp {\n  ssl_certificate ${ROOTLOAD_CERTIFICATE};\n}\n",
@@ -138,5 +157,12 @@ describe("config templates", () => {
       "/h/haproxy.cfg.template:21: haproxy rejects the config: 'bind 127.0.0.1:1' unknown keyword 'verfy'.",
     );
     expect(templateError("nginx", "image not found", NGINX_TEMPLATE, sources)).toBeUndefined();
+    const apache =
+      "AH00526: Syntax error on line 31 of /tmp/rootload-apache-Q/apache.conf:\nInvalid command 'SSLVerifyClients', perhaps misspelled or defined by a module not included in the server configuration";
+    expect(
+      templateError("apache", apache, APACHE_TEMPLATE, { "apache.conf": "/a/apache.conf.template" })?.message,
+    ).toBe(
+      "/a/apache.conf.template:31: apache rejects the config: Invalid command 'SSLVerifyClients', perhaps misspelled or defined by a module not included in the server configuration",
+    );
   });
 });
