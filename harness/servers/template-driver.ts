@@ -69,12 +69,10 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
     rules: NGINX_TEMPLATE,
     argv: nginxArgv,
     check: { argv: (ctx) => [...nginxArgv(ctx), "-t"], ok: /test is successful/ },
-    reload: {
-      kind: "command",
-      argv: (ctx) => [...nginxArgv(ctx), "-s", "reload"],
-      done: /worker process \d+ exited/,
-      failed: /\[emerg\]/,
-    },
+    // Restarted per step, not `nginx -s reload`: with a user's config (several TLS server blocks,
+    // each loading the CA file) the old worker's exit was not a reliable sign that the new list
+    // is served (containers, loaded machine: the old list answered past the reload).
+    reload: { kind: "restart" },
     certFile: COMMON_FILES.cert,
   },
   haproxy: {

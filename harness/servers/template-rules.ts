@@ -25,7 +25,7 @@ export const NGINX_TEMPLATE: TemplateRules = {
     { directive: /^\s*error_log\s/, why: "rootload reads the server's log on stderr" },
     {
       directive: /^\s*worker_processes\s/,
-      why: "one worker: a reload is confirmed when the old worker exits, and one answers the same as several",
+      why: "one worker answers as several do, and many servers share the machine",
     },
   ],
   inOverrideScope: atTopLevel,
