@@ -9,6 +9,7 @@ import type { Outcome } from "../outcome.ts";
 import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
 import { type ProbeResult, probe } from "../probe/probe.ts";
 import { uniqueNames } from "../roots/root-store.ts";
+import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
@@ -112,7 +113,7 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
 
   const { pki, steps } = await timed(phases, "roots", async () => {
-    const pki = await sharedTestPki();
+    const pki = await sharedTestPki(serverHosts());
     return { pki, steps: await rootSteps(scenario.roots, pki.clientIssuerEntry) };
   });
   const plan = shardOf(planCases(scenario, steps), shard);
@@ -223,6 +224,7 @@ class ServerSession {
     const intended = uniqueNames(intendedAdvertised(store, policy));
     const base = {
       id: c.id,
+      planIndex: c.planIndex,
       server: c.driver,
       tls: c.tls,
       client: c.client,
@@ -398,6 +400,16 @@ function recordServer(manifest: RunManifest, session: ServerSession): void {
   if (Object.keys(session.versions).length === 0) return;
   if (manifest.servers.some((s) => s.driver === session.spec.driver)) return;
   manifest.servers.push({ driver: session.spec.driver, versions: session.versions });
+}
+
+/** The address servers will be reached at when it is not 127.0.0.1 (a remote engine's), for the server certificate. */
+function serverHosts(): string[] {
+  try {
+    const e = engineEndpoint();
+    return e.kind === "remote" ? [e.host] : [];
+  } catch {
+    return []; // a bad DOCKER_HOST is reported when the runtime is resolved
+  }
 }
 
 function readManifest(dir: string): RunManifest {

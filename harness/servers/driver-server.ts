@@ -76,7 +76,8 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
 
 /** A running server of any driver, under any runtime. */
 export class DriverServer implements StartedTlsServer {
-  readonly host = "127.0.0.1";
+  /** Where the server is reached: the runtime's host (127.0.0.1, or a remote engine's address). */
+  readonly host: string;
   readonly driver: string;
   #config: ServerConfig;
   #launched?: Launched;
@@ -90,6 +91,7 @@ export class DriverServer implements StartedTlsServer {
     readonly port: number,
   ) {
     this.driver = def.name;
+    this.host = runtime.host;
     this.#config = config;
   }
 
@@ -130,6 +132,7 @@ export class DriverServer implements StartedTlsServer {
       config,
       plan,
       dir: this.dir,
+      listenHost: this.runtime.host,
       listenPort: this.def.isolated?.innerPort ?? this.port,
       file: (n) => this.file(n),
       node: this.runtime.nodeBinary(),
@@ -203,6 +206,7 @@ export class DriverServer implements StartedTlsServer {
     }
     const launched = this.#launched;
     const { ctx } = await this.#render(config);
+    await launched.syncFiles();
     this.#config = config;
     const from = launched.outputLength();
     const argv = method.argv(ctx);
@@ -238,7 +242,7 @@ export class DriverServer implements StartedTlsServer {
     const unique = uniqueNames(planned);
     // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
     // oversized list): one that does not accept connections now is restarted instead.
-    if (!(await acceptsTcp(this.port, 3_000))) {
+    if (!(await acceptsTcp(this.host, this.port, 3_000))) {
       log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
       await launched.stop();
       await this.#launch();
@@ -254,6 +258,7 @@ export class DriverServer implements StartedTlsServer {
     let seen: number | undefined;
     while (Date.now() < deadline) {
       const r = await sClient({
+        host: this.host,
         port: this.port,
         tls,
         certFile: this.file(COMMON_FILES.clientCert),
@@ -280,12 +285,12 @@ export class DriverServer implements StartedTlsServer {
   }
 }
 
-/** Whether 127.0.0.1:port accepts a TCP connection within `timeoutMs` (retrying while refused). */
-async function acceptsTcp(port: number, timeoutMs: number): Promise<boolean> {
+/** Whether host:port accepts a TCP connection within `timeoutMs` (retrying while refused). */
+async function acceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
-      const sock = connect({ host: "127.0.0.1", port, timeout: 1_000 });
+      const sock = connect({ host, port, timeout: 1_000 });
       const done = (v: boolean) => {
         sock.destroy();
         resolve(v);
