@@ -3,7 +3,8 @@
 # (openssl s_client, gnutls-cli), the server binaries the process runtime drives, and Chromium
 # for checking the HTML report. Idempotent; run as root on Debian/Ubuntu.
 set -euo pipefail
-want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates)
+# iproute2 and util-linux (ip netns, nsenter): containers/remote-engine.sh.
+want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates iproute2 util-linux)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import {
   type ContainerRuntimeClient,
@@ -21,6 +21,7 @@ import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import { makeScratchDir, reapOrphanDirs } from "./scratch-dir.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 /** The image `containers/build-images.sh` builds; override with ROOTLOAD_IMAGE. */
@@ -168,6 +169,7 @@ export class ContainerRuntime implements Runtime {
     const labels = await imageLabels(client, image);
     const rt = new ContainerRuntime(client, image, labels, engine);
     await rt.removeOrphans();
+    reapOrphanDirs();
     rt.#unhook = onExit({ closeSync: () => rt.#closeSync(), close: () => rt.close() });
     return rt;
   }
@@ -201,7 +203,7 @@ export class ContainerRuntime implements Runtime {
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    const dir = await makeScratchDir(name);
     this.#dirs.add(dir);
     return dir;
   }

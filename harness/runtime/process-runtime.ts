@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { access, constants, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { log } from "../log.ts";
@@ -10,6 +10,7 @@ import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import { makeScratchDir, reapOrphanDirs } from "./scratch-dir.ts";
 
 /** Where each live process group is recorded, so the next run can end those of a killed run. */
 const PID_DIR = join(tmpdir(), "rootload-processes");
@@ -117,6 +118,7 @@ export class ProcessRuntime implements Runtime {
 
   constructor() {
     reapOrphanProcesses();
+    reapOrphanDirs();
     this.#unhook = onExit({ closeSync: () => this.#closeSync(), close: () => this.close() });
   }
 
@@ -125,7 +127,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    const dir = await makeScratchDir(name);
     this.#dirs.add(dir);
     return dir;
   }

@@ -26,8 +26,9 @@ const VARYING = new Set([
   "mergedFrom",
   "git",
   "shard",
+  "serverLogTail",
 ]);
-function comparable(v: unknown): any {
+function comparable(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(comparable);
   if (v && typeof v === "object")
     return Object.fromEntries(
@@ -77,7 +78,7 @@ describe("--shard and merge", () => {
         return comparable(JSON.parse(r.stdout));
       }),
     );
-    expect(mergedJson.cases.length).toBe(a!.length + b!.length);
+    expect((mergedJson as { cases: unknown[] }).cases.length).toBe(a!.length + b!.length);
     expect(mergedJson).toEqual(singleJson);
     const md = await runCli(["report", merged, "--format", "md"]);
     expect(md.code).toBe(0);
