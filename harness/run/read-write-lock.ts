@@ -25,17 +25,31 @@ export class ReadWriteLock {
     return { readers: this.#readers, writer: this.#writer, waiting: this.#queue.length };
   }
 
-  async #with<T>(write: boolean, work: () => Promise<T>): Promise<T> {
+  /**
+   * Wait for the lock and return its release function (idempotent), for a holder whose section
+   * does not fit one callback (it ends on any of several early returns).
+   */
+  async acquire(write: boolean): Promise<() => void> {
     await new Promise<void>((grant) => {
       this.#queue.push({ write, grant });
       this.#pump();
     });
-    try {
-      return await work();
-    } finally {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       if (write) this.#writer = false;
       else this.#readers--;
       this.#pump();
+    };
+  }
+
+  async #with<T>(write: boolean, work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(write);
+    try {
+      return await work();
+    } finally {
+      release();
     }
   }
 

@@ -25,8 +25,10 @@ import { writeFileAtomic } from "../write-atomic.ts";
 import { compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
+import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
 import { Progress } from "./progress.ts";
+import { ReadWriteLock } from "./read-write-lock.ts";
 import { rootSteps } from "./root-steps.ts";
 import { CaseLog, completedCaseIds } from "./run-store.ts";
 
@@ -41,6 +43,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Per-case network timeout, ms. */
   timeoutMs?: number;
+  /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
+  jobs?: number;
 }
 
 /** Where a run's wall time went, ms (summed over servers; the parts of `totalMs`). */
@@ -137,35 +141,47 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
     ...(shard ? { shard } : {}),
   };
   await writeFileAtomic(path.join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
   const runLog = log.child({ scenario: scenario.name, run: runId });
-  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind }, "run started");
+  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind, jobs }, "run started");
 
+  // One writer: every series hands its results to this process's CaseLog, whose append is one
+  // synchronous write + fsync, so lines never interleave however many series run.
   const caseLog = new CaseLog(dir);
   const progress = new Progress(todo.length);
   const ran: CaseResult[] = [];
+  const lock = new ReadWriteLock();
   try {
-    for (const [serverIndex, cases] of groupByServer(todo)) {
-      if (opts.signal?.aborted) break;
-      const spec = scenario.servers[serverIndex]!;
-      const session = new ServerSession(spec, scenario, pki, runtime, opts.timeoutMs ?? 10_000, phases);
-      try {
-        for (const planned of cases) {
-          if (opts.signal?.aborted) break;
-          const result = await session.runCase(planned);
-          caseLog.append(result);
-          ran.push(result);
-          progress.tick(`${planned.id} ${result.outcome.class}`);
-          runLog.info(
-            { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
-            "case",
-          );
+    await runConcurrently(
+      [...groupByServer(todo)],
+      jobs,
+      ([, cases]) => cases.length,
+      async ([serverIndex, cases]) => {
+        if (opts.signal?.aborted) return;
+        const spec = scenario.servers[serverIndex]!;
+        const session = new ServerSession(spec, scenario, pki, runtime, opts.timeoutMs ?? 10_000, phases);
+        try {
+          for (const planned of cases) {
+            if (opts.signal?.aborted) break;
+            const result = await session.runCase(planned, lock);
+            caseLog.append(result);
+            ran.push(result);
+            progress.tick(`${planned.id} ${result.outcome.class}`);
+            runLog.info(
+              { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
+              "case",
+            );
+          }
+        } finally {
+          recordServer(manifest, session);
+          await session.close();
         }
-      } finally {
-        recordServer(manifest, session);
-        await session.close();
-      }
-    }
+      },
+    );
   } finally {
+    // Series end in any order; the manifest lists servers in scenario order, as a serial run does.
+    const order = scenario.servers.map((sv) => sv.driver as string);
+    manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     progress.end();
     caseLog.close();
     await runtime.close();
@@ -214,7 +230,22 @@ class ServerSession {
     return this.#versions;
   }
 
-  async runCase(c: PlannedCase): Promise<CaseResult> {
+  /**
+   * Run one case. The functional part (start or reload, probe, the classified handshake) holds
+   * `lock`'s shared side, beside other series; latency sampling holds it alone, so no other
+   * series loads the CPU while a handshake is being timed.
+   */
+  async runCase(c: PlannedCase, lock: ReadWriteLock): Promise<CaseResult> {
+    let releaseShared = await lock.acquire(false);
+    try {
+      return await this.#runCase(c, lock, () => releaseShared());
+    } finally {
+      releaseShared();
+      releaseShared = () => {};
+    }
+  }
+
+  async #runCase(c: PlannedCase, lock: ReadWriteLock, endShared: () => void): Promise<CaseResult> {
     const startedAt = new Date();
     const t0 = performance.now();
     const policy = parsePolicy(c.policy)!;
@@ -312,11 +343,14 @@ class ServerSession {
       await this.#drop();
     }
     let latency: CaseResult["latency"];
+    endShared();
     if (outcome.class === "ok") {
-      const m = await timed(this.phases, "latency", () =>
-        measureLatency(
-          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-          this.scenario.bench,
+      const m = await lock.write(() =>
+        timed(this.phases, "latency", () =>
+          measureLatency(
+            async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+            this.scenario.bench,
+          ),
         ),
       );
       if ("error" in m)

@@ -28,6 +28,7 @@ describe("scenario validation", () => {
       servers: [{ driver: "nginx" }, { driver: "ngnix", policy: "some" }],
       roots: { source: { kind: "ctl" }, sizes: [-1] },
       clients: ["curl"],
+      jobs: 0,
       colour: "blue",
     };
     const problems = scenarioProblems(bad);
@@ -41,6 +42,8 @@ describe("scenario validation", () => {
     expect(problems).toContain("roots.sizes[0] -1 is not an integer in 0..100000");
     expect(problems).toContain('clients[0] "curl" is not one of node, forge, openssl, gnutls');
     expect(problems.some((p) => p.startsWith("colour is not a known field"))).toBe(true);
+    expect(problems).toContain("jobs 0 is not an integer in 1..256");
+    expect(scenarioProblems({ ...good, jobs: 3 })).toEqual([]);
   });
 
   it("rejects an unknown source kind and a missing name", () => {
