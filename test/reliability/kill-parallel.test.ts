@@ -29,15 +29,21 @@ describe("a parallel run killed with SIGKILL", () => {
     const out = await mkdtemp(path.join(tmpdir(), "rootload-kill-parallel-"));
     const { child, done } = startCli(["run", SCENARIO, "--out", out, "--jobs", "3", "--quiet"]);
     const killedPid = child.pid!;
+    let exited = false;
+    void done.then(() => (exited = true));
     // Kill while the three series are live: a few cases written, servers of all three running.
     const until = Date.now() + 150_000;
     let dir: string | undefined;
-    while (Date.now() < until) {
+    while (Date.now() < until && !exited) {
       dir = readdirSync(out).map((d) => path.join(out, d))[0];
       if (dir && lines(path.join(dir, "cases.jsonl")).length >= 3 && containersOf(killedPid).length >= 2)
         break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    expect(
+      exited,
+      `the run ended before it could be killed: ${(await Promise.race([done, Promise.resolve(undefined)]))?.stderr.slice(-1_000)}`,
+    ).toBe(false);
     expect(dir, "the run wrote its directory").toBeTruthy();
     child.kill("SIGKILL");
     expect((await done).signal).toBe("SIGKILL");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { policyName } from "../../../harness/model/policy.ts";
 import { RootStore } from "../../../harness/roots/root-store.ts";
 import { parseShard, planCases, type RootStep, shardOf } from "../../../harness/run/plan.ts";
 import type { Scenario } from "../../../harness/scenario/define-scenario.ts";
@@ -70,7 +71,9 @@ describe("plan", () => {
     const plan = planCases(scenario, steps); // instance 0: all (9) + none (9); instance 1: 3
     const three = [1, 2, 3].map((i) => shardOf(plan, { index: i, count: 3 }));
     expect(three.map((s) => s.length).sort((a, b) => a - b)).toEqual([3, 9, 9]);
-    expect(three.map((s) => new Set(s.map((c) => `${c.serverIndex}|${c.policy}`)).size)).toEqual([1, 1, 1]);
+    expect(three.map((s) => new Set(s.map((c) => `${c.serverIndex}|${policyName(c.policy)}`)).size)).toEqual([
+      1, 1, 1,
+    ]);
     const five = [1, 2, 3, 4, 5].map((i) => shardOf(plan, { index: i, count: 5 }));
     expect(
       five
@@ -82,7 +85,7 @@ describe("plan", () => {
     const stepOwners = new Map<string, Set<number>>();
     five.forEach((s, i) => {
       for (const c of s) {
-        const k = `${c.serverIndex}|${c.policy}|${c.step.index}`;
+        const k = `${c.serverIndex}|${policyName(c.policy)}|${c.step.index}`;
         stepOwners.set(k, (stepOwners.get(k) ?? new Set()).add(i));
       }
     });
