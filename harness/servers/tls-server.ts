@@ -17,6 +17,15 @@ export interface ServerConfig {
   legacyCompat?: boolean;
 }
 
+export interface ReloadOptions {
+  /**
+   * "confirm" (default): after an in-place reload, wait until the probe sees the new list.
+   * "none": return once the server logged its reload — for a caller that checks the wire itself
+   * (the servers bench times the former `s_client` polling this way, as its reference).
+   */
+  servedCheck?: "confirm" | "none";
+}
+
 /** A running server. Failed handshakes are results; a server that will not start throws. */
 export interface StartedTlsServer extends AsyncDisposable {
   readonly driver: string;
@@ -29,7 +38,7 @@ export interface StartedTlsServer extends AsyncDisposable {
   /** Recent log lines of the server process. */
   logs(): Promise<string>;
   /** Swap the root store (and policy) without a restart where the server supports it. */
-  reload(store: RootStore, policy?: IssuerPolicy): Promise<void>;
+  reload(store: RootStore, policy?: IssuerPolicy, options?: ReloadOptions): Promise<void>;
   /** True while the server process is alive. */
   isRunning(): Promise<boolean>;
   stop(): Promise<void>;
