@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Bench } from "tinybench";
+import { sClient } from "../harness/clients/s-client.ts";
 import { DRIVER_NAMES, type DriverName, type RuntimeChoice } from "../harness/model/names.ts";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { DRIVERS } from "../harness/servers/index.ts";
-import { sClient } from "../harness/servers/s-client.ts";
 import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
 import { recordFigures } from "./record.ts";
@@ -102,7 +102,13 @@ try {
         const store = flop ? large : small;
         await server!.reload(store, undefined, { servedCheck: "none" });
         for (const until = Date.now() + 15_000; Date.now() < until; ) {
-          const r = await sClient({ host: server!.host, port: server!.port, tls: "1.2", certFile, keyFile });
+          const r = await sClient({
+            host: server!.host,
+            port: server!.port,
+            tls: "1.2",
+            cert: certFile,
+            key: keyFile,
+          });
           if (r.names?.length === store.count) return;
           await new Promise((res) => setTimeout(res, 100));
         }

@@ -5,20 +5,22 @@ import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
+import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { awaitServed } from "./served-check.ts";
-import {
-  type DriverDefinition,
-  isSupported,
-  type RenderContext,
-  type ServerDriver,
-} from "./server-driver.ts";
-import type { ReloadOptions, ServerConfig, StartedTlsServer } from "./tls-server.ts";
+import type { DriverDefinition, ReloadMethod, RenderContext, ServerDriver } from "./server-driver.ts";
+import type {
+  ReloadOptions,
+  ReloadReport,
+  ServedCheck,
+  ServerConfig,
+  StartedTlsServer,
+} from "./tls-server.ts";
 
-/** Largest list the reload check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
-const CHECKABLE_LIST_BYTES = 65_000;
+/** Largest list the served check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
+export const CHECKABLE_LIST_BYTES = 65_000;
 const RELOAD_TIMEOUT_MS = 15_000;
 const DEFAULT_READY_MS = 20_000;
 const RELOAD_ATTEMPTS = 3;
@@ -40,7 +42,7 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
   for (const v of config.tls) {
     if (!TLS_VERSIONS.includes(v))
       throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
-    if (!isSupported(def.capabilities[kind][v]))
+    if (!def.capabilities[kind][v].supported)
       throw new InputError(
         `${def.name}.policy`,
         `policy "${policyName(config.policy)}" (${kind}) is not supported by ${def.name} on TLS ${v}`,
@@ -185,36 +187,64 @@ export class DriverServer implements StartedTlsServer {
   }
 
   /**
-   * Serve `store` (and `policy`). Servers with a reload mechanism keep their process; after it
-   * logs done, the harness's probe confirms the new list is really served (nginx and Apache
-   * finish old workers asynchronously), looking again on each further `done` line (awaitServed).
+   * Serve `store` (and `policy`). Servers with a reload mechanism keep their process: render the
+   * new files, signal the server and wait for its log to acknowledge, make sure it still accepts
+   * connections, then check with the probe that the new list is really served (nginx and Apache
+   * finish old workers asynchronously). Others restart.
    */
-  async reload(store: RootStore, policy?: IssuerPolicy, options: ReloadOptions = {}): Promise<void> {
+  async reload(store: RootStore, policy?: IssuerPolicy, options: ReloadOptions = {}): Promise<ReloadReport> {
     const config: ServerConfig = { ...this.#config, store, policy: policy ?? this.#config.policy };
     const plan = planIssuers(config.store, config.policy);
     checkSupported(this.def, config, plan);
     const method = this.def.reload;
-    if (method.kind === "restart" || !this.#launched || !(await this.#launched.isRunning())) {
-      await this.#launched?.stop();
+    const launched = this.#launched;
+    if (method.kind === "restart" || !launched || !(await launched.isRunning())) {
+      await launched?.stop();
       this.#config = config;
       await this.#launch();
-      return;
+      return { how: "restart", servedCheck: { kind: "not-needed", why: "restarted" } };
     }
-    const launched = this.#launched;
     const t0 = performance.now();
     const { ctx } = await this.#render(config);
     await launched.syncFiles();
     this.#config = config;
-    const tRendered = performance.now();
-    let tSignalled = tRendered;
+    await this.#signalReload(launched, method, ctx);
+    const signalledMs = Math.round(performance.now() - t0);
+    // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
+    // oversized list): one that does not accept connections now is restarted instead.
+    if (!(await acceptsTcp(this.host, this.port, 3_000))) {
+      log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
+      await launched.stop();
+      await this.#launch();
+      return {
+        how: "restart",
+        servedCheck: { kind: "not-needed", why: "not listening after reload: restarted" },
+      };
+    }
+    if (options.servedCheck === "none")
+      return { how: "in-place", servedCheck: { kind: "skipped", why: "the caller checks the wire itself" } };
+    const servedCheck = await this.#awaitServed(plan, launched, method.done);
+    // Where a reload's time goes: render, copy and the reload command (an exec into the container)
+    // until the server's log says done, then the served check.
+    log.debug({ server: this.driver, signalledMs, servedCheck }, "reloaded");
+    return { how: "in-place", servedCheck };
+  }
+
+  /**
+   * Run the driver's reload command and wait for its log to say done or refused. A signal that
+   * arrives while the server is still settling after start can be lost (seen with HAProxy's
+   * master right after "Loading success"): send it again a few times before failing.
+   */
+  async #signalReload(
+    launched: Launched,
+    method: Extract<ReloadMethod, { kind: "command" }>,
+    ctx: RenderContext,
+  ): Promise<void> {
     const from = launched.outputLength();
     const argv = method.argv(ctx);
     const either = new RegExp(`${method.done.source}|${method.failed.source}`);
-    // A signal that arrives while the server is still settling after start can be lost (seen with
-    // HAProxy's master right after "Loading success"): send it again a few times before failing.
     for (let attempt = 1; ; attempt++) {
       const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
-      tSignalled = performance.now();
       if (r.exitCode !== 0)
         throw new EngineError(
           `${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`,
@@ -231,65 +261,40 @@ export class DriverServer implements StartedTlsServer {
         log.debug({ server: this.driver, attempt }, "reload not acknowledged, sending again");
       }
     }
-    const tAcked = performance.now();
     const after = launched.outputSince(from);
     if (method.failed.test(after))
       throw new EngineError(
         `${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`,
       );
-    // OpenSSL's CA-name loading sends a name once even when re-keyed roots share it; Node passes
-    // the list through as given. Either count shows the new list is served.
-    const planned = plannedAdvertised(plan);
-    const unique = uniqueNames(planned);
-    // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
-    // oversized list): one that does not accept connections now is restarted instead.
-    if (!(await acceptsTcp(this.host, this.port, 3_000))) {
-      log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
-      await launched.stop();
-      await this.#launch();
-      return;
-    }
-    const tListening = performance.now();
-    // Where a reload's time goes (debug): render + copy, the reload command (an exec into the
-    // container), the server's own work until its log says done, the listen check, the served check.
-    const split = () => ({
-      renderMs: Math.round(tRendered - t0),
-      execMs: Math.round(tSignalled - tRendered),
-      ackMs: Math.round(tAcked - tSignalled),
-      listenMs: Math.round(tListening - tAcked),
-      servedMs: Math.round(performance.now() - tListening),
-    });
-    if (options.servedCheck === "none") {
-      log.debug({ server: this.driver, ...split() }, "reloaded");
-      return;
-    }
-    await this.#awaitServed(
-      launched,
-      method.done,
-      new Set([planned.length, unique.length]),
-      caListBytes(unique),
-    );
-    log.debug({ server: this.driver, ...split() }, "reloaded");
   }
 
-  async #awaitServed(
-    launched: Launched,
-    done: RegExp,
-    counts: ReadonlySet<number>,
-    bytes: number,
-  ): Promise<void> {
-    if (bytes > CHECKABLE_LIST_BYTES) return;
+  /**
+   * Confirm with the probe that the server advertises the planned list, looking again on the
+   * server's next `done` line (awaitServed). OpenSSL's CA-name loading sends a name once even
+   * when re-keyed roots share it; Node passes the list through as given: either count shows the
+   * new list is served. A list too large for any server to send is not checked, and the report
+   * says so.
+   */
+  async #awaitServed(plan: IssuerPlan, launched: Launched, done: RegExp): Promise<ServedCheck> {
+    const planned = plannedAdvertised(plan);
+    const unique = uniqueNames(planned);
+    const bytes = caListBytes(unique);
+    if (bytes > CHECKABLE_LIST_BYTES)
+      return {
+        kind: "skipped",
+        why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
+      };
     const c = await awaitServed({
       launched,
       driver: this.driver,
       host: this.host,
       port: this.port,
       tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
-      counts,
+      counts: new Set([planned.length, unique.length]),
       done,
       timeoutMs: RELOAD_TIMEOUT_MS,
     });
-    log.debug({ server: this.driver, servedMs: c.ms, probes: c.probes }, "new list served");
+    return { kind: "probed", ms: c.ms, probes: c.probes };
   }
 
   async stop(): Promise<void> {
