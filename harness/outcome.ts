@@ -12,21 +12,38 @@ export const OUTCOME_CLASSES = [
   "timeout",
   "no-certificate-request",
   "server-error",
+  "client-unavailable",
 ] as const;
 
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
+/**
+ * Who failed: `server` (it aborted or sent something broken), `client` (it refused what it got,
+ * or misbehaved so that the server aborted), `unknown` (e.g. a reset with no flight to judge by).
+ * Records written before `side` existed have none; they compare as unknown.
+ */
+export const OUTCOME_SIDES = ["server", "client", "unknown"] as const;
+export type OutcomeSide = (typeof OUTCOME_SIDES)[number];
+
 export type Outcome =
   | { class: "ok" }
-  | { class: "server-alert"; alert: string; detail?: string }
-  | { class: "malformed"; detail: string }
-  | { class: "excessive-size"; detail?: string }
-  | { class: "issuer-not-advertised"; detail?: string }
-  | { class: "reset"; detail?: string }
-  | { class: "timeout"; detail?: string }
-  | { class: "no-certificate-request"; detail?: string }
+  | { class: "server-alert"; alert: string; detail?: string; side?: OutcomeSide }
+  | { class: "malformed"; detail: string; side?: OutcomeSide }
+  | { class: "excessive-size"; detail?: string; side?: OutcomeSide }
+  | { class: "issuer-not-advertised"; detail?: string; side?: OutcomeSide }
+  | { class: "reset"; detail?: string; side?: OutcomeSide }
+  | { class: "timeout"; detail?: string; side?: OutcomeSide }
+  | { class: "no-certificate-request"; detail?: string; side?: OutcomeSide }
   /** The server under test died or never came up: an infrastructure failure recorded as data. */
-  | { class: "server-error"; detail: string };
+  | { class: "server-error"; detail: string; side?: OutcomeSide }
+  /** The client cannot run here (e.g. no `java` on this host): reported, never faked. */
+  | { class: "client-unavailable"; detail: string; side?: OutcomeSide };
+
+/** The side of a non-ok outcome as recorded; records without one read as unknown. */
+export function sideOf(o: Outcome): OutcomeSide | undefined {
+  if (o.class === "ok") return undefined;
+  return o.side ?? "unknown";
+}
 
 /** TLS alert descriptions, RFC 8446 §6 (plus the TLS 1.2 ones still seen on the wire). */
 export const ALERT_NAMES: Record<number, string> = {

@@ -3,7 +3,7 @@ import forge from "node-forge";
 import { alertName, type Outcome } from "../outcome.ts";
 import { certificateNames } from "../roots/der.ts";
 import { identityOf, issuerAdvertised, outcomeText } from "./issuer-selection.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /** Split a certificate_authorities body (u16-prefixed DER names, RFC 5246 §7.4.4) into names. */
 export function splitDistinguishedNames(list: Uint8Array): Uint8Array[] {
@@ -103,9 +103,8 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
   });
 }
 
-/** node-forge TLS 1.0/1.1 client with issuer-hint certificate selection. */
-export const forgeClient: TlsClient = {
-  name: "forge",
+/** node-forge TLS 1.0/1.1 client with issuer-hint certificate selection (its own, from the hint it is given). */
+export const forgeStack: ClientStack = {
   available: async () => typeof forge.tls?.createConnection === "function",
-  handshake,
+  once: (o) => handshake(o),
 };

@@ -1,3 +1,4 @@
+import { type ClientSpec, clientSpec } from "../clients/client-spec.ts";
 import type { RootStore } from "../roots/root-store.ts";
 import type { PolicyText, Scenario, ScenarioDriver } from "../scenario/define-scenario.ts";
 import type { TlsVersion } from "../servers/tls-server.ts";
@@ -20,7 +21,9 @@ export interface PlannedCase {
   policy: PolicyText;
   step: RootStep;
   tls: TlsVersion;
-  client: ClientName;
+  /** The client's label (its name plus options): what ids, reports and compare use. */
+  client: string;
+  clientSpec: ClientSpec;
 }
 
 export interface Shard {
@@ -34,6 +37,10 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   openssl: ["1.2", "1.3"],
   gnutls: ["1.2", "1.3"],
   forge: ["1.2"],
+  java: ["1.2", "1.3"],
+  go: ["1.2", "1.3"],
+  python: ["1.2", "1.3"],
+  curl: ["1.2", "1.3"],
 };
 
 /**
@@ -42,7 +49,7 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
  * same scenario, which is what resume and merge match on.
  */
 export function planCases(scenario: Scenario, steps: readonly RootStep[]): PlannedCase[] {
-  const clients = scenario.clients ?? ["node"];
+  const clients = (scenario.clients ?? ["node"]).map(clientSpec);
   const out: PlannedCase[] = [];
   const seen = new Map<string, number>();
   scenario.servers.forEach((s, serverIndex) => {
@@ -55,15 +62,16 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
       for (const step of steps)
         for (const tls of versions)
           for (const client of clients) {
-            if (!CLIENT_TLS[client].includes(tls)) continue;
+            if (!CLIENT_TLS[client.name].includes(tls)) continue;
             out.push({
-              id: `${serverKey}|${policy}|${step.label}|tls${tls}|${client}`,
+              id: `${serverKey}|${policy}|${step.label}|tls${tls}|${client.label}`,
               serverIndex,
               driver: s.driver,
               policy,
               step,
               tls,
-              client,
+              client: client.label,
+              clientSpec: client,
             });
           }
   });

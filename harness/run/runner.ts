@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { CLIENTS } from "../clients/index.ts";
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Outcome } from "../outcome.ts";
@@ -22,9 +21,11 @@ import {
 } from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { CaseResult } from "./case-result.ts";
+import { ClientPool } from "./client-pool.ts";
 import { CA_LIST_LIMIT_BYTES, compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
+import { assignSide, probeSide } from "./outcome-side.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { rootSteps } from "./root-steps.ts";
@@ -144,11 +145,20 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   const caseLog = new CaseLog(dir);
   const progress = new Progress(todo.length);
   const ran: CaseResult[] = [];
+  const clients = new ClientPool(runtime);
   try {
     for (const [serverIndex, cases] of groupByServer(todo)) {
       if (opts.signal?.aborted) break;
       const spec = scenario.servers[serverIndex]!;
-      const session = new ServerSession(spec, scenario, pki, runtime, opts.timeoutMs ?? 10_000, phases);
+      const session = new ServerSession(
+        spec,
+        scenario,
+        pki,
+        runtime,
+        opts.timeoutMs ?? 10_000,
+        phases,
+        clients,
+      );
       try {
         for (const planned of cases) {
           if (opts.signal?.aborted) break;
@@ -169,6 +179,8 @@ export async function runScenario(opts: RunOptions): Promise<RunSummary> {
   } finally {
     progress.end();
     caseLog.close();
+    if (clients.records().length) manifest.clients = clients.records();
+    await clients.close();
     await runtime.close();
     if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
     phases.totalMs = performance.now() - t0;
@@ -209,6 +221,7 @@ class ServerSession {
     readonly runtime: Runtime,
     readonly timeoutMs: number,
     readonly phases: RunPhases,
+    readonly clients: ClientPool,
   ) {}
 
   get versions(): Record<string, string> {
@@ -226,6 +239,8 @@ class ServerSession {
       server: c.driver,
       tls: c.tls,
       client: c.client,
+      clientName: c.clientSpec.name,
+      selection: c.clientSpec.selection,
       policy: c.policy,
       step: { index: c.step.index, label: c.step.label },
       configured: {
@@ -250,7 +265,7 @@ class ServerSession {
     } catch (err) {
       // Drivers put the server's last output after the first line: keep it as the log tail.
       const [first, ...rest] = messageOf(err).split("\n");
-      const outcome: Outcome = { class: "server-error", detail: first! };
+      const outcome: Outcome = { class: "server-error", detail: first!, side: "server" };
       const tail = rest.join("\n").trim();
       return finish({
         advertised: null,
@@ -280,7 +295,8 @@ class ServerSession {
       this.pki.clientIssuerEntry.subjectDer,
     );
 
-    const client = CLIENTS[c.client];
+    const client = this.clients.get(c.clientSpec);
+    await this.clients.record(c.clientSpec);
     const handshakeOptions = {
       host: server.host,
       port: server.port,
@@ -288,16 +304,18 @@ class ServerSession {
       pki: this.pki,
       ...(wire ? { advertised: wire } : {}),
       timeoutMs: this.timeoutMs,
-      legacy: c.client === "forge",
+      legacy: c.clientSpec.name === "forge",
     };
     const hs = await timed(this.phases, "handshake", () => client.handshake(handshakeOptions));
-    let outcome = hs.outcome;
+    let outcome = assignSide(hs.outcome, pr.outcome);
     let serverLogTail: string | undefined;
     // A refused connection means the server stopped listening even if its process (or container)
     // lives on, e.g. after a reload it could not apply: restart it for the next case.
     if (
       outcome.class === "server-error" ||
-      (outcome.class !== "ok" && !(await server.isRunning().catch(() => false)))
+      (outcome.class !== "ok" &&
+        outcome.class !== "client-unavailable" &&
+        !(await server.isRunning().catch(() => false)))
     ) {
       serverLogTail = await this.#logTail(server);
       const running = await server.isRunning().catch(() => false);
@@ -305,6 +323,7 @@ class ServerSession {
         "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
       outcome = {
         class: "server-error",
+        side: "server",
         detail: running
           ? `server stopped listening (${was}); restarted for the next case`
           : `server exited during the case (${was})`,
@@ -327,8 +346,9 @@ class ServerSession {
     }
     return finish({
       ...compared,
-      probeOutcome: pr.outcome,
+      probeOutcome: probeSide(pr.outcome),
       outcome,
+      ...(hs.certificate ? { clientCertificate: hs.certificate } : {}),
       ...(latency ? { latency } : {}),
       ...(serverLogTail ? { serverLogTail } : {}),
     });
@@ -353,7 +373,9 @@ class ServerSession {
             tls: this.spec.tls ?? ["1.2", "1.3"],
             clientAuth: this.spec.clientAuth ?? "require",
             pki: this.pki,
-            legacyCompat: this.spec.legacyCompat ?? (this.scenario.clients ?? []).includes("forge"),
+            legacyCompat:
+              this.spec.legacyCompat ??
+              (this.scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
           },
           this.runtime,
         ),

@@ -1,10 +1,36 @@
-import type { OutcomeClass } from "../outcome.ts";
-import type { ClientName } from "../run/case-result.ts";
+import type { OutcomeClass, OutcomeSide } from "../outcome.ts";
+import type { ClientName, ClientSelection } from "../run/case-result.ts";
 import type { ClientAuthMode, TlsVersion } from "../servers/tls-server.ts";
 
 export const DRIVER_NAMES = ["nginx", "apache", "haproxy", "openssl", "gnutls", "stunnel", "node"] as const;
 export type ScenarioDriver = (typeof DRIVER_NAMES)[number];
-export const CLIENT_NAMES: readonly ClientName[] = ["node", "forge", "openssl", "gnutls"];
+export const CLIENT_NAMES: readonly ClientName[] = [
+  "node",
+  "forge",
+  "openssl",
+  "gnutls",
+  "java",
+  "go",
+  "python",
+  "curl",
+];
+
+/** A client with options; a bare name is the client with its real defaults. */
+export interface ClientOptions {
+  name: ClientName;
+  /**
+   * `by-issuer-list` makes node, openssl or gnutls emulate a KB 2801679 client: the certificate
+   * is withheld when its issuer is not in the list the probe saw. java, go and forge always
+   * select that way; python and curl never do.
+   */
+  select?: ClientSelection;
+  /** JSSE system properties for java, e.g. `{ "jdk.tls.maxHandshakeMessageSize": "65536" }`. */
+  properties?: Record<string, string>;
+  /** Name in case ids, the plan, reports and compare; default: name plus options. */
+  label?: string;
+}
+
+export type ClientEntry = ClientName | ClientOptions;
 export type RuntimeChoice = "container" | "process" | "auto";
 /** "all" | "none" | "truncate-bytes:N" | "schannel" | "schannel-2003" */
 export type PolicyText = "all" | "none" | "schannel" | "schannel-2003" | `truncate-bytes:${number}`;
@@ -65,11 +91,20 @@ export interface BenchSpec {
 export interface CaseSelector {
   server?: ScenarioDriver | ScenarioDriver[];
   tls?: TlsVersion;
-  client?: ClientName;
+  /** Client label(s), exactly: `java` is the client with defaults, not `java+maxHandshakeMessageSize=65536`. */
+  client?: string | string[];
+  /** How the client chooses its certificate. */
+  selection?: ClientSelection;
   policy?: PolicyText;
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;
+  /** Bounds on the certificate_authorities list the probe read on the wire, bytes (inclusive). */
+  minAdvertisedBytes?: number;
+  maxAdvertisedBytes?: number;
+  /** Bounds on the CertificateRequest as read on the wire, bytes incl. its 4-byte header (inclusive). */
+  minMessageBytes?: number;
+  maxMessageBytes?: number;
   /** Step label(s), e.g. a snapshot date or "n=500". */
   step?: string | string[];
 }
@@ -82,6 +117,10 @@ export interface Expectation {
   outcome?: OutcomeClass | OutcomeClass[];
   /** For server-alert outcomes: the alert name. */
   alert?: string;
+  /** Who failed (non-ok outcomes). */
+  side?: OutcomeSide;
+  /** What the client reported choosing (java, go): a certificate or none. */
+  certificateSent?: boolean;
   /** "all": every configured name on the wire; "none": an empty list; "intended": what the policy says. */
   advertises?: "all" | "none" | "intended";
   clientIssuerAdvertised?: boolean;
@@ -93,7 +132,7 @@ export interface Scenario {
   runtime?: RuntimeChoice;
   servers: ServerSpec[];
   roots: RootsSpec;
-  clients?: ClientName[];
+  clients?: ClientEntry[];
   bench?: BenchSpec;
   expect?: Expectation[];
 }
