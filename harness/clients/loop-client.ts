@@ -139,6 +139,8 @@ export class LoopClient implements TlsClient {
       ready: { log: this.program.ready, timeoutMs: 60_000 },
       port,
     });
+    // The engine's ready wait can return before our log consumer has the line.
+    await proc.waitForLog(this.program.ready, 0, 10_000).catch(() => {});
     const version = this.program.ready.exec(proc.output())?.[1] ?? "";
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = createConnection({ host: "127.0.0.1", port }, () => resolve(s));
