@@ -1,4 +1,4 @@
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
 import { identityFiles } from "./pki-files.ts";

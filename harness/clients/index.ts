@@ -1,7 +1,6 @@
-import type { ClientName } from "../run/case-result.ts";
+import { type ClientEntry, type ClientSpec, clientSpec } from "../model/client-spec.ts";
+import type { ClientName } from "../model/names.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import type { ClientEntry } from "../scenario/define-scenario.ts";
-import { type ClientSpec, clientSpec } from "./client-spec.ts";
 import { curlAvailable, curlHandshake } from "./curl-client.ts";
 import { forgeStack } from "./forge-client.ts";
 import { gnutlsStack } from "./gnutls-client.ts";
@@ -14,7 +13,7 @@ import { opensslStack } from "./openssl-client.ts";
 import { pythonProgram } from "./python-client.ts";
 import type { ClientStack, TlsClient } from "./tls-client.ts";
 
-export { type ClientSpec, clientLabel, clientSpec, NATIVE_SELECTION } from "./client-spec.ts";
+export { type ClientSpec, clientLabel, clientSpec, NATIVE_SELECTION } from "../model/client-spec.ts";
 export { opensslAcceptableCaNames } from "./openssl-client.ts";
 export type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
 

@@ -1,4 +1,4 @@
-import { alertName, type Outcome } from "../outcome.ts";
+import { alertName, type Outcome } from "../model/outcome.ts";
 import type { Availability, Runtime } from "../runtime/runtime.ts";
 import { CLIENT_SOURCES, IMAGE_PATHS, JAVA_MAIN, javaClientClasses, sourceHash } from "./client-builds.ts";
 import type { LoopProgram } from "./loop-client.ts";

@@ -3,10 +3,10 @@ import { createConnection, type Socket } from "node:net";
 import path from "node:path";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
-import type { Outcome } from "../outcome.ts";
+import type { ClientSpec } from "../model/client-spec.ts";
+import type { Outcome } from "../model/outcome.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
-import type { ClientSpec } from "./client-spec.ts";
 import { identityOf, outcomeText } from "./issuer-selection.ts";
 import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
 

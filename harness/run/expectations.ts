@@ -1,6 +1,6 @@
-import { sideOf } from "../outcome.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import { sideOf } from "../model/outcome.ts";
 import type { Expectation } from "../scenario/define-scenario.ts";
-import type { CaseResult } from "./case-result.ts";
 
 /** A short human name for an expectation, for JUnit and reports. */
 export function expectationName(e: Expectation): string {

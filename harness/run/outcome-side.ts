@@ -1,4 +1,4 @@
-import type { Outcome, OutcomeSide } from "../outcome.ts";
+import type { Outcome, OutcomeSide } from "../model/outcome.ts";
 
 const VAGUE = new Set(["reset", "timeout"]);
 

@@ -1,42 +1,13 @@
-import type { OutcomeClass, OutcomeSide } from "../outcome.ts";
-import type { ClientName, ClientSelection } from "../run/case-result.ts";
-import type { ClientAuthMode, TlsVersion } from "../servers/tls-server.ts";
+import type { ClientEntry } from "../model/client-spec.ts";
+import type { ClientSelection, DriverName, RuntimeChoice } from "../model/names.ts";
+import type { OutcomeClass, OutcomeSide } from "../model/outcome.ts";
+import type { PolicyText } from "../model/policy.ts";
+import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 
-export const DRIVER_NAMES = ["nginx", "apache", "haproxy", "openssl", "gnutls", "stunnel", "node"] as const;
-export type ScenarioDriver = (typeof DRIVER_NAMES)[number];
-export const CLIENT_NAMES: readonly ClientName[] = [
-  "node",
-  "forge",
-  "openssl",
-  "gnutls",
-  "java",
-  "go",
-  "python",
-  "curl",
-];
-
-/** A client with options; a bare name is the client with its real defaults. */
-export interface ClientOptions {
-  name: ClientName;
-  /**
-   * `by-issuer-list` makes node, openssl or gnutls emulate a KB 2801679 client: the certificate
-   * is withheld when its issuer is not in the list the probe saw. java, go and forge always
-   * select that way; python and curl never do.
-   */
-  select?: ClientSelection;
-  /** JSSE system properties for java, e.g. `{ "jdk.tls.maxHandshakeMessageSize": "65536" }`. */
-  properties?: Record<string, string>;
-  /** Name in case ids, the plan, reports and compare; default: name plus options. */
-  label?: string;
-}
-
-export type ClientEntry = ClientName | ClientOptions;
-export type RuntimeChoice = "container" | "process" | "auto";
-/** "all" | "none" | "truncate-bytes:N" | "schannel" | "schannel-2003" */
-export type PolicyText = "all" | "none" | "schannel" | "schannel-2003" | `truncate-bytes:${number}`;
+export type { ClientEntry, ClientOptions } from "../model/client-spec.ts";
 
 export interface ServerSpec {
-  driver: ScenarioDriver;
+  driver: DriverName;
   /** TLS versions to test; default both. */
   tls?: TlsVersion[];
   /** One policy or several (each is a separate set of cases); default "all". */
@@ -89,7 +60,7 @@ export interface BenchSpec {
 
 /** Selects cases; every field that is set must match. */
 export interface CaseSelector {
-  server?: ScenarioDriver | ScenarioDriver[];
+  server?: DriverName | DriverName[];
   tls?: TlsVersion;
   /** Client label(s), exactly: `java` is the client with defaults, not `java+maxHandshakeMessageSize=65536`. */
   client?: string | string[];

@@ -1,12 +1,14 @@
 import {
+  type ClientEntry,
   clientLabel,
   EMULATES_SELECTION,
   NATIVE_SELECTION,
   TAKES_PROPERTIES,
-} from "../clients/client-spec.ts";
-import { OUTCOME_CLASSES, OUTCOME_SIDES } from "../outcome.ts";
-import { parsePolicy } from "../servers/tls-server.ts";
-import { CLIENT_NAMES, type ClientEntry, DRIVER_NAMES, type Scenario } from "./define-scenario.ts";
+} from "../model/client-spec.ts";
+import { CLIENT_NAMES, DRIVER_NAMES } from "../model/names.ts";
+import { OUTCOME_CLASSES, OUTCOME_SIDES } from "../model/outcome.ts";
+import { parsePolicy } from "../model/policy.ts";
+import type { Scenario } from "./define-scenario.ts";
 
 /**
  * Runtime validation of a scenario (types vanish at run time). Reports every problem with its

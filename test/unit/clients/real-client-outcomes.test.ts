@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { clientLabel, clientSpec } from "../../../harness/clients/client-spec.ts";
 import { curlOutcome } from "../../../harness/clients/curl-client.ts";
 import { goOutcome } from "../../../harness/clients/go-client.ts";
 import { javaOutcome } from "../../../harness/clients/java-client.ts";
 import { parseAnswer } from "../../../harness/clients/loop-client.ts";
+import { clientLabel, clientSpec } from "../../../harness/model/client-spec.ts";
 import { assignSide, probeSide } from "../../../harness/run/outcome-side.ts";
 
 // Texts as the clients printed them against openssl s_server on this machine.

@@ -1,5 +1,22 @@
-import type { ClientName, ClientSelection } from "../run/case-result.ts";
-import type { ClientEntry } from "../scenario/define-scenario.ts";
+import type { ClientName, ClientSelection } from "./names.ts";
+
+/** A client with options; a bare name is the client with its real defaults. */
+export interface ClientOptions {
+  name: ClientName;
+  /**
+   * `by-issuer-list` makes node, openssl or gnutls emulate a KB 2801679 client: the certificate
+   * is withheld when its issuer is not in the list the probe saw. java, go and forge always
+   * select that way; python and curl never do.
+   */
+  select?: ClientSelection;
+  /** JSSE system properties for java, e.g. `{ "jdk.tls.maxHandshakeMessageSize": "65536" }`. */
+  properties?: Record<string, string>;
+  /** Name in case ids, the plan, reports and compare; default: name plus options. */
+  label?: string;
+}
+
+/** A scenario's client entry: a name, or a name with options. */
+export type ClientEntry = ClientName | ClientOptions;
 
 /** How each client chooses its certificate when left to its own behaviour. */
 export const NATIVE_SELECTION: Record<ClientName, ClientSelection> = {

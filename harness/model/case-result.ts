@@ -1,10 +1,6 @@
-import type { Outcome } from "../outcome.ts";
-import type { TlsVersion } from "../servers/tls-server.ts";
-
-export type ClientName = "node" | "forge" | "openssl" | "gnutls" | "java" | "go" | "python" | "curl";
-
-/** How a client chooses its certificate: from the advertised issuers (KB 2801679) or always the configured one. */
-export type ClientSelection = "by-issuer-list" | "always";
+import type { ClientName, ClientSelection } from "./names.ts";
+import type { Outcome } from "./outcome.ts";
+import type { TlsVersion } from "./tls.ts";
 
 /** Handshake latency summary from tinybench, in milliseconds. */
 export interface Latency {
@@ -46,7 +42,7 @@ export interface CaseResult {
     inOrder: boolean;
     messageBytes: number;
   } | null;
-  /** Bytes left before the 65,535-byte TLS limit (negative: over it). */
+  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it). */
   limitHeadroomBytes: number;
   clientIssuer: { position: number | null };
   clientIssuerAdvertised: boolean | null;

@@ -17,27 +17,39 @@ export const OUTCOME_CLASSES = [
 
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
-/**
- * Who failed: `server` (it aborted or sent something broken), `client` (it refused what it got,
- * or misbehaved so that the server aborted), `unknown` (e.g. a reset with no flight to judge by).
- * Records written before `side` existed have none; they compare as unknown.
- */
+/** Which end of the handshake failed, as far as the evidence tells. */
 export const OUTCOME_SIDES = ["server", "client", "unknown"] as const;
 export type OutcomeSide = (typeof OUTCOME_SIDES)[number];
 
-export type Outcome =
+/**
+ * Fields any outcome may carry whatever its class. Kept apart from the per-class shapes so that
+ * a field every class shares (e.g. `side?: OutcomeSide`) is added here, once.
+ */
+export interface OutcomeCommon {
+  /**
+   * Who failed (non-ok outcomes): `server` (it aborted or sent something broken), `client` (it
+   * refused what it got, or misbehaved so that the server aborted), `unknown` (a reset or timeout
+   * with nothing to judge by). Records written before `side` existed have none: they read as unknown.
+   */
+  side?: OutcomeSide;
+}
+
+/** One outcome: its class, the fields that class carries, and the common fields. */
+export type Outcome = OutcomeCommon & ClassOutcome;
+
+type ClassOutcome =
   | { class: "ok" }
-  | { class: "server-alert"; alert: string; detail?: string; side?: OutcomeSide }
-  | { class: "malformed"; detail: string; side?: OutcomeSide }
-  | { class: "excessive-size"; detail?: string; side?: OutcomeSide }
-  | { class: "issuer-not-advertised"; detail?: string; side?: OutcomeSide }
-  | { class: "reset"; detail?: string; side?: OutcomeSide }
-  | { class: "timeout"; detail?: string; side?: OutcomeSide }
-  | { class: "no-certificate-request"; detail?: string; side?: OutcomeSide }
+  | { class: "server-alert"; alert: string; detail?: string }
+  | { class: "malformed"; detail: string }
+  | { class: "excessive-size"; detail?: string }
+  | { class: "issuer-not-advertised"; detail?: string }
+  | { class: "reset"; detail?: string }
+  | { class: "timeout"; detail?: string }
+  | { class: "no-certificate-request"; detail?: string }
   /** The server under test died or never came up: an infrastructure failure recorded as data. */
-  | { class: "server-error"; detail: string; side?: OutcomeSide }
+  | { class: "server-error"; detail: string }
   /** The client cannot run here (e.g. no `java` on this host): reported, never faked. */
-  | { class: "client-unavailable"; detail: string; side?: OutcomeSide };
+  | { class: "client-unavailable"; detail: string };
 
 /** The side of a non-ok outcome as recorded; records without one read as unknown. */
 export function sideOf(o: Outcome): OutcomeSide | undefined {
