@@ -1,7 +1,7 @@
 import type { CaseResult } from "../model/case-result.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
 import { advertisedChart } from "./chart-advertised.ts";
-import { failureMapChart } from "./chart-failure-map.ts";
+import { clientMapChart, failureMapChart } from "./chart-failure-map.ts";
 import { latencyChart } from "./chart-latency.ts";
 import { formatBytes, formatInt, outcomeDetail, outcomeText } from "./format.ts";
 import { verdict } from "./markdown.ts";
@@ -29,6 +29,14 @@ export function htmlReport(run: RunRecord): string {
       "What each server did at each configured list size. Vertical lines: the byte sizes where Schannel truncates and where the TLS 16-bit length runs out.",
       failureMapChart(s),
     ),
+    new Set(run.cases.map((c) => c.client)).size > 1
+      ? section(
+          "client-map",
+          "Client map",
+          "Which client breaks first as the list grows: one row per client, the first to fail on top. Column sizes are the CertificateRequest body each client received (msg) or, where none was read, the configured list. Vertical lines: Java's default 32,768-byte limit and the 65,535-byte TLS length.",
+          clientMapChart(s),
+        )
+      : "",
     section(
       "advertised",
       "Advertised vs configured CA names",

@@ -27,7 +27,7 @@ export function selects(e: Expectation, c: CaseResult): boolean {
     (w.selection === undefined || c.selection === w.selection) &&
     within(c.advertised?.bytes, w.minAdvertisedBytes, w.maxAdvertisedBytes) &&
     within(c.advertised?.messageBytes, w.minMessageBytes, w.maxMessageBytes) &&
-    (w.policy === undefined || c.policy === w.policy) &&
+    (w.policy === undefined || ([w.policy].flat() as string[]).includes(c.policy)) &&
     (w.minBytes === undefined || c.configured.caListBytes >= w.minBytes) &&
     (w.maxBytes === undefined || c.configured.caListBytes <= w.maxBytes) &&
     (w.step === undefined || [w.step].flat().includes(c.step.label))

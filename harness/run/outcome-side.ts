@@ -22,9 +22,15 @@ export function probeSide(probeOutcome: Outcome): Outcome {
  * misbehaved so that the server aborted, e.g. node-forge on a CertificateRequest spread over 4
  * records); when the probe failed too, the server's. `issuer-not-advertised` is the server's: its
  * list cut the issuer. A reset or timeout after a good flight cannot be told apart: unknown.
- * A side the client already set (it knows, e.g. it is not installed) is kept.
+ * A flight the probe read but found against the RFC (`violations`, e.g. OpenSSL's empty TLS 1.3
+ * certificate_authorities extension) is not well-formed: a client refusing it is the server's
+ * failure. A side the client already set (it knows, e.g. it is not installed) is kept.
  */
-export function assignSide(outcome: Outcome, probeOutcome: Outcome): Outcome {
+export function assignSide(
+  outcome: Outcome,
+  probeOutcome: Outcome,
+  violations: readonly string[] = [],
+): Outcome {
   if (outcome.class === "ok" || outcome.side) return outcome;
   switch (outcome.class) {
     case "issuer-not-advertised":
@@ -35,5 +41,6 @@ export function assignSide(outcome: Outcome, probeOutcome: Outcome): Outcome {
   }
   if (probeOutcome.class !== "ok")
     return withSide(outcome, VAGUE.has(probeOutcome.class) ? "unknown" : "server");
-  return withSide(outcome, VAGUE.has(outcome.class) ? "unknown" : "client");
+  if (VAGUE.has(outcome.class)) return withSide(outcome, "unknown");
+  return withSide(outcome, violations.length > 0 ? "server" : "client");
 }

@@ -305,7 +305,7 @@ class ServerSession {
       legacy: c.clientSpec.name === "forge",
     };
     const hs = await timed(this.phases, "handshake", () => client.handshake(handshakeOptions));
-    let outcome = assignSide(hs.outcome, pr.outcome);
+    let outcome = assignSide(hs.outcome, pr.outcome, cr?.violations);
     let serverLogTail: string | undefined;
     // A refused connection means the server stopped listening even if its process (or container)
     // lives on, e.g. after a reload it could not apply: restart it for the next case.

@@ -33,7 +33,14 @@ export type RootSourceSpec =
   | { kind: "system" }
   | { kind: "synthetic"; seed?: number; count?: number }
   /** Several snapshots (CTL, PEM or certdata files), one step each, in the order given. */
-  | { kind: "snapshots"; paths: string[]; certs?: string; purpose?: "serverAuth" | "clientAuth" | "any" };
+  | {
+      kind: "snapshots";
+      paths: string[];
+      certs?: string;
+      purpose?: "serverAuth" | "clientAuth" | "any";
+      /** CTL snapshots: keep disabled entries too (the whole list, as the root package installs it). */
+      includeDisabled?: boolean;
+    };
 
 export interface RootsSpec {
   source: RootSourceSpec;
@@ -66,7 +73,7 @@ export interface CaseSelector {
   client?: string | string[];
   /** How the client chooses its certificate. */
   selection?: ClientSelection;
-  policy?: PolicyText;
+  policy?: PolicyText | PolicyText[];
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;

@@ -107,7 +107,7 @@ const rootSource = byKind({
   builtin: obj({ kind: anyKind }),
   system: obj({ kind: anyKind }),
   synthetic: obj({ kind: anyKind }, { seed: int(0), count: int(1, 100_000) }),
-  snapshots: obj({ kind: anyKind, paths: arr(str) }, { certs: str, purpose }),
+  snapshots: obj({ kind: anyKind, paths: arr(str) }, { certs: str, purpose, includeDisabled: bool }),
 });
 
 const tlsVersion = oneOf(["1.2", "1.3"]);
@@ -122,7 +122,7 @@ const selector = obj(
     tls: tlsVersion,
     client: either(str, arr(str)),
     selection,
-    policy,
+    policy: either(policy, arr(policy)),
     minBytes: int(0),
     maxBytes: int(0),
     minAdvertisedBytes: int(0),

@@ -112,4 +112,12 @@ describe("outcome.side", () => {
     });
     expect(probeSide({ class: "malformed", detail: "wrapped" })).toMatchObject({ side: "server" });
   });
+  it("a flight the probe found against the RFC makes a client's refusal the server's failure", () => {
+    const empty = ["certificate_authorities: empty list (RFC 8446 requires at least 3 bytes)"];
+    expect(
+      assignSide({ class: "malformed", detail: "Invalid certificate_authorities extension" }, ok, empty),
+    ).toMatchObject({
+      side: "server",
+    });
+  });
 });
