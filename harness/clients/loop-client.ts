@@ -224,6 +224,12 @@ export class LoopClient implements TlsClient {
     let s: Session;
     try {
       s = await this.#start();
+      // The process ended between handshakes (e.g. its container was removed): nothing this case
+      // did; start a fresh one rather than report the case as failed.
+      if (s.dead) {
+        await this.#drop();
+        s = await this.#start();
+      }
     } catch (err) {
       return {
         outcome: {
@@ -251,12 +257,19 @@ export class LoopClient implements TlsClient {
     const line = await this.#ask(s, id, req, timeoutMs + VERDICT_MS + 5_000);
     if (line === undefined) {
       const tail = s.proc.output().split("\n").slice(-5).join(" | ");
+      const died = s.dead;
       await this.#drop();
       return {
-        outcome: {
-          class: "timeout",
-          detail: `${this.spec.label} client gave no answer within ${timeoutMs + VERDICT_MS + 5_000} ms${tail ? `: ${tail}` : ""}`,
-        },
+        outcome: died
+          ? {
+              class: "reset",
+              detail: `${this.spec.label} client process ended during the handshake${tail ? `: ${tail}` : ""}`,
+              side: "client",
+            }
+          : {
+              class: "timeout",
+              detail: `${this.spec.label} client gave no answer within ${timeoutMs + VERDICT_MS + 5_000} ms${tail ? `: ${tail}` : ""}`,
+            },
         ms: timeoutMs,
       };
     }
