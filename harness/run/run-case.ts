@@ -12,6 +12,7 @@ import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
 import { compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
+import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import type { PlannedCase } from "./plan.ts";
 import type { ReadWriteLock } from "./read-write-lock.ts";
@@ -71,6 +72,8 @@ async function runLocked(
     server: c.driver,
     tls: c.tls,
     client: c.client,
+    clientName: c.clientSpec.name,
+    selection: c.clientSpec.selection,
     policy: policyName(c.policy),
     step: { index: c.step.index, label: c.step.label },
     configured: {
@@ -97,7 +100,7 @@ async function runLocked(
   } catch (err) {
     // Drivers put the server's last output after the first line: keep it as the log tail.
     const [first, ...rest] = messageOf(err).split("\n");
-    const outcome: Outcome = { class: "server-error", detail: first! };
+    const outcome: Outcome = { class: "server-error", detail: first!, side: "server" };
     const tail = rest.join("\n").trim();
     return finish({
       advertised: null,
@@ -128,19 +131,24 @@ async function runLocked(
     pki: ctx.pki,
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
-    legacy: c.client === "forge",
+    legacy: c.clientSpec.name === "forge",
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
-  let outcome = hs.outcome;
+  // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
+  let outcome = assignSide(hs.outcome, served.outcome, cr?.violations);
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.
-  if (outcome.class === "server-error" || (outcome.class !== "ok" && !(await session.isRunning()))) {
+  if (
+    outcome.class === "server-error" ||
+    (outcome.class !== "ok" && outcome.class !== "client-unavailable" && !(await session.isRunning()))
+  ) {
     serverLogTail = await session.logTail();
     const running = await session.isRunning();
     const was = "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
     outcome = {
       class: "server-error",
+      side: "server",
       detail: running
         ? `server stopped listening (${was}); restarted for the next case`
         : `server exited during the case (${was})`,
@@ -166,8 +174,9 @@ async function runLocked(
   }
   return finish({
     ...compared,
-    probeOutcome: served.outcome,
+    probeOutcome: probeSide(served.outcome),
     outcome,
+    ...(hs.certificate ? { clientCertificate: hs.certificate } : {}),
     ...(latency ? { latency } : {}),
     ...(serverLogTail ? { serverLogTail } : {}),
   });

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { CLIENTS } from "../clients/index.ts";
 import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
@@ -9,6 +8,7 @@ import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
+import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
@@ -127,6 +127,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };
+  // One client per label for the whole run: a persistent client (one JVM per option set) serves
+  // every case and latency series.
+  const clients = new ClientPool(runtime);
   opts.onProgress?.({ kind: "start", total });
   try {
     // Server instances in parallel, each one's series in plan order on its own server.
@@ -143,12 +146,15 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
           runtime,
           timeoutMs,
           phases,
-          legacyCompat: spec.legacyCompat ?? (scenario.clients ?? []).includes("forge"),
+          legacyCompat:
+            spec.legacyCompat ??
+            (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
         });
         try {
           for (const planned of cases) {
             if (opts.signal?.aborted) break;
-            const result = await runCase(session, probe, CLIENTS[planned.client], planned, context);
+            await clients.record(planned.clientSpec);
+            const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
             caseLog.append(result);
             ran.push(result);
             opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
@@ -169,6 +175,11 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
+    // Clients in plan order too (parallel series meet them in any order).
+    const firstUse = (label: string) => plan.findIndex((c) => c.clientSpec.label === label);
+    if (clients.records().length)
+      manifest.clients = clients.records().sort((a, b) => firstUse(a.label) - firstUse(b.label));
+    await clients.close();
     await runtime.close();
     if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
     phases.totalMs = performance.now() - t0;
