@@ -8,8 +8,10 @@ import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
 import { advertisedFacts, caseFacts } from "./case-facts.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
+import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import { casePolicyName, type PlannedCase } from "./plan.ts";
+import type { ReadWriteLock } from "./read-write-lock.ts";
 import type { ProbeFn, ServerSession } from "./server-session.ts";
 
 /** What a case needs besides its session, probe and client. */
@@ -20,6 +22,12 @@ export interface CaseContext {
   bench?: BenchSpec;
   expect?: readonly Expectation[];
   phases: RunPhases;
+  /**
+   * Shared by the series of a parallel run: the functional part of a case (serve, served check,
+   * the classified handshake) holds its shared side, latency sampling holds it alone, so no other
+   * series loads the CPU while a handshake is timed. Absent: nothing else runs (a single series).
+   */
+  lock?: ReadWriteLock;
 }
 
 /**
@@ -34,13 +42,32 @@ export async function runCase(
   c: PlannedCase,
   ctx: CaseContext,
 ): Promise<CaseResult> {
+  const release = ctx.lock ? await ctx.lock.acquire(false) : () => {};
+  try {
+    return await runLocked(session, probe, client, c, ctx, release);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(
+  session: ServerSession,
+  probe: ProbeFn,
+  client: TlsClient,
+  c: PlannedCase,
+  ctx: CaseContext,
+  endShared: () => void,
+): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const base = {
     id: c.id,
+    planIndex: c.planIndex,
     server: c.driver,
     tls: c.tls,
     client: c.client,
+    clientName: c.clientSpec.name,
+    selection: c.clientSpec.selection,
     policy: casePolicyName(c),
     step: { index: c.step.index, label: c.step.label },
     ...caseFacts(session.spec, c),
@@ -60,7 +87,7 @@ export async function runCase(
   } catch (err) {
     // Drivers put the server's last output after the first line: keep it as the log tail.
     const [first, ...rest] = messageOf(err).split("\n");
-    const outcome: Outcome = { class: "server-error", detail: first! };
+    const outcome: Outcome = { class: "server-error", detail: first!, side: "server" };
     const tail = rest.join("\n").trim();
     return finish({
       advertised: null,
@@ -83,20 +110,25 @@ export async function runCase(
     pki: ctx.pki,
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
-    legacy: c.client === "forge",
+    legacy: c.clientSpec.name === "forge",
     ...(session.spec.sni ? { sni: session.spec.sni } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
-  let outcome = hs.outcome;
+  // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
+  let outcome = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.
-  if (outcome.class === "server-error" || (outcome.class !== "ok" && !(await session.isRunning()))) {
+  if (
+    outcome.class === "server-error" ||
+    (outcome.class !== "ok" && outcome.class !== "client-unavailable" && !(await session.isRunning()))
+  ) {
     serverLogTail = await session.logTail();
     const running = await session.isRunning();
     const was = "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
     outcome = {
       class: "server-error",
+      side: "server",
       detail: running
         ? `server stopped listening (${was}); restarted for the next case`
         : `server exited during the case (${was})`,
@@ -104,13 +136,16 @@ export async function runCase(
     await session.drop();
   }
   let latency: CaseResult["latency"];
+  endShared();
   if (outcome.class === "ok") {
-    const m = await timed(ctx.phases, "latency", () =>
-      measureLatency(
-        async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-        ctx.bench,
-      ),
-    );
+    const sample = () =>
+      timed(ctx.phases, "latency", () =>
+        measureLatency(
+          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+          ctx.bench,
+        ),
+      );
+    const m = await (ctx.lock ? ctx.lock.write(sample) : sample());
     if ("error" in m)
       log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
     else latency = m;
@@ -119,8 +154,9 @@ export async function runCase(
   }
   return finish({
     ...compared,
-    probeOutcome: served.outcome,
+    probeOutcome: probeSide(served.outcome),
     outcome,
+    ...(hs.certificate ? { clientCertificate: hs.certificate } : {}),
     ...(latency ? { latency } : {}),
     ...(serverLogTail ? { serverLogTail } : {}),
   });
