@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import {
   type ContainerRuntimeClient,
@@ -14,6 +14,7 @@ import {
 } from "testcontainers";
 import { EngineError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
+import { makeOwnedTempDir, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
@@ -34,15 +35,6 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
 
 /** Never pull: the image was checked to exist locally before any container starts. */
 const NEVER_PULL = { shouldPull: () => false };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 class ContainerProcess implements Launched {
   constructor(
@@ -144,6 +136,7 @@ export class ContainerRuntime implements Runtime {
     const labels = await imageLabels(client, image);
     const rt = new ContainerRuntime(client, image, labels);
     await rt.removeOrphans();
+    reapOrphanTempDirs();
     rt.#unhook = onExit({ closeSync: () => rt.#closeSync(), close: () => rt.close() });
     return rt;
   }
@@ -158,8 +151,9 @@ export class ContainerRuntime implements Runtime {
       const l = c.Labels;
       const owner = Number(l["rootload.owner-pid"]);
       const expired = Number(l["rootload.expires"]) < Date.now() / 1000;
-      // Another host's harness may share this engine: its containers go only when expired.
-      const orphan = l["rootload.owner-host"] === host && (!owner || !alive(owner));
+      // Another host's harness may share this engine: its containers go only when expired. The
+      // owner's start time tells a live owner from a later process that reused its pid.
+      const orphan = l["rootload.owner-host"] === host && !ownerAlive(owner, l["rootload.owner-start"]);
       if ((orphan || expired) && l["rootload.run"] !== this.runId) {
         await docker
           .getContainer(c.Id)
@@ -177,7 +171,7 @@ export class ContainerRuntime implements Runtime {
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    const dir = makeOwnedTempDir(name);
     this.#dirs.add(dir);
     return dir;
   }
@@ -249,6 +243,7 @@ export class ContainerRuntime implements Runtime {
         "rootload.launch": launchId,
         "rootload.driver": spec.name,
         "rootload.owner-pid": `${process.pid}`,
+        "rootload.owner-start": selfOwner().start,
         "rootload.owner-host": hostname(),
         "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
       })

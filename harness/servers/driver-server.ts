@@ -150,7 +150,8 @@ export class DriverServer implements StartedTlsServer {
     await Promise.all(
       Object.entries(files).map(async ([n, text]) => {
         const tmp = `${this.file(n)}.tmp-${process.pid}`;
-        await writeFile(tmp, text, { mode: 0o644 });
+        // 0600 for all: keys among them, and the server reads them as the user that wrote them.
+        await writeFile(tmp, text, { mode: 0o600 });
         await rename(tmp, this.file(n));
       }),
     );
