@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { TlsVersion } from "./tls-server.ts";
+import type { TlsVersion } from "../model/tls.ts";
 
 /** What `openssl s_client` saw of a server's CertificateRequest and handshake. */
 export interface SClientResult {

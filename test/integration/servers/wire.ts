@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
+import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
 import { sClient } from "../../../harness/servers/s-client.ts";
-import type { StartedTlsServer, TlsVersion } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 
 /**
  * How the tests look at the wire. Today: `openssl s_client` for the advertised names and
