@@ -15,12 +15,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   log: [],
   args: ["errors"],
   "write-atomic": ["errors"],
+  // The user's 0700 state folder: orphan records and temp folders (keys) a later run reaps.
+  "state-dir": ["errors", "log"],
   roots: ["model", "errors", "log"],
   pki: ["roots", "model", "errors", "log"],
   probe: ["roots", "model", "errors", "log"],
-  runtime: ["model", "errors", "log"],
-  clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
-  servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
+  runtime: ["model", "errors", "log", "state-dir"],
+  clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
+  servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "errors", "log", "write-atomic"],
   scenario: ["model", "errors", "log"],
   testing: ["model"],
@@ -37,6 +39,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "errors",
     "log",
     "write-atomic",
+    "state-dir",
   ],
   cli: [
     "run",
@@ -53,6 +56,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "errors",
     "log",
     "write-atomic",
+    "state-dir",
   ],
 };
 
