@@ -1,3 +1,4 @@
+import { nginxPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import {
@@ -10,7 +11,8 @@ import {
 import type { RenderContext } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
-  const { config, plan, file } = ctx;
+  const { config, plan } = ctx;
+  const file = (n: string) => nginxPath(ctx.file(n));
   const lines: string[] = [];
   // Debian 12's nginx 1.22 leaves TLS 1.3 off unless ssl_protocols names it.
   lines.push(

@@ -1,10 +1,12 @@
+import { stunnelPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
-  const { config, plan, file } = ctx;
+  const { config, plan } = ctx;
+  const file = (n: string) => stunnelPath(ctx.file(n));
   const { min, max } = protocolRange(config);
   const svc: string[] = [
     `accept = 127.0.0.1:${ctx.listenPort}`,
