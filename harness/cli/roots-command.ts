@@ -33,7 +33,9 @@ const OPTIONS = {
  */
 function accounting(store: RootStore): {
   total: number;
-  excluded: Partial<Record<CtlExclusion | "duplicates" | "missingCerts", { count: number; keepWith?: string }>>;
+  excluded: Partial<
+    Record<CtlExclusion | "duplicates" | "missingCerts", { count: number; keepWith?: string }>
+  >;
 } {
   const m = store.meta;
   const excluded: ReturnType<typeof accounting>["excluded"] = {};
