@@ -24,6 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "errors", "log", "write-atomic"],
+  check: ["probe", "roots", "model", "errors"],
   scenario: ["model", "errors", "log"],
   testing: ["model"],
   run: [
@@ -50,6 +51,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "roots",
     "pki",
     "report",
+    "check",
     "runtime",
     "model",
     "args",
