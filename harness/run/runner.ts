@@ -14,11 +14,13 @@ import { rootSteps } from "./root-steps.ts";
 import { runCase } from "./run-case.ts";
 import {
   CaseLog,
+  checkScenarioToResume,
   completedCaseIds,
   createRunDir,
   gitRevision,
   newRunId,
   readManifestToResume,
+  removeEmptyRunDir,
   writeManifest,
 } from "./run-dir.ts";
 import { ServerSession } from "./server-session.ts";
@@ -30,7 +32,7 @@ export type RunProgress =
   | { kind: "end"; done: number; total: number };
 
 export interface RunOptions {
-  /** Scenario file; with `resumeDir` it may be omitted (the manifest names it). */
+  /** Scenario file; required, also with `resumeDir` (it must be the one the run started with). */
   scenarioFile?: string;
   /** Parent directory for a new run (default `results/`). */
   outRoot?: string;
@@ -62,7 +64,9 @@ export interface FinishedRun {
  */
 export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const resumed = opts.resumeDir ? readManifestToResume(opts.resumeDir) : undefined;
-  const scenarioFile = opts.scenarioFile ?? resumed?.scenario.file;
+  // Checked on the bytes before the file is imported: a results folder never picks the code to run.
+  if (resumed) checkScenarioToResume(opts.resumeDir!, resumed, opts.scenarioFile);
+  const scenarioFile = opts.scenarioFile;
   if (!scenarioFile) throw new InputError("rootload run", "a scenario file is required");
   const loaded = await loadScenario(scenarioFile);
   if (resumed && resumed.scenario.hash !== loaded.hash)
@@ -85,9 +89,17 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const runtime = await timed(phases, "runtime", () => resolveRuntime(scenario.runtime ?? "auto"));
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
-  const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);
-  await createRunDir(dir);
-  const done = completedCaseIds(dir);
+  let dir: string;
+  let done: Set<string>;
+  try {
+    dir = opts.resumeDir
+      ? path.resolve(opts.resumeDir)
+      : await createRunDir(opts.outRoot ?? "results", runId);
+    done = opts.resumeDir ? completedCaseIds(dir, new Set(plan.map((c) => c.id))) : new Set();
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
   const todo = plan.filter((c) => !done.has(c.id));
 
   const manifest: RunManifest = resumed ?? {
@@ -102,7 +114,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     plannedCases: plan.length,
     ...(shard ? { shard } : {}),
   };
-  await writeManifest(dir, manifest);
+  try {
+    await writeManifest(dir, manifest);
+  } catch (err) {
+    if (!resumed) await removeEmptyRunDir(dir);
+    await runtime.close();
+    throw err;
+  }
   const runLog = log.child({ scenario: scenario.name, run: runId });
   runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind }, "run started");
 
@@ -133,6 +151,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         for (const planned of cases) {
           if (opts.signal?.aborted) break;
           const result = await runCase(session, probe, CLIENTS[planned.client], planned, context);
+          // Interrupted while this case ran: its clients may have had the signal too, so its
+          // result may be false. Drop it; --resume runs it again.
+          if (opts.signal?.aborted) break;
           caseLog.append(result);
           ran.push(result);
           opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
@@ -150,7 +171,11 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
     await runtime.close();
-    if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
+    if (opts.signal?.aborted) manifest.interruptedAt = new Date().toISOString();
+    else {
+      manifest.endedAt = new Date().toISOString();
+      delete manifest.interruptedAt;
+    }
     phases.totalMs = performance.now() - t0;
     manifest.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
     await writeManifest(dir, manifest);
