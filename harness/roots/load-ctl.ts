@@ -114,7 +114,13 @@ function parseAsOf(v: string | Date | undefined): Date | undefined {
 /** Index a certificate directory by lower-case file stem (the SHA-1 thumbprint). */
 function certIndex(dir: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new InputError(dir, `certificate directory cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  for (const name of names) {
     const stem = name.replace(/\.(crt|cer|der|pem)$/i, "").toLowerCase();
     if (/^[0-9a-f]{40}$/.test(stem)) map.set(stem, join(dir, name));
   }
