@@ -40,7 +40,6 @@ export async function reportCommand(args: string[]): Promise<number> {
           `is the run's own ${f}; choose another file`,
         );
     await writeFileAtomic(values.output, out);
-  }
-  else process.stdout.write(out);
+  } else process.stdout.write(out);
   return 0;
 }

@@ -118,7 +118,10 @@ function certIndex(dir: string): Map<string, string> {
   try {
     names = readdirSync(dir);
   } catch (err) {
-    throw new InputError(dir, `certificate directory cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw new InputError(
+      dir,
+      `certificate directory cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
   }
   for (const name of names) {
     const stem = name.replace(/\.(crt|cer|der|pem)$/i, "").toLowerCase();

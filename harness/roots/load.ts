@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
-import { isDirectory, checkRegularFile } from "./input.ts";
+import { checkRegularFile, isDirectory } from "./input.ts";
 import { type BuiltinSpec, loadBuiltin, loadSystem, type SystemSpec } from "./load-builtin.ts";
 import { type CertdataSpec, loadCertdata } from "./load-certdata.ts";
 import { type CtlSpec, loadCtl } from "./load-ctl.ts";

@@ -52,7 +52,10 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   // stack. No real scenario comes close to this depth.
   const depth = nestingDepth(value, MAX_SCENARIO_DEPTH);
   if (depth > MAX_SCENARIO_DEPTH)
-    throw new InputError(file, `is nested more than ${MAX_SCENARIO_DEPTH} levels deep; a scenario is a few levels`);
+    throw new InputError(
+      file,
+      `is nested more than ${MAX_SCENARIO_DEPTH} levels deep; a scenario is a few levels`,
+    );
   const result = validateScenario(value);
   if (!result.ok) throw new InputError(file, result.problems.join("; "));
   const dir = path.dirname(abs);
