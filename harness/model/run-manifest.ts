@@ -28,6 +28,11 @@ export interface RunManifest {
    * runs it); every case in cases.jsonl finished.
    */
   interruptedAt?: string;
+  /**
+   * Container runtime: the memory and pids limits every server container had, and whether the
+   * engine enforced them (`memoryEnforced: false`: the limit was silently ignored).
+   */
+  containerLimits?: { memoryBytes: number; pids: number; memoryEnforced?: boolean; pidsEnforced?: boolean };
   /** How the servers were started: "container" (testcontainers) or "process" (embedded default). */
   runtime: string;
   servers: RunServer[];

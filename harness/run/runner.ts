@@ -170,6 +170,8 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   } finally {
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
+    const limits = runtime.limits?.();
+    if (limits) manifest.containerLimits = limits;
     await runtime.close();
     if (opts.signal?.aborted) manifest.interruptedAt = new Date().toISOString();
     else {

@@ -17,7 +17,14 @@ import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
-import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import {
+  type Availability,
+  type ExecResult,
+  type Launched,
+  type LaunchSpec,
+  type Runtime,
+  STATE_DIR,
+} from "./runtime.ts";
 
 /**
  * Where each live process group is recorded, so the next run can end those of a killed run: in
@@ -185,7 +192,7 @@ export class ProcessRuntime implements Runtime {
     let relay: HostRelay | undefined;
     if (spec.isolated) {
       await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
-      const sock = join(spec.dir, RELAY_SOCKET_FILE);
+      const sock = join(spec.dir, STATE_DIR, RELAY_SOCKET_FILE);
       // A fresh network namespace has only a loopback, and it starts down.
       argv = [
         "unshare",

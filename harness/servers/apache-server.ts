@@ -42,9 +42,9 @@ function render(ctx: RenderContext): string {
 ServerRoot /etc/apache2
 ServerName localhost
 Listen 127.0.0.1:${ctx.listenPort}
-PidFile ${file("apache.pid")}
-DefaultRuntimeDir ${dir}
-Mutex "file:${checkedPath(ctx.dir)}" default
+PidFile ${apachePath(ctx.state("apache.pid"))}
+DefaultRuntimeDir ${apachePath(ctx.state(""))}
+Mutex "file:${checkedPath(ctx.state(""))}" default
 # A piped logger: /dev/stderr cannot be opened when stderr is a socket (Node's child stdio).
 ErrorLog "|/bin/cat"
 LogLevel notice
@@ -97,6 +97,8 @@ export const apacheDriver = defineDriver({
     "An empty SSLCADNRequestFile is a startup error; an empty subset is rendered as policy none.",
   ],
   ready: /resuming normal operations/,
+  // As root the parent switches its children to www-data and signals them on reload.
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
     argv: (ctx) => [...base(ctx), "-k", "graceful"],

@@ -1,4 +1,4 @@
-import { rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
@@ -6,7 +6,7 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
-import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { sClient } from "./s-client.ts";
 import {
@@ -95,6 +95,7 @@ export class DriverServer implements StartedTlsServer {
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
     const dir = await runtime.makeDir(def.name);
+    await mkdir(join(dir, STATE_DIR), { mode: 0o700 });
     const port = await runtime.freePort();
     const server = new DriverServer(def, config, runtime, dir, port);
     const started = Date.now();
@@ -128,6 +129,7 @@ export class DriverServer implements StartedTlsServer {
       dir: this.dir,
       listenPort: this.def.isolated?.innerPort ?? this.port,
       file: (n) => this.file(n),
+      state: (n) => join(this.dir, STATE_DIR, n),
       node: this.runtime.nodeBinary(),
     };
     const rendered = this.def.render(ctx);
@@ -162,6 +164,7 @@ export class DriverServer implements StartedTlsServer {
       argv,
       port: this.port,
       isolated: this.def.isolated,
+      ...(this.def.rootCapabilities ? { rootCapabilities: this.def.rootCapabilities } : {}),
       ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
     });
   }

@@ -74,13 +74,13 @@ export const haproxyDriver = defineDriver({
   reload: {
     kind: "command",
     // The pid file's path is an argument, never part of the script.
-    argv: (ctx) => ["sh", "-c", 'kill -USR2 "$(cat "$1")"', "sh", ctx.file("haproxy.pid")],
+    argv: (ctx) => ["sh", "-c", 'kill -USR2 "$(cat "$1")"', "sh", ctx.state("haproxy.pid")],
     done: /Former worker .*exited|Loading success/,
     // A refused reload leaves the master in "waitpid mode" with the old worker serving.
     failed: /Fatal errors|waitpid mode/,
   },
   render: (ctx) => ({
     files: { "haproxy.cfg": render(ctx) },
-    argv: ["haproxy", "-W", "-db", "-f", cfg(ctx), "-p", ctx.file("haproxy.pid")],
+    argv: ["haproxy", "-W", "-db", "-f", cfg(ctx), "-p", ctx.state("haproxy.pid")],
   }),
 });

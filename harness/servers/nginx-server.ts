@@ -35,12 +35,13 @@ function render(ctx: RenderContext): string {
     lines.push(`ssl_client_certificate ${file(ISSUER_FILES.verify)};`);
     if (plan.mode === "none") lines.push("ssl_conf_command Options -CANames;");
   }
-  const tmp = (n: string) => `${n}_temp_path ${file(`tmp-${n}`)};`;
+  const state = (n: string) => nginxPath(ctx.state(n));
+  const tmp = (n: string) => `${n}_temp_path ${state(`tmp-${n}`)};`;
   return `# rendered by rootload
 daemon off;
 master_process on;
 worker_processes 1;
-pid ${file("nginx.pid")};
+pid ${state("nginx.pid")};
 error_log stderr notice;
 events { worker_connections 256; }
 http {
@@ -85,6 +86,8 @@ export const nginxDriver = defineDriver({
     "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",
   ],
   ready: /start worker process/,
+  // As root the master creates its temp folders for, and switches its workers to, "nobody".
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
     argv: (ctx) => [...conf(ctx), "-s", "reload"],

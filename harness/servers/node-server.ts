@@ -51,7 +51,7 @@ export const nodeDriver = defineDriver({
   reload: {
     kind: "command",
     // Paths are arguments, never part of the script.
-    argv: (ctx) => ["sh", "-c", 'kill -HUP "$(cat "$1")"', "sh", ctx.file("node.pid")],
+    argv: (ctx) => ["sh", "-c", 'kill -HUP "$(cat "$1")"', "sh", ctx.state("node.pid")],
     done: /rootload node server reloaded/,
     failed: /rootload node server reload failed/,
   },
@@ -61,7 +61,7 @@ export const nodeDriver = defineDriver({
       "sh",
       "-c",
       'echo $$ > "$0"; exec "$@"',
-      ctx.file("node.pid"),
+      ctx.state("node.pid"),
       ctx.node,
       ctx.file("node-server.mjs"),
       ctx.file("node-server.json"),

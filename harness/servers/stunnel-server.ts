@@ -31,7 +31,7 @@ function render(ctx: RenderContext): string {
   if (config.legacyCompat) svc.push("ciphers = DEFAULT:AES128-SHA:AES256-SHA", "securityLevel = 0");
   return `; rendered by rootload
 foreground = yes
-pid = ${file("stunnel.pid")}
+pid = ${stunnelPath(ctx.state("stunnel.pid"))}
 debug = 5
 syslog = no
 
