@@ -35,6 +35,8 @@ export interface IssuerStanding {
   advertised: boolean;
   /** 1-based position in the server's list (wire order), or null when not in it. */
   position: number | null;
+  /** False when the server's order is modelled only approximately (see ServerProfile.orderExact). */
+  positionExact: boolean;
 }
 
 /** The prediction: a pure function of the setup and the limits table. */
@@ -59,6 +61,7 @@ function standing(server: ServerStack, built: AdvertisedList, sent: AdvertisedLi
     listed: i >= 0,
     advertised: sent.entries.some((e) => sameDer(e.subjectDer, subject)),
     position: i >= 0 ? i + 1 : null,
+    positionExact: SERVER_PROFILES[server].orderExact,
   };
 }
 

@@ -47,6 +47,8 @@ export interface CaseResult {
   outcome: Outcome;
   latency?: Latency;
   expectations?: { expect: string; pass: boolean; message: string }[];
+  /** Checks the harness could not make for this case, and why (e.g. the served list after a reload). */
+  skippedChecks?: string[];
   startedAt: string;
   durationMs: number;
   serverLogTail?: string;

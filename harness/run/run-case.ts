@@ -59,9 +59,11 @@ export async function runCase(
     clientIssuer: { position: c.step.clientIssuerPosition },
     startedAt: startedAt.toISOString(),
   };
+  let skipped: readonly string[] = [];
   const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {
     const result: CaseResult = { ...base, ...rest, durationMs: Math.round(performance.now() - t0) };
     if (ctx.expect?.length) result.expectations = evaluate(ctx.expect, result);
+    if (skipped.length) result.skippedChecks = [...skipped];
     return result;
   };
 
@@ -82,6 +84,7 @@ export async function runCase(
     });
   }
 
+  skipped = session.skippedChecks;
   const served = await session.served(c.tls, probe);
   const cr = served.certificateRequest;
   const wire = cr?.authorities.map((a) => a.der);

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import {
@@ -19,7 +19,7 @@ import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
-import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
+import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
 import {
   type Availability,
   type ExecResult,
@@ -262,20 +262,7 @@ export class ContainerRuntime implements Runtime {
     let relay: HostRelay | undefined;
     if (spec.isolated) {
       // No network at all: the server's only way out is the Unix socket in the shared directory.
-      await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
-      const sock = join(spec.dir, STATE_DIR, RELAY_SOCKET_FILE);
-      argv = [
-        "sh",
-        "-c",
-        '"$1" "$2" "$3" "$4" & shift 4; exec "$@"',
-        "sh",
-        this.nodeBinary(),
-        join(spec.dir, INNER_RELAY_FILE),
-        sock,
-        `${spec.isolated.innerPort}`,
-        ...argv,
-      ];
-      relay = await HostRelay.listen(spec.port, sock);
+      ({ argv, relay } = await isolateBehindRelay({ ...spec, isolated: spec.isolated }, this.nodeBinary()));
     }
     const launchId = randomUUID();
     const lifetime = serverLifetimeSeconds();

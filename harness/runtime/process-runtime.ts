@@ -16,15 +16,8 @@ import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
-import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
-import {
-  type Availability,
-  type ExecResult,
-  type Launched,
-  type LaunchSpec,
-  type Runtime,
-  STATE_DIR,
-} from "./runtime.ts";
+import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
+import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
 
 /**
  * Where each live process group is recorded, so the next run can end those of a killed run: in
@@ -191,23 +184,11 @@ export class ProcessRuntime implements Runtime {
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
     if (spec.isolated) {
-      await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
-      const sock = join(spec.dir, STATE_DIR, RELAY_SOCKET_FILE);
       // A fresh network namespace has only a loopback, and it starts down.
-      argv = [
-        "unshare",
-        "-n",
-        "sh",
-        "-c",
-        'ip link set lo up || exit 1; "$1" "$2" "$3" "$4" & shift 4; exec "$@"',
-        "sh",
-        this.nodeBinary(),
-        join(spec.dir, INNER_RELAY_FILE),
-        sock,
-        `${spec.isolated.innerPort}`,
-        ...argv,
-      ];
-      relay = await HostRelay.listen(spec.port, sock);
+      ({ argv, relay } = await isolateBehindRelay({ ...spec, isolated: spec.isolated }, this.nodeBinary(), {
+        prefix: ["unshare", "-n"],
+        setup: "ip link set lo up || exit 1",
+      }));
     }
     const capped = withLifetimeCap(argv);
     const child = spawn(capped[0]!, capped.slice(1), {

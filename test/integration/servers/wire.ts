@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
+import { sClient } from "../../../harness/clients/s-client.ts";
 import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
-import { sClient } from "../../../harness/servers/s-client.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 
 /**
@@ -52,7 +52,14 @@ export async function advertised(
   who: CertAndKey,
 ): Promise<Advertised> {
   const f = onDisk(who);
-  const r = await sClient({ host: server.host, port: server.port, tls, certFile: f.cert, keyFile: f.key });
+  const r = await sClient({
+    host: server.host,
+    port: server.port,
+    tls,
+    cert: f.cert,
+    key: f.key,
+    servername: "localhost",
+  });
   const err = /error:[0-9A-F]+:SSL routines:([^:]+):([^:\n]+)/.exec(r.output);
   return {
     outcome: r.handshake,
