@@ -40,7 +40,7 @@ export function checkRegularFile(path: string): void {
     st = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(path, "no such file or directory");
+    if (code === "ENOENT") throw new InputError(path, "no such file");
     throw new InputError(path, `cannot read: ${code ?? messageOf(err)}`);
   }
   if (st.isDirectory()) throw new InputError(path, "is a directory, expected a file");

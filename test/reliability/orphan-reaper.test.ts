@@ -1,5 +1,15 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,8 +44,23 @@ describe("the orphan reaper signals only what this user's runs started", () => {
   it("a record planted in the shared temp folder kills nothing", async () => {
     const victim = bystander();
     cleanups.push(victim.stop);
-    const shared = path.join(tmpdir(), "rootload-processes");
-    mkdirSync(shared, { recursive: true });
+    // The folder every earlier version read; another user may own it already (then a fresh base
+    // with the same layout stands in for it).
+    let shared = path.join(tmpdir(), "rootload-processes");
+    try {
+      mkdirSync(shared, { recursive: true });
+      accessSync(shared, constants.W_OK);
+    } catch {
+      const base = mkdtempSync(path.join(tmpdir(), "rootload-shared-"));
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = base;
+      cleanups.push(() => {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      });
+      shared = path.join(base, "rootload-processes");
+      mkdirSync(shared);
+    }
     const planted = path.join(shared, `${deadPid()}.${victim.pid}`);
     writeFileSync(planted, "nginx\n");
     cleanups.push(() => spawnSync("rm", ["-f", planted]));
