@@ -108,17 +108,17 @@ describe("bad paths and shapes: one line, rc 2, nothing written or destroyed", (
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-fifo-"));
     const fifo = path.join(dir, "roots.pem");
     execFileSync("mkfifo", [fifo]);
-    expectOneLine(await runCli(["roots", "inspect", fifo], 20_000), /roots\.pem: is not a regular file/);
+    expectOneLine(await runCli(["roots", "inspect", fifo], 60_000), /roots\.pem: is not a regular file/);
     const scenario = path.join(dir, "f.scenario.json");
     writeFileSync(
       scenario,
       JSON.stringify({ ...tiny("f"), roots: { source: { kind: "pem", path: "roots.pem" } } }),
     );
     const out = path.join(dir, "results");
-    expectOneLine(await runCli(["run", scenario, "--out", out], 20_000), /roots\.pem: is not a regular file/);
+    expectOneLine(await runCli(["run", scenario, "--out", out], 60_000), /roots\.pem: is not a regular file/);
     expect(existsSync(out)).toBe(false);
     expect(statSync(fifo).isFIFO()).toBe(true);
-  }, 60_000);
+  }, 150_000);
 
   it("report -o cannot overwrite the run's own cases.jsonl or manifest.json", async () => {
     const run = await mkdtemp(path.join(tmpdir(), "rootload-own-"));

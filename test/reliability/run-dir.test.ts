@@ -56,7 +56,7 @@ describe("run directories are never shared", () => {
     const runs = readdirSync(out);
     expect(runs).toHaveLength(2);
     for (const r of runs) expect(lines(path.join(out, r, "cases.jsonl"))).toHaveLength(2);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("--resume", () => {
@@ -95,7 +95,7 @@ describe("--resume", () => {
     const ok = await runCli(["run", scenario, "--resume", runDir, "--quiet"]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(lines(path.join(runDir, "cases.jsonl"))).toHaveLength(2);
-  }, 120_000);
+  }, 300_000);
 
   it("a manifest of {} is one line, rc 2", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-resume-"));
@@ -123,5 +123,5 @@ describe("--resume", () => {
       /cases\.jsonl:2: case "nginx#0\|all\|n=10\|tls1\.2\|java" is not in this run's plan/,
     );
     expect(lines(cases)).toHaveLength(2);
-  }, 120_000);
+  }, 300_000);
 });
