@@ -3,7 +3,12 @@
 # (openssl s_client, gnutls-cli), the server binaries the process runtime drives, and Chromium
 # for checking the HTML report. Idempotent; run as root on Debian/Ubuntu.
 set -euo pipefail
-want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates)
+# The real clients in the process runtime: openjdk-17-jre-headless (java; its jdk.compiler module
+# compiles the client, no JDK), golang-go (builds the Go client, also for the image), python3 and
+# curl. A machine where these happen to be present must not hide a missing install step here.
+# iproute2 and util-linux (ip netns, nsenter): containers/remote-engine.sh.
+want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
+  openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -106,7 +106,10 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
       };
     const versions = profile.tls.includes("1.0") ? (["1.0"] as const) : tls;
     for (const t of versions) {
-      const sent = servers.find((v) => v.server === reference && v.tls === t)?.sent ?? refList;
+      // What the client is sent: a truncating server's prefix, otherwise the whole list (when the
+      // server aborts, that is the size the client would have to take once the server is fixed).
+      const v = servers.find((x) => x.server === reference && x.tls === t);
+      const sent = v?.verdict === "truncates" ? v.sent : refList;
       clients.push(
         clientVerdict(client, profile, t, { server: reference, sent, caNames: setup.caNames }, refIssuer),
       );

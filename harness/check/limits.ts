@@ -295,19 +295,40 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       evidence: {
         how: "measured",
         where:
-          "DESIGN.md (Java 17: 32,382 B list works, 53,976 B fails); the clients branch's java client suite",
+          "scenarios/clients.scenario.ts (Java 17 JSSE: body 32,768 B works, 32,769 B fails, TLS 1.2 and 1.3)" +
+          `; ${CHECK_SUITE} (seeded sizes around the cap)`,
       },
     },
-    selectsByIssuer: { how: "measured", where: "DESIGN.md (SunX509/PKIX key managers)" },
+    selectsByIssuer: {
+      how: "measured",
+      where: "scenarios/kb2801679.scenario.ts (default key manager chose no alias when the issuer was cut)",
+    },
+    refusesEmptyExtension13: {
+      how: "measured",
+      where:
+        "scenarios/kb2801679.scenario.ts (policy none, TLS 1.3: Invalid certificate_authorities extension)",
+    },
   },
   go: {
     tls: ["1.2", "1.3"],
     maxBodyBytes: {
       bytes: 65_536,
       knob: "maxHandshake (crypto/tls, fixed)",
-      evidence: { how: "measured", where: "DESIGN.md (Go 1.19: 65,458 B works, 65,521 B fails)" },
+      evidence: {
+        how: "measured",
+        where:
+          "scenarios/clients.scenario.ts (Go 1.19: body 65,536 B works, 65,537 B fails, TLS 1.2 and 1.3)" +
+          `; ${CHECK_SUITE} (seeded sizes around the cap)`,
+      },
     },
-    selectsByIssuer: { how: "measured", where: "DESIGN.md (Certificates + SupportsCertificate)" },
+    selectsByIssuer: {
+      how: "measured",
+      where: "scenarios/kb2801679.scenario.ts (SupportsCertificate chose none when the issuer was cut)",
+    },
+    refusesEmptyExtension13: {
+      how: "measured",
+      where: "scenarios/kb2801679.scenario.ts (policy none, TLS 1.3: local error: tls: unexpected message)",
+    },
   },
   rustls: {
     tls: ["1.2", "1.3"],
@@ -331,10 +352,11 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
   forge: {
     tls: ["1.0"],
     maxRecords: {
-      records: 4,
+      records: 3,
       evidence: {
         how: "measured",
-        where: "DESIGN.md (node-forge 1.x: 55 KB over 4 records → unexpected_message)",
+        where:
+          "scenarios/clients.scenario.ts (node-forge 1.x: a 32,775 B CertificateRequest over 3 records → unexpected_message; DESIGN.md: 55 KB over 4)",
       },
     },
     selectsByIssuer: { how: "measured", where: "harness/clients/forge-client.ts (getCertificate by issuer)" },

@@ -2,9 +2,8 @@ import { connect, createSecureContext, type SecureContext, type TLSSocket } from
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
-import { withIssuerSelection } from "./issuer-selection.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /**
  * Longest wait for a TLS 1.3 server's verdict after the handshake (ms). A server that accepts the
@@ -67,6 +66,7 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
       socket = connect({
         host: o.host,
         port: o.port,
+        ...(o.sni ? { servername: o.sni } : {}),
         secureContext: contextFor(id, o.tls, o.legacy ?? false),
         // The harness tests the server's CA list, not its certificate.
         rejectUnauthorized: false,
@@ -101,8 +101,7 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
 }
 
 /** node:tls (OpenSSL inside Node) with the client certificate in a reused SecureContext. */
-export const nodeClient: TlsClient = {
-  name: "node",
+export const nodeStack: ClientStack = {
   available: async () => true,
-  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+  once: runOnce,
 };

@@ -1,12 +1,11 @@
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
-import { withIssuerSelection } from "./issuer-selection.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
 import { identityFiles } from "./pki-files.ts";
 import { commandWorks, type ProcessOutput, runClientProcess } from "./run-process.ts";
 import { FAILED, HANDSHAKE_DONE, sClient, sClientArgs } from "./s-client.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /** How long to keep a TLS 1.3 session open after the handshake for the server's verdict (ms). */
 const TLS13_VERDICT_MS = 400;
@@ -42,6 +41,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     ...(files ? { cert: files.cert, key: files.key } : {}),
     ...(o.legacy ? { legacy: true } : {}),
   });
+  if (o.sni) args.push("-servername", o.sni);
   const out = await runClientProcess("openssl", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
     if (FAILED.test(stderr)) return 0;
     if (!HANDSHAKE_DONE.test(stdout)) return undefined;
@@ -54,8 +54,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
 }
 
 /** `openssl s_client` as an external, independent client. */
-export const opensslClient: TlsClient = {
-  name: "openssl",
+export const opensslStack: ClientStack = {
   available: () => commandWorks("openssl", ["version"]),
-  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+  once: runOnce,
 };

@@ -1,4 +1,4 @@
-import type { ClientName } from "./names.ts";
+import type { ClientName, ClientSelection } from "./names.ts";
 import type { Outcome } from "./outcome.ts";
 import type { TlsVersion } from "./tls.ts";
 
@@ -14,15 +14,28 @@ export interface Latency {
 /** One case: one server × root-list step × TLS version × client × policy. One JSON line in cases.jsonl. */
 export interface CaseResult {
   id: string;
+  /** Position in the whole plan: reports, resumed and merged runs order cases by it. Absent in runs made before it existed. */
+  planIndex?: number;
   server: string;
   tls: TlsVersion;
-  client: ClientName;
+  /** The client's label: its name, plus its options when it has any (`java+maxHandshakeMessageSize=65536`). */
+  client: string;
+  /** The client stack (absent in records older than client labels: then `client` is the name). */
+  clientName?: ClientName;
+  /** How this client chose its certificate. */
+  selection?: ClientSelection;
   policy: string;
   step: { index: number; label: string };
-  /** The store loaded into the server; `names` counts distinct subject names (re-keyed roots share one). */
-  configured: { count: number; caListBytes: number; names?: number };
-  /** What the policy should advertise if the server implements it faithfully. */
-  intended: { count: number; bytes: number };
+  /**
+   * The store loaded into the server; `names` counts distinct subject names (re-keyed roots share
+   * one). Absent for an endpoint: rootload does not know what a running server was given.
+   */
+  configured?: { count: number; caListBytes: number; names?: number };
+  /**
+   * What the policy should advertise if the server implements it faithfully. Absent when the
+   * server is tested as configured (an endpoint, a user's template without a policy).
+   */
+  intended?: { count: number; bytes: number };
   /** What the probe saw on the wire; null when no CertificateRequest was read. */
   advertised: {
     count: number;
@@ -36,15 +49,28 @@ export interface CaseResult {
     /** Wire order equals the configured order. */
     inOrder: boolean;
     messageBytes: number;
+    /**
+     * SHA-256 (hex) of the names as on the wire (each DER name with its 2-byte length, in wire
+     * order): equal fingerprints, equal lists. What `compare` checks when counts stay the same.
+     */
+    fingerprint?: string;
+    /** The names as RFC 4514 text, in wire order; kept for servers tested as configured. */
+    names?: string[];
   } | null;
-  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it). */
-  limitHeadroomBytes: number;
-  clientIssuer: { position: number | null };
+  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it); absent for an endpoint. */
+  limitHeadroomBytes?: number;
+  /** Where the growth series put the client issuer; absent for an endpoint (no series). */
+  clientIssuer?: { position: number | null };
   clientIssuerAdvertised: boolean | null;
   /** The probe's outcome (the server's reaction to a bare ClientHello up to its CertificateRequest). */
   probeOutcome: Outcome;
-  /** The client's handshake outcome, with client certificate. */
+  /** The client's handshake outcome, with client certificate; non-ok outcomes carry `side`. */
   outcome: Outcome;
+  /**
+   * What the client itself reported choosing: `sent` a certificate or `none`, with how many CA
+   * names it was handed (java: the default key manager's alias; go: GetClientCertificate).
+   */
+  clientCertificate?: { sent: boolean; issuersSeen: number | null };
   latency?: Latency;
   expectations?: { expect: string; pass: boolean; message: string }[];
   /** Checks the harness could not make for this case, and why (e.g. the served list after a reload). */

@@ -36,6 +36,8 @@ export interface RunManifest {
   /** How the servers were started: "container" (testcontainers) or "process" (embedded default). */
   runtime: string;
   servers: RunServer[];
+  /** The run's clients: label, stack, how it selects, its version (or why it could not run). */
+  clients?: { label: string; name: string; selection: string; version?: string; unavailable?: string }[];
   /** `process.versions.node` of the harness. */
   node: string;
   /** `process.versions.openssl` of the harness (the probe's and node client's library). */
@@ -46,13 +48,15 @@ export interface RunManifest {
   plannedCases: number;
   /** Set when the plan was split across machines; index is 1-based (shard 2 of 3 = { index: 2, count: 3 }). */
   shard?: { index: number; count: number };
+  /** What the plan left out and why (e.g. the forge client for a user's config or an endpoint). */
+  notes?: string[];
   /** Where this invocation's wall time went (ms): roots, runtime, start, reload, probe, handshake, latency, totalMs. */
   phasesMs?: Record<string, number>;
   /** Run ids of the shards `rootload merge` joined into this run. */
   mergedFrom?: string[];
 }
 
-/** A run as the reports see it: its manifest and its case results in file order. */
+/** A run as the reports see it: its manifest and its case results in plan order (file order for runs without planIndex). */
 export interface RunRecord {
   manifest: RunManifest;
   cases: CaseResult[];

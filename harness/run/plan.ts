@@ -1,9 +1,11 @@
 import { InputError } from "../errors.ts";
-import type { ClientName, DriverName } from "../model/names.ts";
+import { type ClientSpec, clientSpec } from "../model/client-spec.ts";
+import type { ClientName, ScenarioDriver } from "../model/names.ts";
 import { type IssuerPolicy, parsePolicy, policyName } from "../model/policy.ts";
 import type { TlsVersion } from "../model/tls.ts";
-import type { RootStore } from "../roots/root-store.ts";
-import type { Scenario } from "../scenario/define-scenario.ts";
+import { RootStore } from "../roots/root-store.ts";
+import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
+import { isAsConfigured } from "../scenario/server-rules.ts";
 
 /** One step of the root-list series: the store loaded into the server for a group of cases. */
 export interface RootStep {
@@ -16,14 +18,26 @@ export interface RootStep {
 
 export interface PlannedCase {
   id: string;
+  /**
+   * Position in the whole plan (before sharding): how a parallel run, a resumed run and merged
+   * shards all put their cases back in one order, the order a single serial run writes.
+   */
+  planIndex: number;
   /** Index of the server in scenario.servers (one server instance per index). */
   serverIndex: number;
-  driver: DriverName;
-  /** The server's issuer-list policy, parsed once here. */
+  driver: ScenarioDriver;
+  /**
+   * The server's issuer-list policy, parsed once here. For a server tested as configured it is
+   * "all" (its template gets the whole store in every CA placeholder) and `asConfigured` is set.
+   */
   policy: IssuerPolicy;
+  /** An endpoint, or a user's template given no policy: its list is whatever its config makes it. */
+  asConfigured?: boolean;
   step: RootStep;
   tls: TlsVersion;
-  client: ClientName;
+  /** The client's label (its name plus options): what ids, reports and compare use. */
+  client: string;
+  clientSpec: ClientSpec;
 }
 
 export interface Shard {
@@ -37,6 +51,10 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   openssl: ["1.2", "1.3"],
   gnutls: ["1.2", "1.3"],
   forge: ["1.2"],
+  java: ["1.2", "1.3"],
+  go: ["1.2", "1.3"],
+  python: ["1.2", "1.3"],
+  curl: ["1.2", "1.3"],
 };
 
 /**
@@ -45,42 +63,126 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
  * same scenario, which is what resume and merge match on.
  */
 export function planCases(scenario: Scenario, steps: readonly RootStep[]): PlannedCase[] {
-  const clients = scenario.clients ?? ["node"];
+  const clients = (scenario.clients ?? ["node"]).map(clientSpec);
   const out: PlannedCase[] = [];
   const seen = new Map<string, number>();
   scenario.servers.forEach((s, serverIndex) => {
     const n = seen.get(s.driver) ?? 0;
     seen.set(s.driver, n + 1);
     const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
-    const policies = [s.policy ?? "all"].flat().map((text, i) => {
+    const asConfigured = isAsConfigured(s);
+    const policies = [asConfigured ? "all" : (s.policy ?? "all")].flat().map((text, i) => {
       const parsed = parsePolicy(text);
       if (!parsed) throw new InputError(`servers[${serverIndex}].policy[${i}]`, `"${text}" is not a policy`);
       return parsed;
     });
     const versions = s.tls ?? ["1.2", "1.3"];
+    const series = s.driver === "endpoint" ? [ENDPOINT_STEP] : steps;
     for (const policy of policies)
-      for (const step of steps)
+      for (const step of series)
         for (const tls of versions)
           for (const client of clients) {
-            if (!CLIENT_TLS[client].includes(tls)) continue;
+            if (!CLIENT_TLS[client.name].includes(tls)) continue;
+            // forge needs an RSA server key and TLS 1.0 settings that only rootload's own configs
+            // add: a user's config or a running endpoint is not changed to let it in.
+            if (client.name === "forge" && !acceptsForge(s)) continue;
             out.push({
-              id: `${serverKey}|${policyName(policy)}|${step.label}|tls${tls}|${client}`,
+              id: `${serverKey}|${asConfigured ? AS_CONFIGURED : policyName(policy)}|${step.label}|tls${tls}|${client.label}`,
+              planIndex: out.length,
               serverIndex,
               driver: s.driver,
               policy,
+              ...(asConfigured ? { asConfigured } : {}),
               step,
               tls,
-              client,
+              client: client.label,
+              clientSpec: client,
             });
           }
   });
   return out;
 }
 
-/** The slice of the plan that shard i of n runs (round-robin by position, 1-based i). */
-export function shardOf<T>(plan: readonly T[], shard: Shard | undefined): T[] {
+/** Whether the server can be set up for the legacy forge client (rootload renders its config). */
+export function acceptsForge(s: ServerSpec): boolean {
+  return s.driver !== "endpoint" && s.config === undefined;
+}
+
+/** The policy name of a server tested as configured, in case ids and results. */
+export const AS_CONFIGURED = "as-configured";
+
+/** The policy as a case records it. */
+export function casePolicyName(c: Pick<PlannedCase, "policy" | "asConfigured">): string {
+  return c.asConfigured ? AS_CONFIGURED : policyName(c.policy);
+}
+
+/**
+ * The one step of an endpoint: no store is loaded (the server runs elsewhere, as configured), and
+ * the label is the same in every run so `compare` matches the cases.
+ */
+export const ENDPOINT_STEP: RootStep = {
+  index: 0,
+  label: "endpoint",
+  store: new RootStore("endpoint", "pem", []),
+  clientIssuerPosition: null,
+};
+
+/**
+ * The slice of the plan that shard i of n runs (1-based i). Whole server instances go to one
+ * shard each, so a shard starts each of its servers once and reloads it along the series as a
+ * single run would (round-robin by case made every shard start every server and reload at every
+ * step). Instances are dealt largest first to the shard with the fewest cases so far; when there
+ * are fewer instances than shards, the largest is cut in two (at a policy boundary if it has
+ * several, else at the middle step) until there are enough. Deterministic: every shard of a CI
+ * matrix computes the same split from the same plan.
+ */
+export function shardOf(plan: readonly PlannedCase[], shard: Shard | undefined): PlannedCase[] {
   if (!shard) return [...plan];
-  return plan.filter((_, i) => i % shard.count === shard.index - 1);
+  const units = shardUnits(plan, shard.count);
+  const load = new Array<number>(shard.count).fill(0);
+  const owner = new Map<PlannedCase[], number>();
+  const bySize = [...units].sort((a, b) => b.length - a.length || a[0]!.planIndex - b[0]!.planIndex);
+  for (const u of bySize) {
+    const i = load.indexOf(Math.min(...load));
+    owner.set(u, i);
+    load[i]! += u.length;
+  }
+  return units
+    .filter((u) => owner.get(u) === shard.index - 1)
+    .flat()
+    .sort((a, b) => a.planIndex - b.planIndex);
+}
+
+/** The plan cut into server instances (contiguous in plan order), then cut further up to `count` pieces. */
+export function shardUnits(plan: readonly PlannedCase[], count: number): PlannedCase[][] {
+  const units: PlannedCase[][] = [];
+  for (const c of plan) {
+    const last = units.at(-1);
+    if (last && last[0]!.serverIndex === c.serverIndex) last.push(c);
+    else units.push([c]);
+  }
+  while (units.length < count) {
+    const biggest = units.reduce((a, b) => (b.length > a.length ? b : a), units[0] ?? []);
+    const halves = splitUnit(biggest);
+    if (!halves) break;
+    units.splice(units.indexOf(biggest), 1, ...halves);
+  }
+  return units;
+}
+
+/** Two contiguous halves of one instance's cases, cut where a server reload happens anyway. */
+function splitUnit(unit: readonly PlannedCase[]): [PlannedCase[], PlannedCase[]] | undefined {
+  const cut = (key: (c: PlannedCase) => string): number | undefined => {
+    const starts: number[] = [];
+    unit.forEach((c, i) => {
+      if (i > 0 && key(c) !== key(unit[i - 1]!)) starts.push(i);
+    });
+    if (starts.length === 0) return undefined;
+    // The boundary nearest the middle.
+    return starts.reduce((a, b) => (Math.abs(b - unit.length / 2) < Math.abs(a - unit.length / 2) ? b : a));
+  };
+  const at = cut((c) => policyName(c.policy)) ?? cut((c) => `${policyName(c.policy)}|${c.step.index}`);
+  return at === undefined ? undefined : [unit.slice(0, at), unit.slice(at)];
 }
 
 /** Parse "i/n". */

@@ -2,18 +2,16 @@ import type { TlsClient } from "../clients/tls-client.ts";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
-import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { Outcome } from "../model/outcome.ts";
-import { policyName } from "../model/policy.ts";
 import type { TestPki } from "../pki/test-pki.ts";
-import { intendedAdvertised } from "../roots/intended.ts";
-import { uniqueNames } from "../roots/root-store.ts";
 import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
-import { compareAdvertised } from "./compare-lists.ts";
+import { advertisedFacts, caseFacts } from "./case-facts.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
+import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
-import type { PlannedCase } from "./plan.ts";
+import { casePolicyName, type PlannedCase } from "./plan.ts";
+import type { ReadWriteLock } from "./read-write-lock.ts";
 import type { ProbeFn, ServerSession } from "./server-session.ts";
 
 /** What a case needs besides its session, probe and client. */
@@ -24,6 +22,12 @@ export interface CaseContext {
   bench?: BenchSpec;
   expect?: readonly Expectation[];
   phases: RunPhases;
+  /**
+   * Shared by the series of a parallel run: the functional part of a case (serve, served check,
+   * the classified handshake) holds its shared side, latency sampling holds it alone, so no other
+   * series loads the CPU while a handshake is timed. Absent: nothing else runs (a single series).
+   */
+  lock?: ReadWriteLock;
 }
 
 /**
@@ -38,25 +42,35 @@ export async function runCase(
   c: PlannedCase,
   ctx: CaseContext,
 ): Promise<CaseResult> {
+  const release = ctx.lock ? await ctx.lock.acquire(false) : () => {};
+  try {
+    return await runLocked(session, probe, client, c, ctx, release);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(
+  session: ServerSession,
+  probe: ProbeFn,
+  client: TlsClient,
+  c: PlannedCase,
+  ctx: CaseContext,
+  endShared: () => void,
+): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const store = c.step.store;
-  const intended = uniqueNames(intendedAdvertised(store, c.policy));
   const base = {
     id: c.id,
+    planIndex: c.planIndex,
     server: c.driver,
     tls: c.tls,
     client: c.client,
-    policy: policyName(c.policy),
+    clientName: c.clientSpec.name,
+    selection: c.clientSpec.selection,
+    policy: casePolicyName(c),
     step: { index: c.step.index, label: c.step.label },
-    configured: {
-      count: store.count,
-      caListBytes: store.caListBytes,
-      names: uniqueNames(store.entries).length,
-    },
-    intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
-    limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
-    clientIssuer: { position: c.step.clientIssuerPosition },
+    ...caseFacts(session.spec, c),
     startedAt: startedAt.toISOString(),
   };
   let skipped: readonly string[] = [];
@@ -73,7 +87,7 @@ export async function runCase(
   } catch (err) {
     // Drivers put the server's last output after the first line: keep it as the log tail.
     const [first, ...rest] = messageOf(err).split("\n");
-    const outcome: Outcome = { class: "server-error", detail: first! };
+    const outcome: Outcome = { class: "server-error", detail: first!, side: "server" };
     const tail = rest.join("\n").trim();
     return finish({
       advertised: null,
@@ -86,16 +100,8 @@ export async function runCase(
 
   skipped = session.skippedChecks;
   const served = await session.served(c.tls, probe);
-  const cr = served.certificateRequest;
-  const wire = cr?.authorities.map((a) => a.der);
-  const compared = compareAdvertised(
-    store,
-    intended,
-    wire,
-    cr?.authoritiesBytes ?? 0,
-    cr?.messageBytes ?? 0,
-    ctx.pki.clientIssuerEntry.subjectDer,
-  );
+  const wire = served.certificateRequest?.authorities.map((a) => a.der);
+  const compared = advertisedFacts(session.spec, c, served, ctx.pki.clientIssuerEntry.subjectDer);
 
   const handshakeOptions = {
     host: server.host,
@@ -104,19 +110,25 @@ export async function runCase(
     pki: ctx.pki,
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
-    legacy: c.client === "forge",
+    legacy: c.clientSpec.name === "forge",
+    ...(session.spec.sni ? { sni: session.spec.sni } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
-  let outcome = hs.outcome;
+  // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
+  let outcome = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.
-  if (outcome.class === "server-error" || (outcome.class !== "ok" && !(await session.isRunning()))) {
+  if (
+    outcome.class === "server-error" ||
+    (outcome.class !== "ok" && outcome.class !== "client-unavailable" && !(await session.isRunning()))
+  ) {
     serverLogTail = await session.logTail();
     const running = await session.isRunning();
     const was = "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
     outcome = {
       class: "server-error",
+      side: "server",
       detail: running
         ? `server stopped listening (${was}); restarted for the next case`
         : `server exited during the case (${was})`,
@@ -124,13 +136,16 @@ export async function runCase(
     await session.drop();
   }
   let latency: CaseResult["latency"];
+  endShared();
   if (outcome.class === "ok") {
-    const m = await timed(ctx.phases, "latency", () =>
-      measureLatency(
-        async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-        ctx.bench,
-      ),
-    );
+    const sample = () =>
+      timed(ctx.phases, "latency", () =>
+        measureLatency(
+          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+          ctx.bench,
+        ),
+      );
+    const m = await (ctx.lock ? ctx.lock.write(sample) : sample());
     if ("error" in m)
       log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
     else latency = m;
@@ -139,8 +154,9 @@ export async function runCase(
   }
   return finish({
     ...compared,
-    probeOutcome: served.outcome,
+    probeOutcome: probeSide(served.outcome),
     outcome,
+    ...(hs.certificate ? { clientCertificate: hs.certificate } : {}),
     ...(latency ? { latency } : {}),
     ...(serverLogTail ? { serverLogTail } : {}),
   });

@@ -46,6 +46,10 @@ export function parseRun(
     }
     cases.push(checkCase(value, where));
   }
+  // A parallel run writes cases as they end; shards and merges interleave them. Plan order is
+  // the one order all of them share with a serial run (a stable sort keeps old runs as written).
+  if (cases.every((c) => typeof c.planIndex === "number"))
+    cases.sort((a, b) => (a.planIndex as number) - (b.planIndex as number));
   return { manifest, cases };
 }
 
@@ -107,7 +111,9 @@ function checkCase(v: unknown, where: string): CaseResult {
   if (!isObject(v)) throw new InputError(where, "expected a JSON object");
   for (const f of ["id", "server", "tls", "client", "policy", "step.label"] as const)
     need(v, f, "string", where);
-  for (const f of ["configured.count", "configured.caListBytes"] as const) need(v, f, "number", where);
+  // An endpoint's case has no configured list (rootload did not configure it).
+  if (v.configured !== undefined)
+    for (const f of ["configured.count", "configured.caListBytes"] as const) need(v, f, "number", where);
   for (const f of ["outcome", "probeOutcome"] as const) {
     need(v, f, "object", where);
     const cls = field(v, `${f}.class`);
@@ -123,5 +129,6 @@ function checkCase(v: unknown, where: string): CaseResult {
   }
   if (v.latency !== undefined)
     for (const f of ["latency.p50Ms", "latency.p99Ms"] as const) need(v, f, "number", where);
+  if (v.planIndex !== undefined) need(v, "planIndex", "number", where);
   return v as unknown as CaseResult;
 }

@@ -1,15 +1,20 @@
 import path from "node:path";
-import { CLIENTS } from "../clients/index.ts";
 import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
 import type { RunManifest } from "../model/run-manifest.ts";
 import { sharedTestPki } from "../pki/test-pki.ts";
+import { withUserIdentity } from "../pki/user-identity.ts";
 import { probe } from "../probe/probe.ts";
+import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
+import { ClientPool } from "./client-pool.ts";
+import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
+import { planNotes, preflight, preflightServers } from "./preflight.ts";
+import { ReadWriteLock } from "./read-write-lock.ts";
 import { rootSteps } from "./root-steps.ts";
 import { runCase } from "./run-case.ts";
 import {
@@ -44,6 +49,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called at the start, after each case and at the end. */
   onProgress?: (event: RunProgress) => void;
+  /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
+  jobs?: number;
 }
 
 /** What one `runScenario` call did. */
@@ -81,12 +88,26 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const t0 = performance.now();
 
   const { pki, steps } = await timed(phases, "roots", async () => {
-    const pki = await sharedTestPki();
-    return { pki, steps: await rootSteps(scenario.roots, pki.clientIssuerEntry) };
+    const base = await sharedTestPki(serverHosts());
+    const pki = scenario.identity
+      ? withUserIdentity(base, scenario.identity, `${loaded.file}: identity`)
+      : base;
+    // A scenario of endpoints only has no roots: its servers run as their operators configured them.
+    return { pki, steps: scenario.roots ? await rootSteps(scenario.roots, pki.clientIssuerEntry) : [] };
   });
   const plan = shardOf(planCases(scenario, steps), shard);
-  // Before anything is written: a missing engine or image must leave no run directory behind.
-  const runtime = await timed(phases, "runtime", () => resolveRuntime(scenario.runtime ?? "auto"));
+  // Before anything is written: an unreachable endpoint, a missing engine or image, a template
+  // the server rejects must leave no run directory behind.
+  await preflight(scenario, loaded.file, opts.timeoutMs ?? 10_000);
+  // Endpoints need no runtime: nothing is started.
+  const onlyEndpoints = scenario.servers.every((s) => s.driver === "endpoint");
+  const runtime = await timed(phases, "runtime", () =>
+    resolveRuntime(onlyEndpoints ? "process" : (scenario.runtime ?? "auto")),
+  );
+  await preflightServers(scenario, steps, pki, runtime).catch(async (err) => {
+    await runtime.close();
+    throw err;
+  });
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
   let dir: string;
@@ -112,6 +133,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...planNotes(scenario),
     ...(shard ? { shard } : {}),
   };
   try {
@@ -122,9 +144,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     throw err;
   }
   const runLog = log.child({ scenario: scenario.name, run: runId });
-  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind }, "run started");
+  const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
+  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind, jobs }, "run started");
 
+  // One writer: every series hands its results to this process's CaseLog, whose append is one
+  // synchronous write + fsync, so lines never interleave however many series run.
   const caseLog = new CaseLog(dir);
+  const lock = new ReadWriteLock();
   const total = todo.length;
   const ran: CaseResult[] = [];
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -132,46 +158,68 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     pki,
     timeoutMs,
     phases,
+    lock,
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };
+  // One client per label for the whole run: a persistent client (one JVM per option set) serves
+  // every case and latency series.
+  const clients = new ClientPool(runtime);
   opts.onProgress?.({ kind: "start", total });
   try {
-    for (const [serverIndex, cases] of groupByServer(todo)) {
-      if (opts.signal?.aborted) break;
-      const spec = scenario.servers[serverIndex]!;
-      const session = new ServerSession(spec, {
-        pki,
-        runtime,
-        timeoutMs,
-        phases,
-        legacyCompat: spec.legacyCompat ?? (scenario.clients ?? []).includes("forge"),
-      });
-      try {
-        for (const planned of cases) {
-          if (opts.signal?.aborted) break;
-          const result = await runCase(session, probe, CLIENTS[planned.client], planned, context);
-          // Interrupted while this case ran: its clients may have had the signal too, so its
-          // result may be false. Drop it; --resume runs it again.
-          if (opts.signal?.aborted) break;
-          caseLog.append(result);
-          ran.push(result);
-          opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
-          runLog.info(
-            { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
-            "case",
-          );
+    // Server instances in parallel, each one's series in plan order on its own server.
+    const series = [...groupByServer(todo)];
+    await runConcurrently(
+      series,
+      jobs,
+      ([, cases]) => cases.length,
+      async ([serverIndex, cases]) => {
+        if (opts.signal?.aborted) return;
+        const spec = scenario.servers[serverIndex]!;
+        const session = new ServerSession(spec, {
+          pki,
+          runtime,
+          timeoutMs,
+          phases,
+          legacyCompat:
+            spec.legacyCompat ??
+            (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
+        });
+        try {
+          for (const planned of cases) {
+            if (opts.signal?.aborted) break;
+            await clients.record(planned.clientSpec);
+            const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
+            // Interrupted while this case ran: its clients may have had the signal too, so its
+            // result may be false. Drop it; --resume runs it again.
+            if (opts.signal?.aborted) break;
+            caseLog.append(result);
+            ran.push(result);
+            opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
+            runLog.info(
+              { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
+              "case",
+            );
+          }
+        } finally {
+          recordServer(manifest, session);
+          await session.close();
         }
-      } finally {
-        recordServer(manifest, session);
-        await session.close();
-      }
-    }
+      },
+    );
   } finally {
+    // Series end in any order; the manifest lists servers in scenario order, as a serial run does.
+    const order = scenario.servers.map((sv) => sv.driver as string);
+    manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
     const limits = runtime.limits?.();
     if (limits) manifest.containerLimits = limits;
+    // Clients in plan order too (parallel series meet them in any order).
+    const firstUse = (label: string) => plan.findIndex((c) => c.clientSpec.label === label);
+    if (clients.records().length)
+      manifest.clients = clients.records().sort((a, b) => firstUse(a.label) - firstUse(b.label));
+    await clients.close();
     await runtime.close();
     if (opts.signal?.aborted) manifest.interruptedAt = new Date().toISOString();
     else {
@@ -209,4 +257,14 @@ function recordServer(manifest: RunManifest, session: ServerSession): void {
   if (Object.keys(session.versions).length === 0) return;
   if (manifest.servers.some((s) => s.driver === session.spec.driver)) return;
   manifest.servers.push({ driver: session.spec.driver, versions: session.versions });
+}
+
+/** The address servers will be reached at when it is not 127.0.0.1 (a remote engine's), for the server certificate. */
+function serverHosts(): string[] {
+  try {
+    const e = engineEndpoint();
+    return e.kind === "remote" ? [e.host] : [];
+  } catch {
+    return []; // a bad DOCKER_HOST is reported when the runtime is resolved
+  }
 }

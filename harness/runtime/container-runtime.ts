@@ -15,8 +15,9 @@ import {
 import { EngineError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { makeOwnedTempDir, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
+import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
-import { freePort } from "./free-port.ts";
+import { freePort, freeRemotePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
@@ -84,6 +85,8 @@ class ContainerProcess implements Launched {
     private readonly relay: HostRelay | undefined,
     private readonly name: string,
     private readonly onStop: () => void,
+    /** The directory to copy in again on syncFiles(), on an engine that cannot bind-mount it. */
+    private readonly copiedDir: string | undefined,
   ) {}
 
   output(): string {
@@ -102,6 +105,14 @@ class ContainerProcess implements Launched {
       timeoutMs,
       `${this.name} (container ${this.container.getId().slice(0, 12)})`,
     );
+  }
+  async syncFiles(): Promise<void> {
+    if (this.copiedDir)
+      await withTimeout(
+        this.container.copyDirectoriesToContainer([{ source: this.copiedDir, target: this.copiedDir }]),
+        ENGINE_TIMEOUT_MS,
+        `${this.name}: copying ${this.copiedDir} into the container`,
+      );
   }
   async exec(argv: readonly string[], timeoutMs = 10_000): Promise<ExecResult> {
     let timer: NodeJS.Timeout | undefined;
@@ -146,7 +157,9 @@ class ContainerProcess implements Launched {
 }
 
 /**
- * Servers in containers of the locally built image, host networking, bound to 127.0.0.1.
+ * Servers in containers of the locally built image, host networking, bound to the engine's
+ * address: 127.0.0.1 for a local engine; for a remote one (DOCKER_HOST=tcp://HOST:PORT) HOST,
+ * with ports chosen there and files copied in through the archive API instead of bind mounts.
  * Every container carries `rootload=1`, `rootload.run=<runId>` and the owning process; the
  * runtime removes its own containers on close, exit and SIGINT/SIGTERM, and on creation
  * removes containers whose owning harness process is gone (a run killed with SIGKILL).
@@ -154,6 +167,8 @@ class ContainerProcess implements Launched {
 export class ContainerRuntime implements Runtime {
   readonly kind = "container" as const;
   readonly runId = randomUUID().slice(0, 8);
+  readonly host: string;
+  readonly #ports = new Set<number>();
   readonly #ids = new Set<string>();
   readonly #dirs = new Set<string>();
   #unhook: () => void = () => {};
@@ -169,10 +184,19 @@ export class ContainerRuntime implements Runtime {
     private readonly client: ContainerRuntimeClient,
     readonly image: string,
     readonly labels: Record<string, string>,
-  ) {}
+    readonly engine: EngineEndpoint,
+  ) {
+    this.host = engine.host;
+  }
 
   /** Connect to the engine, check the image, remove orphans. Throws EngineError if any fails. */
   static async create(image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE): Promise<ContainerRuntime> {
+    let engine: EngineEndpoint;
+    try {
+      engine = engineEndpoint();
+    } catch (err) {
+      throw new EngineError(messageOf(err));
+    }
     let client: ContainerRuntimeClient;
     try {
       client = await withTimeout(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, "container engine");
@@ -182,7 +206,7 @@ export class ContainerRuntime implements Runtime {
       );
     }
     const labels = await imageLabels(client, image);
-    const rt = new ContainerRuntime(client, image, labels);
+    const rt = new ContainerRuntime(client, image, labels, engine);
     await rt.removeOrphans();
     reapOrphanTempDirs();
     rt.#unhook = onExit({ closeSync: () => rt.#closeSync(), close: () => rt.close() });
@@ -215,7 +239,7 @@ export class ContainerRuntime implements Runtime {
   }
 
   freePort(): Promise<number> {
-    return freePort();
+    return this.engine.kind === "local" ? freePort() : freeRemotePort(this.host, this.#ports);
   }
 
   async makeDir(name: string): Promise<string> {
@@ -236,6 +260,9 @@ export class ContainerRuntime implements Runtime {
   }
 
   async canIsolate(): Promise<Availability> {
+    // The relay's Unix socket lives in a directory both sides see; a remote engine has no such directory.
+    if (this.engine.kind === "remote")
+      return { ok: false, reason: `no isolated network on a remote engine (${this.engine.url})` };
     return { ok: true };
   }
 
@@ -291,11 +318,6 @@ export class ContainerRuntime implements Runtime {
         "rootload.owner-host": hostname(),
         "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
       })
-      // Inputs (configs, certificates, keys) read-only; the server writes only into state/.
-      .withBindMounts([
-        { source: spec.dir, target: spec.dir, mode: "ro" },
-        { source: join(spec.dir, STATE_DIR), target: join(spec.dir, STATE_DIR), mode: "rw" },
-      ])
       .withWorkingDir(spec.dir)
       .withCommand(withLifetimeCap(argv, lifetime))
       .withLogConsumer((stream) => {
@@ -304,6 +326,14 @@ export class ContainerRuntime implements Runtime {
       })
       .withWaitStrategy(ready)
       .withStartupTimeout(spec.ready.timeoutMs);
+    const remote = this.engine.kind === "remote";
+    if (remote) container.withCopyDirectoriesToContainer([{ source: spec.dir, target: spec.dir }]);
+    // Inputs (configs, certificates, keys) read-only; the server writes only into state/.
+    else
+      container.withBindMounts([
+        { source: spec.dir, target: spec.dir, mode: "ro" },
+        { source: join(spec.dir, STATE_DIR), target: join(spec.dir, STATE_DIR), mode: "rw" },
+      ]);
     let started: StartedTestContainer;
     try {
       started = await container.start();
@@ -323,7 +353,14 @@ export class ContainerRuntime implements Runtime {
           "the engine ignored the containers' memory limit (cgroup memory controller not delegated)",
         );
     }
-    return new ContainerProcess(started, buf, relay, spec.name, () => this.#ids.delete(id));
+    return new ContainerProcess(
+      started,
+      buf,
+      relay,
+      spec.name,
+      () => this.#ids.delete(id),
+      remote ? spec.dir : undefined,
+    );
   }
 
   async #removeWhere(label: string): Promise<void> {

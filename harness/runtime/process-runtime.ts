@@ -85,6 +85,9 @@ class LocalProcess implements Launched {
   outputSince(from: number): string {
     return this.#buf.since(from);
   }
+  async syncFiles(): Promise<void> {
+    // The process reads the directory itself.
+  }
   exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult> {
     return run(argv, timeoutMs);
   }
@@ -120,6 +123,7 @@ class LocalProcess implements Launched {
  */
 export class ProcessRuntime implements Runtime {
   readonly kind = "process" as const;
+  readonly host = "127.0.0.1";
   readonly #live = new Set<LocalProcess>();
   readonly #dirs = new Set<string>();
   readonly #unhook: () => void;

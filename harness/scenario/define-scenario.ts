@@ -1,10 +1,15 @@
-import type { ClientName, DriverName, RuntimeChoice } from "../model/names.ts";
-import type { OutcomeClass } from "../model/outcome.ts";
+import type { ClientEntry } from "../model/client-spec.ts";
+import type { IdentitySpec } from "../model/identity.ts";
+import type { ClientSelection, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
+import type { OutcomeClass, OutcomeSide } from "../model/outcome.ts";
 import type { PolicyText } from "../model/policy.ts";
 import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 
+export type { ClientEntry, ClientOptions } from "../model/client-spec.ts";
+export type { IdentitySpec } from "../model/identity.ts";
+
 export interface ServerSpec {
-  driver: DriverName;
+  driver: ScenarioDriver;
   /** TLS versions to test; default both. */
   tls?: TlsVersion[];
   /** One policy or several (each is a separate set of cases); default "all". */
@@ -12,6 +17,15 @@ export interface ServerSpec {
   clientAuth?: ClientAuthMode;
   /** Accept the node-forge legacy client (TLS 1.0, RSA key exchange, @SECLEVEL=0). Implied by the forge client. */
   legacyCompat?: boolean;
+  /** driver "endpoint" only: "host:port" of a server that is already running (not started, not grown). */
+  address?: string;
+  /** Server name (SNI) the probe and every client send; endpoints only. */
+  sni?: string;
+  /**
+   * nginx, haproxy, apache: the user's own config as a template with `${ROOTLOAD_*}` placeholders (see
+   * docs/templates.md); relative to the scenario file.
+   */
+  config?: string;
 }
 
 export type RootSourceSpec =
@@ -30,7 +44,14 @@ export type RootSourceSpec =
   | { kind: "system" }
   | { kind: "synthetic"; seed?: number; count?: number }
   /** Several snapshots (CTL, PEM or certdata files), one step each, in the order given. */
-  | { kind: "snapshots"; paths: string[]; certs?: string; purpose?: "serverAuth" | "clientAuth" | "any" };
+  | {
+      kind: "snapshots";
+      paths: string[];
+      certs?: string;
+      purpose?: "serverAuth" | "clientAuth" | "any";
+      /** CTL snapshots: keep disabled entries too (the whole list, as the root package installs it). */
+      includeDisabled?: boolean;
+    };
 
 export interface RootsSpec {
   source: RootSourceSpec;
@@ -57,13 +78,23 @@ export interface BenchSpec {
 
 /** Selects cases; every field that is set must match. */
 export interface CaseSelector {
-  server?: DriverName | DriverName[];
+  server?: ScenarioDriver | ScenarioDriver[];
   tls?: TlsVersion;
-  client?: ClientName;
-  policy?: PolicyText;
+  /** Client label(s), exactly: `java` is the client with defaults, not `java+maxHandshakeMessageSize=65536`. */
+  client?: string | string[];
+  /** How the client chooses its certificate. */
+  selection?: ClientSelection;
+  /** Policies, or "as-configured": endpoints and templates without a policy. */
+  policy?: PolicyText | "as-configured" | (PolicyText | "as-configured")[];
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;
+  /** Bounds on the certificate_authorities list the probe read on the wire, bytes (inclusive). */
+  minAdvertisedBytes?: number;
+  maxAdvertisedBytes?: number;
+  /** Bounds on the CertificateRequest as read on the wire, bytes incl. its 4-byte header (inclusive). */
+  minMessageBytes?: number;
+  maxMessageBytes?: number;
   /** Step label(s), e.g. a snapshot date or "n=500". */
   step?: string | string[];
 }
@@ -76,6 +107,10 @@ export interface Expectation {
   outcome?: OutcomeClass | OutcomeClass[];
   /** For server-alert outcomes: the alert name. */
   alert?: string;
+  /** Who failed (non-ok outcomes). */
+  side?: OutcomeSide;
+  /** What the client reported choosing (java, go): a certificate or none. */
+  certificateSent?: boolean;
   /** "all": every configured name on the wire; "none": an empty list; "intended": what the policy says. */
   advertises?: "all" | "none" | "intended";
   clientIssuerAdvertised?: boolean;
@@ -85,9 +120,17 @@ export interface Scenario {
   name: string;
   description?: string;
   runtime?: RuntimeChoice;
+  /**
+   * Server instances run at once (each entry of `servers` is one instance across its policies,
+   * steps and TLS versions). Default: twice the machine's cores. `rootload run --jobs` overrides it.
+   */
+  jobs?: number;
   servers: ServerSpec[];
-  roots: RootsSpec;
-  clients?: ClientName[];
+  /** Required unless every server is an endpoint. */
+  roots?: RootsSpec;
+  /** The user's own client certificate and CA instead of rootload's test client. */
+  identity?: IdentitySpec;
+  clients?: ClientEntry[];
   bench?: BenchSpec;
   expect?: Expectation[];
 }

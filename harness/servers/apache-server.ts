@@ -41,7 +41,7 @@ function render(ctx: RenderContext): string {
   return `# rendered by rootload
 ServerRoot /etc/apache2
 ServerName localhost
-Listen 127.0.0.1:${ctx.listenPort}
+Listen ${ctx.listenHost}:${ctx.listenPort}
 PidFile ${apachePath(ctx.state("apache.pid"))}
 DefaultRuntimeDir ${apachePath(ctx.state(""))}
 Mutex "file:${checkedPath(ctx.state(""))}" default
@@ -65,7 +65,7 @@ DocumentRoot ${dir}
 <Directory ${dir}>
   Require all granted
 </Directory>
-<VirtualHost 127.0.0.1:${ctx.listenPort}>
+<VirtualHost ${ctx.listenHost}:${ctx.listenPort}>
   ${vhost.join("\n  ")}
 </VirtualHost>
 `;

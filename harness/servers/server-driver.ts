@@ -37,6 +37,8 @@ export interface ServerDriver {
   readonly packages: Readonly<Record<string, string>>;
   available(runtime: Runtime): Promise<Availability>;
   start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
+  /** The product definition it was made from (a user's template reuses all of it but the rendering). */
+  readonly definition?: DriverDefinition;
 }
 
 /** Where and how a server is being rendered. Paths are absolute and valid in every runtime. */
@@ -44,6 +46,8 @@ export interface RenderContext {
   config: ServerConfig;
   plan: IssuerPlan;
   dir: string;
+  /** The address the server listens on: the runtime's host (127.0.0.1, or a remote engine's address). */
+  listenHost: string;
   /** The port the server itself listens on (the inner port for an isolated server). */
   listenPort: number;
   /** `dir/name` */

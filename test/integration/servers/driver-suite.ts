@@ -80,14 +80,17 @@ const GNUTLS_CASES: SizeCase[] = [
   },
 ];
 
-/** Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload. */
-export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
+/**
+ * Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload.
+ * `serverHosts`: addresses the server certificate must name besides 127.0.0.1 (a remote engine's).
+ */
+export function driverSuite(makeRuntime: () => Promise<Runtime>, serverHosts: readonly string[] = []): void {
   let runtime: Runtime;
   let pki: TestPki;
   let small: RootStore;
   beforeAll(async () => {
     runtime = await makeRuntime();
-    pki = await sharedTestPki();
+    pki = await sharedTestPki(serverHosts);
     small = await storeOfBytes(3_000, [pki.clientIssuerEntry]);
   });
   afterAll(async () => {

@@ -112,7 +112,10 @@ http {
     expect(r.setup.tls).toEqual(["1.3"]);
     expect(r.advertised.entries.length).toBe(0);
     expect(r.clients.find((c) => c.client === "gnutls")).toMatchObject({ tls: "1.3", verdict: "refuses" });
-    expect(r.clients.find((c) => c.client === "java")!.verdict).toBe("accepts");
+    // Measured (scenarios/kb2801679): JSSE and Go refuse the empty extension too; OpenSSL clients accept it.
+    expect(r.clients.find((c) => c.client === "java")!.verdict).toBe("refuses");
+    expect(r.clients.find((c) => c.client === "go")!.verdict).toBe("refuses");
+    expect(r.clients.find((c) => c.client === "openssl")!.verdict).toBe("accepts");
   });
 
   it("several mTLS servers: the first is checked, the others named; --endpoint picks one", () => {
