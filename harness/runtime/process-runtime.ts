@@ -213,8 +213,18 @@ export class ProcessRuntime implements Runtime {
       argv: capped,
       name: spec.name,
     };
-    await writeFile(`${pidFile}.tmp`, JSON.stringify(record), { mode: 0o600 });
-    await rename(`${pidFile}.tmp`, pidFile);
+    try {
+      await writeFile(`${pidFile}.tmp`, JSON.stringify(record), { mode: 0o600 });
+      await rename(`${pidFile}.tmp`, pidFile);
+    } catch (err) {
+      // Without its record the group could outlive a killed run unseen: do not keep it.
+      try {
+        if (child.pid && child.pid > 1) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      throw err;
+    }
     const proc = new LocalProcess(child, pidFile, relay, spec.name);
     this.#live.add(proc);
     child.once("error", (err) => log.warn({ err, server: spec.name }, "server process error"));
@@ -264,9 +274,14 @@ export function reapOrphanProcesses(): number {
   }
   let n = 0;
   for (const f of readdirSync(dir)) {
+    // `<owner>.<leader>` only: a `.tmp` is a record another live run is writing right now.
+    const name = /^(\d+)\.\d+$/.exec(f);
+    if (!name) continue;
     const file = join(dir, f);
     const record = readRecord(file);
     if (record && ownerAlive(record.ownerPid, record.ownerStart)) continue;
+    // Unreadable: dropped only once no process has the owner's pid any more.
+    if (!record && processIdentity(Number(name[1])) !== undefined) continue;
     if (record && isRecordedLeader(record)) {
       try {
         process.kill(-record.leader, "SIGKILL");
