@@ -66,6 +66,7 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
       socket = connect({
         host: o.host,
         port: o.port,
+        ...(o.sni ? { servername: o.sni } : {}),
         secureContext: contextFor(id, o.tls, o.legacy ?? false),
         // The harness tests the server's CA list, not its certificate.
         rejectUnauthorized: false,

@@ -37,6 +37,8 @@ export interface ServerDriver {
   readonly packages: Readonly<Record<string, string>>;
   available(runtime: Runtime): Promise<Availability>;
   start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
+  /** The product definition it was made from (a user's template reuses all of it but the rendering). */
+  readonly definition?: DriverDefinition;
 }
 
 /** Where and how a server is being rendered. Paths are absolute and valid in every runtime. */
