@@ -7,7 +7,7 @@ import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
-import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { awaitServed } from "./served-check.ts";
 import type { DriverDefinition, ReloadMethod, RenderContext, ServerDriver } from "./server-driver.ts";
@@ -100,6 +100,7 @@ export class DriverServer implements StartedTlsServer {
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
     const dir = await runtime.makeDir(def.name);
+    await mkdir(join(dir, STATE_DIR), { mode: 0o700 });
     const port = await runtime.freePort();
     const server = new DriverServer(def, config, runtime, dir, port);
     const started = Date.now();
@@ -134,6 +135,7 @@ export class DriverServer implements StartedTlsServer {
       listenHost: this.runtime.host,
       listenPort: this.def.isolated?.innerPort ?? this.port,
       file: (n) => this.file(n),
+      state: (n) => join(this.dir, STATE_DIR, n),
       node: this.runtime.nodeBinary(),
     };
     const rendered = this.def.render(ctx);
@@ -154,7 +156,8 @@ export class DriverServer implements StartedTlsServer {
         const tmp = `${this.file(n)}.tmp-${process.pid}`;
         // A user's template may include files from folders beside it (nginx: snippets/tls.conf).
         if (n.includes("/")) await mkdir(dirname(this.file(n)), { recursive: true });
-        await writeFile(tmp, text, { mode: 0o644 });
+        // 0600 for all: keys among them, and the server reads them as the user that wrote them.
+        await writeFile(tmp, text, { mode: 0o600 });
         await rename(tmp, this.file(n));
       }),
     );
@@ -169,6 +172,7 @@ export class DriverServer implements StartedTlsServer {
       argv,
       port: this.port,
       isolated: this.def.isolated,
+      ...(this.def.rootCapabilities ? { rootCapabilities: this.def.rootCapabilities } : {}),
       ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
     });
   }

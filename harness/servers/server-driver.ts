@@ -52,6 +52,8 @@ export interface RenderContext {
   listenPort: number;
   /** `dir/name` */
   file(name: string): string;
+  /** `dir/state/name`: where the server may write (pid and temp files); the rest is read-only in a container. */
+  state(name: string): string;
   /** The Node.js binary in this runtime (the node driver runs under it). */
   node: string;
 }
@@ -85,6 +87,8 @@ export interface DriverDefinition {
   isolated?: { innerPort: number };
   ready: RegExp;
   readyTimeoutMs?: number;
+  /** Capabilities the server needs when started as root (LaunchSpec.rootCapabilities). */
+  rootCapabilities?: readonly string[];
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
   /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */

@@ -9,6 +9,7 @@ import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { intendedAdvertised } from "../../../harness/roots/intended.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
+import { STATE_DIR } from "../../../harness/runtime/runtime.ts";
 import { CHECKABLE_LIST_BYTES, type DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVERS } from "../../../harness/servers/index.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
@@ -156,7 +157,8 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>, serverHosts: re
           skip,
         }) => {
           if (unavailable) skip(unavailable);
-          const path = join((server as DriverServer).dir, pidFile);
+          // Pid files are written into the server folder's writable state/ part.
+          const path = join((server as DriverServer).dir, STATE_DIR, pidFile);
           const before = (await readFile(path, "utf8")).trim();
           const store = await storeOfBytes(20_000, [pki.clientIssuerEntry]);
           const report = await load(store);
