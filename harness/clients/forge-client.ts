@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import forge from "node-forge";
 import { alertName, type Outcome } from "../outcome.ts";
+import { startTls } from "../probe/starttls.ts";
 import { certificateNames } from "../roots/der.ts";
 import { identityOf, issuerAdvertised, outcomeText } from "./issuer-selection.ts";
 import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
@@ -91,8 +92,17 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
       },
     } as unknown as Parameters<typeof forge.tls.createConnection>[0]);
     socket = connect({ host: o.host, port: o.port, noDelay: true });
-    socket.once("connect", () => conn.handshake());
-    socket.on("data", (d: Buffer) => conn.process(d.toString("binary")));
+    const begin = () => {
+      socket!.on("data", (d: Buffer) => conn.process(d.toString("binary")));
+      socket!.resume();
+      conn.handshake();
+    };
+    socket.once("connect", async () => {
+      if (!o.starttls) return begin();
+      const r = await startTls(socket!, o.starttls, Math.max(1, timeoutMs - (performance.now() - t0)));
+      if (r.ok) begin();
+      else finish(r.outcome);
+    });
     socket.on("error", (err: NodeJS.ErrnoException) =>
       finish({
         class: err.code === "ECONNREFUSED" ? "server-error" : "reset",

@@ -80,6 +80,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     args.push("-cert", f.cert, "-key", f.key);
   }
   if (o.legacy) args.push("-cipher", "DEFAULT:@SECLEVEL=0");
+  if (o.starttls) args.push("-starttls", o.starttls);
   const out = await runClientProcess("openssl", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
     if (FAILED.test(stderr)) return 0;
     if (!HANDSHAKE_DONE.test(stdout)) return undefined;

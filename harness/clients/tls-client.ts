@@ -1,3 +1,4 @@
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { Outcome } from "../outcome.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { ClientName } from "../run/case-result.ts";
@@ -20,6 +21,8 @@ export interface HandshakeOptions {
   timeoutMs?: number;
   /** Also offer TLS 1.0/1.1 and legacy ciphers (@SECLEVEL=0), for servers set up for the forge model. */
   legacy?: boolean;
+  /** Plaintext prelude before TLS (the server driver's `starttls`). */
+  starttls?: StartTlsProtocol;
 }
 
 /** A handshake's outcome and latency. Failed handshakes are results, not exceptions. */

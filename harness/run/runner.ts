@@ -265,7 +265,13 @@ class ServerSession {
     let pr = this.#probes.get(probeKey);
     if (!pr) {
       pr = await timed(this.phases, "probe", () =>
-        probe({ host: server.host, port: server.port, tls: c.tls, timeoutMs: this.timeoutMs }),
+        probe({
+          host: server.host,
+          port: server.port,
+          tls: c.tls,
+          timeoutMs: this.timeoutMs,
+          ...(server.starttls ? { starttls: server.starttls } : {}),
+        }),
       );
       this.#probes.set(probeKey, pr);
     }
@@ -289,6 +295,7 @@ class ServerSession {
       ...(wire ? { advertised: wire } : {}),
       timeoutMs: this.timeoutMs,
       legacy: c.client === "forge",
+      ...(server.starttls ? { starttls: server.starttls } : {}),
     };
     const hs = await timed(this.phases, "handshake", () => client.handshake(handshakeOptions));
     let outcome = hs.outcome;

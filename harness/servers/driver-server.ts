@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
@@ -51,6 +52,8 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
       );
   }
   if (config.tls.length === 0) throw new InputError(`${def.name}.tls`, "no TLS version given");
+  if (config.legacyCompat && !isSupported(def.legacy))
+    throw new InputError(`${def.name}.legacyCompat`, `not supported by ${def.name}: ${def.legacy}`);
 }
 
 async function availability(def: DriverDefinition, runtime: Runtime): Promise<Availability> {
@@ -69,6 +72,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     limits: def.limits,
     legacy: def.legacy,
     packages: def.packages,
+    ...(def.starttls ? { starttls: def.starttls } : {}),
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),
   };
@@ -78,6 +82,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
 export class DriverServer implements StartedTlsServer {
   readonly host = "127.0.0.1";
   readonly driver: string;
+  readonly starttls?: StartTlsProtocol;
   #config: ServerConfig;
   #launched?: Launched;
   #versions: Record<string, string> = {};
@@ -90,6 +95,7 @@ export class DriverServer implements StartedTlsServer {
     readonly port: number,
   ) {
     this.driver = def.name;
+    if (def.starttls) this.starttls = def.starttls;
     this.#config = config;
   }
 
@@ -256,6 +262,7 @@ export class DriverServer implements StartedTlsServer {
       const r = await sClient({
         port: this.port,
         tls,
+        starttls: this.starttls,
         certFile: this.file(COMMON_FILES.clientCert),
         keyFile: this.file(COMMON_FILES.clientKey),
         timeoutMs: 5_000,

@@ -4,6 +4,7 @@ import { haproxyDriver } from "./haproxy-server.ts";
 import { nginxDriver } from "./nginx-server.ts";
 import { nodeDriver } from "./node-server.ts";
 import { opensslDriver } from "./openssl-server.ts";
+import { postgresDriver } from "./postgres-server.ts";
 import type { DriverName, ServerDriver } from "./server-driver.ts";
 import { stunnelDriver } from "./stunnel-server.ts";
 
@@ -19,4 +20,5 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   gnutls: gnutlsDriver,
   stunnel: stunnelDriver,
   node: nodeDriver,
+  postgres: postgresDriver,
 };

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "./tls-server.ts";
 
 /** What `openssl s_client` saw of a server's CertificateRequest and handshake. */
@@ -19,6 +20,8 @@ export interface SClientOptions {
   certFile?: string;
   keyFile?: string;
   timeoutMs?: number;
+  /** `-starttls` (OpenSSL 3.0 speaks postgres, smtp, imap, ldap, ...). */
+  starttls?: StartTlsProtocol;
 }
 
 /**
@@ -34,6 +37,7 @@ export function sClient(opts: SClientOptions): Promise<SClientResult> {
     "-servername",
     "localhost",
   ];
+  if (opts.starttls) args.push("-starttls", opts.starttls);
   if (opts.certFile && opts.keyFile) args.push("-cert", opts.certFile, "-key", opts.keyFile);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return new Promise((resolve) => {

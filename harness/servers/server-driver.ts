@@ -1,8 +1,17 @@
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
 import type { IssuerPolicy, ServerConfig, StartedTlsServer, TlsVersion } from "./tls-server.ts";
 
-export type DriverName = "nginx" | "apache" | "haproxy" | "openssl" | "gnutls" | "stunnel" | "node";
+export type DriverName =
+  | "nginx"
+  | "apache"
+  | "haproxy"
+  | "openssl"
+  | "gnutls"
+  | "stunnel"
+  | "node"
+  | "postgres";
 export const DRIVER_NAMES: readonly DriverName[] = [
   "nginx",
   "apache",
@@ -11,6 +20,7 @@ export const DRIVER_NAMES: readonly DriverName[] = [
   "gnutls",
   "stunnel",
   "node",
+  "postgres",
 ];
 
 export type PolicyKind = IssuerPolicy["kind"];
@@ -37,6 +47,8 @@ export interface ServerDriver {
   readonly legacy: Capability;
   /** Debian packages whose versions describe this server (reported by `versions()`). */
   readonly packages: Readonly<Record<string, string>>;
+  /** The plaintext prelude every client must run before TLS (PostgreSQL's SSLRequest). */
+  readonly starttls?: StartTlsProtocol;
   available(runtime: Runtime): Promise<Availability>;
   start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
 }
@@ -75,6 +87,7 @@ export interface DriverDefinition {
   /** Binary looked up by the runtime, and the Debian package that ships it. */
   binary: { name: string; pkg: string };
   packages: Record<string, string>;
+  starttls?: StartTlsProtocol;
   capabilities: Capabilities;
   notes: string[];
   limits: Record<TlsVersion, string>;

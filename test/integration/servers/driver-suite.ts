@@ -7,6 +7,7 @@ import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts"
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
+import { isSupported } from "../../../harness/servers/server-driver.ts";
 import {
   type IssuerPolicy,
   intendedAdvertised,
@@ -20,7 +21,7 @@ const BOTH: TlsVersion[] = ["1.2", "1.3"];
 /** Servers that send names sorted rather than in file order (DESIGN.md). */
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
 /** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (DESIGN.md). */
-const EMPTY_CA_EXTENSION = new Set<DriverName>(["nginx", "stunnel", "openssl"]);
+const EMPTY_CA_EXTENSION = new Set<DriverName>(["nginx", "stunnel", "openssl", "postgres"]);
 /** Servers that reload in place, and the pid file of the process that stays. */
 const PID_FILE: Partial<Record<DriverName, string>> = {
   nginx: "nginx.pid",
@@ -77,6 +78,9 @@ const GNUTLS_CASES: SizeCase[] = [
     },
   },
 ];
+
+/** Size cases per driver family; OpenSSL's unless listed. */
+const SIZE_CASES: Partial<Record<DriverName, SizeCase[]>> = { gnutls: GNUTLS_CASES };
 
 /** Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload. */
 export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
@@ -161,7 +165,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
 
       it("CA-list size limits on TLS 1.2 and 1.3", async ({ skip }) => {
         if (unavailable) skip(unavailable);
-        const cases = name === "gnutls" ? GNUTLS_CASES : OPENSSL_CASES;
+        const cases = SIZE_CASES[name] ?? OPENSSL_CASES;
         for (const c of cases) {
           const store = await storeOfBytes(c.bytes, [pki.clientIssuerEntry]);
           expect(store.caListBytes).toBe(c.bytes);
@@ -187,7 +191,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
       }) => {
         if (unavailable) skip(unavailable);
         const store = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
-        if (name === "gnutls") {
+        if (!isSupported(driver.capabilities.none["1.3"])) {
           await expect(load(store, { kind: "none" })).rejects.toBeInstanceOf(InputError);
           return;
         }
@@ -218,7 +222,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         const base = await storeOfBytes(40_000, [pki.clientIssuerEntry]);
         const store = base.withEntries([...base.entries, strangerCa]);
         const policy: IssuerPolicy = { kind: "truncate-bytes", bytes: 16_384, preset: "schannel" };
-        if (name === "gnutls") {
+        if (!isSupported(driver.capabilities["truncate-bytes"]["1.3"])) {
           await expect(load(store, policy)).rejects.toBeInstanceOf(InputError);
           return;
         }
@@ -246,7 +250,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           kind: "explicit",
           entries: [small.entries[5]!, strangerCa, small.entries[2]!],
         };
-        if (name === "gnutls") {
+        if (!isSupported(driver.capabilities.explicit["1.3"])) {
           await expect(load(small, policy)).rejects.toBeInstanceOf(InputError);
           return;
         }
@@ -283,6 +287,18 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         skip,
       }) => {
         if (unavailable) skip(unavailable);
+        const legacyConfig = {
+          store: small,
+          policy: { kind: "all" } as const,
+          tls: BOTH,
+          clientAuth: "require" as const,
+          pki,
+          legacyCompat: true,
+        };
+        if (!isSupported(driver.legacy)) {
+          await expect(driver.start(legacyConfig, runtime)).rejects.toBeInstanceOf(InputError);
+          return;
+        }
         await using legacy = await driver.start(
           {
             store: small,
