@@ -20,6 +20,8 @@ export interface CertAndKey {
  */
 export interface TestPki {
   server: CertAndKey;
+  /** The CA that issued `server` (a verifying client's trust anchor, e.g. psql sslmode=verify-full). */
+  serverCa: CertAndKey;
   clientIssuer: CertAndKey;
   /** The client issuer as a root-store entry. */
   clientIssuerEntry: RootEntry;
@@ -132,6 +134,7 @@ export async function createTestPki(): Promise<TestPki> {
   const clientIssuerPack = await pack(clientIssuer.cert, clientIssuer.keys.privateKey);
   return {
     server,
+    serverCa: await pack(serverCa.cert, serverCa.keys.privateKey),
     clientIssuer: clientIssuerPack,
     clientIssuerEntry: new RootEntry(clientIssuerPack.certDer, { origin: "client-issuer" }),
     client,
