@@ -1,6 +1,7 @@
 import { apacheDriver } from "./apache-server.ts";
 import { gnutlsDriver } from "./gnutls-server.ts";
 import { haproxyDriver } from "./haproxy-server.ts";
+import { javaDriver } from "./java-server.ts";
 import { nginxDriver } from "./nginx-server.ts";
 import { nodeDriver } from "./node-server.ts";
 import { opensslDriver } from "./openssl-server.ts";
@@ -21,4 +22,5 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   stunnel: stunnelDriver,
   node: nodeDriver,
   postgres: postgresDriver,
+  java: javaDriver,
 };

@@ -11,7 +11,8 @@ export type DriverName =
   | "gnutls"
   | "stunnel"
   | "node"
-  | "postgres";
+  | "postgres"
+  | "java";
 export const DRIVER_NAMES: readonly DriverName[] = [
   "nginx",
   "apache",
@@ -21,6 +22,7 @@ export const DRIVER_NAMES: readonly DriverName[] = [
   "stunnel",
   "node",
   "postgres",
+  "java",
 ];
 
 export type PolicyKind = IssuerPolicy["kind"];

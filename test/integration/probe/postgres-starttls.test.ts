@@ -165,7 +165,11 @@ describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", (
     const key = f("client.key", pki.client.keyPem);
     const conn = (extra: string) =>
       `host=localhost hostaddr=127.0.0.1 port=${server.port} user=rootload dbname=postgres sslmode=verify-full sslrootcert=${root} ${extra}`;
-    const ok = await run("psql", [conn(`sslcert=${cert} sslkey=${key}`), "-tAc", "select ssl, client_dn from pg_stat_ssl where pid = pg_backend_pid()"]);
+    const ok = await run("psql", [
+      conn(`sslcert=${cert} sslkey=${key}`),
+      "-tAc",
+      "select ssl, client_dn from pg_stat_ssl where pid = pg_backend_pid()",
+    ]);
     expect(ok.out.trim(), ok.out).toBe("t|/CN=rootload test client/O=rootload test enterprise");
     expect(ok.code).toBe(0);
     const refused = await run("psql", [conn(`sslcert=${join(dir, "absent.crt")}`), "-tAc", "select 1"]);
