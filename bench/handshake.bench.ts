@@ -10,13 +10,14 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { identityFiles } from "../harness/clients/pki-files.ts";
+import type { TlsVersion } from "../harness/model/tls.ts";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { growthSeries } from "../harness/roots/growth.ts";
 import { loadRoots } from "../harness/roots/load.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import type { Runtime } from "../harness/runtime/runtime.ts";
 import { DRIVERS } from "../harness/servers/index.ts";
-import type { StartedTlsServer, TlsVersion } from "../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../harness/servers/tls-server.ts";
 import { type Figure, recordFigures } from "./record.ts";
 
 const SECONDS = Number(process.env.ROOTLOAD_BENCH_SECONDS ?? 4);

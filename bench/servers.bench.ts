@@ -6,9 +6,10 @@
  */
 import "reflect-metadata";
 import { Bench } from "tinybench";
+import { DRIVER_NAMES, type DriverName, type RuntimeChoice } from "../harness/model/names.ts";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
-import { type RuntimeChoice, resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
-import { DRIVER_NAMES, DRIVERS, type DriverName } from "../harness/servers/index.ts";
+import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
+import { DRIVERS } from "../harness/servers/index.ts";
 import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
 import { recordFigures } from "./record.ts";

@@ -5,10 +5,12 @@
 import "reflect-metadata";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { RuntimeChoice } from "../harness/model/names.ts";
+import { DRIVER_NAMES } from "../harness/model/names.ts";
 import { ContainerRuntime } from "../harness/runtime/container-runtime.ts";
-import { type RuntimeChoice, resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
+import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { capabilityTable } from "../harness/servers/capability-table.ts";
-import { DRIVER_NAMES, DRIVERS } from "../harness/servers/index.ts";
+import { DRIVERS } from "../harness/servers/index.ts";
 
 const i = process.argv.indexOf("--runtime");
 const choice = (i > 0 ? process.argv[i + 1] : "auto") as RuntimeChoice;

@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
 import forge from "node-forge";
-import { alertName, type Outcome } from "../outcome.ts";
+import { alertName, type Outcome } from "../model/outcome.ts";
 import { startTls } from "../probe/starttls.ts";
 import { certificateNames } from "../roots/der.ts";
 import { identityOf, issuerAdvertised, outcomeText } from "./issuer-selection.ts";

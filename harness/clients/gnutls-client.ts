@@ -1,4 +1,5 @@
-import { alertName, type Outcome } from "../outcome.ts";
+import { alertName, type Outcome } from "../model/outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { withIssuerSelection } from "./issuer-selection.ts";
 import { identityFiles } from "./pki-files.ts";
@@ -12,7 +13,7 @@ const FAILED =
   /^\*\*\* (Fatal error|Handshake has failed|Received alert)|Could not connect|Connection refused/m;
 const DONE = /^- Handshake was completed/m;
 
-function priority(tls: "1.2" | "1.3", legacy: boolean): string {
+function priority(tls: TlsVersion, legacy: boolean): string {
   const versions =
     tls === "1.3" ? "+VERS-TLS1.3" : legacy ? "+VERS-TLS1.2:+VERS-TLS1.1:+VERS-TLS1.0" : "+VERS-TLS1.2";
   return `NORMAL:-VERS-ALL:${versions}`;

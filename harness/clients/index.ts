@@ -1,4 +1,4 @@
-import type { ClientName } from "../run/case-result.ts";
+import type { ClientName } from "../model/names.ts";
 import { forgeClient } from "./forge-client.ts";
 import { gnutlsClient } from "./gnutls-client.ts";
 import { nodeClient } from "./node-client.ts";

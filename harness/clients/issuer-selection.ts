@@ -1,4 +1,4 @@
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
 import type { CertAndKey, TestPki } from "../pki/test-pki.ts";
 import { certificateNames } from "../roots/der.ts";
 import type { HandshakeOptions, HandshakeResult } from "./tls-client.ts";

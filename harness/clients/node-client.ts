@@ -1,5 +1,6 @@
 import { connect, createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { connectStartTls } from "../probe/starttls.ts";
 import { withIssuerSelection } from "./issuer-selection.ts";
@@ -18,7 +19,7 @@ const TLS13_VERDICT_MS = 500;
 const contexts = new WeakMap<object, Map<string, SecureContext>>();
 const NO_IDENTITY = {};
 
-function contextFor(id: CertAndKey | undefined, tls: "1.2" | "1.3", legacy: boolean): SecureContext {
+function contextFor(id: CertAndKey | undefined, tls: TlsVersion, legacy: boolean): SecureContext {
   const owner = id ?? NO_IDENTITY;
   let byKey = contexts.get(owner);
   if (!byKey) {

@@ -1,4 +1,5 @@
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { withIssuerSelection } from "./issuer-selection.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
@@ -9,7 +10,7 @@ import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.
 /** How long to keep a TLS 1.3 session open after the handshake for the server's verdict (ms). */
 const TLS13_VERDICT_MS = 400;
 
-function baseArgs(host: string, port: number, tls: "1.2" | "1.3"): string[] {
+function baseArgs(host: string, port: number, tls: TlsVersion): string[] {
   // RFC2253 without MSB escaping prints UTF-8, so the names compare with the probe's RFC 4514 text.
   return [
     "s_client",
@@ -48,7 +49,7 @@ export function parseAcceptableCaNames(stdout: string): string[] | undefined {
   return out;
 }
 
-function outcomeOf(out: ProcessOutput, tls: "1.2" | "1.3"): Outcome {
+function outcomeOf(out: ProcessOutput, tls: TlsVersion): Outcome {
   const all = `${out.stdout}\n${out.stderr}`;
   if (FAILED.test(out.stderr) || /errno=\d+/.test(out.stdout))
     return classifyOpensslError(out.stderr || out.stdout);
@@ -64,7 +65,7 @@ function outcomeOf(out: ProcessOutput, tls: "1.2" | "1.3"): Outcome {
 export async function opensslAcceptableCaNames(
   host: string,
   port: number,
-  tls: "1.2" | "1.3",
+  tls: TlsVersion,
   timeoutMs = 10_000,
 ): Promise<string[] | undefined> {
   const out = await runClientProcess("openssl", baseArgs(host, port, tls), timeoutMs, (stdout, stderr) =>

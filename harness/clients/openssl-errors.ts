@@ -1,4 +1,4 @@
-import { alertName, type Outcome } from "../outcome.ts";
+import { alertName, type Outcome } from "../model/outcome.ts";
 
 /**
  * Map OpenSSL's error text (node:tls error codes and messages, `openssl s_client` stderr) to the

@@ -1,13 +1,14 @@
+import type { ClientName } from "../model/names.ts";
+import type { Outcome } from "../model/outcome.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
-import type { Outcome } from "../outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { TestPki } from "../pki/test-pki.ts";
-import type { ClientName } from "../run/case-result.ts";
 
 /** One handshake to run. */
 export interface HandshakeOptions {
   host: string;
   port: number;
-  tls: "1.2" | "1.3";
+  tls: TlsVersion;
   pki: TestPki;
   /** Which certificate the client holds. Default "client" (issued by pki.clientIssuer). */
   identity?: "client" | "stranger" | "none";

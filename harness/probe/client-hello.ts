@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { TlsVersion } from "../model/tls.ts";
 import { ByteWriter } from "./byte-writer.ts";
 import { type KeyShare, makeKeyShare } from "./key-exchange.ts";
 import {
@@ -15,7 +16,7 @@ import {
 
 /** What to offer. Exclusive version choice: the probe asks for exactly one version. */
 export interface ClientHelloOptions {
-  tls: "1.2" | "1.3";
+  tls: TlsVersion;
   /** server_name (RFC 6066 §3); omitted for IP literals and when undefined. */
   sni?: string;
   /** Cipher suites in preference order; defaults per version. */
@@ -40,7 +41,7 @@ export interface ClientHelloOptions {
 
 /** A built ClientHello: the handshake message bytes (for the transcript) and the key shares. */
 export interface ClientHello {
-  tls: "1.2" | "1.3";
+  tls: TlsVersion;
   /** The handshake message, header included (RFC 8446 §4: msg_type, u24 length, body). */
   message: Uint8Array;
   /** One TLS record carrying it. */

@@ -1,3 +1,4 @@
+import type { TlsVersion } from "../model/tls.ts";
 import { ByteReader } from "./byte-reader.ts";
 import { readExtensions } from "./extensions.ts";
 
@@ -23,7 +24,7 @@ export function parseEncryptedExtensions(body: Uint8Array): void {
  * extensions<0..2^16-1>`. TLS 1.2 (RFC 5246 §7.4.2): `ASN.1Cert certificate_list<0..2^24-1>`.
  * Returns the number of certificates.
  */
-export function parseCertificate(body: Uint8Array, tls: "1.2" | "1.3"): number {
+export function parseCertificate(body: Uint8Array, tls: TlsVersion): number {
   const rfc = tls === "1.3" ? "RFC 8446 §4.4.2" : "RFC 5246 §7.4.2";
   const r = new ByteReader(body);
   if (tls === "1.3") r.vector(1, "Certificate.certificate_request_context", rfc);

@@ -1,7 +1,8 @@
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { log } from "../log.ts";
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { CertificateRequestInfo } from "./certificate-request.ts";
 import { buildClientHello } from "./client-hello.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, type FlightResult, ServerFlight } from "./server-flight.ts";
@@ -21,7 +22,7 @@ const NO_SERVER = new Set([
 export interface ProbeOptions {
   host: string;
   port: number;
-  tls: "1.2" | "1.3";
+  tls: TlsVersion;
   /** server_name to send; default none (IP literals are never sent, RFC 6066 §3). */
   sni?: string;
   /** Bound on the whole probe, connect included (ms). Default 10,000. */
@@ -41,7 +42,7 @@ export interface ProbeOptions {
 /** What the probe saw. `outcome.class === "ok"` iff a well-formed CertificateRequest was read. */
 export interface ProbeResult {
   outcome: Outcome;
-  version?: "1.2" | "1.3";
+  version?: TlsVersion;
   cipher?: string;
   certificateRequest?: CertificateRequestInfo;
   /** TLS records received. */

@@ -1,3 +1,4 @@
+import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
 import { ParseFailure } from "./parse-error.ts";
 
 /** One TLS record, RFC 8446 §5.1 / RFC 5246 §6.2.1. */
@@ -10,7 +11,7 @@ export interface TlsRecord {
 }
 
 /** Largest record body accepted: 2^14 + 2048 (RFC 5246 §6.2.3's ciphertext bound, the loosest). */
-export const MAX_RECORD_BYTES = 16_384 + 2_048;
+export const MAX_RECORD_BYTES = TLS_PLAINTEXT_BYTES + 2_048;
 
 /**
  * Cuts a byte stream into records. Holds at most one partial record, so memory is bounded by

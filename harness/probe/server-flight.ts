@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { alertName, type Outcome } from "../outcome.ts";
+import { alertName, type Outcome } from "../model/outcome.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import {
   type CertificateRequestInfo,
   parseCertificateRequest12,
@@ -26,7 +27,7 @@ import {
 /** What the server's first flight told us. */
 export interface FlightResult {
   outcome: Outcome;
-  version?: "1.2" | "1.3";
+  version?: TlsVersion;
   cipher?: string;
   certificateRequest?: CertificateRequestInfo;
   /** TLS records received. */
@@ -57,7 +58,7 @@ export class ServerFlight {
   #hs: HandshakeAssembler;
   #keys?: TrafficKeys;
   #seq = 0;
-  #version?: "1.2" | "1.3";
+  #version?: TlsVersion;
   #cipher?: string;
   #cr?: CertificateRequestInfo;
   #sawEncryptedExtensions = false;

@@ -1,11 +1,11 @@
 import { connect, type Socket } from "node:net";
+import type { Outcome } from "../model/outcome.ts";
 /**
  * Plaintext preludes that come before a TLS handshake on protocols that upgrade an open
  * connection. Each is a small dialogue: what the client sends, and how it reads the server's
  * answer byte by byte until the server has agreed to TLS or refused.
  */
 import type { StartTlsProtocol } from "../model/starttls.ts";
-import type { Outcome } from "../outcome.ts";
 
 export type { StartTlsProtocol } from "../model/starttls.ts";
 

@@ -1,3 +1,4 @@
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import { formatInt } from "./format.ts";
 import { THRESHOLD_COLORS } from "./outcome-colors.ts";
 import { THRESHOLDS } from "./summary.ts";
@@ -22,7 +23,7 @@ export interface Panel {
 
 /** The x-axis end shared by the byte-axis charts: past the largest list and the 65,535 B limit. */
 export function bytesDomain(maxBytes: number): number {
-  return Math.ceil((Math.max(maxBytes, 65_536) + 1) / 16_384) * 16_384;
+  return Math.ceil((Math.max(maxBytes, CA_LIST_LIMIT_BYTES + 1) + 1) / 16_384) * 16_384;
 }
 
 /** Make a panel whose x axis is CA list bytes [0, xMax] and y axis is [0, yMax]. */

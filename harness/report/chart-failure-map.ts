@@ -1,5 +1,5 @@
-import type { OutcomeClass } from "../outcome.ts";
-import type { CaseResult } from "../run/case-result.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { OutcomeClass } from "../model/outcome.ts";
 import { CHART_WIDTH, chartSvg, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";

@@ -1,6 +1,6 @@
-import type { Outcome } from "../outcome.ts";
-import type { CaseResult } from "../run/case-result.ts";
-import type { RunRecord } from "../run/run-record.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { Outcome } from "../model/outcome.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
 import { formatBytes, formatInt, formatMs, formatPct, outcomeText } from "./format.ts";
 import { caseKey } from "./summary.ts";
 

@@ -1,4 +1,4 @@
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
 
 /**
  * Number and outcome formatting shared by the text reports, so that every report writes a

@@ -1,4 +1,4 @@
-import type { RunRecord } from "../run/run-record.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
 import { htmlReport } from "./html.ts";
 import { jsonReport } from "./json.ts";
 import { junitReport } from "./junit.ts";

@@ -1,5 +1,5 @@
-import type { CaseResult } from "../run/case-result.ts";
-import type { RunRecord } from "../run/run-record.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
 import { advertisedChart } from "./chart-advertised.ts";
 import { failureMapChart } from "./chart-failure-map.ts";
 import { latencyChart } from "./chart-latency.ts";

@@ -1,5 +1,5 @@
-import type { CaseResult } from "../run/case-result.ts";
-import type { RunManifest, RunRecord } from "../run/run-record.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { RunManifest, RunRecord } from "../model/run-manifest.ts";
 import { type RunSummary, type Series, summarize } from "./summary.ts";
 
 /** Version of the JSON report's shape; bump when a field changes meaning. */

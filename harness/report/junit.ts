@@ -1,5 +1,5 @@
-import type { CaseResult } from "../run/case-result.ts";
-import type { RunRecord } from "../run/run-record.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
 import { outcomeDetail, outcomeText } from "./format.ts";
 import { xmlAttr, xmlEscape } from "./xml.ts";
 

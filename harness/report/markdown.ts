@@ -1,4 +1,4 @@
-import type { RunRecord } from "../run/run-record.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
 import { formatBytes, formatInt, formatMs, outcomeText } from "./format.ts";
 import { type IssuerFate, type RunSummary, type Series, type SizePoint, summarize } from "./summary.ts";
 

@@ -1,4 +1,4 @@
-import type { OutcomeClass } from "../outcome.ts";
+import type { OutcomeClass } from "../model/outcome.ts";
 
 /** Fill colour and text colour per outcome class, used by every chart and legend (one palette). */
 export const OUTCOME_COLORS: Record<OutcomeClass, { fill: string; ink: string; label: string }> = {

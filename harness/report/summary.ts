@@ -1,7 +1,8 @@
-import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from "../outcome.ts";
-import type { CaseResult } from "../run/case-result.ts";
-import type { RunRecord } from "../run/run-record.ts";
-import { SCHANNEL_2003_BYTES, SCHANNEL_BYTES, type TlsVersion } from "../servers/tls-server.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../model/limits.ts";
+import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from "../model/outcome.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
+import type { TlsVersion } from "../model/tls.ts";
 
 /**
  * The figures every report shows, computed once here so that the markdown, HTML, JSON and
@@ -25,7 +26,11 @@ export const THRESHOLDS: readonly Threshold[] = [
     label: "Schannel truncation, Server 2003 (0x3000, KB 933430)",
   },
   { bytes: SCHANNEL_BYTES, short: "16,384 B", label: "Schannel truncation (16 KB)" },
-  { bytes: 65_535, short: "65,535 B", label: "TLS 16-bit length limit (OpenSSL aborts past it)" },
+  {
+    bytes: CA_LIST_LIMIT_BYTES,
+    short: "65,535 B",
+    label: "TLS 16-bit length limit (OpenSSL aborts past it)",
+  },
 ];
 
 /** One root-list size of a series. */

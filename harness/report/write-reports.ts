@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ReadRunOptions, readRun } from "../run/run-record.ts";
+import type { RunRecord } from "../model/run-manifest.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import { REPORT_FORMATS, type ReportFormatName } from "./formats.ts";
 
@@ -12,14 +12,15 @@ export interface WrittenReports {
 }
 
 /**
- * Read a run directory and write every report beside its cases (summary.md, report.html,
- * junit.xml, report.json), each atomically. The I/O half of the reports; the renderers stay pure.
+ * Write every report of `run` into its run directory `dir`, beside its cases (summary.md,
+ * report.html, junit.xml, report.json), each atomically. The I/O half of the reports; the
+ * renderers stay pure. The caller reads the run (run/run-record.ts): reports never read files.
  */
 export async function writeReports(
   dir: string,
-  options: ReadRunOptions & { formats?: readonly ReportFormatName[] } = {},
+  run: RunRecord,
+  options: { formats?: readonly ReportFormatName[] } = {},
 ): Promise<WrittenReports> {
-  const run = await readRun(dir, options);
   const names = options.formats ?? (Object.keys(REPORT_FORMATS) as ReportFormatName[]);
   const files: string[] = [];
   let markdown = "";

@@ -1,5 +1,5 @@
+import type { CaseResult } from "../model/case-result.ts";
 import type { RootEntry, RootStore } from "../roots/root-store.ts";
-import type { CaseResult } from "./case-result.ts";
 
 const key = (der: Uint8Array) => Buffer.from(der).toString("hex");
 
@@ -46,6 +46,3 @@ export function compareAdvertised(
     clientIssuerAdvertised: seen.has(key(clientIssuerSubject)),
   };
 }
-
-/** The TLS 1.2/1.3 certificate_authorities limit: a 16-bit length (RFC 5246 §7.4.4, RFC 8446 §4.2.4). */
-export const CA_LIST_LIMIT_BYTES = 65_535;

@@ -1,5 +1,5 @@
+import type { CaseResult } from "../model/case-result.ts";
 import type { Expectation } from "../scenario/define-scenario.ts";
-import type { CaseResult } from "./case-result.ts";
 
 /** A short human name for an expectation, for JUnit and reports. */
 export function expectationName(e: Expectation): string {

@@ -1,6 +1,6 @@
 import { Bench } from "tinybench";
+import type { Latency } from "../model/case-result.ts";
 import type { BenchSpec } from "../scenario/define-scenario.ts";
-import type { Latency } from "./case-result.ts";
 
 /**
  * Sample a handshake's latency with tinybench. The task throws when a handshake does not end

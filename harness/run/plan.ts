@@ -1,7 +1,8 @@
+import type { ClientName, DriverName } from "../model/names.ts";
+import type { PolicyText } from "../model/policy.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { RootStore } from "../roots/root-store.ts";
-import type { PolicyText, Scenario, ScenarioDriver } from "../scenario/define-scenario.ts";
-import type { TlsVersion } from "../servers/tls-server.ts";
-import type { ClientName } from "./case-result.ts";
+import type { Scenario } from "../scenario/define-scenario.ts";
 
 /** One step of the root-list series: the store loaded into the server for a group of cases. */
 export interface RootStep {
@@ -16,7 +17,7 @@ export interface PlannedCase {
   id: string;
   /** Index of the server in scenario.servers (one server instance per index). */
   serverIndex: number;
-  driver: ScenarioDriver;
+  driver: DriverName;
   policy: PolicyText;
   step: RootStep;
   tls: TlsVersion;

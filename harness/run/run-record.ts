@@ -2,56 +2,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
-import { OUTCOME_CLASSES } from "../outcome.ts";
-import type { CaseResult } from "./case-result.ts";
-
-/** One server driver used in a run, with the product and library versions it reported. */
-export interface RunServer {
-  driver: string;
-  /** e.g. { nginx: "1.22.1", openssl: "3.0.17" } */
-  versions: Record<string, string>;
-  /** Container image (tag or id) when the runtime is "container". */
-  image?: string;
-}
-
-/** What was run, where and with what: `manifest.json` in a run directory. */
-export interface RunManifest {
-  runId: string;
-  scenario: {
-    name: string;
-    /** Scenario file path as given on the command line. */
-    file: string;
-    /** Hash of the scenario file's bytes, e.g. "sha256:…", so a report names exactly what ran. */
-    hash: string;
-  };
-  /** ISO 8601. */
-  startedAt: string;
-  /** ISO 8601; absent when the run was killed before it finished. */
-  endedAt?: string;
-  /** How the servers were started: "container" (testcontainers) or "process" (embedded default). */
-  runtime: string;
-  servers: RunServer[];
-  /** `process.versions.node` of the harness. */
-  node: string;
-  /** `process.versions.openssl` of the harness (the probe's and node client's library). */
-  openssl: string;
-  /** `git rev-parse --short HEAD` of the harness checkout; absent outside a checkout. */
-  git?: string;
-  /** Cases the plan contained (for this shard); fewer in cases.jsonl means the run stopped early. */
-  plannedCases: number;
-  /** Set when the plan was split across machines; index is 1-based (shard 2 of 3 = { index: 2, count: 3 }). */
-  shard?: { index: number; count: number };
-  /** Where this invocation's wall time went (ms): roots, runtime, start, reload, probe, handshake, latency, totalMs. */
-  phasesMs?: Record<string, number>;
-  /** Run ids of the shards `rootload merge` joined into this run. */
-  mergedFrom?: string[];
-}
-
-/** A run as the reports see it: its manifest and its case results in file order. */
-export interface RunRecord {
-  manifest: RunManifest;
-  cases: CaseResult[];
-}
+import type { CaseResult } from "../model/case-result.ts";
+import { OUTCOME_CLASSES } from "../model/outcome.ts";
+import type { RunManifest, RunRecord } from "../model/run-manifest.ts";
 
 /** The run's manifest file inside a run directory. */
 export const MANIFEST_FILE = "manifest.json";

@@ -9,7 +9,7 @@ import {
   writeSync,
 } from "node:fs";
 import path from "node:path";
-import type { CaseResult } from "./case-result.ts";
+import type { CaseResult } from "../model/case-result.ts";
 
 /**
  * The append-only case log of one run directory. Each case is one JSON line, written and

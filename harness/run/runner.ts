@@ -5,30 +5,28 @@ import path from "node:path";
 import { CLIENTS } from "../clients/index.ts";
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
-import type { Outcome } from "../outcome.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
+import type { Outcome } from "../model/outcome.ts";
+import { type IssuerPolicy, parsePolicy } from "../model/policy.ts";
+import type { RunManifest } from "../model/run-manifest.ts";
 import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
 import { type ProbeResult, probe } from "../probe/probe.ts";
+import { intendedAdvertised } from "../roots/intended.ts";
 import { uniqueNames } from "../roots/root-store.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { DRIVERS } from "../servers/index.ts";
-import {
-  type IssuerPolicy,
-  intendedAdvertised,
-  parsePolicy,
-  type StartedTlsServer,
-} from "../servers/tls-server.ts";
+import type { StartedTlsServer } from "../servers/tls-server.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
-import type { CaseResult } from "./case-result.ts";
-import { CA_LIST_LIMIT_BYTES, compareAdvertised } from "./compare-lists.ts";
+import { compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { rootSteps } from "./root-steps.ts";
-import type { RunManifest } from "./run-record.ts";
 import { CaseLog, completedCaseIds } from "./run-store.ts";
 
 export interface RunOptions {

@@ -1,9 +1,8 @@
 import { InputError } from "../errors.ts";
+import type { RuntimeChoice } from "../model/names.ts";
 import { ContainerRuntime, containerEngineReady } from "./container-runtime.ts";
 import { ProcessRuntime } from "./process-runtime.ts";
 import type { Runtime } from "./runtime.ts";
-
-export type RuntimeChoice = "auto" | "container" | "process";
 
 /**
  * The runtime to use. `auto` = containers when the engine answers and the server image exists,

@@ -1,16 +1,10 @@
-import type { OutcomeClass } from "../outcome.ts";
-import type { ClientName } from "../run/case-result.ts";
-import type { ClientAuthMode, TlsVersion } from "../servers/tls-server.ts";
-
-export const DRIVER_NAMES = ["nginx", "apache", "haproxy", "openssl", "gnutls", "stunnel", "node"] as const;
-export type ScenarioDriver = (typeof DRIVER_NAMES)[number];
-export const CLIENT_NAMES: readonly ClientName[] = ["node", "forge", "openssl", "gnutls"];
-export type RuntimeChoice = "container" | "process" | "auto";
-/** "all" | "none" | "truncate-bytes:N" | "schannel" | "schannel-2003" */
-export type PolicyText = "all" | "none" | "schannel" | "schannel-2003" | `truncate-bytes:${number}`;
+import type { ClientName, DriverName, RuntimeChoice } from "../model/names.ts";
+import type { OutcomeClass } from "../model/outcome.ts";
+import type { PolicyText } from "../model/policy.ts";
+import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 
 export interface ServerSpec {
-  driver: ScenarioDriver;
+  driver: DriverName;
   /** TLS versions to test; default both. */
   tls?: TlsVersion[];
   /** One policy or several (each is a separate set of cases); default "all". */
@@ -63,7 +57,7 @@ export interface BenchSpec {
 
 /** Selects cases; every field that is set must match. */
 export interface CaseSelector {
-  server?: ScenarioDriver | ScenarioDriver[];
+  server?: DriverName | DriverName[];
   tls?: TlsVersion;
   client?: ClientName;
   policy?: PolicyText;

@@ -1,6 +1,7 @@
-import { OUTCOME_CLASSES } from "../outcome.ts";
-import { parsePolicy } from "../servers/tls-server.ts";
-import { CLIENT_NAMES, DRIVER_NAMES, type Scenario } from "./define-scenario.ts";
+import { CLIENT_NAMES, DRIVER_NAMES } from "../model/names.ts";
+import { OUTCOME_CLASSES } from "../model/outcome.ts";
+import { parsePolicy } from "../model/policy.ts";
+import type { Scenario } from "./define-scenario.ts";
 
 /**
  * Runtime validation of a scenario (types vanish at run time). Reports every problem with its

@@ -1,5 +1,5 @@
+import { TLS_VERSIONS } from "../model/tls.ts";
 import type { ServerDriver } from "./server-driver.ts";
-import { TLS_VERSIONS } from "./tls-server.ts";
 
 export interface CapabilityTableInput {
   drivers: readonly ServerDriver[];

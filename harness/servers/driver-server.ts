@@ -3,7 +3,9 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
+import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
+import { TLS_VERSIONS } from "../model/tls.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
@@ -14,13 +16,7 @@ import {
   type RenderContext,
   type ServerDriver,
 } from "./server-driver.ts";
-import {
-  type IssuerPolicy,
-  policyName,
-  type ServerConfig,
-  type StartedTlsServer,
-  TLS_VERSIONS,
-} from "./tls-server.ts";
+import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
 /** Largest list the reload check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
 const CHECKABLE_LIST_BYTES = 65_000;

@@ -1,3 +1,4 @@
+import type { DriverName } from "../model/names.ts";
 import { apacheDriver } from "./apache-server.ts";
 import { gnutlsDriver } from "./gnutls-server.ts";
 import { haproxyDriver } from "./haproxy-server.ts";
@@ -6,11 +7,10 @@ import { nginxDriver } from "./nginx-server.ts";
 import { nodeDriver } from "./node-server.ts";
 import { opensslDriver } from "./openssl-server.ts";
 import { postgresDriver } from "./postgres-server.ts";
-import type { DriverName, ServerDriver } from "./server-driver.ts";
+import type { ServerDriver } from "./server-driver.ts";
 import { stunnelDriver } from "./stunnel-server.ts";
 
-export type { Capabilities, Capability, DriverName, PolicyKind, ServerDriver } from "./server-driver.ts";
-export { DRIVER_NAMES, POLICY_KINDS } from "./server-driver.ts";
+export type { Capabilities, Capability, ServerDriver } from "./server-driver.ts";
 
 /** Every server driver, by name. Each runs under either runtime (see harness/runtime). */
 export const DRIVERS: Record<DriverName, ServerDriver> = {

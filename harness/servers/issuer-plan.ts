@@ -1,5 +1,6 @@
+import type { IssuerPolicy } from "../model/policy.ts";
+import { intendedAdvertised } from "../roots/intended.ts";
 import type { RootEntry, RootStore } from "../roots/root-store.ts";
-import { type IssuerPolicy, intendedAdvertised } from "./tls-server.ts";
 
 /**
  * How a policy maps onto the two lists an OpenSSL-style server can hold: the names it
@@ -25,9 +26,8 @@ export function planIssuers(store: RootStore, policy: IssuerPolicy): IssuerPlan 
   if (policy.kind === "none") return { mode: "none", verify: store.entries };
   const advertise = intendedAdvertised(store, policy);
   const chosen = new Set(advertise.map((e) => e.sha256));
-  // Explicit entries need not be in the store; the server must trust what it advertises.
-  const known = new Set(store.entries.map((e) => e.sha256));
-  const verify = [...store.entries, ...advertise.filter((e) => !known.has(e.sha256))];
+  // Advertised entries come from the store (intendedAdvertised), so the store is what is verified.
+  const verify = store.entries;
   const rest = verify.filter((e) => !chosen.has(e.sha256));
   if (advertise.length === 0) return { mode: "none", verify };
   if (rest.length === 0) return { mode: "all", verify: advertise };

@@ -1,4 +1,5 @@
-import type { ServerConfig, TlsVersion } from "./tls-server.ts";
+import type { TlsVersion } from "../model/tls.ts";
+import type { ServerConfig } from "./tls-server.ts";
 
 /** OpenSSL protocol names (as in MinProtocol / ssl_protocols). */
 export const OPENSSL_NAME: Record<TlsVersion | "1.0" | "1.1", string> = {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { StartTlsProtocol } from "../model/starttls.ts";
-import type { TlsVersion } from "./tls-server.ts";
+import type { TlsVersion } from "../model/tls.ts";
 
 /** What `openssl s_client` saw of a server's CertificateRequest and handshake. */
 export interface SClientResult {

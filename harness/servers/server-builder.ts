@@ -1,16 +1,12 @@
 import { InputError } from "../errors.ts";
+import type { DriverName } from "../model/names.ts";
+import type { IssuerPolicy } from "../model/policy.ts";
+import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { RootStore } from "../roots/root-store.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { DRIVERS } from "./index.ts";
-import type { DriverName } from "./server-driver.ts";
-import type {
-  ClientAuthMode,
-  IssuerPolicy,
-  ServerConfig,
-  StartedTlsServer,
-  TlsVersion,
-} from "./tls-server.ts";
+import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
 /**
  * Builder over `DRIVERS[name].start(config, runtime)`:

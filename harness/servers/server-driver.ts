@@ -1,32 +1,10 @@
+import type { DriverName } from "../model/names.ts";
+import type { PolicyKind } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
-import type { IssuerPolicy, ServerConfig, StartedTlsServer, TlsVersion } from "./tls-server.ts";
-
-export type DriverName =
-  | "nginx"
-  | "apache"
-  | "haproxy"
-  | "openssl"
-  | "gnutls"
-  | "stunnel"
-  | "node"
-  | "postgres"
-  | "java";
-export const DRIVER_NAMES: readonly DriverName[] = [
-  "nginx",
-  "apache",
-  "haproxy",
-  "openssl",
-  "gnutls",
-  "stunnel",
-  "node",
-  "postgres",
-  "java",
-];
-
-export type PolicyKind = IssuerPolicy["kind"];
-export const POLICY_KINDS: readonly PolicyKind[] = ["all", "none", "truncate-bytes", "explicit"];
+import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
 /** "yes", "no", or a note saying how (or how far) the server does it; a note starting "no" means no. */
 export type Capability = "yes" | "no" | (string & {});

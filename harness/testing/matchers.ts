@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { OutcomeClass } from "../outcome.ts";
-import type { CaseResult } from "../run/case-result.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { OutcomeClass } from "../model/outcome.ts";
 
 /**
  * vitest matchers over case results, so a test can run a scenario and state what the wire

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../../harness/cli.ts";
+import { main } from "../../../harness/cli/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { freePort } from "../../support/openssl-server.ts";
 

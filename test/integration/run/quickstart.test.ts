@@ -3,7 +3,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/run/case-result.ts";
+import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { runCli } from "../../support/cli.ts";
 
 /** The README's first command, end to end through the real CLI: real openssl s_server and Node servers. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/run/case-result.ts";
+import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { chartMarkup, chromium, countMatches } from "../../support/chromium.ts";
 import { runCli } from "../../support/cli.ts";
 

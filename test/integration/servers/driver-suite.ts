@@ -2,18 +2,17 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineError, InputError } from "../../../harness/errors.ts";
+import { DRIVER_NAMES, type DriverName } from "../../../harness/model/names.ts";
+import type { IssuerPolicy } from "../../../harness/model/policy.ts";
+import type { TlsVersion } from "../../../harness/model/tls.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
+import { intendedAdvertised } from "../../../harness/roots/intended.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
-import { DRIVER_NAMES, DRIVERS, type DriverName } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/index.ts";
 import { isSupported } from "../../../harness/servers/server-driver.ts";
-import {
-  type IssuerPolicy,
-  intendedAdvertised,
-  type StartedTlsServer,
-  type TlsVersion,
-} from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 
@@ -280,16 +279,16 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
       it("explicit: advertises exactly the given entries, trusts them and the store", async ({ skip }) => {
         if (unavailable) skip(unavailable);
         const strangerCa = new RootEntry(pki.strangerIssuer.certDer, { origin: "stranger-issuer" });
-        const policy: IssuerPolicy = {
-          kind: "explicit",
-          entries: [small.entries[5]!, strangerCa, small.entries[2]!],
-        };
+        // The policy names subjects; the stranger's CA joins the store so the server holds its certificate.
+        const chosen = [small.entries[5]!, strangerCa, small.entries[2]!];
+        const withStranger = small.withEntries([...small.entries, strangerCa]);
+        const policy: IssuerPolicy = { kind: "explicit", subjects: chosen.map((e) => e.subjectDer) };
         if (!isSupported(driver.capabilities.explicit["1.3"])) {
-          await expect(load(small, policy)).rejects.toBeInstanceOf(InputError);
+          await expect(load(withStranger, policy)).rejects.toBeInstanceOf(InputError);
           return;
         }
-        await load(small, policy);
-        const want = policy.entries.map(entryCn);
+        await load(withStranger, policy);
+        const want = chosen.map(entryCn);
         for (const tls of BOTH) {
           const a = await advertised(server!, tls, pki.client);
           expect(a.outcome, `TLS ${tls}`).toBe("ok");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EngineError, InputError } from "../../../harness/errors.ts";
+import type { RuntimeChoice } from "../../../harness/model/names.ts";
 import { ContainerRuntime } from "../../../harness/runtime/container-runtime.ts";
-import { type RuntimeChoice, resolveRuntime } from "../../../harness/runtime/resolve-runtime.ts";
+import { resolveRuntime } from "../../../harness/runtime/resolve-runtime.ts";
 
 describe("resolveRuntime", () => {
   it("auto picks containers when the engine answers and the image exists", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
+import type { DriverName } from "../../../harness/model/names.ts";
 import { sharedTestPki } from "../../../harness/pki/test-pki.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import { TlsServer } from "../../../harness/servers/server-builder.ts";
-import type { DriverName } from "../../../harness/servers/server-driver.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { accepts, advertised } from "./wire.ts";
 

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type TLSSocket } from "node:tls";
 import { postgresStartupMessage, postgresVerdict } from "../../../harness/clients/postgres-startup.ts";
+import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
 import { connectStartTls } from "../../../harness/probe/starttls.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
 import { sClient } from "../../../harness/servers/s-client.ts";
-import type { StartedTlsServer, TlsVersion } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 
 /**
  * How the tests look at the wire. Today: `openssl s_client` for the advertised names and

@@ -1,6 +1,6 @@
 import { createCipheriv } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { OUTCOME_CLASSES } from "../../../harness/outcome.ts";
+import { OUTCOME_CLASSES } from "../../../harness/model/outcome.ts";
 import { buildClientHello, type ClientHello } from "../../../harness/probe/client-hello.ts";
 import {
   serverHandshakeKeys,

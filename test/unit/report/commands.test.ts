@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../../harness/cli.ts";
+import { main } from "../../../harness/cli/index.ts";
 import { RUNS_DIR } from "./fixtures.ts";
 
 /** Run the CLI in-process, capturing stdout and stderr. */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeReports } from "../../../harness/report/write-reports.ts";
+import { readRun } from "../../../harness/run/run-record.ts";
 import { RUNS_DIR } from "./fixtures.ts";
 
 describe("writeReports", () => {
@@ -10,7 +11,7 @@ describe("writeReports", () => {
     const dir = await mkdtemp(join(tmpdir(), "rootload-write-"));
     try {
       await cp(join(RUNS_DIR, "baseline"), dir, { recursive: true });
-      const written = await writeReports(dir);
+      const written = await writeReports(dir, await readRun(dir));
       expect(written.files).toEqual(
         ["summary.md", "report.html", "junit.xml", "report.json"].map((f) => join(dir, f)),
       );
@@ -24,7 +25,7 @@ describe("writeReports", () => {
       ]);
       expect(written.markdown).toBe(await readFile(join(dir, "summary.md"), "utf8"));
       expect(written.markdown).toMatch(/^## rootload: ❌ FAIL/);
-      const only = await writeReports(dir, { formats: ["junit"] });
+      const only = await writeReports(dir, await readRun(dir), { formats: ["junit"] });
       expect(only.files).toEqual([join(dir, "junit.xml")]);
       expect(only.markdown).toBe(written.markdown);
     } finally {

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fitsIn } from "../../../harness/roots/fits-in.ts";
 import { growthSeries } from "../../../harness/roots/growth.ts";
 import { loadSystem } from "../../../harness/roots/load-builtin.ts";
 import { loadCertdata } from "../../../harness/roots/load-certdata.ts";
 import { loadCtl } from "../../../harness/roots/load-ctl.ts";
-import { fitsIn } from "../../../harness/roots/roots-command.ts";
 import { dataPath, snapshots } from "./data.ts";
 
 /** The "Real root lists" paragraph of DESIGN.md. */

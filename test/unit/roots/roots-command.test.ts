@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { main } from "../../../harness/cli.ts";
+import { main } from "../../../harness/cli/index.ts";
 import { loadPem } from "../../../harness/roots/load-pem.ts";
 import { dataPath, repoRoot } from "./data.ts";
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { parsePolicy } from "../../../harness/model/policy.ts";
 import { createTestPki } from "../../../harness/pki/test-pki.ts";
+import { intendedAdvertised } from "../../../harness/roots/intended.ts";
 import { RootEntry, RootStore } from "../../../harness/roots/root-store.ts";
 import { compareAdvertised } from "../../../harness/run/compare-lists.ts";
 import { evaluate } from "../../../harness/run/expectations.ts";
-import { intendedAdvertised, parsePolicy } from "../../../harness/servers/tls-server.ts";
 
 describe("advertised vs configured", async () => {
   const pki = await createTestPki();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { DRIVER_NAMES } from "../../../harness/model/names.ts";
+import { POLICY_KINDS } from "../../../harness/model/policy.ts";
+import { TLS_VERSIONS } from "../../../harness/model/tls.ts";
 import { capabilityTable } from "../../../harness/servers/capability-table.ts";
-import { DRIVER_NAMES, DRIVERS, POLICY_KINDS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/index.ts";
 import { isSupported } from "../../../harness/servers/server-driver.ts";
-import { TLS_VERSIONS } from "../../../harness/servers/tls-server.ts";
 
 describe("capabilities", () => {
   it("every driver states every policy × TLS version", () => {

@@ -41,11 +41,16 @@ describe("planIssuers", () => {
     expect(planIssuers(store, { kind: "truncate-bytes", bytes: 1_000_000 }).mode).toBe("all");
   });
 
-  it("explicit entries outside the store are trusted too", () => {
-    const plan = planIssuers(store, { kind: "explicit", entries: [outsider] });
+  it("explicit names are advertised in the policy's order; a name the store lacks is left out", () => {
+    const [a, b] = [store.entries[3]!, store.entries[1]!];
+    const plan = planIssuers(store, {
+      kind: "explicit",
+      subjects: [a.subjectDer, outsider.subjectDer, b.subjectDer],
+    });
     expect(plan.mode).toBe("subset");
-    expect(plan.verify).toContain(outsider);
-    expect(plannedAdvertised(plan)).toEqual([outsider]);
+    expect(plan.verify).toEqual(store.entries);
+    expect(plan.verify).not.toContain(outsider);
+    expect(plannedAdvertised(plan)).toEqual([a, b]);
   });
 
   it("writes the three bundles", () => {

@@ -1,32 +1,30 @@
-import { EngineError, exitCodeOf, InputError, messageOf } from "./errors.ts";
-
-/** A subcommand: takes its own argv, returns an exit code. */
-export type Command = (args: string[]) => Promise<number>;
+import { EngineError, exitCodeOf, InputError, messageOf } from "../errors.ts";
+import type { Command } from "./command.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: {
     summary: "run a scenario: servers × root-list sizes × TLS versions × clients; write results and reports",
-    load: async () => (await import("./run/run-command.ts")).runCommand,
+    load: async () => (await import("./run-command.ts")).runCommand,
   },
   merge: {
     summary: "join the shards of one scenario's run into one run directory",
-    load: async () => (await import("./run/merge-command.ts")).mergeCommand,
+    load: async () => (await import("./merge-command.ts")).mergeCommand,
   },
   roots: {
     summary: "inspect or export a root store (CTL, PEM, certdata.txt, directory, builtin)",
-    load: async () => (await import("./roots/roots-command.ts")).rootsCommand,
+    load: async () => (await import("./roots-command.ts")).rootsCommand,
   },
   report: {
     summary: "render a run directory as md, html, junit or json",
-    load: async () => (await import("./report/report-command.ts")).reportCommand,
+    load: async () => (await import("./report-command.ts")).reportCommand,
   },
   compare: {
     summary: "compare a run with a baseline run; exit 1 on regression",
-    load: async () => (await import("./report/compare-command.ts")).compareCommand,
+    load: async () => (await import("./compare-command.ts")).compareCommand,
   },
   probe: {
     summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
-    load: async () => (await import("./probe/probe-command.ts")).default,
+    load: async () => (await import("./probe-command.ts")).default,
   },
 };
 

@@ -1,8 +1,8 @@
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
+import { isReportFormat, REPORT_FORMATS } from "../report/formats.ts";
 import { readRun } from "../run/run-record.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
-import { isReportFormat, REPORT_FORMATS } from "./formats.ts";
 
 /**
  * `rootload report <run-dir> --format md|html|junit|json [-o FILE]`: render a run directory;

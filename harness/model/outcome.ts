@@ -16,7 +16,20 @@ export const OUTCOME_CLASSES = [
 
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
 
-export type Outcome =
+/** Which end of the handshake failed, as far as the evidence tells. */
+export const OUTCOME_SIDES = ["server", "client", "unknown"] as const;
+export type OutcomeSide = (typeof OUTCOME_SIDES)[number];
+
+/**
+ * Fields any outcome may carry whatever its class. Kept apart from the per-class shapes so that
+ * a field every class shares (e.g. `side?: OutcomeSide`) is added here, once.
+ */
+export type OutcomeCommon = Record<never, never>;
+
+/** One outcome: its class, the fields that class carries, and the common fields. */
+export type Outcome = OutcomeCommon & ClassOutcome;
+
+type ClassOutcome =
   | { class: "ok" }
   | { class: "server-alert"; alert: string; detail?: string }
   | { class: "malformed"; detail: string }

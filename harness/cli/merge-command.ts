@@ -1,9 +1,9 @@
 import path from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import { readRun } from "../run/run-record.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
-import type { CaseResult } from "./case-result.ts";
-import { readRun } from "./run-record.ts";
 
 /**
  * `rootload merge -o OUT RUN_DIR...`: join the shards of one scenario into a single run.

@@ -1,7 +1,8 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import { isStartTlsProtocol, STARTTLS_PROTOCOLS } from "../model/starttls.ts";
-import { type ProbeResult, probe } from "./probe.ts";
+import { type ProbeResult, probe } from "../probe/probe.ts";
 
 const USAGE = `rootload probe <host:port> [--tls 1.2|1.3] [--sni NAME] [--starttls ${STARTTLS_PROTOCOLS.join("|")}] [--timeout MS] [--json]`;
 
@@ -61,7 +62,7 @@ function table(target: string, r: ProbeResult): string {
       ["CA names", String(cr.authorities.length)],
       ["CA list (bytes)", String(cr.authoritiesBytes)],
       ["message (bytes)", String(cr.messageBytes)],
-      ["headroom (bytes)", String(65_535 - cr.authoritiesBytes)],
+      ["headroom (bytes)", String(CA_LIST_LIMIT_BYTES - cr.authoritiesBytes)],
       ["sig algs", cr.signatureAlgorithms.map((s) => `0x${s.toString(16).padStart(4, "0")}`).join(" ")],
     );
     for (const v of cr.violations ?? []) rows.push(["violation", v]);

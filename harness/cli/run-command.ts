@@ -3,8 +3,9 @@ import { numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import { writeReports } from "../report/write-reports.ts";
-import { parseShard } from "./plan.ts";
-import { runScenario } from "./runner.ts";
+import { parseShard } from "../run/plan.ts";
+import { readRun } from "../run/run-record.ts";
+import { runScenario } from "../run/runner.ts";
 
 const USAGE =
   "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--timeout MS] [--log-level L] [--quiet]";
@@ -58,7 +59,7 @@ export async function runCommand(args: string[]): Promise<number> {
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
     });
-    const written = await writeReports(summary.dir);
+    const written = await writeReports(summary.dir, await readRun(summary.dir));
     if (!values.quiet) process.stdout.write(`${written.markdown}\n`);
     const rel = path.relative(process.cwd(), summary.dir) || ".";
     process.stderr.write(

@@ -1,7 +1,6 @@
-import type { Outcome } from "../outcome.ts";
-import type { TlsVersion } from "../servers/tls-server.ts";
-
-export type ClientName = "node" | "forge" | "openssl" | "gnutls";
+import type { ClientName } from "./names.ts";
+import type { Outcome } from "./outcome.ts";
+import type { TlsVersion } from "./tls.ts";
 
 /** Handshake latency summary from tinybench, in milliseconds. */
 export interface Latency {
@@ -38,7 +37,7 @@ export interface CaseResult {
     inOrder: boolean;
     messageBytes: number;
   } | null;
-  /** Bytes left before the 65,535-byte TLS limit (negative: over it). */
+  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it). */
   limitHeadroomBytes: number;
   clientIssuer: { position: number | null };
   clientIssuerAdvertised: boolean | null;

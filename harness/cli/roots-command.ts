@@ -1,15 +1,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCommandArgs } from "../args.ts";
-import type { Command } from "../cli.ts";
 import { InputError, messageOf } from "../errors.ts";
-import { orderEntries } from "./growth.ts";
-import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "./load.ts";
-import type { CtlPurpose } from "./load-ctl.ts";
-import type { RootStore } from "./root-store.ts";
-
-/** List limits worth knowing (bytes): Server 2003 Schannel, Schannel 16 KB, OpenSSL u16. */
-export const LIST_LIMITS = [12_288, 16_384, 65_535] as const;
+import { LIST_LIMITS } from "../model/limits.ts";
+import { fitsIn } from "../roots/fits-in.ts";
+import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "../roots/load.ts";
+import type { CtlPurpose } from "../roots/load-ctl.ts";
+import type { RootStore } from "../roots/root-store.ts";
+import type { Command } from "./command.ts";
 
 const USAGE = `usage:
   rootload roots inspect <path|builtin|system|synthetic:N[:SEED]> [--certs DIR] [--purpose serverAuth|clientAuth|any]
@@ -28,21 +26,6 @@ const OPTIONS = {
   out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
-
-/**
- * How many entries fit in `limit` bytes of CA-name list, taken in store order (what s_server,
- * nginx send) or sorted by subject DER (Apache, HAProxy; the order behind DESIGN.md's 219/172).
- */
-export function fitsIn(store: RootStore, limit: number, order: "store" | "subject" = "store"): number {
-  let used = 0;
-  let n = 0;
-  for (const e of order === "store" ? store.entries : orderEntries(store.entries, "subject")) {
-    if (used + e.caNameBytes > limit) break;
-    used += e.caNameBytes;
-    n++;
-  }
-  return n;
-}
 
 /** The `inspect --json` document. Field names are a contract with other tools. */
 export function inspectJson(store: RootStore): Record<string, unknown> {

@@ -1,0 +1,21 @@
+/** The names a scenario may use for clients, server drivers and runtimes, with their lists. */
+
+export const CLIENT_NAMES = ["node", "forge", "openssl", "gnutls"] as const;
+export type ClientName = (typeof CLIENT_NAMES)[number];
+
+export const DRIVER_NAMES = [
+  "nginx",
+  "apache",
+  "haproxy",
+  "openssl",
+  "gnutls",
+  "stunnel",
+  "node",
+  "postgres",
+  "java",
+] as const;
+export type DriverName = (typeof DRIVER_NAMES)[number];
+
+/** Where servers run: `auto` = containers when the engine and image are there, else processes. */
+export const RUNTIME_CHOICES = ["auto", "container", "process"] as const;
+export type RuntimeChoice = (typeof RUNTIME_CHOICES)[number];

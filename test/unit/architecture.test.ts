@@ -1,0 +1,159 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../support/repo-root.ts";
+
+/**
+ * The places in harness/ and what each may import (DESIGN.md "Shape"): a folder, or a top-level
+ * file by its name without `.ts`. Data flows one way — cli → run → (servers | clients | probe |
+ * roots | report) → runtime → model — so a new import that points up, or a new folder with no
+ * place here, fails this test. Widen a list only when the arrow really points down.
+ */
+const ALLOWED: Record<string, readonly string[]> = {
+  model: [],
+  errors: [],
+  log: [],
+  args: ["errors"],
+  "write-atomic": ["errors"],
+  roots: ["model", "errors", "log"],
+  pki: ["roots", "model", "errors", "log"],
+  probe: ["roots", "model", "errors", "log"],
+  runtime: ["model", "errors", "log"],
+  clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
+  servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
+  report: ["model", "errors", "log", "write-atomic"],
+  scenario: ["model", "errors", "log"],
+  testing: ["model"],
+  run: [
+    "scenario",
+    "servers",
+    "clients",
+    "probe",
+    "roots",
+    "pki",
+    "report",
+    "runtime",
+    "model",
+    "errors",
+    "log",
+    "write-atomic",
+  ],
+  cli: [
+    "run",
+    "scenario",
+    "servers",
+    "clients",
+    "probe",
+    "roots",
+    "pki",
+    "report",
+    "runtime",
+    "model",
+    "args",
+    "errors",
+    "log",
+    "write-atomic",
+  ],
+};
+
+type Graph = Map<string, Map<string, string[]>>;
+
+const harness = path.join(repoRoot, "harness");
+
+/** The place a harness file belongs to: its top folder, or its own name for a top-level file. */
+function placeOf(file: string): string {
+  const [first, ...rest] = path.relative(harness, file).split(path.sep);
+  return rest.length > 0 ? first! : first!.replace(/\.ts$/, "");
+}
+
+/** Every place → place import in harness/ (static, re-export and dynamic), with the files that make it. */
+function importGraph(): Graph {
+  const graph: Graph = new Map();
+  const files = readdirSync(harness, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => path.join(harness, f));
+  for (const file of files) {
+    const from = placeOf(file);
+    const edges = graph.get(from) ?? new Map<string, string[]>();
+    graph.set(from, edges);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = path.resolve(path.dirname(file), m[1]!);
+      if (!target.startsWith(harness + path.sep)) continue;
+      const to = placeOf(target);
+      if (to === from) continue;
+      edges.set(to, [...(edges.get(to) ?? []), path.relative(repoRoot, file)]);
+    }
+  }
+  return graph;
+}
+
+/** Imports the allow-list does not permit, and places it does not know, as readable lines. */
+function violations(graph: Graph, allowed: Record<string, readonly string[]>): string[] {
+  const out: string[] = [];
+  for (const [from, edges] of graph) {
+    const ok = allowed[from];
+    if (!ok) {
+      out.push(`harness/${from} has no place in ALLOWED (test/unit/architecture.test.ts)`);
+      continue;
+    }
+    for (const [to, files] of edges)
+      if (!ok.includes(to)) out.push(`${from} → ${to} is not allowed (${files.join(", ")})`);
+  }
+  return out;
+}
+
+/** One cycle among the places, as a path "a → b → a", or null. */
+function findCycle(edges: Record<string, readonly string[]>): string | null {
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (n: string): string | null => {
+    if (state.get(n) === "done") return null;
+    if (state.get(n) === "open") return [...stack.slice(stack.indexOf(n)), n].join(" → ");
+    state.set(n, "open");
+    stack.push(n);
+    for (const m of edges[n] ?? []) {
+      const found = visit(m);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(n, "done");
+    return null;
+  };
+  for (const n of Object.keys(edges)) {
+    const found = visit(n);
+    if (found) return found;
+  }
+  return null;
+}
+
+const asEdges = (g: Graph) => Object.fromEntries([...g].map(([k, v]) => [k, [...v.keys()]]));
+
+describe("harness folder layering", () => {
+  const graph = importGraph();
+
+  it("every import between harness places is on the allow-list", () => {
+    expect(violations(graph, ALLOWED)).toEqual([]);
+  });
+
+  it("the allow-list and the actual imports have no cycle between places", () => {
+    expect(findCycle(ALLOWED)).toBeNull();
+    expect(findCycle(asEdges(graph))).toBeNull();
+  });
+
+  it("model is a leaf: it imports nothing else from harness/", () => {
+    expect([...(graph.get("model")?.keys() ?? [])]).toEqual([]);
+  });
+
+  it("the checks catch an upward import, an unknown folder and a cycle", () => {
+    const bad: Graph = new Map([
+      ["roots", new Map([["run", ["harness/roots/x.ts"]]])],
+      ["newfolder", new Map([["model", ["harness/newfolder/y.ts"]]])],
+    ]);
+    expect(violations(bad, ALLOWED)).toEqual([
+      "roots → run is not allowed (harness/roots/x.ts)",
+      "harness/newfolder has no place in ALLOWED (test/unit/architecture.test.ts)",
+    ]);
+    expect(findCycle({ cli: ["roots"], roots: ["model", "cli"], model: [] })).toBe("cli → roots → cli");
+  });
+});
