@@ -13,6 +13,7 @@ export const DRIVER_NAMES = [
   "node",
   "postgres",
   "java",
+  "caddy",
 ] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 

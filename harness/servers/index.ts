@@ -1,5 +1,6 @@
 import type { DriverName } from "../model/names.ts";
 import { apacheDriver } from "./apache-server.ts";
+import { caddyDriver } from "./caddy-server.ts";
 import { gnutlsDriver } from "./gnutls-server.ts";
 import { haproxyDriver } from "./haproxy-server.ts";
 import { javaDriver } from "./java-server.ts";
@@ -23,4 +24,5 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   node: nodeDriver,
   postgres: postgresDriver,
   java: javaDriver,
+  caddy: caddyDriver,
 };

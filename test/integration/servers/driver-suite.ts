@@ -28,6 +28,7 @@ const PID_FILE: Partial<Record<DriverName, string>> = {
   haproxy: "haproxy.pid",
   node: "node.pid",
   java: "java.pid",
+  caddy: "caddy.pid",
 };
 
 /**
@@ -112,8 +113,26 @@ const JAVA_CASES: SizeCase[] = [
   },
 ];
 
+/**
+ * Caddy 2.6 / Go 1.19 crypto/tls, measured here: TLS 1.2 wraps the 16-bit length from 65,536;
+ * TLS 1.3 closes after EncryptedExtensions without an alert from 65,492 (cryptobyte error).
+ */
+const CADDY_CASES: SizeCase[] = [
+  { bytes: 65_491, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "ok" } } },
+  { bytes: 65_492, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed" } } },
+  { bytes: 65_535, expect: { "1.2": { outcome: "ok" }, "1.3": { outcome: "failed" } } },
+  {
+    bytes: 66_767,
+    expect: { "1.2": { outcome: "failed", error: /length mismatch/ }, "1.3": { outcome: "failed" } },
+  },
+];
+
 /** Size cases per driver family; OpenSSL's unless listed. */
-const SIZE_CASES: Partial<Record<DriverName, SizeCase[]>> = { gnutls: GNUTLS_CASES, java: JAVA_CASES };
+const SIZE_CASES: Partial<Record<DriverName, SizeCase[]>> = {
+  gnutls: GNUTLS_CASES,
+  java: JAVA_CASES,
+  caddy: CADDY_CASES,
+};
 
 /** Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload. */
 export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
