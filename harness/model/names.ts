@@ -14,6 +14,9 @@ export const DRIVER_NAMES = [
   "postgres",
   "java",
   "caddy",
+  "lighttpd",
+  "lighttpd-mbedtls",
+  "lighttpd-wolfssl",
 ] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 

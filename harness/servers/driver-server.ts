@@ -48,6 +48,11 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
       );
   }
   if (config.tls.length === 0) throw new InputError(`${def.name}.tls`, "no TLS version given");
+  if (config.clientAuth === "optional" && !isSupported(def.optionalClientAuth ?? "yes"))
+    throw new InputError(
+      `${def.name}.clientAuth`,
+      `"optional" is not supported by ${def.name}: ${def.optionalClientAuth}`,
+    );
   if (config.legacyCompat && !isSupported(def.legacy))
     throw new InputError(`${def.name}.legacyCompat`, `not supported by ${def.name}: ${def.legacy}`);
 }
@@ -67,6 +72,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     notes: def.notes,
     limits: def.limits,
     legacy: def.legacy,
+    optionalClientAuth: def.optionalClientAuth ?? "yes",
     packages: def.packages,
     ...(def.starttls ? { starttls: def.starttls } : {}),
     available: (runtime) => availability(def, runtime),

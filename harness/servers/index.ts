@@ -4,6 +4,7 @@ import { caddyDriver } from "./caddy-server.ts";
 import { gnutlsDriver } from "./gnutls-server.ts";
 import { haproxyDriver } from "./haproxy-server.ts";
 import { javaDriver } from "./java-server.ts";
+import { lighttpdMbedtlsDriver, lighttpdOpensslDriver, lighttpdWolfsslDriver } from "./lighttpd-server.ts";
 import { nginxDriver } from "./nginx-server.ts";
 import { nodeDriver } from "./node-server.ts";
 import { opensslDriver } from "./openssl-server.ts";
@@ -25,4 +26,7 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   postgres: postgresDriver,
   java: javaDriver,
   caddy: caddyDriver,
+  lighttpd: lighttpdOpensslDriver,
+  "lighttpd-mbedtls": lighttpdMbedtlsDriver,
+  "lighttpd-wolfssl": lighttpdWolfsslDriver,
 };

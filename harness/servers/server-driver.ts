@@ -25,6 +25,8 @@ export interface ServerDriver {
   readonly limits: Readonly<Record<TlsVersion, string>>;
   /** Whether `legacyCompat` (TLS 1.0, RSA key exchange, SECLEVEL 0) works. */
   readonly legacy: Capability;
+  /** Whether clientAuth "optional" (no certificate is let in, a bad one is not) is expressible. */
+  readonly optionalClientAuth: Capability;
   /** Debian packages whose versions describe this server (reported by `versions()`). */
   readonly packages: Readonly<Record<string, string>>;
   /** The plaintext prelude every client must run before TLS (PostgreSQL's SSLRequest). */
@@ -72,6 +74,8 @@ export interface DriverDefinition {
   notes: string[];
   limits: Record<TlsVersion, string>;
   legacy: Capability;
+  /** Default "yes". */
+  optionalClientAuth?: Capability;
   /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
   isolated?: { innerPort: number };
   ready: RegExp;
