@@ -1,11 +1,17 @@
 /**
  * Root-store timings: `node --import tsx bench/roots.bench.ts`.
  * Targets (DESIGN: sweeps rebuild stores often): parse + resolve the 2025-06-16 CTL ≤ 50 ms;
- * 20,000 synthetic roots ≤ 5 s. Exit code 1 when a target is missed.
+ * 20,000 synthetic roots ≤ 5 s; `rootload check` on the whole 2025-06-16 CTL (load, predict every
+ * server and client, render) ≤ 100 ms (issue 15). Exit code 1 when a target is missed.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
+import { check } from "../harness/check/check.ts";
+import { CLIENT_STACKS, SERVER_STACKS } from "../harness/check/limits.ts";
+import { readInput } from "../harness/check/read-input.ts";
+import { checkJson } from "../harness/check/render-json.ts";
+import { checkText } from "../harness/check/render-text.ts";
 import { loadCtl, readCtl } from "../harness/roots/load-ctl.ts";
 import { syntheticRoots } from "../harness/roots/synthetic.ts";
 import { type Figure, recordFigures } from "./record.ts";
@@ -19,6 +25,7 @@ const cab = path.join(dir, "authrootstl.cab");
 const targets: Record<string, number> = {
   "ctl 2025-06-16 parse + resolve 514 certs (.stl)": 50,
   "synthetic 20,000 roots": 5_000,
+  "check 2025-06-16 ctl (.cab): load + predict + render": 100,
 };
 
 const fast = new Bench({ name: "ctl", time: 2_000, iterations: 20, warmupIterations: 3, throws: true })
@@ -30,6 +37,12 @@ const fast = new Bench({ name: "ctl", time: 2_000, iterations: 20, warmupIterati
   })
   .add("ctl 2025-06-16 parse + resolve 514 certs (.cab)", () => {
     loadCtl({ kind: "ctl", path: cab, includeDisabled: true });
+  })
+  .add("check 2025-06-16 ctl (.cab): load + predict + render", () => {
+    // What `rootload check authrootstl.cab --clients <all>` does after start-up: every server and client.
+    const r = check(readInput(cab), { servers: SERVER_STACKS, tls: ["1.2", "1.3"], clients: CLIENT_STACKS });
+    checkText(r);
+    JSON.stringify(checkJson(r));
   });
 const slow = new Bench({
   name: "synthetic",
@@ -71,6 +84,21 @@ for (const bench of [fast, slow]) {
       `${task.name.padEnd(50)} mean ${mean.toFixed(1).padStart(8)} ms  p99 ${r.latency.p99.toFixed(1).padStart(8)} ms  n=${r.latency.samplesCount}${verdict}`,
     );
   }
+}
+// The check's own cost beside loading the CTL it reads, measured in the same run: holds on a busy machine.
+const checkMs = figures["check 2025-06-16 ctl (.cab): load + predict + render"]?.value;
+const loadMs = figures["ctl 2025-06-16 parse + resolve 514 certs (.cab)"]?.value;
+if (checkMs && loadMs) {
+  const ratio = checkMs / loadMs;
+  figures["check ÷ ctl load (.cab), same run"] = {
+    value: Number(ratio.toFixed(2)),
+    unit: "ratio",
+    goal: "≤ 1.5",
+  };
+  console.log(
+    `check ÷ ctl load (.cab), same run: ${ratio.toFixed(2)}${ratio <= 1.5 ? "  ok (target ≤ 1.5)" : "  MISSED (target ≤ 1.5)"}`,
+  );
+  if (ratio > 1.5) missed++;
 }
 recordFigures("roots", figures);
 process.exitCode = missed ? 1 : 0;

@@ -1,7 +1,7 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { compareMarkdown, compareRuns } from "../report/compare.ts";
-import { readRun } from "../run/run-record.ts";
+import { readRun } from "../run/run-dir.ts";
 
 /**
  * `rootload compare <baseline-run-dir> <run-dir> [--latency-threshold PCT] [--latency-floor MS] [--json]`:

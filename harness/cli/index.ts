@@ -22,6 +22,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "compare a run with a baseline run; exit 1 on regression",
     load: async () => (await import("./compare-command.ts")).compareCommand,
   },
+  check: {
+    summary:
+      "predict, without a server, what a CA bundle or server config breaks (servers, clients, TLS 1.2/1.3)",
+    load: async () => (await import("./check-command.ts")).checkCommand,
+  },
   probe: {
     summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
     load: async () => (await import("./probe-command.ts")).default,

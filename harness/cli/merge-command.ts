@@ -2,8 +2,8 @@ import path from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import type { CaseResult } from "../model/case-result.ts";
-import { readRun } from "../run/run-record.ts";
-import { writeFileAtomic } from "../write-atomic.ts";
+import type { RunManifest } from "../model/run-manifest.ts";
+import { readRun, writeRun } from "../run/run-dir.ts";
 
 /**
  * `rootload merge -o OUT RUN_DIR...`: join the shards of one scenario into a single run.
@@ -36,7 +36,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     }
   }
   const { shard: _shard, ...base } = first.manifest;
-  const manifest = {
+  const manifest: RunManifest = {
     ...base,
     runId: path.basename(path.resolve(values.out)),
     startedAt: runs.map((r) => r.manifest.startedAt).sort()[0]!,
@@ -53,11 +53,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     mergedFrom: runs.map((r) => r.manifest.runId),
   };
   const out = path.resolve(values.out);
-  await writeFileAtomic(
-    path.join(out, "cases.jsonl"),
-    [...cases.values()].map((c) => `${JSON.stringify(c)}\n`).join(""),
-  );
-  await writeFileAtomic(path.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeRun(out, { manifest, cases: [...cases.values()] });
   process.stderr.write(
     `rootload merge: ${cases.size} cases from ${runs.length} runs → ${path.relative(process.cwd(), out) || "."}\n`,
   );

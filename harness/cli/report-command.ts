@@ -1,7 +1,7 @@
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { isReportFormat, REPORT_FORMATS } from "../report/formats.ts";
-import { readRun } from "../run/run-record.ts";
+import { readRun } from "../run/run-dir.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 
 /**

@@ -4,8 +4,9 @@ import { InputError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import { writeReports } from "../report/write-reports.ts";
 import { parseShard } from "../run/plan.ts";
-import { readRun } from "../run/run-record.ts";
+import { readRun } from "../run/run-dir.ts";
 import { runScenario } from "../run/runner.ts";
+import { Progress } from "./progress.ts";
 
 const USAGE =
   "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--timeout MS] [--log-level L] [--quiet]";
@@ -50,6 +51,7 @@ export async function runCommand(args: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  let progress: Progress | undefined;
   try {
     const summary = await runScenario({
       ...(positionals[0] ? { scenarioFile: positionals[0] } : {}),
@@ -58,6 +60,11 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(shard ? { shard } : {}),
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
+      onProgress: (e) => {
+        if (e.kind === "start") progress = new Progress(e.total);
+        else if (e.kind === "case") progress?.tick(`${e.planned.id} ${e.result.outcome.class}`);
+        else progress?.end();
+      },
     });
     const written = await writeReports(summary.dir, await readRun(summary.dir));
     if (!values.quiet) process.stdout.write(`${written.markdown}\n`);

@@ -1,5 +1,6 @@
 import { connect, type Socket } from "node:net";
 import forge from "node-forge";
+import { isNoServer } from "../model/no-server.ts";
 import { alertName, type Outcome } from "../model/outcome.ts";
 import { startTls } from "../probe/starttls.ts";
 import { certificateNames } from "../roots/der.ts";
@@ -105,7 +106,7 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
     });
     socket.on("error", (err: NodeJS.ErrnoException) =>
       finish({
-        class: err.code === "ECONNREFUSED" ? "server-error" : "reset",
+        class: isNoServer(err.code) ? "server-error" : "reset",
         detail: `${err.code}: ${err.message}`,
       }),
     );

@@ -1,3 +1,4 @@
+import { isNoServer } from "../model/no-server.ts";
 import { alertName, type Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
@@ -26,7 +27,7 @@ export function gnutlsOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "ti
   const detail = lines.join(" | ").slice(0, 500);
   const alert = /^\*\*\* Received alert \[(\d+)\]/m.exec(text);
   if (alert) return { class: "server-alert", alert: alertName(Number(alert[1])), detail };
-  if (/Could not connect|Connection refused/i.test(text)) return { class: "server-error", detail };
+  if (isNoServer(undefined, text)) return { class: "server-error", detail };
   if (/^\*\*\* (Fatal error|Handshake has failed)/m.test(text)) {
     if (/too large|exceeds|excessive|too long/i.test(detail)) return { class: "excessive-size", detail };
     if (/pull function|push function|reset|non-properly terminated|premature/i.test(detail))

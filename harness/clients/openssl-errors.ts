@@ -1,3 +1,4 @@
+import { isNoServer } from "../model/no-server.ts";
 import { alertName, type Outcome } from "../model/outcome.ts";
 
 /**
@@ -16,7 +17,7 @@ export function classifyOpensslError(text: string, code?: string): Outcome {
   const all = `${code ?? ""} ${text}`;
   if (/excessive message size|EXCESSIVE_MESSAGE_SIZE/i.test(all)) return { class: "excessive-size", detail };
   if (/ETIMEDOUT|timed? ?out/i.test(all)) return { class: "timeout", detail };
-  if (/ECONNREFUSED|errno=111|Connection refused/i.test(all)) return { class: "server-error", detail };
+  if (isNoServer(code, all)) return { class: "server-error", detail };
   if (
     /ECONNRESET|errno=104|Connection reset|EPIPE|unexpected eof|socket hang up|disconnected before/i.test(all)
   )

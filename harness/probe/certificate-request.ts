@@ -1,6 +1,6 @@
 import { DerError } from "../roots/der.ts";
+import { nameToRfc4514 } from "../roots/distinguished-name.ts";
 import { ByteReader } from "./byte-reader.ts";
-import { nameToRfc4514 } from "./distinguished-name.ts";
 import { readExtensions } from "./extensions.ts";
 import { ParseFailure } from "./parse-error.ts";
 import { ExtensionType } from "./tls-codes.ts";

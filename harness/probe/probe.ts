@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { log } from "../log.ts";
+import { isNoServer } from "../model/no-server.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertificateRequestInfo } from "./certificate-request.ts";
@@ -8,15 +9,6 @@ import { buildClientHello } from "./client-hello.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, type FlightResult, ServerFlight } from "./server-flight.ts";
 import { type StartTlsProtocol, startTls } from "./starttls.ts";
 import type { GroupName } from "./tls-codes.ts";
-
-const NO_SERVER = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EADDRNOTAVAIL",
-]);
 
 /** What to probe. */
 export interface ProbeOptions {
@@ -153,7 +145,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       if (inPrelude) return;
       const code = err.code ?? "error";
       // No server to talk to is an infrastructure failure, not the server's reaction to us.
-      const unreachable = timings.connectMs < 0 && NO_SERVER.has(code);
+      const unreachable = timings.connectMs < 0 && isNoServer(code);
       settle(
         flight.end(
           code === "ETIMEDOUT"

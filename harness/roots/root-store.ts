@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CtlSubject } from "./ctl.ts";
 import { certificateNames } from "./der.ts";
-import { nameToString } from "./dn.ts";
+import { nameToRfc4514 } from "./distinguished-name.ts";
 
 /** Where a store came from. */
 export type RootSourceKind =
@@ -54,7 +54,7 @@ export class RootEntry {
   get subject(): string {
     if (this.#subject === undefined) {
       try {
-        this.#subject = nameToString(this.subjectDer);
+        this.#subject = nameToRfc4514(this.subjectDer);
       } catch {
         // A subject that is a SEQUENCE but not a well-formed Name still has bytes a server would
         // send; show them (RFC 4514's "#hex" form) rather than fail a report.

@@ -1,5 +1,6 @@
+import { InputError } from "../errors.ts";
 import type { ClientName, DriverName } from "../model/names.ts";
-import type { PolicyText } from "../model/policy.ts";
+import { type IssuerPolicy, parsePolicy, policyName } from "../model/policy.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { RootStore } from "../roots/root-store.ts";
 import type { Scenario } from "../scenario/define-scenario.ts";
@@ -18,7 +19,8 @@ export interface PlannedCase {
   /** Index of the server in scenario.servers (one server instance per index). */
   serverIndex: number;
   driver: DriverName;
-  policy: PolicyText;
+  /** The server's issuer-list policy, parsed once here. */
+  policy: IssuerPolicy;
   step: RootStep;
   tls: TlsVersion;
   client: ClientName;
@@ -50,7 +52,11 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
     const n = seen.get(s.driver) ?? 0;
     seen.set(s.driver, n + 1);
     const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
-    const policies = [s.policy ?? "all"].flat();
+    const policies = [s.policy ?? "all"].flat().map((text, i) => {
+      const parsed = parsePolicy(text);
+      if (!parsed) throw new InputError(`servers[${serverIndex}].policy[${i}]`, `"${text}" is not a policy`);
+      return parsed;
+    });
     const versions = s.tls ?? ["1.2", "1.3"];
     for (const policy of policies)
       for (const step of steps)
@@ -58,7 +64,7 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
           for (const client of clients) {
             if (!CLIENT_TLS[client].includes(tls)) continue;
             out.push({
-              id: `${serverKey}|${policy}|${step.label}|tls${tls}|${client}`,
+              id: `${serverKey}|${policyName(policy)}|${step.label}|tls${tls}|${client}`,
               serverIndex,
               driver: s.driver,
               policy,

@@ -1,42 +1,13 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
 import { OUTCOME_CLASSES } from "../model/outcome.ts";
 import type { RunManifest, RunRecord } from "../model/run-manifest.ts";
 
-/** The run's manifest file inside a run directory. */
-export const MANIFEST_FILE = "manifest.json";
-/** The case results file inside a run directory: one CaseResult JSON object per line. */
-export const CASES_FILE = "cases.jsonl";
-
 /** Options of {@link readRun} and {@link parseRun}. */
 export interface ReadRunOptions {
   /** Told about recoverable damage (a torn last line). Default: a warning on the logger. */
   onWarning?: (message: string) => void;
-}
-
-/**
- * Read a run directory (`manifest.json` + `cases.jsonl`). A torn last line — the runner was
- * killed mid-write — is skipped with a warning; any other bad line or field is an InputError
- * naming the file and line.
- */
-export async function readRun(dir: string, options: ReadRunOptions = {}): Promise<RunRecord> {
-  const manifestPath = join(dir, MANIFEST_FILE);
-  const casesPath = join(dir, CASES_FILE);
-  const manifestText = await readText(manifestPath);
-  const casesText = await readText(casesPath);
-  return parseRun({ manifestPath, manifestText, casesPath, casesText }, options);
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === "ENOENT" ? "not found (is this a run directory?)" : messageOf(err));
-  }
 }
 
 /** The pure half of {@link readRun}: parse a manifest and a JSONL text; paths only name things in errors. */

@@ -1,6 +1,8 @@
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
+import { GNUTLS_REQUEST, maxListBytes13 } from "../probe/certificate-request-size.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
-import { enabledVersions } from "./protocols.ts";
+import { enabledVersions, limitText } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 /** gnutls-serv listens here inside its own network namespace; the runtime relays to it. */
@@ -66,9 +68,11 @@ export const gnutlsDriver = defineDriver({
     },
   },
   limits: {
-    "1.2":
-      "all names up to 65,535 bytes; from 65,536 the 16-bit length wraps: malformed CertificateRequest (client: length mismatch)",
-    "1.3": "all names up to 65,487 bytes; from 65,488: decode_error",
+    "1.2": limitText(
+      CA_LIST_LIMIT_BYTES,
+      " the 16-bit length wraps: malformed CertificateRequest (client: length mismatch)",
+    ),
+    "1.3": limitText(maxListBytes13(GNUTLS_REQUEST["1.3"]), ": decode_error"),
   },
   legacy: "yes (+VERS-TLS1.0 +RSA +AES-128-CBC +SHA1)",
   notes: [

@@ -1,4 +1,6 @@
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { maxListBytes13, OPENSSL_REQUEST } from "../probe/certificate-request-size.ts";
 import type { ServerConfig } from "./tls-server.ts";
 
 /** OpenSSL protocol names (as in MinProtocol / ssl_protocols). */
@@ -37,10 +39,20 @@ export function opensslCiphers(config: ServerConfig): string | undefined {
   return config.legacyCompat ? "DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0" : undefined;
 }
 
-/** What every OpenSSL 3.0-based server does as its CA list grows (measured; DESIGN.md). */
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** "all names up to N bytes; from N+1: what happens", from the limit's own arithmetic. */
+export function limitText(maxListBytes: number, past: string): string {
+  return `all names up to ${fmt(maxListBytes)} bytes; from ${fmt(maxListBytes + 1)}${past}`;
+}
+
+/**
+ * What every OpenSSL 3.0-based server does as its CA list grows (measured; DESIGN.md): the list's
+ * 16-bit length on TLS 1.2, the extensions block it shares with signature_algorithms on TLS 1.3.
+ */
 export const OPENSSL_LIMITS = {
-  "1.2": "all names up to 65,535 bytes; from 65,536: internal_error",
-  "1.3": "all names up to 65,491 bytes; from 65,492: internal_error",
+  "1.2": limitText(CA_LIST_LIMIT_BYTES, ": internal_error"),
+  "1.3": limitText(maxListBytes13(OPENSSL_REQUEST["1.3"]), ": internal_error"),
 } as const;
 
 /** How OpenSSL-based servers let the legacy (node-forge, TLS 1.0 RSA) client in. */

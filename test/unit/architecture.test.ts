@@ -22,6 +22,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
   servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
   report: ["model", "errors", "log", "write-atomic"],
+  check: ["probe", "roots", "model", "errors"],
   scenario: ["model", "errors", "log"],
   testing: ["model"],
   run: [
@@ -47,6 +48,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "roots",
     "pki",
     "report",
+    "check",
     "runtime",
     "model",
     "args",

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { nameToRfc4514 } from "../../../harness/probe/distinguished-name.ts";
 import { certificateNames } from "../../../harness/roots/der.ts";
+import { nameToRfc4514 } from "../../../harness/roots/distinguished-name.ts";
 import { certPem, selfSignedCa } from "../../fixtures/synthetic-roots.ts";
 
 function tlv(tag: number, content: Uint8Array): Uint8Array {

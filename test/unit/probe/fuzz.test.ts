@@ -132,7 +132,7 @@ function feed(hello: ClientHello, bytes: Uint8Array, rng: Rng, cap: number) {
 }
 
 describe("fuzz: mutated server flights never crash, hang or escape the result types", () => {
-  it("≥ 100,000 mutated TLS 1.2 and TLS 1.3 flights end in a typed result (< 30 s)", () => {
+  it("≥ 100,000 mutated TLS 1.2 and TLS 1.3 flights end in a typed result (no hang: a bound 10× above the usual ~10 s)", () => {
     const rng = prng(0x5eed1e55);
     const hello12 = buildClientHello({ tls: "1.2" });
     const hello13 = capturedHello13();
@@ -200,7 +200,8 @@ describe("fuzz: mutated server flights never crash, hang or escape the result ty
     }
     const ms = performance.now() - t0;
     expect(bad.slice(0, 5)).toEqual([]);
-    expect(ms).toBeLessThan(30_000);
+    // A hang or a quadratic parser blows this by far more than 10×; a loaded machine does not.
+    expect(ms).toBeLessThan(150_000);
     // The mutations reach deep: most error kinds and outcomes show up.
     expect(classes.get("ok")).toBeGreaterThan(0);
     expect(classes.get("malformed")).toBeGreaterThan(0);
@@ -210,5 +211,5 @@ describe("fuzz: mutated server flights never crash, hang or escape the result ty
       Object.fromEntries(classes),
       Object.fromEntries(kinds),
     );
-  }, 60_000);
+  }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunRecord } from "../../../harness/model/run-manifest.ts";
-import { readRun } from "../../../harness/run/run-record.ts";
+import { readRun } from "../../../harness/run/run-dir.ts";
 
 /** The committed run directories (see test/fixtures/runs/fixture-runs.ts). */
 export const RUNS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../fixtures/runs");

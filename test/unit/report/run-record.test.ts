@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
-import { readRun } from "../../../harness/run/run-record.ts";
+import { readRun } from "../../../harness/run/run-dir.ts";
 import { fixtureRun, RUNS_DIR } from "./fixtures.ts";
 
 describe("readRun", () => {

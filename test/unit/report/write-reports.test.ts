@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeReports } from "../../../harness/report/write-reports.ts";
-import { readRun } from "../../../harness/run/run-record.ts";
+import { readRun } from "../../../harness/run/run-dir.ts";
 import { RUNS_DIR } from "./fixtures.ts";
 
 describe("writeReports", () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
+import { DRIVER_NAMES } from "../../../harness/model/names.ts";
 import { loadScenario } from "../../../harness/scenario/load-scenario.ts";
 import { scenarioProblems } from "../../../harness/scenario/validate.ts";
 
@@ -31,9 +32,7 @@ describe("scenario validation", () => {
       colour: "blue",
     };
     const problems = scenarioProblems(bad);
-    expect(problems).toContain(
-      'servers[1].driver "ngnix" is not one of nginx, apache, haproxy, openssl, gnutls, stunnel, node',
-    );
+    expect(problems).toContain(`servers[1].driver "ngnix" is not one of ${DRIVER_NAMES.join(", ")}`);
     expect(problems).toContain(
       'servers[1].policy "some" is not one of all, none, schannel, schannel-2003, truncate-bytes:N',
     );

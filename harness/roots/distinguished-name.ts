@@ -1,4 +1,4 @@
-import { DerError, oidText, readTlv } from "../roots/der.ts";
+import { DerError, oidText, readTlv } from "./der.ts";
 
 /**
  * A DER Name (RFC 5280 §4.1.2.4) as RFC 4514 text, written the way `openssl ... -nameopt

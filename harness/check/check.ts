@@ -1,0 +1,128 @@
+import { type AdvertisedList, advertisedBy } from "./advertised.ts";
+import type { CaSetup } from "./ca-setup.ts";
+import {
+  type CheckTls,
+  CLIENT_PROFILES,
+  type ClientStack,
+  SERVER_PROFILES,
+  type ServerStack,
+} from "./limits.ts";
+import {
+  type ClientVerdict,
+  clientVerdict,
+  requestSizeFor,
+  type ServerVerdict,
+  serverVerdict,
+} from "./verdict.ts";
+
+/** What to check a setup against. */
+export interface CheckParams {
+  servers: readonly ServerStack[];
+  tls: readonly CheckTls[];
+  clients: readonly ClientStack[];
+  /** DER subject of the client certificate's issuing CA (`--issuer`). */
+  issuerSubject?: Uint8Array;
+  /** -Djdk.tls.maxHandshakeMessageSize the Java clients run with (bytes). */
+  javaMaxHandshake?: number;
+}
+
+/** Where the client's issuer stands with one server. */
+export interface IssuerStanding {
+  server: ServerStack;
+  /** In the list the server builds (before any truncation). */
+  listed: boolean;
+  /** In what the server actually sends. */
+  advertised: boolean;
+  /** 1-based position in the server's list (wire order), or null when not in it. */
+  position: number | null;
+}
+
+/** The prediction: a pure function of the setup and the limits table. */
+export interface CheckReport {
+  setup: CaSetup;
+  /** The server whose list and CertificateRequest the clients are judged against. */
+  reference: ServerStack;
+  advertised: AdvertisedList & { messageBytes: Partial<Record<CheckTls, number>> };
+  servers: ServerVerdict[];
+  clients: ClientVerdict[];
+  issuer?: IssuerStanding[];
+  /** True when anything is predicted to break. */
+  breaks: boolean;
+}
+
+const sameDer = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+function standing(server: ServerStack, built: AdvertisedList, sent: AdvertisedList, subject: Uint8Array) {
+  const i = built.entries.findIndex((e) => sameDer(e.subjectDer, subject));
+  return {
+    server,
+    listed: i >= 0,
+    advertised: sent.entries.some((e) => sameDer(e.subjectDer, subject)),
+    position: i >= 0 ? i + 1 : null,
+  };
+}
+
+/** Predict what every named server and client does with what `setup` advertises. */
+export function check(setup: CaSetup, p: CheckParams): CheckReport {
+  const tls = setup.tls ? p.tls.filter((t) => setup.tls!.includes(t)) : p.tls;
+  const servers: ServerVerdict[] = [];
+  const built = new Map<ServerStack, AdvertisedList>();
+  const variants = new Map<string, AdvertisedList>();
+  for (const server of p.servers) {
+    // Servers differ only in whether they drop repeated names and sort: build each variant once.
+    const { dedupesNames, sortsNames } = SERVER_PROFILES[server];
+    const key = `${dedupesNames}/${sortsNames}`;
+    const list = variants.get(key) ?? advertisedBy(SERVER_PROFILES[server], setup);
+    variants.set(key, list);
+    built.set(server, list);
+    for (const t of tls) servers.push(serverVerdict(server, t, list, setup.caNames));
+  }
+  // Clients meet the configured server; with none named, the first that is not a Schannel model.
+  const reference = p.servers.find((s) => !s.startsWith("schannel")) ?? p.servers[0] ?? "openssl";
+  const refList = built.get(reference) ?? advertisedBy(SERVER_PROFILES[reference], setup);
+  const issuer = p.issuerSubject
+    ? p.servers.map((s) => {
+        // Sizes do not move names; only a truncating server cuts some off.
+        const cut = servers.find((v) => v.server === s && v.verdict === "truncates");
+        const sent = cut ? cut.sent : built.get(s)!;
+        return standing(s, built.get(s)!, sent, p.issuerSubject!);
+      })
+    : undefined;
+  const refIssuer = issuer?.find((i) => i.server === reference);
+  const clients: ClientVerdict[] = [];
+  for (const client of p.clients) {
+    let profile = CLIENT_PROFILES[client];
+    if (client === "java" && p.javaMaxHandshake !== undefined && profile.maxBodyBytes)
+      profile = {
+        ...profile,
+        maxBodyBytes: {
+          ...profile.maxBodyBytes,
+          bytes: p.javaMaxHandshake,
+          knob: `-Djdk.tls.maxHandshakeMessageSize=${p.javaMaxHandshake}`,
+        },
+      };
+    const versions = profile.tls.includes("1.0") ? (["1.0"] as const) : tls;
+    for (const t of versions) {
+      const sent = servers.find((v) => v.server === reference && v.tls === t)?.sent ?? refList;
+      clients.push(
+        clientVerdict(client, profile, t, { server: reference, sent, caNames: setup.caNames }, refIssuer),
+      );
+    }
+  }
+  const messageBytes: Partial<Record<CheckTls, number>> = {};
+  for (const t of tls)
+    messageBytes[t] = requestSizeFor(SERVER_PROFILES[reference], t, refList.bytes).messageBytes;
+  const breaks =
+    servers.some((s) => s.verdict !== "sends") ||
+    clients.some((c) => c.verdict !== "accepts") ||
+    (issuer ?? []).some((i) => !i.advertised && setup.caNames === "sent");
+  return {
+    setup,
+    reference,
+    advertised: { ...refList, messageBytes },
+    servers,
+    clients,
+    ...(issuer ? { issuer } : {}),
+    breaks,
+  };
+}

@@ -1,0 +1,120 @@
+import { dirname } from "node:path";
+import { InputError } from "../../errors.ts";
+import type { RootEntry } from "../../roots/root-store.ts";
+import type { CaNames, CaSetup } from "../ca-setup.ts";
+import { at, type ConfigLine, caFrom, expandInclude, readConfigFile, resolvePath } from "./config-files.ts";
+import { pickEndpoint } from "./pick-endpoint.ts";
+
+interface Assignment extends ConfigLine {
+  key: string;
+  value: string;
+  /** The enclosing conditionals, e.g. `$SERVER["socket"] == ":443"`. */
+  scope: string;
+}
+
+/** A value: "strings" joined with `+`, and `var.x` / `env.X` references. */
+function evaluate(expr: string, vars: Map<string, string>): string {
+  return expr
+    .split(/\s*\+\s*/)
+    .map((part) => {
+      const s = /^"((?:[^"\\]|\\.)*)"$/.exec(part.trim());
+      if (s) return s[1]!;
+      const v = vars.get(part.trim());
+      return v ?? part.trim();
+    })
+    .join("");
+}
+
+function read(
+  file: string,
+  where: string,
+  vars: Map<string, string>,
+  scopes: string[],
+  depth = 0,
+): Assignment[] {
+  if (depth > 16) throw new InputError(where, "includes nest deeper than 16 levels");
+  const out: Assignment[] = [];
+  readConfigFile(file, where)
+    .split("\n")
+    .forEach((raw, n) => {
+      const text = raw.replace(/(^|\s)#.*$/, "").trim();
+      const line = { file, line: n + 1, text };
+      if (!text) return;
+      if (text === "}" || text.startsWith("}")) {
+        scopes.pop();
+        return;
+      }
+      const cond = /^(\$\w+\[[^\]]*\]\s*\S+\s*"[^"]*")\s*\{$/.exec(text);
+      if (cond) {
+        scopes.push(cond[1]!);
+        return;
+      }
+      if (/^else\b.*\{$/.test(text) || /^\{$/.test(text)) {
+        scopes.push(text);
+        return;
+      }
+      const inc = /^include\s+(.+)$/.exec(text);
+      if (inc) {
+        const path = resolvePath(dirname(file), evaluate(inc[1]!, vars));
+        for (const f of expandInclude(path, at(line)))
+          out.push(...read(f, at(line), vars, scopes, depth + 1));
+        return;
+      }
+      const kv = /^([\w.-]+)\s*(\+?=|:=)\s*(.+)$/.exec(text);
+      if (!kv) return;
+      const [, key, , expr] = kv;
+      const value = evaluate(expr!, vars);
+      if (key!.startsWith("var.")) vars.set(key!, value);
+      out.push({ ...line, key: key!, value, scope: scopes.join(" ") });
+    });
+  return out;
+}
+
+/**
+ * lighttpd (mod_openssl): where `ssl.verifyclient.activate` is enabled, `ssl.ca-dn-file` is the
+ * advertised list when set, else `ssl.ca-file` (which is always what is trusted);
+ * `ssl.openssl.ssl-conf-cmd` with `"Options" => "-CANames"` turns the names off. Settings inside a
+ * `$SERVER["socket"]` block override the global ones for that socket.
+ */
+export function readLighttpd(file: string, endpoint?: string): CaSetup {
+  const all = read(file, file, new Map([["var.CWD", dirname(file)]]), []);
+  const scopes = [...new Set(all.map((a) => a.scope))];
+  const settingsOf = (scope: string) => {
+    const m = new Map<string, Assignment>();
+    for (const a of all) if (a.scope === "" || a.scope === scope) m.set(a.key, a);
+    return m;
+  };
+  const candidates = scopes.map((scope) => ({
+    endpoint: scope ? `${scope} in ${file}` : `global settings of ${file}`,
+    settings: settingsOf(scope),
+  }));
+  const verifying = candidates.filter((c) =>
+    /^"?(enable|1|true)"?$/i.test(c.settings.get("ssl.verifyclient.activate")?.value ?? ""),
+  );
+  const { chosen, notes } = pickEndpoint(verifying, endpoint, file);
+  const s = chosen.settings;
+  const from: string[] = [];
+  const load = (key: string): readonly RootEntry[] => {
+    const a = s.get(key);
+    if (!a) return [];
+    from.push(`${at(a)} ${key} = "${a.value}"`);
+    return caFrom(resolvePath(dirname(file), a.value), `${at(a)} ${key}`);
+  };
+  const caFile = load("ssl.ca-file");
+  const dnFile = load("ssl.ca-dn-file");
+  const hasDn = s.has("ssl.ca-dn-file");
+  const conf = s.get("ssl.openssl.ssl-conf-cmd")?.value ?? "";
+  let caNames: CaNames = /"Options"\s*=>\s*"[^"]*-CANames/i.test(conf) ? "off-empty-extension" : "sent";
+  if (!hasDn && !s.has("ssl.ca-file")) caNames = "off-omitted";
+  return {
+    source: file,
+    server: "lighttpd",
+    endpoint: chosen.endpoint,
+    advertise: hasDn ? dnFile : caFile,
+    verifyOnly: hasDn ? caFile : [],
+    caNames,
+    tls: ["1.2", "1.3"],
+    from,
+    notes,
+  };
+}

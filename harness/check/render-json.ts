@@ -1,0 +1,51 @@
+import type { CheckReport } from "./check.ts";
+
+/**
+ * The `--json` document. The keys named in issue 15 (`advertised.count/bytes`,
+ * `servers[].server/tls/verdict/marginBytes`, `clients[].client/tls/verdict/marginBytes`,
+ * `issuer.advertised/position`) are a contract with other tools; the rest is added detail.
+ */
+export function checkJson(r: CheckReport): Record<string, unknown> {
+  const ref = r.issuer?.find((i) => i.server === r.reference);
+  return {
+    source: r.setup.source,
+    ...(r.setup.server ? { configuredServer: r.setup.server } : {}),
+    ...(r.setup.endpoint ? { endpoint: r.setup.endpoint } : {}),
+    caNames: r.setup.caNames,
+    reference: r.reference,
+    advertised: {
+      count: r.advertised.entries.length,
+      bytes: r.advertised.bytes,
+      messageBytes: r.advertised.messageBytes,
+    },
+    servers: r.servers.map((s) => ({
+      server: s.server,
+      tls: s.tls,
+      verdict: s.verdict,
+      marginBytes: s.marginBytes,
+      count: s.count,
+      bytes: s.bytes,
+      limitBytes: s.limitBytes,
+      sentCount: s.sent.entries.length,
+      reason: s.reason,
+    })),
+    clients: r.clients.map((c) => ({
+      client: c.client,
+      tls: c.tls,
+      verdict: c.verdict,
+      marginBytes: c.marginBytes,
+      reason: c.reason,
+    })),
+    ...(ref && r.issuer
+      ? {
+          issuer: {
+            advertised: ref.advertised,
+            position: ref.position,
+            server: ref.server,
+            cutBy: r.issuer.filter((i) => i.listed && !i.advertised).map((i) => i.server),
+          },
+        }
+      : {}),
+    breaks: r.breaks,
+  };
+}

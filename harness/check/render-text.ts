@@ -1,0 +1,154 @@
+import type { CheckReport } from "./check.ts";
+import { type CheckTls, CLIENT_PROFILES, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
+import type { ClientVerdict, ServerVerdict } from "./verdict.ts";
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const signed = (n: number) => (n >= 0 ? `+${fmt(n)} B` : `−${fmt(-n)} B`);
+
+function serverCell(v: ServerVerdict | undefined): string {
+  if (!v) return "-";
+  if (v.verdict === "truncates")
+    return v.sent.entries.length === 0
+      ? "truncates: no names (extension left out)"
+      : `truncates: ${v.sent.entries.length} of ${v.count} names`;
+  return `${v.verdict} (${signed(v.marginBytes)})`;
+}
+
+function clientCell(v: ClientVerdict | undefined): string {
+  if (!v) return "-";
+  return v.marginBytes === null ? v.verdict : `${v.verdict} (${signed(v.marginBytes)})`;
+}
+
+/** Rows with the same cells are one row: a person reads one screen, not 26 lines. */
+function grouped<K extends string>(keys: readonly K[], cells: (k: K) => string[]): [string, string[]][] {
+  const rows = new Map<string, { names: K[]; cells: string[] }>();
+  for (const k of keys) {
+    const c = cells(k);
+    const key = c.join("\u0000");
+    const row = rows.get(key);
+    if (row) row.names.push(k);
+    else rows.set(key, { names: [k], cells: c });
+  }
+  return [...rows.values()].map((r) => [r.names.join(" "), r.cells]);
+}
+
+function table(head: string[], rows: [string, string[]][]): string[] {
+  const all = [head, ...rows.map(([n, c]) => [n, ...c])];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  return all.map((r) =>
+    `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("   ")}`.trimEnd(),
+  );
+}
+
+/** One screen of text: the list, the servers, the clients, the issuer, and what breaks. */
+export function checkText(r: CheckReport): string {
+  const s = r.setup;
+  const tls = [...new Set(r.servers.map((v) => v.tls))] as CheckTls[];
+  const out: string[] = [`rootload check: ${s.source}`];
+  if (s.server) out.push(`  ${s.server} config${s.endpoint ? `, ${s.endpoint}` : ""}`);
+  for (const f of s.from) out.push(`  ${f}`);
+  const a = r.advertised;
+  const msg = tls.map((t) => `${fmt(a.messageBytes[t] ?? 0)} B (TLS ${t})`).join(", ");
+  if (s.caNames !== "sent")
+    out.push(
+      `  CA names turned off (${s.caNames === "off-omitted" ? "extension left out" : "TLS 1.3 sends an empty extension"}); ${fmt(s.verifyOnly.length + s.advertise.length)} CAs trusted`,
+    );
+  else
+    out.push(
+      `  advertises ${fmt(a.entries.length)} names, ${fmt(a.bytes)} B (as ${r.reference} builds it, from ${fmt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${fmt(s.verifyOnly.length)} more trusted, not advertised` : ""})`,
+      `  CertificateRequest ${msg}`,
+    );
+  for (const n of s.notes) out.push(`  note: ${n}`);
+  out.push("");
+  const servers = SERVER_STACKS.filter((x) => r.servers.some((v) => v.server === x));
+  out.push(
+    ...table(
+      ["server", ...tls.map((t) => `TLS ${t}`)],
+      grouped(servers, (x) =>
+        tls.map((t) => serverCell(r.servers.find((v) => v.server === x && v.tls === t))),
+      ),
+    ),
+  );
+  out.push("");
+  const clients = [...new Set(r.clients.map((c) => c.client))];
+  out.push(
+    ...table(
+      [`client (vs ${r.reference})`, ...tls.map((t) => `TLS ${t}`)],
+      grouped(clients, (c) =>
+        tls.map((t) =>
+          clientCell(
+            r.clients.find((v) => v.client === c && (v.tls === t || (v.tls === "1.0" && t === tls[0]))),
+          ),
+        ),
+      ),
+    ),
+  );
+  if (r.issuer) {
+    out.push("");
+    const ref = r.issuer.find((i) => i.server === r.reference)!;
+    const cut = r.issuer.filter((i) => i.listed && !i.advertised).map((i) => i.server);
+    const where =
+      ref.position === null ? "not in the list" : `position ${ref.position} of ${a.entries.length}`;
+    out.push(
+      `  client issuer: ${ref.advertised ? "advertised" : "NOT advertised"} by ${r.reference} (${where})${cut.length ? `; cut by ${cut.join(", ")}` : ""}`,
+    );
+    const truncating = r.servers.filter((v) => v.verdict === "truncates" && v.sent.entries.length > 0);
+    for (const v of truncating) {
+      const pos = r.issuer.find((i) => i.server === v.server)?.position;
+      if (pos !== null && pos !== undefined)
+        out.push(`    ${v.server}: keeps ${v.sent.entries.length} names; the issuer is at ${pos}`);
+    }
+  }
+  out.push("");
+  // One line per (who, verdict), its TLS versions joined, the first version's reason shown.
+  const lines = new Map<string, { who: string; verdict: string; tls: string[]; reason: string }>();
+  const add = (who: string, verdict: string, t: string, reason: string) => {
+    const l = lines.get(`${who} ${verdict}`);
+    if (l) l.tls.push(t);
+    else lines.set(`${who} ${verdict}`, { who, verdict, tls: [t], reason });
+  };
+  for (const v of r.servers) if (v.verdict !== "sends") add(v.server, v.verdict, v.tls, v.reason);
+  for (const c of r.clients)
+    if (c.verdict !== "accepts") add(`${c.client} client`, c.verdict, c.tls, c.reason);
+  const broken = [...lines.values()].map((l) => `${l.who} TLS ${l.tls.join(", ")} ${l.verdict}: ${l.reason}`);
+  if (!r.breaks) out.push("✓ predicted to work for every server and client above");
+  else {
+    out.push(`✗ predicted to break (${broken.length}):`);
+    const shown = broken.slice(0, 8);
+    for (const b of shown) out.push(`  ${b}`);
+    if (broken.length > shown.length) out.push(`  … ${broken.length - shown.length} more (--json for all)`);
+    if (r.issuer?.some((i) => !i.advertised) && s.caNames === "sent")
+      out.push(
+        "  the client's issuer is not advertised: Java, Go and Windows-style clients send no certificate",
+      );
+  }
+  out.push("limits and where each was measured: rootload check --limits");
+  return `${out.join("\n")}\n`;
+}
+
+/** `--limits`: the table the check predicts from, with where each figure comes from. */
+export function limitsText(): string {
+  const out = ["server limits (CA list bytes = sum of 2 + DER subject):"];
+  for (const [name, p] of Object.entries(SERVER_PROFILES))
+    for (const [t, l] of Object.entries(p.limits))
+      out.push(
+        `  ${name.padEnd(13)} TLS ${t}  ≤ ${fmt(l.maxListBytes).padStart(6)} B, then ${l.past.kind}  [${l.evidence.how}: ${l.evidence.where}]`,
+      );
+  out.push("client limits:");
+  for (const [name, c] of Object.entries(CLIENT_PROFILES)) {
+    const parts: string[] = [];
+    if (c.maxBodyBytes)
+      parts.push(
+        `body ≤ ${fmt(c.maxBodyBytes.bytes)} B (${c.maxBodyBytes.knob}) [${c.maxBodyBytes.evidence.how}: ${c.maxBodyBytes.evidence.where}]`,
+      );
+    if (c.maxRecords)
+      parts.push(
+        `< ${c.maxRecords.records} records [${c.maxRecords.evidence.how}: ${c.maxRecords.evidence.where}]`,
+      );
+    if (c.refusesEmptyExtension13)
+      parts.push(`refuses an empty TLS 1.3 CA extension [${c.refusesEmptyExtension13.where}]`);
+    if (c.selectsByIssuer) parts.push("selects its certificate by the advertised issuers");
+    out.push(`  ${name.padEnd(8)} ${parts.join("; ")}`);
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,145 @@
+import type { TlsClient } from "../clients/tls-client.ts";
+import { messageOf } from "../errors.ts";
+import { log } from "../log.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
+import type { Outcome } from "../model/outcome.ts";
+import { policyName } from "../model/policy.ts";
+import type { TestPki } from "../pki/test-pki.ts";
+import { intendedAdvertised } from "../roots/intended.ts";
+import { uniqueNames } from "../roots/root-store.ts";
+import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
+import { compareAdvertised } from "./compare-lists.ts";
+import { evaluate } from "./expectations.ts";
+import { measureLatency } from "./measure-latency.ts";
+import { type RunPhases, timed } from "./phases.ts";
+import type { PlannedCase } from "./plan.ts";
+import type { ProbeFn, ServerSession } from "./server-session.ts";
+
+/** What a case needs besides its session, probe and client. */
+export interface CaseContext {
+  pki: TestPki;
+  /** Per-handshake network timeout, ms. */
+  timeoutMs: number;
+  bench?: BenchSpec;
+  expect?: readonly Expectation[];
+  phases: RunPhases;
+}
+
+/**
+ * Run one planned case: bring the session's server to the case's step and policy, take the
+ * served check with the probe, hand-shake with the client, sample latency when that worked.
+ * Never throws for a server that fails: that is a `server-error` result.
+ */
+export async function runCase(
+  session: ServerSession,
+  probe: ProbeFn,
+  client: TlsClient,
+  c: PlannedCase,
+  ctx: CaseContext,
+): Promise<CaseResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const store = c.step.store;
+  const intended = uniqueNames(intendedAdvertised(store, c.policy));
+  const base = {
+    id: c.id,
+    server: c.driver,
+    tls: c.tls,
+    client: c.client,
+    policy: policyName(c.policy),
+    step: { index: c.step.index, label: c.step.label },
+    configured: {
+      count: store.count,
+      caListBytes: store.caListBytes,
+      names: uniqueNames(store.entries).length,
+    },
+    intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
+    limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
+    clientIssuer: { position: c.step.clientIssuerPosition },
+    startedAt: startedAt.toISOString(),
+  };
+  const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {
+    const result: CaseResult = { ...base, ...rest, durationMs: Math.round(performance.now() - t0) };
+    if (ctx.expect?.length) result.expectations = evaluate(ctx.expect, result);
+    return result;
+  };
+
+  let server: Awaited<ReturnType<ServerSession["serve"]>>;
+  try {
+    server = await session.serve(c.step, c.policy);
+  } catch (err) {
+    // Drivers put the server's last output after the first line: keep it as the log tail.
+    const [first, ...rest] = messageOf(err).split("\n");
+    const outcome: Outcome = { class: "server-error", detail: first! };
+    const tail = rest.join("\n").trim();
+    return finish({
+      advertised: null,
+      clientIssuerAdvertised: null,
+      probeOutcome: outcome,
+      outcome,
+      ...(tail ? { serverLogTail: rest.slice(-20).join("\n") } : {}),
+    });
+  }
+
+  const served = await session.served(c.tls, probe);
+  const cr = served.certificateRequest;
+  const wire = cr?.authorities.map((a) => a.der);
+  const compared = compareAdvertised(
+    store,
+    intended,
+    wire,
+    cr?.authoritiesBytes ?? 0,
+    cr?.messageBytes ?? 0,
+    ctx.pki.clientIssuerEntry.subjectDer,
+  );
+
+  const handshakeOptions = {
+    host: server.host,
+    port: server.port,
+    tls: c.tls,
+    pki: ctx.pki,
+    ...(wire ? { advertised: wire } : {}),
+    timeoutMs: ctx.timeoutMs,
+    legacy: c.client === "forge",
+    ...(server.starttls ? { starttls: server.starttls } : {}),
+  };
+  const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
+  let outcome = hs.outcome;
+  let serverLogTail: string | undefined;
+  // A refused connection means the server stopped listening even if its process (or container)
+  // lives on, e.g. after a reload it could not apply: restart it for the next case.
+  if (outcome.class === "server-error" || (outcome.class !== "ok" && !(await session.isRunning()))) {
+    serverLogTail = await session.logTail();
+    const running = await session.isRunning();
+    const was = "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
+    outcome = {
+      class: "server-error",
+      detail: running
+        ? `server stopped listening (${was}); restarted for the next case`
+        : `server exited during the case (${was})`,
+    };
+    await session.drop();
+  }
+  let latency: CaseResult["latency"];
+  if (outcome.class === "ok") {
+    const m = await timed(ctx.phases, "latency", () =>
+      measureLatency(
+        async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+        ctx.bench,
+      ),
+    );
+    if ("error" in m)
+      log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
+    else latency = m;
+  } else if (!serverLogTail) {
+    serverLogTail = await session.logTail();
+  }
+  return finish({
+    ...compared,
+    probeOutcome: served.outcome,
+    outcome,
+    ...(latency ? { latency } : {}),
+    ...(serverLogTail ? { serverLogTail } : {}),
+  });
+}

@@ -1,0 +1,218 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CaSetup } from "../../../harness/check/ca-setup.ts";
+import { check } from "../../../harness/check/check.ts";
+import { SERVER_PROFILES, type ServerStack } from "../../../harness/check/limits.ts";
+import { readInput } from "../../../harness/check/read-input.ts";
+import { CLIENTS } from "../../../harness/clients/index.ts";
+import { DRIVER_NAMES, type DriverName } from "../../../harness/model/names.ts";
+import type { IssuerPolicy } from "../../../harness/model/policy.ts";
+import type { TlsVersion } from "../../../harness/model/tls.ts";
+import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
+import { probe } from "../../../harness/probe/probe.ts";
+import { mulberry32 } from "../../../harness/roots/prng.ts";
+import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
+import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
+import type { DriverServer } from "../../../harness/servers/driver-server.ts";
+import { DRIVERS } from "../../../harness/servers/index.ts";
+import { planIssuers, plannedAdvertised } from "../../../harness/servers/issuer-plan.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
+
+/**
+ * Keeps `rootload check` honest: real servers (process runtime) and real clients at random sizes
+ * around each limit in the table, and the prediction must equal what happened on the wire. A
+ * package that changes behaviour fails here before the check can lie. The seed is printed;
+ * ROOTLOAD_CHECK_SEED=N repeats a run.
+ */
+const SEED = Number(process.env.ROOTLOAD_CHECK_SEED ?? Date.now() % 1_000_000);
+const rnd = mulberry32(SEED);
+const BOTH: TlsVersion[] = ["1.2", "1.3"];
+const CLIENT_NAMES = ["openssl", "node", "gnutls"] as const;
+
+/** Drivers whose configuration file the check reads, as a user's would be. */
+const CONFIG_FILE: Partial<Record<DriverName, string>> = {
+  nginx: "nginx.conf",
+  apache: "apache.conf",
+  haproxy: "haproxy.cfg",
+  stunnel: "stunnel.conf",
+};
+
+/** Drivers without a config file are set up by flags: what their `none` policy does to the names. */
+const FLAG_NONE: Record<string, CaSetup["caNames"]> = { openssl: "off-empty-extension", node: "off-omitted" };
+
+/** What the server was configured with, read the way `rootload check` reads a user's input. */
+function setupOf(
+  name: DriverName,
+  server: StartedTlsServer,
+  store: RootStore,
+  policy: IssuerPolicy,
+): CaSetup {
+  const conf = CONFIG_FILE[name];
+  if (conf) return readInput(join((server as DriverServer).dir, conf));
+  const plan = planIssuers(store, policy);
+  return {
+    source: `${name} flags`,
+    advertise: plannedAdvertised(plan),
+    verifyOnly: [],
+    caNames: plan.mode === "none" ? (FLAG_NONE[name] ?? "off-omitted") : "sent",
+    from: [],
+    notes: [],
+  };
+}
+
+/** Sizes (bytes) just inside and just past each of the server's limits, drawn from the seed. */
+function sizesAround(stack: ServerStack): number[] {
+  const l = SERVER_PROFILES[stack].limits;
+  const [lo, hi] = [l["1.3"]!.maxListBytes, l["1.2"]!.maxListBytes].sort((a, b) => a - b) as [number, number];
+  const k = (n: number) => Math.floor(rnd() * n);
+  return [lo - k(64), lo + 1 + k(Math.max(1, hi - lo)), hi + 1 + k(200)];
+}
+
+describe(`rootload check predictions against real servers and clients (seed ${SEED})`, () => {
+  let runtime: ProcessRuntime;
+  let pki: TestPki;
+  beforeAll(async () => {
+    process.stdout.write(
+      `rootload check honesty test: seed ${SEED} (ROOTLOAD_CHECK_SEED=${SEED} repeats it)\n`,
+    );
+    runtime = new ProcessRuntime();
+    pki = await sharedTestPki();
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  for (const name of DRIVER_NAMES) {
+    const stack = name as ServerStack;
+    if (!SERVER_PROFILES[stack]) continue;
+    describe(name, () => {
+      let server: StartedTlsServer | undefined;
+      let unavailable: string | undefined;
+      beforeAll(async () => {
+        const a = await DRIVERS[name].available(runtime);
+        if (!a.ok) {
+          unavailable = a.reason;
+          return;
+        }
+        server = await DRIVERS[name].start(
+          {
+            store: await storeOfBytes(3_000, [pki.clientIssuerEntry]),
+            policy: { kind: "all" },
+            tls: BOTH,
+            clientAuth: "require",
+            pki,
+          },
+          runtime,
+        );
+      });
+      afterAll(async () => {
+        await server?.stop();
+      });
+
+      it("server verdict, list, message size and client verdicts at random sizes around each limit", async ({
+        skip,
+      }) => {
+        if (unavailable) skip(unavailable);
+        for (const bytes of sizesAround(stack)) {
+          const store = await storeOfBytes(bytes, [pki.clientIssuerEntry]);
+          await server!.reload(store, { kind: "all" });
+          const setup = setupOf(name, server!, store, { kind: "all" });
+          const report = check(setup, { servers: [stack], tls: BOTH, clients: CLIENT_NAMES });
+          for (const tls of BOTH) {
+            const where = `${name} TLS ${tls} at ${bytes} B (seed ${SEED})`;
+            const predicted = report.servers.find((v) => v.tls === tls)!;
+            const seen = await probe({ host: server!.host, port: server!.port, tls });
+            const observed =
+              seen.outcome.class === "ok"
+                ? "sends"
+                : seen.outcome.class === "server-alert"
+                  ? "aborts"
+                  : seen.outcome.class === "malformed"
+                    ? "malformed"
+                    : `other: ${JSON.stringify(seen.outcome)}`;
+            expect(observed, where).toBe(predicted.verdict);
+            const cr = seen.certificateRequest;
+            if (predicted.verdict === "sends") {
+              expect(cr?.authorities.length, where).toBe(predicted.count);
+              expect(cr?.authoritiesBytes, where).toBe(predicted.bytes);
+              expect(cr?.messageBytes, where).toBe(predicted.messageBytes);
+            }
+            const past = SERVER_PROFILES[stack].limits[tls]!.past;
+            if (predicted.verdict === "aborts" && seen.outcome.class === "server-alert" && "alert" in past)
+              expect(seen.outcome.alert, where).toBe(past.alert);
+            for (const c of CLIENT_NAMES) {
+              const r = await CLIENTS[c].handshake({ host: server!.host, port: server!.port, tls, pki });
+              const want = report.clients.find((v) => v.client === c && v.tls === tls)!;
+              const works = predicted.verdict === "sends" && want.verdict === "accepts";
+              expect(r.outcome.class === "ok", `${c} client, ${where}: ${JSON.stringify(r.outcome)}`).toBe(
+                works,
+              );
+            }
+          }
+        }
+      });
+
+      it("advertised subset, client issuer position and CA-names-off rules from the server's own configuration", async ({
+        skip,
+      }) => {
+        if (unavailable) skip(unavailable);
+        if (name === "gnutls") skip("gnutls-serv cannot advertise a subset or nothing");
+        const strangerCa = new RootEntry(pki.strangerIssuer.certDer, { origin: "stranger-issuer" });
+        const base = await storeOfBytes(20_000 + Math.floor(rnd() * 20_000), [pki.clientIssuerEntry]);
+        const store = base.withEntries([...base.entries, strangerCa]);
+        const cases: IssuerPolicy[] = [
+          { kind: "truncate-bytes", bytes: 12_288 + Math.floor(rnd() * 4_096) },
+          { kind: "none" },
+        ];
+        for (const policy of cases) {
+          await server!.reload(store, policy);
+          const setup = setupOf(name, server!, store, policy);
+          const report = check(setup, {
+            servers: [stack],
+            tls: BOTH,
+            clients: CLIENT_NAMES,
+            issuerSubject: strangerCa.subjectDer,
+          });
+          const mine = check(setup, {
+            servers: [stack],
+            tls: BOTH,
+            clients: CLIENT_NAMES,
+            issuerSubject: pki.clientIssuerEntry.subjectDer,
+          });
+          for (const tls of BOTH) {
+            const where = `${name} ${policy.kind} TLS ${tls} (seed ${SEED})`;
+            const seen = await probe({ host: server!.host, port: server!.port, tls });
+            const cr = seen.certificateRequest!;
+            expect(seen.outcome.class, where).toBe("ok");
+            expect(cr.authorities.length, where).toBe(report.advertised.entries.length);
+            expect(cr.authoritiesBytes, where).toBe(report.advertised.bytes);
+            expect(cr.authoritiesOmitted === true, `${where}: extension left out`).toBe(
+              tls === "1.3" && setup.caNames === "off-omitted",
+            );
+            const wire = cr.authorities.map((a) => Buffer.from(a.der).toString("hex"));
+            const pos = (der: Uint8Array) => wire.indexOf(Buffer.from(der).toString("hex"));
+            expect(report.issuer![0]!.advertised, `${where}: stranger's CA (last) advertised`).toBe(
+              pos(strangerCa.subjectDer) >= 0,
+            );
+            const mineAt = pos(pki.clientIssuerEntry.subjectDer);
+            expect(mine.issuer![0]!.position, `${where}: client issuer position`).toBe(
+              mineAt >= 0 ? mineAt + 1 : null,
+            );
+            const gnutls = await CLIENTS.gnutls.handshake({
+              host: server!.host,
+              port: server!.port,
+              tls,
+              pki,
+            });
+            const want = report.clients.find((v) => v.client === "gnutls" && v.tls === tls)!;
+            expect(
+              gnutls.outcome.class === "ok",
+              `gnutls client, ${where}: ${JSON.stringify(gnutls.outcome)}`,
+            ).toBe(want.verdict === "accepts");
+          }
+        }
+      });
+    });
+  }
+});
