@@ -130,7 +130,7 @@ export const postgresDriver = defineDriver({
   legacy: OPENSSL_LEGACY,
   notes: [
     "Keeps file order. STARTTLS: the SSLRequest prelude; a client without a certificate completes TLS and is refused by pg_hba (`cert`) after its StartupMessage.",
-    "Reload = restart (OPENSSL_CONF is read once per process); jit=off, fsync=off, one data directory per server.",
+    "Over the limit it logs `could not accept SSL connection: internal error`. Reload = restart (OPENSSL_CONF is read once per process); jit=off, fsync=off, one data directory per server.",
   ],
   ready: /database system is ready to accept connections/,
   readyTimeoutMs: 40_000,
