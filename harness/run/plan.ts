@@ -58,9 +58,10 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
       return parsed;
     });
     const versions = s.tls ?? ["1.2", "1.3"];
+    const only = s.steps ? new Set(s.steps) : undefined;
     for (const policy of policies)
       for (const step of steps)
-        for (const tls of versions)
+        for (const tls of only && !only.has(step.label) ? [] : versions)
           for (const client of clients) {
             if (!CLIENT_TLS[client].includes(tls)) continue;
             out.push({

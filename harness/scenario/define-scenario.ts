@@ -12,6 +12,11 @@ export interface ServerSpec {
   clientAuth?: ClientAuthMode;
   /** Accept the node-forge legacy client (TLS 1.0, RSA key exchange, @SECLEVEL=0). Implied by the forge client. */
   legacyCompat?: boolean;
+  /**
+   * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
+   * For servers that restart on every step, to bound a long sweep's wall time.
+   */
+  steps?: string[];
 }
 
 export type RootSourceSpec =

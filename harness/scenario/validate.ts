@@ -130,6 +130,7 @@ const scenarioCheck = obj(
           policy: either(policy, arr(policy)),
           clientAuth: oneOf(["require", "optional"]),
           legacyCompat: bool,
+          steps: arr(str),
         },
       ),
     ),

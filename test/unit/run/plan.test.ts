@@ -32,6 +32,19 @@ describe("plan", () => {
     expect(planCases(scenario, steps).map((c) => c.id)).toEqual(plan.map((c) => c.id));
   });
 
+  it("a server's `steps` keeps only the steps with those labels", () => {
+    const plan = planCases(
+      { ...scenario, servers: [{ driver: "postgres", steps: ["s0", "s2"] }], clients: ["node"] },
+      steps,
+    );
+    expect(plan.map((c) => c.id)).toEqual([
+      "postgres|all|s0|tls1.2|node",
+      "postgres|all|s0|tls1.3|node",
+      "postgres|all|s2|tls1.2|node",
+      "postgres|all|s2|tls1.3|node",
+    ]);
+  });
+
   it("splits into shards that partition the plan", () => {
     const plan = planCases(scenario, steps);
     const shards = [1, 2, 3].map((i) => shardOf(plan, { index: i, count: 3 }).map((c) => c.id));
