@@ -10,7 +10,7 @@ import { DRIVER_NAMES, type DriverName, type RuntimeChoice } from "../harness/mo
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { DRIVERS } from "../harness/servers/index.ts";
-import { isSupported, type ServerDriver } from "../harness/servers/server-driver.ts";
+import type { ServerDriver } from "../harness/servers/server-driver.ts";
 import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
 import { recordFigures } from "./record.ts";
@@ -28,8 +28,8 @@ const large = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
 /** `all` on both versions where the driver can; otherwise what it expresses (mbedTLS: TLS 1.2; wolfSSL: none). */
 function configFor(driver: ServerDriver): ServerConfig {
   const all = driver.capabilities.all;
-  const policy = isSupported(all["1.2"]) || isSupported(all["1.3"]) ? "all" : "none";
-  const tls = (["1.2", "1.3"] as const).filter((v) => isSupported(driver.capabilities[policy][v]));
+  const policy = all["1.2"].supported || all["1.3"].supported ? "all" : "none";
+  const tls = (["1.2", "1.3"] as const).filter((v) => driver.capabilities[policy][v].supported);
   return { store: small, policy: { kind: policy }, tls, clientAuth: "require", pki };
 }
 

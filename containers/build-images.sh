@@ -14,11 +14,13 @@ SUITE=bookworm
 # Servers the drivers run, plus socat (gnutls-serv relay), nodejs (the node driver) and procps
 # (pgrep/kill for reload signals). coreutils provides `timeout` for the lifetime cap.
 PACKAGES=(openssl nginx-light apache2 haproxy gnutls-bin stunnel4 ca-certificates socat nodejs procps)
-# Installed with apt inside the chroot after debootstrap, with a policy-rc.d and a postgresql-common
-# that creates no cluster, so that nothing starts or initialises during the build. Java (JSSE
-# server, compiled at launch with the JRE's own jdk.compiler), Caddy (Go crypto/tls), lighttpd with
-# each of its TLS modules, PostgreSQL (LLVM/JIT removed after install: the drivers run jit=off).
-EXTRA=(openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls lighttpd-mod-wolfssl
+# Installed with apt-get inside the rootfs after debootstrap, with a policy-rc.d and a
+# postgresql-common that creates no cluster, so that nothing starts or initialises during the build
+# (ca-certificates-java also needs a working java while it is configured, which debootstrap's
+# --include ordering does not give it). openjdk-17-jre-headless: the java client and the JSSE
+# server (its jdk.compiler module compiles both, no JDK); Caddy (Go crypto/tls); lighttpd with its
+# TLS modules; PostgreSQL (LLVM/JIT removed after install: the driver runs jit=off).
+APT_PACKAGES=(openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls lighttpd-mod-wolfssl
   lighttpd-mod-gnutls postgresql-15)
 # Packages whose versions are recorded as labels.
 VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs
@@ -26,6 +28,10 @@ VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 st
   lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15)
 # Downloaded packages are kept in the host's apt cache, so a rebuild downloads nothing.
 CACHE=/var/cache/apt/archives
+ROOT=$(cd .. && pwd)
+# The clients built into the image (containers/java-client, containers/go-client): their sources
+# are part of the recipe, so a changed client rebuilds the image.
+CLIENT_SOURCES=("$ROOT"/containers/java-client/* "$ROOT"/containers/go-client/*)
 
 mirror() {
   # The first deb.debian.org-style URI configured for the main archive on this host.
@@ -38,7 +44,7 @@ MIRROR=$(mirror)
 SECURITY="${MIRROR%/debian}/debian-security"
 
 recipe_hash() {
-  { cat "$SELF"; printf '%s\n' "${PACKAGES[@]}" "${EXTRA[@]}" "$SUITE"; } | sha256sum | cut -c1-16
+  { cat "$SELF" "${CLIENT_SOURCES[@]}"; printf '%s\n' "${PACKAGES[@]}" "${APT_PACKAGES[@]}" "$SUITE"; } | sha256sum | cut -c1-16
 }
 HASH=$(recipe_hash)
 
@@ -56,6 +62,19 @@ fi
 command -v debootstrap >/dev/null || { echo "build-images: debootstrap is not installed (apt-get install debootstrap)" >&2; exit 1; }
 
 start=$SECONDS
+# The Go client is built on the host (stdlib only, CGO_ENABLED=0, cached by source hash) and
+# copied in: golang in the image would add ~450 MB.
+command -v node >/dev/null || { echo "build-images: node is needed to build the clients" >&2; exit 1; }
+clients_json=$(cd "$ROOT" && node --import tsx containers/build-clients.ts) || {
+  echo "build-images: building the Go client failed (is golang-go installed? containers/setup-host.sh)" >&2
+  exit 1
+}
+field() { printf '%s' "$clients_json" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s)[process.argv[1]]))' "$1"; }
+GO_BINARY=$(field goBinary)
+GO_HASH=$(field goHash)
+JAVA_SOURCE=$(field javaSource)
+JAVA_HASH=$(field javaHash)
+echo "build-images: go client $GO_HASH, java client $JAVA_HASH ($((SECONDS - start))s)"
 work=$(mktemp -d /tmp/rootload-rootfs.XXXXXX)
 rootfs="$work/rootfs"
 cleanup() {
@@ -91,25 +110,32 @@ echo "create_main_cluster = false" >"$rootfs/etc/postgresql-common/createcluster
 mount -t proc proc "$rootfs/proc"
 mount --bind "$CACHE" "$rootfs/var/cache/apt/archives"
 apt_in() { DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get -y -q -o Dpkg::Options::=--force-confold "$@"; }
-if chroot "$rootfs" apt-get update -q >"$work/upgrade.log" 2>&1 && apt_in upgrade >>"$work/upgrade.log" 2>&1; then
-  echo "build-images: security updates applied ($((SECONDS - start))s)"
+if chroot "$rootfs" apt-get update -q >"$work/upgrade.log" 2>&1 && apt_in upgrade >>"$work/upgrade.log" 2>&1 &&
+  apt_in install --no-install-recommends "${APT_PACKAGES[@]}" >>"$work/upgrade.log" 2>&1; then
+  echo "build-images: security updates applied, ${APT_PACKAGES[*]} installed ($((SECONDS - start))s)"
 else
   tail -n 20 "$work/upgrade.log" >&2
-  echo "build-images: apt-get upgrade inside the rootfs failed (log above)" >&2
+  echo "build-images: apt-get upgrade/install inside the rootfs failed (log above)" >&2
   exit 1
 fi
-if apt_in install --no-install-recommends "${EXTRA[@]}" >"$work/extra.log" 2>&1; then
-  echo "build-images: ${EXTRA[*]} installed ($((SECONDS - start))s)"
-else
-  tail -n 20 "$work/extra.log" >&2
-  echo "build-images: apt-get install inside the rootfs failed (log above)" >&2
-  exit 1
-fi
-# PostgreSQL's JIT is the only user of LLVM (about 110 MB): the drivers run with jit=off.
-chroot "$rootfs" dpkg --purge --force-depends libllvm14 >>"$work/extra.log" 2>&1 || true
+# PostgreSQL's JIT is the only user of LLVM (about 110 MB): the driver runs with jit=off.
+chroot "$rootfs" dpkg --purge --force-depends libllvm14 >>"$work/upgrade.log" 2>&1 || true
 rm -f "$rootfs"/usr/lib/postgresql/*/lib/llvmjit*
 rm -rf "$rootfs"/usr/lib/postgresql/*/lib/bitcode
 umount -l "$rootfs/var/cache/apt/archives"
+# The clients: the Go binary as built on the host; the Java client compiled by the image's own JRE
+# (its jdk.compiler module), with /proc mounted for the JVM.
+install -D -m 0755 "$GO_BINARY" "$rootfs/usr/local/bin/rootload-go-client"
+mkdir -p "$rootfs/usr/local/lib/rootload/java-client" "$rootfs/tmp/java-client"
+cp "$JAVA_SOURCE" "$rootfs/tmp/java-client/"
+if ! chroot "$rootfs" java -m jdk.compiler/com.sun.tools.javac.Main -nowarn -d /usr/local/lib/rootload/java-client \
+  "/tmp/java-client/$(basename "$JAVA_SOURCE")" >"$work/javac.log" 2>&1; then
+  cat "$work/javac.log" >&2
+  echo "build-images: compiling the Java client inside the image failed (log above)" >&2
+  exit 1
+fi
+rm -rf "$rootfs/tmp/java-client"
+echo "build-images: clients installed ($((SECONDS - start))s)"
 umount -l "$rootfs/proc"
 rm -f "$rootfs/usr/sbin/policy-rc.d" "$rootfs/etc/dpkg/dpkg.cfg.d/rootload-unsafe-io"
 
@@ -120,8 +146,11 @@ for p in "${VERSIONED[@]}"; do
   labels+=(--change "LABEL rootload.versions.$p=$v")
   echo "  $p $v"
 done
+labels+=(--change "LABEL rootload.versions.rootload-go-client=$GO_HASH"
+  --change "LABEL rootload.versions.rootload-java-client=$JAVA_HASH")
 
 # Trim: docs, man pages, locales, apt lists and caches; stop daemons' default sites from mattering.
+# The JRE's legal notices stay (they are the licence); its man pages go with the rest.
 rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* \
   "$rootfs"/usr/share/locale/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin \
   "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/log/*.log

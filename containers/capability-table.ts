@@ -5,6 +5,8 @@
 import "reflect-metadata";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { clientTable } from "../harness/clients/client-table.ts";
+import { clientVersions } from "../harness/clients/client-versions.ts";
 import type { RuntimeChoice } from "../harness/model/names.ts";
 import { DRIVER_NAMES } from "../harness/model/names.ts";
 import { ContainerRuntime } from "../harness/runtime/container-runtime.ts";
@@ -30,7 +32,7 @@ try {
       ? `Debian packages in image \`${runtime.image}\` (recipe ${runtime.labels["rootload.recipe-hash"]}, built ${runtime.labels["rootload.built"]}); the node driver runs the image's nodejs there and the harness's own Node in the process runtime`
       : "Debian packages on this host (process runtime)";
   const out = fileURLToPath(new URL("./CAPABILITIES.md", import.meta.url));
-  const table = capabilityTable({ drivers: DRIVER_NAMES.map((n) => DRIVERS[n]), versions, source });
+  const table = `${capabilityTable({ drivers: DRIVER_NAMES.map((n) => DRIVERS[n]), versions, source })}\n${clientTable(await clientVersions(runtime))}`;
   writeFileSync(out, table);
   // The README carries the same table between its markers, so what a reader sees is generated too.
   const readme = fileURLToPath(new URL("../README.md", import.meta.url));

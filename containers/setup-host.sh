@@ -3,9 +3,14 @@
 # (openssl s_client, gnutls-cli), the server binaries the process runtime drives, and Chromium
 # for checking the HTML report. Idempotent; run as root on Debian/Ubuntu.
 set -euo pipefail
+# The real clients in the process runtime: openjdk-17-jre-headless (java; its jdk.compiler module
+# compiles the client and the JSSE server, no JDK), golang-go (builds the Go client, also for the
+# image), python3 and curl. The servers the process runtime drives: Caddy, lighttpd with its TLS
+# modules, PostgreSQL (and psql, its real client). A machine where these happen to be present must
+# not hide a missing install step here.
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
-  openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls lighttpd-mod-wolfssl
-  postgresql-15 postgresql-client-15)
+  openjdk-17-jre-headless golang-go python3 curl caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls
+  lighttpd-mod-wolfssl postgresql-15 postgresql-client-15)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,8 +1,8 @@
-import { orderEntries } from "../roots/growth.ts";
 import { intendedAdvertised } from "../roots/intended.ts";
 import { caListBytes, type RootEntry, RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { CaSetup } from "./ca-setup.ts";
 import type { ServerProfile } from "./limits.ts";
+import { opensslSortedOrder } from "./openssl-name-order.ts";
 
 /** The list one server builds from a setup, before any size limit applies. */
 export interface AdvertisedList {
@@ -16,13 +16,13 @@ export interface AdvertisedList {
 
 /**
  * Apply a server's own rules to what it was given: OpenSSL drops repeated names, Apache, HAProxy
- * and stunnel sort (by DER subject, as growth.ts orders "subject"), and nothing is sent when CA names
- * are turned off.
+ * and stunnel sort (OpenSSL's X509_NAME_cmp, see openssl-name-order.ts), and nothing is sent when
+ * CA names are turned off.
  */
 export function advertisedBy(profile: ServerProfile, setup: CaSetup): AdvertisedList {
   if (setup.caNames !== "sent") return { entries: [], bytes: 0, rawBytes: 0 };
   let entries: readonly RootEntry[] = profile.dedupesNames ? uniqueNames(setup.advertise) : setup.advertise;
-  if (profile.sortsNames) entries = orderEntries(entries, "subject");
+  if (profile.sortsNames) entries = opensslSortedOrder(entries);
   const bytes = caListBytes(entries);
   return { entries, bytes, rawBytes: bytes - 2 * entries.length };
 }

@@ -35,6 +35,8 @@ export interface IssuerStanding {
   advertised: boolean;
   /** 1-based position in the server's list (wire order), or null when not in it. */
   position: number | null;
+  /** False when the server's order is modelled only approximately (see ServerProfile.orderExact). */
+  positionExact: boolean;
 }
 
 /** The prediction: a pure function of the setup and the limits table. */
@@ -59,6 +61,7 @@ function standing(server: ServerStack, built: AdvertisedList, sent: AdvertisedLi
     listed: i >= 0,
     advertised: sent.entries.some((e) => sameDer(e.subjectDer, subject)),
     position: i >= 0 ? i + 1 : null,
+    positionExact: SERVER_PROFILES[server].orderExact,
   };
 }
 
@@ -103,7 +106,10 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
       };
     const versions = profile.tls.includes("1.0") ? (["1.0"] as const) : tls;
     for (const t of versions) {
-      const sent = servers.find((v) => v.server === reference && v.tls === t)?.sent ?? refList;
+      // What the client is sent: a truncating server's prefix, otherwise the whole list (when the
+      // server aborts, that is the size the client would have to take once the server is fixed).
+      const v = servers.find((x) => x.server === reference && x.tls === t);
+      const sent = v?.verdict === "truncates" ? v.sent : refList;
       clients.push(
         clientVerdict(client, profile, t, { server: reference, sent, caNames: setup.caNames }, refIssuer),
       );

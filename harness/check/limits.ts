@@ -41,7 +41,17 @@ export const SERVER_STACKS = [
 export type ServerStack = (typeof SERVER_STACKS)[number];
 
 /** Client stacks the check knows. */
-export const CLIENT_STACKS = ["java", "go", "openssl", "node", "gnutls", "curl", "python", "forge"] as const;
+export const CLIENT_STACKS = [
+  "java",
+  "go",
+  "openssl",
+  "node",
+  "gnutls",
+  "curl",
+  "python",
+  "rustls",
+  "forge",
+] as const;
 export type ClientStack = (typeof CLIENT_STACKS)[number];
 
 export type CheckTls = "1.2" | "1.3";
@@ -78,6 +88,12 @@ export interface ServerProfile {
   dedupesNames: boolean;
   /** Apache, HAProxy and stunnel send names sorted, not in file order (DESIGN.md, driver suite). */
   sortsNames: boolean;
+  /**
+   * False when the wire order is known only approximately: Apache's and stunnel's lists are sorted
+   * but not exactly by X509_NAME_cmp (on the 2025 CTL 480 of 501 names sit where the model puts
+   * them; HAProxy's match all 501). Positions are then shown as approximate.
+   */
+  orderExact: boolean;
   /** The CertificateRequest around the list; undefined when not measured (OpenSSL's is used for sizes). */
   shape?: { "1.2": RequestShape12; "1.3": RequestShape13; evidence: Evidence };
   limits: Partial<Record<CheckTls, ServerLimit>>;
@@ -123,8 +139,12 @@ const extensionsBlock = (shape: RequestShape13, evidence: Evidence, past: PastLi
 
 const INTERNAL_ERROR = { kind: "aborts", alert: "internal_error" } as const;
 
-const openssl = (library: string, opts: { dedupesNames: boolean; sortsNames: boolean }): ServerProfile => ({
+const openssl = (
+  library: string,
+  opts: { dedupesNames: boolean; sortsNames: boolean; orderExact?: boolean },
+): ServerProfile => ({
   library,
+  orderExact: true,
   ...opts,
   shape: OPENSSL_SHAPE,
   limits: {
@@ -150,6 +170,7 @@ const schannel = (bytes: number, where: string): ServerProfile => ({
   library: "Schannel",
   dedupesNames: false,
   sortsNames: false,
+  orderExact: true,
   limits: Object.fromEntries(
     (["1.2", "1.3"] as const).map((tls) => [
       tls,
@@ -166,9 +187,9 @@ const schannel = (bytes: number, where: string): ServerProfile => ({
 /** Per server stack: list rules, message shape, limits per TLS version. */
 export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
   nginx: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
-  apache: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true }),
+  apache: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true, orderExact: false }),
   haproxy: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true }),
-  stunnel: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true }),
+  stunnel: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true, orderExact: false }),
   openssl: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
   lighttpd: opensslUnmeasured("OpenSSL 3.0 (mod_openssl)", false),
   postgres: opensslUnmeasured("OpenSSL 3.0", false),
@@ -178,6 +199,7 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
     library: "GnuTLS 3.7.9",
     dedupesNames: false,
     sortsNames: false,
+    orderExact: true,
     shape: GNUTLS_SHAPE,
     limits: {
       "1.2": u16List({ how: "measured", where: DRIVER_SUITE }, { kind: "malformed" }),
@@ -195,6 +217,7 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
     library: "Go 1.19 crypto/tls (Caddy 2.6.2)",
     dedupesNames: false,
     sortsNames: false,
+    orderExact: true,
     shape: GO_SHAPE,
     limits: {
       "1.2": u16List(
@@ -215,6 +238,7 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
     library: "JSSE (Java 17)",
     dedupesNames: false,
     sortsNames: false,
+    orderExact: true,
     limits: {
       "1.2": u16List(
         { how: "measured", where: "DESIGN.md (Java 17: Field length overflow at 66,767 B)" },
@@ -271,19 +295,49 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       evidence: {
         how: "measured",
         where:
-          "DESIGN.md (Java 17: 32,382 B list works, 53,976 B fails); the clients branch's java client suite",
+          "scenarios/clients.scenario.ts (Java 17 JSSE: body 32,768 B works, 32,769 B fails, TLS 1.2 and 1.3)",
       },
     },
-    selectsByIssuer: { how: "measured", where: "DESIGN.md (SunX509/PKIX key managers)" },
+    selectsByIssuer: {
+      how: "measured",
+      where: "scenarios/kb2801679.scenario.ts (default key manager chose no alias when the issuer was cut)",
+    },
+    refusesEmptyExtension13: {
+      how: "measured",
+      where:
+        "scenarios/kb2801679.scenario.ts (policy none, TLS 1.3: Invalid certificate_authorities extension)",
+    },
   },
   go: {
     tls: ["1.2", "1.3"],
     maxBodyBytes: {
       bytes: 65_536,
       knob: "maxHandshake (crypto/tls, fixed)",
-      evidence: { how: "measured", where: "DESIGN.md (Go 1.19: 65,458 B works, 65,521 B fails)" },
+      evidence: {
+        how: "measured",
+        where:
+          "scenarios/clients.scenario.ts (Go 1.19: body 65,536 B works, 65,537 B fails, TLS 1.2 and 1.3)",
+      },
     },
-    selectsByIssuer: { how: "measured", where: "DESIGN.md (Certificates + SupportsCertificate)" },
+    selectsByIssuer: {
+      how: "measured",
+      where: "scenarios/kb2801679.scenario.ts (SupportsCertificate chose none when the issuer was cut)",
+    },
+    refusesEmptyExtension13: {
+      how: "measured",
+      where: "scenarios/kb2801679.scenario.ts (policy none, TLS 1.3: local error: tls: unexpected message)",
+    },
+  },
+  rustls: {
+    tls: ["1.2", "1.3"],
+    maxBodyBytes: {
+      bytes: 0xffff,
+      knob: "MAX_HANDSHAKE_SIZE (rustls, fixed)",
+      evidence: {
+        how: "source",
+        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (DESIGN.md: from source, not measured)",
+      },
+    },
   },
   openssl: OPENSSL_CLIENT,
   node: OPENSSL_CLIENT,
@@ -296,10 +350,11 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
   forge: {
     tls: ["1.0"],
     maxRecords: {
-      records: 4,
+      records: 3,
       evidence: {
         how: "measured",
-        where: "DESIGN.md (node-forge 1.x: 55 KB over 4 records → unexpected_message)",
+        where:
+          "scenarios/clients.scenario.ts (node-forge 1.x: a 32,775 B CertificateRequest over 3 records → unexpected_message; DESIGN.md: 55 KB over 4)",
       },
     },
     selectsByIssuer: { how: "measured", where: "harness/clients/forge-client.ts (getCertificate by issuer)" },

@@ -41,6 +41,7 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
           issuer: {
             advertised: ref.advertised,
             position: ref.position,
+            positionExact: ref.positionExact,
             server: ref.server,
             cutBy: r.issuer.filter((i) => i.listed && !i.advertised).map((i) => i.server),
           },

@@ -88,15 +88,25 @@ export function checkText(r: CheckReport): string {
     const ref = r.issuer.find((i) => i.server === r.reference)!;
     const cut = r.issuer.filter((i) => i.listed && !i.advertised).map((i) => i.server);
     const where =
-      ref.position === null ? "not in the list" : `position ${ref.position} of ${a.entries.length}`;
+      ref.position === null
+        ? "not in the list"
+        : `position ${ref.positionExact ? "" : "≈"}${ref.position} of ${a.entries.length}`;
     out.push(
       `  client issuer: ${ref.advertised ? "advertised" : "NOT advertised"} by ${r.reference} (${where})${cut.length ? `; cut by ${cut.join(", ")}` : ""}`,
     );
-    const truncating = r.servers.filter((v) => v.verdict === "truncates" && v.sent.entries.length > 0);
+    // Truncation does not depend on the TLS version: one line per truncating server.
+    const truncating = r.servers.filter(
+      (v, i, all) =>
+        v.verdict === "truncates" &&
+        v.sent.entries.length > 0 &&
+        all.findIndex((w) => w.server === v.server && w.verdict === "truncates") === i,
+    );
     for (const v of truncating) {
-      const pos = r.issuer.find((i) => i.server === v.server)?.position;
-      if (pos !== null && pos !== undefined)
-        out.push(`    ${v.server}: keeps ${v.sent.entries.length} names; the issuer is at ${pos}`);
+      const st = r.issuer.find((i) => i.server === v.server);
+      if (st?.position)
+        out.push(
+          `    ${v.server}: keeps the first ${v.sent.entries.length} names; the issuer is #${st.position}: ${st.advertised ? "advertised" : "CUT"}`,
+        );
     }
   }
   out.push("");
@@ -117,9 +127,10 @@ export function checkText(r: CheckReport): string {
     const shown = broken.slice(0, 8);
     for (const b of shown) out.push(`  ${b}`);
     if (broken.length > shown.length) out.push(`  … ${broken.length - shown.length} more (--json for all)`);
-    if (r.issuer?.some((i) => !i.advertised) && s.caNames === "sent")
+    const notAdvertised = (r.issuer ?? []).filter((i) => !i.advertised).map((i) => i.server);
+    if (notAdvertised.length && s.caNames === "sent")
       out.push(
-        "  the client's issuer is not advertised: Java, Go and Windows-style clients send no certificate",
+        `  the client's issuer is not advertised by ${notAdvertised.join(", ")}: Java, Go and Windows-style clients send no certificate there`,
       );
   }
   out.push("limits and where each was measured: rootload check --limits");

@@ -86,12 +86,14 @@ export function serverVerdict(
   switch (past.kind) {
     case "truncates": {
       const kept = fittingPrefix(list, limit.maxListBytes);
+      const n = kept.entries.length;
+      const first = list.entries[n]!.subject;
       return {
         ...base,
         verdict: "truncates",
         limitBytes: limit.maxListBytes,
         sent: kept,
-        reason: `${kept.entries.length} of ${list.entries.length} names fit ${fmt(limit.maxListBytes)} B; ${list.entries.length - kept.entries.length} cut`,
+        reason: `${n} of ${list.entries.length} fit ${fmt(limit.maxListBytes)} B; ${list.entries.length - n} cut from #${n + 1} (${first.length > 32 ? `${first.slice(0, 31)}…` : first})`,
       };
     }
     case "malformed":

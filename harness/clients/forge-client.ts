@@ -5,7 +5,7 @@ import { alertName, type Outcome } from "../model/outcome.ts";
 import { startTls } from "../probe/starttls.ts";
 import { certificateNames } from "../roots/der.ts";
 import { identityOf, issuerAdvertised, outcomeText } from "./issuer-selection.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /** Split a certificate_authorities body (u16-prefixed DER names, RFC 5246 §7.4.4) into names. */
 export function splitDistinguishedNames(list: Uint8Array): Uint8Array[] {
@@ -114,9 +114,8 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
   });
 }
 
-/** node-forge TLS 1.0/1.1 client with issuer-hint certificate selection. */
-export const forgeClient: TlsClient = {
-  name: "forge",
+/** node-forge TLS 1.0/1.1 client with issuer-hint certificate selection (its own, from the hint it is given). */
+export const forgeStack: ClientStack = {
   available: async () => typeof forge.tls?.createConnection === "function",
-  handshake,
+  once: (o) => handshake(o),
 };

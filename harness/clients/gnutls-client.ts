@@ -2,10 +2,9 @@ import { isNoServer } from "../model/no-server.ts";
 import { alertName, type Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
-import { withIssuerSelection } from "./issuer-selection.ts";
 import { identityFiles } from "./pki-files.ts";
 import { commandWorks, type ProcessOutput, runClientProcess } from "./run-process.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /** How long to hold a TLS 1.3 session after the handshake for the server's verdict (ms). gnutls-cli prints no ticket line. */
 const TLS13_VERDICT_MS = 400;
@@ -64,8 +63,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
 }
 
 /** `gnutls-cli` as an external, independent client (GnuTLS's own CertificateRequest parser). */
-export const gnutlsClient: TlsClient = {
-  name: "gnutls",
+export const gnutlsStack: ClientStack = {
   available: () => commandWorks("gnutls-cli", ["--version"]),
-  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+  once: runOnce,
 };

@@ -3,10 +3,9 @@ import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { connectStartTls } from "../probe/starttls.ts";
-import { withIssuerSelection } from "./issuer-selection.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
 import { postgresStartupMessage, postgresVerdict } from "./postgres-startup.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /**
  * Longest wait for a TLS 1.3 server's verdict after the handshake (ms). A server that accepts the
@@ -133,8 +132,7 @@ function handshakeOn(
 }
 
 /** node:tls (OpenSSL inside Node) with the client certificate in a reused SecureContext. */
-export const nodeClient: TlsClient = {
-  name: "node",
+export const nodeStack: ClientStack = {
   available: async () => true,
-  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+  once: runOnce,
 };

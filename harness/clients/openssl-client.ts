@@ -1,53 +1,14 @@
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
-import { withIssuerSelection } from "./issuer-selection.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
 import { identityFiles } from "./pki-files.ts";
 import { commandWorks, type ProcessOutput, runClientProcess } from "./run-process.ts";
-import type { HandshakeOptions, HandshakeResult, TlsClient } from "./tls-client.ts";
+import { FAILED, HANDSHAKE_DONE, sClient, sClientArgs } from "./s-client.ts";
+import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /** How long to keep a TLS 1.3 session open after the handshake for the server's verdict (ms). */
 const TLS13_VERDICT_MS = 400;
-
-function baseArgs(host: string, port: number, tls: TlsVersion): string[] {
-  // RFC2253 without MSB escaping prints UTF-8, so the names compare with the probe's RFC 4514 text.
-  return [
-    "s_client",
-    "-connect",
-    `${host}:${port}`,
-    tls === "1.3" ? "-tls1_3" : "-tls1_2",
-    "-verify_quiet",
-    "-nameopt",
-    "RFC2253,-esc_msb",
-  ];
-}
-
-const HANDSHAKE_DONE = /^(?:New|Reused), (?:TLSv|SSLv)/m;
-const FAILED = /:error:|errno=\d+|SSL alert number/;
-
-/**
- * The names s_client printed under "Acceptable client certificate CA names", in order; [] for
- * "No client certificate CA names sent"; undefined when it printed neither (e.g. the handshake
- * died before the CertificateRequest).
- */
-export function parseAcceptableCaNames(stdout: string): string[] | undefined {
-  if (/^No client certificate CA names sent$/m.test(stdout)) return [];
-  const lines = stdout.split("\n");
-  const start = lines.indexOf("Acceptable client certificate CA names");
-  if (start < 0) return undefined;
-  const out: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (
-      /^(Client Certificate Types|Requested Signature Algorithms|Shared Requested|Peer sign|Server Temp Key|---)/.test(
-        line,
-      )
-    )
-      break;
-    out.push(line);
-  }
-  return out;
-}
 
 function outcomeOf(out: ProcessOutput, tls: TlsVersion): Outcome {
   const all = `${out.stdout}\n${out.stderr}`;
@@ -68,20 +29,19 @@ export async function opensslAcceptableCaNames(
   tls: TlsVersion,
   timeoutMs = 10_000,
 ): Promise<string[] | undefined> {
-  const out = await runClientProcess("openssl", baseArgs(host, port, tls), timeoutMs, (stdout, stderr) =>
-    HANDSHAKE_DONE.test(stdout) || FAILED.test(stderr) ? 0 : undefined,
-  );
-  return parseAcceptableCaNames(out.stdout);
+  return (await sClient({ host, port, tls, timeoutMs })).names;
 }
 
 async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
-  const args = baseArgs(o.host, o.port, o.tls);
-  if (id) {
-    const f = identityFiles(id);
-    args.push("-cert", f.cert, "-key", f.key);
-  }
-  if (o.legacy) args.push("-cipher", "DEFAULT:@SECLEVEL=0");
-  if (o.starttls) args.push("-starttls", o.starttls);
+  const files = id ? identityFiles(id) : undefined;
+  const args = sClientArgs({
+    host: o.host,
+    port: o.port,
+    tls: o.tls,
+    ...(files ? { cert: files.cert, key: files.key } : {}),
+    ...(o.legacy ? { legacy: true } : {}),
+    ...(o.starttls ? { starttls: o.starttls } : {}),
+  });
   const out = await runClientProcess("openssl", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
     if (FAILED.test(stderr)) return 0;
     if (!HANDSHAKE_DONE.test(stdout)) return undefined;
@@ -94,8 +54,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
 }
 
 /** `openssl s_client` as an external, independent client. */
-export const opensslClient: TlsClient = {
-  name: "openssl",
+export const opensslStack: ClientStack = {
   available: () => commandWorks("openssl", ["version"]),
-  handshake: (o) => withIssuerSelection(o, (id) => runOnce(o, id)),
+  once: runOnce,
 };

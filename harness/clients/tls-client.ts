@@ -1,8 +1,9 @@
-import type { ClientName } from "../model/names.ts";
+import type { ClientName, ClientSelection } from "../model/names.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
-import type { TestPki } from "../pki/test-pki.ts";
+import type { CertAndKey, TestPki } from "../pki/test-pki.ts";
+import type { Availability } from "../runtime/runtime.ts";
 
 /** One handshake to run. */
 export interface HandshakeOptions {
@@ -13,9 +14,10 @@ export interface HandshakeOptions {
   /** Which certificate the client holds. Default "client" (issued by pki.clientIssuer). */
   identity?: "client" | "stranger" | "none";
   /**
-   * DER names the probe saw in the CertificateRequest. When given, the client selects its
-   * certificate the way Windows clients do (KB 2801679): only if its issuer is in the list; an
-   * empty list means "any certificate".
+   * DER names the probe saw in the CertificateRequest. Used only by a client told to emulate
+   * selection (`select: "by-issuer-list"` on node, openssl, gnutls): the certificate is withheld
+   * when its issuer is not in the list, as Windows clients do (KB 2801679); an empty list means
+   * "any certificate". Clients that select for real (java, go, forge) read the list themselves.
    */
   advertised?: readonly Uint8Array[];
   /** Bound on the whole handshake (ms). Default 10,000. */
@@ -33,12 +35,34 @@ export interface HandshakeResult {
   ms: number;
   /** The CA names the client itself saw, when it exposes them (forge, openssl, gnutls). */
   advertisedDer?: Uint8Array[];
+  /**
+   * What the client's own selection chose, when it reports it (java: the default key manager's
+   * alias, null = none; go: GetClientCertificate running SupportsCertificate): proof of whether a
+   * certificate went out, and how many CA names the client was handed (null: never asked).
+   */
+  certificate?: { sent: boolean; issuersSeen: number | null };
 }
 
-/** A TLS client the runner can drive. */
+/** A TLS client the runner can drive: one stack with one set of options, under one label. */
 export interface TlsClient {
   readonly name: ClientName;
+  /** `java`, `java+maxHandshakeMessageSize=65536`: what case ids and reports call it. */
+  readonly label: string;
+  /** How it chooses its certificate. */
+  readonly selection: ClientSelection;
   /** True when the client can run here (binary installed, library loadable). */
   available(): Promise<boolean>;
+  /** Whether it can run here, and why not. */
+  availability(): Promise<Availability>;
   handshake(o: HandshakeOptions): Promise<HandshakeResult>;
+  /** The client's version text, when it tells (the persistent clients print it on start). */
+  version?(): Promise<string | undefined>;
+  /** Stop what it started (persistent client processes). */
+  close(): Promise<void>;
+}
+
+/** A one-shot client stack: one handshake with the identity it is given. */
+export interface ClientStack {
+  available(): Promise<boolean>;
+  once(o: HandshakeOptions, identity: CertAndKey | undefined): Promise<HandshakeResult>;
 }

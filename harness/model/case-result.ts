@@ -1,4 +1,4 @@
-import type { ClientName } from "./names.ts";
+import type { ClientName, ClientSelection } from "./names.ts";
 import type { Outcome } from "./outcome.ts";
 import type { TlsVersion } from "./tls.ts";
 
@@ -16,7 +16,12 @@ export interface CaseResult {
   id: string;
   server: string;
   tls: TlsVersion;
-  client: ClientName;
+  /** The client's label: its name, plus its options when it has any (`java+maxHandshakeMessageSize=65536`). */
+  client: string;
+  /** The client stack (absent in records older than client labels: then `client` is the name). */
+  clientName?: ClientName;
+  /** How this client chose its certificate. */
+  selection?: ClientSelection;
   policy: string;
   step: { index: number; label: string };
   /** The store loaded into the server; `names` counts distinct subject names (re-keyed roots share one). */
@@ -43,10 +48,17 @@ export interface CaseResult {
   clientIssuerAdvertised: boolean | null;
   /** The probe's outcome (the server's reaction to a bare ClientHello up to its CertificateRequest). */
   probeOutcome: Outcome;
-  /** The client's handshake outcome, with client certificate. */
+  /** The client's handshake outcome, with client certificate; non-ok outcomes carry `side`. */
   outcome: Outcome;
+  /**
+   * What the client itself reported choosing: `sent` a certificate or `none`, with how many CA
+   * names it was handed (java: the default key manager's alias; go: GetClientCertificate).
+   */
+  clientCertificate?: { sent: boolean; issuersSeen: number | null };
   latency?: Latency;
   expectations?: { expect: string; pass: boolean; message: string }[];
+  /** Checks the harness could not make for this case, and why (e.g. the served list after a reload). */
+  skippedChecks?: string[];
   startedAt: string;
   durationMs: number;
   serverLogTail?: string;

@@ -12,6 +12,7 @@ export const OUTCOME_CLASSES = [
   "timeout",
   "no-certificate-request",
   "server-error",
+  "client-unavailable",
 ] as const;
 
 export type OutcomeClass = (typeof OUTCOME_CLASSES)[number];
@@ -24,7 +25,14 @@ export type OutcomeSide = (typeof OUTCOME_SIDES)[number];
  * Fields any outcome may carry whatever its class. Kept apart from the per-class shapes so that
  * a field every class shares (e.g. `side?: OutcomeSide`) is added here, once.
  */
-export type OutcomeCommon = Record<never, never>;
+export interface OutcomeCommon {
+  /**
+   * Who failed (non-ok outcomes): `server` (it aborted or sent something broken), `client` (it
+   * refused what it got, or misbehaved so that the server aborted), `unknown` (a reset or timeout
+   * with nothing to judge by). Records written before `side` existed have none: they read as unknown.
+   */
+  side?: OutcomeSide;
+}
 
 /** One outcome: its class, the fields that class carries, and the common fields. */
 export type Outcome = OutcomeCommon & ClassOutcome;
@@ -39,7 +47,15 @@ type ClassOutcome =
   | { class: "timeout"; detail?: string }
   | { class: "no-certificate-request"; detail?: string }
   /** The server under test died or never came up: an infrastructure failure recorded as data. */
-  | { class: "server-error"; detail: string };
+  | { class: "server-error"; detail: string }
+  /** The client cannot run here (e.g. no `java` on this host): reported, never faked. */
+  | { class: "client-unavailable"; detail: string };
+
+/** The side of a non-ok outcome as recorded; records without one read as unknown. */
+export function sideOf(o: Outcome): OutcomeSide | undefined {
+  if (o.class === "ok") return undefined;
+  return o.side ?? "unknown";
+}
 
 /** TLS alert descriptions, RFC 8446 §6 (plus the TLS 1.2 ones still seen on the wire). */
 export const ALERT_NAMES: Record<number, string> = {

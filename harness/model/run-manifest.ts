@@ -26,6 +26,8 @@ export interface RunManifest {
   /** How the servers were started: "container" (testcontainers) or "process" (embedded default). */
   runtime: string;
   servers: RunServer[];
+  /** The run's clients: label, stack, how it selects, its version (or why it could not run). */
+  clients?: { label: string; name: string; selection: string; version?: string; unavailable?: string }[];
   /** `process.versions.node` of the harness. */
   node: string;
   /** `process.versions.openssl` of the harness (the probe's and node client's library). */

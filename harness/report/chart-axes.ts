@@ -1,7 +1,7 @@
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import { formatInt } from "./format.ts";
 import { THRESHOLD_COLORS } from "./outcome-colors.ts";
-import { THRESHOLDS } from "./summary.ts";
+import { THRESHOLDS, type Threshold } from "./summary.ts";
 import { el, kibLabel, kibTicks, linear, text, textWidth, title } from "./svg.ts";
 
 /** Width of every chart's viewBox (px); the page's content column is this wide. */
@@ -106,10 +106,14 @@ export function panelFrame(
 }
 
 /** The legend entries for the three reference lines, laid out from (x, y); returns markup and width used. */
-export function thresholdLegend(x: number, y: number): { svg: string; width: number } {
+export function thresholdLegend(
+  x: number,
+  y: number,
+  thresholds: readonly Threshold[] = THRESHOLDS,
+): { svg: string; width: number } {
   let cx = x;
   const parts: string[] = [];
-  THRESHOLDS.forEach((t, i) => {
+  thresholds.forEach((t, i) => {
     parts.push(
       el("line", { x1: cx, x2: cx, y1: y - 9, y2: y + 3, class: "threshold", stroke: THRESHOLD_COLORS[i] }),
     );

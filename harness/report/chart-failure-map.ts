@@ -3,7 +3,15 @@ import type { OutcomeClass } from "../model/outcome.ts";
 import { CHART_WIDTH, chartSvg, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";
-import { configuredNames, distinctSent, type RunSummary, type Series, THRESHOLDS } from "./summary.ts";
+import {
+  configuredNames,
+  distinctSent,
+  type RunSummary,
+  type Series,
+  type SizePoint,
+  THRESHOLDS,
+  type Threshold,
+} from "./summary.ts";
 import { el, text, textWidth, title } from "./svg.ts";
 
 const LABEL_W = 250;
@@ -47,15 +55,90 @@ function fitFont(label: string, width: number, maxPx: number): number {
   return Math.floor(px * 10) / 10;
 }
 
+/** The client limits drawn on the client map: the same list grown, where clients give up. */
+export const CLIENT_THRESHOLDS: readonly Threshold[] = [
+  {
+    bytes: 32_768,
+    short: "32,768 B",
+    label: "Java 17 default jdk.tls.maxHandshakeMessageSize (CertificateRequest body)",
+  },
+  { bytes: 65_535, short: "65,535 B", label: "TLS 16-bit length limit (Go caps a message body at 65,536 B)" },
+];
+
+/** What a map draws: rows, where its reference lines go, its accessible name. */
+interface MapOptions {
+  id: string;
+  rows: readonly Series[];
+  thresholds: readonly Threshold[];
+  /** The size a column stands for when placing the reference lines. */
+  columnBytes: (col: SizePoint, i: number) => number;
+  /** The column's size line under its heading (default: the configured list size). */
+  tick?: (col: SizePoint, i: number) => string;
+  title: string;
+  description: string;
+}
+
 /**
  * Chart 3, the failure map: one row per server × TLS (× policy, client), one column per
  * configured list size, each cell coloured by outcome class, with the byte thresholds drawn
  * between the columns they fall between.
  */
 export function failureMapChart(s: RunSummary): string {
+  return mapChart(s, {
+    id: "failure-map",
+    rows: s.series,
+    thresholds: THRESHOLDS,
+    columnBytes: (p) => p.bytes,
+    title: "Failure map: outcome per server, TLS version and configured CA list size",
+    description:
+      `${s.series.length} rows (server × TLS) by ${s.sizes.length} list sizes; cell colour is the outcome class; ` +
+      "vertical lines mark 12,288, 16,384 and 65,535 bytes.",
+  });
+}
+
+/**
+ * The failure map's twin for clients: one row per client (× TLS, server), ordered by where the
+ * client first breaks, so the client that breaks first is on top. Client limits are on the
+ * CertificateRequest as received, so the reference lines (32,768 B: Java's default; 65,535 B) are
+ * placed by the largest CertificateRequest body read on the wire in each column.
+ */
+export function clientMapChart(s: RunSummary): string {
+  const firstFail = (ser: Series) => ser.firstFailure?.bytes ?? Number.POSITIVE_INFINITY;
+  const rows = [...s.series].sort(
+    (a, b) =>
+      firstFail(a) - firstFail(b) ||
+      a.client.localeCompare(b.client) ||
+      a.tls.localeCompare(b.tls) ||
+      a.server.localeCompare(b.server),
+  );
+  const bodyAt = s.sizes.map((p) => {
+    let max = 0;
+    for (const ser of s.series)
+      for (const c of ser.cases)
+        if (c.configured.caListBytes === p.bytes && c.advertised)
+          max = Math.max(max, c.advertised.messageBytes - 4);
+    return max;
+  });
+  const label = (ser: Series) => `${ser.client} · ${ser.server} TLS ${ser.tls}`;
+  return mapChart(s, {
+    id: "client-map",
+    rows: rows.map((r) => ({ ...r, label: label(r) })),
+    thresholds: CLIENT_THRESHOLDS,
+    // Columns where no CertificateRequest was read sit at their configured size.
+    columnBytes: (p, i) => bodyAt[i] || p.bytes,
+    // The x axis a client sees: the CertificateRequest body on the wire, not the configured list.
+    tick: (p, i) => (bodyAt[i] ? `msg ${formatBytes(bodyAt[i]!)}` : `list ${formatBytes(p.bytes)}`),
+    title: "Client map: outcome per client and CA list size, the client that breaks first on top",
+    description:
+      `${rows.length} rows (client × server × TLS) by ${s.sizes.length} list sizes; cell colour is the outcome ` +
+      "class; vertical lines mark a 32,768-byte and a 65,535-byte CertificateRequest body on the wire.",
+  });
+}
+
+function mapChart(s: RunSummary, o: MapOptions): string {
   const cols = s.sizes;
   const colW = cols.length > 0 ? (CHART_WIDTH - LABEL_W - 8) / cols.length : 0;
-  const rowsH = s.series.length * ROW_H;
+  const rowsH = o.rows.length * ROW_H;
   const legendY = HEAD_H + rowsH + 28;
   const height = legendY + 44;
   const parts: string[] = [];
@@ -82,12 +165,12 @@ export function failureMapChart(s: RunSummary): string {
       el(
         "text",
         { x: cx, y: HEAD_H - 8, class: "tick", "text-anchor": "middle" },
-        text(formatBytes(p.bytes)),
+        text(o.tick ? o.tick(p, i) : formatBytes(p.bytes)),
       ),
     );
   });
 
-  s.series.forEach((ser, r) => {
+  o.rows.forEach((ser, r) => {
     const y = HEAD_H + r * ROW_H;
     parts.push(
       el(
@@ -179,14 +262,14 @@ export function failureMapChart(s: RunSummary): string {
 
   // Thresholds fall between two tested sizes: draw each on the boundary of the columns it separates.
   const groups = new Map<number, number[]>();
-  THRESHOLDS.forEach((t, i) => {
-    const g = cols.filter((p) => p.bytes <= t.bytes).length;
+  o.thresholds.forEach((t, i) => {
+    const g = cols.filter((p, ci) => o.columnBytes(p, ci) <= t.bytes).length;
     groups.set(g, [...(groups.get(g) ?? []), i]);
   });
   for (const [g, idx] of groups) {
     const x = colX(g) - (g === cols.length ? GAP / 2 : 0);
     idx.forEach((ti, k) => {
-      const t = THRESHOLDS[ti]!;
+      const t = o.thresholds[ti]!;
       const dx = (k - (idx.length - 1) / 2) * 4;
       parts.push(
         el(
@@ -223,18 +306,11 @@ export function failureMapChart(s: RunSummary): string {
     parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text(label)));
     lx += 36 + textWidth(label, 11.5);
   }
-  if (s.series.some((ser) => ser.cases.length < cols.length)) {
+  if (o.rows.some((ser) => ser.cases.length < cols.length)) {
     parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, class: "cell-empty" }));
     parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text("not run")));
   }
-  parts.push(thresholdLegend(6, legendY + 26).svg);
+  parts.push(thresholdLegend(6, legendY + 26, o.thresholds).svg);
 
-  return chartSvg(
-    "failure-map",
-    height,
-    "Failure map: outcome per server, TLS version and configured CA list size",
-    `${s.series.length} rows (server × TLS) by ${cols.length} list sizes; cell colour is the outcome class; ` +
-      "vertical lines mark 12,288, 16,384 and 65,535 bytes.",
-    parts.join(""),
-  );
+  return chartSvg(o.id, height, o.title, o.description, parts.join(""));
 }

@@ -124,9 +124,17 @@ function versionChanges(baseline: RunRecord, current: RunRecord): VersionChange[
   return out;
 }
 
+/**
+ * Same class (and alert), and the same side when both runs recorded one: a failure that moves from
+ * the server to the client is a different failure. A record without `side` (written before it
+ * existed) is unknown, which is not a change.
+ */
 function sameOutcome(a: Outcome, b: Outcome): boolean {
   if (a.class !== b.class) return false;
-  return a.class !== "server-alert" || b.class !== "server-alert" || a.alert === b.alert;
+  if (a.class === "server-alert" && b.class === "server-alert" && a.alert !== b.alert) return false;
+  const sa = a.class === "ok" ? undefined : a.side;
+  const sb = b.class === "ok" ? undefined : b.side;
+  return sa === undefined || sb === undefined || sa === sb;
 }
 
 function figures(a: NonNullable<CaseResult["advertised"]>): AdvertisedFigures {

@@ -30,7 +30,9 @@ export function formatPct(fraction: number): string {
 
 /** "server-alert (internal_error)", "malformed", "ok". */
 export function outcomeText(o: Outcome): string {
-  return o.class === "server-alert" ? `${o.class} (${o.alert})` : o.class;
+  const base = o.class === "server-alert" ? `${o.class} (${o.alert})` : o.class;
+  // Who failed, when the record says: "excessive-size · client side".
+  return o.class !== "ok" && o.side ? `${base} · ${o.side} side` : base;
 }
 
 /** The outcome's detail, if it carries one. */

@@ -1,12 +1,13 @@
 import type { CaseResult } from "../model/case-result.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
 import { advertisedChart } from "./chart-advertised.ts";
-import { failureMapChart } from "./chart-failure-map.ts";
+import { clientMapChart, failureMapChart } from "./chart-failure-map.ts";
 import { latencyChart } from "./chart-latency.ts";
 import { formatBytes, formatInt, outcomeDetail, outcomeText } from "./format.ts";
 import { verdict } from "./markdown.ts";
 import { OUTCOME_COLORS } from "./outcome-colors.ts";
-import { type IssuerFate, type RunSummary, type Series, type SizePoint, summarize } from "./summary.ts";
+import * as phrase from "./phrases.ts";
+import { type RunSummary, summarize } from "./summary.ts";
 import { el, text } from "./svg.ts";
 
 /**
@@ -29,6 +30,14 @@ export function htmlReport(run: RunRecord): string {
       "What each server did at each configured list size. Vertical lines: the byte sizes where Schannel truncates and where the TLS 16-bit length runs out.",
       failureMapChart(s),
     ),
+    new Set(run.cases.map((c) => c.client)).size > 1
+      ? section(
+          "client-map",
+          "Client map",
+          "Which client breaks first as the list grows: one row per client, the first to fail on top. Column sizes are the CertificateRequest body each client received (msg) or, where none was read, the configured list. Vertical lines: Java's default 32,768-byte limit and the 65,535-byte TLS length.",
+          clientMapChart(s),
+        )
+      : "",
     section(
       "advertised",
       "Advertised vs configured CA names",
@@ -42,9 +51,7 @@ export function htmlReport(run: RunRecord): string {
       latencyChart(s),
     ),
     section("servers", "Per server and TLS version", "", seriesTable(s)),
-    s.issuerCuts.length > 0
-      ? section("kb2801679", "Why issuer-not-advertised (KB 2801679)", "", issuerNote(s))
-      : "",
+    s.issuerCuts.length > 0 ? section("kb2801679", phrase.KB2801679_HEADING, "", issuerNote(s)) : "",
     `<section id="cases"><details open><summary><h2>All cases (${formatInt(s.cases)})</h2></summary>${caseTable(run.cases)}</details></section>`,
   ].join("\n");
   return [
@@ -68,9 +75,13 @@ function section(id: string, heading: string, caption: string, content: string):
   return `<section id="${id}"><h2>${text(heading)}</h2>${caption ? `<p class="caption">${text(caption)}</p>` : ""}${content}</section>`;
 }
 
-function size(p: SizePoint): string {
-  return `${formatInt(p.count)} names / ${formatBytes(p.bytes)}`;
-}
+/** HTML markup for the shared phrases. */
+const HTML: phrase.Markup = {
+  strong: (t) => `<b>${t}</b>`,
+  code: (t) => `<code>${text(t)}</code>`,
+  good: (t) => `<span class="good">${t}</span>`,
+  bad: (t) => `<span class="bad">${t}</span>`,
+};
 
 function chip(c: Pick<CaseResult, "outcome">): string {
   const color = OUTCOME_COLORS[c.outcome.class];
@@ -81,17 +92,11 @@ function gist(s: RunSummary): string {
   const parts: string[] = [];
   if (s.firstFailure)
     parts.push(
-      `First failure: <b>${text(s.firstFailure.series)}</b> at ${text(size(s.firstFailure.at))}: ${chip(s.firstFailure)}.`,
+      `First failure: <b>${text(s.firstFailure.series)}</b> at ${text(phrase.sizeText(s.firstFailure.at))}: ${chip(s.firstFailure)}.`,
     );
-  else if (s.cases > 0) parts.push("Every handshake completed.");
-  const failing = s.series.filter((x) => x.firstFailure).length;
-  parts.push(
-    text(`${failing} of ${s.series.length} server/TLS series failed somewhere in the tested range.`),
-  );
-  if (!s.complete)
-    parts.push(
-      `<b class="warn">Incomplete run: ${formatInt(s.cases)} of ${formatInt(s.plannedCases)} planned cases recorded.</b>`,
-    );
+  else if (s.cases > 0) parts.push(phrase.ALL_COMPLETED);
+  parts.push(text(phrase.seriesFailedText(s)));
+  if (!s.complete) parts.push(`<b class="warn">Incomplete run: ${phrase.recordedText(s)}.</b>`);
   return parts.join(" ");
 }
 
@@ -124,24 +129,6 @@ function meta(run: RunRecord, s: RunSummary): string {
   return `<dl class="meta">${rows.map(([k, v]) => `<dt>${text(k)}</dt><dd>${text(v)}</dd>`).join("")}</dl>`;
 }
 
-function truncation(x: Series): string {
-  if (x.advertisesNothing) return "n/a (advertises nothing)";
-  const t = x.truncation;
-  if (!t) return x.cases.some((c) => c.advertised) ? "no" : "n/a (no request read)";
-  return `yes, ${t.byPolicy ? "by policy" : "<b>by the server</b>"}, from ${formatInt(t.at.count)} names: ${formatInt(t.advertisedCount)} sent (${text(formatBytes(t.advertisedBytes))})`;
-}
-
-function issuer(f: IssuerFate): string {
-  switch (f.kind) {
-    case "survived":
-      return '<span class="good">survived</span>';
-    case "cut":
-      return `<span class="bad">cut</span> from ${formatInt(f.at.count)} names on (issuer at position ${f.position ?? "?"}, ${formatInt(f.advertisedCount)} names sent)`;
-    case "not-applicable":
-      return "n/a";
-  }
-}
-
 function seriesTable(s: RunSummary): string {
   const head = [
     "Server · TLS",
@@ -159,11 +146,11 @@ function seriesTable(s: RunSummary): string {
       text(`${x.server} TLS ${x.tls}`),
       text(x.policy),
       text(x.client),
-      x.largestOk ? text(size(x.largestOk)) : "none",
-      f ? text(size(f)) : "none in range",
+      x.largestOk ? text(phrase.sizeText(x.largestOk)) : "none",
+      f ? text(phrase.sizeText(f)) : "none in range",
       f ? chip(f) : "—",
-      truncation(x),
-      issuer(x.issuer),
+      phrase.truncationPhrase(x, HTML),
+      phrase.issuerPhrase(x.issuer, HTML),
     ];
   });
   return table(head, rows, "series");
@@ -171,16 +158,10 @@ function seriesTable(s: RunSummary): string {
 
 function issuerNote(s: RunSummary): string {
   const labels = [...new Set(s.issuerCuts.map((c) => c.seriesLabel))];
-  const first = s.issuerCuts[0]!;
   return (
-    `<div class="note"><p>The server sends, in its CertificateRequest, the CA names it accepts, and trims the list when it grows too long. ` +
-    `The trim cut off the issuer of the client's certificate, so a client that picks its certificate from the advertised list had no certificate to offer ` +
-    `and the handshake failed, although the server would have accepted the certificate.</p>` +
-    `<p>Seen in ${formatInt(s.issuerCuts.length)} case(s) of ${labels.map((l) => `<b>${text(l)}</b>`).join(", ")}; first at ${text(size(first.at))}: ` +
-    `client issuer at position ${first.position ?? "?"}, only ${formatInt(first.advertisedCount)} names (${text(formatBytes(first.advertisedBytes))}) advertised.</p>` +
-    `<p><b>Fix:</b> advertise nothing (Windows <code>SendTrustedIssuerList=0</code>; OpenSSL servers <code>Options -CANames</code>, ` +
-    `<code>s_server -no_ca_names</code>, HAProxy <code>no-ca-names</code>) or advertise a smaller list that contains the client's issuer ` +
-    `(nginx <code>ssl_trusted_certificate</code>, Apache <code>SSLCADNRequestFile</code>, HAProxy <code>ca-verify-file</code>).</p></div>`
+    `<div class="note"><p>${text(phrase.KB2801679_WHY)}</p>` +
+    `<p>Seen in ${formatInt(s.issuerCuts.length)} case(s) of ${labels.map((l) => `<b>${text(l)}</b>`).join(", ")}; first ${text(phrase.issuerCutText(s.issuerCuts[0]!))}</p>` +
+    `<p>${phrase.kb2801679Fix(HTML)}</p></div>`
   );
 }
 

@@ -1,6 +1,7 @@
 import type { RunRecord } from "../model/run-manifest.ts";
 import { formatBytes, formatInt, formatMs, outcomeText } from "./format.ts";
-import { type IssuerFate, type RunSummary, type Series, type SizePoint, summarize } from "./summary.ts";
+import * as phrase from "./phrases.ts";
+import { type RunSummary, summarize } from "./summary.ts";
 
 /**
  * The run as GitHub-flavoured markdown, sized for a pull-request comment: a verdict line, one
@@ -43,25 +44,24 @@ export function verdict(s: RunSummary): { status: "pass" | "fail" | "info"; text
 
 const VERDICT_MARK = { pass: "✅ ", fail: "❌ ", info: "" } as const;
 
-function size(p: SizePoint): string {
-  return `${formatInt(p.count)} names / ${formatBytes(p.bytes)}`;
-}
+/** Markdown markup for the shared phrases. */
+const MD: phrase.Markup = {
+  strong: (t) => `**${t}**`,
+  code: (t) => `\`${t}\``,
+  good: (t) => `✅ ${t}`,
+  bad: (t) => `❌ ${t}`,
+};
 
 function gist(s: RunSummary): string {
   const lines: string[] = [];
   if (s.firstFailure) {
     const f = s.firstFailure;
-    lines.push(`First failure: **${f.series}** at ${size(f.at)}: \`${outcomeText(f.outcome)}\`.`);
+    lines.push(`First failure: **${f.series}** at ${phrase.sizeText(f.at)}: \`${outcomeText(f.outcome)}\`.`);
   } else if (s.cases > 0) {
-    lines.push("Every handshake completed.");
+    lines.push(phrase.ALL_COMPLETED);
   }
-  const failing = s.series.filter((x) => x.firstFailure).length;
-  if (s.series.length > 0)
-    lines.push(`${failing} of ${s.series.length} server/TLS series failed somewhere in the tested range.`);
-  if (!s.complete)
-    lines.push(
-      `⚠️ **Incomplete run:** ${formatInt(s.cases)} of ${formatInt(s.plannedCases)} planned cases recorded; figures cover only those.`,
-    );
+  if (s.series.length > 0) lines.push(phrase.seriesFailedText(s));
+  if (!s.complete) lines.push(`⚠️ **Incomplete run:** ${phrase.recordedText(s)}; figures cover only those.`);
   return lines.join(" ");
 }
 
@@ -84,25 +84,6 @@ function runLine(run: RunRecord, s: RunSummary): string {
   );
 }
 
-function truncationCell(x: Series): string {
-  if (x.advertisesNothing) return "n/a (advertises nothing)";
-  const t = x.truncation;
-  if (!t) return x.cases.some((c) => c.advertised) ? "no" : "n/a (no request read)";
-  const why = t.byPolicy ? "by policy" : "**by the server**";
-  return `yes, ${why}, from ${formatInt(t.at.count)} names: ${formatInt(t.advertisedCount)} sent (${formatBytes(t.advertisedBytes)})`;
-}
-
-function issuerCell(f: IssuerFate): string {
-  switch (f.kind) {
-    case "survived":
-      return "✅ survived";
-    case "cut":
-      return `❌ cut from ${formatInt(f.at.count)} names on (issuer at position ${f.position ?? "?"}, ${formatInt(f.advertisedCount)} names sent)`;
-    case "not-applicable":
-      return "n/a";
-  }
-}
-
 function seriesTable(s: RunSummary): string[] {
   const rows = [
     "| Server · TLS | Policy | Client | Largest list that worked | First failing size | Outcome there | Truncation (advertised < configured) | Client issuer |",
@@ -111,8 +92,8 @@ function seriesTable(s: RunSummary): string[] {
   for (const x of s.series) {
     const f = x.firstFailure;
     rows.push(
-      `| ${md(`${x.server} TLS ${x.tls}`)} | ${md(x.policy)} | ${md(x.client)} | ${x.largestOk ? size(x.largestOk) : "none"} | ` +
-        `${f ? size(f) : "none in range"} | ${f ? `\`${outcomeText(f.outcome)}\`` : "—"} | ${truncationCell(x)} | ${issuerCell(x.issuer)} |`,
+      `| ${md(`${x.server} TLS ${x.tls}`)} | ${md(x.policy)} | ${md(x.client)} | ${x.largestOk ? phrase.sizeText(x.largestOk) : "none"} | ` +
+        `${f ? phrase.sizeText(f) : "none in range"} | ${f ? `\`${outcomeText(f.outcome)}\`` : "—"} | ${phrase.truncationPhrase(x, MD)} | ${phrase.issuerPhrase(x.issuer, MD)} |`,
     );
   }
   return rows;
@@ -152,29 +133,14 @@ function issuerSection(s: RunSummary): string[] {
   const bySeries = new Map<string, typeof s.issuerCuts>();
   for (const c of s.issuerCuts) bySeries.set(c.seriesLabel, [...(bySeries.get(c.seriesLabel) ?? []), c]);
   const lines = [
-    "### Why `issuer-not-advertised` (KB 2801679)",
+    `### ${phrase.KB2801679_HEADING.replace("issuer-not-advertised", "`issuer-not-advertised`")}`,
     "",
-    "The server sends, in its CertificateRequest, the list of CA names it accepts, and trims that list when " +
-      "it grows too long. The trim cut off the issuer of the client's certificate. A client that picks its " +
-      "certificate from the advertised list (as Windows clients of the KB 2801679 / KB 933430 era do) then had " +
-      "no matching certificate to offer, so it sent none and the handshake failed, even though the server " +
-      "would have accepted the certificate.",
+    phrase.KB2801679_WHY,
     "",
   ];
-  for (const [label, cuts] of bySeries) {
-    const first = cuts[0]!;
-    lines.push(
-      `- **${md(label)}**: ${cuts.length} case(s), from ${size(first.at)}: client issuer at position ${first.position ?? "?"}, ` +
-        `only ${formatInt(first.advertisedCount)} names (${formatBytes(first.advertisedBytes)}) advertised.`,
-    );
-  }
-  lines.push(
-    "",
-    "**Fix:** advertise nothing — Windows `SendTrustedIssuerList=0`; OpenSSL servers `Options -CANames` " +
-      "(nginx `ssl_conf_command`, Apache `SSLOpenSSLConfCmd`), `s_server -no_ca_names`, HAProxy `no-ca-names` — " +
-      "or advertise a smaller list that contains the client's issuer (nginx `ssl_trusted_certificate`, Apache " +
-      "`SSLCADNRequestFile`, HAProxy `ca-verify-file`).",
-  );
+  for (const [label, cuts] of bySeries)
+    lines.push(`- **${md(label)}**: ${cuts.length} case(s), ${phrase.issuerCutText(cuts[0]!)}`);
+  lines.push("", phrase.kb2801679Fix(MD));
   return lines;
 }
 

@@ -11,6 +11,7 @@ export const OUTCOME_COLORS: Record<OutcomeClass, { fill: string; ink: string; l
   timeout: { fill: "#64748b", ink: "#ffffff", label: "timeout" },
   "no-certificate-request": { fill: "#3b82f6", ink: "#ffffff", label: "no CertificateRequest" },
   "server-error": { fill: "#1f2937", ink: "#ffffff", label: "server error (infrastructure)" },
+  "client-unavailable": { fill: "#d1d5db", ink: "#111827", label: "client unavailable here" },
 };
 
 /** Reference-line colours of the three byte thresholds, in THRESHOLDS order. */

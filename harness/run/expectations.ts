@@ -1,4 +1,5 @@
 import type { CaseResult } from "../model/case-result.ts";
+import { sideOf } from "../model/outcome.ts";
 import type { Expectation } from "../scenario/define-scenario.ts";
 
 /** A short human name for an expectation, for JUnit and reports. */
@@ -7,6 +8,8 @@ export function expectationName(e: Expectation): string {
   const parts: string[] = [];
   if (e.outcome) parts.push(`outcome ${[e.outcome].flat().join("|")}`);
   if (e.alert) parts.push(`alert ${e.alert}`);
+  if (e.side) parts.push(`side ${e.side}`);
+  if (e.certificateSent !== undefined) parts.push(`certificate ${e.certificateSent ? "" : "not "}sent`);
   if (e.advertises) parts.push(`advertises ${e.advertises}`);
   if (e.clientIssuerAdvertised !== undefined)
     parts.push(`client issuer ${e.clientIssuerAdvertised ? "" : "not "}advertised`);
@@ -20,12 +23,22 @@ export function selects(e: Expectation, c: CaseResult): boolean {
   return (
     (w.server === undefined || ([w.server].flat() as string[]).includes(c.server)) &&
     (w.tls === undefined || c.tls === w.tls) &&
-    (w.client === undefined || c.client === w.client) &&
-    (w.policy === undefined || c.policy === w.policy) &&
+    (w.client === undefined || [w.client].flat().includes(c.client)) &&
+    (w.selection === undefined || c.selection === w.selection) &&
+    within(c.advertised?.bytes, w.minAdvertisedBytes, w.maxAdvertisedBytes) &&
+    within(c.advertised?.messageBytes, w.minMessageBytes, w.maxMessageBytes) &&
+    (w.policy === undefined || ([w.policy].flat() as string[]).includes(c.policy)) &&
     (w.minBytes === undefined || c.configured.caListBytes >= w.minBytes) &&
     (w.maxBytes === undefined || c.configured.caListBytes <= w.maxBytes) &&
     (w.step === undefined || [w.step].flat().includes(c.step.label))
   );
+}
+
+/** A bound on a wire figure: a case with no CertificateRequest read matches no bound. */
+function within(v: number | undefined, min: number | undefined, max: number | undefined): boolean {
+  if (min === undefined && max === undefined) return true;
+  if (v === undefined) return false;
+  return (min === undefined || v >= min) && (max === undefined || v <= max);
 }
 
 /** Evaluate every matching expectation against a finished case. */
@@ -45,6 +58,17 @@ export function evaluate(
     if (e.alert !== undefined) {
       const alert = c.outcome.class === "server-alert" ? c.outcome.alert : undefined;
       if (alert !== e.alert) failures.push(`alert is ${alert ?? "none"}, expected ${e.alert}`);
+    }
+    if (e.side !== undefined) {
+      const side = sideOf(c.outcome);
+      if (side !== e.side) failures.push(`side is ${side ?? "none (ok)"}, expected ${e.side}`);
+    }
+    if (e.certificateSent !== undefined) {
+      const sent = c.clientCertificate?.sent;
+      if (sent !== e.certificateSent)
+        failures.push(
+          `the client ${sent === undefined ? "did not report whether it sent a certificate" : sent ? "sent a certificate" : "sent no certificate"}, expected ${e.certificateSent ? "one" : "none"}`,
+        );
     }
     if (e.advertises) {
       const a = c.advertised;

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.ts";
+import { type ClientSpec, clientSpec } from "../model/client-spec.ts";
 import type { ClientName, DriverName } from "../model/names.ts";
 import { type IssuerPolicy, parsePolicy, policyName } from "../model/policy.ts";
 import type { TlsVersion } from "../model/tls.ts";
@@ -23,7 +24,9 @@ export interface PlannedCase {
   policy: IssuerPolicy;
   step: RootStep;
   tls: TlsVersion;
-  client: ClientName;
+  /** The client's label (its name plus options): what ids, reports and compare use. */
+  client: string;
+  clientSpec: ClientSpec;
 }
 
 export interface Shard {
@@ -37,6 +40,10 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   openssl: ["1.2", "1.3"],
   gnutls: ["1.2", "1.3"],
   forge: ["1.2"],
+  java: ["1.2", "1.3"],
+  go: ["1.2", "1.3"],
+  python: ["1.2", "1.3"],
+  curl: ["1.2", "1.3"],
 };
 
 /**
@@ -45,7 +52,7 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
  * same scenario, which is what resume and merge match on.
  */
 export function planCases(scenario: Scenario, steps: readonly RootStep[]): PlannedCase[] {
-  const clients = scenario.clients ?? ["node"];
+  const clients = (scenario.clients ?? ["node"]).map(clientSpec);
   const out: PlannedCase[] = [];
   const seen = new Map<string, number>();
   scenario.servers.forEach((s, serverIndex) => {
@@ -63,15 +70,16 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
       for (const step of steps)
         for (const tls of only && !only.has(step.label) ? [] : versions)
           for (const client of clients) {
-            if (!CLIENT_TLS[client].includes(tls)) continue;
+            if (!CLIENT_TLS[client.name].includes(tls)) continue;
             out.push({
-              id: `${serverKey}|${policyName(policy)}|${step.label}|tls${tls}|${client}`,
+              id: `${serverKey}|${policyName(policy)}|${step.label}|tls${tls}|${client.label}`,
               serverIndex,
               driver: s.driver,
               policy,
               step,
               tls,
-              client,
+              client: client.label,
+              clientSpec: client,
             });
           }
   });

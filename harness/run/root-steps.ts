@@ -17,9 +17,15 @@ export async function rootSteps(spec: RootsSpec, clientIssuer: RootEntry): Promi
   const steps: GrowthStep[] = [];
   let base: RootStore;
   if (spec.source.kind === "snapshots") {
-    const { paths, purpose, certs } = spec.source;
+    const { paths, purpose, certs, includeDisabled } = spec.source;
     const stores = paths.map((p) =>
-      loadRoots(specFromPath(p, { ...(purpose ? { purpose } : {}), ...(certs ? { certs } : {}) })),
+      loadRoots(
+        specFromPath(p, {
+          ...(purpose ? { purpose } : {}),
+          ...(certs ? { certs } : {}),
+          ...(includeDisabled ? { includeDisabled } : {}),
+        }),
+      ),
     );
     const snaps = snapshotSeries(stores, placement);
     steps.push(...snaps);

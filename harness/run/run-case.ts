@@ -12,6 +12,7 @@ import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
 import { compareAdvertised } from "./compare-lists.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
+import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import type { PlannedCase } from "./plan.ts";
 import type { ProbeFn, ServerSession } from "./server-session.ts";
@@ -47,6 +48,8 @@ export async function runCase(
     server: c.driver,
     tls: c.tls,
     client: c.client,
+    clientName: c.clientSpec.name,
+    selection: c.clientSpec.selection,
     policy: policyName(c.policy),
     step: { index: c.step.index, label: c.step.label },
     configured: {
@@ -59,9 +62,11 @@ export async function runCase(
     clientIssuer: { position: c.step.clientIssuerPosition },
     startedAt: startedAt.toISOString(),
   };
+  let skipped: readonly string[] = [];
   const finish = (rest: Omit<CaseResult, keyof typeof base | "durationMs">): CaseResult => {
     const result: CaseResult = { ...base, ...rest, durationMs: Math.round(performance.now() - t0) };
     if (ctx.expect?.length) result.expectations = evaluate(ctx.expect, result);
+    if (skipped.length) result.skippedChecks = [...skipped];
     return result;
   };
 
@@ -71,7 +76,7 @@ export async function runCase(
   } catch (err) {
     // Drivers put the server's last output after the first line: keep it as the log tail.
     const [first, ...rest] = messageOf(err).split("\n");
-    const outcome: Outcome = { class: "server-error", detail: first! };
+    const outcome: Outcome = { class: "server-error", detail: first!, side: "server" };
     const tail = rest.join("\n").trim();
     return finish({
       advertised: null,
@@ -82,6 +87,7 @@ export async function runCase(
     });
   }
 
+  skipped = session.skippedChecks;
   const served = await session.served(c.tls, probe);
   const cr = served.certificateRequest;
   const wire = cr?.authorities.map((a) => a.der);
@@ -101,20 +107,25 @@ export async function runCase(
     pki: ctx.pki,
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
-    legacy: c.client === "forge",
+    legacy: c.clientSpec.name === "forge",
     ...(server.starttls ? { starttls: server.starttls } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
-  let outcome = hs.outcome;
+  // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
+  let outcome = assignSide(hs.outcome, served.outcome, cr?.violations);
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.
-  if (outcome.class === "server-error" || (outcome.class !== "ok" && !(await session.isRunning()))) {
+  if (
+    outcome.class === "server-error" ||
+    (outcome.class !== "ok" && outcome.class !== "client-unavailable" && !(await session.isRunning()))
+  ) {
     serverLogTail = await session.logTail();
     const running = await session.isRunning();
     const was = "detail" in outcome && outcome.detail ? `${outcome.class}: ${outcome.detail}` : outcome.class;
     outcome = {
       class: "server-error",
+      side: "server",
       detail: running
         ? `server stopped listening (${was}); restarted for the next case`
         : `server exited during the case (${was})`,
@@ -137,8 +148,9 @@ export async function runCase(
   }
   return finish({
     ...compared,
-    probeOutcome: served.outcome,
+    probeOutcome: probeSide(served.outcome),
     outcome,
+    ...(hs.certificate ? { clientCertificate: hs.certificate } : {}),
     ...(latency ? { latency } : {}),
     ...(serverLogTail ? { serverLogTail } : {}),
   });

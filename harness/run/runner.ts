@@ -1,5 +1,4 @@
 import path from "node:path";
-import { CLIENTS } from "../clients/index.ts";
 import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
@@ -8,6 +7,7 @@ import { sharedTestPki } from "../pki/test-pki.ts";
 import { probe } from "../probe/probe.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
+import { ClientPool } from "./client-pool.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
 import { rootSteps } from "./root-steps.ts";
@@ -117,6 +117,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };
+  // One client per label for the whole run: a persistent client (one JVM per option set) serves
+  // every case and latency series.
+  const clients = new ClientPool(runtime);
   opts.onProgress?.({ kind: "start", total });
   try {
     for (const [serverIndex, cases] of groupByServer(todo)) {
@@ -127,12 +130,15 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         runtime,
         timeoutMs,
         phases,
-        legacyCompat: spec.legacyCompat ?? (scenario.clients ?? []).includes("forge"),
+        legacyCompat:
+          spec.legacyCompat ??
+          (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
       });
       try {
         for (const planned of cases) {
           if (opts.signal?.aborted) break;
-          const result = await runCase(session, probe, CLIENTS[planned.client], planned, context);
+          await clients.record(planned.clientSpec);
+          const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
           caseLog.append(result);
           ran.push(result);
           opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
@@ -149,6 +155,8 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   } finally {
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
+    if (clients.records().length) manifest.clients = clients.records();
+    await clients.close();
     await runtime.close();
     if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
     phases.totalMs = performance.now() - t0;

@@ -37,6 +37,7 @@ export class ServerSession {
   #loaded = "";
   #probes = new Map<string, ProbeResult>();
   #versions: Record<string, string> = {};
+  #skipped: string[] = [];
 
   constructor(
     readonly spec: ServerSpec,
@@ -46,6 +47,11 @@ export class ServerSession {
   /** Product and library versions of the server, once it has started. */
   get versions(): Record<string, string> {
     return this.#versions;
+  }
+
+  /** Checks skipped while bringing up the loaded list (recorded on each of its cases). */
+  get skippedChecks(): readonly string[] {
+    return this.#skipped;
   }
 
   /** The running server, if any (it may have been dropped after a crash). */
@@ -62,12 +68,14 @@ export class ServerSession {
       this.#server = started;
       this.#versions = started.versions();
       this.#loaded = key;
+      this.#skipped = [];
       return started;
     }
     if (this.#loaded !== key) {
       const server = this.#server;
-      await timed(this.options.phases, "reload", () => server.reload(step.store, policy));
+      const report = await timed(this.options.phases, "reload", () => server.reload(step.store, policy));
       this.#loaded = key;
+      this.#skipped = report.servedCheck.kind === "skipped" ? [report.servedCheck.why] : [];
     }
     return this.#server;
   }
@@ -128,6 +136,7 @@ export class ServerSession {
     const s = this.#server;
     this.#server = undefined;
     this.#loaded = "";
+    this.#skipped = [];
     this.#probes.clear();
     await s?.stop().catch(() => {});
   }

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -14,11 +14,12 @@ import {
 } from "testcontainers";
 import { EngineError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
+import { alive } from "./alive.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
-import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
+import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
 import { withTimeout } from "./with-timeout.ts";
 
@@ -34,15 +35,6 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
 
 /** Never pull: the image was checked to exist locally before any container starts. */
 const NEVER_PULL = { shouldPull: () => false };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 class ContainerProcess implements Launched {
   constructor(
@@ -220,20 +212,7 @@ export class ContainerRuntime implements Runtime {
     let relay: HostRelay | undefined;
     if (spec.isolated) {
       // No network at all: the server's only way out is the Unix socket in the shared directory.
-      await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
-      const sock = join(spec.dir, RELAY_SOCKET_FILE);
-      argv = [
-        "sh",
-        "-c",
-        '"$1" "$2" "$3" "$4" & shift 4; exec "$@"',
-        "sh",
-        this.nodeBinary(),
-        join(spec.dir, INNER_RELAY_FILE),
-        sock,
-        `${spec.isolated.innerPort}`,
-        ...argv,
-      ];
-      relay = await HostRelay.listen(spec.port, sock);
+      ({ argv, relay } = await isolateBehindRelay({ ...spec, isolated: spec.isolated }, this.nodeBinary()));
     }
     const launchId = randomUUID();
     const lifetime = serverLifetimeSeconds();

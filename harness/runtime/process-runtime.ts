@@ -4,26 +4,18 @@ import { access, constants, mkdir, mkdtemp, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { log } from "../log.ts";
+import { alive } from "./alive.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
-import { HostRelay, INNER_RELAY_FILE, INNER_RELAY_SCRIPT, RELAY_READY, RELAY_SOCKET_FILE } from "./relay.ts";
+import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
 
 /** Where each live process group is recorded, so the next run can end those of a killed run. */
 const PID_DIR = join(tmpdir(), "rootload-processes");
 /** Server binaries live in sbin on Debian; a non-login shell may not have it on PATH. */
 const PATH = [process.env.PATH ?? "", "/usr/local/sbin", "/usr/sbin", "/sbin"].join(delimiter);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Run a short command on the host; never throws for a non-zero exit. */
 export function run(argv: readonly string[], timeoutMs = 10_000): Promise<ExecResult> {
@@ -175,23 +167,11 @@ export class ProcessRuntime implements Runtime {
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
     if (spec.isolated) {
-      await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
-      const sock = join(spec.dir, RELAY_SOCKET_FILE);
       // A fresh network namespace has only a loopback, and it starts down.
-      argv = [
-        "unshare",
-        "-n",
-        "sh",
-        "-c",
-        'ip link set lo up || exit 1; "$1" "$2" "$3" "$4" & shift 4; exec "$@"',
-        "sh",
-        this.nodeBinary(),
-        join(spec.dir, INNER_RELAY_FILE),
-        sock,
-        `${spec.isolated.innerPort}`,
-        ...argv,
-      ];
-      relay = await HostRelay.listen(spec.port, sock);
+      ({ argv, relay } = await isolateBehindRelay({ ...spec, isolated: spec.isolated }, this.nodeBinary(), {
+        prefix: ["unshare", "-n"],
+        setup: "ip link set lo up || exit 1",
+      }));
     }
     const capped = withLifetimeCap(argv);
     const child = spawn(capped[0]!, capped.slice(1), {

@@ -1,4 +1,6 @@
+import { writeFile } from "node:fs/promises";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
 import { EngineError } from "../errors.ts";
 
 /**
@@ -75,4 +77,33 @@ export class HostRelay {
     for (const s of this.#sockets) s.destroy();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/**
+ * Put a server behind the relay, the one way both runtimes isolate a server: write the inner
+ * relay next to it, wrap its argv so a shell starts the relay in the background and then execs
+ * the server, and listen on the host port. `setup` is a shell step run first (a fresh network
+ * namespace has its loopback down); `prefix` runs the shell (e.g. `unshare -n`).
+ */
+export async function isolateBehindRelay(
+  spec: { dir: string; port: number; argv: readonly string[]; isolated: { innerPort: number } },
+  nodeBinary: string,
+  options: { prefix?: readonly string[]; setup?: string } = {},
+): Promise<{ argv: string[]; relay: HostRelay }> {
+  await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
+  const sock = join(spec.dir, RELAY_SOCKET_FILE);
+  const script = `${options.setup ? `${options.setup}; ` : ""}"$1" "$2" "$3" "$4" & shift 4; exec "$@"`;
+  const argv = [
+    ...(options.prefix ?? []),
+    "sh",
+    "-c",
+    script,
+    "sh",
+    nodeBinary,
+    join(spec.dir, INNER_RELAY_FILE),
+    sock,
+    `${spec.isolated.innerPort}`,
+    ...spec.argv,
+  ];
+  return { argv, relay: await HostRelay.listen(spec.port, sock) };
 }

@@ -1,7 +1,10 @@
-import type { ClientName, DriverName, RuntimeChoice } from "../model/names.ts";
-import type { OutcomeClass } from "../model/outcome.ts";
+import type { ClientEntry } from "../model/client-spec.ts";
+import type { ClientSelection, DriverName, RuntimeChoice } from "../model/names.ts";
+import type { OutcomeClass, OutcomeSide } from "../model/outcome.ts";
 import type { PolicyText } from "../model/policy.ts";
 import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
+
+export type { ClientEntry, ClientOptions } from "../model/client-spec.ts";
 
 export interface ServerSpec {
   driver: DriverName;
@@ -35,7 +38,14 @@ export type RootSourceSpec =
   | { kind: "system" }
   | { kind: "synthetic"; seed?: number; count?: number }
   /** Several snapshots (CTL, PEM or certdata files), one step each, in the order given. */
-  | { kind: "snapshots"; paths: string[]; certs?: string; purpose?: "serverAuth" | "clientAuth" | "any" };
+  | {
+      kind: "snapshots";
+      paths: string[];
+      certs?: string;
+      purpose?: "serverAuth" | "clientAuth" | "any";
+      /** CTL snapshots: keep disabled entries too (the whole list, as the root package installs it). */
+      includeDisabled?: boolean;
+    };
 
 export interface RootsSpec {
   source: RootSourceSpec;
@@ -64,11 +74,20 @@ export interface BenchSpec {
 export interface CaseSelector {
   server?: DriverName | DriverName[];
   tls?: TlsVersion;
-  client?: ClientName;
-  policy?: PolicyText;
+  /** Client label(s), exactly: `java` is the client with defaults, not `java+maxHandshakeMessageSize=65536`. */
+  client?: string | string[];
+  /** How the client chooses its certificate. */
+  selection?: ClientSelection;
+  policy?: PolicyText | PolicyText[];
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;
+  /** Bounds on the certificate_authorities list the probe read on the wire, bytes (inclusive). */
+  minAdvertisedBytes?: number;
+  maxAdvertisedBytes?: number;
+  /** Bounds on the CertificateRequest as read on the wire, bytes incl. its 4-byte header (inclusive). */
+  minMessageBytes?: number;
+  maxMessageBytes?: number;
   /** Step label(s), e.g. a snapshot date or "n=500". */
   step?: string | string[];
 }
@@ -81,6 +100,10 @@ export interface Expectation {
   outcome?: OutcomeClass | OutcomeClass[];
   /** For server-alert outcomes: the alert name. */
   alert?: string;
+  /** Who failed (non-ok outcomes). */
+  side?: OutcomeSide;
+  /** What the client reported choosing (java, go): a certificate or none. */
+  certificateSent?: boolean;
   /** "all": every configured name on the wire; "none": an empty list; "intended": what the policy says. */
   advertises?: "all" | "none" | "intended";
   clientIssuerAdvertised?: boolean;
@@ -92,7 +115,7 @@ export interface Scenario {
   runtime?: RuntimeChoice;
   servers: ServerSpec[];
   roots: RootsSpec;
-  clients?: ClientName[];
+  clients?: ClientEntry[];
   bench?: BenchSpec;
   expect?: Expectation[];
 }

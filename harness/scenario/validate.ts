@@ -1,5 +1,12 @@
+import {
+  type ClientEntry,
+  clientLabel,
+  EMULATES_SELECTION,
+  NATIVE_SELECTION,
+  TAKES_PROPERTIES,
+} from "../model/client-spec.ts";
 import { CLIENT_NAMES, DRIVER_NAMES } from "../model/names.ts";
-import { OUTCOME_CLASSES } from "../model/outcome.ts";
+import { OUTCOME_CLASSES, OUTCOME_SIDES } from "../model/outcome.ts";
 import { parsePolicy } from "../model/policy.ts";
 import type { Scenario } from "./define-scenario.ts";
 
@@ -100,24 +107,69 @@ const rootSource = byKind({
   builtin: obj({ kind: anyKind }),
   system: obj({ kind: anyKind }),
   synthetic: obj({ kind: anyKind }, { seed: int(0), count: int(1, 100_000) }),
-  snapshots: obj({ kind: anyKind, paths: arr(str) }, { certs: str, purpose }),
+  snapshots: obj({ kind: anyKind, paths: arr(str) }, { certs: str, purpose, includeDisabled: bool }),
 });
 
 const tlsVersion = oneOf(["1.2", "1.3"]);
 const outcomeClass = oneOf(OUTCOME_CLASSES);
+
+const selection = oneOf(["by-issuer-list", "always"]);
 
 const selector = obj(
   {},
   {
     server: either(oneOf(DRIVER_NAMES), arr(oneOf(DRIVER_NAMES))),
     tls: tlsVersion,
-    client: oneOf(CLIENT_NAMES),
-    policy,
+    client: either(str, arr(str)),
+    selection,
+    policy: either(policy, arr(policy)),
     minBytes: int(0),
     maxBytes: int(0),
+    minAdvertisedBytes: int(0),
+    maxAdvertisedBytes: int(0),
+    minMessageBytes: int(0),
+    maxMessageBytes: int(0),
     step: either(str, arr(str)),
   },
 );
+
+/** JSSE property names and values, passed to `java -Dk=v`: no spaces, no shell or quoting tricks. */
+const properties: Check = (v, p, out) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return void out.push(`${p} is not an object`);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(k)) out.push(`${p} key ${show(k)} is not a property name`);
+    if (typeof x !== "string" || !/^[A-Za-z0-9._:,=+-]*$/.test(x))
+      out.push(`${p}.${k} ${show(x)} is not a plain string value`);
+  }
+};
+
+const clientOptions = obj(
+  { name: oneOf(CLIENT_NAMES) },
+  {
+    select: selection,
+    properties,
+    label: (v, p, out) => {
+      str(v, p, out);
+      if (typeof v === "string" && !/^[A-Za-z0-9._:=+-]+$/.test(v))
+        out.push(`${p} ${show(v)} may only hold letters, digits and . _ : = + -`);
+    },
+  },
+);
+
+/** What the shape check cannot see: options the client cannot take, labels used twice. */
+const clientEntry: Check = (v, p, out) => {
+  if (typeof v === "string") return oneOf(CLIENT_NAMES)(v, p, out);
+  const before = out.length;
+  clientOptions(v, p, out);
+  if (out.length > before) return;
+  const e = v as Exclude<ClientEntry, string>;
+  if (e.select && e.select !== NATIVE_SELECTION[e.name] && !EMULATES_SELECTION.includes(e.name))
+    out.push(
+      `${p}.select ${show(e.select)}: ${e.name} always chooses "${NATIVE_SELECTION[e.name]}" (only ${EMULATES_SELECTION.join(", ")} can emulate by-issuer-list)`,
+    );
+  if (e.properties && !TAKES_PROPERTIES.includes(e.name))
+    out.push(`${p}.properties: only ${TAKES_PROPERTIES.join(", ")} takes properties, not ${e.name}`);
+};
 
 const scenarioCheck = obj(
   {
@@ -148,7 +200,7 @@ const scenarioCheck = obj(
   {
     description: str,
     runtime: oneOf(["container", "process", "auto"]),
-    clients: arr(oneOf(CLIENT_NAMES)),
+    clients: arr(clientEntry),
     bench: obj({}, { time: int(1, 600_000), iterations: int(1, 100_000), concurrency: int(1, 64) }),
     expect: arr(
       obj(
@@ -158,6 +210,8 @@ const scenarioCheck = obj(
           when: selector,
           outcome: either(outcomeClass, arr(outcomeClass)),
           alert: str,
+          side: oneOf(OUTCOME_SIDES),
+          certificateSent: bool,
           advertises: oneOf(["all", "none", "intended"]),
           clientIssuerAdvertised: bool,
         },
@@ -167,10 +221,25 @@ const scenarioCheck = obj(
   },
 );
 
+/** Client labels are unique; every expectation's `when.client` names a client of the scenario. */
+function crossCheck(s: Scenario, out: string[]): void {
+  const labels = (s.clients ?? ["node"]).map(clientLabel);
+  labels.forEach((l, i) => {
+    if (labels.indexOf(l) !== i) out.push(`clients[${i}] label "${l}" is used twice (give one a label)`);
+  });
+  for (const [i, e] of (s.expect ?? []).entries())
+    for (const c of [e.when?.client ?? []].flat())
+      if (!labels.includes(c))
+        out.push(
+          `expect[${i}].when.client "${c}" is not one of the scenario's clients: ${labels.join(", ")}`,
+        );
+}
+
 /** Every problem found, each with its path; empty when the scenario is valid. */
 export function scenarioProblems(value: unknown): string[] {
   const problems: string[] = [];
   scenarioCheck(value, "", problems);
+  if (problems.length === 0) crossCheck(value as Scenario, problems);
   return problems;
 }
 

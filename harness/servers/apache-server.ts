@@ -76,16 +76,25 @@ export const apacheDriver = defineDriver({
   binary: { name: "apache2", pkg: "apache2" },
   packages: { apache: "apache2", openssl: "libssl3" },
   capabilities: {
-    all: { "1.2": "yes (names sorted, not in file order)", "1.3": "yes (names sorted, not in file order)" },
+    all: {
+      "1.2": { supported: true, how: "(names sorted, not in file order)" },
+      "1.3": { supported: true, how: "(names sorted, not in file order)" },
+    },
     none: {
-      "1.2": "yes (no SSLCACertificate*, SSLOpenSSLConfCmd VerifyCAFile)",
-      "1.3": "yes (extension omitted)",
+      "1.2": { supported: true, how: "(no SSLCACertificate*, SSLOpenSSLConfCmd VerifyCAFile)" },
+      "1.3": { supported: true, how: "(extension omitted)" },
     },
     "truncate-bytes": {
-      "1.2": "yes as a subset (SSLCADNRequestFile; names sorted, so not a prefix on the wire)",
-      "1.3": "yes as a subset (SSLCADNRequestFile; names sorted)",
+      "1.2": {
+        supported: true,
+        how: "as a subset (SSLCADNRequestFile; names sorted, so not a prefix on the wire)",
+      },
+      "1.3": { supported: true, how: "as a subset (SSLCADNRequestFile; names sorted)" },
     },
-    explicit: { "1.2": "yes (SSLCADNRequestFile; sorted)", "1.3": "yes (SSLCADNRequestFile; sorted)" },
+    explicit: {
+      "1.2": { supported: true, how: "(SSLCADNRequestFile; sorted)" },
+      "1.3": { supported: true, how: "(SSLCADNRequestFile; sorted)" },
+    },
   },
   limits: OPENSSL_LIMITS,
   legacy: OPENSSL_LEGACY,

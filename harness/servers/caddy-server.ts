@@ -58,8 +58,10 @@ function env(ctx: RenderContext): string[] {
   ];
 }
 
-const NO_SPLIT =
-  "no (Go's tls.Config has one ClientCAs pool: what verifies is what is advertised, ClientCAs.Subjects())";
+const NO_SPLIT = {
+  supported: false,
+  how: "(Go's tls.Config has one ClientCAs pool: what verifies is what is advertised, ClientCAs.Subjects())",
+};
 
 /** Caddy 2 (Debian's build, Go crypto/tls): only `all` is expressible. Reload in place through the admin socket. */
 export const caddyDriver = defineDriver({
@@ -68,8 +70,8 @@ export const caddyDriver = defineDriver({
   packages: { caddy: "caddy" },
   capabilities: {
     all: {
-      "1.2": "yes (trusted_ca_certs_pem_files; file order, duplicates kept)",
-      "1.3": "yes (trusted_ca_certs_pem_files; file order, duplicates kept)",
+      "1.2": { supported: true, how: "(trusted_ca_certs_pem_files; file order, duplicates kept)" },
+      "1.3": { supported: true, how: "(trusted_ca_certs_pem_files; file order, duplicates kept)" },
     },
     none: { "1.2": NO_SPLIT, "1.3": NO_SPLIT },
     "truncate-bytes": { "1.2": NO_SPLIT, "1.3": NO_SPLIT },
@@ -81,7 +83,7 @@ export const caddyDriver = defineDriver({
     "1.3":
       "all names up to 65,491 bytes; from 65,492 the connection closes after EncryptedExtensions without an alert",
   },
-  legacy: "no (Caddy's protocol_min starts at tls1.2)",
+  legacy: { supported: false, how: "(Caddy's protocol_min starts at tls1.2)" },
   notes: [
     "Keeps file order. TLS 1.3 over the limit logs `http: TLS handshake error from …: cryptobyte: pending child length N exceeds 2-byte length prefix` (DEBUG); TLS 1.2 logs nothing, the wrapped message goes out.",
     "Admin API on a Unix socket in the server's directory; reload = `caddy reload` through it (same process).",

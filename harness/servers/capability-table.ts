@@ -1,5 +1,5 @@
 import { TLS_VERSIONS } from "../model/tls.ts";
-import type { ServerDriver } from "./server-driver.ts";
+import { type Capability, capabilityText, type ServerDriver } from "./server-driver.ts";
 
 export interface CapabilityTableInput {
   drivers: readonly ServerDriver[];
@@ -9,7 +9,8 @@ export interface CapabilityTableInput {
   source: string;
 }
 
-const cell = (s: string) => s.replace(/\|/g, "\\|");
+const cell = (c: string | Capability) =>
+  (typeof c === "string" ? c : capabilityText(c)).replace(/\|/g, "\\|");
 
 /**
  * The driver × policy × TLS version table as Markdown: a pure function of the driver

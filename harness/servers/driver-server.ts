@@ -6,20 +6,21 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
+import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
-import { sClient } from "./s-client.ts";
 import {
+  capabilityText,
   type DriverDefinition,
-  isSupported,
+  type ReloadMethod,
   type RenderContext,
   type ServerDriver,
 } from "./server-driver.ts";
-import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
+import type { ReloadReport, ServedCheck, ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
-/** Largest list the reload check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
-const CHECKABLE_LIST_BYTES = 65_000;
+/** Largest list the served check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
+export const CHECKABLE_LIST_BYTES = 65_000;
 const RELOAD_TIMEOUT_MS = 15_000;
 const DEFAULT_READY_MS = 20_000;
 const RELOAD_ATTEMPTS = 3;
@@ -41,20 +42,23 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
   for (const v of config.tls) {
     if (!TLS_VERSIONS.includes(v))
       throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);
-    if (!isSupported(def.capabilities[kind][v]))
+    if (!def.capabilities[kind][v].supported)
       throw new InputError(
         `${def.name}.policy`,
         `policy "${policyName(config.policy)}" (${kind}) is not supported by ${def.name} on TLS ${v}`,
       );
   }
   if (config.tls.length === 0) throw new InputError(`${def.name}.tls`, "no TLS version given");
-  if (config.clientAuth === "optional" && !isSupported(def.optionalClientAuth ?? "yes"))
+  if (config.clientAuth === "optional" && def.optionalClientAuth?.supported === false)
     throw new InputError(
       `${def.name}.clientAuth`,
-      `"optional" is not supported by ${def.name}: ${def.optionalClientAuth}`,
+      `"optional" is not supported by ${def.name}: ${capabilityText(def.optionalClientAuth)}`,
     );
-  if (config.legacyCompat && !isSupported(def.legacy))
-    throw new InputError(`${def.name}.legacyCompat`, `not supported by ${def.name}: ${def.legacy}`);
+  if (config.legacyCompat && !def.legacy.supported)
+    throw new InputError(
+      `${def.name}.legacyCompat`,
+      `not supported by ${def.name}: ${capabilityText(def.legacy)}`,
+    );
 }
 
 async function availability(def: DriverDefinition, runtime: Runtime): Promise<Availability> {
@@ -72,7 +76,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     notes: def.notes,
     limits: def.limits,
     legacy: def.legacy,
-    optionalClientAuth: def.optionalClientAuth ?? "yes",
+    optionalClientAuth: def.optionalClientAuth ?? { supported: true },
     packages: def.packages,
     ...(def.starttls ? { starttls: def.starttls } : {}),
     available: (runtime) => availability(def, runtime),
@@ -194,29 +198,53 @@ export class DriverServer implements StartedTlsServer {
   }
 
   /**
-   * Serve `store` (and `policy`). Servers with a reload mechanism keep their process; after it
-   * reports done, the advertised name count is polled with `openssl s_client` until the new list
-   * is really served (nginx and Apache finish old workers asynchronously).
+   * Serve `store` (and `policy`). Servers with a reload mechanism keep their process: render the
+   * new files, signal the server and wait for its log to acknowledge, make sure it still accepts
+   * connections, then check with the probe that the new list is really served (nginx and Apache
+   * finish old workers asynchronously). Others restart.
    */
-  async reload(store: RootStore, policy?: IssuerPolicy): Promise<void> {
+  async reload(store: RootStore, policy?: IssuerPolicy): Promise<ReloadReport> {
     const config: ServerConfig = { ...this.#config, store, policy: policy ?? this.#config.policy };
     const plan = planIssuers(config.store, config.policy);
     checkSupported(this.def, config, plan);
     const method = this.def.reload;
-    if (method.kind === "restart" || !this.#launched || !(await this.#launched.isRunning())) {
-      await this.#launched?.stop();
+    const launched = this.#launched;
+    if (method.kind === "restart" || !launched || !(await launched.isRunning())) {
+      await launched?.stop();
       this.#config = config;
       await this.#launch();
-      return;
+      return { how: "restart", servedCheck: { kind: "not-needed", why: "restarted" } };
     }
-    const launched = this.#launched;
     const { ctx } = await this.#render(config);
     this.#config = config;
+    await this.#signalReload(launched, method, ctx);
+    // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
+    // oversized list): one that does not accept connections now is restarted instead.
+    if (!(await acceptsTcp(this.port, 3_000))) {
+      log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
+      await launched.stop();
+      await this.#launch();
+      return {
+        how: "restart",
+        servedCheck: { kind: "not-needed", why: "not listening after reload: restarted" },
+      };
+    }
+    return { how: "in-place", servedCheck: await this.#awaitServed(plan) };
+  }
+
+  /**
+   * Run the driver's reload command and wait for its log to say done or refused. A signal that
+   * arrives while the server is still settling after start can be lost (seen with HAProxy's
+   * master right after "Loading success"): send it again a few times before failing.
+   */
+  async #signalReload(
+    launched: Launched,
+    method: Extract<ReloadMethod, { kind: "command" }>,
+    ctx: RenderContext,
+  ): Promise<void> {
     const from = launched.outputLength();
     const argv = method.argv(ctx);
     const either = new RegExp(`${method.done.source}|${method.failed.source}`);
-    // A signal that arrives while the server is still settling after start can be lost (seen with
-    // HAProxy's master right after "Loading success"): send it again a few times before failing.
     for (let attempt = 1; ; attempt++) {
       const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
       if (r.exitCode !== 0)
@@ -240,38 +268,38 @@ export class DriverServer implements StartedTlsServer {
       throw new EngineError(
         `${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`,
       );
-    // OpenSSL's CA-name loading sends a name once even when re-keyed roots share it; Node passes
-    // the list through as given. Either count shows the new list is served.
-    const planned = plannedAdvertised(plan);
-    const unique = uniqueNames(planned);
-    // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
-    // oversized list): one that does not accept connections now is restarted instead.
-    if (!(await acceptsTcp(this.port, 3_000))) {
-      log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
-      await launched.stop();
-      await this.#launch();
-      return;
-    }
-    await this.#awaitServed(new Set([planned.length, unique.length]), caListBytes(unique));
   }
 
-  async #awaitServed(counts: ReadonlySet<number>, bytes: number): Promise<void> {
-    if (bytes > CHECKABLE_LIST_BYTES) return;
+  /**
+   * Probe until the server advertises the planned list. OpenSSL's CA-name loading sends a name
+   * once even when re-keyed roots share it; Node passes the list through as given: either count
+   * shows the new list is served. A list too large for any server to send is not checked, and
+   * the report says so.
+   */
+  async #awaitServed(plan: IssuerPlan): Promise<ServedCheck> {
+    const planned = plannedAdvertised(plan);
+    const unique = uniqueNames(planned);
+    const bytes = caListBytes(unique);
+    if (bytes > CHECKABLE_LIST_BYTES)
+      return {
+        kind: "skipped",
+        why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
+      };
+    const counts = new Set([planned.length, unique.length]);
     const tls = this.#config.tls.includes("1.2") ? "1.2" : "1.3";
-    const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+    const t0 = Date.now();
+    const deadline = t0 + RELOAD_TIMEOUT_MS;
     let seen: number | undefined;
     while (Date.now() < deadline) {
-      const r = await sClient({
+      const r = await probe({
+        host: this.host,
         port: this.port,
         tls,
-        starttls: this.starttls,
-        certFile: this.file(COMMON_FILES.clientCert),
-        keyFile: this.file(COMMON_FILES.clientKey),
         timeoutMs: 5_000,
+        ...(this.starttls ? { starttls: this.starttls } : {}),
       });
-      if (/spawn openssl ENOENT/.test(r.output)) return; // no host openssl: nothing to check with
-      seen = r.names?.length;
-      if (seen !== undefined && counts.has(seen)) return;
+      seen = r.certificateRequest?.authorities.length;
+      if (seen !== undefined && counts.has(seen)) return { kind: "probed", ms: Date.now() - t0 };
       await new Promise((res) => setTimeout(res, 100));
     }
     throw new EngineError(

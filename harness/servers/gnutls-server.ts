@@ -53,18 +53,18 @@ export const gnutlsDriver = defineDriver({
   binary: { name: "gnutls-serv", pkg: "gnutls-bin" },
   packages: { gnutls: "gnutls-bin", libgnutls: "libgnutls30" },
   capabilities: {
-    all: { "1.2": "yes", "1.3": "yes" },
+    all: { "1.2": { supported: true }, "1.3": { supported: true } },
     none: {
-      "1.2": "no (not possible from gnutls-serv's CLI)",
-      "1.3": "no (not possible from gnutls-serv's CLI)",
+      "1.2": { supported: false, how: "(not possible from gnutls-serv's CLI)" },
+      "1.3": { supported: false, how: "(not possible from gnutls-serv's CLI)" },
     },
     "truncate-bytes": {
-      "1.2": "no (CLI cannot split advertised and trusted)",
-      "1.3": "no (CLI cannot split advertised and trusted)",
+      "1.2": { supported: false, how: "(CLI cannot split advertised and trusted)" },
+      "1.3": { supported: false, how: "(CLI cannot split advertised and trusted)" },
     },
     explicit: {
-      "1.2": "no (CLI cannot split advertised and trusted)",
-      "1.3": "no (CLI cannot split advertised and trusted)",
+      "1.2": { supported: false, how: "(CLI cannot split advertised and trusted)" },
+      "1.3": { supported: false, how: "(CLI cannot split advertised and trusted)" },
     },
   },
   limits: {
@@ -74,7 +74,7 @@ export const gnutlsDriver = defineDriver({
     ),
     "1.3": limitText(maxListBytes13(GNUTLS_REQUEST["1.3"]), ": decode_error"),
   },
-  legacy: "yes (+VERS-TLS1.0 +RSA +AES-128-CBC +SHA1)",
+  legacy: { supported: true, how: "(+VERS-TLS1.0 +RSA +AES-128-CBC +SHA1)" },
   notes: [
     "Keeps file order.",
     "Binds all addresses: isolated network namespace + Unix-socket relay to 127.0.0.1.",

@@ -53,15 +53,21 @@ export const haproxyDriver = defineDriver({
   binary: { name: "haproxy", pkg: "haproxy" },
   packages: { haproxy: "haproxy", openssl: "libssl3" },
   capabilities: {
-    all: { "1.2": "yes (names sorted)", "1.3": "yes (names sorted)" },
-    none: { "1.2": "yes (no-ca-names)", "1.3": "yes (no-ca-names; extension omitted)" },
+    all: {
+      "1.2": { supported: true, how: "(names sorted)" },
+      "1.3": { supported: true, how: "(names sorted)" },
+    },
+    none: {
+      "1.2": { supported: true, how: "(no-ca-names)" },
+      "1.3": { supported: true, how: "(no-ca-names; extension omitted)" },
+    },
     "truncate-bytes": {
-      "1.2": "yes as a subset (ca-file subset + ca-verify-file rest; sorted)",
-      "1.3": "yes as a subset (ca-file subset + ca-verify-file rest; sorted)",
+      "1.2": { supported: true, how: "as a subset (ca-file subset + ca-verify-file rest; sorted)" },
+      "1.3": { supported: true, how: "as a subset (ca-file subset + ca-verify-file rest; sorted)" },
     },
     explicit: {
-      "1.2": "yes (ca-file + ca-verify-file; sorted)",
-      "1.3": "yes (ca-file + ca-verify-file; sorted)",
+      "1.2": { supported: true, how: "(ca-file + ca-verify-file; sorted)" },
+      "1.3": { supported: true, how: "(ca-file + ca-verify-file; sorted)" },
     },
   },
   limits: OPENSSL_LIMITS,

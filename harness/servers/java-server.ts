@@ -74,25 +74,31 @@ export const javaDriver = defineDriver({
   packages: { openjdk: "openjdk-17-jre-headless" },
   capabilities: {
     all: {
-      "1.2": "yes (getAcceptedIssuers() = store; duplicates kept)",
-      "1.3": "yes (getAcceptedIssuers() = store; duplicates kept)",
+      "1.2": { supported: true, how: "(getAcceptedIssuers() = store; duplicates kept)" },
+      "1.3": { supported: true, how: "(getAcceptedIssuers() = store; duplicates kept)" },
     },
     none: {
-      "1.2": "yes (getAcceptedIssuers() empty)",
-      "1.3": "yes (getAcceptedIssuers() empty; extension omitted)",
+      "1.2": { supported: true, how: "(getAcceptedIssuers() empty)" },
+      "1.3": { supported: true, how: "(getAcceptedIssuers() empty; extension omitted)" },
     },
     "truncate-bytes": {
-      "1.2": "yes (getAcceptedIssuers() = prefix, PKIX over the store)",
-      "1.3": "yes (getAcceptedIssuers() = prefix, PKIX over the store)",
+      "1.2": { supported: true, how: "(getAcceptedIssuers() = prefix, PKIX over the store)" },
+      "1.3": { supported: true, how: "(getAcceptedIssuers() = prefix, PKIX over the store)" },
     },
-    explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
+    explicit: {
+      "1.2": { supported: true, how: "(file order kept)" },
+      "1.3": { supported: true, how: "(file order kept)" },
+    },
   },
   limits: {
     "1.2": "all names up to 65,535 bytes; from 65,536: internal_error (Field length overflow)",
     "1.3":
       "all names up to 65,463 bytes; from 65,464: internal_error (the extensions block overflows); once the raw DER subjects exceed 65,535 bytes the extension is silently omitted and the handshake goes on",
   },
-  legacy: "yes (java.security disabledAlgorithms without TLSv1/TLSv1.1; TLS_RSA_WITH_AES_*_CBC_SHA enabled)",
+  legacy: {
+    supported: true,
+    how: "(java.security disabledAlgorithms without TLSv1/TLSv1.1; TLS_RSA_WITH_AES_*_CBC_SHA enabled)",
+  },
   notes: [
     "Keeps file order and duplicate subjects (one name per certificate). Reload = a new SSLContext inside the running JVM on SIGHUP.",
     "Over the limit the server logs `SSLProtocolException: Field length overflow, the field length (N) should be less than 65536`.",

@@ -68,15 +68,19 @@ interface Variant {
  * failed verification and only records SSL_CLIENT_VERIFY=FAILED for the application (measured:
  * the stranger gets its 200).
  */
-const NO_OPTIONAL =
-  "no (enforce disabled lets a certificate that failed verification through; only SSL_CLIENT_VERIFY says so)";
+const NO_OPTIONAL = {
+  supported: false,
+  how: "(enforce disabled lets a certificate that failed verification through; only SSL_CLIENT_VERIFY says so)",
+};
 /**
  * lighttpd's verify callback also refuses a client whose issuer is not in ssl.ca-dn-file
  * (measured: the unadvertised but trusted issuer is rejected), so a subset restricts, not only
  * advertises.
  */
-const NO_SUBSET =
-  "no (ssl.ca-dn-file also restricts which issuers are accepted, not only what is advertised)";
+const NO_SUBSET = {
+  supported: false,
+  how: "(ssl.ca-dn-file also restricts which issuers are accepted, not only what is advertised)",
+};
 
 function lighttpdDriver(v: Variant) {
   return defineDriver({
@@ -107,10 +111,13 @@ export const lighttpdOpensslDriver = lighttpdDriver({
   tls: "openssl",
   library: { openssl: "libssl3" },
   capabilities: {
-    all: both("yes (ssl.ca-file)"),
+    all: both({ supported: true, how: "(ssl.ca-file)" }),
     none: {
-      "1.2": "yes (ssl.openssl.ssl-conf-cmd Options -CANames)",
-      "1.3": "yes (Options -CANames), but sends an empty certificate_authorities extension",
+      "1.2": { supported: true, how: "(ssl.openssl.ssl-conf-cmd Options -CANames)" },
+      "1.3": {
+        supported: true,
+        how: "(Options -CANames), but sends an empty certificate_authorities extension",
+      },
     },
     "truncate-bytes": both(NO_SUBSET),
     explicit: both(NO_SUBSET),
@@ -120,17 +127,20 @@ export const lighttpdOpensslDriver = lighttpdDriver({
   notes: ["Keeps file order. Reload = restart."],
 });
 
-const NO_TLS13 = "no (mbedTLS 2.28 has no TLS 1.3 server)";
-const NO_NAMES = "no (wolfSSL 5.5.4 sends no CA names whatever is configured)";
+const NO_TLS13 = { supported: false, how: "(mbedTLS 2.28 has no TLS 1.3 server)" };
+const NO_NAMES = { supported: false, how: "(wolfSSL 5.5.4 sends no CA names whatever is configured)" };
 
 export const lighttpdMbedtlsDriver = lighttpdDriver({
   name: "lighttpd-mbedtls",
   tls: "mbedtls",
   library: { mbedtls: "libmbedtls14" },
   capabilities: {
-    all: { "1.2": "yes (ssl.ca-file), up to its buffer (see limits)", "1.3": NO_TLS13 },
+    all: { "1.2": { supported: true, how: "(ssl.ca-file), up to its buffer (see limits)" }, "1.3": NO_TLS13 },
     none: {
-      "1.2": "no (Options -CANames is not passed to mbedTLS: every name still goes out)",
+      "1.2": {
+        supported: false,
+        how: "(Options -CANames is not passed to mbedTLS: every name still goes out)",
+      },
       "1.3": NO_TLS13,
     },
     "truncate-bytes": { "1.2": NO_SUBSET, "1.3": NO_TLS13 },
@@ -139,9 +149,9 @@ export const lighttpdMbedtlsDriver = lighttpdDriver({
   limits: {
     "1.2":
       "truncates silently: only the names that fit its 16,384-byte output buffer go out (16,357 B: all 128 names; 16,370 B: 128 of 129 names, 16,299 B); the handshake goes on",
-    "1.3": NO_TLS13,
+    "1.3": "no TLS 1.3 server in mbedTLS 2.28",
   },
-  legacy: "no (a TLS 1.0 RSA-key-exchange client is refused)",
+  legacy: { supported: false, how: "(a TLS 1.0 RSA-key-exchange client is refused)" },
   notes: ["Truncates like Schannel, but to its record buffer (≈ 16,357 B of names) and with no log line."],
 });
 
@@ -152,8 +162,8 @@ export const lighttpdWolfsslDriver = lighttpdDriver({
   capabilities: {
     all: both(NO_NAMES),
     none: {
-      "1.2": "yes (always: an empty certificate_authorities list)",
-      "1.3": "yes (always: extension omitted)",
+      "1.2": { supported: true, how: "(always: an empty certificate_authorities list)" },
+      "1.3": { supported: true, how: "(always: extension omitted)" },
     },
     "truncate-bytes": both(NO_NAMES),
     explicit: both(NO_NAMES),
@@ -162,6 +172,6 @@ export const lighttpdWolfsslDriver = lighttpdDriver({
     "1.2": "no names at any size (empty list); nothing to overflow",
     "1.3": "no names at any size (extension omitted); nothing to overflow",
   },
-  legacy: "no (a TLS 1.0 RSA-key-exchange client is refused)",
+  legacy: { supported: false, how: "(a TLS 1.0 RSA-key-exchange client is refused)" },
   notes: ["wolfSSL 5.5.4 as Debian builds it never lists CA names: selecting clients offer any certificate."],
 });

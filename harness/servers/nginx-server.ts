@@ -65,16 +65,22 @@ export const nginxDriver = defineDriver({
   binary: { name: "nginx", pkg: "nginx-light" },
   packages: { nginx: "nginx-light", openssl: "libssl3" },
   capabilities: {
-    all: { "1.2": "yes", "1.3": "yes" },
+    all: { "1.2": { supported: true }, "1.3": { supported: true } },
     none: {
-      "1.2": "yes (ssl_conf_command Options -CANames)",
-      "1.3": "yes, but sends an empty certificate_authorities extension (2 bytes; gnutls-cli rejects it)",
+      "1.2": { supported: true, how: "(ssl_conf_command Options -CANames)" },
+      "1.3": {
+        supported: true,
+        how: ", but sends an empty certificate_authorities extension (2 bytes; gnutls-cli rejects it)",
+      },
     },
     "truncate-bytes": {
-      "1.2": "yes (ssl_client_certificate prefix + ssl_trusted_certificate rest)",
-      "1.3": "yes (ssl_client_certificate prefix + ssl_trusted_certificate rest)",
+      "1.2": { supported: true, how: "(ssl_client_certificate prefix + ssl_trusted_certificate rest)" },
+      "1.3": { supported: true, how: "(ssl_client_certificate prefix + ssl_trusted_certificate rest)" },
     },
-    explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
+    explicit: {
+      "1.2": { supported: true, how: "(file order kept)" },
+      "1.3": { supported: true, how: "(file order kept)" },
+    },
   },
   limits: OPENSSL_LIMITS,
   legacy: OPENSSL_LEGACY,

@@ -36,10 +36,19 @@ export const nodeDriver = defineDriver({
   binary: { name: "node", pkg: "nodejs" },
   packages: { nodejs: "nodejs" },
   capabilities: {
-    all: { "1.2": "yes (ca = store)", "1.3": "yes (ca = store)" },
-    none: { "1.2": `yes, ${JS_VERIFY}`, "1.3": `yes, ${JS_VERIFY}` },
-    "truncate-bytes": { "1.2": `yes (ca = prefix), ${JS_VERIFY}`, "1.3": `yes (ca = prefix), ${JS_VERIFY}` },
-    explicit: { "1.2": `yes (ca = entries), ${JS_VERIFY}`, "1.3": `yes (ca = entries), ${JS_VERIFY}` },
+    all: { "1.2": { supported: true, how: "(ca = store)" }, "1.3": { supported: true, how: "(ca = store)" } },
+    none: {
+      "1.2": { supported: true, how: `, ${JS_VERIFY}` },
+      "1.3": { supported: true, how: `, ${JS_VERIFY}` },
+    },
+    "truncate-bytes": {
+      "1.2": { supported: true, how: `(ca = prefix), ${JS_VERIFY}` },
+      "1.3": { supported: true, how: `(ca = prefix), ${JS_VERIFY}` },
+    },
+    explicit: {
+      "1.2": { supported: true, how: `(ca = entries), ${JS_VERIFY}` },
+      "1.3": { supported: true, how: `(ca = entries), ${JS_VERIFY}` },
+    },
   },
   limits: OPENSSL_LIMITS,
   legacy: OPENSSL_LEGACY,

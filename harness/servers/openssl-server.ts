@@ -41,13 +41,19 @@ export const opensslDriver = defineDriver({
   binary: { name: "openssl", pkg: "openssl" },
   packages: { openssl: "openssl", libssl: "libssl3" },
   capabilities: {
-    all: { "1.2": "yes", "1.3": "yes" },
-    none: { "1.2": "yes (-no_ca_names)", "1.3": "yes (-no_ca_names; empty extension)" },
-    "truncate-bytes": {
-      "1.2": "yes (-CAfile prefix -verifyCAfile store)",
-      "1.3": "yes (-CAfile prefix -verifyCAfile store)",
+    all: { "1.2": { supported: true }, "1.3": { supported: true } },
+    none: {
+      "1.2": { supported: true, how: "(-no_ca_names)" },
+      "1.3": { supported: true, how: "(-no_ca_names; empty extension)" },
     },
-    explicit: { "1.2": "yes (file order kept)", "1.3": "yes (file order kept)" },
+    "truncate-bytes": {
+      "1.2": { supported: true, how: "(-CAfile prefix -verifyCAfile store)" },
+      "1.3": { supported: true, how: "(-CAfile prefix -verifyCAfile store)" },
+    },
+    explicit: {
+      "1.2": { supported: true, how: "(file order kept)" },
+      "1.3": { supported: true, how: "(file order kept)" },
+    },
   },
   limits: OPENSSL_LIMITS,
   legacy: OPENSSL_LEGACY,

@@ -104,8 +104,10 @@ export OPENSSL_CONF="$1/openssl.cnf"
 exec $AS ${POSTGRES_BIN}/postgres -c config_file="$1/postgresql.conf"
 `;
 
-const NO_SUBSET =
-  "no (ssl_ca_file is both the advertised and the trusted list; OpenSSL ignores VerifyCAFile in OPENSSL_CONF system_default)";
+const NO_SUBSET = {
+  supported: false,
+  how: "(ssl_ca_file is both the advertised and the trusted list; OpenSSL ignores VerifyCAFile in OPENSSL_CONF system_default)",
+};
 
 /**
  * PostgreSQL 15 (OpenSSL 3.0), reached with the SSLRequest prelude (`starttls: "postgres"`);
@@ -118,10 +120,16 @@ export const postgresDriver = defineDriver({
   packages: { postgresql: "postgresql-15", openssl: "libssl3" },
   starttls: "postgres",
   capabilities: {
-    all: { "1.2": "yes (ssl_ca_file)", "1.3": "yes (ssl_ca_file)" },
+    all: {
+      "1.2": { supported: true, how: "(ssl_ca_file)" },
+      "1.3": { supported: true, how: "(ssl_ca_file)" },
+    },
     none: {
-      "1.2": "yes (OPENSSL_CONF system_default Options = -CANames)",
-      "1.3": "yes (OPENSSL_CONF Options = -CANames), but sends an empty certificate_authorities extension",
+      "1.2": { supported: true, how: "(OPENSSL_CONF system_default Options = -CANames)" },
+      "1.3": {
+        supported: true,
+        how: "(OPENSSL_CONF Options = -CANames), but sends an empty certificate_authorities extension",
+      },
     },
     "truncate-bytes": { "1.2": NO_SUBSET, "1.3": NO_SUBSET },
     explicit: { "1.2": NO_SUBSET, "1.3": NO_SUBSET },

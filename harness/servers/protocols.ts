@@ -56,4 +56,7 @@ export const OPENSSL_LIMITS = {
 } as const;
 
 /** How OpenSSL-based servers let the legacy (node-forge, TLS 1.0 RSA) client in. */
-export const OPENSSL_LEGACY = "yes (MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)";
+export const OPENSSL_LEGACY = {
+  supported: true,
+  how: "(MinProtocol TLSv1, DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0)",
+};

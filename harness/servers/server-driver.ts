@@ -6,12 +6,21 @@ import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
 import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
-/** "yes", "no", or a note saying how (or how far) the server does it; a note starting "no" means no. */
-export type Capability = "yes" | "no" | (string & {});
+/**
+ * Whether a server (or client) can do something, and a note on how or how far: "(file order
+ * kept)", "as a subset (…)", ", but sends an empty extension". Data, so the check is a field
+ * and not a reading of the prose.
+ */
+export interface Capability {
+  supported: boolean;
+  how?: string;
+}
 
-/** Whether a capability cell means the server can do it. */
-export function isSupported(c: Capability): boolean {
-  return !/^no\b/.test(c);
+/** The capability as the table prints it: "yes"/"no", then the note. */
+export function capabilityText(c: Capability): string {
+  const word = c.supported ? "yes" : "no";
+  if (!c.how) return word;
+  return c.how.startsWith(",") ? `${word}${c.how}` : `${word} ${c.how}`;
 }
 export type Capabilities = Record<PolicyKind, Record<TlsVersion, Capability>>;
 

@@ -44,16 +44,19 @@ export const stunnelDriver = defineDriver({
   binary: { name: "stunnel4", pkg: "stunnel4" },
   packages: { stunnel: "stunnel4", openssl: "libssl3" },
   capabilities: {
-    all: { "1.2": "yes (names sorted)", "1.3": "yes (names sorted)" },
+    all: {
+      "1.2": { supported: true, how: "(names sorted)" },
+      "1.3": { supported: true, how: "(names sorted)" },
+    },
     none: {
-      "1.2": "yes (options = DISABLE_TLSEXT_CA_NAMES)",
-      "1.3": "yes, but sends an empty certificate_authorities extension",
+      "1.2": { supported: true, how: "(options = DISABLE_TLSEXT_CA_NAMES)" },
+      "1.3": { supported: true, how: ", but sends an empty certificate_authorities extension" },
     },
     "truncate-bytes": {
-      "1.2": "yes as a subset (CAfile subset + config = VerifyCAFile:store; sorted)",
-      "1.3": "yes as a subset (CAfile subset + config = VerifyCAFile:store; sorted)",
+      "1.2": { supported: true, how: "as a subset (CAfile subset + config = VerifyCAFile:store; sorted)" },
+      "1.3": { supported: true, how: "as a subset (CAfile subset + config = VerifyCAFile:store; sorted)" },
     },
-    explicit: { "1.2": "yes (sorted)", "1.3": "yes (sorted)" },
+    explicit: { "1.2": { supported: true, how: "(sorted)" }, "1.3": { supported: true, how: "(sorted)" } },
   },
   limits: OPENSSL_LIMITS,
   legacy: OPENSSL_LEGACY,

@@ -18,6 +18,21 @@ export interface ServerConfig {
   legacyCompat?: boolean;
 }
 
+/**
+ * Whether a reload was checked by probing the served list. `not-needed`: a fresh process serves
+ * only the new files. `skipped`: the new list may not be what is served, and results must say so.
+ */
+export type ServedCheck =
+  | { kind: "probed"; ms: number }
+  | { kind: "not-needed"; why: string }
+  | { kind: "skipped"; why: string };
+
+/** How a reload went: in place (the process kept) or by a restart, and its served check. */
+export interface ReloadReport {
+  how: "in-place" | "restart";
+  servedCheck: ServedCheck;
+}
+
 /** A running server. Failed handshakes are results; a server that will not start throws. */
 export interface StartedTlsServer extends AsyncDisposable {
   readonly driver: string;
@@ -32,7 +47,7 @@ export interface StartedTlsServer extends AsyncDisposable {
   /** Recent log lines of the server process. */
   logs(): Promise<string>;
   /** Swap the root store (and policy) without a restart where the server supports it. */
-  reload(store: RootStore, policy?: IssuerPolicy): Promise<void>;
+  reload(store: RootStore, policy?: IssuerPolicy): Promise<ReloadReport>;
   /** True while the server process is alive. */
   isRunning(): Promise<boolean>;
   stop(): Promise<void>;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../harness/model/case-result.ts";
 import { runCli, startCli } from "../support/cli.ts";
+import { listening } from "../support/listening.ts";
 
 const lines = (file: string) =>
   existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
@@ -17,6 +18,21 @@ async function waitForCases(dir: () => string | undefined, n: number, timeoutMs:
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`fewer than ${n} cases written after ${timeoutMs}ms`);
+}
+
+/** Ports from the run's "server started" debug lines (JSON log on stderr). */
+function serverPorts(stderr: string): number[] {
+  const ports = new Set<number>();
+  for (const line of stderr.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const j = JSON.parse(line) as { msg?: string; port?: number };
+      if (j.msg === "server started" && typeof j.port === "number") ports.add(j.port);
+    } catch {
+      // not a log line
+    }
+  }
+  return [...ports];
 }
 
 const runDirIn = (out: string) => () => readdirSync(out).map((d) => path.join(out, d))[0];
@@ -43,18 +59,19 @@ describe("a run that is killed", () => {
 
   it("SIGINT: stops servers, leaves valid JSON lines, exits 130", async () => {
     const out = await mkdtemp(path.join(tmpdir(), "rootload-int-"));
-    const { child, done } = startCli(["run", "scenarios/quickstart.scenario.ts", "--out", out, "--quiet"]);
+    const { child, done, stderrSoFar } = startCli(
+      ["run", "scenarios/quickstart.scenario.ts", "--out", out, "--quiet"],
+      { ROOTLOAD_LOG_LEVEL: "debug" },
+    );
     const dir = await waitForCases(runDirIn(out), 3, 90_000);
+    // The ports of the servers this run started, from its own log, read before the interrupt:
+    // servers run detached (re-parented), so only their ports say whether they are gone.
+    const ports = serverPorts(stderrSoFar());
+    expect(ports.length, "servers the run reported starting").toBeGreaterThan(0);
     child.kill("SIGINT");
     const r = await done;
     expect(r.code).toBe(130);
     for (const l of lines(path.join(dir, "cases.jsonl"))) expect(() => JSON.parse(l)).not.toThrow();
-    // The servers it started are gone: nothing still listens from this run's config directories.
-    const { execFileSync } = await import("node:child_process");
-    const ps = execFileSync("ps", ["-eo", "pid,ppid,args"]).toString();
-    const orphans = ps
-      .split("\n")
-      .filter((l) => /s_server|rootload-node-server/.test(l) && !l.includes("ps -eo"));
-    expect(orphans.filter((l) => l.includes(String(child.pid)))).toEqual([]);
+    for (const port of ports) expect(await listening(port), `port ${port} after SIGINT`).toBe(false);
   }, 120_000);
 });

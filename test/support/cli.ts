@@ -15,7 +15,7 @@ export interface CliResult {
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<CliResult> } {
+): { child: ChildProcess; done: Promise<CliResult>; stderrSoFar: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ROOTLOAD_LOG_FORMAT: "json", ...env },
@@ -28,7 +28,7 @@ export function startCli(
   const done = new Promise<CliResult>((resolve) =>
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, done };
+  return { child, done, stderrSoFar: () => stderr };
 }
 
 /** Run `rootload ...` to completion, killing it after `timeoutMs`. */

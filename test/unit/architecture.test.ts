@@ -39,24 +39,9 @@ const ALLOWED: Record<string, readonly string[]> = {
     "log",
     "write-atomic",
   ],
-  cli: [
-    "run",
-    "scenario",
-    "servers",
-    "clients",
-    "probe",
-    "roots",
-    "pki",
-    "report",
-    "check",
-    "runtime",
-    "model",
-    "args",
-    "errors",
-    "log",
-    "write-atomic",
-  ],
 };
+// The CLI sits on top: it may use every other place.
+ALLOWED.cli = [...Object.keys(ALLOWED).filter((p) => p !== "cli")];
 
 type Graph = Map<string, Map<string, string[]>>;
 

@@ -44,6 +44,7 @@ describe("rootload check on the 2025-06 Microsoft CTL, against real servers", ()
   const cases: { driver: DriverName; stack: ServerStack; policy: IssuerPolicy }[] = [
     { driver: "nginx", stack: "nginx", policy: { kind: "all" } },
     { driver: "gnutls", stack: "gnutls", policy: { kind: "all" } },
+    { driver: "haproxy", stack: "haproxy", policy: { kind: "all" } },
     {
       driver: "node",
       stack: "schannel",
@@ -90,6 +91,8 @@ describe("rootload check on the 2025-06 Microsoft CTL, against real servers", ()
           const at = wire.indexOf(Buffer.from(pki.clientIssuerEntry.subjectDer).toString("hex"));
           expect(report.issuer![0]!.advertised, "client issuer advertised").toBe(at >= 0);
           if (at >= 0) expect(report.issuer![0]!.position).toBe(at + 1);
+          // The whole wire order, name by name (HAProxy's sort included).
+          expect(wire).toEqual(v.sent.entries.map((e) => Buffer.from(e.subjectDer).toString("hex")));
           for (const client of ["openssl", "node", "gnutls"] as const) {
             const r = await CLIENTS[client].handshake({ host: server.host, port: server.port, tls, pki });
             const want = report.clients.find((x) => x.client === client && x.tls === tls)!;

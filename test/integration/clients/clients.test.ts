@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLIENTS } from "../../../harness/clients/index.ts";
+import { CLIENTS, createClient } from "../../../harness/clients/index.ts";
 import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
@@ -53,6 +53,13 @@ const host = "127.0.0.1";
 
 describe.each(["node", "openssl", "gnutls"] as const)("%s client", (name) => {
   const client = CLIENTS[name];
+  // The KB 2801679 emulation is an explicit option; by default these clients send their certificate.
+  const emulating = createClient({ name, select: "by-issuer-list" });
+  it("declares its selection: always by default, by-issuer-list when told", () => {
+    expect(client.selection).toBe("always");
+    expect(emulating.selection).toBe("by-issuer-list");
+    expect(emulating.label).toBe(`${name}+by-issuer-list`);
+  });
   it("is available", async () => {
     expect(await client.available()).toBe(true);
   });
@@ -77,20 +84,20 @@ describe.each(["node", "openssl", "gnutls"] as const)("%s client", (name) => {
       const seen = await probe({ host, port: s.hidden!.port, tls });
       const advertised = seen.certificateRequest!.authorities.map((a) => a.der);
       expect(advertised).toHaveLength(prefix.length);
-      const r = await client.handshake({ host, port: s.hidden!.port, tls, pki, advertised });
+      const r = await emulating.handshake({ host, port: s.hidden!.port, tls, pki, advertised });
       expect(r.outcome.class).toBe("issuer-not-advertised");
-      // Without the selection rule the same client gets in: the server does trust the issuer.
-      const direct = await client.handshake({ host, port: s.hidden!.port, tls, pki });
+      // Its real behaviour ignores the list and gets in: the server does trust the issuer.
+      const direct = await client.handshake({ host, port: s.hidden!.port, tls, pki, advertised });
       expect(direct.outcome).toEqual({ class: "ok" });
     });
     it(`TLS ${tls}: issuer not advertised, optional client auth → ok without a certificate`, async () => {
       const seen = await probe({ host, port: s.hiddenOptional!.port, tls });
       const advertised = seen.certificateRequest!.authorities.map((a) => a.der);
-      const r = await client.handshake({ host, port: s.hiddenOptional!.port, tls, pki, advertised });
+      const r = await emulating.handshake({ host, port: s.hiddenOptional!.port, tls, pki, advertised });
       expect(r.outcome).toEqual({ class: "ok" });
     });
     it(`TLS ${tls}: an empty advertised list means any certificate`, async () => {
-      const r = await client.handshake({ host, port: s.modern!.port, tls, pki, advertised: [] });
+      const r = await emulating.handshake({ host, port: s.modern!.port, tls, pki, advertised: [] });
       expect(r.outcome).toEqual({ class: "ok" });
     });
   }

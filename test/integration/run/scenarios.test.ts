@@ -34,6 +34,23 @@ describe("shipped scenarios", () => {
     // The 2025 CTL: 514 roots + the enterprise CA, last.
     expect(forge("none").configured.count).toBe(515);
     expect(forge("none").clientIssuer.position).toBe(514);
+    // The real certificate-selecting clients: Java's default key manager and Go's
+    // SupportsCertificate chose no certificate, and the server's alert shows it; clients that send
+    // theirs anyway get in, since the server verifies against the whole store.
+    for (const tls of ["1.2", "1.3"])
+      for (const client of ["java", "go"]) {
+        const c = cases.find((x) => x.client === client && x.policy === "schannel" && x.tls === tls)!;
+        expect(c).toFailWith("issuer-not-advertised");
+        expect(c.outcome).toMatchObject({ side: "server" });
+        expect(c.clientCertificate).toEqual({ sent: false, issuersSeen: 151 });
+        expect((c.outcome as { detail: string }).detail).toContain(
+          tls === "1.2" ? "handshake_failure" : "certificate_required",
+        );
+        for (const always of ["openssl", "python", "curl"])
+          expect(
+            cases.find((x) => x.client === always && x.policy === "schannel" && x.tls === tls),
+          ).toSucceed();
+      }
     const md = read("summary.md");
     expect(md).toContain("KB 2801679");
     expect(md).toMatch(/SendTrustedIssuerList=0/);
@@ -41,6 +58,33 @@ describe("shipped scenarios", () => {
     expect(countMatches(junit, /<testcase /g)).toBe(cases.length);
     expect(junit).not.toContain("<failure");
   }, 150_000);
+
+  it("clients: which client breaks first; Java's and Go's boundaries exact to the byte", async () => {
+    const { r, cases, read } = await runScenario("clients", 600_000);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const at = (client: string, tls: string, step: string) =>
+      cases.find((c) => c.client === client && c.tls === tls && c.step.label === step)!;
+    // JSSE: handshake message body > jdk.tls.maxHandshakeMessageSize (32,768) fails, client side.
+    const edges = { "1.2": ["33017 B", "33018 B"], "1.3": ["33020 B", "33021 B"] } as const;
+    for (const [tls, [last, first]] of Object.entries(edges)) {
+      expect(at("java", tls, last)).toSucceed();
+      expect(at("java", tls, last).advertised!.messageBytes - 4).toBe(32_768);
+      expect(at("java", tls, first)).toFailWith("excessive-size");
+      expect(at("java", tls, first).advertised!.messageBytes - 4).toBe(32_769);
+      expect(at("java", tls, first).outcome).toMatchObject({
+        side: "client",
+        detail: expect.stringContaining("(32769) exceeds the maximum allowed size (32768)"),
+      });
+      expect(at("java+maxHandshakeMessageSize=131072", tls, first)).toSucceed();
+    }
+    expect(at("go", "1.2", "66745 B")).toSucceed();
+    expect(at("go", "1.2", "66746 B")).toFailWith("excessive-size");
+    expect(read("report.html")).toContain('data-chart="client-map"');
+    const manifest = JSON.parse(read("manifest.json"));
+    expect(manifest.clients.map((c: { label: string }) => c.label)).toContain(
+      "java+maxHandshakeMessageSize=65536",
+    );
+  }, 660_000);
 
   it("growth: 13 Microsoft CTLs then synthetic roots, every container server; the HTML report renders", async () => {
     const { r, dir, cases, read } = await runScenario("growth", 420_000);

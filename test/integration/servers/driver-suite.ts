@@ -9,14 +9,15 @@ import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { intendedAdvertised } from "../../../harness/roots/intended.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
-import type { DriverServer } from "../../../harness/servers/driver-server.ts";
+import { CHECKABLE_LIST_BYTES, type DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVERS } from "../../../harness/servers/index.ts";
-import { isSupported } from "../../../harness/servers/server-driver.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 
 const BOTH: TlsVersion[] = ["1.2", "1.3"];
+/** On a developer machine a missing server skips its tests; in CI (CI=true) it fails them. */
+const MISSING_SERVER_FAILS = process.env.CI === "true";
 /** Servers that send names sorted rather than in file order (DESIGN.md). */
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
 /** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (DESIGN.md). */
@@ -175,7 +176,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
       // The versions the product speaks (mbedTLS 2.28 has no TLS 1.3 server), and the policy it starts
       // with: `all` unless it cannot send its store (wolfSSL sends no names at all).
       const versions = BOTH.filter((v) => DRIVER_VERSIONS[name]?.includes(v) ?? true);
-      const sendsStore = isSupported(driver.capabilities.all[versions[0]!]);
+      const sendsStore = driver.capabilities.all[versions[0]!].supported;
       const startPolicy: IssuerPolicy = sendsStore ? { kind: "all" } : { kind: "none" };
       let server: StartedTlsServer | undefined;
       let unavailable: string | undefined;
@@ -183,6 +184,8 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
       beforeAll(async () => {
         const a = await driver.available(runtime);
         if (!a.ok) {
+          // In CI every server must be there: a missing binary or image is a failure, not a skip.
+          if (MISSING_SERVER_FAILS) throw new Error(`${name} is unavailable in CI (CI=true): ${a.reason}`);
           unavailable = a.reason;
           return;
         }
@@ -196,9 +199,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         if (server) expect(await server.isRunning()).toBe(false);
       });
 
-      const load = async (store: RootStore, policy: IssuerPolicy = startPolicy) => {
-        await server!.reload(store, policy);
-      };
+      const load = (store: RootStore, policy: IssuerPolicy = startPolicy) => server!.reload(store, policy);
 
       it("reports its exact package versions", ({ skip }) => {
         if (unavailable) skip(unavailable);
@@ -236,7 +237,8 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           const path = join((server as DriverServer).dir, pidFile);
           const before = (await readFile(path, "utf8")).trim();
           const store = await storeOfBytes(20_000, [pki.clientIssuerEntry]);
-          await load(store);
+          const report = await load(store);
+          expect(report).toMatchObject({ how: "in-place", servedCheck: { kind: "probed" } });
           expect((await readFile(path, "utf8")).trim()).toBe(before);
           expect((await advertised(server!, "1.2", pki.client)).cns?.length).toBe(store.count);
         });
@@ -247,7 +249,12 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         for (const c of cases) {
           const store = await storeOfBytes(c.bytes, [pki.clientIssuerEntry]);
           expect(store.caListBytes).toBe(c.bytes);
-          await load(store);
+          const report = await load(store);
+          // A list past what servers send cannot be checked after an in-place reload: the report says so.
+          if (report.how === "in-place")
+            expect(report.servedCheck.kind, `${name} at ${c.bytes} bytes`).toBe(
+              c.bytes > CHECKABLE_LIST_BYTES ? "skipped" : "probed",
+            );
           for (const tls of versions) {
             const a = await advertised(server!, tls, pki.client);
             const e = c.expect[tls];
@@ -269,7 +276,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
       }) => {
         if (unavailable) skip(unavailable);
         const store = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
-        if (!isSupported(driver.capabilities.none[versions[0]!])) {
+        if (!driver.capabilities.none[versions[0]!].supported) {
           await expect(load(store, { kind: "none" })).rejects.toBeInstanceOf(InputError);
           return;
         }
@@ -310,7 +317,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         const base = await storeOfBytes(40_000, [pki.clientIssuerEntry]);
         const store = base.withEntries([...base.entries, strangerCa]);
         const policy: IssuerPolicy = { kind: "truncate-bytes", bytes: 16_384, preset: "schannel" };
-        if (!isSupported(driver.capabilities["truncate-bytes"][versions[0]!])) {
+        if (!driver.capabilities["truncate-bytes"][versions[0]!].supported) {
           await expect(load(store, policy)).rejects.toBeInstanceOf(InputError);
           return;
         }
@@ -338,7 +345,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         const chosen = [small.entries[5]!, strangerCa, small.entries[2]!];
         const withStranger = small.withEntries([...small.entries, strangerCa]);
         const policy: IssuerPolicy = { kind: "explicit", subjects: chosen.map((e) => e.subjectDer) };
-        if (!isSupported(driver.capabilities.explicit[versions[0]!])) {
+        if (!driver.capabilities.explicit[versions[0]!].supported) {
           await expect(load(withStranger, policy)).rejects.toBeInstanceOf(InputError);
           return;
         }
@@ -359,7 +366,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
         skip,
       }) => {
         if (unavailable) skip(unavailable);
-        if (!isSupported(driver.optionalClientAuth)) {
+        if (!driver.optionalClientAuth.supported) {
           await expect(
             driver.start(
               { store: small, policy: startPolicy, tls: versions, clientAuth: "optional", pki },
@@ -394,7 +401,7 @@ export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
           pki,
           legacyCompat: true,
         };
-        if (!isSupported(driver.legacy)) {
+        if (!driver.legacy.supported) {
           await expect(driver.start(legacyConfig, runtime)).rejects.toBeInstanceOf(InputError);
           return;
         }

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, it } from "vitest";
 import { ContainerRuntime } from "../../../harness/runtime/container-runtime.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
+import { listening } from "../../support/listening.ts";
 
 const CHILD = fileURLToPath(new URL("../../fixtures/start-server-and-hang.ts", import.meta.url));
 
@@ -35,21 +35,7 @@ function startChild(
   });
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port, timeout: 2_000 });
-    s.on("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on("error", () => resolve(false));
-    s.on("timeout", () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
-
+/** Wait until `pid` no longer exists; fail the test if it is still there after 5 s. */
 async function waitGone(pid: number): Promise<void> {
   for (let i = 0; i < 50; i++) {
     try {
@@ -59,6 +45,7 @@ async function waitGone(pid: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`process ${pid} still exists 5 s after SIGKILL`);
 }
 
 describe("a run killed with SIGKILL leaves nothing behind once the next run starts", () => {

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type TLSSocket } from "node:tls";
 import { postgresStartupMessage, postgresVerdict } from "../../../harness/clients/postgres-startup.ts";
+import { sClient } from "../../../harness/clients/s-client.ts";
 import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
 import { connectStartTls } from "../../../harness/probe/starttls.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
-import { sClient } from "../../../harness/servers/s-client.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 
 /**
@@ -58,8 +58,9 @@ export async function advertised(
     host: server.host,
     port: server.port,
     tls,
-    certFile: f.cert,
-    keyFile: f.key,
+    cert: f.cert,
+    key: f.key,
+    servername: "localhost",
     ...(server.starttls ? { starttls: server.starttls } : {}),
   });
   const err = /error:[0-9A-F]+:SSL routines:([^:]+):([^:\n]+)/.exec(r.output);

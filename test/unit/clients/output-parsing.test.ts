@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { splitDistinguishedNames } from "../../../harness/clients/forge-client.ts";
 import { gnutlsOutcome } from "../../../harness/clients/gnutls-client.ts";
-import { parseAcceptableCaNames } from "../../../harness/clients/openssl-client.ts";
 import { classifyOpensslError } from "../../../harness/clients/openssl-errors.ts";
+import { parseAcceptableCaNames } from "../../../harness/clients/s-client.ts";
 
 // Lines as printed by OpenSSL 3.0.19 / Node 20 / gnutls-cli 3.7.9 in the integration runs.
 describe("OpenSSL error text → outcome", () => {

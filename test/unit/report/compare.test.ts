@@ -98,3 +98,26 @@ describe("compareRuns", async () => {
     expect(md).toContain("- `nginx/1.2/node/none/96 roots`");
   });
 });
+
+describe("compareRuns and outcome.side", async () => {
+  const baseline = await fixtureRun("baseline");
+  const failing = baseline.cases.find((c) => c.outcome.class !== "ok")!;
+  const withSide = (side: "server" | "client" | undefined) => {
+    const run = structuredClone(baseline);
+    const c = run.cases.find((x) => x.id === failing.id)!;
+    c.outcome = { ...(c.outcome as Exclude<typeof c.outcome, { class: "ok" }>) };
+    if (side) c.outcome.side = side;
+    else delete c.outcome.side;
+    return run;
+  };
+  it("a failure that moves from the server to the client is a changed outcome", () => {
+    const cmp = compareRuns(withSide("server"), withSide("client"));
+    expect(cmp.regression).toBe(true);
+    expect(cmp.differences).toMatchObject([{ kind: "outcome", key: expect.any(String) }]);
+    expect(compareMarkdown(cmp)).toContain("server side");
+  });
+  it("a record without side (older than side) compares as unknown, not as a change", () => {
+    expect(compareRuns(withSide(undefined), withSide("client")).differences).toEqual([]);
+    expect(compareRuns(withSide("server"), withSide(undefined)).differences).toEqual([]);
+  });
+});

@@ -14,7 +14,7 @@ describe("markdownReport", async () => {
   it("leads with the verdict and the first failure", () => {
     expect(md.split("\n")[0]).toBe("## rootload: ❌ FAIL: 10 of 81 expectations failed (10 of 81 cases)");
     expect(md).toContain(
-      "First failure: **nginx TLS 1.2 · schannel-2003** at 144 names / 18,377 B: `issuer-not-advertised`. 7 of 9 server/TLS series failed",
+      "First failure: **nginx TLS 1.2 · schannel-2003** at 144 names / 18,377 B: `issuer-not-advertised · server side`. 7 of 9 server/TLS series failed",
     );
     expect(md).not.toContain("Incomplete run");
   });
@@ -26,14 +26,14 @@ describe("markdownReport", async () => {
       "node",
       "512 names / 65,481 B",
       "512 names / 65,520 B",
-      "`server-alert (internal_error)`",
+      "`server-alert (internal_error) · server side`",
       "no",
       "✅ survived",
     ]);
     expect(row(md, "| gnutls TLS 1.2 |").slice(3, 6)).toEqual([
       "512 names / 65,520 B",
       "520 names / 66,505 B",
-      "`malformed`",
+      "`malformed · server side`",
     ]);
     const sc = row(md, "| nginx TLS 1.2 | schannel-2003 |");
     expect(sc[3]).toBe("96 names / 12,233 B");

@@ -28,7 +28,7 @@ describe("scenario validation", () => {
       ...good,
       servers: [{ driver: "nginx" }, { driver: "ngnix", policy: "some" }],
       roots: { source: { kind: "ctl" }, sizes: [-1] },
-      clients: ["curl"],
+      clients: ["wget"],
       colour: "blue",
     };
     const problems = scenarioProblems(bad);
@@ -38,7 +38,9 @@ describe("scenario validation", () => {
     );
     expect(problems).toContain("roots.source.path is required");
     expect(problems).toContain("roots.sizes[0] -1 is not an integer in 0..100000");
-    expect(problems).toContain('clients[0] "curl" is not one of node, forge, openssl, gnutls');
+    expect(problems).toContain(
+      'clients[0] "wget" is not one of node, forge, openssl, gnutls, java, go, python, curl',
+    );
     expect(problems.some((p) => p.startsWith("colour is not a known field"))).toBe(true);
   });
 
@@ -83,5 +85,41 @@ describe("scenario loading", () => {
       const loaded = await loadScenario(path.resolve("scenarios", `${name}.scenario.ts`));
       expect(loaded.scenario.name).toBe(name);
     }
+  });
+});
+
+describe("client entries", () => {
+  const base = {
+    name: "c",
+    servers: [{ driver: "openssl" }],
+    roots: { source: { kind: "builtin" } },
+  };
+  it("accepts options a client can take and labels them", () => {
+    expect(
+      scenarioProblems({
+        ...base,
+        clients: [
+          "java",
+          { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "65536" } },
+          { name: "node", select: "by-issuer-list" },
+        ],
+        expect: [{ when: { client: "java+maxHandshakeMessageSize=65536" }, outcome: "ok" }],
+      }),
+    ).toEqual([]);
+  });
+  it("names options a client cannot take, twice-used labels and unknown client labels", () => {
+    const problems = scenarioProblems({
+      ...base,
+      clients: [{ name: "curl", properties: { a: "1" } }, { name: "java", select: "always" }, "go", "go"],
+      expect: [{ when: { client: "jav" } }],
+    });
+    expect(problems).toContain("clients[0].properties: only java takes properties, not curl");
+    expect(problems).toContain(
+      'clients[1].select "always": java always chooses "by-issuer-list" (only node, openssl, gnutls can emulate by-issuer-list)',
+    );
+    expect(problems).toHaveLength(2);
+    const dup = scenarioProblems({ ...base, clients: ["go", "go"], expect: [{ when: { client: "jav" } }] });
+    expect(dup).toContain('clients[1] label "go" is used twice (give one a label)');
+    expect(dup).toContain('expect[0].when.client "jav" is not one of the scenario\'s clients: go, go');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSClient } from "../../../harness/servers/s-client.ts";
+import { parseSClient } from "../../../harness/clients/s-client.ts";
 
 const OK = `CONNECTED(00000003)
 ---

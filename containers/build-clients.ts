@@ -1,0 +1,18 @@
+/**
+ * Builds the clients that go into the server image: the Go client binary (on the host, cached by
+ * source hash; golang itself would add ~450 MB to the image) and reports the Java client's source
+ * hash (it is compiled inside the image by the image's own JRE). Prints one JSON line for
+ * containers/build-images.sh. Usage: node --import tsx containers/build-clients.ts
+ */
+import path from "node:path";
+import { CLIENT_SOURCES, goClientBinary, JAVA_MAIN, sourceHash } from "../harness/clients/client-builds.ts";
+
+const goBinary = await goClientBinary();
+process.stdout.write(
+  `${JSON.stringify({
+    goBinary,
+    goHash: sourceHash(CLIENT_SOURCES.go),
+    javaSource: path.join(CLIENT_SOURCES.java, `${JAVA_MAIN}.java`),
+    javaHash: sourceHash(CLIENT_SOURCES.java),
+  })}\n`,
+);

@@ -1,0 +1,3 @@
+module rootload/go-client
+
+go 1.19

@@ -1,0 +1,133 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { homedir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The client sources shipped in containers/ (compiled on the host for the process runtime, in the image for containers). */
+export const CLIENT_SOURCES = {
+  java: fileURLToPath(new URL("../../containers/java-client/", import.meta.url)),
+  go: fileURLToPath(new URL("../../containers/go-client/", import.meta.url)),
+  python: fileURLToPath(new URL("../../containers/python-client/", import.meta.url)),
+} as const;
+
+/** Where the image keeps the built clients (containers/build-images.sh puts them there). */
+export const IMAGE_PATHS = {
+  javaClasses: "/usr/local/lib/rootload/java-client",
+  goBinary: "/usr/local/bin/rootload-go-client",
+} as const;
+
+export const JAVA_MAIN = "RootloadJavaClient";
+
+/** sha256 over the names and contents of a source directory (16 hex digits): the build cache key. */
+export function sourceHash(dir: string): string {
+  const h = createHash("sha256");
+  for (const f of readdirSync(dir).sort()) {
+    h.update(`${f}\0`);
+    h.update(readFileSync(path.join(dir, f)));
+    h.update("\0");
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+/** The user's cache directory for built clients ($XDG_CACHE_HOME/rootload or ~/.cache/rootload). */
+export function buildCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "rootload");
+}
+
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  cwd?: string,
+): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 4 << 20, cwd }, (err, stdout, stderr) =>
+      err
+        ? reject(new Error(`${cmd} ${args.join(" ")}: ${(stderr || err.message).trim()}`))
+        : resolve(stdout),
+    ),
+  );
+}
+
+const building = new Map<string, Promise<string>>();
+
+/**
+ * Build once per source hash into the cache, through a temporary sibling and a rename, so two
+ * processes building at once both end with a complete output. Returns the output path.
+ */
+function cached(kind: string, hash: string, build: (out: string) => Promise<void>): Promise<string> {
+  const final = path.join(buildCacheDir(), `${kind}-${hash}`);
+  if (existsSync(final)) return Promise.resolve(final);
+  let p = building.get(final);
+  if (!p) {
+    p = (async () => {
+      await mkdir(buildCacheDir(), { recursive: true });
+      const tmp = await mkdtemp(`${final}.tmp-`);
+      try {
+        await build(tmp);
+        await rename(tmp, final).catch(async (err) => {
+          if (!existsSync(final)) throw err;
+        });
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
+      return final;
+    })().finally(() => building.delete(final));
+    building.set(final, p);
+  }
+  return p;
+}
+
+/**
+ * The Java client's classes, compiled with the JRE's own compiler module (Debian's headless JRE
+ * ships jdk.compiler, so no JDK is needed). Returns the classpath directory.
+ */
+export function javaClientClasses(java = "java"): Promise<string> {
+  const src = CLIENT_SOURCES.java;
+  return cached("java-client", sourceHash(src), async (out) => {
+    await run(
+      java,
+      [
+        "-m",
+        "jdk.compiler/com.sun.tools.javac.Main",
+        "-nowarn",
+        "-d",
+        out,
+        path.join(src, `${JAVA_MAIN}.java`),
+      ],
+      process.env,
+      120_000,
+    );
+  });
+}
+
+/**
+ * The Go client, built from the standard library only: CGO_ENABLED=0 (a static binary that runs in
+ * the image too), no module downloads (GOPROXY=off, GOFLAGS=-mod=mod with no requirements).
+ * Returns the binary's path.
+ */
+export async function goClientBinary(go = "go"): Promise<string> {
+  const src = CLIENT_SOURCES.go;
+  const dir = await cached("go-client", sourceHash(src), async (out) => {
+    await run(
+      go,
+      ["build", "-trimpath", "-ldflags=-s -w", "-o", path.join(out, "rootload-go-client"), "."],
+      {
+        ...process.env,
+        CGO_ENABLED: "0",
+        GOPROXY: "off",
+        GOFLAGS: "-mod=mod",
+        GOTOOLCHAIN: "local",
+        GOCACHE: process.env.GOCACHE || path.join(buildCacheDir(), "go-build"),
+        HOME: process.env.HOME || homedir(),
+      },
+      300_000,
+      src,
+    );
+  });
+  return path.join(dir, "rootload-go-client");
+}

@@ -1,0 +1,75 @@
+import { NATIVE_SELECTION } from "../model/client-spec.ts";
+import { CLIENT_NAMES, type ClientName } from "../model/names.ts";
+
+/** What each client stack is and where it breaks, as measured (scenarios `clients`, `kb2801679`). */
+export const CLIENT_FACTS: Record<ClientName, { stack: string; tls: string; limits: string }> = {
+  java: {
+    stack: "JSSE (OpenJDK 17), the platform's default key manager; one JVM per option set",
+    tls: "1.2, 1.3",
+    limits:
+      "CertificateRequest body over 32,768 B (`jdk.tls.maxHandshakeMessageSize`): `excessive-size`, client side, exact to the byte on TLS 1.2 and 1.3 — every Microsoft list since 2012 is past it. `=65536` still fails on TLS 1.2 lists of 65,483..65,535 B; `=131072` works up to the server's limit. Refuses OpenSSL's empty TLS 1.3 `certificate_authorities` (`Invalid certificate_authorities extension`)",
+  },
+  go: {
+    stack:
+      "crypto/tls, `Certificates` chosen by `SupportsCertificate` (a `GetClientCertificate` running the same loop records the choice)",
+    tls: "1.2, 1.3",
+    limits:
+      "body over 65,536 B: `excessive-size` (`tls: handshake message of length … exceeds maximum of 65536 bytes`), inside the range OpenSSL still sends on TLS 1.2. Refuses the empty TLS 1.3 extension (`local error: tls: unexpected message`)",
+  },
+  forge: {
+    stack: "node-forge 1.x, TLS 1.0/1.1, RSA key exchange; picks by the hint as Windows XP/2003 did",
+    tls: "1.2 series only (speaks 1.0/1.1)",
+    limits:
+      "fails on a CertificateRequest spread over 3 or more records (from 32,775 B): the server answers `unexpected_message`",
+  },
+  node: {
+    stack: "node:tls (OpenSSL inside Node)",
+    tls: "1.2, 1.3",
+    limits: "none below the server's (OpenSSL `max_cert_list` 102,400 B)",
+  },
+  openssl: {
+    stack: "`openssl s_client`",
+    tls: "1.2, 1.3",
+    limits: "none below the server's (`max_cert_list` 102,400 B)",
+  },
+  gnutls: {
+    stack: "`gnutls-cli`",
+    tls: "1.2, 1.3",
+    limits:
+      "none below the server's; refuses the empty TLS 1.3 extension (`Error decoding the received TLS packet`)",
+  },
+  python: {
+    stack: "Python `ssl` (Debian's /usr/bin/python3 and its OpenSSL); one interpreter per run",
+    tls: "1.2, 1.3",
+    limits:
+      "none below the server's (OpenSSL `max_cert_list` 102,400 B); accepts the empty TLS 1.3 extension",
+  },
+  curl: {
+    stack: "Debian's curl (libcurl + OpenSSL), one process per handshake",
+    tls: "1.2, 1.3",
+    limits:
+      "none below the server's (OpenSSL `max_cert_list` 102,400 B); accepts the empty TLS 1.3 extension",
+  },
+};
+
+/** The clients' capability table (markdown), as the servers' one: version, TLS, selection, limits found. */
+export function clientTable(versions: Partial<Record<ClientName, string>>): string {
+  const rows = CLIENT_NAMES.map((n) => {
+    const f = CLIENT_FACTS[n];
+    const sel =
+      NATIVE_SELECTION[n] === "by-issuer-list"
+        ? "by-issuer-list (sends nothing when its issuer is not advertised)"
+        : ["node", "openssl", "gnutls"].includes(n)
+          ? 'always (`select: "by-issuer-list"` emulates KB 2801679)'
+          : "always";
+    return `| **${n}** | ${versions[n] ?? "not available here"} | ${f.stack} | ${f.tls} | ${sel} | ${f.limits} |`;
+  });
+  return [
+    "### Clients",
+    "",
+    "| client | version | stack | TLS | selection | limits found |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
+}

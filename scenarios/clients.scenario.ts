@@ -1,0 +1,116 @@
+import { defineScenario } from "../harness/scenario/define-scenario.ts";
+
+const ctl = (date: string) => `../../shared/data/rootstores/microsoft/${date}/authroot.stl`;
+
+/** Five of the Microsoft CTL snapshots in ../shared, 2012 → 2025 (ThisUpdate dates). */
+const SNAPSHOTS = ["2012-11-02", "2015-02-23", "2018-01-22", "2022-11-15", "2025-06-16"];
+
+/**
+ * Exact CA-list sizes (configured bytes) around each client limit, measured with openssl
+ * s_server 3.0 on the 2025-06 CTL (whole list first, enterprise CA last). OpenSSL sends each
+ * shared name once, so the list on the wire is smaller than the configured one: 303 B less at
+ * the Java edge (a 300-name prefix), 1,263 B less once the whole CTL is in. With forge among the
+ * clients the server also offers the SHA-1 signature algorithms (legacyCompat), so the
+ * CertificateRequest is the list + 58 B on TLS 1.2 and + 55 B on TLS 1.3 (4 of them the
+ * handshake header); a client's limit is on the body (message − 4 B).
+ */
+const JAVA_EDGE = [33_017, 33_018, 33_020, 33_021]; // body 32,768 | 32,769 on TLS 1.2, then on 1.3
+const GO_EDGE = [66_745, 66_746, 66_748, 66_749]; // body 65,536 | 65,537 on TLS 1.2, then on 1.3
+const SERVER_EDGE = [66_798, 66_799]; // wire list 65,535 B, then 65,536 B: OpenSSL refuses
+
+/**
+ * Which client breaks first as a Windows root list grows: the 13 Microsoft CTLs 2012 → 2025,
+ * whole (disabled entries included, as the root package installs them), then exact sizes at
+ * each client's limit and the server's, on openssl s_server (the OpenSSL family), TLS 1.2 and
+ * 1.3, every client. Java 17 refuses a CertificateRequest whose body exceeds
+ * jdk.tls.maxHandshakeMessageSize (32,768 B) — every list since 2012 is past it — and works up to the
+ * server's limit once the property is raised to 131,072; Go caps the body at 65,536 B, inside
+ * the range OpenSSL still sends.
+ */
+export default defineScenario({
+  name: "clients",
+  description: "Which client breaks first: Microsoft CTLs 2012→2025 then exact sizes, every client",
+  runtime: "auto",
+  servers: [{ driver: "openssl", policy: "all" }],
+  roots: {
+    source: { kind: "snapshots", purpose: "any", includeDisabled: true, paths: SNAPSHOTS.map(ctl) },
+    bytes: [...JAVA_EDGE, ...GO_EDGE, ...SERVER_EDGE],
+    topUpSynthetic: true,
+    clientIssuer: "last",
+  },
+  clients: [
+    "node",
+    "openssl",
+    "gnutls",
+    "python",
+    "curl",
+    "forge",
+    "go",
+    "java",
+    { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "65536" } },
+    { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "131072" } },
+  ],
+  // One timed handshake per case: the figure here is where each client breaks, not its speed.
+  bench: { time: 1, iterations: 1 },
+  expect: [
+    {
+      name: "Java 17 takes a CertificateRequest body up to 32,768 B (message incl. header ≤ 32,772 B)",
+      when: { client: "java", maxMessageBytes: 32_772 },
+      outcome: "ok",
+      certificateSent: true,
+    },
+    {
+      name: "Java 17 refuses a body over 32,768 B itself (jdk.tls.maxHandshakeMessageSize default)",
+      when: { client: "java", minMessageBytes: 32_773 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "maxHandshakeMessageSize=65536 moves the edge to a 65,536 B body",
+      when: { client: "java+maxHandshakeMessageSize=65536", maxMessageBytes: 65_540 },
+      outcome: "ok",
+    },
+    {
+      name: "…which OpenSSL still exceeds on TLS 1.2 (list 65,489..65,535 B)",
+      when: { client: "java+maxHandshakeMessageSize=65536", minMessageBytes: 65_541 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "maxHandshakeMessageSize=131072 works up to the server's limit",
+      when: { client: "java+maxHandshakeMessageSize=131072", minMessageBytes: 0 },
+      outcome: "ok",
+    },
+    {
+      name: "Go crypto/tls takes a body up to 65,536 B",
+      when: { client: "go", maxMessageBytes: 65_540 },
+      outcome: "ok",
+      certificateSent: true,
+    },
+    {
+      name: "Go refuses a body over 65,536 B (tls: handshake message … exceeds maximum of 65536 bytes)",
+      when: { client: "go", minMessageBytes: 65_541 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "OpenSSL-based clients take anything the server sends (max_cert_list 100 KiB)",
+      when: { client: ["node", "openssl", "python", "curl"], minMessageBytes: 0 },
+      outcome: "ok",
+    },
+    {
+      name: "OpenSSL refuses to send a list over 65,535 B on TLS 1.2",
+      when: { tls: "1.2", step: "66799 B" },
+      outcome: "server-alert",
+      alert: "internal_error",
+      side: "server",
+    },
+    {
+      name: "…and over 65,491 B on TLS 1.3",
+      when: { tls: "1.3", step: ["66798 B", "66799 B"] },
+      outcome: "server-alert",
+      alert: "internal_error",
+      side: "server",
+    },
+  ],
+});
