@@ -50,7 +50,8 @@ describe("hostile STARTTLS (PostgreSQL SSLRequest) peers", () => {
     const timeoutMs = 2_000;
     for (const mode of STARTTLS_PEER_MODES) {
       await using peer = await startStartTlsPeer(mode);
-      for (const client of Object.values(CLIENTS)) {
+      // The clients that speak the prelude (java, go, python and curl do not yet).
+      for (const client of (["node", "forge", "openssl", "gnutls"] as const).map((n) => CLIENTS[n])) {
         if (!(await client.available())) continue;
         const t0 = performance.now();
         const r = await client.handshake({
