@@ -7,10 +7,11 @@ set -euo pipefail
 # compiles the client and the JSSE server, no JDK), golang-go (builds the Go client, also for the
 # image), python3 and curl. The servers the process runtime drives: Caddy, lighttpd with its TLS
 # modules, PostgreSQL (and psql, its real client). A machine where these happen to be present must
-# not hide a missing install step here.
+# not hide a missing install step here. iproute2 and util-linux (ip netns, nsenter):
+# containers/remote-engine.sh.
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
-  openjdk-17-jre-headless golang-go python3 curl caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls
-  lighttpd-mod-wolfssl postgresql-15 postgresql-client-15)
+  openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
+  lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,7 +30,10 @@ const SERVER_EDGE = [66_798, 66_799]; // wire list 65,535 B, then 65,536 B: Open
 export default defineScenario({
   name: "clients",
   description: "Which client breaks first: Microsoft CTLs 2012→2025 then exact sizes, every client",
-  runtime: "auto",
+  // Local processes: openssl s_server and the clients on this host (java and go from the host's
+  // JRE and Go, as containers/setup-host.sh installs them); the image's java and go clients are
+  // exercised by test/integration/clients/real-clients.test.ts.
+  runtime: "process",
   servers: [{ driver: "openssl", policy: "all" }],
   roots: {
     source: { kind: "snapshots", purpose: "any", includeDisabled: true, paths: SNAPSHOTS.map(ctl) },

@@ -55,7 +55,7 @@ public final class RootloadServer {
     int port = Integer.parseInt(first.getProperty("port"));
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload());
     ExecutorService pool = Executors.newCachedThreadPool();
-    try (ServerSocket listener = new ServerSocket(port, 128, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket listener = new ServerSocket(port, 128, InetAddress.getByName(first.getProperty("host", "127.0.0.1")))) {
       log("rootload java server listening java=" + System.getProperty("java.version")
           + " vendor=" + System.getProperty("java.vendor").replace(' ', '_')
           + " advertised=" + serving.advertised() + " pid=" + ProcessHandle.current().pid());

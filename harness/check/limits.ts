@@ -295,7 +295,8 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       evidence: {
         how: "measured",
         where:
-          "scenarios/clients.scenario.ts (Java 17 JSSE: body 32,768 B works, 32,769 B fails, TLS 1.2 and 1.3)",
+          "scenarios/clients.scenario.ts (Java 17 JSSE: body 32,768 B works, 32,769 B fails, TLS 1.2 and 1.3)" +
+          `; ${CHECK_SUITE} (seeded sizes around the cap)`,
       },
     },
     selectsByIssuer: {
@@ -316,7 +317,8 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       evidence: {
         how: "measured",
         where:
-          "scenarios/clients.scenario.ts (Go 1.19: body 65,536 B works, 65,537 B fails, TLS 1.2 and 1.3)",
+          "scenarios/clients.scenario.ts (Go 1.19: body 65,536 B works, 65,537 B fails, TLS 1.2 and 1.3)" +
+          `; ${CHECK_SUITE} (seeded sizes around the cap)`,
       },
     },
     selectsByIssuer: {

@@ -49,13 +49,26 @@ export async function mergeCommand(args: string[]): Promise<number> {
         }
       : {}),
     plannedCases: planned,
-    servers: [...new Map(runs.flatMap((r) => r.manifest.servers).map((s) => [s.driver, s])).values()],
+    servers: [...new Map(runs.flatMap((r) => r.manifest.servers).map((s) => [s.driver, s])).values()].sort(
+      (a, b) => firstPlanIndex(cases, a.driver) - firstPlanIndex(cases, b.driver),
+    ),
     mergedFrom: runs.map((r) => r.manifest.runId),
   };
   const out = path.resolve(values.out);
-  await writeRun(out, { manifest, cases: [...cases.values()] });
+  // Plan order, as a single run of the whole plan writes it (readRun sorts the same way).
+  const ordered = [...cases.values()];
+  if (ordered.every((c) => typeof c.planIndex === "number"))
+    ordered.sort((a, b) => (a.planIndex as number) - (b.planIndex as number));
+  await writeRun(out, { manifest, cases: ordered });
   process.stderr.write(
     `rootload merge: ${cases.size} cases from ${runs.length} runs → ${path.relative(process.cwd(), out) || "."}\n`,
   );
   return 0;
+}
+
+/** Where a server's first case sits in the plan: servers are listed in scenario order, as a single run lists them. */
+function firstPlanIndex(cases: ReadonlyMap<string, CaseResult>, driver: string): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const c of cases.values()) if (c.server === driver && (c.planIndex ?? min) < min) min = c.planIndex!;
+  return min;
 }

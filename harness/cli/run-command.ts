@@ -9,7 +9,7 @@ import { runScenario } from "../run/runner.ts";
 import { Progress } from "./progress.ts";
 
 const USAGE =
-  "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--timeout MS] [--log-level L] [--quiet]";
+  "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--jobs N] [--timeout MS] [--log-level L] [--quiet]";
 
 /**
  * `rootload run`: run a scenario, write results/<run-id>/{manifest.json,cases.jsonl} and the
@@ -21,6 +21,7 @@ export async function runCommand(args: string[]): Promise<number> {
     out: { type: "string" },
     resume: { type: "string" },
     shard: { type: "string" },
+    jobs: { type: "string" },
     timeout: { type: "string" },
     "log-level": { type: "string" },
     quiet: { type: "boolean" },
@@ -37,6 +38,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard)
     throw new InputError("rootload run --shard", `"${values.shard}" is not i/n with 1 ≤ i ≤ n`);
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256))
+    throw new InputError("rootload run --jobs", `"${values.jobs}" is not an integer in 1..256`);
   if (values["log-level"]) setLogLevel(values["log-level"]);
 
   const controller = new AbortController();
@@ -58,6 +62,7 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(values.out ? { outRoot: values.out } : {}),
       ...(values.resume ? { resumeDir: values.resume } : {}),
       ...(shard ? { shard } : {}),
+      ...(jobs ? { jobs } : {}),
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
       onProgress: (e) => {

@@ -14,6 +14,8 @@ export interface Latency {
 /** One case: one server × root-list step × TLS version × client × policy. One JSON line in cases.jsonl. */
 export interface CaseResult {
   id: string;
+  /** Position in the whole plan: reports, resumed and merged runs order cases by it. Absent in runs made before it existed. */
+  planIndex?: number;
   server: string;
   tls: TlsVersion;
   /** The client's label: its name, plus its options when it has any (`java+maxHandshakeMessageSize=65536`). */

@@ -44,7 +44,7 @@ export interface RunManifest {
   mergedFrom?: string[];
 }
 
-/** A run as the reports see it: its manifest and its case results in file order. */
+/** A run as the reports see it: its manifest and its case results in plan order (file order for runs without planIndex). */
 export interface RunRecord {
   manifest: RunManifest;
   cases: CaseResult[];

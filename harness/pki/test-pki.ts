@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
+import { isIP } from "node:net";
 import * as x509 from "@peculiar/x509";
 import { RootEntry } from "../roots/root-store.ts";
 
@@ -82,6 +83,7 @@ async function makeLeaf(
   name: string,
   serial: string,
   usage: "server" | "client",
+  serverHosts: readonly string[] = [],
 ): Promise<CertAndKey> {
   const keys = await keyPair();
   const extensions: x509.Extension[] = [
@@ -98,6 +100,9 @@ async function makeLeaf(
       new x509.SubjectAlternativeNameExtension([
         { type: "dns", value: "localhost" },
         { type: "ip", value: "127.0.0.1" },
+        ...serverHosts
+          .filter((h) => h !== "localhost" && h !== "127.0.0.1")
+          .map((h) => ({ type: isIP(h) ? ("ip" as const) : ("dns" as const), value: h })),
       ]),
     );
   }
@@ -115,15 +120,18 @@ async function makeLeaf(
   return pack(cert, keys.privateKey);
 }
 
-/** Make a fresh test PKI (about a second: five RSA 2048 keys). */
-export async function createTestPki(): Promise<TestPki> {
+/**
+ * Make a fresh test PKI (about a second: five RSA 2048 keys). The server certificate names
+ * localhost, 127.0.0.1 and `serverHosts` (a remote engine's address, where its servers are reached).
+ */
+export async function createTestPki(serverHosts: readonly string[] = []): Promise<TestPki> {
   const serverCa = await makeCa("CN=rootload test server CA,O=rootload", "01");
   const clientIssuer = await makeCa(
     "CN=rootload Enterprise Client Issuing CA,O=rootload test enterprise,C=US",
     "02",
   );
   const strangerIssuer = await makeCa("CN=rootload Stranger CA,O=not trusted by the server", "03");
-  const server = await makeLeaf(serverCa, "CN=localhost,O=rootload test server", "10", "server");
+  const server = await makeLeaf(serverCa, "CN=localhost,O=rootload test server", "10", "server", serverHosts);
   const client = await makeLeaf(
     clientIssuer,
     "CN=rootload test client,O=rootload test enterprise",
@@ -143,9 +151,14 @@ export async function createTestPki(): Promise<TestPki> {
   };
 }
 
-let cached: Promise<TestPki> | undefined;
-/** One PKI per process: key generation is the slow part of a small run. */
-export function sharedTestPki(): Promise<TestPki> {
-  cached ??= createTestPki();
-  return cached;
+const cached = new Map<string, Promise<TestPki>>();
+/** One PKI per process (and server address set): key generation is the slow part of a small run. */
+export function sharedTestPki(serverHosts: readonly string[] = []): Promise<TestPki> {
+  const key = [...serverHosts].sort().join(",");
+  let p = cached.get(key);
+  if (!p) {
+    p = createTestPki(serverHosts);
+    cached.set(key, p);
+  }
+  return p;
 }

@@ -119,7 +119,9 @@ export function clientMapChart(s: RunSummary): string {
           max = Math.max(max, c.advertised.messageBytes - 4);
     return max;
   });
-  const label = (ser: Series) => `${ser.client} · ${ser.server} TLS ${ser.tls}`;
+  // One server: the row is the client and the TLS version (long client labels need the room).
+  const oneServer = new Set(s.series.map((x) => x.server)).size === 1;
+  const label = (ser: Series) => `${ser.client} · ${oneServer ? "" : `${ser.server} `}TLS ${ser.tls}`;
   return mapChart(s, {
     id: "client-map",
     rows: rows.map((r) => ({ ...r, label: label(r) })),
@@ -161,11 +163,18 @@ function mapChart(s: RunSummary, o: MapOptions): string {
         text(head),
       ),
     );
+    const tick = o.tick ? o.tick(p, i) : formatBytes(p.bytes);
     parts.push(
       el(
         "text",
-        { x: cx, y: HEAD_H - 8, class: "tick", "text-anchor": "middle" },
-        text(o.tick ? o.tick(p, i) : formatBytes(p.bytes)),
+        {
+          x: cx,
+          y: HEAD_H - 8,
+          class: "tick",
+          "text-anchor": "middle",
+          style: o.tick ? `font-size:${fitFont(tick, colW - 6, 11)}px` : undefined,
+        },
+        text(tick),
       ),
     );
   });
@@ -175,7 +184,17 @@ function mapChart(s: RunSummary, o: MapOptions): string {
     parts.push(
       el(
         "text",
-        { x: LABEL_W - 10, y: y + ROW_H / 2 + 4, class: "row-head", "text-anchor": "end" },
+        {
+          x: LABEL_W - 10,
+          y: y + ROW_H / 2 + 4,
+          class: "row-head",
+          "text-anchor": "end",
+          // Long client labels (java+maxHandshakeMessageSize=131072) shrink rather than run off the left.
+          style:
+            fitFont(ser.label, LABEL_W - 14, 12) < 12
+              ? `font-size:${fitFont(ser.label, LABEL_W - 14, 12)}px`
+              : undefined,
+        },
         text(ser.label),
       ),
     );

@@ -17,6 +17,11 @@ export interface RootStep {
 
 export interface PlannedCase {
   id: string;
+  /**
+   * Position in the whole plan (before sharding): how a parallel run, a resumed run and merged
+   * shards all put their cases back in one order, the order a single serial run writes.
+   */
+  planIndex: number;
   /** Index of the server in scenario.servers (one server instance per index). */
   serverIndex: number;
   driver: DriverName;
@@ -73,6 +78,7 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
             if (!CLIENT_TLS[client.name].includes(tls)) continue;
             out.push({
               id: `${serverKey}|${policyName(policy)}|${step.label}|tls${tls}|${client.label}`,
+              planIndex: out.length,
               serverIndex,
               driver: s.driver,
               policy,
@@ -86,10 +92,62 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
   return out;
 }
 
-/** The slice of the plan that shard i of n runs (round-robin by position, 1-based i). */
-export function shardOf<T>(plan: readonly T[], shard: Shard | undefined): T[] {
+/**
+ * The slice of the plan that shard i of n runs (1-based i). Whole server instances go to one
+ * shard each, so a shard starts each of its servers once and reloads it along the series as a
+ * single run would (round-robin by case made every shard start every server and reload at every
+ * step). Instances are dealt largest first to the shard with the fewest cases so far; when there
+ * are fewer instances than shards, the largest is cut in two (at a policy boundary if it has
+ * several, else at the middle step) until there are enough. Deterministic: every shard of a CI
+ * matrix computes the same split from the same plan.
+ */
+export function shardOf(plan: readonly PlannedCase[], shard: Shard | undefined): PlannedCase[] {
   if (!shard) return [...plan];
-  return plan.filter((_, i) => i % shard.count === shard.index - 1);
+  const units = shardUnits(plan, shard.count);
+  const load = new Array<number>(shard.count).fill(0);
+  const owner = new Map<PlannedCase[], number>();
+  const bySize = [...units].sort((a, b) => b.length - a.length || a[0]!.planIndex - b[0]!.planIndex);
+  for (const u of bySize) {
+    const i = load.indexOf(Math.min(...load));
+    owner.set(u, i);
+    load[i]! += u.length;
+  }
+  return units
+    .filter((u) => owner.get(u) === shard.index - 1)
+    .flat()
+    .sort((a, b) => a.planIndex - b.planIndex);
+}
+
+/** The plan cut into server instances (contiguous in plan order), then cut further up to `count` pieces. */
+export function shardUnits(plan: readonly PlannedCase[], count: number): PlannedCase[][] {
+  const units: PlannedCase[][] = [];
+  for (const c of plan) {
+    const last = units.at(-1);
+    if (last && last[0]!.serverIndex === c.serverIndex) last.push(c);
+    else units.push([c]);
+  }
+  while (units.length < count) {
+    const biggest = units.reduce((a, b) => (b.length > a.length ? b : a), units[0] ?? []);
+    const halves = splitUnit(biggest);
+    if (!halves) break;
+    units.splice(units.indexOf(biggest), 1, ...halves);
+  }
+  return units;
+}
+
+/** Two contiguous halves of one instance's cases, cut where a server reload happens anyway. */
+function splitUnit(unit: readonly PlannedCase[]): [PlannedCase[], PlannedCase[]] | undefined {
+  const cut = (key: (c: PlannedCase) => string): number | undefined => {
+    const starts: number[] = [];
+    unit.forEach((c, i) => {
+      if (i > 0 && key(c) !== key(unit[i - 1]!)) starts.push(i);
+    });
+    if (starts.length === 0) return undefined;
+    // The boundary nearest the middle.
+    return starts.reduce((a, b) => (Math.abs(b - unit.length / 2) < Math.abs(a - unit.length / 2) ? b : a));
+  };
+  const at = cut((c) => policyName(c.policy)) ?? cut((c) => `${policyName(c.policy)}|${c.step.index}`);
+  return at === undefined ? undefined : [unit.slice(0, at), unit.slice(at)];
 }
 
 /** Parse "i/n". */

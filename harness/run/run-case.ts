@@ -15,6 +15,7 @@ import { measureLatency } from "./measure-latency.ts";
 import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import type { PlannedCase } from "./plan.ts";
+import type { ReadWriteLock } from "./read-write-lock.ts";
 import type { ProbeFn, ServerSession } from "./server-session.ts";
 
 /** What a case needs besides its session, probe and client. */
@@ -25,6 +26,12 @@ export interface CaseContext {
   bench?: BenchSpec;
   expect?: readonly Expectation[];
   phases: RunPhases;
+  /**
+   * Shared by the series of a parallel run: the functional part of a case (serve, served check,
+   * the classified handshake) holds its shared side, latency sampling holds it alone, so no other
+   * series loads the CPU while a handshake is timed. Absent: nothing else runs (a single series).
+   */
+  lock?: ReadWriteLock;
 }
 
 /**
@@ -39,12 +46,29 @@ export async function runCase(
   c: PlannedCase,
   ctx: CaseContext,
 ): Promise<CaseResult> {
+  const release = ctx.lock ? await ctx.lock.acquire(false) : () => {};
+  try {
+    return await runLocked(session, probe, client, c, ctx, release);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(
+  session: ServerSession,
+  probe: ProbeFn,
+  client: TlsClient,
+  c: PlannedCase,
+  ctx: CaseContext,
+  endShared: () => void,
+): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const store = c.step.store;
   const intended = uniqueNames(intendedAdvertised(store, c.policy));
   const base = {
     id: c.id,
+    planIndex: c.planIndex,
     server: c.driver,
     tls: c.tls,
     client: c.client,
@@ -133,13 +157,16 @@ export async function runCase(
     await session.drop();
   }
   let latency: CaseResult["latency"];
+  endShared();
   if (outcome.class === "ok") {
-    const m = await timed(ctx.phases, "latency", () =>
-      measureLatency(
-        async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-        ctx.bench,
-      ),
-    );
+    const sample = () =>
+      timed(ctx.phases, "latency", () =>
+        measureLatency(
+          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
+          ctx.bench,
+        ),
+      );
+    const m = await (ctx.lock ? ctx.lock.write(sample) : sample());
     if ("error" in m)
       log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
     else latency = m;

@@ -46,6 +46,10 @@ export function parseRun(
     }
     cases.push(checkCase(value, where));
   }
+  // A parallel run writes cases as they end; shards and merges interleave them. Plan order is
+  // the one order all of them share with a serial run (a stable sort keeps old runs as written).
+  if (cases.every((c) => typeof c.planIndex === "number"))
+    cases.sort((a, b) => (a.planIndex as number) - (b.planIndex as number));
   return { manifest, cases };
 }
 
@@ -123,5 +127,6 @@ function checkCase(v: unknown, where: string): CaseResult {
   }
   if (v.latency !== undefined)
     for (const f of ["latency.p50Ms", "latency.p99Ms"] as const) need(v, f, "number", where);
+  if (v.planIndex !== undefined) need(v, "planIndex", "number", where);
   return v as unknown as CaseResult;
 }

@@ -5,11 +5,14 @@ import type { CaseResult } from "../model/case-result.ts";
 import type { RunManifest } from "../model/run-manifest.ts";
 import { sharedTestPki } from "../pki/test-pki.ts";
 import { probe } from "../probe/probe.ts";
+import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { ClientPool } from "./client-pool.ts";
+import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
+import { ReadWriteLock } from "./read-write-lock.ts";
 import { rootSteps } from "./root-steps.ts";
 import { runCase } from "./run-case.ts";
 import {
@@ -42,6 +45,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called at the start, after each case and at the end. */
   onProgress?: (event: RunProgress) => void;
+  /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
+  jobs?: number;
 }
 
 /** What one `runScenario` call did. */
@@ -77,7 +82,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const t0 = performance.now();
 
   const { pki, steps } = await timed(phases, "roots", async () => {
-    const pki = await sharedTestPki();
+    const pki = await sharedTestPki(serverHosts());
     return { pki, steps: await rootSteps(scenario.roots, pki.clientIssuerEntry) };
   });
   const plan = shardOf(planCases(scenario, steps), shard);
@@ -104,9 +109,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   };
   await writeManifest(dir, manifest);
   const runLog = log.child({ scenario: scenario.name, run: runId });
-  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind }, "run started");
+  const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
+  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind, jobs }, "run started");
 
+  // One writer: every series hands its results to this process's CaseLog, whose append is one
+  // synchronous write + fsync, so lines never interleave however many series run.
   const caseLog = new CaseLog(dir);
+  const lock = new ReadWriteLock();
   const total = todo.length;
   const ran: CaseResult[] = [];
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -114,6 +123,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     pki,
     timeoutMs,
     phases,
+    lock,
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };
@@ -122,40 +132,53 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const clients = new ClientPool(runtime);
   opts.onProgress?.({ kind: "start", total });
   try {
-    for (const [serverIndex, cases] of groupByServer(todo)) {
-      if (opts.signal?.aborted) break;
-      const spec = scenario.servers[serverIndex]!;
-      const session = new ServerSession(spec, {
-        pki,
-        runtime,
-        timeoutMs,
-        phases,
-        legacyCompat:
-          spec.legacyCompat ??
-          (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
-      });
-      try {
-        for (const planned of cases) {
-          if (opts.signal?.aborted) break;
-          await clients.record(planned.clientSpec);
-          const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
-          caseLog.append(result);
-          ran.push(result);
-          opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
-          runLog.info(
-            { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
-            "case",
-          );
+    // Server instances in parallel, each one's series in plan order on its own server.
+    const series = [...groupByServer(todo)];
+    await runConcurrently(
+      series,
+      jobs,
+      ([, cases]) => cases.length,
+      async ([serverIndex, cases]) => {
+        if (opts.signal?.aborted) return;
+        const spec = scenario.servers[serverIndex]!;
+        const session = new ServerSession(spec, {
+          pki,
+          runtime,
+          timeoutMs,
+          phases,
+          legacyCompat:
+            spec.legacyCompat ??
+            (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
+        });
+        try {
+          for (const planned of cases) {
+            if (opts.signal?.aborted) break;
+            await clients.record(planned.clientSpec);
+            const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
+            caseLog.append(result);
+            ran.push(result);
+            opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
+            runLog.info(
+              { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
+              "case",
+            );
+          }
+        } finally {
+          recordServer(manifest, session);
+          await session.close();
         }
-      } finally {
-        recordServer(manifest, session);
-        await session.close();
-      }
-    }
+      },
+    );
   } finally {
+    // Series end in any order; the manifest lists servers in scenario order, as a serial run does.
+    const order = scenario.servers.map((sv) => sv.driver as string);
+    manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
-    if (clients.records().length) manifest.clients = clients.records();
+    // Clients in plan order too (parallel series meet them in any order).
+    const firstUse = (label: string) => plan.findIndex((c) => c.clientSpec.label === label);
+    if (clients.records().length)
+      manifest.clients = clients.records().sort((a, b) => firstUse(a.label) - firstUse(b.label));
     await clients.close();
     await runtime.close();
     if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
@@ -190,4 +213,14 @@ function recordServer(manifest: RunManifest, session: ServerSession): void {
   if (Object.keys(session.versions).length === 0) return;
   if (manifest.servers.some((s) => s.driver === session.spec.driver)) return;
   manifest.servers.push({ driver: session.spec.driver, versions: session.versions });
+}
+
+/** The address servers will be reached at when it is not 127.0.0.1 (a remote engine's), for the server certificate. */
+function serverHosts(): string[] {
+  try {
+    const e = engineEndpoint();
+    return e.kind === "remote" ? [e.host] : [];
+  } catch {
+    return []; // a bad DOCKER_HOST is reported when the runtime is resolved
+  }
 }

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import {
   type ContainerRuntimeClient,
@@ -15,12 +15,14 @@ import {
 import { EngineError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { alive } from "./alive.ts";
+import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
-import { freePort } from "./free-port.ts";
+import { freePort, freeRemotePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import { makeScratchDir, reapOrphanDirs } from "./scratch-dir.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 /** The image `containers/build-images.sh` builds; override with ROOTLOAD_IMAGE. */
@@ -43,6 +45,8 @@ class ContainerProcess implements Launched {
     private readonly relay: HostRelay | undefined,
     private readonly name: string,
     private readonly onStop: () => void,
+    /** The directory to copy in again on syncFiles(), on an engine that cannot bind-mount it. */
+    private readonly copiedDir: string | undefined,
   ) {}
 
   output(): string {
@@ -61,6 +65,14 @@ class ContainerProcess implements Launched {
       timeoutMs,
       `${this.name} (container ${this.container.getId().slice(0, 12)})`,
     );
+  }
+  async syncFiles(): Promise<void> {
+    if (this.copiedDir)
+      await withTimeout(
+        this.container.copyDirectoriesToContainer([{ source: this.copiedDir, target: this.copiedDir }]),
+        ENGINE_TIMEOUT_MS,
+        `${this.name}: copying ${this.copiedDir} into the container`,
+      );
   }
   async exec(argv: readonly string[], timeoutMs = 10_000): Promise<ExecResult> {
     let timer: NodeJS.Timeout | undefined;
@@ -105,7 +117,9 @@ class ContainerProcess implements Launched {
 }
 
 /**
- * Servers in containers of the locally built image, host networking, bound to 127.0.0.1.
+ * Servers in containers of the locally built image, host networking, bound to the engine's
+ * address: 127.0.0.1 for a local engine; for a remote one (DOCKER_HOST=tcp://HOST:PORT) HOST,
+ * with ports chosen there and files copied in through the archive API instead of bind mounts.
  * Every container carries `rootload=1`, `rootload.run=<runId>` and the owning process; the
  * runtime removes its own containers on close, exit and SIGINT/SIGTERM, and on creation
  * removes containers whose owning harness process is gone (a run killed with SIGKILL).
@@ -113,6 +127,8 @@ class ContainerProcess implements Launched {
 export class ContainerRuntime implements Runtime {
   readonly kind = "container" as const;
   readonly runId = randomUUID().slice(0, 8);
+  readonly host: string;
+  readonly #ports = new Set<number>();
   readonly #ids = new Set<string>();
   readonly #dirs = new Set<string>();
   #unhook: () => void = () => {};
@@ -121,10 +137,19 @@ export class ContainerRuntime implements Runtime {
     private readonly client: ContainerRuntimeClient,
     readonly image: string,
     readonly labels: Record<string, string>,
-  ) {}
+    readonly engine: EngineEndpoint,
+  ) {
+    this.host = engine.host;
+  }
 
   /** Connect to the engine, check the image, remove orphans. Throws EngineError if any fails. */
   static async create(image = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE): Promise<ContainerRuntime> {
+    let engine: EngineEndpoint;
+    try {
+      engine = engineEndpoint();
+    } catch (err) {
+      throw new EngineError(messageOf(err));
+    }
     let client: ContainerRuntimeClient;
     try {
       client = await withTimeout(getContainerRuntimeClient(), ENGINE_TIMEOUT_MS, "container engine");
@@ -134,8 +159,9 @@ export class ContainerRuntime implements Runtime {
       );
     }
     const labels = await imageLabels(client, image);
-    const rt = new ContainerRuntime(client, image, labels);
+    const rt = new ContainerRuntime(client, image, labels, engine);
     await rt.removeOrphans();
+    reapOrphanDirs();
     rt.#unhook = onExit({ closeSync: () => rt.#closeSync(), close: () => rt.close() });
     return rt;
   }
@@ -165,11 +191,11 @@ export class ContainerRuntime implements Runtime {
   }
 
   freePort(): Promise<number> {
-    return freePort();
+    return this.engine.kind === "local" ? freePort() : freeRemotePort(this.host, this.#ports);
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    const dir = await makeScratchDir(name);
     this.#dirs.add(dir);
     return dir;
   }
@@ -186,6 +212,9 @@ export class ContainerRuntime implements Runtime {
   }
 
   async canIsolate(): Promise<Availability> {
+    // The relay's Unix socket lives in a directory both sides see; a remote engine has no such directory.
+    if (this.engine.kind === "remote")
+      return { ok: false, reason: `no isolated network on a remote engine (${this.engine.url})` };
     return { ok: true };
   }
 
@@ -231,7 +260,6 @@ export class ContainerRuntime implements Runtime {
         "rootload.owner-host": hostname(),
         "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
       })
-      .withBindMounts([{ source: spec.dir, target: spec.dir, mode: "rw" }])
       .withWorkingDir(spec.dir)
       .withCommand(withLifetimeCap(argv, lifetime))
       .withLogConsumer((stream) => {
@@ -240,6 +268,9 @@ export class ContainerRuntime implements Runtime {
       })
       .withWaitStrategy(ready)
       .withStartupTimeout(spec.ready.timeoutMs);
+    const remote = this.engine.kind === "remote";
+    if (remote) container.withCopyDirectoriesToContainer([{ source: spec.dir, target: spec.dir }]);
+    else container.withBindMounts([{ source: spec.dir, target: spec.dir, mode: "rw" }]);
     let started: StartedTestContainer;
     try {
       started = await container.start();
@@ -250,7 +281,14 @@ export class ContainerRuntime implements Runtime {
     }
     const id = started.getId();
     this.#ids.add(id);
-    return new ContainerProcess(started, buf, relay, spec.name, () => this.#ids.delete(id));
+    return new ContainerProcess(
+      started,
+      buf,
+      relay,
+      spec.name,
+      () => this.#ids.delete(id),
+      remote ? spec.dir : undefined,
+    );
   }
 
   async #removeWhere(label: string): Promise<void> {

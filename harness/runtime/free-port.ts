@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the kernel picks it). */
 export function freePort(): Promise<number> {
@@ -11,5 +11,35 @@ export function freePort(): Promise<number> {
       const port = typeof addr === "object" && addr ? addr.port : 0;
       srv.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
     });
+  });
+}
+
+/**
+ * A port nothing answers on at `host` (a remote engine's address): the kernel there cannot be
+ * asked, so pick at random from a range ephemeral ports avoid and check that a connection is
+ * refused. `taken` holds the ports this process already handed out.
+ */
+export async function freeRemotePort(host: string, taken: Set<number>, timeoutMs = 1_000): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    if (await refused(host, port, timeoutMs)) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found at ${host} after 50 tries`);
+}
+
+function refused(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: timeoutMs });
+    const done = (v: boolean) => {
+      s.destroy();
+      resolve(v);
+    };
+    s.once("connect", () => done(false));
+    s.once("timeout", () => done(false));
+    s.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED"));
   });
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { access, constants, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { log } from "../log.ts";
@@ -11,6 +11,7 @@ import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import { makeScratchDir, reapOrphanDirs } from "./scratch-dir.ts";
 
 /** Where each live process group is recorded, so the next run can end those of a killed run. */
 const PID_DIR = join(tmpdir(), "rootload-processes");
@@ -64,6 +65,9 @@ class LocalProcess implements Launched {
   outputSince(from: number): string {
     return this.#buf.since(from);
   }
+  async syncFiles(): Promise<void> {
+    // The process reads the directory itself.
+  }
   exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult> {
     return run(argv, timeoutMs);
   }
@@ -99,12 +103,14 @@ class LocalProcess implements Launched {
  */
 export class ProcessRuntime implements Runtime {
   readonly kind = "process" as const;
+  readonly host = "127.0.0.1";
   readonly #live = new Set<LocalProcess>();
   readonly #dirs = new Set<string>();
   readonly #unhook: () => void;
 
   constructor() {
     reapOrphanProcesses();
+    reapOrphanDirs();
     this.#unhook = onExit({ closeSync: () => this.#closeSync(), close: () => this.close() });
   }
 
@@ -113,7 +119,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), `rootload-${name}-`));
+    const dir = await makeScratchDir(name);
     this.#dirs.add(dir);
     return dir;
   }

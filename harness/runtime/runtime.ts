@@ -1,7 +1,8 @@
 /**
  * A runtime runs what a server driver rendered: a directory of files and one foreground
- * command. Drivers never know which runtime runs them; both runtimes see the files at the same
- * absolute path (the container runtime bind-mounts the directory at its host path).
+ * command. Drivers never know which runtime runs them; the server sees the files at the same
+ * absolute path (the container runtime bind-mounts the directory at its host path, or, on a
+ * remote engine, copies it in through the engine's archive API and again on `syncFiles()`).
  */
 
 /** When a launched server counts as ready: a line matching `log` appeared in its output. */
@@ -25,7 +26,7 @@ export interface LaunchSpec {
    * 127.0.0.1:`port` on the host to it through a Unix socket in `dir`.
    */
   isolated?: { innerPort: number };
-  /** The host port the server is reached on (127.0.0.1). */
+  /** The port the server is reached on, at the runtime's `host`. */
   port: number;
 }
 
@@ -45,6 +46,11 @@ export interface Launched {
   outputSince(from: number): string;
   /** Wait until a line matching `pattern` appears in the output at or after character `from`. */
   waitForLog(pattern: RegExp, from: number, timeoutMs: number): Promise<void>;
+  /**
+   * Make the directory's current files visible to the server (after a re-render, before a
+   * reload signal). A no-op where the server reads the directory itself.
+   */
+  syncFiles(): Promise<void>;
   /** Run a command where the server runs (e.g. `nginx -s reload`). */
   exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult>;
   isRunning(): Promise<boolean>;
@@ -61,7 +67,12 @@ export type RuntimeKind = "container" | "process";
 /** Runs launch specs. One instance per harness process; `close()` removes everything it started. */
 export interface Runtime {
   readonly kind: RuntimeKind;
-  /** A free TCP port on 127.0.0.1. */
+  /**
+   * The address servers listen on and are reached at: 127.0.0.1, or a remote engine's address.
+   * Probes and clients connect here; the server certificate names it.
+   */
+  readonly host: string;
+  /** A TCP port free at `host`. */
   freePort(): Promise<number>;
   /** A fresh directory for a server's files, visible to the server at the same path. */
   makeDir(name: string): Promise<string>;

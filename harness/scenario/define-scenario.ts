@@ -113,6 +113,11 @@ export interface Scenario {
   name: string;
   description?: string;
   runtime?: RuntimeChoice;
+  /**
+   * Server instances run at once (each entry of `servers` is one instance across its policies,
+   * steps and TLS versions). Default: twice the machine's cores. `rootload run --jobs` overrides it.
+   */
+  jobs?: number;
   servers: ServerSpec[];
   roots: RootsSpec;
   clients?: ClientEntry[];

@@ -200,6 +200,7 @@ const scenarioCheck = obj(
   {
     description: str,
     runtime: oneOf(["container", "process", "auto"]),
+    jobs: int(1, 256),
     clients: arr(clientEntry),
     bench: obj({}, { time: int(1, 600_000), iterations: int(1, 100_000), concurrency: int(1, 64) }),
     expect: arr(

@@ -38,7 +38,7 @@ function render(ctx: RenderContext): string {
   return `# rendered by rootload
 ServerRoot /etc/apache2
 ServerName localhost
-Listen 127.0.0.1:${ctx.listenPort}
+Listen ${ctx.listenHost}:${ctx.listenPort}
 PidFile ${file("apache.pid")}
 DefaultRuntimeDir ${ctx.dir}
 Mutex file:${ctx.dir} default
@@ -62,7 +62,7 @@ DocumentRoot ${ctx.dir}
 <Directory ${ctx.dir}>
   Require all granted
 </Directory>
-<VirtualHost 127.0.0.1:${ctx.listenPort}>
+<VirtualHost ${ctx.listenHost}:${ctx.listenPort}>
   ${vhost.join("\n  ")}
 </VirtualHost>
 `;

@@ -26,7 +26,7 @@ function caddyJson(ctx: RenderContext): string {
       http: {
         servers: {
           rootload: {
-            listen: [`127.0.0.1:${ctx.listenPort}`],
+            listen: [`${ctx.listenHost}:${ctx.listenPort}`],
             automatic_https: { disable: true },
             tls_connection_policies: [
               {

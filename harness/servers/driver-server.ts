@@ -10,6 +10,7 @@ import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
+import { awaitServed } from "./served-check.ts";
 import {
   capabilityText,
   type DriverDefinition,
@@ -17,7 +18,13 @@ import {
   type RenderContext,
   type ServerDriver,
 } from "./server-driver.ts";
-import type { ReloadReport, ServedCheck, ServerConfig, StartedTlsServer } from "./tls-server.ts";
+import type {
+  ReloadOptions,
+  ReloadReport,
+  ServedCheck,
+  ServerConfig,
+  StartedTlsServer,
+} from "./tls-server.ts";
 
 /** Largest list the served check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
 export const CHECKABLE_LIST_BYTES = 65_000;
@@ -86,7 +93,8 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
 
 /** A running server of any driver, under any runtime. */
 export class DriverServer implements StartedTlsServer {
-  readonly host = "127.0.0.1";
+  /** Where the server is reached: the runtime's host (127.0.0.1, or a remote engine's address). */
+  readonly host: string;
   readonly driver: string;
   readonly starttls?: StartTlsProtocol;
   #config: ServerConfig;
@@ -102,6 +110,7 @@ export class DriverServer implements StartedTlsServer {
   ) {
     this.driver = def.name;
     if (def.starttls) this.starttls = def.starttls;
+    this.host = runtime.host;
     this.#config = config;
   }
 
@@ -142,6 +151,7 @@ export class DriverServer implements StartedTlsServer {
       config,
       plan,
       dir: this.dir,
+      listenHost: this.runtime.host,
       listenPort: this.def.isolated?.innerPort ?? this.port,
       file: (n) => this.file(n),
       node: this.runtime.nodeBinary(),
@@ -203,7 +213,7 @@ export class DriverServer implements StartedTlsServer {
    * connections, then check with the probe that the new list is really served (nginx and Apache
    * finish old workers asynchronously). Others restart.
    */
-  async reload(store: RootStore, policy?: IssuerPolicy): Promise<ReloadReport> {
+  async reload(store: RootStore, policy?: IssuerPolicy, options: ReloadOptions = {}): Promise<ReloadReport> {
     const config: ServerConfig = { ...this.#config, store, policy: policy ?? this.#config.policy };
     const plan = planIssuers(config.store, config.policy);
     checkSupported(this.def, config, plan);
@@ -215,12 +225,15 @@ export class DriverServer implements StartedTlsServer {
       await this.#launch();
       return { how: "restart", servedCheck: { kind: "not-needed", why: "restarted" } };
     }
+    const t0 = performance.now();
     const { ctx } = await this.#render(config);
+    await launched.syncFiles();
     this.#config = config;
     await this.#signalReload(launched, method, ctx);
+    const signalledMs = Math.round(performance.now() - t0);
     // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
     // oversized list): one that does not accept connections now is restarted instead.
-    if (!(await acceptsTcp(this.port, 3_000))) {
+    if (!(await acceptsTcp(this.host, this.port, 3_000))) {
       log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
       await launched.stop();
       await this.#launch();
@@ -229,7 +242,13 @@ export class DriverServer implements StartedTlsServer {
         servedCheck: { kind: "not-needed", why: "not listening after reload: restarted" },
       };
     }
-    return { how: "in-place", servedCheck: await this.#awaitServed(plan) };
+    if (options.servedCheck === "none")
+      return { how: "in-place", servedCheck: { kind: "skipped", why: "the caller checks the wire itself" } };
+    const servedCheck = await this.#awaitServed(plan, launched, method.done);
+    // Where a reload's time goes: render, copy and the reload command (an exec into the container)
+    // until the server's log says done, then the served check.
+    log.debug({ server: this.driver, signalledMs, servedCheck }, "reloaded");
+    return { how: "in-place", servedCheck };
   }
 
   /**
@@ -271,12 +290,13 @@ export class DriverServer implements StartedTlsServer {
   }
 
   /**
-   * Probe until the server advertises the planned list. OpenSSL's CA-name loading sends a name
-   * once even when re-keyed roots share it; Node passes the list through as given: either count
-   * shows the new list is served. A list too large for any server to send is not checked, and
-   * the report says so.
+   * Confirm with the probe that the server advertises the planned list, looking again on the
+   * server's next `done` line (awaitServed). OpenSSL's CA-name loading sends a name once even
+   * when re-keyed roots share it; Node passes the list through as given: either count shows the
+   * new list is served. A list too large for any server to send is not checked, and the report
+   * says so.
    */
-  async #awaitServed(plan: IssuerPlan): Promise<ServedCheck> {
+  async #awaitServed(plan: IssuerPlan, launched: Launched, done: RegExp): Promise<ServedCheck> {
     const planned = plannedAdvertised(plan);
     const unique = uniqueNames(planned);
     const bytes = caListBytes(unique);
@@ -285,26 +305,18 @@ export class DriverServer implements StartedTlsServer {
         kind: "skipped",
         why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
       };
-    const counts = new Set([planned.length, unique.length]);
-    const tls = this.#config.tls.includes("1.2") ? "1.2" : "1.3";
-    const t0 = Date.now();
-    const deadline = t0 + RELOAD_TIMEOUT_MS;
-    let seen: number | undefined;
-    while (Date.now() < deadline) {
-      const r = await probe({
-        host: this.host,
-        port: this.port,
-        tls,
-        timeoutMs: 5_000,
-        ...(this.starttls ? { starttls: this.starttls } : {}),
-      });
-      seen = r.certificateRequest?.authorities.length;
-      if (seen !== undefined && counts.has(seen)) return { kind: "probed", ms: Date.now() - t0 };
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new EngineError(
-      `${this.driver}: after reload the server still advertises ${seen ?? "no readable list of"} names, expected ${[...counts].join(" or ")} (waited ${RELOAD_TIMEOUT_MS}ms)`,
-    );
+    const c = await awaitServed({
+      launched,
+      driver: this.driver,
+      host: this.host,
+      port: this.port,
+      ...(this.starttls ? { starttls: this.starttls } : {}),
+      tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
+      counts: new Set([planned.length, unique.length]),
+      done,
+      timeoutMs: RELOAD_TIMEOUT_MS,
+    });
+    return { kind: "probed", ms: c.ms, probes: c.probes };
   }
 
   async stop(): Promise<void> {
@@ -317,12 +329,12 @@ export class DriverServer implements StartedTlsServer {
   }
 }
 
-/** Whether 127.0.0.1:port accepts a TCP connection within `timeoutMs` (retrying while refused). */
-async function acceptsTcp(port: number, timeoutMs: number): Promise<boolean> {
+/** Whether host:port accepts a TCP connection within `timeoutMs` (retrying while refused). */
+async function acceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
-      const sock = connect({ host: "127.0.0.1", port, timeout: 1_000 });
+      const sock = connect({ host, port, timeout: 1_000 });
       const done = (v: boolean) => {
         sock.destroy();
         resolve(v);

@@ -12,7 +12,7 @@ function render(ctx: RenderContext): string {
   const { config, plan, file } = ctx;
   const { min, max } = protocolRange(config);
   const bind = [
-    `bind 127.0.0.1:${ctx.listenPort} ssl crt ${file("server-full.pem")}`,
+    `bind ${ctx.listenHost}:${ctx.listenPort} ssl crt ${file("server-full.pem")}`,
     `verify ${config.clientAuth === "require" ? "required" : "optional"}`,
     `ssl-min-ver ${haVersion(min)} ssl-max-ver ${haVersion(max)}`,
   ];

@@ -30,6 +30,7 @@ const LEGACY_SUITES = [
 function properties(ctx: RenderContext): string {
   const { config, plan, file } = ctx;
   const lines = [
+    `host=${ctx.listenHost}`,
     `port=${ctx.listenPort}`,
     `mode=${plan.mode}`,
     `clientAuth=${config.clientAuth}`,

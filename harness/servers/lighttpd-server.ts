@@ -33,7 +33,7 @@ function render(ctx: RenderContext, tls: LighttpdTls): string {
   return `# rendered by rootload
 server.modules = ("mod_${tls}")
 server.document-root = ${q(file("www"))}
-server.bind = "127.0.0.1"
+server.bind = ${q(ctx.listenHost)}
 server.port = ${ctx.listenPort}
 server.pid-file = ${q(file("lighttpd.pid"))}
 index-file.names = ("index.txt")

@@ -45,7 +45,7 @@ http {
   access_log off;
   ${["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(tmp).join("\n  ")}
   server {
-    listen 127.0.0.1:${ctx.listenPort} ssl;
+    listen ${ctx.listenHost}:${ctx.listenPort} ssl;
     server_name localhost;
     ssl_certificate ${file("server.crt")};
     ssl_certificate_key ${file("server.key")};

@@ -68,7 +68,7 @@ process.on("SIGHUP", () => {
   }
 });
 process.on("SIGTERM", () => process.exit(0));
-server.listen(conf.port, "127.0.0.1", () => {
+server.listen(conf.port, conf.host ?? "127.0.0.1", () => {
   console.error("rootload node server listening node=" + process.version + " openssl=" + process.versions.openssl + " pid=" + process.pid);
 });
 `;

@@ -9,6 +9,7 @@ function config(ctx: RenderContext): string {
   const { min, max } = protocolRange(c);
   return JSON.stringify(
     {
+      host: ctx.listenHost,
       port: ctx.listenPort,
       mode: plan.mode,
       clientAuth: c.clientAuth,

@@ -10,7 +10,7 @@ function argv(ctx: RenderContext): string[] {
     "openssl",
     "s_server",
     "-accept",
-    `127.0.0.1:${ctx.listenPort}`,
+    `${ctx.listenHost}:${ctx.listenPort}`,
     "-cert",
     file("server.crt"),
     "-key",

@@ -18,7 +18,7 @@ function postgresqlConf(ctx: RenderContext): string {
 data_directory = ${q(file("pgdata"))}
 hba_file = ${q(file("pg_hba.conf"))}
 ident_file = ${q(file("pg_ident.conf"))}
-listen_addresses = '127.0.0.1'
+listen_addresses = ${q(ctx.listenHost)}
 port = ${ctx.listenPort}
 unix_socket_directories = ''
 max_connections = 20
@@ -68,7 +68,7 @@ function hba(ctx: RenderContext): string {
   // a client without a certificate completes TLS and is refused by this line after StartupMessage.
   const method = ctx.config.clientAuth === "require" ? `cert map=rootload` : "trust";
   return `# rendered by rootload
-hostssl all all 127.0.0.1/32 ${method}
+hostssl all all all ${method}
 `;
 }
 

@@ -49,6 +49,8 @@ export interface RenderContext {
   config: ServerConfig;
   plan: IssuerPlan;
   dir: string;
+  /** The address the server listens on: the runtime's host (127.0.0.1, or a remote engine's address). */
+  listenHost: string;
   /** The port the server itself listens on (the inner port for an isolated server). */
   listenPort: number;
   /** `dir/name` */

@@ -7,7 +7,7 @@ function render(ctx: RenderContext): string {
   const { config, plan, file } = ctx;
   const { min, max } = protocolRange(config);
   const svc: string[] = [
-    `accept = 127.0.0.1:${ctx.listenPort}`,
+    `accept = ${ctx.listenHost}:${ctx.listenPort}`,
     // Echo whatever the client sends: enough to tell an accepted client from a rejected one.
     "exec = /bin/cat",
     `cert = ${file("server.crt")}`,

@@ -18,12 +18,22 @@ export interface ServerConfig {
   legacyCompat?: boolean;
 }
 
+export interface ReloadOptions {
+  /**
+   * "confirm" (default): after an in-place reload, wait until the probe sees the new list.
+   * "none": return once the server logged its reload — for a caller that checks the wire itself
+   * (the servers bench times the former `s_client` polling this way, as its reference).
+   */
+  servedCheck?: "confirm" | "none";
+}
+
 /**
  * Whether a reload was checked by probing the served list. `not-needed`: a fresh process serves
  * only the new files. `skipped`: the new list may not be what is served, and results must say so.
  */
 export type ServedCheck =
-  | { kind: "probed"; ms: number }
+  /** Confirmed by the probe after `ms`, in `probes` looks (1: served at the first look). */
+  | { kind: "probed"; ms: number; probes?: number }
   | { kind: "not-needed"; why: string }
   | { kind: "skipped"; why: string };
 
@@ -47,7 +57,7 @@ export interface StartedTlsServer extends AsyncDisposable {
   /** Recent log lines of the server process. */
   logs(): Promise<string>;
   /** Swap the root store (and policy) without a restart where the server supports it. */
-  reload(store: RootStore, policy?: IssuerPolicy): Promise<ReloadReport>;
+  reload(store: RootStore, policy?: IssuerPolicy, options?: ReloadOptions): Promise<ReloadReport>;
   /** True while the server process is alive. */
   isRunning(): Promise<boolean>;
   stop(): Promise<void>;

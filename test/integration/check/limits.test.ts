@@ -118,6 +118,8 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
     });
     afterAll(async () => {
       await server?.stop();
+      // Persistent clients (java, go, python) keep a process until closed.
+      await Promise.all(runnable.map((c) => CLIENTS[c].close()));
     });
 
     it("at random sizes around each client's message cap", async ({ skip }) => {
@@ -141,6 +143,9 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
             if (report.servers.find((v) => v.tls === tls)!.verdict !== "sends") continue;
             const want = report.clients.find((v) => v.tls === tls)!;
             const r = await CLIENTS[c].handshake({ host: server!.host, port: server!.port, tls, pki });
+            process.stdout.write(
+              `check honesty: ${c} client TLS ${tls} at ${bytes} B: predicted ${want.verdict} (${want.marginBytes} B), observed ${r.outcome.class}\n`,
+            );
             expect(
               r.outcome.class === "ok",
               `${c} client TLS ${tls} at ${bytes} B (seed ${SEED}): ${JSON.stringify(r.outcome)}`,

@@ -12,6 +12,34 @@ const ids = (dir: string) =>
     .split("\n")
     .map((l) => (JSON.parse(l) as CaseResult).id);
 
+/**
+ * What must match between runs of the same plan: not ids, times or latency, nor the server's log
+ * tail (pids, and whether a line the server writes as the connection closes made it in yet).
+ */
+const VARYING = new Set([
+  "runId",
+  "startedAt",
+  "endedAt",
+  "durationMs",
+  "latency",
+  "phasesMs",
+  "mergedFrom",
+  "git",
+  "shard",
+  "serverLogTail",
+]);
+function comparable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(comparable);
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !VARYING.has(k) && !/latency|p50|p99|Ms$|hz/i.test(k))
+        .map(([k, x]) => [k, comparable(x)]),
+    );
+  // OpenSSL error strings start with the failing thread's id (e.g. "80DC84802B7F0000:error:…").
+  return typeof v === "string" ? v.replace(/\b[0-9A-F]{12,16}:error:/g, "…:error:") : v;
+}
+
 describe("--shard and merge", () => {
   it("two shards cover the plan once; merge joins them into one run that reports", async () => {
     const out = await mkdtemp(path.join(tmpdir(), "rootload-shard-"));
@@ -34,6 +62,24 @@ describe("--shard and merge", () => {
     expect(ids(merged).sort()).toEqual([...a!, ...b!].sort());
     expect(manifest.plannedCases).toBe(a!.length + b!.length);
     expect(manifest.shard).toBeUndefined();
+    // The merged run reports exactly what a single run of the whole plan reports: the same cases
+    // and outcomes in plan order (run ids, timestamps and latency figures aside).
+    const single = path.join(out, "single");
+    const one = await runCli(
+      ["run", "scenarios/quickstart.scenario.ts", "--out", single, "--quiet"],
+      120_000,
+    );
+    expect(one.code, one.stderr).toBe(0);
+    const singleDir = path.join(single, readdirSync(single)[0]!);
+    const [mergedJson, singleJson] = await Promise.all(
+      [merged, singleDir].map(async (d) => {
+        const r = await runCli(["report", d, "--format", "json"]);
+        expect(r.code, r.stderr).toBe(0);
+        return comparable(JSON.parse(r.stdout));
+      }),
+    );
+    expect((mergedJson as { cases: unknown[] }).cases.length).toBe(a!.length + b!.length);
+    expect(mergedJson).toEqual(singleJson);
     const md = await runCli(["report", merged, "--format", "md"]);
     expect(md.code).toBe(0);
     expect(md.stdout).toContain(`${a!.length + b!.length} cases`);

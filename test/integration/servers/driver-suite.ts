@@ -155,15 +155,17 @@ const SIZE_CASES: Partial<Record<DriverName, SizeCase[]>> = {
   "lighttpd-mbedtls": MBEDTLS_CASES,
   "lighttpd-wolfssl": NO_NAMES_CASES,
 };
-
-/** Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload. */
-export function driverSuite(makeRuntime: () => Promise<Runtime>): void {
+/**
+ * Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload.
+ * `serverHosts`: addresses the server certificate must name besides 127.0.0.1 (a remote engine's).
+ */
+export function driverSuite(makeRuntime: () => Promise<Runtime>, serverHosts: readonly string[] = []): void {
   let runtime: Runtime;
   let pki: TestPki;
   let small: RootStore;
   beforeAll(async () => {
     runtime = await makeRuntime();
-    pki = await sharedTestPki();
+    pki = await sharedTestPki(serverHosts);
     small = await storeOfBytes(3_000, [pki.clientIssuerEntry]);
   });
   afterAll(async () => {

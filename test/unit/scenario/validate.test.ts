@@ -29,6 +29,7 @@ describe("scenario validation", () => {
       servers: [{ driver: "nginx" }, { driver: "ngnix", policy: "some" }],
       roots: { source: { kind: "ctl" }, sizes: [-1] },
       clients: ["wget"],
+      jobs: 0,
       colour: "blue",
     };
     const problems = scenarioProblems(bad);
@@ -42,6 +43,8 @@ describe("scenario validation", () => {
       'clients[0] "wget" is not one of node, forge, openssl, gnutls, java, go, python, curl',
     );
     expect(problems.some((p) => p.startsWith("colour is not a known field"))).toBe(true);
+    expect(problems).toContain("jobs 0 is not an integer in 1..256");
+    expect(scenarioProblems({ ...good, jobs: 3 })).toEqual([]);
   });
 
   it("rejects an unknown source kind and a missing name", () => {
