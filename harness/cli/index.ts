@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "compare a run with a baseline run; exit 1 on regression",
     load: async () => (await import("./compare-command.ts")).compareCommand,
   },
+  init: {
+    summary: "write a starter scenario for your nginx/HAProxy config (as a template) or a running endpoint",
+    load: async () => (await import("./init-command.ts")).initCommand,
+  },
   check: {
     summary:
       "predict, without a server, what a CA bundle or server config breaks (servers, clients, TLS 1.2/1.3)",

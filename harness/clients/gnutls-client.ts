@@ -47,6 +47,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     String(o.port),
     o.host,
   ];
+  if (o.sni) args.push("--sni-hostname", o.sni);
   if (id) {
     const f = identityFiles(id);
     args.push("--x509certfile", f.cert, "--x509keyfile", f.key);

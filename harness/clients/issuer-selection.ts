@@ -23,6 +23,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 }
 
+/**
+ * The names that make a certificate eligible when advertised: its issuer, and for a certificate
+ * with a chain every CA name up the chain (Windows and JSSE accept a chain to any listed CA).
+ */
+export function acceptableIssuers(held: CertAndKey): Uint8Array[] {
+  const out = [certificateNames(held.certDer).issuer];
+  for (const der of held.chainDer ?? [])
+    out.push(certificateNames(der).subject, certificateNames(der).issuer);
+  return out;
+}
+
 /** True when `issuerDer` is one of the advertised names, byte for byte (RFC 5246 §7.4.4 compares DER). */
 export function issuerAdvertised(issuerDer: Uint8Array, advertised: readonly Uint8Array[]): boolean {
   return advertised.some((a) => sameBytes(a, issuerDer));
@@ -39,8 +50,9 @@ export function selectIdentity(
 ): Selection {
   const held = identityOf(pki, identity);
   if (!held || !advertised || advertised.length === 0) return { identity: held, withheld: false };
-  const issuer = certificateNames(held.certDer).issuer;
-  return issuerAdvertised(issuer, advertised) ? { identity: held, withheld: false } : { withheld: true };
+  return acceptableIssuers(held).some((issuer) => issuerAdvertised(issuer, advertised))
+    ? { identity: held, withheld: false }
+    : { withheld: true };
 }
 
 /** One line for an outcome, for the detail of another. */

@@ -85,6 +85,7 @@ function handshakeOn(
     try {
       socket = connect({
         ...(plain ? { socket: plain } : { host: o.host, port: o.port }),
+        ...(o.sni ? { servername: o.sni } : {}),
         secureContext: contextFor(id, o.tls, o.legacy ?? false),
         // The harness tests the server's CA list, not its certificate.
         rejectUnauthorized: false,

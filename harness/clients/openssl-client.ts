@@ -42,6 +42,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     ...(o.legacy ? { legacy: true } : {}),
     ...(o.starttls ? { starttls: o.starttls } : {}),
   });
+  if (o.sni) args.push("-servername", o.sni);
   const out = await runClientProcess("openssl", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
     if (FAILED.test(stderr)) return 0;
     if (!HANDSHAKE_DONE.test(stdout)) return undefined;

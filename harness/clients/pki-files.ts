@@ -22,19 +22,27 @@ export function removeIdentityFiles(): void {
   cache = new WeakMap();
 }
 
-/** Write an identity's PEM files once per process (0600, removed at exit). */
+/**
+ * Write an identity's PEM files once per process (0600, removed at exit). A user's identity read
+ * from files is used where it is: its key is never copied.
+ */
 export function identityFiles(id: CertAndKey): IdentityFiles {
   const hit = cache.get(id);
   if (hit) return hit;
+  if (id.keyFile && id.certFile) {
+    const own = { cert: id.certFile, key: id.keyFile };
+    cache.set(id, own);
+    return own;
+  }
   const dir = mkdtempSync(path.join(tmpdir(), "rootload-id-"));
   dirs.push(dir);
   if (!hooked) {
     hooked = true;
     process.once("exit", removeIdentityFiles);
   }
-  const files = { cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+  const files = { cert: path.join(dir, "cert.pem"), key: id.keyFile ?? path.join(dir, "key.pem") };
   writeFileSync(files.cert, id.certPem, { mode: 0o600 });
-  writeFileSync(files.key, id.keyPem, { mode: 0o600 });
+  if (!id.keyFile) writeFileSync(files.key, id.keyPem, { mode: 0o600 });
   cache.set(id, files);
   return files;
 }

@@ -8,6 +8,8 @@ import type { Availability } from "../runtime/runtime.ts";
 /** One handshake to run. */
 export interface HandshakeOptions {
   host: string;
+  /** Server name (SNI) to send; none by default (an endpoint's `sni`). */
+  sni?: string;
   port: number;
   tls: TlsVersion;
   pki: TestPki;

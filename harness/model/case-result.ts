@@ -26,10 +26,16 @@ export interface CaseResult {
   selection?: ClientSelection;
   policy: string;
   step: { index: number; label: string };
-  /** The store loaded into the server; `names` counts distinct subject names (re-keyed roots share one). */
-  configured: { count: number; caListBytes: number; names?: number };
-  /** What the policy should advertise if the server implements it faithfully. */
-  intended: { count: number; bytes: number };
+  /**
+   * The store loaded into the server; `names` counts distinct subject names (re-keyed roots share
+   * one). Absent for an endpoint: rootload does not know what a running server was given.
+   */
+  configured?: { count: number; caListBytes: number; names?: number };
+  /**
+   * What the policy should advertise if the server implements it faithfully. Absent when the
+   * server is tested as configured (an endpoint, a user's template without a policy).
+   */
+  intended?: { count: number; bytes: number };
   /** What the probe saw on the wire; null when no CertificateRequest was read. */
   advertised: {
     count: number;
@@ -43,10 +49,18 @@ export interface CaseResult {
     /** Wire order equals the configured order. */
     inOrder: boolean;
     messageBytes: number;
+    /**
+     * SHA-256 (hex) of the names as on the wire (each DER name with its 2-byte length, in wire
+     * order): equal fingerprints, equal lists. What `compare` checks when counts stay the same.
+     */
+    fingerprint?: string;
+    /** The names as RFC 4514 text, in wire order; kept for servers tested as configured. */
+    names?: string[];
   } | null;
-  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it). */
-  limitHeadroomBytes: number;
-  clientIssuer: { position: number | null };
+  /** Bytes left before CA_LIST_LIMIT_BYTES, the 65,535-byte TLS limit (negative: over it); absent for an endpoint. */
+  limitHeadroomBytes?: number;
+  /** Where the growth series put the client issuer; absent for an endpoint (no series). */
+  clientIssuer?: { position: number | null };
   clientIssuerAdvertised: boolean | null;
   /** The probe's outcome (the server's reaction to a bare ClientHello up to its CertificateRequest). */
   probeOutcome: Outcome;

@@ -24,6 +24,10 @@ export const DRIVER_NAMES = [
 ] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
+/** A scenario's server may also be an endpoint: a running server that rootload does not start. */
+export const SCENARIO_DRIVER_NAMES = [...DRIVER_NAMES, "endpoint"] as const;
+export type ScenarioDriver = (typeof SCENARIO_DRIVER_NAMES)[number];
+
 /** Where servers run: `auto` = containers when the engine and image are there, else processes. */
 export const RUNTIME_CHOICES = ["auto", "container", "process"] as const;
 export type RuntimeChoice = (typeof RUNTIME_CHOICES)[number];

@@ -38,6 +38,8 @@ export interface RunManifest {
   plannedCases: number;
   /** Set when the plan was split across machines; index is 1-based (shard 2 of 3 = { index: 2, count: 3 }). */
   shard?: { index: number; count: number };
+  /** What the plan left out and why (e.g. the forge client for a user's config or an endpoint). */
+  notes?: string[];
   /** Where this invocation's wall time went (ms): roots, runtime, start, reload, probe, handshake, latency, totalMs. */
   phasesMs?: Record<string, number>;
   /** Run ids of the shards `rootload merge` joined into this run. */

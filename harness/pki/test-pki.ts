@@ -8,9 +8,16 @@ x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 /** A key pair and certificate, as PEM (what servers and clients load). */
 export interface CertAndKey {
+  /** The certificate, followed by its chain (intermediates) when it has one. */
   certPem: string;
   keyPem: string;
   certDer: Uint8Array;
+  /** Intermediate CAs sent with the certificate, leaf-side first (a user's identity). */
+  chainDer?: Uint8Array[];
+  /** The user's own key file: command-line clients read it there instead of from a copy. */
+  keyFile?: string;
+  /** The user's own certificate file (when it holds exactly what `certPem` does). */
+  certFile?: string;
 }
 
 /**

@@ -53,7 +53,9 @@ export function advertisedChart(s: RunSummary): string {
     parts.push(panelFrame(p, ser.label, xMax, yTicks, formatInt));
     parts.push(
       el("path", {
-        d: linePath(ser.cases.map((c) => [p.sx(c.configured.caListBytes), p.sy(c.configured.count)])),
+        d: linePath(
+          ser.cases.map((c) => [p.sx(c.configured?.caListBytes ?? 0), p.sy(c.configured?.count ?? 0)]),
+        ),
         class: "configured-line",
       }),
     );
@@ -61,17 +63,17 @@ export function advertisedChart(s: RunSummary): string {
       el("path", {
         d: linePath(
           ser.cases.map((c) =>
-            c.advertised ? [p.sx(c.configured.caListBytes), p.sy(c.advertised.count)] : null,
+            c.advertised ? [p.sx(c.configured?.caListBytes ?? 0), p.sy(c.advertised.count)] : null,
           ),
         ),
         class: "advertised-line",
       }),
     );
     for (const c of ser.cases) {
-      const x = p.sx(c.configured.caListBytes);
+      const x = p.sx(c.configured?.caListBytes ?? 0);
       const color = OUTCOME_COLORS[c.outcome.class].fill;
       const tip =
-        `${ser.label} · ${c.step.label}: configured ${formatInt(c.configured.count)} names (${formatBytes(c.configured.caListBytes)}), ` +
+        `${ser.label} · ${c.step.label}: configured ${formatInt(c.configured?.count ?? 0)} names (${formatBytes(c.configured?.caListBytes ?? 0)}), ` +
         (c.advertised
           ? `advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
           : "no CertificateRequest read") +
@@ -79,13 +81,13 @@ export function advertisedChart(s: RunSummary): string {
       const common = {
         class: "mark",
         "data-outcome": c.outcome.class,
-        "data-bytes": c.configured.caListBytes,
+        "data-bytes": c.configured?.caListBytes ?? 0,
       };
       if (c.advertised)
         parts.push(
           el("circle", { cx: x, cy: p.sy(c.advertised.count), r: 4.5, fill: color, ...common }, title(tip)),
         );
-      else parts.push(el("g", common, cross(x, p.sy(c.configured.count), color) + title(tip)));
+      else parts.push(el("g", common, cross(x, p.sy(c.configured?.count ?? 0), color) + title(tip)));
     }
     parts.push("</g>");
   });

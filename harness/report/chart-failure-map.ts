@@ -115,7 +115,7 @@ export function clientMapChart(s: RunSummary): string {
     let max = 0;
     for (const ser of s.series)
       for (const c of ser.cases)
-        if (c.configured.caListBytes === p.bytes && c.advertised)
+        if (c.configured?.caListBytes === p.bytes && c.advertised)
           max = Math.max(max, c.advertised.messageBytes - 4);
     return max;
   });
@@ -199,7 +199,9 @@ function mapChart(s: RunSummary, o: MapOptions): string {
       ),
     );
     cols.forEach((p, i) => {
-      const c = ser.cases.find((k) => k.configured.caListBytes === p.bytes && k.configured.count === p.count);
+      const c = ser.cases.find(
+        (k) => (k.configured?.caListBytes ?? 0) === p.bytes && (k.configured?.count ?? 0) === p.count,
+      );
       const x = colX(i) + GAP / 2;
       const w = colW - GAP;
       const h = ROW_H - GAP;
@@ -216,7 +218,7 @@ function mapChart(s: RunSummary, o: MapOptions): string {
       const color = OUTCOME_COLORS[c.outcome.class];
       const note = cellNote(c, ser);
       const tip =
-        `${ser.label} · ${c.step.label}: ${formatInt(c.configured.count)} names, ${formatBytes(c.configured.caListBytes)} configured → ` +
+        `${ser.label} · ${c.step.label}: ${formatInt(c.configured?.count ?? 0)} names, ${formatBytes(c.configured?.caListBytes ?? 0)} configured → ` +
         `${outcomeText(c.outcome)}` +
         (c.advertised
           ? `; advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
@@ -235,7 +237,7 @@ function mapChart(s: RunSummary, o: MapOptions): string {
             class: "mark cell",
             "data-outcome": c.outcome.class,
             "data-series": ser.key,
-            "data-bytes": c.configured.caListBytes,
+            "data-bytes": c.configured?.caListBytes ?? 0,
           },
           title(tip),
         ),

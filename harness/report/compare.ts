@@ -37,6 +37,9 @@ export type CaseDifference =
       after: AdvertisedFigures;
       clientIssuerBefore: boolean | null;
       clientIssuerAfter: boolean | null;
+      /** Names on the wire now and not before, and the reverse (when both runs kept the names). */
+      namesAdded?: string[];
+      namesRemoved?: string[];
     }
   | {
       kind: "latency";
@@ -141,10 +144,10 @@ function figures(a: NonNullable<CaseResult["advertised"]>): AdvertisedFigures {
   return { count: a.count, bytes: a.bytes, missing: a.missing, extra: a.extra };
 }
 
-/** How far the wire list is from what the policy meant to send (names). */
+/** How far the wire list is from what the policy meant to send (names); 0 when nothing was meant. */
 function distance(c: CaseResult): number {
   const a = c.advertised!;
-  return Math.abs(a.count - c.intended.count) + a.missing + a.extra;
+  return Math.abs(a.count - (c.intended?.count ?? a.count)) + a.missing + a.extra;
 }
 
 function compareCase(
@@ -167,22 +170,32 @@ function compareCase(
   if (b.advertised && a.advertised) {
     const fb = figures(b.advertised);
     const fa = figures(a.advertised);
+    // Same counts, other names: only the fingerprint sees a swapped name (both runs must have one).
+    const fpb = b.advertised.fingerprint;
+    const fpa = a.advertised.fingerprint;
+    const otherNames = fpb !== undefined && fpa !== undefined && fpb !== fpa;
     if (
       fb.count !== fa.count ||
       fb.bytes !== fa.bytes ||
       fb.missing !== fa.missing ||
-      fb.extra !== fa.extra
+      fb.extra !== fa.extra ||
+      otherNames
     ) {
       const lostIssuer = b.clientIssuerAdvertised === true && a.clientIssuerAdvertised === false;
       const gainedIssuer = b.clientIssuerAdvertised === false && a.clientIssuerAdvertised === true;
       const db = distance(b);
       const da = distance(a);
+      // A server tested as configured has no intended list to be closer to: for the regression
+      // guard of a deployed config, any change of what it advertises fails the comparison.
+      const asConfigured = !a.intended || !b.intended;
       const severity: Severity =
-        lostIssuer || (!gainedIssuer && da > db)
+        lostIssuer || (!gainedIssuer && (asConfigured || da > db))
           ? "regression"
           : gainedIssuer || da < db
             ? "improvement"
             : "change";
+      const namesB = b.advertised.names;
+      const namesA = a.advertised.names;
       out.push({
         kind: "advertised",
         key,
@@ -191,6 +204,12 @@ function compareCase(
         after: fa,
         clientIssuerBefore: b.clientIssuerAdvertised,
         clientIssuerAfter: a.clientIssuerAdvertised,
+        ...(namesB && namesA
+          ? {
+              namesAdded: namesA.filter((n) => !namesB.includes(n)),
+              namesRemoved: namesB.filter((n) => !namesA.includes(n)),
+            }
+          : {}),
       });
     }
   }
@@ -280,6 +299,17 @@ function advText(f: AdvertisedFigures, issuer: boolean | null): string {
   return parts.join(", ");
 }
 
+/** "; removed: CN=a, CN=b; added: CN=c" (at most 5 of each, then a count). */
+function namesText(added: string[] | undefined, removed: string[] | undefined): string {
+  const few = (xs: string[]) =>
+    xs.slice(0, 5).join(", ") + (xs.length > 5 ? ` and ${xs.length - 5} more` : "");
+  const parts: string[] = [];
+  if (removed?.length) parts.push(`removed: ${few(removed)}`);
+  if (added?.length) parts.push(`added: ${few(added)}`);
+  if (added && removed && parts.length === 0) parts.push("same names, other order");
+  return parts.length ? `; ${parts.join("; ")}` : "";
+}
+
 function row(d: CaseDifference): string {
   const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
   const what = (b: string, a: string, label: string) =>
@@ -290,7 +320,7 @@ function row(d: CaseDifference): string {
     case "advertised":
       return what(
         advText(d.before, d.clientIssuerBefore),
-        advText(d.after, d.clientIssuerAfter),
+        advText(d.after, d.clientIssuerAfter) + namesText(d.namesAdded, d.namesRemoved),
         "advertised list",
       );
     case "latency":

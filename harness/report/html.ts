@@ -187,7 +187,7 @@ function caseTable(cases: CaseResult[]): string {
       text(c.policy),
       text(c.client),
       text(c.step.label),
-      text(`${formatInt(c.configured.count)} / ${formatBytes(c.configured.caListBytes)}`),
+      text(`${formatInt(c.configured?.count ?? 0)} / ${formatBytes(c.configured?.caListBytes ?? 0)}`),
       c.advertised ? text(`${formatInt(c.advertised.count)} / ${formatBytes(c.advertised.bytes)}`) : "—",
       c.clientIssuerAdvertised === null
         ? "—"

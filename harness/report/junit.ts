@@ -24,14 +24,17 @@ function caseProperties(c: CaseResult): string[] {
   if (c.outcome.class === "server-alert") props.push(["alert", c.outcome.alert]);
   const detail = outcomeDetail(c.outcome);
   if (detail) props.push(["outcomeDetail", detail]);
-  props.push(["configuredCount", c.configured.count], ["configuredBytes", c.configured.caListBytes]);
+  props.push(
+    ["configuredCount", c.configured?.count ?? 0],
+    ["configuredBytes", c.configured?.caListBytes ?? 0],
+  );
   if (c.advertised)
     props.push(
       ["advertisedCount", c.advertised.count],
       ["advertisedBytes", c.advertised.bytes],
       ["messageBytes", c.advertised.messageBytes],
     );
-  props.push(["limitHeadroomBytes", c.limitHeadroomBytes]);
+  if (c.limitHeadroomBytes !== undefined) props.push(["limitHeadroomBytes", c.limitHeadroomBytes]);
   if (c.clientIssuerAdvertised !== null) props.push(["clientIssuerAdvertised", c.clientIssuerAdvertised]);
   if (c.latency) props.push(["p50Ms", c.latency.p50Ms], ["p99Ms", c.latency.p99Ms]);
   return props.map(([k, v]) => property(k, v));

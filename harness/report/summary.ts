@@ -123,14 +123,17 @@ export function seriesKey(c: Pick<CaseResult, "server" | "tls" | "client" | "pol
   return `${c.server}/${c.tls}/${c.client}/${c.policy}`;
 }
 
+/** Where a case sits on the size axis: its configured list, or for an endpoint (none known) what it sent. */
 function sizeOf(c: CaseResult): SizePoint {
+  if (!c.configured)
+    return { stepLabel: c.step.label, count: c.advertised?.count ?? 0, bytes: c.advertised?.bytes ?? 0 };
   return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
 }
 
 function bySize(a: CaseResult, b: CaseResult): number {
   return (
-    a.configured.caListBytes - b.configured.caListBytes ||
-    a.configured.count - b.configured.count ||
+    (a.configured?.caListBytes ?? 0) - (b.configured?.caListBytes ?? 0) ||
+    (a.configured?.count ?? 0) - (b.configured?.count ?? 0) ||
     a.step.index - b.step.index
   );
 }
@@ -195,13 +198,14 @@ export function summarize(run: RunRecord): RunSummary {
           seriesLabel: s.label,
           caseId: c.id,
           at: sizeOf(c),
-          position: c.clientIssuer.position,
+          position: c.clientIssuer?.position ?? null,
           advertisedCount: c.advertised?.count ?? 0,
           advertisedBytes: c.advertised?.bytes ?? 0,
         });
 
   const sizeMap = new Map<string, SizePoint>();
-  for (const c of cases) sizeMap.set(`${c.configured.caListBytes}/${c.configured.count}`, sizeOf(c));
+  for (const c of cases)
+    sizeMap.set(`${c.configured?.caListBytes ?? 0}/${c.configured?.count ?? 0}`, sizeOf(c));
   const sizes = [...sizeMap.values()].sort((a, b) => a.bytes - b.bytes || a.count - b.count);
 
   return {
@@ -222,7 +226,7 @@ export function summarize(run: RunRecord): RunSummary {
  * once (OpenSSL) has not truncated anything. Runs recorded before `names` existed fall back to count.
  */
 export function configuredNames(c: CaseResult): number {
-  return c.configured.names ?? c.configured.count;
+  return c.configured?.names ?? c.configured?.count ?? 0;
 }
 
 /** Distinct names on the wire (Node's server repeats shared names). */
@@ -239,7 +243,7 @@ function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
   let sawIssuer = false;
   const latency: LatencyPoint[] = [];
   const seen = cases.filter((c) => c.advertised !== null);
-  const advertisesNothing = seen.length > 0 && seen.every((c) => c.intended.count === 0);
+  const advertisesNothing = seen.length > 0 && seen.every((c) => c.intended?.count === 0);
 
   for (const c of cases) {
     const at = sizeOf(c);
@@ -251,12 +255,17 @@ function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
         at,
         advertisedCount: adv.count,
         advertisedBytes: adv.bytes,
-        byPolicy: c.intended.count < configuredNames(c),
+        byPolicy: c.intended !== undefined && c.intended.count < configuredNames(c),
       };
     if (!advertisesNothing && c.clientIssuerAdvertised !== null) {
       sawIssuer = true;
       if (c.clientIssuerAdvertised === false && !issuer)
-        issuer = { kind: "cut", at, position: c.clientIssuer.position, advertisedCount: adv?.count ?? 0 };
+        issuer = {
+          kind: "cut",
+          at,
+          position: c.clientIssuer?.position ?? null,
+          advertisedCount: adv?.count ?? 0,
+        };
     }
     if (c.latency)
       latency.push({ count: at.count, bytes: at.bytes, p50Ms: c.latency.p50Ms, p99Ms: c.latency.p99Ms });

@@ -1,23 +1,46 @@
+import { createHash } from "node:crypto";
 import type { CaseResult } from "../model/case-result.ts";
 import type { RootEntry, RootStore } from "../roots/root-store.ts";
 
 const key = (der: Uint8Array) => Buffer.from(der).toString("hex");
 
+/** SHA-256 hex of DER names as a TLS list: each with its u16 length, in order. */
+export function namesFingerprint(wire: readonly Uint8Array[]): string {
+  const h = createHash("sha256");
+  for (const der of wire) {
+    h.update(Uint8Array.of(der.length >> 8, der.length & 0xff));
+    h.update(der);
+  }
+  return h.digest("hex");
+}
+
 /**
  * Compare what the policy meant to advertise with what was on the wire, name by name (DER),
- * and where the client's issuer stands.
+ * and where the client's issuer stands. `names` (RFC 4514 text in wire order) is kept in the
+ * result when given: servers tested as configured have no intended list to compare with, so a
+ * later `compare` needs the names themselves to say what changed.
  */
 export function compareAdvertised(
-  store: RootStore,
-  intended: readonly RootEntry[],
+  /** Undefined for an endpoint: its store is unknown, so no name counts as extra. */
+  store: RootStore | undefined,
+  /**
+   * Undefined for a server tested as configured: missing names are then those of the store (what
+   * a server advertising its whole store sends), or none for an endpoint.
+   */
+  intended: readonly RootEntry[] | undefined,
   wire: readonly Uint8Array[] | undefined,
   wireListBytes: number,
   messageBytes: number,
   clientIssuerSubject: Uint8Array,
+  names?: readonly string[],
 ): Pick<CaseResult, "advertised" | "clientIssuerAdvertised"> {
   if (!wire) return { advertised: null, clientIssuerAdvertised: null };
-  const configured = new Set(store.entries.map((e) => key(e.subjectDer)));
-  const wanted = intended.map((e) => key(e.subjectDer));
+  const configured = new Set(store ? store.entries.map((e) => key(e.subjectDer)) : wire.map(key));
+  const wanted = intended
+    ? intended.map((e) => key(e.subjectDer))
+    : store
+      ? store.entries.map((e) => key(e.subjectDer))
+      : wire.map(key);
   const seen = new Map<string, number>();
   for (const der of wire) {
     const k = key(der);
@@ -42,6 +65,8 @@ export function compareAdvertised(
       duplicates,
       inOrder,
       messageBytes,
+      fingerprint: namesFingerprint(wire),
+      ...(names ? { names: [...names] } : {}),
     },
     clientIssuerAdvertised: seen.has(key(clientIssuerSubject)),
   };

@@ -28,8 +28,8 @@ export function selects(e: Expectation, c: CaseResult): boolean {
     within(c.advertised?.bytes, w.minAdvertisedBytes, w.maxAdvertisedBytes) &&
     within(c.advertised?.messageBytes, w.minMessageBytes, w.maxMessageBytes) &&
     (w.policy === undefined || ([w.policy].flat() as string[]).includes(c.policy)) &&
-    (w.minBytes === undefined || c.configured.caListBytes >= w.minBytes) &&
-    (w.maxBytes === undefined || c.configured.caListBytes <= w.maxBytes) &&
+    (w.minBytes === undefined || (c.configured?.caListBytes ?? 0) >= w.minBytes) &&
+    (w.maxBytes === undefined || (c.configured?.caListBytes ?? 0) <= w.maxBytes) &&
     (w.step === undefined || [w.step].flat().includes(c.step.label))
   );
 }
@@ -75,13 +75,20 @@ export function evaluate(
       if (!a) failures.push(`no CertificateRequest was read (probe: ${c.probeOutcome.class})`);
       else if (e.advertises === "none" && a.count !== 0)
         failures.push(`advertised ${a.count} names, expected none`);
-      else if (e.advertises === "all" && a.count - a.duplicates < (c.configured.names ?? c.configured.count))
+      else if (
+        e.advertises === "all" &&
+        a.count - a.duplicates < (c.configured?.names ?? c.configured?.count ?? 0)
+      )
         failures.push(
-          `advertised ${a.count - a.duplicates} of ${c.configured.names ?? c.configured.count} configured names`,
+          `advertised ${a.count - a.duplicates} of ${c.configured?.names ?? c.configured?.count ?? 0} configured names`,
         );
       // Repeats of a name (Node sends re-keyed roots' shared names twice) are counted apart.
+      // Validation refuses "intended" on servers tested as configured; a case without one fails.
+      else if (e.advertises === "intended" && !c.intended)
+        failures.push("the server is tested as configured: it has no intended list");
       else if (
         e.advertises === "intended" &&
+        c.intended &&
         (a.count - a.duplicates !== c.intended.count || a.missing > 0 || a.extra > 0)
       )
         failures.push(

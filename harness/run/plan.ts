@@ -1,10 +1,11 @@
 import { InputError } from "../errors.ts";
 import { type ClientSpec, clientSpec } from "../model/client-spec.ts";
-import type { ClientName, DriverName } from "../model/names.ts";
+import type { ClientName, ScenarioDriver } from "../model/names.ts";
 import { type IssuerPolicy, parsePolicy, policyName } from "../model/policy.ts";
 import type { TlsVersion } from "../model/tls.ts";
-import type { RootStore } from "../roots/root-store.ts";
-import type { Scenario } from "../scenario/define-scenario.ts";
+import { RootStore } from "../roots/root-store.ts";
+import type { Scenario, ServerSpec } from "../scenario/define-scenario.ts";
+import { isAsConfigured } from "../scenario/server-rules.ts";
 
 /** One step of the root-list series: the store loaded into the server for a group of cases. */
 export interface RootStep {
@@ -24,9 +25,14 @@ export interface PlannedCase {
   planIndex: number;
   /** Index of the server in scenario.servers (one server instance per index). */
   serverIndex: number;
-  driver: DriverName;
-  /** The server's issuer-list policy, parsed once here. */
+  driver: ScenarioDriver;
+  /**
+   * The server's issuer-list policy, parsed once here. For a server tested as configured it is
+   * "all" (its template gets the whole store in every CA placeholder) and `asConfigured` is set.
+   */
   policy: IssuerPolicy;
+  /** An endpoint, or a user's template given no policy: its list is whatever its config makes it. */
+  asConfigured?: boolean;
   step: RootStep;
   tls: TlsVersion;
   /** The client's label (its name plus options): what ids, reports and compare use. */
@@ -64,24 +70,30 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
     const n = seen.get(s.driver) ?? 0;
     seen.set(s.driver, n + 1);
     const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
-    const policies = [s.policy ?? "all"].flat().map((text, i) => {
+    const asConfigured = isAsConfigured(s);
+    const policies = [asConfigured ? "all" : (s.policy ?? "all")].flat().map((text, i) => {
       const parsed = parsePolicy(text);
       if (!parsed) throw new InputError(`servers[${serverIndex}].policy[${i}]`, `"${text}" is not a policy`);
       return parsed;
     });
     const versions = s.tls ?? ["1.2", "1.3"];
+    const series = s.driver === "endpoint" ? [ENDPOINT_STEP] : steps;
     const only = s.steps ? new Set(s.steps) : undefined;
     for (const policy of policies)
-      for (const step of steps)
+      for (const step of series)
         for (const tls of only && !only.has(step.label) ? [] : versions)
           for (const client of clients) {
             if (!CLIENT_TLS[client.name].includes(tls)) continue;
+            // forge needs an RSA server key and TLS 1.0 settings that only rootload's own configs
+            // add: a user's config or a running endpoint is not changed to let it in.
+            if (client.name === "forge" && !acceptsForge(s)) continue;
             out.push({
-              id: `${serverKey}|${policyName(policy)}|${step.label}|tls${tls}|${client.label}`,
+              id: `${serverKey}|${asConfigured ? AS_CONFIGURED : policyName(policy)}|${step.label}|tls${tls}|${client.label}`,
               planIndex: out.length,
               serverIndex,
               driver: s.driver,
               policy,
+              ...(asConfigured ? { asConfigured } : {}),
               step,
               tls,
               client: client.label,
@@ -91,6 +103,30 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
   });
   return out;
 }
+
+/** Whether the server can be set up for the legacy forge client (rootload renders its config). */
+export function acceptsForge(s: ServerSpec): boolean {
+  return s.driver !== "endpoint" && s.config === undefined;
+}
+
+/** The policy name of a server tested as configured, in case ids and results. */
+export const AS_CONFIGURED = "as-configured";
+
+/** The policy as a case records it. */
+export function casePolicyName(c: Pick<PlannedCase, "policy" | "asConfigured">): string {
+  return c.asConfigured ? AS_CONFIGURED : policyName(c.policy);
+}
+
+/**
+ * The one step of an endpoint: no store is loaded (the server runs elsewhere, as configured), and
+ * the label is the same in every run so `compare` matches the cases.
+ */
+export const ENDPOINT_STEP: RootStep = {
+  index: 0,
+  label: "endpoint",
+  store: new RootStore("endpoint", "pem", []),
+  clientIssuerPosition: null,
+};
 
 /**
  * The slice of the plan that shard i of n runs (1-based i). Whole server instances go to one

@@ -2,19 +2,15 @@ import type { TlsClient } from "../clients/tls-client.ts";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
-import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { Outcome } from "../model/outcome.ts";
-import { policyName } from "../model/policy.ts";
 import type { TestPki } from "../pki/test-pki.ts";
-import { intendedAdvertised } from "../roots/intended.ts";
-import { uniqueNames } from "../roots/root-store.ts";
 import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
-import { compareAdvertised } from "./compare-lists.ts";
+import { advertisedFacts, caseFacts } from "./case-facts.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
-import type { PlannedCase } from "./plan.ts";
+import { casePolicyName, type PlannedCase } from "./plan.ts";
 import type { ReadWriteLock } from "./read-write-lock.ts";
 import type { ProbeFn, ServerSession } from "./server-session.ts";
 
@@ -64,8 +60,6 @@ async function runLocked(
 ): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const store = c.step.store;
-  const intended = uniqueNames(intendedAdvertised(store, c.policy));
   const base = {
     id: c.id,
     planIndex: c.planIndex,
@@ -74,16 +68,9 @@ async function runLocked(
     client: c.client,
     clientName: c.clientSpec.name,
     selection: c.clientSpec.selection,
-    policy: policyName(c.policy),
+    policy: casePolicyName(c),
     step: { index: c.step.index, label: c.step.label },
-    configured: {
-      count: store.count,
-      caListBytes: store.caListBytes,
-      names: uniqueNames(store.entries).length,
-    },
-    intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) },
-    limitHeadroomBytes: CA_LIST_LIMIT_BYTES - store.caListBytes,
-    clientIssuer: { position: c.step.clientIssuerPosition },
+    ...caseFacts(session.spec, c),
     startedAt: startedAt.toISOString(),
   };
   let skipped: readonly string[] = [];
@@ -113,16 +100,8 @@ async function runLocked(
 
   skipped = session.skippedChecks;
   const served = await session.served(c.tls, probe);
-  const cr = served.certificateRequest;
-  const wire = cr?.authorities.map((a) => a.der);
-  const compared = compareAdvertised(
-    store,
-    intended,
-    wire,
-    cr?.authoritiesBytes ?? 0,
-    cr?.messageBytes ?? 0,
-    ctx.pki.clientIssuerEntry.subjectDer,
-  );
+  const wire = served.certificateRequest?.authorities.map((a) => a.der);
+  const compared = advertisedFacts(session.spec, c, served, ctx.pki.clientIssuerEntry.subjectDer);
 
   const handshakeOptions = {
     host: server.host,
@@ -132,11 +111,12 @@ async function runLocked(
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
     legacy: c.clientSpec.name === "forge",
+    ...(session.spec.sni ? { sni: session.spec.sni } : {}),
     ...(server.starttls ? { starttls: server.starttls } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
-  let outcome = assignSide(hs.outcome, served.outcome, cr?.violations);
+  let outcome = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.

@@ -4,6 +4,7 @@ import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
 import type { RunManifest } from "../model/run-manifest.ts";
 import { sharedTestPki } from "../pki/test-pki.ts";
+import { withUserIdentity } from "../pki/user-identity.ts";
 import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
@@ -12,6 +13,7 @@ import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
+import { planNotes, preflight, preflightServers } from "./preflight.ts";
 import { ReadWriteLock } from "./read-write-lock.ts";
 import { rootSteps } from "./root-steps.ts";
 import { runCase } from "./run-case.ts";
@@ -82,12 +84,26 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const t0 = performance.now();
 
   const { pki, steps } = await timed(phases, "roots", async () => {
-    const pki = await sharedTestPki(serverHosts());
-    return { pki, steps: await rootSteps(scenario.roots, pki.clientIssuerEntry) };
+    const base = await sharedTestPki(serverHosts());
+    const pki = scenario.identity
+      ? withUserIdentity(base, scenario.identity, `${loaded.file}: identity`)
+      : base;
+    // A scenario of endpoints only has no roots: its servers run as their operators configured them.
+    return { pki, steps: scenario.roots ? await rootSteps(scenario.roots, pki.clientIssuerEntry) : [] };
   });
   const plan = shardOf(planCases(scenario, steps), shard);
-  // Before anything is written: a missing engine or image must leave no run directory behind.
-  const runtime = await timed(phases, "runtime", () => resolveRuntime(scenario.runtime ?? "auto"));
+  // Before anything is written: an unreachable endpoint, a missing engine or image, a template
+  // the server rejects must leave no run directory behind.
+  await preflight(scenario, loaded.file, opts.timeoutMs ?? 10_000);
+  // Endpoints need no runtime: nothing is started.
+  const onlyEndpoints = scenario.servers.every((s) => s.driver === "endpoint");
+  const runtime = await timed(phases, "runtime", () =>
+    resolveRuntime(onlyEndpoints ? "process" : (scenario.runtime ?? "auto")),
+  );
+  await preflightServers(scenario, steps, pki, runtime).catch(async (err) => {
+    await runtime.close();
+    throw err;
+  });
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
   const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);
@@ -105,6 +121,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...planNotes(scenario),
     ...(shard ? { shard } : {}),
   };
   await writeManifest(dir, manifest);

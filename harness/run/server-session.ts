@@ -10,6 +10,7 @@ import { TlsServer } from "../servers/server-builder.ts";
 import type { StartedTlsServer } from "../servers/tls-server.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import type { RootStep } from "./plan.ts";
+import { isUserServer, startUserServer } from "./start-server.ts";
 
 /** The wire probe as the session calls it (harness/probe's `probe`, or a stand-in in a bench). */
 export type ProbeFn = (options: ProbeOptions) => Promise<ProbeResult>;
@@ -82,6 +83,16 @@ export class ServerSession {
 
   async #start(step: RootStep, policy: IssuerPolicy): Promise<StartedTlsServer> {
     const { runtime, pki, phases } = this.options;
+    if (isUserServer(this.spec) || this.spec.driver === "endpoint") {
+      const config = {
+        store: step.store,
+        policy,
+        tls: this.spec.tls ?? TLS_VERSIONS,
+        clientAuth: this.spec.clientAuth ?? "require",
+        pki,
+      };
+      return timed(phases, "start", () => startUserServer(this.spec, config, runtime));
+    }
     const available = await DRIVERS[this.spec.driver].available(runtime);
     if (!available.ok)
       throw new EngineError(
@@ -110,6 +121,7 @@ export class ServerSession {
           port: server.port,
           tls,
           timeoutMs: this.options.timeoutMs,
+          ...(this.spec.sni ? { sni: this.spec.sni } : {}),
           ...(server.starttls ? { starttls: server.starttls } : {}),
         }),
       );

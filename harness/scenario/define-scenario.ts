@@ -1,13 +1,15 @@
 import type { ClientEntry } from "../model/client-spec.ts";
-import type { ClientSelection, DriverName, RuntimeChoice } from "../model/names.ts";
+import type { IdentitySpec } from "../model/identity.ts";
+import type { ClientSelection, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
 import type { OutcomeClass, OutcomeSide } from "../model/outcome.ts";
 import type { PolicyText } from "../model/policy.ts";
 import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 
 export type { ClientEntry, ClientOptions } from "../model/client-spec.ts";
+export type { IdentitySpec } from "../model/identity.ts";
 
 export interface ServerSpec {
-  driver: DriverName;
+  driver: ScenarioDriver;
   /** TLS versions to test; default both. */
   tls?: TlsVersion[];
   /** One policy or several (each is a separate set of cases); default "all". */
@@ -15,6 +17,15 @@ export interface ServerSpec {
   clientAuth?: ClientAuthMode;
   /** Accept the node-forge legacy client (TLS 1.0, RSA key exchange, @SECLEVEL=0). Implied by the forge client. */
   legacyCompat?: boolean;
+  /** driver "endpoint" only: "host:port" of a server that is already running (not started, not grown). */
+  address?: string;
+  /** Server name (SNI) the probe and every client send; endpoints only. */
+  sni?: string;
+  /**
+   * nginx, haproxy, apache: the user's own config as a template with `${ROOTLOAD_*}` placeholders (see
+   * docs/templates.md); relative to the scenario file.
+   */
+  config?: string;
   /**
    * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
    * For servers that restart on every step, to bound a long sweep's wall time.
@@ -72,13 +83,14 @@ export interface BenchSpec {
 
 /** Selects cases; every field that is set must match. */
 export interface CaseSelector {
-  server?: DriverName | DriverName[];
+  server?: ScenarioDriver | ScenarioDriver[];
   tls?: TlsVersion;
   /** Client label(s), exactly: `java` is the client with defaults, not `java+maxHandshakeMessageSize=65536`. */
   client?: string | string[];
   /** How the client chooses its certificate. */
   selection?: ClientSelection;
-  policy?: PolicyText | PolicyText[];
+  /** Policies, or "as-configured": endpoints and templates without a policy. */
+  policy?: PolicyText | "as-configured" | (PolicyText | "as-configured")[];
   /** Configured CA-list size bounds, bytes (inclusive). */
   minBytes?: number;
   maxBytes?: number;
@@ -119,7 +131,10 @@ export interface Scenario {
    */
   jobs?: number;
   servers: ServerSpec[];
-  roots: RootsSpec;
+  /** Required unless every server is an endpoint. */
+  roots?: RootsSpec;
+  /** The user's own client certificate and CA instead of rootload's test client. */
+  identity?: IdentitySpec;
   clients?: ClientEntry[];
   bench?: BenchSpec;
   expect?: Expectation[];

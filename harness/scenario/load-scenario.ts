@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { InputError, messageOf } from "../errors.ts";
-import type { RootSourceSpec, Scenario } from "./define-scenario.ts";
+import type { IdentitySpec, RootSourceSpec, Scenario } from "./define-scenario.ts";
 import { validateScenario } from "./validate.ts";
 
 export interface LoadedScenario {
@@ -52,7 +52,10 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   if (!result.ok) throw new InputError(file, result.problems.join("; "));
   const dir = path.dirname(abs);
   const scenario = structuredClone(result.scenario);
-  scenario.roots.source = resolveSourcePaths(scenario.roots.source, dir);
+  if (scenario.roots) scenario.roots.source = resolveSourcePaths(scenario.roots.source, dir);
+  // A user's config template and identity files are relative to the scenario file too.
+  for (const s of scenario.servers) if (s.config) s.config = path.resolve(dir, s.config);
+  if (scenario.identity) scenario.identity = resolveIdentityPaths(scenario.identity, dir);
   return { scenario, file: abs, hash: createHash("sha256").update(bytes).digest("hex") };
 }
 
@@ -70,4 +73,12 @@ function resolveSourcePaths(src: RootSourceSpec, dir: string): RootSourceSpec {
     default:
       return src;
   }
+}
+
+function resolveIdentityPaths(id: IdentitySpec, dir: string): IdentitySpec {
+  const r = (p: string) => path.resolve(dir, p);
+  const common = { issuer: r(id.issuer), ...(id.chain ? { chain: r(id.chain) } : {}) };
+  return "pkcs12" in id
+    ? { ...id, ...common, pkcs12: r(id.pkcs12) }
+    : { ...id, ...common, cert: r(id.cert), key: r(id.key) };
 }

@@ -5,10 +5,11 @@ import {
   NATIVE_SELECTION,
   TAKES_PROPERTIES,
 } from "../model/client-spec.ts";
-import { CLIENT_NAMES, DRIVER_NAMES } from "../model/names.ts";
+import { CLIENT_NAMES, SCENARIO_DRIVER_NAMES } from "../model/names.ts";
 import { OUTCOME_CLASSES, OUTCOME_SIDES } from "../model/outcome.ts";
 import { parsePolicy } from "../model/policy.ts";
 import type { Scenario } from "./define-scenario.ts";
+import { serverRuleProblems } from "./server-rules.ts";
 
 /**
  * Runtime validation of a scenario (types vanish at run time). Reports every problem with its
@@ -44,6 +45,10 @@ const date: Check = (v, p, out) => {
 const policy: Check = (v, p, out) => {
   if (typeof v !== "string" || !parsePolicy(v))
     out.push(`${p} ${show(v)} is not one of all, none, schannel, schannel-2003, truncate-bytes:N`);
+};
+/** Selectors may also name the "as-configured" policy of endpoints and templates. */
+const selectorPolicy: Check = (v, p, out) => {
+  if (v !== "as-configured") policy(v, p, out);
 };
 const order: Check = (v, p, out) => {
   if (typeof v !== "string" || !/^(ctl|subject|shuffle:\d+)$/.test(v))
@@ -118,11 +123,11 @@ const selection = oneOf(["by-issuer-list", "always"]);
 const selector = obj(
   {},
   {
-    server: either(oneOf(DRIVER_NAMES), arr(oneOf(DRIVER_NAMES))),
+    server: either(oneOf(SCENARIO_DRIVER_NAMES), arr(oneOf(SCENARIO_DRIVER_NAMES))),
     tls: tlsVersion,
     client: either(str, arr(str)),
     selection,
-    policy: either(policy, arr(policy)),
+    policy: either(selectorPolicy, arr(selectorPolicy)),
     minBytes: int(0),
     maxBytes: int(0),
     minAdvertisedBytes: int(0),
@@ -176,16 +181,21 @@ const scenarioCheck = obj(
     name: str,
     servers: arr(
       obj(
-        { driver: oneOf(DRIVER_NAMES) },
+        { driver: oneOf(SCENARIO_DRIVER_NAMES) },
         {
           tls: arr(tlsVersion),
           policy: either(policy, arr(policy)),
           clientAuth: oneOf(["require", "optional"]),
           legacyCompat: bool,
+          address: str,
+          sni: str,
+          config: str,
           steps: arr(str),
         },
       ),
     ),
+  },
+  {
     roots: obj(
       { source: rootSource },
       {
@@ -196,8 +206,10 @@ const scenarioCheck = obj(
         topUpSynthetic: bool,
       },
     ),
-  },
-  {
+    identity: either(
+      obj({ cert: str, key: str, issuer: str }, { chain: str }),
+      obj({ pkcs12: str, issuer: str }, { passwordEnv: str, chain: str }),
+    ),
     description: str,
     runtime: oneOf(["container", "process", "auto"]),
     jobs: int(1, 256),
@@ -241,6 +253,8 @@ export function scenarioProblems(value: unknown): string[] {
   const problems: string[] = [];
   scenarioCheck(value, "", problems);
   if (problems.length === 0) crossCheck(value as Scenario, problems);
+  // Rules across fields (which driver takes which field) only make sense on a well-formed shape.
+  if (problems.length === 0) problems.push(...serverRuleProblems(value as Scenario));
   return problems;
 }
 

@@ -1,6 +1,6 @@
-import { rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
@@ -88,6 +88,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     ...(def.starttls ? { starttls: def.starttls } : {}),
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),
+    definition: def,
   };
 }
 
@@ -162,8 +163,8 @@ export class DriverServer implements StartedTlsServer {
       [COMMON_FILES.cert]: pki.server.certPem,
       [COMMON_FILES.key]: pki.server.keyPem,
       [COMMON_FILES.certAndKey]: pki.server.certPem + pki.server.keyPem,
-      [COMMON_FILES.clientCert]: pki.client.certPem,
-      [COMMON_FILES.clientKey]: pki.client.keyPem,
+      // No client key here: nothing in the server's directory needs one, and with a user's identity
+      // it would be a copy of their key.
       ...issuerFiles(plan),
       ...rendered.files,
     };
@@ -172,6 +173,8 @@ export class DriverServer implements StartedTlsServer {
     await Promise.all(
       Object.entries(files).map(async ([n, text]) => {
         const tmp = `${this.file(n)}.tmp-${process.pid}`;
+        // A user's template may include files from folders beside it (nginx: snippets/tls.conf).
+        if (n.includes("/")) await mkdir(dirname(this.file(n)), { recursive: true });
         await writeFile(tmp, text, { mode: 0o644 });
         await rename(tmp, this.file(n));
       }),

@@ -42,6 +42,8 @@ export interface ServerDriver {
   readonly starttls?: StartTlsProtocol;
   available(runtime: Runtime): Promise<Availability>;
   start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
+  /** The product definition it was made from (a user's template reuses all of it but the rendering). */
+  readonly definition?: DriverDefinition;
 }
 
 /** Where and how a server is being rendered. Paths are absolute and valid in every runtime. */

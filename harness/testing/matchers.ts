@@ -47,9 +47,9 @@ expect.extend({
       (c) =>
         !c.advertised
           ? `no CertificateRequest (${c.probeOutcome.class})`
-          : c.advertised.count - c.advertised.duplicates >= (c.configured.names ?? c.configured.count)
+          : c.advertised.count - c.advertised.duplicates >= (c.configured?.names ?? c.configured?.count ?? 0)
             ? null
-            : `advertised ${c.advertised.count - c.advertised.duplicates} of ${c.configured.names ?? c.configured.count} names`,
+            : `advertised ${c.advertised.count - c.advertised.duplicates} of ${c.configured?.names ?? c.configured?.count ?? 0} names`,
       "advertise every configured name",
     );
   },
@@ -71,6 +71,7 @@ expect.extend({
       (c) => {
         if (!c.advertised) return `no CertificateRequest (${c.probeOutcome.class})`;
         if (c.advertised.bytes > bytes) return `advertised ${c.advertised.bytes} bytes, over ${bytes}`;
+        if (!c.intended) return "the server was tested as configured (no intended list)";
         if (c.advertised.count !== c.intended.count || c.advertised.missing > 0)
           return `advertised ${c.advertised.count} names, the fitting prefix has ${c.intended.count}`;
         return null;

@@ -27,7 +27,10 @@ describe("quickstart scenario", () => {
     const at = (server: string, policy: string, tls: string, bytes: number) =>
       cases.find(
         (c) =>
-          c.server === server && c.policy === policy && c.tls === tls && c.configured.caListBytes === bytes,
+          c.server === server &&
+          c.policy === policy &&
+          c.tls === tls &&
+          (c.configured?.caListBytes ?? 0) === bytes,
       )!;
     for (const server of ["openssl", "node"]) {
       for (const tls of ["1.2", "1.3"]) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
-import { DRIVER_NAMES } from "../../../harness/model/names.ts";
+import { SCENARIO_DRIVER_NAMES } from "../../../harness/model/names.ts";
 import { loadScenario } from "../../../harness/scenario/load-scenario.ts";
 import { scenarioProblems } from "../../../harness/scenario/validate.ts";
 
@@ -33,7 +33,7 @@ describe("scenario validation", () => {
       colour: "blue",
     };
     const problems = scenarioProblems(bad);
-    expect(problems).toContain(`servers[1].driver "ngnix" is not one of ${DRIVER_NAMES.join(", ")}`);
+    expect(problems).toContain(`servers[1].driver "ngnix" is not one of ${SCENARIO_DRIVER_NAMES.join(", ")}`);
     expect(problems).toContain(
       'servers[1].policy "some" is not one of all, none, schannel, schannel-2003, truncate-bytes:N',
     );
@@ -57,13 +57,71 @@ describe("scenario validation", () => {
   });
 });
 
+describe("endpoints, templates and identities", () => {
+  const endpoint = { driver: "endpoint", address: "staging.example.net:443" };
+
+  it("a scenario of endpoints only needs no roots; any other server does", () => {
+    expect(scenarioProblems({ name: "e", servers: [endpoint] })).toEqual([]);
+    expect(scenarioProblems({ name: "e", servers: [endpoint, { driver: "nginx" }] })).toEqual([
+      "roots is required (only a scenario whose servers are all endpoints can leave it out)",
+    ]);
+  });
+
+  it("names the field that does not belong to the driver", () => {
+    const problems = scenarioProblems({
+      ...good,
+      runtime: "process",
+      servers: [
+        { driver: "endpoint", address: "no-port", policy: "all" },
+        { driver: "endpoint" },
+        { driver: "nginx", address: "a:1", sni: "x" },
+        { driver: "gnutls", config: "g.conf" },
+      ],
+    });
+    expect(problems).toEqual([
+      'servers[0].address "no-port" is not host:port with a port in 1..65535',
+      'servers[0].policy does not apply to driver "endpoint" (a running server is tested as configured)',
+      'servers[1].address is required for driver "endpoint" (host:port)',
+      'servers[2].address applies to driver "endpoint" only',
+      'servers[2].sni applies to driver "endpoint" only',
+      'servers[3].config: driver "gnutls" takes no config template (only nginx, haproxy, apache)',
+    ]);
+  });
+
+  it('"advertises: intended" cannot judge a server tested as configured', () => {
+    const problems = scenarioProblems({
+      ...good,
+      servers: [{ driver: "nginx", config: "nginx.conf.template" }, { driver: "openssl" }],
+      expect: [{ when: { server: "openssl" }, advertises: "intended" }, { advertises: "intended" }],
+    });
+    expect(problems).toEqual([
+      'expect[1].advertises "intended" cannot judge servers[0] (nginx, as configured: it has no intended list); use "all" or "none", or narrow expect[1].when',
+    ]);
+    // With a policy the template's advertised file is the policy's: "intended" is known.
+    const withPolicy = { driver: "nginx", config: "t", policy: "schannel" };
+    expect(
+      scenarioProblems({ ...good, servers: [withPolicy], expect: [{ advertises: "intended" }] }),
+    ).toEqual([]);
+  });
+
+  it("an identity is PEM files or a PKCS#12 with its password in an environment variable", () => {
+    const pem = { cert: "c.pem", key: "c.key", issuer: "ca.pem", chain: "inter.pem" };
+    expect(scenarioProblems({ ...good, identity: pem })).toEqual([]);
+    const p12 = { pkcs12: "c.p12", passwordEnv: "P12_PASSWORD", issuer: "ca.pem" };
+    expect(scenarioProblems({ ...good, identity: p12 })).toEqual([]);
+    expect(scenarioProblems({ ...good, identity: { cert: "c.pem", issuer: "ca.pem" } })).toEqual([
+      "identity.key is required",
+    ]);
+  });
+});
+
 describe("scenario loading", () => {
   it("loads JSON, resolves paths from the scenario's directory and hashes the file", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-scn-"));
     const file = path.join(dir, "a.scenario.json");
     await writeFile(file, JSON.stringify(good));
     const loaded = await loadScenario(file);
-    expect(loaded.scenario.roots.source).toMatchObject({ kind: "ctl", path: path.join(dir, "x.stl") });
+    expect(loaded.scenario.roots?.source).toMatchObject({ kind: "ctl", path: path.join(dir, "x.stl") });
     expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 

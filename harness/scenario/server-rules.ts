@@ -1,0 +1,71 @@
+import type { ScenarioDriver } from "../model/names.ts";
+import type { Expectation, Scenario, ServerSpec } from "./define-scenario.ts";
+
+/** Drivers whose config a user can bring as a template (`config:`). */
+export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "apache"];
+
+/**
+ * A server whose advertised list is whatever its config says: an endpoint, or a user's template
+ * given no policy. Such a server has no intended list, so `advertises: "intended"` cannot judge it.
+ */
+export function isAsConfigured(s: ServerSpec): boolean {
+  return s.driver === "endpoint" || (s.config !== undefined && s.policy === undefined);
+}
+
+/** "host:port" with a port in 1..65535; IPv6 hosts in brackets. */
+export function parseAddress(text: string): { host: string; port: number } | undefined {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65_535) return undefined;
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+const ONLY_ENDPOINT = ["address", "sni"] as const;
+const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config"] as const;
+
+function selectsServer(e: Expectation, s: ServerSpec): boolean {
+  const w = e.when;
+  if (w?.server !== undefined && ![w.server].flat().includes(s.driver)) return false;
+  return w?.policy === undefined || w.policy === "as-configured";
+}
+
+/**
+ * Rules across fields that the shape check cannot express: which driver takes which field, when
+ * `roots` may be left out, and which expectations an "as configured" server cannot meet. Each
+ * problem names its path.
+ */
+export function serverRuleProblems(scenario: Scenario): string[] {
+  const out: string[] = [];
+  scenario.servers.forEach((s, i) => {
+    const at = `servers[${i}]`;
+    if (s.driver === "endpoint") {
+      if (s.address === undefined) out.push(`${at}.address is required for driver "endpoint" (host:port)`);
+      else if (!parseAddress(s.address))
+        out.push(`${at}.address "${s.address}" is not host:port with a port in 1..65535`);
+      for (const k of NOT_ENDPOINT)
+        if (s[k] !== undefined)
+          out.push(
+            `${at}.${k} does not apply to driver "endpoint" (a running server is tested as configured)`,
+          );
+    } else {
+      for (const k of ONLY_ENDPOINT)
+        if (s[k] !== undefined) out.push(`${at}.${k} applies to driver "endpoint" only`);
+    }
+    if (s.config !== undefined && s.driver !== "endpoint" && !TEMPLATE_DRIVERS.includes(s.driver))
+      out.push(
+        `${at}.config: driver "${s.driver}" takes no config template (only ${TEMPLATE_DRIVERS.join(", ")})`,
+      );
+  });
+  if (scenario.roots === undefined && !scenario.servers.every((s) => s.driver === "endpoint"))
+    out.push("roots is required (only a scenario whose servers are all endpoints can leave it out)");
+  (scenario.expect ?? []).forEach((e, i) => {
+    if (e.advertises !== "intended") return;
+    const j = scenario.servers.findIndex((s) => isAsConfigured(s) && selectsServer(e, s));
+    if (j >= 0)
+      out.push(
+        `expect[${i}].advertises "intended" cannot judge servers[${j}] (${scenario.servers[j]!.driver}, as configured: it has no intended list); use "all" or "none", or narrow expect[${i}].when`,
+      );
+  });
+  return out;
+}

@@ -1,0 +1,167 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CaseResult } from "../../../harness/model/case-result.ts";
+import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
+import { runCli } from "../../support/cli.ts";
+import { repoRoot } from "../../support/repo-root.ts";
+
+const fixtures = path.join(repoRoot, "test/fixtures/templates");
+const NGINX = path.join(fixtures, "nginx/nginx.conf.template");
+const HAPROXY = path.join(fixtures, "haproxy/haproxy.cfg.template");
+const APACHE = path.join(fixtures, "apache/apache.conf.template");
+const engine = await containerEngineReady();
+
+const cases = (out: string): CaseResult[] => {
+  const dir = path.join(out, readdirSync(out)[0]!);
+  return readFileSync(path.join(dir, "cases.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as CaseResult);
+};
+
+/** What must match between a user's template and rootload's own config of the same server. */
+const seen = (c: CaseResult) => ({
+  outcome: c.outcome.class === "server-alert" ? `server-alert ${c.outcome.alert}` : c.outcome.class,
+  count: c.advertised?.count ?? null,
+  bytes: c.advertised?.bytes ?? null,
+  fingerprint: c.advertised?.fingerprint ?? null,
+  clientIssuerAdvertised: c.clientIssuerAdvertised,
+});
+
+async function scenario(body: object): Promise<{ file: string; out: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-"));
+  const file = path.join(dir, "own.scenario.json");
+  writeFileSync(file, JSON.stringify(body));
+  return { file, out: path.join(dir, "out") };
+}
+
+// Apache in containers is left out: on this loaded 2-core machine a graceful restart there left a
+// moment of refused connections for rootload's own Apache config as well (not a template matter).
+describe.each([
+  ["process", true, true],
+  ["container", engine.ok, false],
+] as const)(
+  "a user's nginx.conf, haproxy.cfg (and Apache config) as templates (%s runtime)",
+  (runtime, available, withApache) => {
+    it.skipIf(!available)(
+      "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
+      async () => {
+        const { file, out } = await scenario({
+          name: `own-templates-${runtime}`,
+          runtime,
+          servers: [
+            { driver: "nginx", config: NGINX },
+            { driver: "nginx" },
+            { driver: "haproxy", config: HAPROXY },
+            { driver: "haproxy" },
+            ...(withApache ? [{ driver: "apache", config: APACHE }, { driver: "apache" }] : []),
+          ],
+          roots: {
+            source: {
+              kind: "pem",
+              path: path.join(
+                repoRoot,
+                "../shared/data/rootstores/mozilla/2026-04-16/derived_serverauth_roots.pem",
+              ),
+            },
+            sizes: [40],
+            bytes: [65_481, 65_536],
+            topUpSynthetic: true,
+          },
+          clients: ["node", "openssl"],
+          bench: { time: 10, iterations: 1 },
+          expect: [
+            { when: { maxBytes: 65_481 }, outcome: "ok", advertises: "all", clientIssuerAdvertised: true },
+            { when: { minBytes: 65_536 }, outcome: "server-alert", alert: "internal_error" },
+          ],
+        });
+        const r = await runCli(["run", file, "--out", out, "--quiet"], 400_000);
+        expect(r.code, r.stderr.slice(-2000)).toBe(0);
+        const all = cases(out);
+        expect(all).toHaveLength((withApache ? 6 : 4) * 3 * 2 * 2);
+        for (const [template, own] of [
+          ["nginx", "nginx#2"],
+          ["haproxy", "haproxy#2"],
+          ...(withApache ? ([["apache", "apache#2"]] as const) : []),
+        ] as const) {
+          const key = (c: CaseResult) => `${c.step.label}|${c.tls}|${c.client}`;
+          const mine = all.filter((c) => c.id.startsWith(`${template}|`));
+          const theirs = new Map(all.filter((c) => c.id.startsWith(`${own}|`)).map((c) => [key(c), c]));
+          expect(mine).toHaveLength(12);
+          for (const c of mine) {
+            expect(c.policy).toBe("as-configured");
+            expect(c.intended).toBeUndefined();
+            expect(c.configured?.count).toBe(theirs.get(key(c))!.configured?.count);
+            expect(seen(c), `${c.id} vs ${own}`).toEqual(seen(theirs.get(key(c))!));
+          }
+          // The series really reached the limit: every name at 65,481 B (540 here), then a refusal.
+          const full = mine.find((c) => c.step.label === "65481 B");
+          expect(full?.advertised?.count).toBe(full?.configured?.names);
+          expect(full?.advertised?.count).toBeGreaterThan(500);
+        }
+      },
+      420_000,
+    );
+  },
+);
+
+describe("templates the server rejects", () => {
+  it("nginx -t's complaint is exit 2 naming the included file, its line and nginx's message; nothing written", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
+    writeFileSync(path.join(dir, "nginx.conf.template"), readFileSync(NGINX, "utf8"));
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(path.join(dir, "snippets"));
+    writeFileSync(
+      path.join(dir, "snippets/mtls.conf"),
+      readFileSync(path.join(fixtures, "nginx/snippets/mtls.conf"), "utf8").replace(
+        "ssl_verify_client on",
+        "ssl_verify_clients on",
+      ),
+    );
+    const { file, out } = await scenario({
+      name: "bad-nginx",
+      runtime: "process",
+      servers: [{ driver: "nginx", config: path.join(dir, "nginx.conf.template") }],
+      roots: { source: { kind: "synthetic", count: 20 } },
+    });
+    const r = await runCli(["run", file, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(
+      r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("rootload")),
+    ).toEqual([
+      `rootload run: ${path.join(dir, "snippets/mtls.conf")}:5: nginx rejects the config: unknown directive "ssl_verify_clients"`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+
+  it("haproxy -c's complaint is exit 2 naming the template's line", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
+    const tpl = path.join(dir, "haproxy.cfg.template");
+    writeFileSync(
+      tpl,
+      readFileSync(HAPROXY, "utf8").replace("verify required", "verify required alpn-typo h2"),
+    );
+    const { file, out } = await scenario({
+      name: "bad-haproxy",
+      runtime: "process",
+      servers: [{ driver: "haproxy", config: tpl }],
+      roots: { source: { kind: "synthetic", count: 20 } },
+    });
+    const r = await runCli(["run", file, "--out", out]);
+    expect(r.code).toBe(2);
+    const line =
+      readFileSync(tpl, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("alpn-typo")) + 1;
+    expect(r.stderr).toMatch(
+      new RegExp(`rootload run: ${tpl}:${line}: haproxy rejects the config: .*alpn-typo`),
+    );
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+});
