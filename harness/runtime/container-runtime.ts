@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import {
   type ContainerRuntimeClient,
   GenericContainer,
