@@ -145,6 +145,11 @@ export class ProcessRuntime implements Runtime {
   }
 
   async hasBinary(binary: string): Promise<Availability> {
+    if (binary.startsWith("/"))
+      return access(binary, constants.X_OK).then(
+        () => ({ ok: true }),
+        () => ({ ok: false, reason: `${binary} is not installed on this host` }),
+      );
     for (const d of PATH.split(delimiter)) {
       if (!d) continue;
       try {
