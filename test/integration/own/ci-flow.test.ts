@@ -19,7 +19,8 @@ describe("CI flow: --shard → merge → compare against a baseline", () => {
         runtime: "process",
         servers: [{ driver: "openssl", tls: ["1.2", "1.3"], policy: ["all", "truncate-bytes:3000"] }],
         roots: { source: { kind: "synthetic", count: 60, seed: 7 }, sizes: [20, 60], clientIssuer },
-        clients: ["node", "openssl"],
+        // node as a KB 2801679 client (withholds its certificate when its issuer is not listed).
+        clients: [{ name: "node", select: "by-issuer-list", label: "node" }, "openssl"],
         bench: { time: 10, iterations: 1 },
       }),
     );
