@@ -14,6 +14,7 @@ import { DRIVER_NAMES, type DriverName, type RuntimeChoice } from "../harness/mo
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { DRIVERS } from "../harness/servers/index.ts";
+import type { ServerDriver } from "../harness/servers/server-driver.ts";
 import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
 import { recordFigures } from "./record.ts";
@@ -28,13 +29,13 @@ const only = arg("--drivers")?.split(",") as DriverName[] | undefined;
 const pki = await sharedTestPki();
 const small = await storeOfBytes(3_000, [pki.clientIssuerEntry]);
 const large = await storeOfBytes(30_000, [pki.clientIssuerEntry]);
-const config: ServerConfig = {
-  store: small,
-  policy: { kind: "all" },
-  tls: ["1.2", "1.3"],
-  clientAuth: "require",
-  pki,
-};
+/** `all` on both versions where the driver can; otherwise what it expresses (mbedTLS: TLS 1.2; wolfSSL: none). */
+function configFor(driver: ServerDriver): ServerConfig {
+  const all = driver.capabilities.all;
+  const policy = all["1.2"].supported || all["1.3"].supported ? "all" : "none";
+  const tls = (["1.2", "1.3"] as const).filter((v) => driver.capabilities[policy][v].supported);
+  return { store: small, policy: { kind: policy }, tls, clientAuth: "require", pki };
+}
 
 const figures: Record<string, { value: number; unit: string; note?: string }> = {};
 /** Drivers whose reload keeps the process and is confirmed on the wire (containers/README.md "Reload"; the others restart). */
@@ -65,6 +66,7 @@ try {
       });
       continue;
     }
+    const config = configFor(driver);
     let started: StartedTlsServer | undefined;
     let server: StartedTlsServer | undefined;
     let flip = false;

@@ -14,12 +14,20 @@ SUITE=bookworm
 # Servers the drivers run, plus socat (gnutls-serv relay), nodejs (the node driver) and procps
 # (pgrep/kill for reload signals). coreutils provides `timeout` for the lifetime cap.
 PACKAGES=(openssl nginx-light apache2 haproxy gnutls-bin stunnel4 ca-certificates socat nodejs procps)
-# Installed with apt-get inside the rootfs after debootstrap (ca-certificates-java needs a working
-# java while it is configured, which debootstrap's --include ordering does not give it).
-# openjdk-17-jre-headless: the java client (JSSE); its jdk.compiler module compiles it, no JDK.
-APT_PACKAGES=(openjdk-17-jre-headless)
+# Installed with apt-get inside the rootfs after debootstrap, with a policy-rc.d and a
+# postgresql-common that creates no cluster, so that nothing starts or initialises during the build
+# (ca-certificates-java also needs a working java while it is configured, which debootstrap's
+# --include ordering does not give it). openjdk-17-jre-headless: the java client and the JSSE
+# server (its jdk.compiler module compiles both, no JDK); Caddy (Go crypto/tls); lighttpd with its
+# TLS modules; PostgreSQL (LLVM/JIT removed after install: the driver runs jit=off).
+APT_PACKAGES=(openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls lighttpd-mod-wolfssl
+  lighttpd-mod-gnutls postgresql-15)
 # Packages whose versions are recorded as labels.
-VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs openjdk-17-jre-headless)
+VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs
+  openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls libmbedtls14
+  lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15)
+# Downloaded packages are kept in the host's apt cache, so a rebuild downloads nothing.
+CACHE=/var/cache/apt/archives
 ROOT=$(cd .. && pwd)
 # The clients built into the image (containers/java-client, containers/go-client): their sources
 # are part of the recipe, so a changed client rebuilds the image.
@@ -71,14 +79,15 @@ work=$(mktemp -d /tmp/rootload-rootfs.XXXXXX)
 rootfs="$work/rootfs"
 cleanup() {
   # Unmount anything left mounted inside the chroot before deleting it.
-  for m in proc sys dev/pts dev; do umount -l "$rootfs/$m" 2>/dev/null || true; done
+  for m in proc sys dev/pts dev var/cache/apt/archives; do umount -l "$rootfs/$m" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "build-images: debootstrap $SUITE from $MIRROR (recipe $HASH)"
 include=$(IFS=,; echo "${PACKAGES[*]}")
-debootstrap --variant=minbase --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
+mkdir -p "$CACHE"
+debootstrap --variant=minbase --cache-dir="$CACHE" --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
   tail -n 30 "$work/debootstrap.log" >&2
   echo "build-images: debootstrap failed (log above)" >&2
   exit 1
@@ -92,16 +101,28 @@ deb $MIRROR $SUITE-updates main
 deb $SECURITY $SUITE-security main
 SRC
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+# Build-time only: no daemon starts (policy-rc.d), dpkg skips fsync, PostgreSQL creates no cluster.
+printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+chmod +x "$rootfs/usr/sbin/policy-rc.d"
+echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/rootload-unsafe-io"
+mkdir -p "$rootfs/etc/postgresql-common"
+echo "create_main_cluster = false" >"$rootfs/etc/postgresql-common/createcluster.conf"
 mount -t proc proc "$rootfs/proc"
-if chroot "$rootfs" apt-get update -q >"$work/upgrade.log" 2>&1 &&
-  DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get -y -q -o Dpkg::Options::=--force-confold upgrade >>"$work/upgrade.log" 2>&1 &&
-  DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get -y -q --no-install-recommends install "${APT_PACKAGES[@]}" >>"$work/upgrade.log" 2>&1; then
+mount --bind "$CACHE" "$rootfs/var/cache/apt/archives"
+apt_in() { DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get -y -q -o Dpkg::Options::=--force-confold "$@"; }
+if chroot "$rootfs" apt-get update -q >"$work/upgrade.log" 2>&1 && apt_in upgrade >>"$work/upgrade.log" 2>&1 &&
+  apt_in install --no-install-recommends "${APT_PACKAGES[@]}" >>"$work/upgrade.log" 2>&1; then
   echo "build-images: security updates applied, ${APT_PACKAGES[*]} installed ($((SECONDS - start))s)"
 else
   tail -n 20 "$work/upgrade.log" >&2
   echo "build-images: apt-get upgrade/install inside the rootfs failed (log above)" >&2
   exit 1
 fi
+# PostgreSQL's JIT is the only user of LLVM (about 110 MB): the driver runs with jit=off.
+chroot "$rootfs" dpkg --purge --force-depends libllvm14 >>"$work/upgrade.log" 2>&1 || true
+rm -f "$rootfs"/usr/lib/postgresql/*/lib/llvmjit*
+rm -rf "$rootfs"/usr/lib/postgresql/*/lib/bitcode
+umount -l "$rootfs/var/cache/apt/archives"
 # The clients: the Go binary as built on the host; the Java client compiled by the image's own JRE
 # (its jdk.compiler module), with /proc mounted for the JVM.
 install -D -m 0755 "$GO_BINARY" "$rootfs/usr/local/bin/rootload-go-client"
@@ -116,6 +137,7 @@ fi
 rm -rf "$rootfs/tmp/java-client"
 echo "build-images: clients installed ($((SECONDS - start))s)"
 umount -l "$rootfs/proc"
+rm -f "$rootfs/usr/sbin/policy-rc.d" "$rootfs/etc/dpkg/dpkg.cfg.d/rootload-unsafe-io"
 
 labels=(--change "LABEL rootload=image" --change "LABEL rootload.recipe-hash=$HASH"
   --change "LABEL rootload.suite=$SUITE" --change "LABEL rootload.built=$(date -u +%Y-%m-%dT%H:%M:%SZ)")

@@ -4,22 +4,30 @@
 # for checking the HTML report. Idempotent; run as root on Debian/Ubuntu.
 set -euo pipefail
 # The real clients in the process runtime: openjdk-17-jre-headless (java; its jdk.compiler module
-# compiles the client, no JDK), golang-go (builds the Go client, also for the image), python3 and
-# curl. A machine where these happen to be present must not hide a missing install step here.
-# iproute2 and util-linux (ip netns, nsenter): containers/remote-engine.sh.
+# compiles the client and the JSSE server, no JDK), golang-go (builds the Go client, also for the
+# image), python3 and curl. The servers the process runtime drives: Caddy, lighttpd with its TLS
+# modules, PostgreSQL (and psql, its real client). A machine where these happen to be present must
+# not hide a missing install step here. iproute2 and util-linux (ip netns, nsenter):
+# containers/remote-engine.sh.
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
-  openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux)
+  openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
+  lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
+  # rootload runs PostgreSQL from its own data directories: no "main" cluster on port 5432.
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+  fi
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # Debian starts the packaged daemons on install; rootload runs its own instances on free ports.
-for svc in nginx apache2 haproxy stunnel4; do
+for svc in nginx apache2 haproxy stunnel4 lighttpd caddy postgresql; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
   if command -v service >/dev/null; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

@@ -18,9 +18,20 @@ const SNAPSHOTS = [
   "2022-11-15",
   "2025-06-16",
 ];
+/** Steps for servers that restart per step: the first and last real lists, then the synthetic sizes. */
+const RESTARTING_STEPS = ["2012-11-02", "2025-06-16", "n=600", "n=800", "n=1000", "n=2000"];
 /** Up to 2015-01 the CTL still holds a root gnutls-serv cannot load (see the expectation below). */
 const GNUTLS_REFUSED = SNAPSHOTS.slice(0, SNAPSHOTS.indexOf("2015-02-23"));
-const OPENSSL_FAMILY = ["nginx", "apache", "haproxy", "stunnel", "openssl", "node"] as const;
+const OPENSSL_FAMILY = [
+  "nginx",
+  "apache",
+  "haproxy",
+  "stunnel",
+  "openssl",
+  "node",
+  "postgres",
+  "lighttpd",
+] as const;
 
 /**
  * What a growing Windows root list does to every server: the 13 Microsoft CTL snapshots
@@ -39,6 +50,15 @@ export default defineScenario({
     { driver: "openssl", policy: ["all", "none"] },
     { driver: "gnutls", policy: ["all"] },
     { driver: "node", policy: ["all", "none"] },
+    // One policy each (the one the product expresses, or the most telling). Java and Caddy reload in
+    // place; PostgreSQL and lighttpd restart (a container each, ≈ 3–9 s with a large list), so they
+    // run the first and last real lists and the synthetic sizes only.
+    { driver: "java", policy: ["all"] },
+    { driver: "caddy", policy: ["all"] },
+    { driver: "postgres", policy: ["all"], steps: RESTARTING_STEPS },
+    { driver: "lighttpd", policy: ["all"], steps: RESTARTING_STEPS },
+    { driver: "lighttpd-mbedtls", policy: ["all"], tls: ["1.2"], steps: RESTARTING_STEPS },
+    { driver: "lighttpd-wolfssl", policy: ["none"], steps: RESTARTING_STEPS },
   ],
   roots: {
     source: {
@@ -83,6 +103,45 @@ export default defineScenario({
       },
       outcome: "server-alert",
       alert: "internal_error",
+    },
+    {
+      name: "JSSE sends every real list up to 2025 (duplicates kept)",
+      when: { server: "java", policy: "all", maxBytes: 65_463 },
+      outcome: "ok",
+      advertises: "all",
+    },
+    {
+      name: "JSSE on TLS 1.2 aborts past the 16-bit limit (Field length overflow)",
+      when: { server: "java", tls: "1.2", minBytes: 65_536 },
+      outcome: "server-alert",
+      alert: "internal_error",
+    },
+    {
+      name: "JSSE on TLS 1.3 silently omits the list once the raw subjects pass 65,535 bytes",
+      when: { server: "java", tls: "1.3", minBytes: 80_000 },
+      outcome: "ok",
+      advertises: "none",
+    },
+    {
+      name: "Caddy sends every real list up to 2025",
+      when: { server: "caddy", maxBytes: 65_491 },
+      outcome: "ok",
+      advertises: "all",
+    },
+    {
+      name: "Caddy on TLS 1.2 wraps the 16-bit length past the limit",
+      when: { server: "caddy", tls: "1.2", minBytes: 65_536 },
+      outcome: "malformed",
+    },
+    {
+      name: "Caddy on TLS 1.3 closes without an alert past the limit",
+      when: { server: "caddy", tls: "1.3", minBytes: 65_536 },
+      outcome: "reset",
+    },
+    {
+      name: "mbedTLS truncates to its buffer: the first-placed client issuer always gets through",
+      when: { server: "lighttpd-mbedtls" },
+      outcome: "ok",
     },
     {
       name: "gnutls-serv sends the real lists from 2015-02 on",

@@ -1,9 +1,10 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
+import { isStartTlsProtocol, STARTTLS_PROTOCOLS } from "../model/starttls.ts";
 import { type ProbeResult, probe } from "../probe/probe.ts";
 
-const USAGE = "rootload probe <host:port> [--tls 1.2|1.3] [--sni NAME] [--timeout MS] [--json]";
+const USAGE = `rootload probe <host:port> [--tls 1.2|1.3] [--sni NAME] [--starttls ${STARTTLS_PROTOCOLS.join("|")}] [--timeout MS] [--json]`;
 
 function splitTarget(target: string | undefined): { host: string; port: number } {
   const m = target ? /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(target) : null;
@@ -52,7 +53,7 @@ function table(target: string, r: ProbeResult): string {
     ["records", String(r.records)],
     [
       "timings (ms)",
-      `connect ${r.timings.connectMs}, first byte ${r.timings.firstByteMs}, CertificateRequest ${r.timings.certificateRequestMs ?? "-"}, total ${r.timings.totalMs}`,
+      `connect ${r.timings.connectMs}, ${r.timings.starttlsMs !== undefined ? `starttls ${r.timings.starttlsMs}, ` : ""}first byte ${r.timings.firstByteMs}, CertificateRequest ${r.timings.certificateRequestMs ?? "-"}, total ${r.timings.totalMs}`,
     ],
   ];
   const cr = r.certificateRequest;
@@ -82,6 +83,7 @@ export default async function probeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("probe", args, {
     tls: { type: "string", default: "1.3" },
     sni: { type: "string" },
+    starttls: { type: "string" },
     timeout: { type: "string" },
     json: { type: "boolean", default: false },
   });
@@ -92,7 +94,13 @@ export default async function probeCommand(args: string[]): Promise<number> {
   if (tls !== "1.2" && tls !== "1.3")
     throw new InputError("rootload probe --tls", `"${tls}" is not 1.2 or 1.3`);
   const timeoutMs = numberFlag("probe", "timeout", values.timeout, 10_000);
-  const r = await probe({ host, port, tls, sni: values.sni, timeoutMs });
+  const starttls = values.starttls;
+  if (starttls !== undefined && !isStartTlsProtocol(starttls))
+    throw new InputError(
+      "rootload probe --starttls",
+      `"${starttls}" is not one of ${STARTTLS_PROTOCOLS.join(", ")}`,
+    );
+  const r = await probe({ host, port, tls, sni: values.sni, timeoutMs, ...(starttls ? { starttls } : {}) });
   process.stdout.write(values.json ? `${JSON.stringify(probeJson(r))}\n` : table(positionals[0]!, r));
   return r.outcome.class === "ok" ? 0 : 1;
 }

@@ -1,7 +1,8 @@
+import path from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { isReportFormat, REPORT_FORMATS } from "../report/formats.ts";
-import { readRun } from "../run/run-dir.ts";
+import { RUN_FILES, readRun } from "../run/run-dir.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 
 /**
@@ -29,7 +30,16 @@ export async function reportCommand(args: string[]): Promise<number> {
     onWarning: (m) => console.error(`rootload report: warning: ${m}`),
   });
   const out = render(run);
-  if (values.output) await writeFileAtomic(values.output, out);
-  else process.stdout.write(out);
+  if (values.output) {
+    // A report never replaces the run it was made from.
+    const target = path.resolve(values.output);
+    for (const f of Object.values(RUN_FILES))
+      if (target === path.resolve(positionals[0]!, f))
+        throw new InputError(
+          `rootload report -o ${values.output}`,
+          `is the run's own ${f}; choose another file`,
+        );
+    await writeFileAtomic(values.output, out);
+  } else process.stdout.write(out);
   return 0;
 }

@@ -5,7 +5,7 @@ import { InputError, messageOf } from "../errors.ts";
 import { LIST_LIMITS } from "../model/limits.ts";
 import { fitsIn } from "../roots/fits-in.ts";
 import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "../roots/load.ts";
-import type { CtlPurpose } from "../roots/load-ctl.ts";
+import { CTL_KEEP_FLAG, type CtlExclusion, type CtlPurpose } from "../roots/load-ctl.ts";
 import type { RootStore } from "../roots/root-store.ts";
 import type { Command } from "./command.ts";
 
@@ -27,12 +27,34 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/**
+ * What the source held before filters, and what each filter left out with the flag that keeps
+ * it: a CTL's 514 entries shown as `count: 344` must say where the other 170 went.
+ */
+function accounting(store: RootStore): {
+  total: number;
+  excluded: Partial<
+    Record<CtlExclusion | "duplicates" | "missingCerts", { count: number; keepWith?: string }>
+  >;
+} {
+  const m = store.meta;
+  const excluded: ReturnType<typeof accounting>["excluded"] = {};
+  if (m.excluded)
+    for (const reason of ["purpose", "disabled", "notBefore"] as const)
+      excluded[reason] = { count: m.excluded[reason], keepWith: CTL_KEEP_FLAG[reason] };
+  if (m.missingCerts?.length) excluded.missingCerts = { count: m.missingCerts.length };
+  if (m.duplicates?.length) excluded.duplicates = { count: m.duplicates.length };
+  const total = m.ctlEntries ?? store.count + (m.duplicates?.length ?? 0);
+  return { total, excluded };
+}
+
 /** The `inspect --json` document. Field names are a contract with other tools. */
 export function inspectJson(store: RootStore): Record<string, unknown> {
   const m = store.meta;
   return {
     source: store.source,
     kind: store.kind,
+    ...accounting(store),
     count: store.count,
     caListBytes: store.caListBytes,
     ...(m.thisUpdate ? { thisUpdate: m.thisUpdate } : {}),
@@ -62,6 +84,11 @@ function summary(store: RootStore): string {
   const rows: [string, string][] = [
     ["source", store.source],
     ["kind", store.kind],
+    ["total", `${accounting(store).total} entries in the source`],
+    ...Object.entries(accounting(store).excluded).map(([reason, e]): [string, string] => [
+      `excluded (${reason})`,
+      `${e.count}${e.keepWith ? ` (keep with ${e.keepWith})` : ""}`,
+    ]),
     ["count", String(store.count)],
     ["caListBytes", `${store.caListBytes} B`],
     ...LIST_LIMITS.map((l): [string, string] => [

@@ -6,6 +6,7 @@ import { writeReports } from "../report/write-reports.ts";
 import { parseShard } from "../run/plan.ts";
 import { readRun } from "../run/run-dir.ts";
 import { runScenario } from "../run/runner.ts";
+import { ownSignals } from "../runtime/exit-hooks.ts";
 import { Progress } from "./progress.ts";
 
 const USAGE =
@@ -47,12 +48,16 @@ export async function runCommand(args: string[]): Promise<number> {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
+    // A second signal from the user forces the exit; the exit hooks still stop the servers.
     if (interrupts > 1) process.exit(130);
     process.stderr.write(
-      `\nrootload run: ${sig}: finishing the case in flight, stopping servers (again to force)\n`,
+      `\nrootload run: ${sig}: dropping the case in flight, stopping servers, writing reports (again to force)\n`,
     );
     controller.abort();
   };
+  // This command stops cleanly by itself; the runtime's signal hooks must not kill the servers
+  // under the case in flight and re-raise the signal (which counted as a second Ctrl-C).
+  const releaseSignals = ownSignals();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let progress: Progress | undefined;
@@ -83,5 +88,6 @@ export async function runCommand(args: string[]): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    releaseSignals();
   }
 }

@@ -2,6 +2,7 @@ import { connect, type Socket } from "node:net";
 import forge from "node-forge";
 import { isNoServer } from "../model/no-server.ts";
 import { alertName, type Outcome } from "../model/outcome.ts";
+import { startTls } from "../probe/starttls.ts";
 import { certificateNames } from "../roots/der.ts";
 import { identityOf, issuerAdvertised, outcomeText } from "./issuer-selection.ts";
 import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
@@ -92,8 +93,17 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
       },
     } as unknown as Parameters<typeof forge.tls.createConnection>[0]);
     socket = connect({ host: o.host, port: o.port, noDelay: true });
-    socket.once("connect", () => conn.handshake());
-    socket.on("data", (d: Buffer) => conn.process(d.toString("binary")));
+    const begin = () => {
+      socket!.on("data", (d: Buffer) => conn.process(d.toString("binary")));
+      socket!.resume();
+      conn.handshake();
+    };
+    socket.once("connect", async () => {
+      if (!o.starttls) return begin();
+      const r = await startTls(socket!, o.starttls, Math.max(1, timeoutMs - (performance.now() - t0)));
+      if (r.ok) begin();
+      else finish(r.outcome);
+    });
     socket.on("error", (err: NodeJS.ErrnoException) =>
       finish({
         class: isNoServer(err.code) ? "server-error" : "reset",

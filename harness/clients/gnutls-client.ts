@@ -52,6 +52,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     const f = identityFiles(id);
     args.push("--x509certfile", f.cert, "--x509keyfile", f.key);
   }
+  if (o.starttls) args.push(`--starttls-proto=${o.starttls}`);
   const out = await runClientProcess("gnutls-cli", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
     const text = stdout + stderr;
     if (FAILED.test(text)) return 0;

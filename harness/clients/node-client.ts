@@ -2,7 +2,9 @@ import { connect, createSecureContext, type SecureContext, type TLSSocket } from
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
+import { connectStartTls } from "../probe/starttls.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
+import { postgresStartupMessage, postgresVerdict } from "./postgres-startup.ts";
 import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
 /**
@@ -38,10 +40,28 @@ function contextFor(id: CertAndKey | undefined, tls: TlsVersion, legacy: boolean
   return ctx;
 }
 
-function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
+/** The user and database the harness logs in as on a PostgreSQL server (its `cert` line maps any CN to it). */
+const PG_USER = "rootload";
+const PG_DATABASE = "postgres";
+
+async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
+  if (!o.starttls) return handshakeOn(o, id, undefined, performance.now());
+  const t0 = performance.now();
+  const pre = await connectStartTls(o.host, o.port, o.starttls, o.timeoutMs ?? 10_000);
+  if (!pre.ok) return { outcome: pre.outcome, ms: performance.now() - t0 };
+  return handshakeOn({ ...o, timeoutMs: Math.max(1, (o.timeoutMs ?? 10_000) - pre.ms) }, id, pre.socket, t0);
+}
+
+/** Handshake on a new connection, or on `plain` (a socket whose STARTTLS prelude is done). */
+function handshakeOn(
+  o: HandshakeOptions,
+  id: CertAndKey | undefined,
+  plain: import("node:net").Socket | undefined,
+  t0: number,
+): Promise<HandshakeResult> {
   const timeoutMs = o.timeoutMs ?? 10_000;
+  let appData = Buffer.alloc(0);
   return new Promise((resolve) => {
-    const t0 = performance.now();
     let handshakeMs: number | undefined;
     let done = false;
     let socket: TLSSocket | undefined;
@@ -64,8 +84,7 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
     );
     try {
       socket = connect({
-        host: o.host,
-        port: o.port,
+        ...(plain ? { socket: plain } : { host: o.host, port: o.port }),
         ...(o.sni ? { servername: o.sni } : {}),
         secureContext: contextFor(id, o.tls, o.legacy ?? false),
         // The harness tests the server's CA list, not its certificate.
@@ -77,6 +96,11 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
     }
     socket.once("secureConnect", () => {
       handshakeMs = performance.now() - t0;
+      // PostgreSQL judges the certificate on the StartupMessage (see postgres-startup.ts).
+      if (o.starttls === "postgres") {
+        socket!.write(postgresStartupMessage(PG_USER, PG_DATABASE));
+        return;
+      }
       // TLS 1.2: the server's Finished came after it checked our certificate: the verdict is in.
       if (o.tls === "1.2") return finish({ class: "ok" });
       // TLS 1.3: the server checks our certificate after our Finished; read until its ticket
@@ -85,9 +109,17 @@ function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<Hands
       socket!.resume();
     });
     socket.on("session", () => {
-      if (handshakeMs !== undefined) finish({ class: "ok" });
+      if (handshakeMs !== undefined && o.starttls !== "postgres") finish({ class: "ok" });
     });
-    socket.on("data", () => finish({ class: "ok" }));
+    socket.on("data", (d: Buffer) => {
+      if (o.starttls !== "postgres") return finish({ class: "ok" });
+      appData = Buffer.concat([appData, d]);
+      const v = postgresVerdict(appData);
+      if (v.kind === "accepted") finish({ class: "ok" });
+      else if (v.kind === "rejected")
+        finish({ class: "reset", detail: `refused by the server after the handshake: ${v.detail}` });
+      else if (v.kind === "malformed") finish({ class: "malformed", detail: v.detail });
+    });
     socket.on("error", (err: NodeJS.ErrnoException) => finish(classifyOpensslError(err.message, err.code)));
     socket.once("end", () =>
       finish(

@@ -40,6 +40,7 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     tls: o.tls,
     ...(files ? { cert: files.cert, key: files.key } : {}),
     ...(o.legacy ? { legacy: true } : {}),
+    ...(o.starttls ? { starttls: o.starttls } : {}),
   });
   if (o.sni) args.push("-servername", o.sni);
   const out = await runClientProcess("openssl", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { CertAndKey } from "../pki/test-pki.ts";
+import { makeOwnedTempDir } from "../state-dir.ts";
 
 /** PEM files of one identity, for the command-line clients. */
 export interface IdentityFiles {
@@ -34,7 +34,8 @@ export function identityFiles(id: CertAndKey): IdentityFiles {
     cache.set(id, own);
     return own;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "rootload-id-"));
+  // Under the state folder, so a run killed with SIGKILL has its key files removed by the next.
+  const dir = makeOwnedTempDir("id");
   dirs.push(dir);
   if (!hooked) {
     hooked = true;

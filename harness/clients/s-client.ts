@@ -1,3 +1,4 @@
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { runClientProcess } from "./run-process.ts";
 
@@ -31,6 +32,8 @@ export interface SClientOptions {
   /** Also accept legacy ciphers (@SECLEVEL=0), for servers set up for the forge model. */
   legacy?: boolean;
   timeoutMs?: number;
+  /** `-starttls` (OpenSSL 3.0 speaks postgres, smtp, imap, ldap, ...). */
+  starttls?: StartTlsProtocol;
 }
 
 /** s_client printed its handshake summary. */
@@ -53,6 +56,7 @@ export function sClientArgs(o: SClientOptions): string[] {
   if (o.servername) args.push("-servername", o.servername);
   if (o.cert && o.key) args.push("-cert", o.cert, "-key", o.key);
   if (o.legacy) args.push("-cipher", "DEFAULT:@SECLEVEL=0");
+  if (o.starttls) args.push("-starttls", o.starttls);
   return args;
 }
 

@@ -1,5 +1,6 @@
 import type { ClientName, ClientSelection } from "../model/names.ts";
 import type { Outcome } from "../model/outcome.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey, TestPki } from "../pki/test-pki.ts";
 import type { Availability } from "../runtime/runtime.ts";
@@ -25,6 +26,8 @@ export interface HandshakeOptions {
   timeoutMs?: number;
   /** Also offer TLS 1.0/1.1 and legacy ciphers (@SECLEVEL=0), for servers set up for the forge model. */
   legacy?: boolean;
+  /** Plaintext prelude before TLS (the server driver's `starttls`). */
+  starttls?: StartTlsProtocol;
 }
 
 /** A handshake's outcome and latency. Failed handshakes are results, not exceptions. */

@@ -7,7 +7,21 @@ export type ClientName = (typeof CLIENT_NAMES)[number];
 export const CLIENT_SELECTIONS = ["by-issuer-list", "always"] as const;
 export type ClientSelection = (typeof CLIENT_SELECTIONS)[number];
 
-export const DRIVER_NAMES = ["nginx", "apache", "haproxy", "openssl", "gnutls", "stunnel", "node"] as const;
+export const DRIVER_NAMES = [
+  "nginx",
+  "apache",
+  "haproxy",
+  "openssl",
+  "gnutls",
+  "stunnel",
+  "node",
+  "postgres",
+  "java",
+  "caddy",
+  "lighttpd",
+  "lighttpd-mbedtls",
+  "lighttpd-wolfssl",
+] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
 /** A scenario's server may also be an endpoint: a running server that rootload does not start. */

@@ -21,8 +21,18 @@ export interface RunManifest {
   };
   /** ISO 8601. */
   startedAt: string;
-  /** ISO 8601; absent when the run was killed before it finished. */
+  /** ISO 8601; absent when the run was killed or interrupted before it finished. */
   endedAt?: string;
+  /**
+   * ISO 8601: the run stopped on SIGINT/SIGTERM. The case in flight was dropped (`--resume`
+   * runs it); every case in cases.jsonl finished.
+   */
+  interruptedAt?: string;
+  /**
+   * Container runtime: the memory and pids limits every server container had, and whether the
+   * engine enforced them (`memoryEnforced: false`: the limit was silently ignored).
+   */
+  containerLimits?: { memoryBytes: number; pids: number; memoryEnforced?: boolean; pidsEnforced?: boolean };
   /** How the servers were started: "container" (testcontainers) or "process" (embedded default). */
   runtime: string;
   servers: RunServer[];

@@ -28,6 +28,8 @@ export interface CertAndKey {
  */
 export interface TestPki {
   server: CertAndKey;
+  /** The CA that issued `server` (a verifying client's trust anchor, e.g. psql sslmode=verify-full). */
+  serverCa: CertAndKey;
   clientIssuer: CertAndKey;
   /** The client issuer as a root-store entry. */
   clientIssuerEntry: RootEntry;
@@ -147,6 +149,7 @@ export async function createTestPki(serverHosts: readonly string[] = []): Promis
   const clientIssuerPack = await pack(clientIssuer.cert, clientIssuer.keys.privateKey);
   return {
     server,
+    serverCa: await pack(serverCa.cert, serverCa.keys.privateKey),
     clientIssuer: clientIssuerPack,
     clientIssuerEntry: new RootEntry(clientIssuerPack.certDer, { origin: "client-issuer" }),
     client,

@@ -7,6 +7,7 @@ import type { TlsVersion } from "../model/tls.ts";
 import type { CertificateRequestInfo } from "./certificate-request.ts";
 import { buildClientHello } from "./client-hello.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, type FlightResult, ServerFlight } from "./server-flight.ts";
+import { type StartTlsProtocol, startTls } from "./starttls.ts";
 import type { GroupName } from "./tls-codes.ts";
 
 /** What to probe. */
@@ -26,6 +27,8 @@ export interface ProbeOptions {
   groups?: readonly GroupName[];
   /** Key shares to send up front; default the first two groups. */
   keyShareGroups?: readonly GroupName[];
+  /** Plaintext prelude before the ClientHello (e.g. PostgreSQL's SSLRequest). */
+  starttls?: StartTlsProtocol;
 }
 
 /** What the probe saw. `outcome.class === "ok"` iff a well-formed CertificateRequest was read. */
@@ -37,7 +40,14 @@ export interface ProbeResult {
   /** TLS records received. */
   records: number;
   /** All in ms from the start of the probe; -1 when that point was never reached (no connection, no byte). */
-  timings: { connectMs: number; firstByteMs: number; certificateRequestMs?: number; totalMs: number };
+  timings: {
+    connectMs: number;
+    /** When the server agreed to TLS after the STARTTLS prelude (only with `starttls`). */
+    starttlsMs?: number;
+    firstByteMs: number;
+    certificateRequestMs?: number;
+    totalMs: number;
+  };
 }
 
 /**
@@ -62,6 +72,8 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   const result = await new Promise<FlightResult>((resolve) => {
     let socket: Socket | undefined;
     let settled = false;
+    // While the STARTTLS prelude runs, startTls() owns the socket and reports its own outcome.
+    let inPrelude = false;
     const settle = (r: FlightResult) => {
       if (settled) return;
       settled = true;
@@ -75,7 +87,9 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
         settle(
           flight.end({
             class: "timeout",
-            detail: `no ${timings.connectMs < 0 ? "connection" : "CertificateRequest"} within ${timeoutMs} ms ${flight.describeProgress()}`,
+            detail: inPrelude
+              ? `no answer to the ${opts.starttls} STARTTLS prelude within ${timeoutMs} ms`
+              : `no ${timings.connectMs < 0 ? "connection" : "CertificateRequest"} within ${timeoutMs} ms ${flight.describeProgress()}`,
           }),
         ),
       timeoutMs,
@@ -86,11 +100,20 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       settle(flight.end({ class: "reset", detail: `connect: ${(err as Error).message}` }));
       return;
     }
-    socket.once("connect", () => {
+    socket.once("connect", async () => {
       timings.connectMs = since();
+      if (opts.starttls) {
+        inPrelude = true;
+        const r = await startTls(socket!, opts.starttls, Math.max(1, timeoutMs - since()));
+        inPrelude = false;
+        if (!r.ok) return settle(flight.end(r.outcome));
+        timings.starttlsMs = since();
+        socket!.on("data", onData);
+        socket!.resume();
+      }
       socket!.write(hello.record);
     });
-    socket.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       if (timings.firstByteMs < 0) timings.firstByteMs = since();
       const hadCr = flight.hasCertificateRequest;
       let status: ReturnType<ServerFlight["push"]>;
@@ -105,16 +128,21 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       if (!hadCr && flight.hasCertificateRequest) timings.certificateRequestMs = since();
       if (status.done) settle(status.result);
       else if (status.send) socket!.write(status.send); // the second ClientHello after a HelloRetryRequest
-    });
-    socket.once("end", () =>
-      settle(
-        flight.end({
-          class: "reset",
-          detail: `connection closed by the peer without an alert ${flight.describeProgress()}`,
-        }),
-      ),
+    };
+    if (!opts.starttls) socket.on("data", onData);
+    socket.once(
+      "end",
+      () =>
+        inPrelude ||
+        settle(
+          flight.end({
+            class: "reset",
+            detail: `connection closed by the peer without an alert ${flight.describeProgress()}`,
+          }),
+        ),
     );
     socket.on("error", (err: NodeJS.ErrnoException) => {
+      if (inPrelude) return;
       const code = err.code ?? "error";
       // No server to talk to is an infrastructure failure, not the server's reaction to us.
       const unreachable = timings.connectMs < 0 && isNoServer(code);
@@ -128,8 +156,11 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
         ),
       );
     });
-    socket.once("close", () =>
-      settle(flight.end({ class: "reset", detail: `connection closed ${flight.describeProgress()}` })),
+    socket.once(
+      "close",
+      () =>
+        inPrelude ||
+        settle(flight.end({ class: "reset", detail: `connection closed ${flight.describeProgress()}` })),
     );
   });
   timings.totalMs = since();

@@ -44,6 +44,15 @@ export type FlightStatus = { done: false; send?: Uint8Array } | { done: true; re
 /** Default cap on one handshake message: 16 MiB, the most a u24 length can say. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Most handshake messages read from one server flight. A full TLS 1.2 flight is six (ServerHello,
+ * Certificate, CertificateStatus, ServerKeyExchange, CertificateRequest, ServerHelloDone), TLS 1.3
+ * with a HelloRetryRequest about the same; more is a peer that never finishes its flight.
+ */
+export const MAX_FLIGHT_MESSAGES = 32;
+/** Most bytes read from the server before the flight is judged: 1 MiB, ten times OpenSSL's max_cert_list. */
+export const MAX_FLIGHT_BYTES = 1024 * 1024;
+
 type State = "server-hello" | "tls12" | "tls13";
 
 /**
@@ -70,6 +79,7 @@ export class ServerFlight {
   #transcript: Uint8Array[];
   #retrySuite?: number;
   #outgoing: Uint8Array[] = [];
+  #received = 0;
 
   /**
    * @param tap sees every handshake message as read (decrypted in TLS 1.3): for capturing fixtures.
@@ -79,7 +89,8 @@ export class ServerFlight {
     maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
     readonly tap?: (m: HandshakeMessage) => void,
   ) {
-    this.#hs = new HandshakeAssembler(maxMessageBytes);
+    // No single message can be larger than the whole flight may be.
+    this.#hs = new HandshakeAssembler(Math.min(maxMessageBytes, MAX_FLIGHT_BYTES));
     this.#hello = hello;
     this.#transcript = [hello.message];
   }
@@ -93,6 +104,14 @@ export class ServerFlight {
   push(chunk: Uint8Array): FlightStatus {
     if (this.#result) return { done: true, result: this.#result };
     try {
+      this.#received += chunk.length;
+      if (this.#received > MAX_FLIGHT_BYTES)
+        throw new ParseFailure({
+          kind: "excessive-size",
+          field: "server flight",
+          declared: this.#received,
+          cap: MAX_FLIGHT_BYTES,
+        });
       this.#records.push(chunk);
       for (let rec = this.#records.next(); rec && !this.#result; rec = this.#records.next())
         this.#onRecord(rec);
@@ -213,6 +232,12 @@ export class ServerFlight {
   }
 
   #onMessage(m: HandshakeMessage): void {
+    if (this.#messages.length >= MAX_FLIGHT_MESSAGES)
+      throw new ParseFailure({
+        kind: "unexpected-message",
+        expected: `at most ${MAX_FLIGHT_MESSAGES} handshake messages in the server's first flight`,
+        got: `another ${handshakeName(m.type)}`,
+      });
     this.#messages.push(handshakeName(m.type));
     this.tap?.(m);
     if (this.#state === "server-hello") {

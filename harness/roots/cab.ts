@@ -22,6 +22,12 @@ const FLAG_NEXT = 0x0002;
 const FLAG_RESERVE = 0x0004;
 /** MSZIP blocks hold at most 32 KiB of output (MS-MCI §2). */
 const MSZIP_BLOCK = 0x8000;
+/**
+ * Most output a cabinet may inflate to, all folders together: 8 MiB. Windows Update's
+ * authrootstl.cab holds one ~190 KB file; a fixed cap keeps a crafted cabinet (a few KB that
+ * declares gigabytes) from exhausting memory.
+ */
+export const MAX_CAB_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 class Cursor {
   constructor(
@@ -156,6 +162,7 @@ export function extractCab(buf: Uint8Array): CabFile[] {
     entries.push({ name, size, offset, folder });
   }
 
+  checkFolderLayout(buf, folders, cbDataReserve);
   const inflated = folders.map((fo, i) => inflateFolder(buf, fo, i, cbDataReserve));
   const outputs = inflated.map((x) => x.data);
   // Every byte of the cabinet belongs to some structure: data after the last CFDATA block is damage.
@@ -169,6 +176,46 @@ export function extractCab(buf: Uint8Array): CabFile[] {
         `CFFILE "${e.name}": bytes ${e.offset}..${e.offset + e.size} beyond folder ${e.folder} (${out.length} bytes)`,
       );
     return { name: e.name, data: out.subarray(e.offset, e.offset + e.size) };
+  });
+}
+
+/**
+ * Walk every folder's CFDATA headers without inflating anything: each folder's blocks must lie in
+ * a byte range no other folder uses (otherwise a few KB of blocks shared by thousands of folders
+ * inflate to gigabytes), and the declared output of all folders together must fit
+ * MAX_CAB_OUTPUT_BYTES.
+ */
+function checkFolderLayout(buf: Uint8Array, folders: readonly Folder[], cbDataReserve: number): void {
+  // Walk folders in data order, each only up to where the next one starts: the walk then reads
+  // every byte at most once, however many folders the table lists.
+  const order = folders
+    .map((_, i) => i)
+    .sort((a, b) => folders[a]!.dataOffset - folders[b]!.dataOffset || a - b);
+  let declared = 0;
+  order.forEach((index, k) => {
+    const folder = folders[index]!;
+    const nextIndex = order[k + 1];
+    const limit = nextIndex === undefined ? buf.length : folders[nextIndex]!.dataOffset;
+    const overlap = (end: number) => {
+      const [a, b] = index < nextIndex! ? [index, nextIndex!] : [nextIndex!, index];
+      return new CabError(
+        `CFFOLDER ${b} data (from byte ${folders[b]!.dataOffset}) overlaps folder ${a} (bytes ${folders[a]!.dataOffset}..${end}): folders may not share blocks`,
+      );
+    };
+    if (folder.blocks > 0 && limit === folder.dataOffset) throw overlap(folder.dataOffset);
+    const c = new Cursor(buf, folder.dataOffset, `CFFOLDER ${index} CFDATA`);
+    for (let b = 0; b < folder.blocks; b++) {
+      c.u32(); // checksum, verified while inflating
+      const cbData = c.u16();
+      declared += c.u16();
+      c.bytes(cbDataReserve);
+      c.bytes(cbData);
+      if (c.pos > limit) throw overlap(c.pos);
+      if (declared > MAX_CAB_OUTPUT_BYTES)
+        throw new CabError(
+          `CFFOLDER ${index} block ${b}: declared output exceeds the ${MAX_CAB_OUTPUT_BYTES}-byte cap for a cabinet`,
+        );
+    }
   });
 }
 

@@ -75,22 +75,71 @@ export function oidText(buf: Uint8Array, t: Tlv): string {
 }
 
 /**
- * Byte ranges of a certificate's TBSCertificate fields, RFC 5280 §4.1:
- * TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject, ... }
+ * Byte ranges of a certificate's issuer and subject, after checking the certificate's structure
+ * (RFC 5280 §4.1) field by field: tags, order, nothing missing, nothing extra.
+ *
+ * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
+ * TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber INTEGER, signature AlgorithmIdentifier,
+ *   issuer Name, validity SEQUENCE { notBefore Time, notAfter Time }, subject Name,
+ *   subjectPublicKeyInfo SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING },
+ *   [1] issuerUniqueID OPTIONAL, [2] subjectUniqueID OPTIONAL, [3] extensions OPTIONAL }
+ *
+ * Structure only: values (dates, key parameters, signatures) are the servers' business; a root
+ * some TLS stack rejects (SecureNet CA Class B in the 2012–2015 Microsoft lists) must still load.
  */
 export function certificateNames(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array } {
   const cert = expectTag(readTlv(der, 0), 0x30, "Certificate");
   if (cert.end !== der.length)
     throw new DerError(`trailing bytes after Certificate (${der.length - cert.end} bytes)`);
-  const tbs = expectTag(readTlv(der, cert.contentStart, cert.end), 0x30, "TBSCertificate");
+  const top = children(der, cert);
+  const tbs = expectTag(top[0], 0x30, "TBSCertificate");
+  algorithmIdentifier(der, top[1], "Certificate.signatureAlgorithm");
+  expectTag(top[2], 0x03, "Certificate.signatureValue (BIT STRING)");
+  if (top.length > 3)
+    throw new DerError(`Certificate: ${top.length - 3} unexpected elements after signatureValue`);
   const f = children(der, tbs);
-  const i = f[0]?.tag === 0xa0 ? 1 : 0;
-  const issuer = expectTag(f[i + 2], 0x30, "issuer");
-  const subject = expectTag(f[i + 4], 0x30, "subject");
+  let i = 0;
+  if (f[0]?.tag === 0xa0) {
+    expectTag(children(der, f[0])[0], 0x02, "TBSCertificate.version (INTEGER)");
+    i = 1;
+  }
+  expectTag(f[i], 0x02, "TBSCertificate.serialNumber (INTEGER)");
+  algorithmIdentifier(der, f[i + 1], "TBSCertificate.signature");
+  const issuer = expectTag(f[i + 2], 0x30, "TBSCertificate.issuer");
+  const validity = children(der, expectTag(f[i + 3], 0x30, "TBSCertificate.validity"));
+  if (validity.length !== 2 || validity.some((t) => t.tag !== 0x17 && t.tag !== 0x18))
+    throw new DerError(
+      "TBSCertificate.validity: expected notBefore and notAfter (UTCTime or GeneralizedTime)",
+    );
+  const subject = expectTag(f[i + 4], 0x30, "TBSCertificate.subject");
+  const spki = children(der, expectTag(f[i + 5], 0x30, "TBSCertificate.subjectPublicKeyInfo"));
+  algorithmIdentifier(der, spki[0], "subjectPublicKeyInfo.algorithm");
+  expectTag(spki[1], 0x03, "subjectPublicKeyInfo.subjectPublicKey (BIT STRING)");
+  if (spki.length !== 2) throw new DerError(`subjectPublicKeyInfo: ${spki.length} elements, expected 2`);
+  // Optional fields, each at most once and in this order.
+  let next = 0x81;
+  for (const t of f.slice(i + 6)) {
+    if (t.tag !== 0x81 && t.tag !== 0x82 && t.tag !== 0xa1 && t.tag !== 0xa2 && t.tag !== 0xa3)
+      throw new DerError(
+        `TBSCertificate: unexpected element with tag 0x${t.tag.toString(16)} after subjectPublicKeyInfo`,
+      );
+    const n = t.tag & 0x1f;
+    if (n < (next & 0x1f))
+      throw new DerError(`TBSCertificate: optional field [${n}] out of order or repeated`);
+    next = n + 1;
+    if (t.tag === 0xa3) expectTag(children(der, t)[0], 0x30, "TBSCertificate.extensions");
+  }
   return {
     issuer: der.subarray(issuer.start, issuer.end),
     subject: der.subarray(subject.start, subject.end),
   };
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } */
+function algorithmIdentifier(der: Uint8Array, t: Tlv | undefined, what: string): void {
+  const parts = children(der, expectTag(t, 0x30, what));
+  expectTag(parts[0], 0x06, `${what}.algorithm (OBJECT IDENTIFIER)`);
+  if (parts.length > 2) throw new DerError(`${what}: ${parts.length} elements, expected at most 2`);
 }
 
 /** Read the single TLV that must span all of `buf`; trailing bytes are an error. */

@@ -28,6 +28,22 @@ export interface GrowthOptions {
   seed?: number;
   /** Largest CA-list entry (2 + DER subject) used to pad byte targets (default 128, DESIGN.md's 126-byte DNs). */
   paddingEntryBytes?: number;
+  /**
+   * The names the caller's user knows these options by, for error messages (a scenario says
+   * `roots.bytes` and `roots.topUpSynthetic`). Default: `growth.counts`, `growth.targets`,
+   * `growth.order`, `growth.clientIssuerPosition`, `topUp`.
+   */
+  fieldNames?: Partial<Record<"counts" | "targets" | "order" | "clientIssuerPosition" | "topUp", string>>;
+}
+
+function fieldNamer(names: GrowthOptions["fieldNames"] = {}) {
+  return {
+    counts: names.counts ?? "growth.counts",
+    targets: names.targets ?? "growth.targets",
+    order: names.order ?? "growth.order",
+    clientIssuerPosition: names.clientIssuerPosition ?? "growth.clientIssuerPosition",
+    topUp: names.topUp ?? "topUp",
+  };
 }
 
 /** Growth by count (total entries per step, client issuer included) or by exact CA-list bytes. */
@@ -51,21 +67,30 @@ export interface GrowthStep {
 }
 
 /** The base entries in the chosen order. */
-export function orderEntries(entries: readonly RootEntry[], order: GrowthOrder = "ctl"): RootEntry[] {
+export function orderEntries(
+  entries: readonly RootEntry[],
+  order: GrowthOrder = "ctl",
+  field = "growth.order",
+): RootEntry[] {
   if (order === "ctl" || order === "store") return entries.slice();
   if (order === "subject") return entries.slice().sort((a, b) => Buffer.compare(a.subjectDer, b.subjectDer));
   const m = /^shuffle:(\d+)$/.exec(order);
   if (m) return shuffled(entries, Number(m[1]));
-  throw new InputError("growth.order", `"${order}" is not one of ctl, store, subject, shuffle:SEED`);
+  throw new InputError(field, `"${order}" is not one of ctl, store, subject, shuffle:SEED`);
 }
 
-function place(entries: RootEntry[], issuer: RootEntry | undefined, pos: IssuerPosition = "last") {
+function place(
+  entries: RootEntry[],
+  issuer: RootEntry | undefined,
+  pos: IssuerPosition = "last",
+  field = "growth.clientIssuerPosition",
+) {
   if (!issuer) return { entries, position: null };
   let at: number;
   if (pos === "first") at = 0;
   else if (pos === "last") at = entries.length;
   else if (Number.isInteger(pos) && pos >= 0) at = Math.min(pos, entries.length);
-  else throw new InputError("growth.clientIssuerPosition", `${pos} is not first, last or an index ≥ 0`);
+  else throw new InputError(field, `${pos} is not first, last or an index ≥ 0`);
   const out = entries.slice();
   out.splice(at, 0, issuer);
   return { entries: out, position: at };
@@ -90,7 +115,8 @@ function stepStore(base: RootStore, entries: RootEntry[], synthetic: number, lab
  * @throws InputError when a count or target exceeds the base without `topUp`, or is below the client issuer
  */
 export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[] {
-  const ordered = orderEntries(base.entries, params.order);
+  const field = fieldNamer(params.fieldNames);
+  const ordered = orderEntries(base.entries, params.order, field.order);
   const issuer = params.clientIssuer;
   const reserve = issuer ? 1 : 0;
   const seed = params.seed ?? 1;
@@ -98,12 +124,12 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
     const counts = params.counts;
     for (const n of counts)
       if (!Number.isInteger(n) || n < reserve)
-        throw new InputError("growth.counts", `${n} is not an integer ≥ ${reserve}`);
+        throw new InputError(field.counts, `${n} is not an integer ≥ ${reserve}`);
     const maxShort = Math.max(0, ...counts.map((n) => n - reserve - ordered.length));
     if (maxShort > 0 && !params.topUp)
       throw new InputError(
-        "growth.counts",
-        `${Math.max(...counts)} exceeds the ${ordered.length} roots of ${base.source} (set topUp to add synthetic roots)`,
+        field.counts,
+        `${Math.max(...counts)} exceeds the ${ordered.length} roots of ${base.source} (set ${field.topUp} to add synthetic roots)`,
       );
     // One pool for all steps, so step k+1 extends step k with the same synthetic roots.
     const pool = maxShort > 0 ? syntheticRoots({ count: maxShort, seed, sample: base, tag: `g${seed}` }) : [];
@@ -115,6 +141,7 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
         [...ordered.slice(0, real), ...pool.slice(0, syn)],
         issuer,
         params.clientIssuerPosition,
+        field.clientIssuerPosition,
       );
       return {
         index,
@@ -130,17 +157,17 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
   return params.targets.map((target, index) => {
     const label = `${target} B`;
     if (!Number.isInteger(target) || target < 0)
-      throw new InputError("growth.targets", `${target} is not a byte count`);
+      throw new InputError(field.targets, `${target} is not a byte count`);
     const budget = target - (issuer?.caNameBytes ?? 0);
     if (budget < 0)
       throw new InputError(
-        "growth.targets",
+        field.targets,
         `${target} B is smaller than the client issuer (${issuer!.caNameBytes} B)`,
       );
     if (!params.topUp && budget > caBytes(ordered))
       throw new InputError(
-        "growth.targets",
-        `${target} B exceeds ${base.source} (${base.caListBytes} B) (set topUp to add synthetic roots)`,
+        field.targets,
+        `${target} B exceeds ${base.source} (${base.caListBytes} B) (set ${field.topUp} to add synthetic roots)`,
       );
     let real = 0;
     let used = 0;
@@ -154,7 +181,12 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
       while (budget - used < minEntry && real > 0) used -= ordered[--real]!.caNameBytes;
       if (budget - used >= minEntry) padding = pad(budget - used, Math.max(maxPad, 2 * minEntry), seed, tag);
     }
-    const placed = place([...ordered.slice(0, real), ...padding], issuer, params.clientIssuerPosition);
+    const placed = place(
+      [...ordered.slice(0, real), ...padding],
+      issuer,
+      params.clientIssuerPosition,
+      field.clientIssuerPosition,
+    );
     const store = stepStore(base, placed.entries, padding.length, label);
     return {
       index,

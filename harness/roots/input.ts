@@ -29,8 +29,27 @@ export function asInputError(where: string, err: unknown): InputError {
   return new InputError(where, String(err));
 }
 
-/** Read a whole file, with missing/unreadable/empty files as InputErrors. */
+/**
+ * Check that `path` is a regular file before it is opened: opening a FIFO for reading blocks until
+ * a writer comes, which may be never; a device may never end.
+ * @throws InputError naming the path otherwise
+ */
+export function checkRegularFile(path: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(path, "no such file");
+    throw new InputError(path, `cannot read: ${code ?? messageOf(err)}`);
+  }
+  if (st.isDirectory()) throw new InputError(path, "is a directory, expected a file");
+  if (!st.isFile()) throw new InputError(path, "is not a regular file (a FIFO, socket or device)");
+}
+
+/** Read a whole file, with missing/unreadable/empty/non-regular files as InputErrors. */
 export function readInputFile(path: string): Uint8Array {
+  checkRegularFile(path);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

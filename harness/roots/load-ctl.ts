@@ -38,7 +38,20 @@ export interface CtlSpec {
 }
 
 /** Whether an entry passes a purpose/date filter, and why not. */
-export type CtlVerdict = { keep: true; disabled: boolean } | { keep: false; reason: "purpose" | "disabled" };
+export type CtlVerdict = { keep: true; disabled: boolean } | { keep: false; reason: CtlExclusion };
+
+/**
+ * Why a CTL entry was left out: no EKU for the purpose asked; disallowed (prop 104/122); or its
+ * NotBefore date (prop 126/127) has passed as of the date asked.
+ */
+export type CtlExclusion = "purpose" | "disabled" | "notBefore";
+
+/** The option that keeps entries excluded for each reason (CLI spelling). */
+export const CTL_KEEP_FLAG: Record<CtlExclusion, string> = {
+  purpose: "--purpose any",
+  disabled: "--include-disabled",
+  notBefore: "--include-disabled",
+};
 
 const PURPOSE_OID: Record<Exclude<CtlPurpose, "any">, string> = {
   serverAuth: EKU_SERVER_AUTH,
@@ -58,17 +71,17 @@ export function ctlVerdict(
 ): CtlVerdict {
   const oid = purpose === "any" ? undefined : PURPOSE_OID[purpose];
   if (oid && !s.ekus?.includes(oid)) return { keep: false, reason: "purpose" };
-  let disabled = false;
-  if (s.disallowedSince && (!asOf || Date.parse(s.disallowedSince) <= asOf.getTime())) disabled = true;
-  if (oid && s.disallowedEkus?.includes(oid)) disabled = true;
-  if (asOf && s.notBefore && Date.parse(s.notBefore) <= asOf.getTime()) {
+  let reason: CtlExclusion | undefined;
+  if (s.disallowedSince && (!asOf || Date.parse(s.disallowedSince) <= asOf.getTime())) reason = "disabled";
+  if (oid && s.disallowedEkus?.includes(oid)) reason = "disabled";
+  if (!reason && asOf && s.notBefore && Date.parse(s.notBefore) <= asOf.getTime()) {
     // Like prop 122, an EKU-limited NotBefore (prop 127) leaves the root usable for other EKUs,
     // so for purpose "any" only an unrestricted NotBefore disables it.
     const applies = !s.notBeforeEkus || (oid !== undefined && s.notBeforeEkus.includes(oid));
-    if (applies) disabled = true;
+    if (applies) reason = "notBefore";
   }
-  if (disabled && !includeDisabled) return { keep: false, reason: "disabled" };
-  return { keep: true, disabled };
+  if (reason && !includeDisabled) return { keep: false, reason };
+  return { keep: true, disabled: reason !== undefined };
 }
 
 /** Read an `.stl` or `.cab` file and decode the CTL in it. */
@@ -101,7 +114,16 @@ function parseAsOf(v: string | Date | undefined): Date | undefined {
 /** Index a certificate directory by lower-case file stem (the SHA-1 thumbprint). */
 function certIndex(dir: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new InputError(
+      dir,
+      `certificate directory cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  for (const name of names) {
     const stem = name.replace(/\.(crt|cer|der|pem)$/i, "").toLowerCase();
     if (/^[0-9a-f]{40}$/.test(stem)) map.set(stem, join(dir, name));
   }
@@ -122,9 +144,13 @@ export function loadCtl(spec: CtlSpec): RootStore {
   const index = isDirectory(certDir) ? certIndex(certDir) : new Map<string, string>();
   const entries: RootEntry[] = [];
   const missing: string[] = [];
+  const excluded: Record<CtlExclusion, number> = { purpose: 0, disabled: 0, notBefore: 0 };
   for (const s of ctl.subjects) {
     const v = ctlVerdict(s, spec.purpose, asOf, spec.includeDisabled);
-    if (!v.keep) continue;
+    if (!v.keep) {
+      excluded[v.reason]++;
+      continue;
+    }
     const file = index.get(s.sha1);
     if (!file) {
       missing.push(s.sha1);
@@ -157,6 +183,7 @@ export function loadCtl(spec: CtlSpec): RootStore {
     ...(ctl.signer ? { signer: ctl.signer } : {}),
     missingCerts: missing,
     ctlEntries: ctl.subjects.length,
+    excluded,
     filter: {
       purpose: spec.purpose ?? "any",
       ...(asOf ? { asOf: asOf.toISOString() } : {}),

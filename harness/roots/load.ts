@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
-import { isDirectory } from "./input.ts";
+import { checkRegularFile, isDirectory } from "./input.ts";
 import { type BuiltinSpec, loadBuiltin, loadSystem, type SystemSpec } from "./load-builtin.ts";
 import { type CertdataSpec, loadCertdata } from "./load-certdata.ts";
 import { type CtlSpec, loadCtl } from "./load-ctl.ts";
@@ -90,6 +90,7 @@ export function specFromPath(arg: string, ctl: CtlOptions = {}): RootSpec {
 }
 
 function readHead(path: string): Uint8Array {
+  checkRegularFile(path);
   let fd: number;
   try {
     fd = openSync(path, "r");

@@ -88,6 +88,10 @@ export interface RootStoreMeta {
   signer?: string;
   missingCerts?: string[];
   duplicates?: string[];
+  /** CTL: entries in the list, before any filter. */
+  ctlEntries?: number;
+  /** CTL: entries each filter left out (see load-ctl.ts CtlExclusion). */
+  excluded?: { purpose: number; disabled: number; notBefore: number };
   [key: string]: unknown;
 }
 

@@ -78,9 +78,10 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
     });
     const versions = s.tls ?? ["1.2", "1.3"];
     const series = s.driver === "endpoint" ? [ENDPOINT_STEP] : steps;
+    const only = s.steps ? new Set(s.steps) : undefined;
     for (const policy of policies)
       for (const step of series)
-        for (const tls of versions)
+        for (const tls of only && !only.has(step.label) ? [] : versions)
           for (const client of clients) {
             if (!CLIENT_TLS[client.name].includes(tls)) continue;
             // forge needs an RSA server key and TLS 1.0 settings that only rootload's own configs

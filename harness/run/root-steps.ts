@@ -13,7 +13,20 @@ import type { RootStep } from "./plan.ts";
  */
 export async function rootSteps(spec: RootsSpec, clientIssuer: RootEntry): Promise<RootStep[]> {
   const order = (spec.order ?? "ctl") as GrowthOrder;
-  const placement = { clientIssuer, clientIssuerPosition: spec.clientIssuer ?? "last", order } as const;
+  // Errors name the scenario's own fields, not the growth module's.
+  const fieldNames = {
+    counts: "roots.sizes",
+    targets: "roots.bytes",
+    order: "roots.order",
+    clientIssuerPosition: "roots.clientIssuer",
+    topUp: "roots.topUpSynthetic",
+  };
+  const placement = {
+    clientIssuer,
+    clientIssuerPosition: spec.clientIssuer ?? "last",
+    order,
+    fieldNames,
+  } as const;
   const steps: GrowthStep[] = [];
   let base: RootStore;
   if (spec.source.kind === "snapshots") {
@@ -35,7 +48,9 @@ export async function rootSteps(spec: RootsSpec, clientIssuer: RootEntry): Promi
     if (!spec.sizes?.length && !spec.bytes?.length)
       steps.push(...growthSeries(base, { by: "count", counts: [base.count + 1], ...placement }));
   }
-  const grow = { ...placement, topUp: spec.topUpSynthetic ?? false };
+  // A synthetic source without a count is as large as its steps need: its own kind tops it up.
+  const syntheticWithoutCount = spec.source.kind === "synthetic" && spec.source.count === undefined;
+  const grow = { ...placement, topUp: spec.topUpSynthetic ?? syntheticWithoutCount };
   if (spec.sizes?.length) steps.push(...growthSeries(base, { by: "count", counts: spec.sizes, ...grow }));
   if (spec.bytes?.length) steps.push(...growthSeries(base, { by: "bytes", targets: spec.bytes, ...grow }));
   return steps.map((s, index) => ({

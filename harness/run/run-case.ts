@@ -112,6 +112,7 @@ async function runLocked(
     timeoutMs: ctx.timeoutMs,
     legacy: c.clientSpec.name === "forge",
     ...(session.spec.sni ? { sni: session.spec.sni } : {}),
+    ...(server.starttls ? { starttls: server.starttls } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { InputError, messageOf } from "../errors.ts";
 import type { CaseResult } from "../model/case-result.ts";
@@ -15,10 +16,22 @@ import { parseRun, type ReadRunOptions } from "./run-record.ts";
  */
 export const RUN_FILES = { manifest: "manifest.json", cases: "cases.jsonl" } as const;
 
-/** A fresh run id: UTC timestamp and the scenario's name, e.g. `20260101T120000-quickstart`. */
+/** Longest scenario-name part of a run id: the id is a folder name, and names have a limit (255 B). */
+const RUN_ID_NAME_CHARS = 64;
+
+/**
+ * A fresh run id: UTC timestamp, the scenario's name and 4 random bytes, e.g.
+ * `20260101T120000-quickstart-3f9a0c1d`. Two runs started in the same second (CI shards) get
+ * different ids; the folder is still created exclusively (createRunDir).
+ */
 export function newRunId(scenarioName: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
-  return `${stamp}-${scenarioName.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`;
+  const slug = scenarioName
+    .replace(/[^a-z0-9]+/gi, "-")
+    .toLowerCase()
+    .slice(0, RUN_ID_NAME_CHARS)
+    .replace(/^-+|-+$/g, "");
+  return `${stamp}-${slug || "run"}-${randomBytes(4).toString("hex")}`;
 }
 
 /** `{ git: "<short rev>" }` inside a checkout, `{}` outside one. */
@@ -36,21 +49,95 @@ export function gitRevision(): { git?: string } {
   }
 }
 
-/** Create the run directory (and its parents) if it is not there yet. */
-export async function createRunDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+/**
+ * Create a new run directory under `outRoot`, exclusively: an existing folder is never adopted
+ * (its cases would count as this run's). Parents are created as needed.
+ * @throws InputError when `outRoot` cannot hold a run (a file, unwritable, a name too long)
+ */
+export async function createRunDir(outRoot: string, runId: string): Promise<string> {
+  const dir = path.resolve(outRoot, runId);
+  try {
+    await mkdir(path.resolve(outRoot), { recursive: true });
+    await mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && existsSync(dir))
+      throw new InputError(
+        dir,
+        "already exists; a new run never reuses a folder (use --resume to continue one)",
+      );
+    throw new InputError(`--out ${outRoot}`, `cannot create the run folder: ${code ?? messageOf(err)}`);
+  }
+  return dir;
 }
 
-/** The manifest of a run directory to resume; InputError when it is not one. */
+/** Remove a run folder that was created but never written to (a run that failed before its first file). */
+export async function removeEmptyRunDir(dir: string): Promise<void> {
+  await rmdir(dir).catch(() => {});
+}
+
+/**
+ * The manifest of a run directory to resume, its shape checked: InputError (one line) when it
+ * is not one, so a hand-edited or foreign `manifest.json` never reaches the runner.
+ */
 export function readManifestToResume(dir: string): RunManifest {
   const file = path.join(dir, RUN_FILES.manifest);
   if (!existsSync(file))
     throw new InputError(file, "not found: --resume needs a run directory made by `rootload run`");
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as RunManifest;
+    value = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     throw new InputError(file, `not valid JSON: ${messageOf(err)}`);
   }
+  const m = value as Partial<RunManifest> | null;
+  const problem =
+    typeof m !== "object" || m === null || Array.isArray(m)
+      ? "is not a JSON object"
+      : typeof m.runId !== "string"
+        ? "has no runId"
+        : typeof m.scenario?.file !== "string" || typeof m.scenario?.hash !== "string"
+          ? "has no scenario.file and scenario.hash"
+          : typeof m.plannedCases !== "number"
+            ? "has no plannedCases"
+            : undefined;
+  if (problem) throw new InputError(file, `${problem}: not a manifest written by \`rootload run\``);
+  return m as RunManifest;
+}
+
+/** The hash `loadScenario` records, computed from the file's bytes without loading it. */
+export function scenarioFileHash(file: string): string {
+  try {
+    return createHash("sha256").update(readFileSync(file)).digest("hex");
+  } catch (err) {
+    throw new InputError(
+      file,
+      `cannot read scenario (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`,
+    );
+  }
+}
+
+/**
+ * Before a run is resumed: the scenario must be named on the command line (a run directory never
+ * chooses what code runs) and be byte for byte the one the run started with. Checked on the
+ * file's bytes, before the file is imported.
+ */
+export function checkScenarioToResume(
+  dir: string,
+  manifest: RunManifest,
+  scenarioFile: string | undefined,
+): void {
+  const recorded = manifest.scenario.file;
+  if (!scenarioFile)
+    throw new InputError(
+      "rootload run --resume",
+      `name the scenario too: rootload run <scenario> --resume ${dir} (this run recorded ${recorded})`,
+    );
+  if (scenarioFileHash(scenarioFile) !== manifest.scenario.hash)
+    throw new InputError(
+      scenarioFile,
+      `is not the scenario run ${manifest.runId} started with (${recorded}, hash differs); start a new run instead`,
+    );
 }
 
 /** Replace the manifest atomically (written at the start of a run and again at its end). */
@@ -92,22 +179,33 @@ export class CaseLog {
 
 /**
  * Ids of the cases already in a run's log. A torn last line (the run was killed mid-write) is
- * cut off so that appending continues on a line boundary.
+ * cut off so that appending continues on a line boundary. With `planned`, a case that is not in
+ * the plan (another scenario's, or another shard's) is an InputError naming its line: it would
+ * otherwise be reported as this run's own.
  */
-export function completedCaseIds(dir: string): Set<string> {
+export function completedCaseIds(dir: string, planned?: ReadonlySet<string>): Set<string> {
   const file = path.join(dir, RUN_FILES.cases);
   const ids = new Set<string>();
   if (!existsSync(file)) return ids;
   const text = readFileSync(file, "utf8");
   const lastNewline = text.lastIndexOf("\n");
   if (lastNewline + 1 < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, lastNewline + 1)));
-  for (const line of text.slice(0, lastNewline + 1).split("\n")) {
+  const lines = text.slice(0, lastNewline + 1).split("\n");
+  for (const [i, line] of lines.entries()) {
     if (!line) continue;
+    let id: unknown;
     try {
-      ids.add((JSON.parse(line) as CaseResult).id);
+      id = (JSON.parse(line) as CaseResult).id;
     } catch {
       // A corrupt line in the middle is left for `report` to flag; its case is simply run again.
+      continue;
     }
+    if (planned && (typeof id !== "string" || !planned.has(id)))
+      throw new InputError(
+        `${file}:${i + 1}`,
+        `case ${JSON.stringify(id)} is not in this run's plan (another scenario's or shard's case); nothing was run`,
+      );
+    if (typeof id === "string") ids.add(id);
   }
   return ids;
 }

@@ -19,11 +19,13 @@ import { rootSteps } from "./root-steps.ts";
 import { runCase } from "./run-case.ts";
 import {
   CaseLog,
+  checkScenarioToResume,
   completedCaseIds,
   createRunDir,
   gitRevision,
   newRunId,
   readManifestToResume,
+  removeEmptyRunDir,
   writeManifest,
 } from "./run-dir.ts";
 import { ServerSession } from "./server-session.ts";
@@ -35,7 +37,7 @@ export type RunProgress =
   | { kind: "end"; done: number; total: number };
 
 export interface RunOptions {
-  /** Scenario file; with `resumeDir` it may be omitted (the manifest names it). */
+  /** Scenario file; required, also with `resumeDir` (it must be the one the run started with). */
   scenarioFile?: string;
   /** Parent directory for a new run (default `results/`). */
   outRoot?: string;
@@ -69,7 +71,9 @@ export interface FinishedRun {
  */
 export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const resumed = opts.resumeDir ? readManifestToResume(opts.resumeDir) : undefined;
-  const scenarioFile = opts.scenarioFile ?? resumed?.scenario.file;
+  // Checked on the bytes before the file is imported: a results folder never picks the code to run.
+  if (resumed) checkScenarioToResume(opts.resumeDir!, resumed, opts.scenarioFile);
+  const scenarioFile = opts.scenarioFile;
   if (!scenarioFile) throw new InputError("rootload run", "a scenario file is required");
   const loaded = await loadScenario(scenarioFile);
   if (resumed && resumed.scenario.hash !== loaded.hash)
@@ -106,9 +110,17 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   });
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
-  const dir = opts.resumeDir ? path.resolve(opts.resumeDir) : path.resolve(opts.outRoot ?? "results", runId);
-  await createRunDir(dir);
-  const done = completedCaseIds(dir);
+  let dir: string;
+  let done: Set<string>;
+  try {
+    dir = opts.resumeDir
+      ? path.resolve(opts.resumeDir)
+      : await createRunDir(opts.outRoot ?? "results", runId);
+    done = opts.resumeDir ? completedCaseIds(dir, new Set(plan.map((c) => c.id))) : new Set();
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
   const todo = plan.filter((c) => !done.has(c.id));
 
   const manifest: RunManifest = resumed ?? {
@@ -124,7 +136,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),
   };
-  await writeManifest(dir, manifest);
+  try {
+    await writeManifest(dir, manifest);
+  } catch (err) {
+    if (!resumed) await removeEmptyRunDir(dir);
+    await runtime.close();
+    throw err;
+  }
   const runLog = log.child({ scenario: scenario.name, run: runId });
   const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
   runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind, jobs }, "run started");
@@ -172,6 +190,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
             if (opts.signal?.aborted) break;
             await clients.record(planned.clientSpec);
             const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
+            // Interrupted while this case ran: its clients may have had the signal too, so its
+            // result may be false. Drop it; --resume runs it again.
+            if (opts.signal?.aborted) break;
             caseLog.append(result);
             ran.push(result);
             opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
@@ -192,13 +213,19 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
+    const limits = runtime.limits?.();
+    if (limits) manifest.containerLimits = limits;
     // Clients in plan order too (parallel series meet them in any order).
     const firstUse = (label: string) => plan.findIndex((c) => c.clientSpec.label === label);
     if (clients.records().length)
       manifest.clients = clients.records().sort((a, b) => firstUse(a.label) - firstUse(b.label));
     await clients.close();
     await runtime.close();
-    if (!opts.signal?.aborted) manifest.endedAt = new Date().toISOString();
+    if (opts.signal?.aborted) manifest.interruptedAt = new Date().toISOString();
+    else {
+      manifest.endedAt = new Date().toISOString();
+      delete manifest.interruptedAt;
+    }
     phases.totalMs = performance.now() - t0;
     manifest.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
     await writeManifest(dir, manifest);

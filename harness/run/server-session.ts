@@ -122,6 +122,7 @@ export class ServerSession {
           tls,
           timeoutMs: this.options.timeoutMs,
           ...(this.spec.sni ? { sni: this.spec.sni } : {}),
+          ...(server.starttls ? { starttls: server.starttls } : {}),
         }),
       );
       this.#probes.set(key, result);

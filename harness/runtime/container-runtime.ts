@@ -14,15 +14,21 @@ import {
 } from "testcontainers";
 import { EngineError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
-import { alive } from "./alive.ts";
+import { makeOwnedTempDir, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
 import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort, freeRemotePort } from "./free-port.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
-import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
-import { makeScratchDir, reapOrphanDirs } from "./scratch-dir.ts";
+import {
+  type Availability,
+  type ExecResult,
+  type Launched,
+  type LaunchSpec,
+  type Runtime,
+  STATE_DIR,
+} from "./runtime.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 /** The image `containers/build-images.sh` builds; override with ROOTLOAD_IMAGE. */
@@ -37,6 +43,40 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
 
 /** Never pull: the image was checked to exist locally before any container starts. */
 const NEVER_PULL = { shouldPull: () => false };
+
+/**
+ * Resource limits of every server container: 1 GiB of memory and 512 processes/threads (Apache's
+ * 4 × 8 worker threads and a JVM's ~40 threads fit many times over; a fork bomb does not).
+ */
+export const CONTAINER_LIMITS = { memoryBytes: 1024 * 1024 * 1024, pids: 512 } as const;
+
+/** What the engine did with the limits: a memory limit is silently ignored without the cgroup memory controller. */
+export interface ContainerLimits {
+  memoryBytes: number;
+  pids: number;
+  /** False when the container saw no memory limit (cgroup memory controller not delegated). */
+  memoryEnforced?: boolean;
+  pidsEnforced?: boolean;
+}
+
+/**
+ * GenericContainer with the HostConfig fields testcontainers 12.0 has no builder call for
+ * (PidsLimit, Memory, MemorySwap), set on the create options it passes to the docker client.
+ */
+class HardenedContainer extends GenericContainer {
+  withHostLimits(limits: { memoryBytes: number; pids: number }): this {
+    this.hostConfig.Memory = limits.memoryBytes;
+    // Same as Memory: no swap on top of the limit.
+    this.hostConfig.MemorySwap = limits.memoryBytes;
+    this.hostConfig.PidsLimit = limits.pids;
+    return this;
+  }
+}
+
+/** `uid:gid` of this process, the user servers run as in their containers. */
+function invokingUser(): { uid: number; gid: number } {
+  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
 
 class ContainerProcess implements Launched {
   constructor(
@@ -132,6 +172,13 @@ export class ContainerRuntime implements Runtime {
   readonly #ids = new Set<string>();
   readonly #dirs = new Set<string>();
   #unhook: () => void = () => {};
+  #limits: ContainerLimits = { ...CONTAINER_LIMITS };
+  #limitsChecked = false;
+
+  /** The limits every container gets, and (after the first launch) whether the engine enforces them. */
+  limits(): ContainerLimits {
+    return { ...this.#limits };
+  }
 
   private constructor(
     private readonly client: ContainerRuntimeClient,
@@ -161,7 +208,7 @@ export class ContainerRuntime implements Runtime {
     const labels = await imageLabels(client, image);
     const rt = new ContainerRuntime(client, image, labels, engine);
     await rt.removeOrphans();
-    reapOrphanDirs();
+    reapOrphanTempDirs();
     rt.#unhook = onExit({ closeSync: () => rt.#closeSync(), close: () => rt.close() });
     return rt;
   }
@@ -176,8 +223,9 @@ export class ContainerRuntime implements Runtime {
       const l = c.Labels;
       const owner = Number(l["rootload.owner-pid"]);
       const expired = Number(l["rootload.expires"]) < Date.now() / 1000;
-      // Another host's harness may share this engine: its containers go only when expired.
-      const orphan = l["rootload.owner-host"] === host && (!owner || !alive(owner));
+      // Another host's harness may share this engine: its containers go only when expired. The
+      // owner's start time tells a live owner from a later process that reused its pid.
+      const orphan = l["rootload.owner-host"] === host && !ownerAlive(owner, l["rootload.owner-start"]);
       if ((orphan || expired) && l["rootload.run"] !== this.runId) {
         await docker
           .getContainer(c.Id)
@@ -195,7 +243,7 @@ export class ContainerRuntime implements Runtime {
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await makeScratchDir(name);
+    const dir = makeOwnedTempDir(name);
     this.#dirs.add(dir);
     return dir;
   }
@@ -248,7 +296,16 @@ export class ContainerRuntime implements Runtime {
     const ready = spec.isolated
       ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)])
       : Wait.forLogMessage(spec.ready.log);
-    const container = new GenericContainer(this.image)
+    const { uid, gid } = invokingUser();
+    // The invoking user's uid, so the server reads its 0600 files without CAP_DAC_OVERRIDE; as
+    // root it keeps only the capabilities its driver names (nginx and Apache switch users).
+    const caps = uid === 0 ? [...(spec.rootCapabilities ?? [])] : [];
+    const container = new HardenedContainer(this.image)
+      .withHostLimits(CONTAINER_LIMITS)
+      .withUser(`${uid}:${gid}`)
+      .withDroppedCapabilities("ALL")
+      .withAddedCapabilities(...caps)
+      .withSecurityOpt("no-new-privileges")
       .withPullPolicy(NEVER_PULL)
       .withNetworkMode(spec.isolated ? "none" : "host")
       .withLabels({
@@ -257,6 +314,7 @@ export class ContainerRuntime implements Runtime {
         "rootload.launch": launchId,
         "rootload.driver": spec.name,
         "rootload.owner-pid": `${process.pid}`,
+        "rootload.owner-start": selfOwner().start,
         "rootload.owner-host": hostname(),
         "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
       })
@@ -270,7 +328,12 @@ export class ContainerRuntime implements Runtime {
       .withStartupTimeout(spec.ready.timeoutMs);
     const remote = this.engine.kind === "remote";
     if (remote) container.withCopyDirectoriesToContainer([{ source: spec.dir, target: spec.dir }]);
-    else container.withBindMounts([{ source: spec.dir, target: spec.dir, mode: "rw" }]);
+    // Inputs (configs, certificates, keys) read-only; the server writes only into state/.
+    else
+      container.withBindMounts([
+        { source: spec.dir, target: spec.dir, mode: "ro" },
+        { source: join(spec.dir, STATE_DIR), target: join(spec.dir, STATE_DIR), mode: "rw" },
+      ]);
     let started: StartedTestContainer;
     try {
       started = await container.start();
@@ -281,6 +344,15 @@ export class ContainerRuntime implements Runtime {
     }
     const id = started.getId();
     this.#ids.add(id);
+    if (!this.#limitsChecked) {
+      this.#limitsChecked = true;
+      this.#limits = { ...CONTAINER_LIMITS, ...(await enforcedLimits(started)) };
+      if (this.#limits.memoryEnforced === false)
+        log.warn(
+          { memoryBytes: CONTAINER_LIMITS.memoryBytes },
+          "the engine ignored the containers' memory limit (cgroup memory controller not delegated)",
+        );
+    }
     return new ContainerProcess(
       started,
       buf,
@@ -318,6 +390,41 @@ export class ContainerRuntime implements Runtime {
     }
     for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/**
+ * Read the limits the container really got from its own cgroup (v2, then v1): Docker accepts a
+ * memory limit and silently drops it when the memory controller is not delegated.
+ */
+async function enforcedLimits(c: StartedTestContainer): Promise<Partial<ContainerLimits>> {
+  const read = async (files: string[]): Promise<string | undefined> => {
+    for (const f of files) {
+      const r = await withTimeout(c.exec(["cat", f]), ENGINE_TIMEOUT_MS, "cgroup read").catch(
+        () => undefined,
+      );
+      if (r && r.exitCode === 0) return r.output.trim();
+    }
+    return undefined;
+  };
+  const limited = (v: string | undefined, max: number) =>
+    v === undefined ? undefined : v !== "max" && Number(v) > 0 && Number(v) <= max;
+  return {
+    ...opt(
+      "memoryEnforced",
+      limited(
+        await read(["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]),
+        CONTAINER_LIMITS.memoryBytes,
+      ),
+    ),
+    ...opt(
+      "pidsEnforced",
+      limited(await read(["/sys/fs/cgroup/pids.max", "/sys/fs/cgroup/pids/pids.max"]), CONTAINER_LIMITS.pids),
+    ),
+  };
+}
+
+function opt<K extends string>(key: K, v: boolean | undefined): Partial<Record<K, boolean>> {
+  return v === undefined ? {} : ({ [key]: v } as Record<K, boolean>);
 }
 
 async function imageLabels(client: ContainerRuntimeClient, image: string): Promise<Record<string, string>> {

@@ -9,8 +9,25 @@ export interface ExitHook {
 
 const hooks = new Set<ExitHook>();
 let installed = false;
+let signalOwners = 0;
+
+/**
+ * A caller that stops cleanly on SIGINT/SIGTERM (the run command: it drops the case in flight,
+ * closes its runtime, writes its reports) takes the signals over: until the returned function is
+ * called, the hooks here do not stop servers under it or re-raise the signal. Their `exit`
+ * cleanup still runs.
+ */
+export function ownSignals(): () => void {
+  signalOwners++;
+  let released = false;
+  return () => {
+    if (!released) signalOwners--;
+    released = true;
+  };
+}
 
 async function onSignal(sig: NodeJS.Signals): Promise<void> {
+  if (signalOwners > 0) return;
   await Promise.allSettled([...hooks].map((h) => h.close()));
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

@@ -1,20 +1,40 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { access, constants, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { access, constants, rename, rm, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { log } from "../log.ts";
-import { alive } from "./alive.ts";
+import {
+  makeOwnedTempDir,
+  ownedFile,
+  ownerAlive,
+  processIdentity,
+  reapOrphanTempDirs,
+  selfOwner,
+  stateSubdir,
+} from "../state-dir.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
 import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
-import { makeScratchDir, reapOrphanDirs } from "./scratch-dir.ts";
 
-/** Where each live process group is recorded, so the next run can end those of a killed run. */
-const PID_DIR = join(tmpdir(), "rootload-processes");
+/**
+ * Where each live process group is recorded, so the next run can end those of a killed run: in
+ * this user's 0700 state folder, never a shared one.
+ */
+const pidDir = () => stateSubdir("processes");
+
+/** One record: who started the group, and what its leader is, to recognise it later. */
+interface GroupRecord {
+  ownerPid: number;
+  ownerStart: string;
+  /** The group leader (`timeout … <server>`), whose pid is the group id. */
+  leader: number;
+  leaderStart: string;
+  argv: string[];
+  name: string;
+}
 /** Server binaries live in sbin on Debian; a non-login shell may not have it on PATH. */
 const PATH = [process.env.PATH ?? "", "/usr/local/sbin", "/usr/sbin", "/sbin"].join(delimiter);
 
@@ -110,7 +130,7 @@ export class ProcessRuntime implements Runtime {
 
   constructor() {
     reapOrphanProcesses();
-    reapOrphanDirs();
+    reapOrphanTempDirs();
     this.#unhook = onExit({ closeSync: () => this.#closeSync(), close: () => this.close() });
   }
 
@@ -119,12 +139,17 @@ export class ProcessRuntime implements Runtime {
   }
 
   async makeDir(name: string): Promise<string> {
-    const dir = await makeScratchDir(name);
+    const dir = makeOwnedTempDir(name);
     this.#dirs.add(dir);
     return dir;
   }
 
   async hasBinary(binary: string): Promise<Availability> {
+    if (binary.startsWith("/"))
+      return access(binary, constants.X_OK).then(
+        () => ({ ok: true }),
+        () => ({ ok: false, reason: `${binary} is not installed on this host` }),
+      );
     for (const d of PATH.split(delimiter)) {
       if (!d) continue;
       try {
@@ -181,9 +206,30 @@ export class ProcessRuntime implements Runtime {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, PATH },
     });
-    await mkdir(PID_DIR, { recursive: true });
-    const pidFile = join(PID_DIR, `${process.pid}.${child.pid}`);
-    await writeFile(pidFile, `${spec.name}\n`);
+    const pidFile = join(pidDir(), `${process.pid}.${child.pid}`);
+    const owner = selfOwner();
+    // The start time is fixed at fork, so it can be read at once; argv is compared as spawned
+    // because the child may not have exec'd yet.
+    const record: GroupRecord = {
+      ownerPid: owner.pid,
+      ownerStart: owner.start,
+      leader: child.pid ?? 0,
+      leaderStart: processIdentity(child.pid ?? 0)?.start ?? "",
+      argv: capped,
+      name: spec.name,
+    };
+    try {
+      await writeFile(`${pidFile}.tmp`, JSON.stringify(record), { mode: 0o600 });
+      await rename(`${pidFile}.tmp`, pidFile);
+    } catch (err) {
+      // Without its record the group could outlive a killed run unseen: do not keep it.
+      try {
+        if (child.pid && child.pid > 1) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      throw err;
+    }
     const proc = new LocalProcess(child, pidFile, relay, spec.name);
     this.#live.add(proc);
     child.once("error", (err) => log.warn({ err, server: spec.name }, "server process error"));
@@ -217,31 +263,63 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-/** End the process groups recorded by harness processes that no longer exist. */
+/**
+ * End the process groups recorded by harness processes that no longer exist. Only records in this
+ * user's state folder, owned by this user, are read, and a group is signalled only when its
+ * leader is still the process that was recorded (same start time, same argv, still leading its
+ * group): a pid reused since, or a record naming some other group, is dropped without a signal.
+ */
 export function reapOrphanProcesses(): number {
+  let dir: string;
+  try {
+    dir = pidDir();
+  } catch (err) {
+    log.warn({ err }, "not reaping orphan servers");
+    return 0;
+  }
   let n = 0;
-  try {
-    mkdirSync(PID_DIR, { recursive: true });
-  } catch {
-    return 0;
-  }
-  let names: string[] = [];
-  try {
-    names = readdirSync(PID_DIR);
-  } catch {
-    return 0;
-  }
-  for (const f of names) {
-    const [owner, pgid] = f.split(".").map(Number);
-    if (!owner || !pgid || alive(owner)) continue;
-    try {
-      process.kill(-pgid, "SIGKILL");
-      n++;
-    } catch {
-      // Already gone.
+  for (const f of readdirSync(dir)) {
+    // `<owner>.<leader>` only: a `.tmp` is a record another live run is writing right now.
+    const name = /^(\d+)\.\d+$/.exec(f);
+    if (!name) continue;
+    const file = join(dir, f);
+    const record = readRecord(file);
+    if (record && ownerAlive(record.ownerPid, record.ownerStart)) continue;
+    // Unreadable: dropped only once no process has the owner's pid any more.
+    if (!record && processIdentity(Number(name[1])) !== undefined) continue;
+    if (record && isRecordedLeader(record)) {
+      try {
+        process.kill(-record.leader, "SIGKILL");
+        n++;
+      } catch {
+        // Already gone.
+      }
     }
-    rmSync(join(PID_DIR, f), { force: true });
+    rmSync(file, { force: true });
   }
   if (n) log.info({ groups: n }, "ended server processes left by a killed run");
   return n;
+}
+
+function readRecord(file: string): GroupRecord | undefined {
+  if (!ownedFile(file)) return undefined;
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8")) as GroupRecord;
+    return Number.isSafeInteger(r.leader) && Array.isArray(r.argv) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecordedLeader(r: GroupRecord): boolean {
+  // Never a group id of 0 or 1: kill(-1) signals every process the user may signal.
+  if (r.leader <= 1 || r.leader === process.pid) return false;
+  const id = processIdentity(r.leader);
+  return (
+    id !== undefined &&
+    id.start === r.leaderStart &&
+    id.pgrp === r.leader &&
+    id.argv.length === r.argv.length &&
+    id.argv.every((a, i) => a === r.argv[i])
+  );
 }

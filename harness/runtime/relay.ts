@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { EngineError } from "../errors.ts";
+import { STATE_DIR } from "./runtime.ts";
 
 /**
  * The half of the isolated-network relay that runs inside the server's network namespace:
@@ -91,7 +92,8 @@ export async function isolateBehindRelay(
   options: { prefix?: readonly string[]; setup?: string } = {},
 ): Promise<{ argv: string[]; relay: HostRelay }> {
   await writeFile(join(spec.dir, INNER_RELAY_FILE), INNER_RELAY_SCRIPT);
-  const sock = join(spec.dir, RELAY_SOCKET_FILE);
+  // The socket is written by the server side: into the folder's writable state/ part.
+  const sock = join(spec.dir, STATE_DIR, RELAY_SOCKET_FILE);
   const script = `${options.setup ? `${options.setup}; ` : ""}"$1" "$2" "$3" "$4" & shift 4; exec "$@"`;
   const argv = [
     ...(options.prefix ?? []),

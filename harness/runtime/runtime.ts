@@ -11,12 +11,26 @@ export interface ReadyCheck {
   timeoutMs: number;
 }
 
+/**
+ * The writable part of a server's folder: `<dir>/state` holds what the server writes (pid files,
+ * temp files, the relay socket). Everything else in `dir` is input, mounted read-only in a container.
+ */
+export const STATE_DIR = "state";
+
 /** What a driver renders once per start. */
 export interface LaunchSpec {
   /** Driver name, for labels and messages. */
   name: string;
-  /** Absolute directory holding the rendered files; the server reads its files from here. */
+  /**
+   * Absolute directory holding the rendered files; the server reads its files from here and
+   * writes only into `dir/state` (STATE_DIR), which exists before launch.
+   */
   dir: string;
+  /**
+   * Linux capabilities the server needs when it runs as root (nginx and Apache switch their
+   * workers to another user). Containers drop every other one; as another user none are kept.
+   */
+  rootCapabilities?: readonly string[];
   /** The server command, in the foreground. argv[0] is looked up on PATH. */
   argv: readonly string[];
   ready: ReadyCheck;
@@ -85,6 +99,11 @@ export interface Runtime {
   /** Exact package versions (Debian package name → version) of what this runtime runs. */
   packageVersions(packages: readonly string[]): Promise<Record<string, string>>;
   launch(spec: LaunchSpec): Promise<Launched>;
+  /**
+   * Resource limits servers run under, and whether the engine enforces them (containers; a
+   * memory limit is silently ignored where the cgroup memory controller is not delegated).
+   */
+  limits?(): { memoryBytes: number; pids: number; memoryEnforced?: boolean; pidsEnforced?: boolean };
   /** Stop and remove everything this runtime started. */
   close(): Promise<void>;
 }

@@ -26,6 +26,11 @@ export interface ServerSpec {
    * docs/templates.md); relative to the scenario file.
    */
   config?: string;
+  /**
+   * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
+   * For servers that restart on every step, to bound a long sweep's wall time.
+   */
+  steps?: string[];
 }
 
 export type RootSourceSpec =

@@ -48,6 +48,14 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   } else {
     throw new InputError(file, "is not a .scenario.ts, .scenario.js or .scenario.json file");
   }
+  // The validator and structuredClone recurse: a value nested 200,000 deep would overflow the
+  // stack. No real scenario comes close to this depth.
+  const depth = nestingDepth(value, MAX_SCENARIO_DEPTH);
+  if (depth > MAX_SCENARIO_DEPTH)
+    throw new InputError(
+      file,
+      `is nested more than ${MAX_SCENARIO_DEPTH} levels deep; a scenario is a few levels`,
+    );
   const result = validateScenario(value);
   if (!result.ok) throw new InputError(file, result.problems.join("; "));
   const dir = path.dirname(abs);
@@ -57,6 +65,22 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   for (const s of scenario.servers) if (s.config) s.config = path.resolve(dir, s.config);
   if (scenario.identity) scenario.identity = resolveIdentityPaths(scenario.identity, dir);
   return { scenario, file: abs, hash: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/** Deepest nesting a scenario value may have (a real one has about 5). */
+const MAX_SCENARIO_DEPTH = 32;
+
+/** How deep `value` nests objects and arrays, counted without recursion and only up to `limit + 1`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    if (v && typeof v === "object") for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 function resolveSourcePaths(src: RootSourceSpec, dir: string): RootSourceSpec {

@@ -190,6 +190,7 @@ const scenarioCheck = obj(
           address: str,
           sni: str,
           config: str,
+          steps: arr(str),
         },
       ),
     ),

@@ -1,3 +1,4 @@
+import { apachePath, checkedPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import {
@@ -12,7 +13,9 @@ import type { RenderContext } from "./server-driver.ts";
 const MODULES = "/usr/lib/apache2/modules";
 
 function render(ctx: RenderContext): string {
-  const { config, plan, file } = ctx;
+  const { config, plan } = ctx;
+  const file = (n: string) => apachePath(ctx.file(n));
+  const dir = apachePath(ctx.dir);
   const vhost: string[] = [
     "SSLEngine on",
     `SSLCertificateFile ${file("server.crt")}`,
@@ -39,9 +42,9 @@ function render(ctx: RenderContext): string {
 ServerRoot /etc/apache2
 ServerName localhost
 Listen ${ctx.listenHost}:${ctx.listenPort}
-PidFile ${file("apache.pid")}
-DefaultRuntimeDir ${ctx.dir}
-Mutex file:${ctx.dir} default
+PidFile ${apachePath(ctx.state("apache.pid"))}
+DefaultRuntimeDir ${apachePath(ctx.state(""))}
+Mutex "file:${checkedPath(ctx.state(""))}" default
 # A piped logger: /dev/stderr cannot be opened when stderr is a socket (Node's child stdio).
 ErrorLog "|/bin/cat"
 LogLevel notice
@@ -58,8 +61,8 @@ MaxRequestWorkers 32
 MinSpareThreads 1
 MaxSpareThreads 16
 SSLSessionCache none
-DocumentRoot ${ctx.dir}
-<Directory ${ctx.dir}>
+DocumentRoot ${dir}
+<Directory ${dir}>
   Require all granted
 </Directory>
 <VirtualHost ${ctx.listenHost}:${ctx.listenPort}>
@@ -103,6 +106,8 @@ export const apacheDriver = defineDriver({
     "An empty SSLCADNRequestFile is a startup error; an empty subset is rendered as policy none.",
   ],
   ready: /resuming normal operations/,
+  // As root the parent switches its children to www-data and signals them on reload.
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
     argv: (ctx) => [...base(ctx), "-k", "graceful"],

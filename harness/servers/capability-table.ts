@@ -27,8 +27,8 @@ export function capabilityTable({ drivers, versions, source }: CapabilityTableIn
     "verify against the whole store. Every cell marked yes is exercised on the wire by",
     "`test/integration/servers` (client accepted, stranger rejected, exact names advertised) in both runtimes.",
     "",
-    "| server | versions | TLS | all | none | truncate-bytes | explicit | legacyCompat (TLS 1.0, RSA kx) | as the list grows |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| server | versions | TLS | all | none | truncate-bytes | explicit | legacyCompat (TLS 1.0, RSA kx) | clientAuth optional | as the list grows |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const d of drivers) {
     const v = versions[d.name] ?? {};
@@ -41,7 +41,7 @@ export function capabilityTable({ drivers, versions, source }: CapabilityTableIn
       out.push(
         `| ${i === 0 ? `**${d.name}**` : ""} | ${i === 0 ? cell(vtext || "not available") : ""} | ${tls} | ${cell(c.all[tls])} | ${cell(
           c.none[tls],
-        )} | ${cell(c["truncate-bytes"][tls])} | ${cell(c.explicit[tls])} | ${i === 0 ? cell(d.legacy) : ""} | ${cell(d.limits[tls])} |`,
+        )} | ${cell(c["truncate-bytes"][tls])} | ${cell(c.explicit[tls])} | ${i === 0 ? cell(d.legacy) : ""} | ${i === 0 ? cell(d.optionalClientAuth) : ""} | ${cell(d.limits[tls])} |`,
       );
     });
   }

@@ -4,13 +4,20 @@ import { dirname, join } from "node:path";
 import { EngineError, InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
-import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { awaitServed } from "./served-check.ts";
-import type { DriverDefinition, ReloadMethod, RenderContext, ServerDriver } from "./server-driver.ts";
+import {
+  capabilityText,
+  type DriverDefinition,
+  type ReloadMethod,
+  type RenderContext,
+  type ServerDriver,
+} from "./server-driver.ts";
 import type {
   ReloadOptions,
   ReloadReport,
@@ -49,6 +56,16 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
       );
   }
   if (config.tls.length === 0) throw new InputError(`${def.name}.tls`, "no TLS version given");
+  if (config.clientAuth === "optional" && def.optionalClientAuth?.supported === false)
+    throw new InputError(
+      `${def.name}.clientAuth`,
+      `"optional" is not supported by ${def.name}: ${capabilityText(def.optionalClientAuth)}`,
+    );
+  if (config.legacyCompat && !def.legacy.supported)
+    throw new InputError(
+      `${def.name}.legacyCompat`,
+      `not supported by ${def.name}: ${capabilityText(def.legacy)}`,
+    );
 }
 
 async function availability(def: DriverDefinition, runtime: Runtime): Promise<Availability> {
@@ -66,7 +83,9 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     notes: def.notes,
     limits: def.limits,
     legacy: def.legacy,
+    optionalClientAuth: def.optionalClientAuth ?? { supported: true },
     packages: def.packages,
+    ...(def.starttls ? { starttls: def.starttls } : {}),
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),
     definition: def,
@@ -78,6 +97,7 @@ export class DriverServer implements StartedTlsServer {
   /** Where the server is reached: the runtime's host (127.0.0.1, or a remote engine's address). */
   readonly host: string;
   readonly driver: string;
+  readonly starttls?: StartTlsProtocol;
   #config: ServerConfig;
   #launched?: Launched;
   #versions: Record<string, string> = {};
@@ -90,6 +110,7 @@ export class DriverServer implements StartedTlsServer {
     readonly port: number,
   ) {
     this.driver = def.name;
+    if (def.starttls) this.starttls = def.starttls;
     this.host = runtime.host;
     this.#config = config;
   }
@@ -100,6 +121,7 @@ export class DriverServer implements StartedTlsServer {
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
     const dir = await runtime.makeDir(def.name);
+    await mkdir(join(dir, STATE_DIR), { mode: 0o700 });
     const port = await runtime.freePort();
     const server = new DriverServer(def, config, runtime, dir, port);
     const started = Date.now();
@@ -134,6 +156,7 @@ export class DriverServer implements StartedTlsServer {
       listenHost: this.runtime.host,
       listenPort: this.def.isolated?.innerPort ?? this.port,
       file: (n) => this.file(n),
+      state: (n) => join(this.dir, STATE_DIR, n),
       node: this.runtime.nodeBinary(),
     };
     const rendered = this.def.render(ctx);
@@ -154,7 +177,8 @@ export class DriverServer implements StartedTlsServer {
         const tmp = `${this.file(n)}.tmp-${process.pid}`;
         // A user's template may include files from folders beside it (nginx: snippets/tls.conf).
         if (n.includes("/")) await mkdir(dirname(this.file(n)), { recursive: true });
-        await writeFile(tmp, text, { mode: 0o644 });
+        // 0600 for all: keys among them, and the server reads them as the user that wrote them.
+        await writeFile(tmp, text, { mode: 0o600 });
         await rename(tmp, this.file(n));
       }),
     );
@@ -169,6 +193,7 @@ export class DriverServer implements StartedTlsServer {
       argv,
       port: this.port,
       isolated: this.def.isolated,
+      ...(this.def.rootCapabilities ? { rootCapabilities: this.def.rootCapabilities } : {}),
       ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
     });
   }
@@ -292,6 +317,7 @@ export class DriverServer implements StartedTlsServer {
       driver: this.driver,
       host: this.host,
       port: this.port,
+      ...(this.starttls ? { starttls: this.starttls } : {}),
       tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
       counts: new Set([planned.length, unique.length]),
       done,

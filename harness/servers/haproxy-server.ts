@@ -1,3 +1,4 @@
+import { haproxyPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { OPENSSL_LEGACY, OPENSSL_LIMITS, OPENSSL_NAME, opensslCiphers, protocolRange } from "./protocols.ts";
@@ -9,7 +10,8 @@ function haVersion(openssl: string): string {
 }
 
 function render(ctx: RenderContext): string {
-  const { config, plan, file } = ctx;
+  const { config, plan } = ctx;
+  const file = (n: string) => haproxyPath(ctx.file(n));
   const { min, max } = protocolRange(config);
   const bind = [
     `bind ${ctx.listenHost}:${ctx.listenPort} ssl crt ${file("server-full.pem")}`,
@@ -77,13 +79,14 @@ export const haproxyDriver = defineDriver({
   ready: /Loading success/,
   reload: {
     kind: "command",
-    argv: (ctx) => ["sh", "-c", `kill -USR2 "$(cat ${ctx.file("haproxy.pid")})"`],
+    // The pid file's path is an argument, never part of the script.
+    argv: (ctx) => ["sh", "-c", 'kill -USR2 "$(cat "$1")"', "sh", ctx.state("haproxy.pid")],
     done: /Former worker .*exited|Loading success/,
     // A refused reload leaves the master in "waitpid mode" with the old worker serving.
     failed: /Fatal errors|waitpid mode/,
   },
   render: (ctx) => ({
     files: { "haproxy.cfg": render(ctx) },
-    argv: ["haproxy", "-W", "-db", "-f", cfg(ctx), "-p", ctx.file("haproxy.pid")],
+    argv: ["haproxy", "-W", "-db", "-f", cfg(ctx), "-p", ctx.state("haproxy.pid")],
   }),
 });

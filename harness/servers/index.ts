@@ -1,10 +1,14 @@
 import type { DriverName } from "../model/names.ts";
 import { apacheDriver } from "./apache-server.ts";
+import { caddyDriver } from "./caddy-server.ts";
 import { gnutlsDriver } from "./gnutls-server.ts";
 import { haproxyDriver } from "./haproxy-server.ts";
+import { javaDriver } from "./java-server.ts";
+import { lighttpdMbedtlsDriver, lighttpdOpensslDriver, lighttpdWolfsslDriver } from "./lighttpd-server.ts";
 import { nginxDriver } from "./nginx-server.ts";
 import { nodeDriver } from "./node-server.ts";
 import { opensslDriver } from "./openssl-server.ts";
+import { postgresDriver } from "./postgres-server.ts";
 import type { ServerDriver } from "./server-driver.ts";
 import { stunnelDriver } from "./stunnel-server.ts";
 
@@ -19,4 +23,10 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   gnutls: gnutlsDriver,
   stunnel: stunnelDriver,
   node: nodeDriver,
+  postgres: postgresDriver,
+  java: javaDriver,
+  caddy: caddyDriver,
+  lighttpd: lighttpdOpensslDriver,
+  "lighttpd-mbedtls": lighttpdMbedtlsDriver,
+  "lighttpd-wolfssl": lighttpdWolfsslDriver,
 };

@@ -1,3 +1,4 @@
+import { nginxPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import {
@@ -10,7 +11,8 @@ import {
 import type { RenderContext } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
-  const { config, plan, file } = ctx;
+  const { config, plan } = ctx;
+  const file = (n: string) => nginxPath(ctx.file(n));
   const lines: string[] = [];
   // Debian 12's nginx 1.22 leaves TLS 1.3 off unless ssl_protocols names it.
   lines.push(
@@ -33,12 +35,13 @@ function render(ctx: RenderContext): string {
     lines.push(`ssl_client_certificate ${file(ISSUER_FILES.verify)};`);
     if (plan.mode === "none") lines.push("ssl_conf_command Options -CANames;");
   }
-  const tmp = (n: string) => `${n}_temp_path ${file(`tmp-${n}`)};`;
+  const state = (n: string) => nginxPath(ctx.state(n));
+  const tmp = (n: string) => `${n}_temp_path ${state(`tmp-${n}`)};`;
   return `# rendered by rootload
 daemon off;
 master_process on;
 worker_processes 1;
-pid ${file("nginx.pid")};
+pid ${state("nginx.pid")};
 error_log stderr notice;
 events { worker_connections 256; }
 http {
@@ -89,6 +92,8 @@ export const nginxDriver = defineDriver({
     "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",
   ],
   ready: /start worker process/,
+  // As root the master creates its temp folders for, and switches its workers to, "nobody".
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
     argv: (ctx) => [...conf(ctx), "-s", "reload"],

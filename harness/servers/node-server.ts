@@ -60,7 +60,8 @@ export const nodeDriver = defineDriver({
   ready: /rootload node server listening/,
   reload: {
     kind: "command",
-    argv: (ctx) => ["sh", "-c", `kill -HUP "$(cat ${ctx.file("node.pid")})"`],
+    // Paths are arguments, never part of the script.
+    argv: (ctx) => ["sh", "-c", 'kill -HUP "$(cat "$1")"', "sh", ctx.state("node.pid")],
     done: /rootload node server reloaded/,
     failed: /rootload node server reload failed/,
   },
@@ -69,7 +70,8 @@ export const nodeDriver = defineDriver({
     argv: [
       "sh",
       "-c",
-      `echo $$ > ${ctx.file("node.pid")}; exec "$0" "$@"`,
+      'echo $$ > "$0"; exec "$@"',
+      ctx.state("node.pid"),
       ctx.node,
       ctx.file("node-server.mjs"),
       ctx.file("node-server.json"),

@@ -1,4 +1,5 @@
 import { EngineError } from "../errors.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import type { Launched } from "../runtime/runtime.ts";
@@ -9,6 +10,8 @@ export interface ServedWait {
   host: string;
   port: number;
   tls: TlsVersion;
+  /** The server's STARTTLS prelude (PostgreSQL's SSLRequest). */
+  starttls?: StartTlsProtocol;
   /** Name counts that show the new list is served (OpenSSL dedupes re-keyed roots' names; Node does not). */
   counts: ReadonlySet<number>;
   /**
@@ -52,6 +55,7 @@ export async function awaitServed(w: ServedWait): Promise<ServedConfirmation> {
       port: w.port,
       tls: w.tls,
       timeoutMs: Math.max(500, Math.min(5_000, left)),
+      ...(w.starttls ? { starttls: w.starttls } : {}),
     });
     probes++;
     seen = r.certificateRequest?.authorities.length;

@@ -1,5 +1,6 @@
 import type { DriverName } from "../model/names.ts";
 import type { PolicyKind } from "../model/policy.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
@@ -33,8 +34,12 @@ export interface ServerDriver {
   readonly limits: Readonly<Record<TlsVersion, string>>;
   /** Whether `legacyCompat` (TLS 1.0, RSA key exchange, SECLEVEL 0) works. */
   readonly legacy: Capability;
+  /** Whether clientAuth "optional" (no certificate is let in, a bad one is not) is expressible. */
+  readonly optionalClientAuth: Capability;
   /** Debian packages whose versions describe this server (reported by `versions()`). */
   readonly packages: Readonly<Record<string, string>>;
+  /** The plaintext prelude every client must run before TLS (PostgreSQL's SSLRequest). */
+  readonly starttls?: StartTlsProtocol;
   available(runtime: Runtime): Promise<Availability>;
   start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
   /** The product definition it was made from (a user's template reuses all of it but the rendering). */
@@ -52,6 +57,8 @@ export interface RenderContext {
   listenPort: number;
   /** `dir/name` */
   file(name: string): string;
+  /** `dir/state/name`: where the server may write (pid and temp files); the rest is read-only in a container. */
+  state(name: string): string;
   /** The Node.js binary in this runtime (the node driver runs under it). */
   node: string;
 }
@@ -77,14 +84,19 @@ export interface DriverDefinition {
   /** Binary looked up by the runtime, and the Debian package that ships it. */
   binary: { name: string; pkg: string };
   packages: Record<string, string>;
+  starttls?: StartTlsProtocol;
   capabilities: Capabilities;
   notes: string[];
   limits: Record<TlsVersion, string>;
   legacy: Capability;
+  /** Default "yes". */
+  optionalClientAuth?: Capability;
   /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
   isolated?: { innerPort: number };
   ready: RegExp;
   readyTimeoutMs?: number;
+  /** Capabilities the server needs when started as root (LaunchSpec.rootCapabilities). */
+  rootCapabilities?: readonly string[];
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
   /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */

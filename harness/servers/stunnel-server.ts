@@ -1,10 +1,12 @@
+import { stunnelPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "./protocols.ts";
 import type { RenderContext } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
-  const { config, plan, file } = ctx;
+  const { config, plan } = ctx;
+  const file = (n: string) => stunnelPath(ctx.file(n));
   const { min, max } = protocolRange(config);
   const svc: string[] = [
     `accept = ${ctx.listenHost}:${ctx.listenPort}`,
@@ -29,7 +31,7 @@ function render(ctx: RenderContext): string {
   if (config.legacyCompat) svc.push("ciphers = DEFAULT:AES128-SHA:AES256-SHA", "securityLevel = 0");
   return `; rendered by rootload
 foreground = yes
-pid = ${file("stunnel.pid")}
+pid = ${stunnelPath(ctx.state("stunnel.pid"))}
 debug = 5
 syslog = no
 

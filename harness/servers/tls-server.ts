@@ -1,4 +1,5 @@
 import type { IssuerPolicy } from "../model/policy.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { RootStore } from "../roots/root-store.ts";
@@ -47,6 +48,8 @@ export interface StartedTlsServer extends AsyncDisposable {
   readonly driver: string;
   readonly host: string;
   readonly port: number;
+  /** The plaintext prelude a client runs before TLS, when the server needs one. */
+  readonly starttls?: StartTlsProtocol;
   /** "host:port" */
   address(): string;
   /** Product and library versions, e.g. { nginx: "1.22.1", openssl: "3.0.17" }. */

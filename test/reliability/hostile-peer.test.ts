@@ -12,6 +12,8 @@ const EXPECTED: Record<HostileMode, RegExp> = {
   "huge-message": /^excessive-size$/,
   "wrapped-length": /^malformed$/,
   "close-mid-record": /^(reset|malformed)$/,
+  "endless-flight": /^malformed$/,
+  "oversized-flight": /^excessive-size$/,
 };
 
 describe("hostile TLS peers", () => {
@@ -40,6 +42,24 @@ describe("hostile TLS peers", () => {
     // The 16 MiB declaration must not have been buffered.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
   }, 60_000);
+
+  it("a flight that never ends is cut at a fixed number of messages, with memory bounded", async () => {
+    await using peer = await startHostilePeer("endless-flight");
+    const rss = process.memoryUsage().rss;
+    // The default message cap (16 MiB), as the CLI uses it; a long timeout, so only the flight
+    // bound can end this. Before the bound the probe reached 1.2 GB in 6 s against this peer.
+    const r = await probe({ host: peer.host, port: peer.port, tls: "1.2", timeoutMs: 8_000 });
+    expect(r.outcome.class).toBe("malformed");
+    expect(JSON.stringify(r.outcome)).toMatch(/handshake messages/);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(128 * 1024 * 1024);
+  }, 30_000);
+
+  it("a flight over 1 MiB in few messages is excessive-size", async () => {
+    await using peer = await startHostilePeer("oversized-flight");
+    const r = await probe({ host: peer.host, port: peer.port, tls: "1.2", timeoutMs: 8_000 });
+    expect(r.outcome.class).toBe("excessive-size");
+    expect(JSON.stringify(r.outcome)).toMatch(/1048576/);
+  }, 30_000);
 
   it("the wrapped 16-bit length is named as such", async () => {
     await using peer = await startHostilePeer("wrapped-length");

@@ -47,7 +47,10 @@ describe("a run that is killed", () => {
     expect(killed.signal).toBe("SIGKILL");
     const before = lines(path.join(dir, "cases.jsonl")).length;
 
-    const resumed = await runCli(["run", "--resume", dir, "--quiet"], 170_000);
+    const resumed = await runCli(
+      ["run", "scenarios/quickstart.scenario.ts", "--resume", dir, "--quiet"],
+      170_000,
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
     const ids = lines(path.join(dir, "cases.jsonl")).map((l) => (JSON.parse(l) as CaseResult).id);
@@ -57,7 +60,7 @@ describe("a run that is killed", () => {
     expect(manifest.endedAt).toBeTruthy();
   }, 240_000);
 
-  it("SIGINT: stops servers, leaves valid JSON lines, exits 130", async () => {
+  it("SIGINT: drops the case in flight, writes reports of what finished, finalises the manifest, exits 130; --resume completes it", async () => {
     const out = await mkdtemp(path.join(tmpdir(), "rootload-int-"));
     const { child, done, stderrSoFar } = startCli(
       ["run", "scenarios/quickstart.scenario.ts", "--out", out, "--quiet"],
@@ -70,8 +73,29 @@ describe("a run that is killed", () => {
     expect(ports.length, "servers the run reported starting").toBeGreaterThan(0);
     child.kill("SIGINT");
     const r = await done;
-    expect(r.code).toBe(130);
-    for (const l of lines(path.join(dir, "cases.jsonl"))) expect(() => JSON.parse(l)).not.toThrow();
+    expect(r.code, r.stderr).toBe(130);
+    const cases = lines(path.join(dir, "cases.jsonl")).map((l) => JSON.parse(l) as CaseResult);
+    // Nothing false recorded: stopping the servers under the case in flight made it a server-error.
+    expect(cases.filter((c) => c.outcome.class === "server-error")).toEqual([]);
+    const files = readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(["summary.md", "report.html", "junit.xml", "report.json"]));
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    expect(manifest.interruptedAt).toBeTruthy();
+    expect(manifest.endedAt).toBeUndefined();
+    expect(manifest.phasesMs?.totalMs).toBeGreaterThan(0);
+    // The servers it started are gone.
     for (const port of ports) expect(await listening(port), `port ${port} after SIGINT`).toBe(false);
-  }, 120_000);
+
+    const resumed = await runCli(
+      ["run", "scenarios/quickstart.scenario.ts", "--resume", dir, "--quiet"],
+      170_000,
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const after = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    const ids = lines(path.join(dir, "cases.jsonl")).map((l) => (JSON.parse(l) as CaseResult).id);
+    expect(ids.length).toBe(after.plannedCases);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(after.endedAt).toBeTruthy();
+    expect(after.interruptedAt).toBeUndefined();
+  }, 300_000);
 });

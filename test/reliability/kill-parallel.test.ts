@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../harness/model/case-result.ts";
-import { runCli, startCli } from "../support/cli.ts";
+import { startCli } from "../support/cli.ts";
 
 const SCENARIO = "test/fixtures/scenarios/parallel.scenario.ts";
 const lines = (file: string) =>

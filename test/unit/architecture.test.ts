@@ -15,12 +15,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   log: [],
   args: ["errors"],
   "write-atomic": ["errors"],
+  // The user's 0700 state folder: orphan records and temp folders (keys) a later run reaps.
+  "state-dir": ["errors", "log"],
   roots: ["model", "errors", "log"],
   pki: ["roots", "model", "errors", "log"],
   probe: ["roots", "model", "errors", "log"],
-  runtime: ["model", "errors", "log"],
-  clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
-  servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log"],
+  runtime: ["model", "errors", "log", "state-dir"],
+  clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
+  servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "errors", "log", "write-atomic"],
   check: ["probe", "roots", "model", "errors"],
   scenario: ["model", "errors", "log"],
@@ -38,6 +40,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "errors",
     "log",
     "write-atomic",
+    "state-dir",
   ],
 };
 // The CLI sits on top: it may use every other place.

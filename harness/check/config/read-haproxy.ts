@@ -12,6 +12,36 @@ interface Bind {
   opts: string[];
 }
 
+/**
+ * A config line's words as HAProxy reads them: whitespace separates, single quotes are literal,
+ * double quotes allow backslash escapes (paths are often quoted: `ca-file '/etc/x y/ca.pem'`).
+ */
+function haproxyWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = "";
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === "'" || c === '"') {
+      inWord = true;
+      const close = line.indexOf(c, i + 1);
+      const end = close < 0 ? line.length : close;
+      const body = line.slice(i + 1, end);
+      cur += c === '"' ? body.replace(/\\(.)/g, "$1") : body;
+      i = end;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = "";
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
 /** The value after `key` in a bind line's options. */
 const opt = (opts: string[], key: string) => {
   const i = opts.lastIndexOf(key);
@@ -47,7 +77,7 @@ export function readHaproxy(file: string, endpoint?: string): CaSetup {
   text.split("\n").forEach((raw, n) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (!line) return;
-    const words = line.split(/\s+/);
+    const words = haproxyWords(line);
     const key = words[0]!;
     if (
       /^(global|defaults|frontend|listen|backend|userlist|peers|resolvers|program|http-errors|ring|cache)$/.test(

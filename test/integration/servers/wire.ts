@@ -2,10 +2,12 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect } from "node:tls";
+import { connect, type TLSSocket } from "node:tls";
+import { postgresStartupMessage, postgresVerdict } from "../../../harness/clients/postgres-startup.ts";
 import { sClient } from "../../../harness/clients/s-client.ts";
 import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
+import { connectStartTls } from "../../../harness/probe/starttls.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 
@@ -59,6 +61,7 @@ export async function advertised(
     cert: f.cert,
     key: f.key,
     servername: "localhost",
+    ...(server.starttls ? { starttls: server.starttls } : {}),
   });
   const err = /error:[0-9A-F]+:SSL routines:([^:]+):([^:\n]+)/.exec(r.output);
   return {
@@ -74,24 +77,18 @@ export async function advertised(
  * (or, from stunnel's echo service, the request back). nginx completes the handshake for a bad certificate and answers
  * 400, so a response alone does not mean accepted; an alert or a close means rejected.
  */
-export function accepts(
+export async function accepts(
   server: StartedTlsServer,
   tls: TlsVersion | "1.0-rsa",
   who: CertAndKey | undefined,
   timeoutMs = 8_000,
 ): Promise<"accepted" | "rejected"> {
-  // "1.0-rsa" models node-forge: TLS 1.0, RSA key exchange, AES-CBC-SHA.
-  const v = tls === "1.0-rsa" ? "TLSv1" : tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
+  if (server.starttls === "postgres") return postgresAccepts(server, tls, who, timeoutMs);
   return new Promise((resolve) => {
     const sock = connect({
       host: server.host,
       port: server.port,
-      servername: "localhost",
-      minVersion: v,
-      maxVersion: v,
-      rejectUnauthorized: false,
-      ...(tls === "1.0-rsa" ? { ciphers: "AES128-SHA:AES256-SHA:@SECLEVEL=0" } : {}),
-      ...(who ? { cert: who.certPem, key: who.keyPem } : {}),
+      ...tlsOptions(tls, who),
     });
     let settled = false;
     let body = "";
@@ -119,6 +116,53 @@ export function accepts(
   });
 }
 
+function tlsOptions(tls: TlsVersion | "1.0-rsa", who: CertAndKey | undefined) {
+  // "1.0-rsa" models node-forge: TLS 1.0, RSA key exchange, AES-CBC-SHA.
+  const v = tls === "1.0-rsa" ? "TLSv1" : tls === "1.2" ? "TLSv1.2" : "TLSv1.3";
+  return {
+    servername: "localhost",
+    minVersion: v,
+    maxVersion: v,
+    rejectUnauthorized: false,
+    ...(tls === "1.0-rsa" ? { ciphers: "AES128-SHA:AES256-SHA:@SECLEVEL=0" } : {}),
+    ...(who ? { cert: who.certPem, key: who.keyPem } : {}),
+  } as const;
+}
+
+/**
+ * PostgreSQL: SSLRequest, TLS, StartupMessage; accepted = AuthenticationOk. PostgreSQL lets a
+ * client without a certificate finish TLS and refuses it on the StartupMessage (pg_hba `cert`).
+ */
+async function postgresAccepts(
+  server: StartedTlsServer,
+  tls: TlsVersion | "1.0-rsa",
+  who: CertAndKey | undefined,
+  timeoutMs: number,
+): Promise<"accepted" | "rejected"> {
+  const pre = await connectStartTls(server.host, server.port, "postgres", timeoutMs);
+  if (!pre.ok) return "rejected";
+  return new Promise((resolve) => {
+    let got = Buffer.alloc(0);
+    let sock: TLSSocket | undefined;
+    const done = (r: "accepted" | "rejected") => {
+      clearTimeout(timer);
+      sock?.destroy();
+      pre.socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done("rejected"), timeoutMs);
+    sock = connect({ socket: pre.socket, ...tlsOptions(tls, who) });
+    sock.on("secureConnect", () => sock!.write(postgresStartupMessage("rootload", "postgres")));
+    sock.on("data", (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      const v = postgresVerdict(got);
+      if (v.kind !== "more") done(v.kind === "accepted" ? "accepted" : "rejected");
+    });
+    sock.on("error", () => done("rejected"));
+    sock.on("close", () => done("rejected"));
+  });
+}
+
 /**
  * Whether gnutls-cli (3.7.9, a stricter parser than OpenSSL) completes a handshake. It rejects
  * a TLS 1.3 certificate_authorities extension with an empty list, which s_client accepts.
@@ -139,6 +183,7 @@ export function gnutlsCliHandshake(
     f.cert,
     "--x509keyfile",
     f.key,
+    ...(server.starttls ? [`--starttls-proto=${server.starttls}`] : []),
     server.host,
   ];
   return new Promise((resolve) => {

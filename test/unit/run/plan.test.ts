@@ -33,6 +33,19 @@ describe("plan", () => {
     expect(planCases(scenario, steps).map((c) => c.id)).toEqual(plan.map((c) => c.id));
   });
 
+  it("a server's `steps` keeps only the steps with those labels", () => {
+    const plan = planCases(
+      { ...scenario, servers: [{ driver: "postgres", steps: ["s0", "s2"] }], clients: ["node"] },
+      steps,
+    );
+    expect(plan.map((c) => c.id)).toEqual([
+      "postgres|all|s0|tls1.2|node",
+      "postgres|all|s0|tls1.3|node",
+      "postgres|all|s2|tls1.2|node",
+      "postgres|all|s2|tls1.3|node",
+    ]);
+  });
+
   it("shards by server instance: each instance in one shard, biggest first to the lightest shard, plan order kept", () => {
     const wide: Scenario = {
       ...scenario,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
+import { SCENARIO_DRIVER_NAMES } from "../../../harness/model/names.ts";
 import { loadScenario } from "../../../harness/scenario/load-scenario.ts";
 import { scenarioProblems } from "../../../harness/scenario/validate.ts";
 
@@ -32,9 +33,7 @@ describe("scenario validation", () => {
       colour: "blue",
     };
     const problems = scenarioProblems(bad);
-    expect(problems).toContain(
-      'servers[1].driver "ngnix" is not one of nginx, apache, haproxy, openssl, gnutls, stunnel, node, endpoint',
-    );
+    expect(problems).toContain(`servers[1].driver "ngnix" is not one of ${SCENARIO_DRIVER_NAMES.join(", ")}`);
     expect(problems).toContain(
       'servers[1].policy "some" is not one of all, none, schannel, schannel-2003, truncate-bytes:N',
     );

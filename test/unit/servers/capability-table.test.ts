@@ -24,7 +24,7 @@ describe("capabilities", () => {
       versions: { nginx: { nginx: "1.22.1-9+deb12u11" } },
       source: "test",
     });
-    const rows = md.split("\n").filter((l) => /^\| (\*\*\w+\*\*)? \|/.test(l));
+    const rows = md.split("\n").filter((l) => /^\| (\*\*[\w-]+\*\*)? \|/.test(l));
     expect(rows).toHaveLength(DRIVER_NAMES.length * TLS_VERSIONS.length);
     expect(md).toContain("nginx 1.22.1-9+deb12u11");
   });

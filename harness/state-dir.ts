@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EngineError } from "./errors.ts";
+import { log } from "./log.ts";
+
+/**
+ * Where rootload keeps what must outlive a killed run and what servers read: one folder per user,
+ * `<base>/rootload-<uid>`, created 0700 and refused unless it is a real directory owned by this
+ * user with no group or other access. Orphan records and temp folders are only ever read from
+ * here, so another local user cannot plant a record that makes a run signal their choice of
+ * process, and a shared temp folder's name cannot reach a config or a shell string.
+ */
+
+/**
+ * Characters allowed in the base folder's path. Every path rootload writes into a server config
+ * or passes to a shell starts with it, so quoting in any config syntax cannot be defeated by it.
+ */
+export const SAFE_PATH = /^\/[A-Za-z0-9._/-]*$/;
+
+/** `$TMPDIR` when its path uses only SAFE_PATH characters, else `/tmp`. */
+export function baseTempDir(): string {
+  const t = tmpdir();
+  return SAFE_PATH.test(t) ? t : "/tmp";
+}
+
+function uid(): number {
+  return process.getuid?.() ?? 0;
+}
+
+/**
+ * This user's state folder, created on first use.
+ * @throws EngineError when it exists but is not a 0700 directory owned by this user
+ */
+export function stateDir(): string {
+  const dir = join(baseTempDir(), `rootload-${uid()}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST")
+      throw new EngineError(`cannot create state folder ${dir}: ${(err as Error).message}`);
+  }
+  checkOwned(dir, true);
+  return dir;
+}
+
+/** A subfolder of the state folder (0700), created on first use. */
+export function stateSubdir(name: string): string {
+  const dir = join(stateDir(), name);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST")
+      throw new EngineError(`cannot create state folder ${dir}: ${(err as Error).message}`);
+  }
+  checkOwned(dir, true);
+  return dir;
+}
+
+function checkOwned(path: string, directory: boolean): void {
+  const st = lstatSync(path);
+  const problem = st.isSymbolicLink()
+    ? "is a symbolic link"
+    : directory && !st.isDirectory()
+      ? "is not a directory"
+      : st.uid !== uid()
+        ? `is owned by uid ${st.uid}`
+        : directory && (st.mode & 0o077) !== 0
+          ? `has mode ${(st.mode & 0o777).toString(8)}`
+          : undefined;
+  if (problem)
+    throw new EngineError(
+      `state folder ${path} ${problem}; it must be a directory owned by uid ${uid()} with mode 700 (remove it)`,
+    );
+}
+
+/** True when `path` is a regular file (not a link) owned by this user. */
+export function ownedFile(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.uid === uid();
+  } catch {
+    return false;
+  }
+}
+
+/** What identifies a process beyond its pid: start time (clock ticks after boot) and argv. */
+export interface ProcessIdentity {
+  /** Field 22 of /proc/PID/stat. */
+  start: string;
+  /** Field 5 of /proc/PID/stat. */
+  pgrp: number;
+  argv: string[];
+}
+
+/** The identity of a live process, or undefined when it does not exist (or /proc is missing). */
+export function processIdentity(pid: number): ProcessIdentity | undefined {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    // The command name (field 2) is in parentheses and may hold spaces and ')': read after the last.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "latin1");
+    return {
+      start: fields[19]!,
+      pgrp: Number(fields[2]),
+      argv: cmdline.split("\0").slice(0, -1),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process as an owner: pid and start time, so a later run can tell it from a reused pid. */
+export function selfOwner(): { pid: number; start: string } {
+  return { pid: process.pid, start: processIdentity(process.pid)?.start ?? "" };
+}
+
+/** True when process `pid` exists and is the one that started at `start` (not a reused pid). */
+export function ownerAlive(pid: number, start: string | undefined): boolean {
+  const id = processIdentity(pid);
+  return id !== undefined && id.start === start;
+}
+
+/**
+ * A fresh private folder for one server's or client's files (keys among them): 0700 under the
+ * state folder, named after its owner so that the next run removes it if this one is killed.
+ */
+export function makeOwnedTempDir(kind: string): string {
+  const { pid, start } = selfOwner();
+  const safeKind = kind.replace(/[^A-Za-z0-9-]/g, "_");
+  return mkdtempSync(
+    join(stateSubdir("tmp"), `${pid}.${start}.${safeKind}.${randomBytes(2).toString("hex")}-`),
+  );
+}
+
+/** Remove temp folders (server configs, keys) whose owning harness process is gone. */
+export function reapOrphanTempDirs(): number {
+  let dir: string;
+  try {
+    dir = stateSubdir("tmp");
+  } catch (err) {
+    log.warn({ err }, "not reaping temp folders");
+    return 0;
+  }
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const [pid, start] = name.split(".");
+    if (ownerAlive(Number(pid), start)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    n++;
+  }
+  if (n) log.info({ folders: n }, "removed temp folders left by a killed run");
+  return n;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { CLIENTS } from "../../harness/clients/index.ts";
+import { sharedTestPki } from "../../harness/pki/test-pki.ts";
+import { probe } from "../../harness/probe/probe.ts";
+import {
+  STARTTLS_PEER_MODES,
+  type StartTlsPeerMode,
+  startStartTlsPeer,
+} from "../fixtures/hostile-starttls-peer.ts";
+
+/** What the probe must call each answer to the PostgreSQL SSLRequest. */
+const EXPECTED: Record<StartTlsPeerMode, { class: string; detail: RegExp }> = {
+  "answer-n": { class: "no-certificate-request", detail: /answered 'N'/ },
+  garbage: { class: "malformed", detail: /0x48, not 'S' or 'N'/ },
+  silence: { class: "timeout", detail: /SSLRequest|STARTTLS/ },
+  close: { class: "reset", detail: /closed during the PostgreSQL SSLRequest/ },
+  "error-response": {
+    class: "no-certificate-request",
+    detail: /ErrorResponse: FATAL 53300 sorry, too many clients/,
+  },
+  "extra-after-s": { class: "malformed", detail: /7 bytes after 'S'/ },
+};
+
+describe("hostile STARTTLS (PostgreSQL SSLRequest) peers", () => {
+  it("the probe names each answer within its timeout", async () => {
+    const timeoutMs = 1_500;
+    for (const mode of STARTTLS_PEER_MODES) {
+      await using peer = await startStartTlsPeer(mode);
+      const t0 = performance.now();
+      const r = await probe({
+        host: peer.host,
+        port: peer.port,
+        tls: "1.3",
+        timeoutMs,
+        starttls: "postgres",
+      });
+      const ms = performance.now() - t0;
+      expect(ms, `${mode} took ${ms} ms`).toBeLessThan(timeoutMs + 500);
+      expect(peer.requests, `${mode}: the peer saw an intact SSLRequest`).toBe(1);
+      expect(r.outcome.class, mode).toBe(EXPECTED[mode].class);
+      expect("detail" in r.outcome ? r.outcome.detail : "", mode).toMatch(EXPECTED[mode].detail);
+      expect(r.certificateRequest, mode).toBeUndefined();
+      // The prelude never reached TLS: no ClientHello went out, no TLS record came back.
+      expect(r.records, mode).toBe(0);
+    }
+  }, 30_000);
+
+  it("every client ends each case with a typed, non-ok outcome within its timeout", async () => {
+    const pki = await sharedTestPki();
+    const timeoutMs = 2_000;
+    for (const mode of STARTTLS_PEER_MODES) {
+      await using peer = await startStartTlsPeer(mode);
+      // The clients that speak the prelude (java, go, python and curl do not yet).
+      for (const client of (["node", "forge", "openssl", "gnutls"] as const).map((n) => CLIENTS[n])) {
+        if (!(await client.available())) continue;
+        const t0 = performance.now();
+        const r = await client.handshake({
+          host: peer.host,
+          port: peer.port,
+          tls: "1.2",
+          pki,
+          timeoutMs,
+          starttls: "postgres",
+        });
+        const ms = performance.now() - t0;
+        expect(ms, `${client.name} vs ${mode}: ${ms} ms`).toBeLessThan(timeoutMs + 2_000);
+        expect(r.outcome.class, `${client.name} vs ${mode}`).not.toBe("ok");
+      }
+    }
+  }, 120_000);
+});
