@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { acceptableIssuers, selectIdentity } from "../../../harness/clients/issuer-selection.ts";
 import { identityFiles } from "../../../harness/clients/pki-files.ts";
@@ -44,7 +45,8 @@ describe("a user's identity", async () => {
     expect(acceptableIssuers(pki.client)).toHaveLength(3);
     // Command-line clients get a 0600 temporary copy of a PKCS#12 key (it exists in no file).
     const files = identityFiles(pki.client);
-    expect(files.key).toMatch(/rootload-id-/);
+    expect(files.key).not.toBe(chained.file("client.key"));
+    expect(statSync(files.key).mode & 0o777).toBe(0o600);
 
     process.env.ROOTLOAD_TEST_P12 = "wrong";
     expect(() => withUserIdentity(base, spec)).toThrow(
