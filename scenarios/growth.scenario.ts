@@ -19,7 +19,7 @@ const SNAPSHOTS = [
   "2025-06-16",
 ];
 /** Steps for servers that restart per step: the first and last real lists, then the synthetic sizes. */
-const RESTARTING_STEPS = ["2012-11-02", "2025-06-16", "n=600", "n=800", "n=1000", "n=2000"];
+export const RESTARTING_STEPS = ["2012-11-02", "2025-06-16", "n=600", "n=800", "n=1000", "n=2000"];
 /** Up to 2015-01 the CTL still holds a root gnutls-serv cannot load (see the expectation below). */
 const GNUTLS_REFUSED = SNAPSHOTS.slice(0, SNAPSHOTS.indexOf("2015-02-23"));
 const OPENSSL_FAMILY = [
@@ -50,15 +50,12 @@ export default defineScenario({
     { driver: "openssl", policy: ["all", "none"] },
     { driver: "gnutls", policy: ["all"] },
     { driver: "node", policy: ["all", "none"] },
-    // One policy each (the one the product expresses, or the most telling). Java and Caddy reload in
-    // place; PostgreSQL and lighttpd restart (a container each, ≈ 3–9 s with a large list), so they
-    // run the first and last real lists and the synthetic sizes only.
-    { driver: "java", policy: ["all"] },
-    { driver: "caddy", policy: ["all"] },
-    { driver: "postgres", policy: ["all"], steps: RESTARTING_STEPS },
-    { driver: "lighttpd", policy: ["all"], steps: RESTARTING_STEPS },
-    { driver: "lighttpd-mbedtls", policy: ["all"], tls: ["1.2"], steps: RESTARTING_STEPS },
-    { driver: "lighttpd-wolfssl", policy: ["none"], steps: RESTARTING_STEPS },
+    // Java, Caddy, PostgreSQL and lighttpd (issue 12) join when their container runs write into
+    // state/ instead of the read-only input folder (open; see the closing note). Their rows, with
+    // restarting servers on RESTARTING_STEPS only:
+    //   { driver: "java", policy: ["all"] }, { driver: "caddy", policy: ["all"] },
+    //   { driver: "postgres", policy: ["all"], steps: RESTARTING_STEPS },
+    //   { driver: "lighttpd", policy: ["all"], steps: RESTARTING_STEPS }, (and -mbedtls, -wolfssl)
   ],
   roots: {
     source: {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../harness/model/case-result.ts";
+import { stateSubdir } from "../../harness/state-dir.ts";
 import { startCli } from "../support/cli.ts";
 
 const SCENARIO = "test/fixtures/scenarios/parallel.scenario.ts";
@@ -16,13 +17,13 @@ const containersOf = (pid: number) =>
   execFileSync("docker", ["ps", "-aq", "--filter", `label=rootload.owner-pid=${pid}`], { encoding: "utf8" })
     .split("\n")
     .filter(Boolean);
-/** Server directories a harness process made ($TMPDIR/rootload-<pid>-<driver>-*). */
-const dirsOf = (pid: number) => readdirSync(tmpdir()).filter((f) => f.startsWith(`rootload-${pid}-`));
+/** Server directories a harness process made (<state folder>/tmp/<pid>.<start>.<driver>.*). */
+const dirsOf = (pid: number) => readdirSync(stateSubdir("tmp")).filter((f) => f.startsWith(`${pid}.`));
 /** Processes (on the host or in a container: one pid namespace view) running from those directories. */
 const processesOf = (pid: number) =>
   execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" })
     .split("\n")
-    .filter((l) => l.includes(`rootload-${pid}-`) && !l.includes("ps -eo"));
+    .filter((l) => l.includes(`/tmp/${pid}.`) && !l.includes("ps -eo"));
 
 describe("a parallel run killed with SIGKILL", () => {
   it("leaves no container, process or server directory once resumed, and every case once", async () => {
@@ -52,7 +53,7 @@ describe("a parallel run killed with SIGKILL", () => {
     expect(dirsOf(killedPid).length, "directories left by the kill").toBeGreaterThanOrEqual(2);
     const before = lines(path.join(dir!, "cases.jsonl")).length;
 
-    const resumed = startCli(["run", "--resume", dir!, "--quiet"]);
+    const resumed = startCli(["run", SCENARIO, "--resume", dir!, "--quiet"]);
     const resumedPid = resumed.child.pid!;
     const r = await resumed.done;
     expect(r.code, r.stderr.slice(-2_000)).toBe(0);

