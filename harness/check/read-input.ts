@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.ts";
 import { isDirectory } from "../roots/input.ts";
+import { readHead } from "../roots/load.ts";
 import type { CaSetup } from "./ca-setup.ts";
 import { loadCaSource } from "./ca-source.ts";
 import { readApache } from "./config/read-apache.ts";
@@ -19,21 +19,6 @@ const READERS: Record<ConfigKind, (file: string, endpoint?: string) => CaSetup> 
   stunnel: readStunnel,
   lighttpd: readLighttpd,
 };
-
-function head(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    throw new InputError(path, "no such file or directory");
-  }
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("latin1");
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Which server's configuration this text is, by the directives only that server has. */
 function configKind(text: string): ConfigKind | undefined {
@@ -59,7 +44,7 @@ function configKind(text: string): ConfigKind | undefined {
  */
 export function readInput(path: string, o: { server?: ServerStack; endpoint?: string } = {}): CaSetup {
   if (!isDirectory(path)) {
-    const text = head(path);
+    const text = Buffer.from(readHead(path)).toString("latin1");
     const isCa =
       text.includes("-----BEGIN CERTIFICATE") ||
       text.startsWith("MSCF") ||

@@ -89,7 +89,8 @@ export function specFromPath(arg: string, ctl: CtlOptions = {}): RootSpec {
   );
 }
 
-function readHead(path: string): Uint8Array {
+/** The first 64 KiB of a regular, non-empty file (a FIFO or device is refused, never read). */
+export function readHead(path: string): Uint8Array {
   checkRegularFile(path);
   let fd: number;
   try {
