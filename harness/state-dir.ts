@@ -34,20 +34,16 @@ function uid(): number {
  * @throws EngineError when it exists but is not a 0700 directory owned by this user
  */
 export function stateDir(): string {
-  const dir = join(baseTempDir(), `rootload-${uid()}`);
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST")
-      throw new EngineError(`cannot create state folder ${dir}: ${(err as Error).message}`);
-  }
-  checkOwned(dir, true);
-  return dir;
+  return ownedDir(join(baseTempDir(), `rootload-${uid()}`));
 }
 
 /** A subfolder of the state folder (0700), created on first use. */
 export function stateSubdir(name: string): string {
-  const dir = join(stateDir(), name);
+  return ownedDir(join(stateDir(), name));
+}
+
+/** `dir` created 0700 if missing, then checked to be a 0700 directory owned by this user. */
+function ownedDir(dir: string): string {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
