@@ -104,6 +104,12 @@ export interface Runtime {
    * memory limit is silently ignored where the cgroup memory controller is not delegated).
    */
   limits?(): { memoryBytes: number; pids: number; memoryEnforced?: boolean; pidsEnforced?: boolean };
+  /**
+   * CPU time used so far by what this runtime runs outside this process's own children (a
+   * container's processes belong to the engine), one entry per server; absent where the runtime's
+   * servers are this process's descendants (the process runtime) or cannot be seen from here.
+   */
+  cpuTimes?(): Map<string, number>;
   /** Stop and remove everything this runtime started. */
   close(): Promise<void>;
 }
