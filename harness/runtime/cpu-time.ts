@@ -49,7 +49,12 @@ function runqueueWaitMs(pid: number): number {
  */
 function childrenOf(pid: number): number[] {
   const s = read(`/proc/${pid}/task/${pid}/children`);
-  return s ? s.split(" ").filter((c) => c.trim()).map(Number) : [];
+  return s
+    ? s
+        .split(" ")
+        .filter((c) => c.trim())
+        .map(Number)
+    : [];
 }
 
 /**
