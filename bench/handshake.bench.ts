@@ -1,15 +1,19 @@
 /**
  * Handshake rate of rootload's node client against `openssl s_time -new` on the same server, in
  * the same run: `node --import tsx bench/handshake.bench.ts` (or `npm run bench -- handshake`).
- * Servers: openssl s_server (process) and nginx (container when the engine and image are there,
- * else a local nginx), 500 real roots advertised (Microsoft CTL 2025-06-16 in CTL order), TLS 1.2
- * and 1.3, concurrency 1 and 2 (s_time: N processes; rootload: N worker threads). handshakeRateRatio =
- * rootload / s_time; goals ≥ 0.9 at 1, ≥ 1.0 at 2.
+ * Servers: openssl s_server (process), then every server of the growth sweep (nginx, apache,
+ * haproxy, stunnel, openssl, gnutls, node) in containers when the engine and image are there (else
+ * as local processes); `--servers a,b` keeps some (any driver name, e.g. java, caddy). 500 real
+ * roots advertised (Microsoft CTL 2025-06-16 in CTL order), TLS 1.2 and 1.3, concurrency 1 and 2
+ * (s_time: N processes; rootload: N worker threads). handshakeRateRatio = rootload / s_time;
+ * goals ≥ 0.9 at 1, ≥ 1.0 at 2. A server that will not start is reported and skipped.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { identityFiles } from "../harness/clients/pki-files.ts";
+import type { DriverName } from "../harness/model/names.ts";
 import type { TlsVersion } from "../harness/model/tls.ts";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { growthSeries } from "../harness/roots/growth.ts";
@@ -103,6 +107,29 @@ async function rootloadRate(server: StartedTlsServer, tls: TlsVersion, concurren
   return { handshakes, seconds, perSecond: handshakes / seconds };
 }
 
+/** The growth sweep's servers. */
+const DEFAULT_SERVERS: DriverName[] = ["nginx", "apache", "haproxy", "stunnel", "openssl", "gnutls", "node"];
+
+function serversOption(): DriverName[] | undefined {
+  let servers: string | undefined;
+  try {
+    ({
+      values: { servers },
+    } = parseArgs({ options: { servers: { type: "string" } }, strict: true }));
+  } catch (err) {
+    console.error(`handshake bench: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  if (!servers) return undefined;
+  const list = servers.split(",").map((s) => s.trim());
+  for (const s of list)
+    if (!(s in DRIVERS)) {
+      console.error(`handshake bench: --servers "${s}" is not one of ${Object.keys(DRIVERS).join(", ")}`);
+      process.exit(2);
+    }
+  return list as DriverName[];
+}
+
 async function main() {
   const pki = await sharedTestPki();
   const base = loadRoots({ kind: "ctl", path: ROOTS, includeDisabled: true });
@@ -114,10 +141,11 @@ async function main() {
   const runtimes: Record<string, Runtime> = { process: await resolveRuntime("process") };
   const auto = await resolveRuntime("auto");
   runtimes[auto.kind] = auto;
-  const plan: { driver: "openssl" | "nginx"; runtime: Runtime }[] = [
-    { driver: "openssl", runtime: runtimes.process! },
-    { driver: "nginx", runtime: auto },
-  ];
+  const wanted = serversOption();
+  const plan: { driver: DriverName; runtime: Runtime }[] = [
+    { driver: "openssl" as const, runtime: runtimes.process! },
+    ...(wanted ?? DEFAULT_SERVERS).map((driver) => ({ driver, runtime: auto })),
+  ].filter((p) => !wanted || wanted.includes(p.driver));
   try {
     for (const { driver, runtime } of plan) {
       const avail = await DRIVERS[driver].available(runtime);
@@ -125,17 +153,23 @@ async function main() {
         console.log(`${driver} (${runtime.kind}): unavailable: ${avail.reason}`);
         continue;
       }
-      const server = await DRIVERS[driver].start(
-        { store, policy: { kind: "all" }, tls: ["1.2", "1.3"], clientAuth: "require", pki },
-        runtime,
-      );
+      let server: StartedTlsServer;
+      try {
+        server = await DRIVERS[driver].start(
+          { store, policy: { kind: "all" }, tls: ["1.2", "1.3"], clientAuth: "require", pki },
+          runtime,
+        );
+      } catch (err) {
+        console.log(`${driver} (${runtime.kind}): did not start: ${(err as Error).message.split("\n")[0]}`);
+        continue;
+      }
       try {
         for (const tls of ["1.2", "1.3"] as const) {
           for (const concurrency of [1, 2]) {
             const ref = await sTime(server.port, tls, concurrency, cert, key);
             const ours = await rootloadRate(server, tls, concurrency);
             const ratio = ours.perSecond / ref.perSecond;
-            const id = `${driver}.tls${tls}.c${concurrency}`;
+            const id = `${driver}.${runtime.kind}.tls${tls}.c${concurrency}`;
             figures[`handshakeRateRatio.${id}`] = {
               value: Math.round(ratio * 1000) / 1000,
               unit: "ratio",
