@@ -1,7 +1,7 @@
 import { PerformanceObserver } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../log.ts";
-import { type CpuSnapshot, cpuUsedBetween, descendantsCpu } from "../runtime/cpu-time.ts";
+import { addDescendants, type CpuSnapshot, cpuUsedBetween, emptySnapshot } from "../runtime/cpu-time.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import { ReadWriteLock } from "./read-write-lock.ts";
@@ -40,21 +40,23 @@ export interface SamplingStats {
  * the runtime's containers (processes of the engine, not ours).
  */
 export function runCpu(runtime?: Pick<Runtime, "cpuTimes">): CpuSnapshot {
-  const snap = descendantsCpu();
-  for (const [k, v] of runtime?.cpuTimes?.() ?? []) snap.set(k, v);
+  const snap = runtime?.cpuTimes?.() ?? emptySnapshot();
+  addDescendants(snap);
+  // This process is running (it is taking the snapshot): only its CPU time counts.
   const self = process.cpuUsage();
-  snap.set("self", (self.user + self.system) / 1000);
+  snap.cpu.set("self", (self.user + self.system) / 1000);
   return snap;
 }
 
 /**
- * Wait until the run uses less than `maxShare` of a core over one look, or `timeoutMs` has passed.
- * Looks follow each other without a gap, each one's end snapshot the next one's start.
+ * Wait until, over one look, the run used less than `maxShare` of a core and, at its end, none of
+ * its processes is running or waiting for a CPU; or until `timeoutMs` has passed. Looks follow each
+ * other without a gap, each one's end snapshot the next one's start.
  */
 export async function awaitQuiet(
   snapshot: () => CpuSnapshot,
   options: QuietOptions = QUIET,
-): Promise<{ quiet: boolean; waitedMs: number; share: number }> {
+): Promise<{ quiet: boolean; waitedMs: number; share: number; runnable: number }> {
   const t0 = performance.now();
   let before = snapshot();
   let at = performance.now();
@@ -63,8 +65,10 @@ export async function awaitQuiet(
     const after = snapshot();
     const now = performance.now();
     const share = cpuUsedBetween(before, after) / (now - at);
-    if (share <= options.maxShare) return { quiet: true, waitedMs: now - t0, share };
-    if (now - t0 >= options.timeoutMs) return { quiet: false, waitedMs: now - t0, share };
+    const runnable = after.runnable.size;
+    if (share <= options.maxShare && runnable === 0)
+      return { quiet: true, waitedMs: now - t0, share, runnable };
+    if (now - t0 >= options.timeoutMs) return { quiet: false, waitedMs: now - t0, share, runnable };
     before = after;
     at = now;
   }
@@ -154,7 +158,7 @@ export class SamplingWindows {
       if (!q.quiet) {
         this.#stats.unquiet++;
         log.debug(
-          { share: Math.round(q.share * 100) / 100, waitedMs: Math.round(q.waitedMs) },
+          { share: Math.round(q.share * 100) / 100, runnable: q.runnable, waitedMs: Math.round(q.waitedMs) },
           "sampling before the run went quiet",
         );
       }

@@ -15,7 +15,7 @@ import {
 import { EngineError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { makeOwnedTempDir, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
-import { cgroupCpuFile, cgroupCpuMs } from "./cpu-time.ts";
+import { addCgroup, type CpuSnapshot, cgroupCpuFile, emptySnapshot } from "./cpu-time.ts";
 import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort, freeRemotePort } from "./free-port.ts";
@@ -371,13 +371,10 @@ export class ContainerRuntime implements Runtime {
     );
   }
 
-  /** CPU time of each running container of this runtime, ms (sampling windows wait for them to go quiet). */
-  cpuTimes(): Map<string, number> {
-    const snap = new Map<string, number>();
-    for (const [id, file] of this.#cpuFiles) {
-      const ms = cgroupCpuMs(file);
-      if (ms !== undefined) snap.set(`cg:${id}`, ms);
-    }
+  /** CPU load of each running container of this runtime (sampling windows wait for them to go quiet). */
+  cpuTimes(): CpuSnapshot {
+    const snap = emptySnapshot();
+    for (const [id, file] of this.#cpuFiles) addCgroup(snap, `cg:${id}`, file);
     return snap;
   }
 
@@ -389,7 +386,7 @@ export class ContainerRuntime implements Runtime {
         ENGINE_TIMEOUT_MS,
         "container inspect",
       );
-      return info.State.Pid ? cgroupCpuFile(info.State.Pid) : undefined;
+      return info.State.Pid ? cgroupCpuFile(info.State.Pid, id) : undefined;
     } catch {
       return undefined;
     }

@@ -1,13 +1,22 @@
 import { readFileSync } from "node:fs";
 
 /**
- * CPU demand so far, ms, per source ("pid:N" for a process, "cg:…" for a container's cgroup):
- * CPU time used plus time spent runnable but waiting for a CPU. On a machine other work loads, a
- * busy process gets a fraction of a core and would look half idle by CPU time alone; run + wait
- * grows by about the elapsed time whatever the load. Sources appear and vanish (a client exits, a
- * container stops): compare two snapshots source by source (see cpuUsedBetween), never totals.
+ * The CPU load of a set of processes at one moment: CPU time used so far, ms, per source ("pid:N"
+ * for a process, "cg:…" for a container's cgroup), and the sources with a process that is running
+ * or waiting for a CPU right now (state R). CPU time alone misses a busy process on a machine that
+ * other work loads: it gets a CPU now and then, and its time is accounted only when it runs, so
+ * it can show nothing for a 25 ms look and then 150 ms at once. Its state is R all along.
+ * Sources appear and vanish (a client exits, a container stops): compare two snapshots source by
+ * source (see cpuUsedBetween), never their totals.
  */
-export type CpuSnapshot = Map<string, number>;
+export interface CpuSnapshot {
+  cpu: Map<string, number>;
+  runnable: Set<string>;
+}
+
+export function emptySnapshot(): CpuSnapshot {
+  return { cpu: new Map(), runnable: new Set() };
+}
 
 /** A file's text, or undefined when it is gone (the process exited between listing and reading). */
 function read(file: string): string | undefined {
@@ -22,25 +31,16 @@ function read(file: string): string | undefined {
 const USER_HZ = 100;
 
 /**
- * A process's CPU time in ms, all its threads: `/proc/PID/stat` utime + stime. One read per
- * process (a JVM has dozens of threads; per-thread `schedstat` would be finer but cost a read
- * each). Ticks are 10 ms: a look credits a process's use in whole ticks, unbiased over looks.
+ * A process's CPU time in ms, all its threads (`/proc/PID/stat` utime + stime, 10 ms ticks), and
+ * whether its main thread is running or runnable. One read per process: a JVM has dozens of
+ * threads, and the busy thread of the servers and clients here is their main one.
  */
-function processCpuMs(pid: number): number | undefined {
+function processStat(pid: number): { cpuMs: number; runnable: boolean } | undefined {
   const s = read(`/proc/${pid}/stat`);
   if (!s) return undefined;
   // Fields after the command name (which may hold spaces, in parentheses): state is field 3.
   const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-  return ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
-}
-
-/**
- * Time `pid`'s main thread spent runnable but not running, ms (`schedstat` field 2, ns). The main
- * thread only: one read; the busy thread of the servers and clients here is their main one.
- */
-function runqueueWaitMs(pid: number): number {
-  const s = read(`/proc/${pid}/schedstat`);
-  return s ? Number(s.split(" ")[1]) / 1e6 : 0;
+  return { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ, runnable: f[0] === "R" };
 }
 
 /**
@@ -58,31 +58,35 @@ function childrenOf(pid: number): number[] {
 }
 
 /**
- * CPU time of every descendant of `root` (not `root` itself): the servers of the process runtime,
- * persistent clients (JVMs), spawned client processes. Linux only; empty elsewhere.
+ * Every descendant of `root` (not `root` itself), into `snap`: the servers of the process runtime,
+ * persistent clients (JVMs), spawned client processes. Linux only; nothing elsewhere.
  */
-export function descendantsCpu(root = process.pid): CpuSnapshot {
-  const snap: CpuSnapshot = new Map();
+export function addDescendants(snap: CpuSnapshot, root = process.pid): void {
   const todo = childrenOf(root);
   const seen = new Set<number>();
   for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
     if (seen.has(pid)) continue;
     seen.add(pid);
-    const ms = processCpuMs(pid);
-    if (ms !== undefined) snap.set(`pid:${pid}`, ms + runqueueWaitMs(pid));
+    const st = processStat(pid);
+    if (st) {
+      snap.cpu.set(`pid:${pid}`, st.cpuMs);
+      if (st.runnable) snap.runnable.add(`pid:${pid}`);
+    }
     todo.push(...childrenOf(pid));
   }
-  return snap;
 }
 
 /**
  * The file holding the CPU time of the cgroup process `pid` is in (a container's init), as seen
  * from here: cgroup v1 `cpuacct.usage` (ns) or v2 `cpu.stat` (`usage_usec`). Undefined when the
- * process is not visible (an engine on another host) or the controller is not mounted.
+ * process is not visible (an engine on another host: `containerId`, when given, must appear in
+ * the process's cgroup path) or the controller is not mounted.
  */
-export function cgroupCpuFile(pid: number): string | undefined {
+export function cgroupCpuFile(pid: number, containerId?: string): string | undefined {
   const text = read(`/proc/${pid}/cgroup`);
   if (!text) return undefined;
+  // An engine on another host reports a pid of its own: here it is some other process, or none.
+  if (containerId && !text.includes(containerId)) return undefined;
   for (const line of text.split("\n")) {
     const [, controllers, path] = line.split(":");
     if (path === undefined) continue;
@@ -102,22 +106,27 @@ export function cgroupCpuFile(pid: number): string | undefined {
 }
 
 /**
- * A cgroup's CPU demand so far, ms, from the file cgroupCpuFile chose: the CPU time of all its
- * threads plus the runqueue wait of its processes' main threads; undefined once it is gone.
+ * A cgroup into `snap` under `key`, from the file cgroupCpuFile chose: the CPU time of all its
+ * threads (ns precision), and runnable when one of its processes' main threads is. Nothing once
+ * the cgroup is gone.
  */
-export function cgroupCpuMs(file: string): number | undefined {
+export function addCgroup(snap: CpuSnapshot, key: string, file: string): void {
   const text = read(file);
-  if (text === undefined) return undefined;
+  if (text === undefined) return;
   let ms: number;
   if (file.endsWith("cpuacct.usage")) ms = Number(text.trim()) / 1e6;
   else {
     const m = /^usage_usec (\d+)/m.exec(text);
-    if (!m) return undefined;
+    if (!m) return;
     ms = Number(m[1]) / 1e3;
   }
+  snap.cpu.set(key, ms);
   const procs = read(`${file.slice(0, file.lastIndexOf("/"))}/cgroup.procs`) ?? "";
-  for (const pid of procs.split("\n")) if (pid) ms += runqueueWaitMs(Number(pid));
-  return ms;
+  for (const pid of procs.split("\n"))
+    if (pid && processStat(Number(pid))?.runnable) {
+      snap.runnable.add(key);
+      break;
+    }
 }
 
 /**
@@ -127,6 +136,6 @@ export function cgroupCpuMs(file: string): number | undefined {
  */
 export function cpuUsedBetween(before: CpuSnapshot, after: CpuSnapshot): number {
   let ms = 0;
-  for (const [k, v] of after) ms += Math.max(0, v - (before.get(k) ?? 0));
+  for (const [k, v] of after.cpu) ms += Math.max(0, v - (before.cpu.get(k) ?? 0));
   return ms;
 }

@@ -1,3 +1,5 @@
+import type { CpuSnapshot } from "./cpu-time.ts";
+
 /**
  * A runtime runs what a server driver rendered: a directory of files and one foreground
  * command. Drivers never know which runtime runs them; the server sees the files at the same
@@ -109,7 +111,7 @@ export interface Runtime {
    * container's processes belong to the engine), one entry per server; absent where the runtime's
    * servers are this process's descendants (the process runtime) or cannot be seen from here.
    */
-  cpuTimes?(): Map<string, number>;
+  cpuTimes?(): CpuSnapshot;
   /** Stop and remove everything this runtime started. */
   close(): Promise<void>;
 }
