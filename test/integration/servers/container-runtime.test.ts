@@ -17,11 +17,6 @@ describe("servers in containers", () => {
     },
     [],
     {
-      java: RO_MOUNT,
-      caddy: RO_MOUNT,
-      lighttpd: RO_MOUNT,
-      "lighttpd-mbedtls": RO_MOUNT,
-      "lighttpd-wolfssl": RO_MOUNT,
       postgres: RO_MOUNT,
     },
   );
