@@ -120,7 +120,7 @@ export class DriverServer implements StartedTlsServer {
     const ok = await availability(def, runtime);
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
-    const dir = await runtime.makeDir(def.name);
+    const dir = await runtime.makeDir(def.name, def.dropsTo ? { forUser: def.dropsTo } : {});
     await mkdir(join(dir, STATE_DIR), { mode: 0o700 });
     const port = await runtime.freePort();
     const server = new DriverServer(def, config, runtime, dir, port);
@@ -194,6 +194,7 @@ export class DriverServer implements StartedTlsServer {
       port: this.port,
       isolated: this.def.isolated,
       ...(this.def.rootCapabilities ? { rootCapabilities: this.def.rootCapabilities } : {}),
+      ...(this.def.dropsTo ? { dropsTo: this.def.dropsTo } : {}),
       ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
     });
   }

@@ -97,6 +97,8 @@ export interface DriverDefinition {
   readyTimeoutMs?: number;
   /** Capabilities the server needs when started as root (LaunchSpec.rootCapabilities). */
   rootCapabilities?: readonly string[];
+  /** The user the server switches to when started as root (LaunchSpec.dropsTo). */
+  dropsTo?: string;
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
   /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */
