@@ -97,9 +97,17 @@ export interface DriverDefinition {
   /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
   isolated?: { innerPort: number };
   ready: RegExp;
+  /**
+   * A line that says the server failed to start although its process lives on (stunnel logs a
+   * failed bind and keeps running): the start fails at once with the output instead of waiting
+   * for `ready` until the timeout.
+   */
+  startFailed?: RegExp;
   readyTimeoutMs?: number;
   /** Capabilities the server needs when started as root (LaunchSpec.rootCapabilities). */
   rootCapabilities?: readonly string[];
+  /** The user the server switches to when started as root (LaunchSpec.dropsTo). */
+  dropsTo?: string;
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
   /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */
