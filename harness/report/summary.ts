@@ -3,6 +3,7 @@ import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../mod
 import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from "../model/outcome.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { type Boundary, boundaries } from "./boundaries.ts";
 
 /**
  * The figures every report shows, computed once here so that the markdown, HTML, JSON and
@@ -111,6 +112,8 @@ export interface RunSummary {
   issuerCuts: IssuerCut[];
   /** Every configured list size in the run, ascending (bytes). */
   sizes: SizePoint[];
+  /** Bisected series (scenario `roots.bisect`): the boundary each search found. */
+  boundaries: Boundary[];
 }
 
 /** The key that identifies a case across runs: server, TLS version, client, policy, step label. */
@@ -218,6 +221,7 @@ export function summarize(run: RunRecord): RunSummary {
     firstFailure,
     issuerCuts,
     sizes,
+    boundaries: boundaries(cases),
   };
 }
 
