@@ -190,7 +190,7 @@ describe("scenario loading", () => {
   });
 
   it("loads the shipped TypeScript scenarios", async () => {
-    for (const name of ["quickstart", "kb2801679", "growth", "regression"]) {
+    for (const name of ["quickstart", "kb2801679", "growth", "regression", "clients", "java-boundary"]) {
       const loaded = await loadScenario(path.resolve("scenarios", `${name}.scenario.ts`));
       expect(loaded.scenario.name).toBe(name);
     }
