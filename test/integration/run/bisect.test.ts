@@ -107,8 +107,9 @@ describe("bisected boundaries", () => {
   it("--resume re-derives the search from cases.jsonl: the same midpoints, nothing run twice", async () => {
     expect(shipped, "needs the run above").toBeDefined();
     const { dir, lines, cases } = shipped;
-    // The run as if killed a third of the way through: its first cases, a manifest without an end.
-    const cut = Math.floor(lines.length / 3);
+    // The run as if killed two thirds of the way through, in the middle of a search (the four
+    // searches run one after another on the one server): its first cases, a manifest without an end.
+    const cut = Math.floor((lines.length * 2) / 3);
     const copy = await mkdtemp(path.join(tmpdir(), "rootload-bisect-resume-"));
     mkdirSync(copy, { recursive: true });
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
