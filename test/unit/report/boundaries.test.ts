@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../../harness/model/case-result.ts";
 import type { Outcome } from "../../../harness/model/outcome.ts";
 import { boundaries, boundaryText } from "../../../harness/report/boundaries.ts";
+import { compareMarkdown, compareRuns } from "../../../harness/report/compare.ts";
 import { markdownReport } from "../../../harness/report/markdown.ts";
 
 const OK: Outcome = { class: "ok" };
@@ -108,5 +109,58 @@ describe("boundaries", () => {
       "openssl|all|tls1.2|bisect",
       "x",
     ]);
+  });
+});
+
+describe("compare of bisected runs", () => {
+  const manifest = (runId: string) => ({
+    runId,
+    scenario: { name: "s", file: "s.ts", hash: "h" },
+    startedAt: "2026-11-28T00:00:00.000Z",
+    endedAt: "2026-11-28T00:01:00.000Z",
+    runtime: "process",
+    servers: [],
+    node: "20",
+    openssl: "3",
+    plannedCases: 0,
+  });
+  const baseline = {
+    manifest: manifest("a"),
+    cases: [at(100, OK), at(515, BIG), at(307, BIG), at(302, OK), at(303, BIG)],
+  };
+
+  it("the same search is no difference", () => {
+    const cmp = compareRuns(baseline, { manifest: manifest("b"), cases: baseline.cases });
+    expect(cmp).toMatchObject({ regression: false, boundaryChanges: [], removed: [] });
+  });
+
+  it("a boundary that moved down is one regression, not a list of probes gone", () => {
+    const lower = [at(100, OK), at(515, BIG), at(307, BIG), at(203, OK), at(255, BIG), at(254, OK)];
+    const cmp = compareRuns(baseline, { manifest: manifest("b"), cases: lower });
+    expect(cmp.removed).toEqual([]);
+    expect(cmp.boundaryChanges).toEqual([
+      expect.objectContaining({
+        series: "openssl|all|tls1.2|bisect",
+        severity: "regression",
+        before: expect.objectContaining({ lastBefore: 302, firstPast: 303 }),
+        after: expect.objectContaining({ lastBefore: 254, firstPast: 255 }),
+      }),
+    ]);
+    expect(cmp).toMatchObject({ regression: true, regressions: 1 });
+    expect(compareMarkdown(cmp)).toContain(
+      "| ❌ | `openssl\\|all\\|tls1.2\\|bisect` | last before 302 names / 30,200 B (message 30,252 B), first past 303 names",
+    );
+    // …and the other way round, an improvement.
+    const back = compareRuns({ manifest: manifest("b"), cases: lower }, baseline);
+    expect(back).toMatchObject({ regression: false, improvements: 1 });
+  });
+
+  it("a search the current run no longer makes is a regression (its cases are gone)", () => {
+    const cmp = compareRuns(baseline, { manifest: manifest("b"), cases: [] });
+    expect(cmp.removed).toHaveLength(5);
+    expect(cmp.boundaryChanges[0]).toMatchObject({
+      severity: "regression",
+      after: { text: "no such search" },
+    });
   });
 });
