@@ -38,6 +38,8 @@ export interface Boundary {
   until: string;
   /** Sizes probed: one server reload each. */
   probes: number;
+  /** Cases of the series (every client at every probed size). */
+  cases: number;
   /** The largest size before the boundary, the smallest past it. */
   lastBefore: BoundaryPoint | null;
   firstPast: BoundaryPoint | null;
@@ -97,6 +99,7 @@ function boundaryOf(cases: CaseResult[]): Boundary {
     to: b.to,
     until: b.until,
     probes: sizes.length,
+    cases: cases.length,
     lastBefore,
     firstPast,
     width,

@@ -102,7 +102,9 @@ export interface IssuerCut {
 export interface RunSummary {
   cases: number;
   plannedCases: number;
-  /** endedAt is set and every planned case has a result. */
+  /** Bisected series in the plan (their cases are not in plannedCases). */
+  plannedBisects: number;
+  /** endedAt is set, every planned case has a result and every planned search has cases. */
   complete: boolean;
   byOutcome: Record<OutcomeClass, number>;
   expectations: { total: number; failed: number; casesWithFailures: number };
@@ -206,6 +208,7 @@ export function summarize(run: RunRecord): RunSummary {
           advertisedBytes: c.advertised?.bytes ?? 0,
         });
 
+  const bounds = boundaries(cases);
   const sizeMap = new Map<string, SizePoint>();
   for (const c of cases)
     sizeMap.set(`${c.configured?.caListBytes ?? 0}/${c.configured?.count ?? 0}`, sizeOf(c));
@@ -214,14 +217,18 @@ export function summarize(run: RunRecord): RunSummary {
   return {
     cases: cases.length,
     plannedCases: manifest.plannedCases,
-    complete: manifest.endedAt !== undefined && cases.length >= manifest.plannedCases,
+    plannedBisects: manifest.plannedBisects ?? 0,
+    complete:
+      manifest.endedAt !== undefined &&
+      cases.length >= manifest.plannedCases &&
+      bounds.length >= (manifest.plannedBisects ?? 0),
     byOutcome,
     expectations: { total, failed, casesWithFailures },
     series,
     firstFailure,
     issuerCuts,
     sizes,
-    boundaries: boundaries(cases),
+    boundaries: bounds,
   };
 }
 

@@ -155,6 +155,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...(bisects.length > 0 ? { plannedBisects: bisects.length } : {}),
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),
   };

@@ -81,6 +81,25 @@ describe("boundaries", () => {
     expect(md).toContain("| 1 name (exact) | 6 |");
   });
 
+  it("a run stopped before every planned search ran is incomplete, and says so", () => {
+    const { endedAt: _, ...manifest } = {
+      runId: "r",
+      scenario: { name: "s", file: "s.ts", hash: "h" },
+      startedAt: "2026-11-28T00:00:00.000Z",
+      endedAt: "x",
+      runtime: "process",
+      servers: [],
+      node: "20",
+      openssl: "3",
+      plannedCases: 0,
+      plannedBisects: 2,
+    };
+    const md = markdownReport({ manifest, cases: [at(100, OK), at(515, BIG)] });
+    expect(md).toContain(
+      "Incomplete run:** 0 of 0 planned cases recorded (and cases of 1 of 2 bisected searches)",
+    );
+  });
+
   it("only judged clients decide; the others are recorded beside them", () => {
     const cases = [at(100, OK), at(100, BIG, { client: "go", judged: false }), at(101, BIG)];
     expect(boundaries(cases)[0]).toMatchObject({
