@@ -45,6 +45,11 @@ export function maxProbes(from: number, to: number): number {
   return 2 + Math.ceil(Math.log2(Math.max(1, to - from)));
 }
 
+/** Most cases a series can record (every client at every probe): its weight when series are dealt out. */
+export function maxCases(b: Pick<PlannedBisect, "from" | "to" | "clients">): number {
+  return maxProbes(b.from, b.to) * b.clients.length;
+}
+
 /** What the search concluded. */
 export type BisectEnd =
   | { kind: "found"; lastBefore: number; firstPast: number }

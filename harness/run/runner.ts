@@ -9,7 +9,7 @@ import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
-import { bisectEntries, maxProbes, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
+import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
 import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
@@ -106,12 +106,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     return { pki, steps: series?.steps ?? [], stepAt: series?.stepAt, bisectEnds };
   });
   const fullPlan = planCases(scenario, steps);
-  const sharded = shardWork(
-    fullPlan,
-    planBisects(scenario, fullPlan.length, steps.length),
-    (b) => maxProbes(b.from, b.to) * b.clients.length,
-    shard,
-  );
+  const sharded = shardWork(fullPlan, planBisects(scenario, fullPlan.length, steps.length), maxCases, shard);
   const plan = sharded.cases;
   const bisects = sharded.work;
   // Before anything is written: an unreachable endpoint, a missing engine or image, a template
@@ -178,7 +173,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const caseLog = new CaseLog(dir);
   const lock = new ReadWriteLock();
   // A bisected series' length is known only as a bound: the progress total counts the bound.
-  const total = todo.length + bisects.reduce((n, b) => n + maxProbes(b.from, b.to) * b.clients.length, 0);
+  const total = todo.length + bisects.reduce((n, b) => n + maxCases(b), 0);
   const ran: CaseResult[] = [];
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const context = {
@@ -200,8 +195,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     await runConcurrently(
       series,
       jobs,
-      ([, { cases, bisects: b }]) =>
-        cases.length + b.reduce((n, x) => n + maxProbes(x.from, x.to) * x.clients.length, 0),
+      ([, { cases, bisects: b }]) => cases.length + b.reduce((n, x) => n + maxCases(x), 0),
       async ([serverIndex, { cases, bisects: instanceBisects }]) => {
         if (opts.signal?.aborted) return;
         const spec = scenario.servers[serverIndex]!;
