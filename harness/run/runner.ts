@@ -15,7 +15,6 @@ import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
 import { type PlannedCase, planCases, type Shard, shardWork } from "./plan.ts";
 import { planNotes, preflight, preflightServers } from "./preflight.ts";
-import { ReadWriteLock } from "./read-write-lock.ts";
 import { rootSeries, type StepMaker } from "./root-steps.ts";
 import { runBisect } from "./run-bisect.ts";
 import { runCase } from "./run-case.ts";
@@ -30,6 +29,7 @@ import {
   removeEmptyRunDir,
   writeManifest,
 } from "./run-dir.ts";
+import { runCpu, type SamplingStats, SamplingWindows } from "./sampling-windows.ts";
 import { ServerSession } from "./server-session.ts";
 
 /** What the runner tells its caller as it goes; the CLI draws its progress bar from it. */
@@ -65,6 +65,8 @@ export interface FinishedRun {
   serverErrors: number;
   interrupted: boolean;
   phases: RunPhases;
+  /** The latency windows: how many, how long they waited for quiet, GC inside them. */
+  sampling: SamplingStats;
 }
 
 /**
@@ -171,7 +173,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   // One writer: every series hands its results to this process's CaseLog, whose append is one
   // synchronous write + fsync, so lines never interleave however many series run.
   const caseLog = new CaseLog(dir);
-  const lock = new ReadWriteLock();
+  const windows = new SamplingWindows(() => runCpu(runtime), phases);
   // A bisected series' length is known only as a bound: the progress total counts the bound.
   const total = todo.length + bisects.reduce((n, b) => n + maxCases(b), 0);
   const ran: CaseResult[] = [];
@@ -180,7 +182,6 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     pki,
     timeoutMs,
     phases,
-    lock,
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };
@@ -198,6 +199,10 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
       ([, { cases, bisects: b }]) => cases.length + b.reduce((n, x) => n + maxCases(x), 0),
       async ([serverIndex, { cases, bisects: instanceBisects }]) => {
         if (opts.signal?.aborted) return;
+        // Everything this series does (client versions, server start and reloads, probes, client
+        // handshakes, results, stopping the server) runs under its shared hold; it gives the hold
+        // up only to wait for a latency window.
+        const hold = await windows.join();
         const spec = scenario.servers[serverIndex]!;
         const session = new ServerSession(spec, {
           pki,
@@ -211,7 +216,10 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         const run = async (planned: PlannedCase): Promise<CaseResult | undefined> => {
           if (opts.signal?.aborted) return undefined;
           await clients.record(planned.clientSpec);
-          const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
+          const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, {
+            ...context,
+            exclusive: hold.exclusive,
+          });
           // Interrupted while this case ran: its clients may have had the signal too, so its
           // result may be false. Drop it; --resume runs it again.
           return opts.signal?.aborted ? undefined : result;
@@ -238,7 +246,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
           }
         } finally {
           recordServer(manifest, session);
-          await session.close();
+          await session.close().finally(() => hold.leave());
         }
       },
     );
@@ -248,6 +256,8 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
+    windows.close();
+    runLog.info(windows.stats, "latency windows");
     const limits = runtime.limits?.();
     if (limits) manifest.containerLimits = limits;
     // Clients in plan order too (parallel series meet them in any order).
@@ -279,6 +289,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     ).length,
     interrupted: Boolean(opts.signal?.aborted),
     phases,
+    sampling: windows.stats,
   };
 }
 
