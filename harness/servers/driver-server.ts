@@ -9,6 +9,7 @@ import { TLS_VERSIONS } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
+import { checkHandshakeOptions } from "./handshake-options.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { awaitServed } from "./served-check.ts";
 import {
@@ -70,6 +71,7 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
       `${def.name}.legacyCompat`,
       `not supported by ${def.name}: ${capabilityText(def.legacy)}`,
     );
+  checkHandshakeOptions(def.name, def.handshake ?? {}, config);
 }
 
 async function availability(def: DriverDefinition, runtime: Runtime): Promise<Availability> {

@@ -3,6 +3,7 @@ import type { PolicyKind } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import type { HandshakeCapabilities } from "./handshake-options.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
 import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
@@ -91,6 +92,8 @@ export interface DriverDefinition {
   legacy: Capability;
   /** Default "yes". */
   optionalClientAuth?: Capability;
+  /** No CertificateRequest, fixed groups, fixed TLS 1.2 ciphers; each refused unless listed here. */
+  handshake?: HandshakeCapabilities;
   /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
   isolated?: { innerPort: number };
   ready: RegExp;
