@@ -26,8 +26,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
     mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
   fi
+  # No daemon starts during the install (slapd on 389, Dovecot on 143, Exim on 25, ...): a
+  # policy-rc.d of our own for its duration, unless the machine already has one.
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
 fi
 # Debian starts the packaged daemons on install; rootload runs its own instances on free ports.
 for svc in nginx apache2 haproxy stunnel4 lighttpd caddy postgresql slapd dovecot exim4; do
