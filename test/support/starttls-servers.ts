@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { connect } from "node:net";
@@ -201,6 +202,15 @@ export async function startStartTlsServer(
   mkdirSync(path.join(dir, "db"));
   mkdirSync(path.join(dir, "spool"));
   if (protocol === "smtp") {
+    // Exim gives up root for Debian-exim before it reads its files: every folder above must let
+    // others through (a 0700 TMPDIR would not).
+    for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d))
+      if ((statSync(d).mode & 0o001) === 0) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(
+          `${d} is not searchable by others: Exim (user Debian-exim) cannot reach ${dir}; use a TMPDIR with mode 0711 or 0755`,
+        );
+      }
     const { uid, gid } = uidGid("Debian-exim");
     for (const f of ["cert.pem", "key.pem", "spool"]) chownSync(path.join(dir, f), uid, gid);
   }
