@@ -41,7 +41,8 @@ export const EMULATES_SELECTION: readonly ClientName[] = ["node", "openssl", "gn
 /**
  * The STARTTLS preludes each client can run before its handshake (a driver's `starttls`). node and
  * forge run the probe's own dialogues on their socket; openssl and gnutls their CLI's
- * `-starttls` / `--starttls-proto`; java, go, python and curl connect straight to TLS.
+ * `-starttls` / `--starttls-proto`; curl its own SMTP and IMAP (`--ssl-reqd`; its LDAP has no
+ * StartTLS, and it has no PostgreSQL); java, go and python connect straight to TLS.
  */
 export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = {
   node: STARTTLS_PROTOCOLS,
@@ -51,7 +52,7 @@ export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = 
   java: [],
   go: [],
   python: [],
-  curl: [],
+  curl: ["smtp", "imap"],
 };
 
 /** Clients that take JSSE-style system properties. */

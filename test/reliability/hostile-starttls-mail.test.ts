@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLIENTS } from "../../harness/clients/index.ts";
+import { SPEAKS_STARTTLS } from "../../harness/model/client-spec.ts";
+import { CLIENT_NAMES } from "../../harness/model/names.ts";
 import { sharedTestPki } from "../../harness/pki/test-pki.ts";
 import { probe } from "../../harness/probe/probe.ts";
 import { MAIL_PEER_MODES, type MailPeerMode, startMailPeer } from "../fixtures/hostile-mail-peer.ts";
@@ -45,7 +47,9 @@ describe("hostile STARTTLS (SMTP, IMAP, LDAP) peers replaying real servers' byte
     for (const protocol of PROTOCOLS)
       for (const mode of MAIL_PEER_MODES) {
         await using peer = await startMailPeer(protocol, mode);
-        for (const client of (["node", "forge", "openssl", "gnutls"] as const).map((n) => CLIENTS[n])) {
+        for (const client of CLIENT_NAMES.filter((n) => SPEAKS_STARTTLS[n].includes(protocol)).map(
+          (n) => CLIENTS[n],
+        )) {
           if (!(await client.available())) continue;
           const t0 = performance.now();
           const r = await client.handshake({
