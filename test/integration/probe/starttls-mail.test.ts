@@ -193,3 +193,88 @@ for (const protocol of PROTOCOLS) {
     },
   );
 }
+
+/**
+ * What each server does as its list passes the limit, at the edges measured here (bytes of the
+ * CA list: Σ 2 + DER subject). Exim and slapd are GnuTLS 3.7.9 underneath, Dovecot OpenSSL 3.0.
+ */
+const EDGES: Record<
+  MailProtocol,
+  { bytes: number; tls: "1.2" | "1.3"; outcome: string; detail?: RegExp; log?: RegExp }[]
+> = {
+  smtp: [
+    { bytes: 65_535, tls: "1.2", outcome: "ok" },
+    {
+      bytes: 65_536,
+      tls: "1.2",
+      outcome: "malformed",
+      detail: /wrapped length: .* declares 0 bytes but 65536 follow/,
+    },
+    { bytes: 65_487, tls: "1.3", outcome: "ok" },
+    { bytes: 65_488, tls: "1.3", outcome: "server-alert", detail: /fatal alert 50/ },
+  ],
+  ldap: [
+    { bytes: 65_535, tls: "1.2", outcome: "ok" },
+    {
+      bytes: 65_536,
+      tls: "1.2",
+      outcome: "malformed",
+      detail: /wrapped length: .* declares 0 bytes but 65536 follow/,
+    },
+    { bytes: 65_487, tls: "1.3", outcome: "ok" },
+    {
+      bytes: 65_488,
+      tls: "1.3",
+      outcome: "reset",
+      detail: /without an alert after serverHello/,
+      log: /TLS: can't accept: The handshake data size is too large/,
+    },
+  ],
+  imap: [
+    { bytes: 65_535, tls: "1.2", outcome: "ok" },
+    {
+      bytes: 65_536,
+      tls: "1.2",
+      outcome: "reset",
+      detail: /without an alert before ServerHello/,
+      log: /SSL_accept\(\) syscall failed: Invalid argument/,
+    },
+    { bytes: 65_491, tls: "1.3", outcome: "ok" },
+    { bytes: 65_492, tls: "1.3", outcome: "reset", detail: /without an alert before ServerHello/ },
+  ],
+};
+
+for (const protocol of PROTOCOLS)
+  describe.skipIf(startTlsServerUnavailable(protocol) !== undefined && !process.env.CI)(
+    `STARTTLS ${protocol} past the limit`,
+    () => {
+      it(`${EDGES[protocol].map((e) => `${e.bytes} B TLS ${e.tls}: ${e.outcome}`).join("; ")}`, async () => {
+        const pki = await sharedTestPki();
+        for (const edge of EDGES[protocol]) {
+          const store = await storeOfBytes(edge.bytes, [pki.clientIssuerEntry]);
+          await using server = await startStartTlsServer(protocol, {
+            caPem: store.toPem(),
+            certPem: pki.server.certPem,
+            keyPem: pki.server.keyPem,
+          });
+          const r = await probe({
+            host: "127.0.0.1",
+            port: server.port,
+            tls: edge.tls,
+            starttls: protocol,
+            timeoutMs: 8_000,
+          });
+          const what = `${protocol} ${edge.bytes} B TLS ${edge.tls}: ${JSON.stringify(r.outcome)}`;
+          expect(r.outcome.class, what).toBe(edge.outcome);
+          if (edge.outcome === "ok") expect(r.certificateRequest?.authoritiesBytes, what).toBe(edge.bytes);
+          if (edge.detail) expect("detail" in r.outcome ? r.outcome.detail : "", what).toMatch(edge.detail);
+          if (edge.log) {
+            // The server writes its line as it drops the connection: give it a moment.
+            for (let i = 0; i < 20 && !edge.log.test(server.logs()); i++)
+              await new Promise((res) => setTimeout(res, 100));
+            expect(server.logs(), what).toMatch(edge.log);
+          }
+        }
+      }, 120_000);
+    },
+  );
