@@ -42,7 +42,8 @@ export const EMULATES_SELECTION: readonly ClientName[] = ["node", "openssl", "gn
  * The STARTTLS preludes each client can run before its handshake (a driver's `starttls`). node and
  * forge run the probe's own dialogues on their socket; openssl and gnutls their CLI's
  * `-starttls` / `--starttls-proto`; curl its own SMTP and IMAP (`--ssl-reqd`; its LDAP has no
- * StartTLS, and it has no PostgreSQL); java, go and python connect straight to TLS.
+ * StartTLS, and it has no PostgreSQL); python the standard library's smtplib and imaplib; java
+ * and go connect straight to TLS.
  */
 export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = {
   node: STARTTLS_PROTOCOLS,
@@ -51,7 +52,7 @@ export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = 
   gnutls: STARTTLS_PROTOCOLS,
   java: [],
   go: [],
-  python: [],
+  python: ["smtp", "imap"],
   curl: ["smtp", "imap"],
 };
 

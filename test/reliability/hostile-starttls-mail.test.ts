@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CLIENTS } from "../../harness/clients/index.ts";
 import { SPEAKS_STARTTLS } from "../../harness/model/client-spec.ts";
 import { CLIENT_NAMES } from "../../harness/model/names.ts";
@@ -8,6 +8,9 @@ import { MAIL_PEER_MODES, type MailPeerMode, startMailPeer } from "../fixtures/h
 import type { MailProtocol } from "../support/starttls-servers.ts";
 
 const PROTOCOLS: readonly MailProtocol[] = ["smtp", "imap", "ldap"];
+
+// python is one interpreter for the whole file.
+afterAll(() => CLIENTS.python.close());
 
 /** What the probe must call each bent prelude. */
 const EXPECTED: Record<MailPeerMode, { class: string; detail: RegExp }> = {

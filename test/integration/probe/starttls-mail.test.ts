@@ -57,6 +57,9 @@ async function peer(kind: "silent" | "http"): Promise<Server & { port: number }>
 
 const PROTOCOLS: readonly MailProtocol[] = ["smtp", "imap", "ldap"];
 
+// python is one interpreter for the whole file.
+afterAll(() => CLIENTS.python.close());
+
 for (const protocol of PROTOCOLS) {
   const unavailable = startTlsServerUnavailable(protocol);
   describe.skipIf(unavailable !== undefined && !process.env.CI)(
@@ -103,7 +106,7 @@ for (const protocol of PROTOCOLS) {
 
       it("the clients that speak the prelude complete the handshake with the client certificate", async () => {
         // forge speaks TLS 1.0/1.1 only, which none of these servers accepts.
-        for (const name of (["node", "openssl", "gnutls", "curl"] as const).filter((n) =>
+        for (const name of (["node", "openssl", "gnutls", "curl", "python"] as const).filter((n) =>
           SPEAKS_STARTTLS[n].includes(protocol),
         )) {
           const client = CLIENTS[name];
@@ -157,6 +160,20 @@ for (const protocol of PROTOCOLS) {
         );
         expect(r.records).toBe(0);
         expect(r.timings.totalMs).toBeLessThan(5_000);
+        // curl and python run their own dialogues (libcurl, smtplib / imaplib) and say the same.
+        for (const name of (["curl", "python"] as const).filter((n) =>
+          SPEAKS_STARTTLS[n].includes(protocol),
+        )) {
+          const c = await CLIENTS[name].handshake({
+            host: "127.0.0.1",
+            port: refusing.port,
+            tls: "1.3",
+            pki,
+            starttls: protocol,
+            timeoutMs: 5_000,
+          });
+          expect(c.outcome.class, `${name}: ${JSON.stringify(c.outcome)}`).toBe("no-certificate-request");
+        }
       });
 
       it("silence is a timeout and an HTTP answer is malformed, each within the timeout", async () => {

@@ -118,8 +118,8 @@ describe("endpoints, templates and identities", () => {
     // An endpoint says which prelude it speaks; only endpoints may.
     const mail = { driver: "endpoint", address: "mail.example.net:587", starttls: "smtp" };
     expect(scenarioProblems({ name: "m", servers: [mail], clients: ["gnutls"] })).toEqual([]);
-    expect(scenarioProblems({ name: "m", servers: [mail], clients: ["python"] })).toEqual([
-      'clients[0] "python" cannot run the smtp STARTTLS prelude that servers[0].starttls "smtp" needs (clients that can: node, forge, openssl, gnutls, curl)',
+    expect(scenarioProblems({ name: "m", servers: [mail], clients: ["python", "go"] })).toEqual([
+      'clients[1] "go" cannot run the smtp STARTTLS prelude that servers[0].starttls "smtp" needs (clients that can: node, forge, openssl, gnutls, python, curl)',
     ]);
     expect(scenarioProblems({ name: "m", servers: [{ ...mail, starttls: "pop3" }] })).toEqual([
       'servers[0].starttls "pop3" is not one of postgres, smtp, imap, ldap',
