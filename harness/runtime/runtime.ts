@@ -1,3 +1,5 @@
+import type { CpuSnapshot } from "./cpu-time.ts";
+
 /**
  * A runtime runs what a server driver rendered: a directory of files and one foreground
  * command. Drivers never know which runtime runs them; the server sees the files at the same
@@ -31,6 +33,12 @@ export interface LaunchSpec {
    * workers to another user). Containers drop every other one; as another user none are kept.
    */
   rootCapabilities?: readonly string[];
+  /**
+   * The user a server started as root switches to (PostgreSQL refuses to run as root). That user
+   * must reach `dir/state`: the runtime gives the folders on the way search-only rights for others
+   * (0711: enter by a known name, never list, read or write); what it writes there it owns.
+   */
+  dropsTo?: string;
   /** The server command, in the foreground. argv[0] is looked up on PATH. */
   argv: readonly string[];
   ready: ReadyCheck;
@@ -76,6 +84,14 @@ export interface Availability {
   reason?: string;
 }
 
+export interface MakeDirOptions {
+  /**
+   * The user the server will switch to (LaunchSpec.dropsTo), who must be able to enter the
+   * directory: the process runtime puts it where the folders above allow search.
+   */
+  forUser?: string;
+}
+
 export type RuntimeKind = "container" | "process";
 
 /** Runs launch specs. One instance per harness process; `close()` removes everything it started. */
@@ -89,7 +105,7 @@ export interface Runtime {
   /** A TCP port free at `host`. */
   freePort(): Promise<number>;
   /** A fresh directory for a server's files, visible to the server at the same path. */
-  makeDir(name: string): Promise<string>;
+  makeDir(name: string, options?: MakeDirOptions): Promise<string>;
   /** Whether `binary` (from Debian package `pkg`) can be run by this runtime. */
   hasBinary(binary: string, pkg?: string): Promise<Availability>;
   /** Whether this runtime can give a server a network namespace of its own (LaunchSpec.isolated). */
@@ -104,6 +120,12 @@ export interface Runtime {
    * memory limit is silently ignored where the cgroup memory controller is not delegated).
    */
   limits?(): { memoryBytes: number; pids: number; memoryEnforced?: boolean; pidsEnforced?: boolean };
+  /**
+   * CPU time used so far by what this runtime runs outside this process's own children (a
+   * container's processes belong to the engine), one entry per server; absent where the runtime's
+   * servers are this process's descendants (the process runtime) or cannot be seen from here.
+   */
+  cpuTimes?(): CpuSnapshot;
   /** Stop and remove everything this runtime started. */
   close(): Promise<void>;
 }

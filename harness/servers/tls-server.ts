@@ -9,13 +9,21 @@ export interface ServerConfig {
   store: RootStore;
   policy: IssuerPolicy;
   tls: readonly TlsVersion[];
-  clientAuth: ClientAuthMode;
+  /**
+   * "none": no CertificateRequest at all, only where the driver's `handshake.noClientAuth` says
+   * so (the baseline a probe or client is held against; scenarios always ask for a certificate).
+   */
+  clientAuth: ClientAuthMode | "none";
   pki: TestPki;
   /**
    * Also accept the legacy client model (node-forge: TLS 1.0-1.2 with RSA key exchange and
    * AES-CBC-SHA), i.e. `MinProtocol TLSv1` and `@SECLEVEL=0` on OpenSSL 3. Off by default.
    */
   legacyCompat?: boolean;
+  /** Key-exchange groups the server accepts, in its order of preference (OpenSSL names: "P-384"). Default: the product's. */
+  groups?: readonly string[];
+  /** TLS 1.2 cipher suites as an OpenSSL cipher string ("AES128-GCM-SHA256": RSA key exchange). Default: the product's. */
+  cipher12?: string;
 }
 
 export interface ReloadOptions {
