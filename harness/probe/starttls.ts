@@ -1,10 +1,11 @@
-import { connect, type Socket } from "node:net";
-import type { Outcome } from "../model/outcome.ts";
 /**
  * Plaintext preludes that come before a TLS handshake on protocols that upgrade an open
  * connection. Each protocol's dialogue (starttls-*.ts) is a pure judge of the server's bytes;
  * this file runs one on a socket, with one bound on the whole prelude.
  */
+
+import { connect, type Socket } from "node:net";
+import type { Outcome } from "../model/outcome.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { Dialogue } from "./starttls-dialogue.ts";
 import { imapDialogue } from "./starttls-imap.ts";
