@@ -87,6 +87,18 @@ export function compareMarkdown(cmp: RunComparison): string {
     const sorted = [...cmp.differences].sort((a, b) => order[a.severity] - order[b.severity]);
     out.push("| | Case | What | Baseline | Current |", "|---|---|---|---|---|", ...sorted.map(row), "");
   }
+  if (cmp.boundaryChanges.length > 0) {
+    const cell = (t: string) => t.replace(/\|/g, "\\|");
+    out.push(
+      "| | Bisected series | Baseline boundary | Current boundary |",
+      "|---|---|---|---|",
+      ...cmp.boundaryChanges.map(
+        (d) =>
+          `| ${MARK[d.severity]} | \`${cell(d.series)}\` | ${cell(d.before.text)} | ${cell(d.after.text)} |`,
+      ),
+      "",
+    );
+  }
   out.push(...keyList("Added cases", cmp.added), ...keyList("Removed cases", cmp.removed));
   if (cmp.duplicateKeys.length > 0)
     out.push(

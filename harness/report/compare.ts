@@ -1,6 +1,7 @@
 import type { CaseResult } from "../model/case-result.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
+import { type Boundary, boundaries, boundaryPointText } from "./boundaries.ts";
 import { caseKey } from "./summary.ts";
 
 /** Options of {@link compareRuns}. */
@@ -62,6 +63,18 @@ export type CaseDifference =
       message: string;
     };
 
+/**
+ * A bisected series whose boundary moved. Its probed sizes depend on the outcomes, so a moved
+ * boundary also adds and removes probe cases: those are not counted as cases gone, this is.
+ */
+export interface BoundaryChange {
+  series: string;
+  severity: Severity;
+  /** null: the search has no such side (e.g. nothing failed in range). */
+  before: { lastBefore: number | null; firstPast: number | null; text: string };
+  after: { lastBefore: number | null; firstPast: number | null; text: string };
+}
+
 /** A server component whose reported version differs between the runs (context for the differences). */
 export interface VersionChange {
   driver: string;
@@ -87,6 +100,8 @@ export interface RunComparison {
   removed: string[];
   /** Keys that occur more than once in a run; only their last occurrence is compared. */
   duplicateKeys: string[];
+  /** Bisected series whose boundary moved or that only one run has. */
+  boundaryChanges: BoundaryChange[];
   regressions: number;
   improvements: number;
   /** True when any difference is a regression or a baseline case is gone: the exit status of `rootload compare`. */
@@ -268,8 +283,18 @@ export function compareRuns(
     matched++;
     differences.push(...compareCase(key, b, a, thresholdPct, opts.latencyFloorMs ?? 1));
   }
-  const removed = [...before.keys()].filter((k) => !after.has(k));
-  const regressions = differences.filter((d) => d.severity === "regression").length;
+  // A probe of a search that the current run also made is not a case gone: which sizes a search
+  // probes follows from its outcomes, and a moved boundary is judged below instead.
+  const currentSeries = new Set(current.cases.flatMap((c) => (c.bisect ? [c.bisect.series] : [])));
+  const removed = [...before.keys()].filter((k) => {
+    if (after.has(k)) return false;
+    const series = before.get(k)!.bisect?.series;
+    return series === undefined || !currentSeries.has(series);
+  });
+  const boundaryChanges = compareBoundaries(boundaries(baseline.cases), boundaries(current.cases));
+  const regressions =
+    differences.filter((d) => d.severity === "regression").length +
+    boundaryChanges.filter((d) => d.severity === "regression").length;
   return {
     baseline: { runId: baseline.manifest.runId, startedAt: baseline.manifest.startedAt },
     current: { runId: current.manifest.runId, startedAt: current.manifest.startedAt },
@@ -280,10 +305,54 @@ export function compareRuns(
     added,
     removed,
     duplicateKeys: [...dups],
+    boundaryChanges,
     regressions,
-    improvements: differences.filter((d) => d.severity === "improvement").length,
+    improvements:
+      differences.filter((d) => d.severity === "improvement").length +
+      boundaryChanges.filter((d) => d.severity === "improvement").length,
     // A changed config (another policy, fewer sizes) shows up as baseline cases that no longer
     // exist; passing would hide exactly the change this command guards against.
     regression: regressions > 0 || removed.length > 0,
   };
+}
+
+/**
+ * Boundaries matched by series: the last size before the boundary fell (the limit comes earlier)
+ * is a regression, rose an improvement; a search only in the baseline is a regression (its cases
+ * are gone), one only in the current run a change.
+ */
+function compareBoundaries(before: Boundary[], after: Boundary[]): BoundaryChange[] {
+  const side = (b: Boundary | undefined) => ({
+    lastBefore: b?.lastBefore?.size ?? null,
+    firstPast: b?.firstPast?.size ?? null,
+    text: b ? boundarySummary(b) : "no such search",
+  });
+  const out: BoundaryChange[] = [];
+  const now = new Map(after.map((b) => [b.series, b]));
+  for (const b of before) {
+    const a = now.get(b.series);
+    now.delete(b.series);
+    const sb = side(b);
+    const sa = side(a);
+    if (a && sb.lastBefore === sa.lastBefore && sb.firstPast === sa.firstPast) continue;
+    // No last size before the boundary: everything in range failed, the limit sits below `from`.
+    const rank = (x: number | null, f: Boundary) => x ?? f.from - 1;
+    const severity: Severity = !a
+      ? "regression"
+      : rank(sa.lastBefore, a) < rank(sb.lastBefore, b)
+        ? "regression"
+        : rank(sa.lastBefore, a) > rank(sb.lastBefore, b)
+          ? "improvement"
+          : "change";
+    out.push({ series: b.series, severity, before: sb, after: sa });
+  }
+  for (const a of now.values())
+    out.push({ series: a.series, severity: "change", before: side(undefined), after: side(a) });
+  return out;
+}
+
+function boundarySummary(b: Boundary): string {
+  const last = b.lastBefore ? boundaryPointText(b.lastBefore) : "none";
+  const first = b.firstPast ? boundaryPointText(b.firstPast) : "none";
+  return `last before ${last}, first past ${first}`;
 }

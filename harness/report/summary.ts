@@ -3,6 +3,7 @@ import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../mod
 import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from "../model/outcome.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { type Boundary, boundaries } from "./boundaries.ts";
 
 /**
  * The figures every report shows, computed once here so that the markdown, HTML, JSON and
@@ -101,7 +102,9 @@ export interface IssuerCut {
 export interface RunSummary {
   cases: number;
   plannedCases: number;
-  /** endedAt is set and every planned case has a result. */
+  /** Bisected series in the plan (their cases are not in plannedCases). */
+  plannedBisects: number;
+  /** endedAt is set, every planned case has a result and every planned search has cases. */
   complete: boolean;
   byOutcome: Record<OutcomeClass, number>;
   expectations: { total: number; failed: number; casesWithFailures: number };
@@ -111,6 +114,8 @@ export interface RunSummary {
   issuerCuts: IssuerCut[];
   /** Every configured list size in the run, ascending (bytes). */
   sizes: SizePoint[];
+  /** Bisected series (scenario `roots.bisect`): the boundary each search found. */
+  boundaries: Boundary[];
 }
 
 /** The key that identifies a case across runs: server, TLS version, client, policy, step label. */
@@ -142,16 +147,22 @@ function bySize(a: CaseResult, b: CaseResult): number {
 export function summarize(run: RunRecord): RunSummary {
   const { cases, manifest } = run;
   const series = buildAllSeries(cases);
+  const bounds = boundaries(cases);
   return {
     cases: cases.length,
     plannedCases: manifest.plannedCases,
-    complete: manifest.endedAt !== undefined && cases.length >= manifest.plannedCases,
+    plannedBisects: manifest.plannedBisects ?? 0,
+    complete:
+      manifest.endedAt !== undefined &&
+      cases.length >= manifest.plannedCases &&
+      bounds.length >= (manifest.plannedBisects ?? 0),
     byOutcome: countOutcomes(cases),
     expectations: countExpectations(cases),
     series,
     firstFailure: earliestFailure(series),
     issuerCuts: issuerCutsOf(series),
     sizes: sizeAxis(cases),
+    boundaries: bounds,
   };
 }
 
