@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { dirname, join } from "node:path";
-import { EngineError, InputError } from "../errors.ts";
+import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
@@ -269,24 +269,44 @@ export class DriverServer implements StartedTlsServer {
     ctx: RenderContext,
   ): Promise<void> {
     const from = launched.outputLength();
+    const before = method.workers
+      ? liveWorkers(launched.outputSince(0), method.workers.started, method.workers.exited)
+      : [];
     const argv = method.argv(ctx);
     const either = new RegExp(`${method.done.source}|${method.failed.source}`);
+    const acknowledged = (ms: number) =>
+      before.length === 0
+        ? launched.waitForLog(either, from, ms)
+        : this.#awaitWorkersGone(launched, method, before, from, ms);
     for (let attempt = 1; ; attempt++) {
-      const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
-      if (r.exitCode !== 0)
+      const last = attempt >= RELOAD_ATTEMPTS;
+      const t0 = performance.now();
+      let exited: { exitCode: number; output: string } | undefined;
+      try {
+        exited = await launched.exec(argv, RELOAD_TIMEOUT_MS);
+      } catch (err) {
+        log.debug({ server: this.driver, attempt, err: messageOf(err) }, "reload command did not finish");
+      }
+      if (exited && exited.exitCode !== 0)
         throw new EngineError(
-          `${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`,
+          `${this.driver}: reload command "${argv.join(" ")}" exited with ${exited.exitCode}: ${exited.output.trim()}`,
         );
       try {
-        await launched.waitForLog(
-          either,
-          from,
-          attempt < RELOAD_ATTEMPTS ? RELOAD_RETRY_MS : RELOAD_TIMEOUT_MS,
-        );
+        await acknowledged(last ? RELOAD_TIMEOUT_MS : RELOAD_RETRY_MS);
         break;
       } catch (err) {
-        if (attempt >= RELOAD_ATTEMPTS || !(await launched.isRunning())) throw err;
-        log.debug({ server: this.driver, attempt }, "reload not acknowledged, sending again");
+        if (!(err instanceof EngineError) || !(await launched.isRunning())) throw err;
+        // The server said it got the signal: it is slow, not deaf. Wait the whole timeout rather
+        // than signal again (an exec that timed out on a loaded engine may have delivered it too).
+        if (method.received?.test(launched.outputSince(from))) {
+          await acknowledged(Math.max(1, RELOAD_TIMEOUT_MS - (performance.now() - t0)));
+          break;
+        }
+        if (last) throw err;
+        log.debug(
+          { server: this.driver, attempt, err: messageOf(err) },
+          "reload not acknowledged, sending again",
+        );
       }
     }
     const after = launched.outputSince(from);
@@ -294,6 +314,26 @@ export class DriverServer implements StartedTlsServer {
       throw new EngineError(
         `${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`,
       );
+  }
+
+  /** Wait until each of `pids` has logged its exit (or the reload was refused). */
+  async #awaitWorkersGone(
+    launched: Launched,
+    method: Extract<ReloadMethod, { kind: "command" }>,
+    pids: readonly string[],
+    from: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (const pid of pids) {
+      const exited = method.workers!.exited(pid);
+      await launched.waitForLog(
+        new RegExp(`${exited.source}|${method.failed.source}`),
+        from,
+        Math.max(1, deadline - performance.now()),
+      );
+      if (method.failed.test(launched.outputSince(from))) return;
+    }
   }
 
   /**
@@ -334,6 +374,12 @@ export class DriverServer implements StartedTlsServer {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+}
+
+/** Worker pids a log shows started and not (yet) exited. */
+export function liveWorkers(output: string, started: RegExp, exited: (pid: string) => RegExp): string[] {
+  const pids = [...output.matchAll(new RegExp(started.source, "g"))].map((m) => m[1]!);
+  return [...new Set(pids)].filter((pid) => !exited(pid).test(output));
 }
 
 /** Whether host:port accepts a TCP connection within `timeoutMs` (retrying while refused). */

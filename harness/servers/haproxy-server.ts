@@ -84,6 +84,11 @@ export const haproxyDriver = defineDriver({
     done: /Former worker .*exited|Loading success/,
     // A refused reload leaves the master in "waitpid mode" with the old worker serving.
     failed: /Fatal errors|waitpid mode/,
+    received: /Reloading HAProxy/,
+    workers: {
+      started: /New worker \((\d+)\) forked/,
+      exited: (pid) => new RegExp(`Former worker \\(${pid}\\) exited`),
+    },
   },
   render: (ctx) => ({
     files: { "haproxy.cfg": render(ctx) },

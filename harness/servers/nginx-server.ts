@@ -100,6 +100,11 @@ export const nginxDriver = defineDriver({
     // The old worker exits once it has closed its listeners: from then on only new workers answer.
     done: /worker process \d+ exited/,
     failed: /\[emerg\]/,
+    received: /signal 1 \(SIGHUP\) received/,
+    workers: {
+      started: /start worker process (\d+)/,
+      exited: (pid) => new RegExp(`worker process ${pid} exited`),
+    },
   },
   render: (ctx) => ({ files: { "nginx.conf": render(ctx) }, argv: conf(ctx) }),
 });

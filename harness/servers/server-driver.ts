@@ -76,7 +76,24 @@ export type ReloadMethod =
    * Run `argv` beside the server, then wait for `done` in the log after that point. `failed`
    * in the log means the server kept its old configuration.
    */
-  | { kind: "command"; argv: (ctx: RenderContext) => string[]; done: RegExp; failed: RegExp };
+  | {
+      kind: "command";
+      argv: (ctx: RenderContext) => string[];
+      done: RegExp;
+      failed: RegExp;
+      /**
+       * The server's own line saying it got the signal: once it is in the log the signal was not
+       * lost, so it is never sent again (a second reload starts a second generation of workers,
+       * whose late exit lines a later reload would otherwise take for its own).
+       */
+      received?: RegExp;
+      /**
+       * Workers the server names in its log (nginx). With it, a reload is acknowledged when every
+       * worker alive before the signal has exited — not on the first `done` line, which may be a
+       * previous reload's straggler — so from then on only workers with the new files answer.
+       */
+      workers?: { started: RegExp; exited: (pid: string) => RegExp };
+    };
 
 /** Everything product-specific about a server; `DriverServer` does the rest. */
 export interface DriverDefinition {

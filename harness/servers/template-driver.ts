@@ -42,14 +42,14 @@ const nginxArgv = (ctx: RenderContext) => [
   "-c",
   ctx.file(NGINX_TEMPLATE.mainFile),
   "-g",
-  nginxGlobals(ctx.file("nginx.pid")),
+  nginxGlobals(ctx.state("nginx.pid")),
 ];
 
 const apacheArgv = (ctx: RenderContext) => [
   "apache2",
   "-f",
   ctx.file(APACHE_TEMPLATE.mainFile),
-  ...apacheOverrides(ctx.dir),
+  ...apacheOverrides(ctx.state("")),
 ];
 
 const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
@@ -84,7 +84,7 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
       "-f",
       ctx.file(HAPROXY_TEMPLATE.mainFile),
       "-p",
-      ctx.file("haproxy.pid"),
+      ctx.state("haproxy.pid"),
     ],
     check: {
       argv: (ctx) => ["haproxy", "-c", "-f", ctx.file(HAPROXY_TEMPLATE.mainFile)],
@@ -113,7 +113,7 @@ function product(name: DriverName): TemplateProduct {
 /** The placeholder values for one rendering: paths in the server's directory, its address. */
 export function placeholderValues(ctx: RenderContext, p: TemplateProduct): Record<Placeholder, string> {
   return {
-    ROOTLOAD_LISTEN: `127.0.0.1:${ctx.listenPort}`,
+    ROOTLOAD_LISTEN: `${ctx.listenHost}:${ctx.listenPort}`,
     ROOTLOAD_PORT: `${ctx.listenPort}`,
     ROOTLOAD_CERT: ctx.file(p.certFile),
     ROOTLOAD_KEY: ctx.file(COMMON_FILES.key),

@@ -105,7 +105,10 @@ export const APACHE_TEMPLATE: TemplateRules = {
   },
 };
 
-/** The `-c` directives that stand in for the overridden Apache ones (processed after the config). */
+/**
+ * The `-c` directives that stand in for the overridden Apache ones (processed after the config).
+ * `dir` is the server's writable state folder: in a container the rest of its directory is read-only.
+ */
 export function apacheOverrides(dir: string): string[] {
   return [
     `PidFile ${dir}/apache.pid`,
