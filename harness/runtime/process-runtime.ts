@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { access, constants, rename, rm, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import {
   makeOwnedTempDir,
@@ -190,6 +191,11 @@ export class ProcessRuntime implements Runtime {
   }
 
   async launch(spec: LaunchSpec): Promise<Launched> {
+    if (spec.image)
+      throw new InputError(
+        `${spec.name}.image`,
+        `"${spec.image}" needs the container runtime, not local processes`,
+      );
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
     if (spec.isolated) {

@@ -117,7 +117,8 @@ export class DriverServer implements StartedTlsServer {
 
   static async start(def: DriverDefinition, config: ServerConfig, runtime: Runtime): Promise<DriverServer> {
     checkSupported(def, config, planIssuers(config.store, config.policy));
-    const ok = await availability(def, runtime);
+    // A user's image has no package labels to check: starting it shows whether the server is there.
+    const ok = config.image ? { ok: true } : await availability(def, runtime);
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
     const dir = await runtime.makeDir(def.name);
@@ -126,9 +127,12 @@ export class DriverServer implements StartedTlsServer {
     const server = new DriverServer(def, config, runtime, dir, port);
     const started = Date.now();
     await server.#launch();
-    const pkgs = await runtime.packageVersions(Object.values(def.packages));
-    for (const [label, pkg] of Object.entries(def.packages))
-      if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
+    if (config.image) Object.assign(server.#versions, await server.#versionsFromServer());
+    else {
+      const pkgs = await runtime.packageVersions(Object.values(def.packages));
+      for (const [label, pkg] of Object.entries(def.packages))
+        if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
+    }
     Object.assign(server.#versions, def.versionsFromLog?.(server.#launched!.output()) ?? {});
     server.#versions.runtime = runtime.kind;
     log.debug(
@@ -136,6 +140,25 @@ export class DriverServer implements StartedTlsServer {
       "server started",
     );
     return server;
+  }
+
+  /**
+   * A user's image: the image, and the version the server itself states (`nginx -v`), since the
+   * image's package labels, if any, are not rootload's.
+   */
+  async #versionsFromServer(): Promise<Record<string, string>> {
+    const out: Record<string, string> = { image: this.#config.image! };
+    const v = this.def.version;
+    if (!v || !this.#launched) return out;
+    const r = await this.#launched.exec(v.argv, RELOAD_TIMEOUT_MS).catch((err) => {
+      log.warn({ server: this.driver, err: messageOf(err) }, "could not read the server's version");
+      return undefined;
+    });
+    const m = r ? v.pattern.exec(r.output) : null;
+    out[v.label] = m
+      ? `${m[1]} (${v.argv.join(" ")})`
+      : `unknown (${v.argv.join(" ")} said nothing readable)`;
+    return out;
   }
 
   /** The directory's absolute path for a file name. */
@@ -195,6 +218,7 @@ export class DriverServer implements StartedTlsServer {
       isolated: this.def.isolated,
       ...(this.def.rootCapabilities ? { rootCapabilities: this.def.rootCapabilities } : {}),
       ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
+      ...(this.#config.image ? { image: this.#config.image } : {}),
     });
   }
 
@@ -280,10 +304,11 @@ export class DriverServer implements StartedTlsServer {
         : this.#awaitWorkersGone(launched, method, before, from, ms);
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= RELOAD_ATTEMPTS;
-      const t0 = performance.now();
       let exited: { exitCode: number; output: string } | undefined;
       try {
-        exited = await launched.exec(argv, RELOAD_TIMEOUT_MS);
+        // In a user's image the server is the container's main process: signal it through the engine.
+        if (method.signal && launched.signalMain) await launched.signalMain(method.signal);
+        else exited = await launched.exec(argv, RELOAD_TIMEOUT_MS);
       } catch (err) {
         log.debug({ server: this.driver, attempt, err: messageOf(err) }, "reload command did not finish");
       }
@@ -299,7 +324,7 @@ export class DriverServer implements StartedTlsServer {
         // The server said it got the signal: it is slow, not deaf. Wait the whole timeout rather
         // than signal again (an exec that timed out on a loaded engine may have delivered it too).
         if (method.received?.test(launched.outputSince(from))) {
-          await acknowledged(Math.max(1, RELOAD_TIMEOUT_MS - (performance.now() - t0)));
+          await acknowledged(RELOAD_TIMEOUT_MS);
           break;
         }
         if (last) throw err;

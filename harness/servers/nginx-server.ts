@@ -92,6 +92,7 @@ export const nginxDriver = defineDriver({
     "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",
   ],
   ready: /start worker process/,
+  version: { label: "nginx", argv: ["nginx", "-v"], pattern: /nginx\/(\S+)/ },
   // As root the master creates its temp folders for, and switches its workers to, "nobody".
   rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
@@ -101,6 +102,7 @@ export const nginxDriver = defineDriver({
     done: /worker process \d+ exited/,
     failed: /\[emerg\]/,
     received: /signal 1 \(SIGHUP\) received/,
+    signal: "SIGHUP",
     workers: {
       started: /start worker process (\d+)/,
       exited: (pid) => new RegExp(`worker process ${pid} exited`),

@@ -20,6 +20,7 @@ export class TlsServer {
   #tls: readonly TlsVersion[] = ["1.2", "1.3"];
   #clientAuth: ClientAuthMode = "require";
   #legacy = false;
+  #image?: string;
 
   constructor(readonly driver: DriverName) {
     if (!(driver in DRIVERS))
@@ -52,6 +53,12 @@ export class TlsServer {
     return this;
   }
 
+  /** Run in this locally present image instead of rootload's (container runtime; never pulled). */
+  withImage(image: string | undefined): this {
+    this.#image = image;
+    return this;
+  }
+
   config(): ServerConfig {
     if (!this.#store) throw new InputError(`${this.driver}.store`, "no root store given (withRoots)");
     if (!this.#pki) throw new InputError(`${this.driver}.pki`, "no test PKI given (withPki)");
@@ -62,6 +69,7 @@ export class TlsServer {
       clientAuth: this.#clientAuth,
       pki: this.#pki,
       legacyCompat: this.#legacy,
+      ...(this.#image ? { image: this.#image } : {}),
     };
   }
 

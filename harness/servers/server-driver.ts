@@ -93,6 +93,11 @@ export type ReloadMethod =
        * previous reload's straggler — so from then on only workers with the new files answer.
        */
       workers?: { started: RegExp; exited: (pid: string) => RegExp };
+      /**
+       * The same reload as a signal to the server's own process, sent through the engine where the
+       * server is the container's main process (a user's image: no shell or helpers inside).
+       */
+      signal?: NodeJS.Signals;
     };
 
 /** Everything product-specific about a server; `DriverServer` does the rest. */
@@ -116,6 +121,11 @@ export interface DriverDefinition {
   rootCapabilities?: readonly string[];
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
+  /**
+   * How the running server states its version (`nginx -v`): read in a user's image, which has no
+   * package labels. `label` names it in reports as the packages do.
+   */
+  version?: { label: string; argv: string[]; pattern: RegExp };
   /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */
   versionsFromLog?(output: string): Record<string, string>;
 }

@@ -66,6 +66,7 @@ export const stunnelDriver = defineDriver({
     "Sends names sorted, not in file order. Reload = restart on the same port (SIGHUP with an oversized list stops it listening).",
   ],
   ready: /Configuration successful/,
+  version: { label: "stunnel", argv: ["stunnel4", "-version"], pattern: /stunnel (\d\S*)/ },
   // Not SIGHUP: after a SIGHUP with a list past 65,535 bytes stunnel 5.68 logs "Configuration
   // successful", keeps listening for a moment, then refuses connections (seen in the growth sweep).
   reload: { kind: "restart" },

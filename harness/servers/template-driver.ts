@@ -18,16 +18,24 @@ import {
   HAPROXY_TEMPLATE,
   NGINX_TEMPLATE,
   nginxGlobals,
+  STUNNEL_TEMPLATE,
+  STUNNEL_USER_DIR,
+  stunnelGlobals,
 } from "./template-rules.ts";
 import type { ServerConfig } from "./tls-server.ts";
 
 /** How a product runs a rendered template: its command, its config test, its reload. */
 interface TemplateProduct {
   rules: TemplateRules;
-  /** The server in the foreground. */
-  argv(ctx: RenderContext): string[];
-  /** The product's own config test (`nginx -t`, `haproxy -c`) and what it prints when the config is good. */
-  check: { argv(ctx: RenderContext): string[]; ok: RegExp };
+  /** The server in the foreground; `mains` are the rendered top-level files, in order. */
+  argv(ctx: RenderContext, mains: readonly string[]): string[];
+  /**
+   * The product's own config test (`nginx -t`, `haproxy -c`) and what it prints when the config is
+   * good. stunnel has none: starting it is the test.
+   */
+  check: { argv(ctx: RenderContext, mains: readonly string[]): string[]; ok: RegExp };
+  /** rootload's own files around the user's (stunnel's global settings). */
+  files?(ctx: RenderContext): Record<string, string>;
   reload?: DriverDefinition["reload"];
   /** HAProxy's `crt` wants certificate and key in one file. */
   certFile: string;
@@ -52,6 +60,11 @@ const apacheArgv = (ctx: RenderContext) => [
   ...apacheOverrides(ctx.state("")),
 ];
 
+const haproxyFiles = (ctx: RenderContext, mains: readonly string[]) =>
+  mains.flatMap((m) => ["-f", ctx.file(m)]);
+
+const stunnelArgv = (ctx: RenderContext) => ["stunnel4", ctx.file("stunnel.conf")];
+
 const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
   apache: {
     rules: APACHE_TEMPLATE,
@@ -62,6 +75,8 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
       argv: (ctx) => [...apacheArgv(ctx), "-k", "graceful"],
       done: /resuming normal operations/,
       failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
+      // `-k graceful` is SIGUSR1 to the parent.
+      signal: "SIGUSR1",
     },
     certFile: COMMON_FILES.cert,
   },
@@ -77,22 +92,31 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
   },
   haproxy: {
     rules: HAPROXY_TEMPLATE,
-    argv: (ctx) => [
+    argv: (ctx, mains) => [
       "haproxy",
       "-W",
       "-db",
-      "-f",
-      ctx.file(HAPROXY_TEMPLATE.mainFile),
+      ...haproxyFiles(ctx, mains),
       "-p",
       ctx.state("haproxy.pid"),
     ],
     check: {
-      argv: (ctx) => ["haproxy", "-c", "-f", ctx.file(HAPROXY_TEMPLATE.mainFile)],
+      argv: (ctx, mains) => ["haproxy", "-c", ...haproxyFiles(ctx, mains)],
       ok: /Configuration file is valid/,
     },
     // Restarted per step like nginx: under load the served check after SIGUSR2 could still see
     // the previous list at the step past the limit (the full suite, 2 cores).
     reload: { kind: "restart" },
+    certFile: COMMON_FILES.certAndKey,
+  },
+  stunnel: {
+    rules: STUNNEL_TEMPLATE,
+    argv: stunnelArgv,
+    check: { argv: stunnelArgv, ok: /Configuration successful/ },
+    files: (ctx) => ({
+      "stunnel.conf": stunnelGlobals(ctx.state("stunnel.pid"), ctx.file(STUNNEL_USER_DIR)),
+    }),
+    // Certificate and key in one file, so `cert = ${ROOTLOAD_CERT}` alone works; `key =` may be given too.
     certFile: COMMON_FILES.certAndKey,
   },
 };
@@ -130,7 +154,7 @@ export function placeholderValues(ctx: RenderContext, p: TemplateProduct): Recor
  */
 function templateDefinition(
   name: DriverName,
-  template: string,
+  template: string | readonly string[],
   sources: RenderedTemplate["sources"],
 ): DriverDefinition {
   const base = DRIVERS[name].definition;
@@ -145,13 +169,13 @@ function templateDefinition(
     render: (ctx) => {
       const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
       Object.assign(sources, r.sources);
-      return { files: r.files, argv: p.argv(ctx) };
+      return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.argv(ctx, r.mains) };
     },
   };
 }
 
 /** A driver that runs the user's config template (`servers[i].config`) under the product's driver. */
-export function templateDriver(name: DriverName, template: string): ServerDriver {
+export function templateDriver(name: DriverName, template: string | readonly string[]): ServerDriver {
   return defineDriver(templateDefinition(name, template, {}));
 }
 
@@ -163,7 +187,7 @@ export function templateDriver(name: DriverName, template: string): ServerDriver
  */
 export async function preflightTemplate(
   name: DriverName,
-  template: string,
+  template: string | readonly string[],
   config: ServerConfig,
   runtime: Runtime,
 ): Promise<void> {
@@ -174,7 +198,11 @@ export async function preflightTemplate(
     ...def,
     ready: p.check.ok,
     reload: { kind: "restart" },
-    render: (ctx) => ({ files: def.render(ctx).files, argv: p.check.argv(ctx) }),
+    render: (ctx) => {
+      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
+      Object.assign(sources, r.sources);
+      return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.check.argv(ctx, r.mains) };
+    },
   };
   try {
     const s = await DriverServer.start(check, config, runtime);

@@ -16,6 +16,11 @@ export interface ServerConfig {
    * AES-CBC-SHA), i.e. `MinProtocol TLSv1` and `@SECLEVEL=0` on OpenSSL 3. Off by default.
    */
   legacyCompat?: boolean;
+  /**
+   * A user's locally present image to run instead of rootload's (container runtime). It has no
+   * rootload labels or helpers: versions are read from the running server, reloads are signals.
+   */
+  image?: string;
 }
 
 export interface ReloadOptions {
