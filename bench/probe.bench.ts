@@ -11,9 +11,10 @@ import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { parseCertificateRequest12 } from "../harness/probe/certificate-request.ts";
 import { probe } from "../harness/probe/probe.ts";
 import { RootEntry } from "../harness/roots/root-store.ts";
+import { ProcessRuntime } from "../harness/runtime/process-runtime.ts";
 import { syntheticCaList } from "../test/fixtures/synthetic-roots.ts";
 import { hexFixture } from "../test/support/hex-fixture.ts";
-import { startOpensslServer } from "../test/support/openssl-server.ts";
+import { opensslServer } from "../test/support/openssl-driver.ts";
 import { recordFigures } from "./record.ts";
 
 const cr = hexFixture("tls12-certificate-request-65535").subarray(4);
@@ -56,7 +57,8 @@ const mean = (b: Bench, name: string) => {
 
 const pki = await sharedTestPki();
 const list = syntheticCaList(65_481).map((d) => new RootEntry(d));
-const server = await startOpensslServer({ caPem: list.map((e) => e.toPem()).join(""), pki });
+const runtime = new ProcessRuntime();
+const server = await opensslServer(pki, list).start(runtime);
 const rt = new Bench({ name: "round trip", time: 3000, warmup: true });
 try {
   for (const tls of ["1.2", "1.3"] as const) {
@@ -71,6 +73,7 @@ try {
   await rt.run();
 } finally {
   await server.stop();
+  await runtime.close();
 }
 
 console.table(parse.table());

@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineError } from "./errors.ts";
@@ -42,19 +51,36 @@ export function stateSubdir(name: string): string {
   return ownedDir(join(stateDir(), name));
 }
 
-/** `dir` created 0700 if missing, then checked to be a 0700 directory owned by this user. */
-function ownedDir(dir: string): string {
+/**
+ * Where the folders of servers that start as root and switch to their own user (PostgreSQL) go:
+ * `<base>/rootload-<uid>-searchable`, beside the state folder, 0711 (others may enter by a name
+ * they know, never list, read or write). The state folder itself stays 0700 for everything else,
+ * so a run of this version never changes what an older one checks.
+ */
+export function searchableDir(): string {
+  return ownedDir(searchablePath(), SEARCH_ONLY);
+}
+
+const searchablePath = () => join(baseTempDir(), `rootload-${uid()}-searchable`);
+
+/** Group and other may search (x), nothing more. */
+const SEARCH_ONLY = 0o711;
+
+/** `dir` created with `mode` (0700) if missing, then checked to be a directory owned by this user, no more open than `mode`. */
+function ownedDir(dir: string, mode = 0o700): string {
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    mkdirSync(dir, { mode });
+    // mkdir's mode passes through the umask.
+    chmodSync(dir, mode);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST")
       throw new EngineError(`cannot create state folder ${dir}: ${(err as Error).message}`);
   }
-  checkOwned(dir, true);
+  checkOwned(dir, true, mode);
   return dir;
 }
 
-function checkOwned(path: string, directory: boolean): void {
+function checkOwned(path: string, directory: boolean, mode = 0o700): void {
   const st = lstatSync(path);
   const problem = st.isSymbolicLink()
     ? "is a symbolic link"
@@ -62,13 +88,26 @@ function checkOwned(path: string, directory: boolean): void {
       ? "is not a directory"
       : st.uid !== uid()
         ? `is owned by uid ${st.uid}`
-        : directory && (st.mode & 0o077) !== 0
+        : directory && (st.mode & 0o777 & ~mode) !== 0
           ? `has mode ${(st.mode & 0o777).toString(8)}`
           : undefined;
   if (problem)
     throw new EngineError(
-      `state folder ${path} ${problem}; it must be a directory owned by uid ${uid()} with mode 700 (remove it)`,
+      `state folder ${path} ${problem}; it must be a directory owned by uid ${uid()} with mode ${mode.toString(8)} (remove it)`,
     );
+}
+
+/**
+ * Let a server that starts as root and switches to its own user (PostgreSQL) reach its state
+ * folder: each of `dirs`, checked to be ours, gets search-only rights for others (0711). They can
+ * enter by a name they know; listing, reading and writing stay this user's, and every file below
+ * keeps its own 0600.
+ */
+export function openForSearch(dirs: readonly string[]): void {
+  for (const d of dirs) {
+    checkOwned(d, true, SEARCH_ONLY);
+    chmodSync(d, SEARCH_ONLY);
+  }
 }
 
 /** True when `path` is a regular file (not a link) owned by this user. */
@@ -122,30 +161,34 @@ export function ownerAlive(pid: number, start: string | undefined): boolean {
 /**
  * A fresh private folder for one server's or client's files (keys among them): 0700 under the
  * state folder, named after its owner so that the next run removes it if this one is killed.
+ * `searchable`: under searchableDir() instead, for a server whose own user must enter it.
  */
-export function makeOwnedTempDir(kind: string): string {
+export function makeOwnedTempDir(kind: string, searchable = false): string {
   const { pid, start } = selfOwner();
   const safeKind = kind.replace(/[^A-Za-z0-9-]/g, "_");
-  return mkdtempSync(
-    join(stateSubdir("tmp"), `${pid}.${start}.${safeKind}.${randomBytes(2).toString("hex")}-`),
-  );
+  const parent = searchable ? searchableDir() : stateSubdir("tmp");
+  return mkdtempSync(join(parent, `${pid}.${start}.${safeKind}.${randomBytes(2).toString("hex")}-`));
 }
 
 /** Remove temp folders (server configs, keys) whose owning harness process is gone. */
 export function reapOrphanTempDirs(): number {
-  let dir: string;
-  try {
-    dir = stateSubdir("tmp");
-  } catch (err) {
-    log.warn({ err }, "not reaping temp folders");
-    return 0;
-  }
   let n = 0;
-  for (const name of readdirSync(dir)) {
-    const [pid, start] = name.split(".");
-    if (ownerAlive(Number(pid), start)) continue;
-    rmSync(join(dir, name), { recursive: true, force: true });
-    n++;
+  // The searchable folder is made only by a run that needed it.
+  const parents = [() => stateSubdir("tmp"), ...(existsSync(searchablePath()) ? [searchableDir] : [])];
+  for (const parent of parents) {
+    let dir: string;
+    try {
+      dir = parent();
+    } catch (err) {
+      log.warn({ err }, "not reaping temp folders");
+      continue;
+    }
+    for (const name of readdirSync(dir)) {
+      const [pid, start] = name.split(".");
+      if (ownerAlive(Number(pid), start)) continue;
+      rmSync(join(dir, name), { recursive: true, force: true });
+      n++;
+    }
   }
   if (n) log.info({ folders: n }, "removed temp folders left by a killed run");
   return n;

@@ -104,9 +104,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   // A user's image runs only in containers: "auto" means the engine then, and its absence is rc 3.
   const needsEngine = scenario.servers.some((s) => s.image !== undefined);
   const runtime = await timed(phases, "runtime", () =>
-    resolveRuntime(
-      onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto"),
-    ),
+    resolveRuntime(onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto")),
   );
   await preflightServers(scenario, loaded.file, steps, pki, runtime).catch(async (err) => {
     await runtime.close();

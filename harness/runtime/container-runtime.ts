@@ -14,7 +14,7 @@ import {
 } from "testcontainers";
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
-import { makeOwnedTempDir, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
+import { makeOwnedTempDir, openForSearch, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
 import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort, freeRemotePort } from "./free-port.ts";
@@ -334,6 +334,8 @@ export class ContainerRuntime implements Runtime {
     // The invoking user's uid, so the server reads its 0600 files without CAP_DAC_OVERRIDE; as
     // root it keeps only the capabilities its driver names (nginx and Apache switch users).
     const caps = uid === 0 ? [...(spec.rootCapabilities ?? [])] : [];
+    // The user a server switches to must enter the mounted folder and its state/ (the mount points).
+    if (spec.dropsTo && uid === 0) openForSearch([spec.dir, join(spec.dir, STATE_DIR)]);
     const container = new HardenedContainer(image)
       .withHostLimits(CONTAINER_LIMITS)
       .withUser(`${uid}:${gid}`)

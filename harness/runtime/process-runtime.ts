@@ -6,6 +6,7 @@ import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import {
   makeOwnedTempDir,
+  openForSearch,
   ownedFile,
   ownerAlive,
   processIdentity,
@@ -18,7 +19,15 @@ import { freePort } from "./free-port.ts";
 import { withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
-import type { Availability, ExecResult, Launched, LaunchSpec, Runtime } from "./runtime.ts";
+import {
+  type Availability,
+  type ExecResult,
+  type Launched,
+  type LaunchSpec,
+  type MakeDirOptions,
+  type Runtime,
+  STATE_DIR,
+} from "./runtime.ts";
 
 /**
  * Where each live process group is recorded, so the next run can end those of a killed run: in
@@ -139,8 +148,9 @@ export class ProcessRuntime implements Runtime {
     return freePort();
   }
 
-  async makeDir(name: string): Promise<string> {
-    const dir = makeOwnedTempDir(name);
+  async makeDir(name: string, options: MakeDirOptions = {}): Promise<string> {
+    // As root, a server that switches users must enter its folder: it goes where the folders above allow search.
+    const dir = makeOwnedTempDir(name, options.forUser !== undefined && process.getuid?.() === 0);
     this.#dirs.add(dir);
     return dir;
   }
@@ -196,6 +206,8 @@ export class ProcessRuntime implements Runtime {
         `${spec.name}.image`,
         `"${spec.image}" needs the container runtime, not local processes`,
       );
+    // As root a server that switches users must reach its state folder (its dir came from makeDir's forUser).
+    if (spec.dropsTo && process.getuid?.() === 0) openForSearch([spec.dir, join(spec.dir, STATE_DIR)]);
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
     if (spec.isolated) {

@@ -31,6 +31,12 @@ export interface LaunchSpec {
    * workers to another user). Containers drop every other one; as another user none are kept.
    */
   rootCapabilities?: readonly string[];
+  /**
+   * The user a server started as root switches to (PostgreSQL refuses to run as root). That user
+   * must reach `dir/state`: the runtime gives the folders on the way search-only rights for others
+   * (0711: enter by a known name, never list, read or write); what it writes there it owns.
+   */
+  dropsTo?: string;
   /** The server command, in the foreground. argv[0] is looked up on PATH. */
   argv: readonly string[];
   ready: ReadyCheck;
@@ -87,6 +93,14 @@ export interface Availability {
   reason?: string;
 }
 
+export interface MakeDirOptions {
+  /**
+   * The user the server will switch to (LaunchSpec.dropsTo), who must be able to enter the
+   * directory: the process runtime puts it where the folders above allow search.
+   */
+  forUser?: string;
+}
+
 export type RuntimeKind = "container" | "process";
 
 /** Runs launch specs. One instance per harness process; `close()` removes everything it started. */
@@ -100,7 +114,7 @@ export interface Runtime {
   /** A TCP port free at `host`. */
   freePort(): Promise<number>;
   /** A fresh directory for a server's files, visible to the server at the same path. */
-  makeDir(name: string): Promise<string>;
+  makeDir(name: string, options?: MakeDirOptions): Promise<string>;
   /** Whether `binary` (from Debian package `pkg`) can be run by this runtime. */
   hasBinary(binary: string, pkg?: string): Promise<Availability>;
   /** Whether this runtime can give a server a network namespace of its own (LaunchSpec.isolated). */

@@ -7,15 +7,15 @@ const ADMIN_SOCKET = "caddy-admin.sock";
 /**
  * Caddy's native JSON config. `trusted_ca_certs_pem_files` loads every certificate of the bundle
  * (the Caddyfile's `trusted_ca_cert_file` loads only the first). The admin API listens on a Unix
- * socket in the server's directory, so parallel instances never share a port; automatic HTTPS is
- * off and the config is not persisted anywhere outside the directory.
+ * socket in the server's state folder, so parallel instances never share a port; automatic HTTPS
+ * is off and what Caddy writes (socket, storage) stays in the state folder, the only writable part.
  */
 function caddyJson(ctx: RenderContext): string {
-  const { config, file } = ctx;
+  const { config, file, state } = ctx;
   const v = [...config.tls].sort();
   const config_ = {
-    admin: { listen: `unix/${file(ADMIN_SOCKET)}`, config: { persist: false } },
-    storage: { module: "file_system", root: file("caddy-data") },
+    admin: { listen: `unix/${state(ADMIN_SOCKET)}`, config: { persist: false } },
+    storage: { module: "file_system", root: state("caddy-data") },
     logging: { logs: { default: { level: "DEBUG", writer: { output: "stderr" } } } },
     apps: {
       tls: {
@@ -48,13 +48,13 @@ function caddyJson(ctx: RenderContext): string {
   return `${JSON.stringify(config_, null, 2)}\n`;
 }
 
-/** Caddy writes its autosave and data under $HOME/XDG dirs unless told otherwise: keep them in the directory. */
+/** Caddy writes its autosave and data under $HOME/XDG dirs unless told otherwise: keep them in the state folder. */
 function env(ctx: RenderContext): string[] {
   return [
     "env",
-    `HOME=${ctx.dir}`,
-    `XDG_DATA_HOME=${ctx.file("xdg-data")}`,
-    `XDG_CONFIG_HOME=${ctx.file("xdg-config")}`,
+    `HOME=${ctx.state("")}`,
+    `XDG_DATA_HOME=${ctx.state("xdg-data")}`,
+    `XDG_CONFIG_HOME=${ctx.state("xdg-config")}`,
   ];
 }
 
@@ -86,7 +86,7 @@ export const caddyDriver = defineDriver({
   legacy: { supported: false, how: "(Caddy's protocol_min starts at tls1.2)" },
   notes: [
     "Keeps file order. TLS 1.3 over the limit logs `http: TLS handshake error from …: cryptobyte: pending child length N exceeds 2-byte length prefix` (DEBUG); TLS 1.2 logs nothing, the wrapped message goes out.",
-    "Admin API on a Unix socket in the server's directory; reload = `caddy reload` through it (same process).",
+    "Admin API on a Unix socket in the server's state folder; reload = `caddy reload` through it (same process).",
   ],
   ready: /serving initial configuration/,
   readyTimeoutMs: 30_000,
@@ -101,7 +101,7 @@ export const caddyDriver = defineDriver({
       "--config",
       ctx.file("caddy.json"),
       "--address",
-      `unix/${ctx.file(ADMIN_SOCKET)}`,
+      `unix/${ctx.state(ADMIN_SOCKET)}`,
     ],
     done: /load complete/,
     failed: /"level":"error","ts":[^,]+,"logger":"admin\.api"/,
@@ -112,7 +112,7 @@ export const caddyDriver = defineDriver({
     argv: [
       "sh",
       "-c",
-      `echo $$ > ${ctx.file("caddy.pid")}; exec "$@"`,
+      `echo $$ > ${ctx.state("caddy.pid")}; exec "$@"`,
       "sh",
       ...env(ctx),
       "caddy",

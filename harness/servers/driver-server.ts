@@ -9,6 +9,7 @@ import { TLS_VERSIONS } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
+import { checkHandshakeOptions } from "./handshake-options.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
 import { awaitServed } from "./served-check.ts";
 import {
@@ -32,6 +33,10 @@ const RELOAD_TIMEOUT_MS = 15_000;
 const DEFAULT_READY_MS = 20_000;
 const RELOAD_ATTEMPTS = 3;
 const RELOAD_RETRY_MS = 3_000;
+/** A start that lost its port to another socket is tried once more, on a new port. */
+const PORT_ATTEMPTS = 2;
+/** How each server (and Node's relay) words a bind to a taken port: errno 98, EADDRINUSE. */
+const ADDRESS_IN_USE = /address already in use|EADDRINUSE/i;
 
 /** Files every server directory has, whatever the driver. */
 export const COMMON_FILES = {
@@ -66,6 +71,7 @@ function checkSupported(def: DriverDefinition, config: ServerConfig, plan: Issue
       `${def.name}.legacyCompat`,
       `not supported by ${def.name}: ${capabilityText(def.legacy)}`,
     );
+  checkHandshakeOptions(def.name, def.handshake ?? {}, config);
 }
 
 async function availability(def: DriverDefinition, runtime: Runtime): Promise<Availability> {
@@ -121,12 +127,11 @@ export class DriverServer implements StartedTlsServer {
     const ok = config.image ? { ok: true } : await availability(def, runtime);
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
-    const dir = await runtime.makeDir(def.name);
+    const dir = await runtime.makeDir(def.name, def.dropsTo ? { forUser: def.dropsTo } : {});
     await mkdir(join(dir, STATE_DIR), { mode: 0o700 });
-    const port = await runtime.freePort();
-    const server = new DriverServer(def, config, runtime, dir, port);
     const started = Date.now();
-    await server.#launch();
+    const server = await DriverServer.#launchOnFreePort(def, config, runtime, dir);
+    const port = server.port;
     if (config.image) Object.assign(server.#versions, await server.#versionsFromServer());
     else {
       const pkgs = await runtime.packageVersions(Object.values(def.packages));
@@ -159,6 +164,30 @@ export class DriverServer implements StartedTlsServer {
       ? `${m[1]} (${v.argv.join(" ")})`
       : `unknown (${v.argv.join(" ")} said nothing readable)`;
     return out;
+  }
+
+  /**
+   * Launch on a port the kernel just handed out. Between that pick and the server's bind another
+   * socket can take the port (a client's ephemeral source port, a parallel run): a launch that
+   * failed with "Address already in use" is tried once more on a freshly picked port.
+   */
+  static async #launchOnFreePort(
+    def: DriverDefinition,
+    config: ServerConfig,
+    runtime: Runtime,
+    dir: string,
+  ): Promise<DriverServer> {
+    for (let attempt = 1; ; attempt++) {
+      const port = await runtime.freePort();
+      const server = new DriverServer(def, config, runtime, dir, port);
+      try {
+        await server.#launch();
+        return server;
+      } catch (err) {
+        if (attempt >= PORT_ATTEMPTS || !ADDRESS_IN_USE.test(messageOf(err))) throw err;
+        log.warn({ server: def.name, port }, "port taken between pick and bind; picking another");
+      }
+    }
   }
 
   /** The directory's absolute path for a file name. */
@@ -210,16 +239,34 @@ export class DriverServer implements StartedTlsServer {
 
   async #launch(): Promise<void> {
     const { argv } = await this.#render(this.#config);
-    this.#launched = await this.runtime.launch({
+    const { ready, startFailed } = this.def;
+    const readyOrFailed = startFailed ? new RegExp(`${ready.source}|${startFailed.source}`) : ready;
+    const launched = await this.runtime.launch({
       name: this.def.name,
       dir: this.dir,
       argv,
       port: this.port,
       isolated: this.def.isolated,
       ...(this.def.rootCapabilities ? { rootCapabilities: this.def.rootCapabilities } : {}),
-      ready: { log: this.def.ready, timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS },
+      ...(this.def.dropsTo ? { dropsTo: this.def.dropsTo } : {}),
+      ready: {
+        log: readyOrFailed,
+        timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS,
+      },
       ...(this.#config.image ? { image: this.#config.image } : {}),
     });
+    // The engine's own wait can see the line before the output kept here does (a container's log stream).
+    if (startFailed) {
+      const seen = await launched.waitForLog(readyOrFailed, 0, DEFAULT_READY_MS).then(
+        () => !startFailed.test(launched.output()),
+        () => false,
+      );
+      if (!seen) {
+        await launched.stop();
+        throw new EngineError(`${this.def.name}: did not start; output:\n${launched.output().trim()}`);
+      }
+    }
+    this.#launched = launched;
   }
 
   address(): string {

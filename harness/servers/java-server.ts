@@ -53,16 +53,18 @@ jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, EC ke
 
 /**
  * Compile once per directory (about a second; the JVM then lives for the server's whole life,
- * reloading on SIGHUP), then run. The pid file is the JVM's: `exec` keeps the shell's pid.
+ * reloading on SIGHUP), then run. Classes and the pid file go into the writable state folder
+ * ($2): the rest of the directory is read-only in a container. The pid file is the JVM's:
+ * `exec` keeps the shell's pid. No hsperfdata file: nothing is written outside the state folder.
  */
 const START_SCRIPT = `#!/bin/sh
 set -e
 cd "$1"
-if [ ! -f classes/RootloadServer.class ]; then
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -m jdk.compiler/com.sun.tools.javac.Main -nowarn -d classes RootloadServer.java
+if [ ! -f "$2/classes/RootloadServer.class" ]; then
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -m jdk.compiler/com.sun.tools.javac.Main -nowarn -d "$2/classes" RootloadServer.java
 fi
-echo $$ > java.pid
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -Djava.security.properties="$1/java.security" -cp classes RootloadServer "$1/rootload-java.properties"
+echo $$ > "$2/java.pid"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx256m -Djava.security.properties="$1/java.security" -cp "$2/classes" RootloadServer "$1/rootload-java.properties"
 `;
 
 /**
@@ -108,7 +110,7 @@ export const javaDriver = defineDriver({
   readyTimeoutMs: 60_000,
   reload: {
     kind: "command",
-    argv: (ctx) => ["sh", "-c", `kill -HUP "$(cat ${ctx.file("java.pid")})"`],
+    argv: (ctx) => ["sh", "-c", `kill -HUP "$(cat ${ctx.state("java.pid")})"`],
     done: /rootload java server reloaded/,
     failed: /rootload java server reload failed/,
   },
@@ -119,7 +121,7 @@ export const javaDriver = defineDriver({
       "java.security": ctx.config.legacyCompat ? LEGACY_SECURITY : "# rendered by rootload\n",
       "start-java.sh": START_SCRIPT,
     },
-    argv: ["sh", ctx.file("start-java.sh"), ctx.dir],
+    argv: ["sh", ctx.file("start-java.sh"), ctx.dir, ctx.state("")],
   }),
   versionsFromLog: (output): Record<string, string> => {
     const m = /listening java=(\S+)/.exec(output);

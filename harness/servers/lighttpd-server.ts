@@ -35,22 +35,16 @@ server.modules = ("mod_${tls}")
 server.document-root = ${q(file("www"))}
 server.bind = ${q(ctx.listenHost)}
 server.port = ${ctx.listenPort}
-server.pid-file = ${q(file("lighttpd.pid"))}
+server.pid-file = ${q(ctx.state("lighttpd.pid"))}
 index-file.names = ("index.txt")
 mimetype.assign = (".txt" => "text/plain")
 ${conf.join("\n")}
 `;
 }
 
-/** Start in the foreground after creating the document root the client's GET is answered from. */
+/** In the foreground; the document root (www/index.txt, answering the client's GET) is a rendered input. */
 function argv(ctx: RenderContext): string[] {
-  return [
-    "sh",
-    "-c",
-    `mkdir -p "$1/www" && echo ok > "$1/www/index.txt" && exec lighttpd -D -f "$1/lighttpd.conf"`,
-    "sh",
-    ctx.dir,
-  ];
+  return ["lighttpd", "-D", "-f", ctx.file("lighttpd.conf")];
 }
 
 interface Variant {
@@ -98,6 +92,7 @@ function lighttpdDriver(v: Variant) {
       files: {
         "lighttpd.conf": render(ctx, v.tls),
         "server-chain.pem": ctx.config.pki.server.certPem + ctx.config.pki.serverCa.certPem,
+        "www/index.txt": "ok\n",
       },
       argv: argv(ctx),
     }),

@@ -15,11 +15,11 @@ function argv(ctx: RenderContext): string[] {
     file("server.crt"),
     "-key",
     file("server.key"),
-    // -Verify fails the handshake without a client certificate; -verify only asks for one.
-    config.clientAuth === "require" ? "-Verify" : "-verify",
-    "3",
-    // Without it s_server's verify callback reports the error and lets the client in anyway.
-    "-verify_return_error",
+    // -Verify fails the handshake without a client certificate; -verify only asks for one; neither: no CertificateRequest.
+    ...(config.clientAuth === "none"
+      ? []
+      : // Without -verify_return_error s_server's verify callback reports the error and lets the client in anyway.
+        [config.clientAuth === "require" ? "-Verify" : "-verify", "3", "-verify_return_error"]),
     "-min_protocol",
     min,
     "-max_protocol",
@@ -30,8 +30,9 @@ function argv(ctx: RenderContext): string[] {
     a.push("-CAfile", file(ISSUER_FILES.advertise), "-verifyCAfile", file(ISSUER_FILES.verify));
   else a.push("-CAfile", file(ISSUER_FILES.verify));
   if (plan.mode === "none") a.push("-no_ca_names");
-  const ciphers = opensslCiphers(config);
+  const ciphers = config.cipher12 ?? opensslCiphers(config);
   if (ciphers) a.push("-cipher", ciphers);
+  if (config.groups) a.push("-groups", config.groups.join(":"));
   return a;
 }
 
@@ -57,6 +58,11 @@ export const opensslDriver = defineDriver({
   },
   limits: OPENSSL_LIMITS,
   legacy: OPENSSL_LEGACY,
+  handshake: {
+    noClientAuth: { supported: true, how: "(no -verify: no CertificateRequest)" },
+    groups: { supported: true, how: "(-groups)" },
+    cipher12: { supported: true, how: "(-cipher)" },
+  },
   notes: ["Keeps file order.", "Serves one connection at a time; reload = restart on the same port."],
   ready: /^ACCEPT/m,
   reload: { kind: "restart" },

@@ -1,3 +1,4 @@
+import { STATE_DIR } from "../runtime/runtime.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
@@ -8,14 +9,30 @@ export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
 /** The database user the client certificate maps to (pg_ident), and the superuser initdb creates. */
 export const POSTGRES_USER = "rootload";
 export const POSTGRES_DATABASE = "postgres";
+/**
+ * Under the state folder: the copies of the inputs PostgreSQL reads, owned by the user it runs as
+ * (it refuses a key it does not own, and cannot read the harness's 0600 files), and its data.
+ */
+const CONF_DIR = "pg-conf";
+const DATA_DIR = "pgdata";
+/** The inputs copied into CONF_DIR at each start: what the postgres process itself opens. */
+const COPIED = [
+  "postgresql.conf",
+  "pg_hba.conf",
+  "pg_ident.conf",
+  "openssl.cnf",
+  "server.crt",
+  ISSUER_FILES.verify,
+];
 
 function postgresqlConf(ctx: RenderContext): string {
-  const { config, file } = ctx;
+  const { config } = ctx;
+  const file = (n: string) => ctx.state(`${CONF_DIR}/${n}`);
   const { min, max } = protocolRange(config);
   const ciphers = opensslCiphers(config);
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
   return `# rendered by rootload
-data_directory = ${q(file("pgdata"))}
+data_directory = ${q(ctx.state(DATA_DIR))}
 hba_file = ${q(file("pg_hba.conf"))}
 ident_file = ${q(file("pg_ident.conf"))}
 listen_addresses = ${q(ctx.listenHost)}
@@ -78,30 +95,38 @@ rootload /^(.*)$ ${POSTGRES_USER}
 `;
 
 /**
- * Runs as root only to hand the directory to the postgres user: PostgreSQL refuses to run as
- * root, wants its data directory owned by its uid and a private key it owns with mode 0600.
- * initdb runs once per server directory (restarts reuse it).
+ * As root (the process runtime, or a container with CHOWN, SETUID and SETGID only) it prepares
+ * the state folder for the postgres user and drops to it: PostgreSQL refuses to run as root and
+ * wants its data directory and private key owned by its uid. The inputs stay read-only: the ones
+ * the server opens are copied (umask 077, then chown: no chmod of another user's file, so no
+ * FOWNER) into a root-owned folder it may only search. Everything the postgres user touches
+ * (initdb's check, the stale lock) is done as that user: root has no DAC_OVERRIDE in a container.
+ * initdb runs once per server directory (restarts reuse it). The runtime gave the folders down
+ * to state/ search-only rights (LaunchSpec.dropsTo).
  */
 const START_SCRIPT = `#!/bin/sh
 set -e
+umask 077
 cd "$1"
+S="$1/${STATE_DIR}"
 AS=""
-if [ "$(id -u)" = 0 ]; then
-  chmod 755 "$1"
-  mkdir -p pgdata && chown postgres:postgres pgdata && chmod 700 pgdata
-  AS="setpriv --reuid=postgres --regid=postgres --init-groups --"
-  install -o postgres -g postgres -m 600 server.key pg-server.key
-else
-  mkdir -p pgdata && chmod 700 pgdata
-  install -m 600 server.key pg-server.key
+[ "$(id -u)" = 0 ] && AS="setpriv --reuid=postgres --regid=postgres --init-groups --"
+rm -rf "$S/${CONF_DIR}"
+mkdir -m 700 "$S/${CONF_DIR}"
+for f in ${COPIED.join(" ")}; do cp "$f" "$S/${CONF_DIR}/$f"; done
+cp server.key "$S/${CONF_DIR}/pg-server.key"
+mkdir -p "$S/${DATA_DIR}"
+if [ -n "$AS" ]; then
+  chown postgres:postgres "$S/${DATA_DIR}" "$S/${CONF_DIR}"/*
+  chmod 711 "$S/${CONF_DIR}"
 fi
-if [ ! -f pgdata/PG_VERSION ]; then
-  $AS ${POSTGRES_BIN}/initdb --no-sync --no-instructions -A reject -U ${POSTGRES_USER} -E UTF8 --locale=C -D pgdata >initdb.log 2>&1 || { cat initdb.log >&2; exit 1; }
+if ! $AS test -f "$S/${DATA_DIR}/PG_VERSION"; then
+  $AS ${POSTGRES_BIN}/initdb --no-sync --no-instructions -A reject -U ${POSTGRES_USER} -E UTF8 --locale=C -D "$S/${DATA_DIR}" >"$S/initdb.log" 2>&1 || { cat "$S/initdb.log" >&2; exit 1; }
 fi
 # A previous instance of this directory was stopped (restart = stop, then start): its lock is stale.
-rm -f pgdata/postmaster.pid
-export OPENSSL_CONF="$1/openssl.cnf"
-exec $AS ${POSTGRES_BIN}/postgres -c config_file="$1/postgresql.conf"
+$AS rm -f "$S/${DATA_DIR}/postmaster.pid"
+export OPENSSL_CONF="$S/${CONF_DIR}/openssl.cnf"
+exec $AS ${POSTGRES_BIN}/postgres -c config_file="$S/${CONF_DIR}/postgresql.conf"
 `;
 
 const NO_SUBSET = {
@@ -142,6 +167,9 @@ export const postgresDriver = defineDriver({
   ],
   ready: /database system is ready to accept connections/,
   readyTimeoutMs: 40_000,
+  // Root only prepares the state folder for the postgres user and switches to it.
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID"],
+  dropsTo: "postgres",
   reload: { kind: "restart" },
   render: (ctx) => ({
     files: {

@@ -18,9 +18,11 @@ export class TlsServer {
   #pki?: TestPki;
   #policy: IssuerPolicy = { kind: "all" };
   #tls: readonly TlsVersion[] = ["1.2", "1.3"];
-  #clientAuth: ClientAuthMode = "require";
+  #clientAuth: ClientAuthMode | "none" = "require";
   #legacy = false;
   #image?: string;
+  #groups?: readonly string[];
+  #cipher12?: string;
 
   constructor(readonly driver: DriverName) {
     if (!(driver in DRIVERS))
@@ -39,7 +41,8 @@ export class TlsServer {
     this.#tls = versions;
     return this;
   }
-  withClientAuth(mode: ClientAuthMode): this {
+  /** "none": no CertificateRequest (drivers whose `handshake.noClientAuth` says so). */
+  withClientAuth(mode: ClientAuthMode | "none"): this {
     this.#clientAuth = mode;
     return this;
   }
@@ -58,6 +61,16 @@ export class TlsServer {
     this.#image = image;
     return this;
   }
+  /** Accept only these key-exchange groups, in this order (OpenSSL names; drivers whose `handshake.groups` says so). */
+  withGroups(groups: readonly string[]): this {
+    this.#groups = groups;
+    return this;
+  }
+  /** Serve TLS 1.2 with these cipher suites only (OpenSSL cipher string; drivers whose `handshake.cipher12` says so). */
+  withCipher12(ciphers: string): this {
+    this.#cipher12 = ciphers;
+    return this;
+  }
 
   config(): ServerConfig {
     if (!this.#store) throw new InputError(`${this.driver}.store`, "no root store given (withRoots)");
@@ -70,6 +83,8 @@ export class TlsServer {
       pki: this.#pki,
       legacyCompat: this.#legacy,
       ...(this.#image ? { image: this.#image } : {}),
+      ...(this.#groups ? { groups: this.#groups } : {}),
+      ...(this.#cipher12 ? { cipher12: this.#cipher12 } : {}),
     };
   }
 

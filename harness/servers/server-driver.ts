@@ -3,6 +3,7 @@ import type { PolicyKind } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
+import type { HandshakeCapabilities } from "./handshake-options.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
 import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
 
@@ -113,12 +114,22 @@ export interface DriverDefinition {
   legacy: Capability;
   /** Default "yes". */
   optionalClientAuth?: Capability;
+  /** No CertificateRequest, fixed groups, fixed TLS 1.2 ciphers; each refused unless listed here. */
+  handshake?: HandshakeCapabilities;
   /** Listen on every address from a namespace of its own (LaunchSpec.isolated). */
   isolated?: { innerPort: number };
   ready: RegExp;
+  /**
+   * A line that says the server failed to start although its process lives on (stunnel logs a
+   * failed bind and keeps running): the start fails at once with the output instead of waiting
+   * for `ready` until the timeout.
+   */
+  startFailed?: RegExp;
   readyTimeoutMs?: number;
   /** Capabilities the server needs when started as root (LaunchSpec.rootCapabilities). */
   rootCapabilities?: readonly string[];
+  /** The user the server switches to when started as root (LaunchSpec.dropsTo). */
+  dropsTo?: string;
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
   /**

@@ -32,7 +32,7 @@ function render(ctx: RenderContext): string {
   return `; rendered by rootload
 foreground = yes
 pid = ${stunnelPath(ctx.state("stunnel.pid"))}
-debug = 5
+debug = 6
 syslog = no
 
 [rootload]
@@ -65,7 +65,10 @@ export const stunnelDriver = defineDriver({
   notes: [
     "Sends names sorted, not in file order. Reload = restart on the same port (SIGHUP with an oversized list stops it listening).",
   ],
-  ready: /Configuration successful/,
+  // Not "Configuration successful": stunnel logs it before binding, and after a failed bind
+  // (port taken) it keeps running without listening. Debug level 6 (info) logs the bind.
+  ready: /Service \[rootload\] \(FD=\d+\) bound to/,
+  startFailed: /Binding service \[rootload\] failed/,
   version: { label: "stunnel", argv: ["stunnel4", "-version"], pattern: /stunnel (\d\S*)/ },
   // Not SIGHUP: after a SIGHUP with a list past 65,535 bytes stunnel 5.68 logs "Configuration
   // successful", keeps listening for a moment, then refuses connections (seen in the growth sweep).

@@ -36,6 +36,8 @@ interface TemplateProduct {
   check: { argv(ctx: RenderContext, mains: readonly string[]): string[]; ok: RegExp };
   /** rootload's own files around the user's (stunnel's global settings). */
   files?(ctx: RenderContext): Record<string, string>;
+  /** Readiness where the product's own driver names its service (stunnel: `[rootload]`). */
+  ready?: Pick<DriverDefinition, "ready" | "startFailed">;
   reload?: DriverDefinition["reload"];
   /** HAProxy's `crt` wants certificate and key in one file. */
   certFile: string;
@@ -113,6 +115,12 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
     rules: STUNNEL_TEMPLATE,
     argv: stunnelArgv,
     check: { argv: stunnelArgv, ok: /Configuration successful/ },
+    // Ready once a service of the user's (any name) is bound; not "Configuration successful",
+    // which stunnel logs before binding.
+    ready: {
+      ready: /Service \[[^\]]+\] \(FD=\d+\) bound to/,
+      startFailed: /Binding service \[[^\]]+\] failed/,
+    },
     files: (ctx) => ({
       "stunnel.conf": stunnelGlobals(ctx.state("stunnel.pid"), ctx.file(STUNNEL_USER_DIR)),
     }),
@@ -166,6 +174,7 @@ function templateDefinition(
     // servers that cannot bind one address; nginx and HAProxy can).
     isolated: undefined,
     reload: p.reload ?? base.reload,
+    ...p.ready,
     render: (ctx) => {
       const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
       Object.assign(sources, r.sources);

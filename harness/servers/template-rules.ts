@@ -126,7 +126,7 @@ export const STUNNEL_USER_DIR = "stunnel.d";
 
 /**
  * stunnel: no command-line settings, so rootload runs its own stunnel.conf — foreground, pid file
- * in the server's state folder, notice-level log on stderr — whose last line includes the folder
+ * in the server's state folder, info-level log on stderr (binds are logged there) — whose last line includes the folder
  * holding the user's rendered config. stunnel then names the user's file and line in its errors.
  */
 export const STUNNEL_TEMPLATE: TemplateRules = {
@@ -147,7 +147,7 @@ export const STUNNEL_TEMPLATE: TemplateRules = {
     { directive: /^\s*chroot\s*=/, why: "the rendered files live outside any chroot" },
     {
       directive: /^\s*(output|syslog|debug)\s*=/,
-      why: "rootload reads the server's notice-level log on stderr",
+      why: "rootload reads the server's info-level log on stderr",
     },
   ],
   // Global options are the lines before the first [service].
@@ -163,7 +163,7 @@ export function stunnelGlobals(pidFile: string, userDir: string): string {
   return `; rendered by rootload: its global settings, then your config (${STUNNEL_USER_DIR}/)
 foreground = yes
 pid = ${pidFile}
-debug = 5
+debug = 6
 syslog = no
 include = ${userDir}
 `;

@@ -9,7 +9,11 @@ export interface ServerConfig {
   store: RootStore;
   policy: IssuerPolicy;
   tls: readonly TlsVersion[];
-  clientAuth: ClientAuthMode;
+  /**
+   * "none": no CertificateRequest at all, only where the driver's `handshake.noClientAuth` says
+   * so (the baseline a probe or client is held against; scenarios always ask for a certificate).
+   */
+  clientAuth: ClientAuthMode | "none";
   pki: TestPki;
   /**
    * Also accept the legacy client model (node-forge: TLS 1.0-1.2 with RSA key exchange and
@@ -21,6 +25,10 @@ export interface ServerConfig {
    * rootload labels or helpers: versions are read from the running server, reloads are signals.
    */
   image?: string;
+  /** Key-exchange groups the server accepts, in its order of preference (OpenSSL names: "P-384"). Default: the product's. */
+  groups?: readonly string[];
+  /** TLS 1.2 cipher suites as an OpenSSL cipher string ("AES128-GCM-SHA256": RSA key exchange). Default: the product's. */
+  cipher12?: string;
 }
 
 export interface ReloadOptions {

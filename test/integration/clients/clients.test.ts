@@ -1,52 +1,40 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENTS, createClient } from "../../../harness/clients/index.ts";
 import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
-import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
+import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 
 let pki: TestPki;
-let dir: string;
-const s: Record<string, OpensslServer> = {};
+let runtime: ProcessRuntime;
+const s: Record<string, StartedTlsServer> = {};
 const prefix = microsoftRoots().slice(0, 20);
-const prefixPem = prefix.map((e) => e.toPem()).join("");
 
 beforeAll(async () => {
   pki = await sharedTestPki();
-  const all = pki.clientIssuerEntry.toPem() + prefixPem;
+  runtime = new ProcessRuntime();
+  const all = [pki.clientIssuerEntry, ...prefix];
   // Advertise a prefix of real roots that lacks the client issuer, verify against everything
-  // (DESIGN.md "prefix" policy: s_server -CAfile prefix.pem -verifyCAfile store.pem).
-  dir = mkdtempSync(path.join(tmpdir(), "rootload-clients-"));
-  writeFileSync(`${dir}/store.pem`, all);
+  // (DESIGN.md "prefix" policy: the driver's s_server -CAfile advertise.pem -verifyCAfile store.pem).
+  const hiddenIssuer = { kind: "explicit", subjects: prefix.map((e) => e.subjectDer) } as const;
   const [modern, legacy, hidden, hiddenOptional, hiddenLegacy] = await Promise.all([
-    startOpensslServer({ caPem: all, pki }),
-    startOpensslServer({ caPem: all, pki, legacy: true }),
-    startOpensslServer({ caPem: prefixPem, pki, extraArgs: ["-verifyCAfile", `${dir}/store.pem`] }),
-    startOpensslServer({
-      caPem: prefixPem,
-      pki,
-      clientAuth: "optional",
-      extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
-    }),
-    startOpensslServer({
-      caPem: prefixPem,
-      pki,
-      legacy: true,
-      extraArgs: ["-verifyCAfile", `${dir}/store.pem`],
-    }),
+    opensslServer(pki, all).start(runtime),
+    opensslServer(pki, all).withLegacyCompat().start(runtime),
+    opensslServer(pki, all).withIssuerPolicy(hiddenIssuer).start(runtime),
+    opensslServer(pki, all).withIssuerPolicy(hiddenIssuer).withClientAuth("optional").start(runtime),
+    opensslServer(pki, all).withIssuerPolicy(hiddenIssuer).withLegacyCompat().start(runtime),
   ]);
-  const noCaNames = await startOpensslServer({ caPem: all, pki, extraArgs: ["-no_ca_names"] });
+  const noCaNames = await opensslServer(pki, all).withIssuerPolicy({ kind: "none" }).start(runtime);
   Object.assign(s, { modern, legacy, hidden, hiddenOptional, hiddenLegacy, noCaNames });
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(s).map((x) => x.stop()));
+  await runtime?.close();
   removeIdentityFiles();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const host = "127.0.0.1";

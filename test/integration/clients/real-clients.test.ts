@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type TlsClient } from "../../../harness/clients/index.ts";
 import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import type { ClientName } from "../../../harness/model/names.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { ContainerRuntime, containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
+import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
-import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 
 /**
@@ -20,38 +19,31 @@ import { microsoftRoots } from "../../support/root-data.ts";
 const CI = process.env.CI === "true";
 const host = "127.0.0.1";
 let pki: TestPki;
-let dir: string;
-const s: Record<string, OpensslServer> = {};
+let serverRuntime: ProcessRuntime;
+const s: Record<string, StartedTlsServer> = {};
 const roots = microsoftRoots();
 const prefix = roots.slice(0, 20);
 
 beforeAll(async () => {
   pki = await sharedTestPki();
-  const issuer = pki.clientIssuerEntry.toPem();
-  const prefixPem = prefix.map((e) => e.toPem()).join("");
-  dir = mkdtempSync(path.join(tmpdir(), "rootload-real-clients-"));
-  writeFileSync(`${dir}/store.pem`, issuer + prefixPem);
+  serverRuntime = new ProcessRuntime();
+  const issuer = pki.clientIssuerEntry;
   const [small, hidden, big] = await Promise.all([
-    startOpensslServer({ caPem: prefixPem + issuer, pki }),
+    opensslServer(pki, [...prefix, issuer]).start(serverRuntime),
     // Advertise a prefix without the client issuer; verify against everything (DESIGN "prefix").
-    startOpensslServer({ caPem: prefixPem, pki, extraArgs: ["-verifyCAfile", `${dir}/store.pem`] }),
+    opensslServer(pki, [issuer, ...prefix])
+      .withIssuerPolicy({ kind: "explicit", subjects: prefix.map((e) => e.subjectDer) })
+      .start(serverRuntime),
     // 500 real roots: a CertificateRequest of about 55 KB, past Java's 32,768-byte default.
-    startOpensslServer({
-      caPem:
-        roots
-          .slice(0, 499)
-          .map((e) => e.toPem())
-          .join("") + issuer,
-      pki,
-    }),
+    opensslServer(pki, [...roots.slice(0, 499), issuer]).start(serverRuntime),
   ]);
   Object.assign(s, { small, hidden, big });
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(s).map((x) => x.stop()));
+  await serverRuntime?.close();
   removeIdentityFiles();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const RUNTIMES: { kind: "process" | "container"; clients: ClientName[] }[] = [

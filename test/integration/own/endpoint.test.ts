@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CaseResult } from "../../../harness/model/case-result.ts";
+import { freePort } from "../../../harness/runtime/free-port.ts";
 import { runCli } from "../../support/cli.ts";
-import { freePort } from "../../support/openssl-server.ts";
 import { mozillaRoots } from "../../support/root-data.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
 

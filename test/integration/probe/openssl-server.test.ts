@@ -3,13 +3,17 @@ import { opensslAcceptableCaNames } from "../../../harness/clients/openssl-clien
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { caListBytes, RootEntry } from "../../../harness/roots/root-store.ts";
+import { freePort } from "../../../harness/runtime/free-port.ts";
+import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
+import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 import { certPem, syntheticCaList } from "../../fixtures/synthetic-roots.ts";
-import { type OpensslServer, startOpensslServer } from "../../support/openssl-server.ts";
+import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots, mozillaRoots } from "../../support/root-data.ts";
 
-// One s_server per CA list, both TLS versions enabled; the probe and s_client each ask for one.
-const servers = new Map<string, { server: OpensslServer; entries: RootEntry[] }>();
+// One s_server (the openssl driver) per CA list, both TLS versions enabled; the probe and s_client each ask for one.
+const servers = new Map<string, { server: StartedTlsServer; entries: RootEntry[] }>();
 let pki: TestPki;
+let runtime: ProcessRuntime;
 
 const real = microsoftRoots();
 const LISTS: Record<string, () => RootEntry[]> = {
@@ -26,10 +30,11 @@ const LISTS: Record<string, () => RootEntry[]> = {
 
 beforeAll(async () => {
   pki = await sharedTestPki();
+  runtime = new ProcessRuntime();
   await Promise.all(
     Object.entries(LISTS).map(async ([label, make]) => {
       const entries = make();
-      const server = await startOpensslServer({ caPem: entries.map((e) => e.toPem()).join(""), pki });
+      const server = await opensslServer(pki, entries).start(runtime);
       servers.set(label, { server, entries });
     }),
   );
@@ -37,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...servers.values()].map((s) => s.server.stop()));
+  await runtime?.close();
 });
 
 function at(label: string) {
@@ -104,7 +110,7 @@ describe("probe at the byte limits (DESIGN.md: TLS 1.3 fails from 65,492, both f
 
 describe("probe: no CertificateRequest, other ciphers, unreachable", () => {
   it("names the missing CertificateRequest (s_server without -Verify)", async () => {
-    const server = await startOpensslServer({ caPem: pki.clientIssuer.certPem, pki, clientAuth: "none" });
+    const server = await opensslServer(pki, [pki.clientIssuerEntry]).withClientAuth("none").start(runtime);
     try {
       for (const tls of ["1.2", "1.3"] as const) {
         const r = await probe({ host: "127.0.0.1", port: server.port, tls });
@@ -139,16 +145,8 @@ describe("probe: no CertificateRequest, other ciphers, unreachable", () => {
   });
 
   it("follows a HelloRetryRequest (RFC 8446 §4.1.4) to a group it did not share up front", async () => {
-    const p384 = await startOpensslServer({
-      caPem: pki.clientIssuer.certPem,
-      pki,
-      extraArgs: ["-groups", "P-384"],
-    });
-    const p256 = await startOpensslServer({
-      caPem: pki.clientIssuer.certPem,
-      pki,
-      extraArgs: ["-groups", "P-256"],
-    });
+    const p384 = await opensslServer(pki, [pki.clientIssuerEntry]).withGroups(["P-384"]).start(runtime);
+    const p256 = await opensslServer(pki, [pki.clientIssuerEntry]).withGroups(["P-256"]).start(runtime);
     try {
       const a = await probe({ host: "127.0.0.1", port: p384.port, tls: "1.3" });
       expect(a.outcome).toEqual({ class: "ok" });
@@ -164,7 +162,6 @@ describe("probe: no CertificateRequest, other ciphers, unreachable", () => {
   });
 
   it("reports a refused connection and a silent peer as results", async () => {
-    const { freePort } = await import("../../support/openssl-server.ts");
     const closed = await probe({ host: "127.0.0.1", port: await freePort(), tls: "1.3", timeoutMs: 2000 });
     expect(closed.outcome.class).toBe("server-error");
     const { createServer } = await import("node:net");

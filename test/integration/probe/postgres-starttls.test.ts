@@ -1,15 +1,17 @@
-import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../harness/cli/index.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
+import { STATE_DIR } from "../../../harness/runtime/runtime.ts";
 import { DRIVERS } from "../../../harness/servers/index.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import { searchableDir, stateDir } from "../../../harness/state-dir.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 
 /** Run a command, collecting its output; killed after `timeoutMs`. */
@@ -56,8 +58,7 @@ async function sClientNames(port: number, tls: "1.2" | "1.3"): Promise<string[]>
   return names;
 }
 
-// Quarantined: as root, PostgreSQL (user postgres) cannot enter the 0700 state folder of issue 10 (open).
-describe.skip("STARTTLS against PostgreSQL (the postgres driver, process runtime) — quarantined: user postgres cannot enter root's 0700 state folder", () => {
+describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", () => {
   let rt: ProcessRuntime;
   let pki: TestPki;
   let server: StartedTlsServer;
@@ -110,6 +111,28 @@ describe.skip("STARTTLS against PostgreSQL (the postgres driver, process runtime
       expect(names.length).toBeGreaterThan(40);
       expect(names).toEqual(await sClientNames(server.port, tls));
     }
+  });
+
+  it("runs as the postgres user, writing only into its state folder; the harness's state folder stays 0700", () => {
+    if (process.getuid?.() !== 0) return;
+    const serverDir = (server as unknown as { dir: string }).dir;
+    const postgresUid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    // Search-only on the way down, in a folder of its own beside the 0700 state folder.
+    expect(mode(stateDir())).toBe("700");
+    expect(dirname(serverDir)).toBe(searchableDir());
+    expect([mode(searchableDir()), mode(serverDir), mode(join(serverDir, STATE_DIR))]).toEqual([
+      "711",
+      "711",
+      "711",
+    ]);
+    // Inputs stay the harness's and private; the data directory is the server's.
+    for (const f of ["postgresql.conf", "server.key", "store.pem"]) {
+      expect(statSync(join(serverDir, f)).uid, f).toBe(0);
+      expect(mode(join(serverDir, f)), f).toBe("600");
+    }
+    expect(statSync(join(serverDir, STATE_DIR, "pgdata")).uid).toBe(postgresUid);
+    expect(mode(join(serverDir, STATE_DIR, "pgdata"))).toBe("700");
   });
 
   it("without --starttls the probe does not mistake PostgreSQL for a TLS server", async () => {

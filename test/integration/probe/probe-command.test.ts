@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../harness/cli/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
-import { freePort } from "../../support/openssl-server.ts";
+import { freePort } from "../../../harness/runtime/free-port.ts";
 
 let pki: TestPki;
 let server: Server;

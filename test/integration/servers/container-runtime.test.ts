@@ -6,25 +6,10 @@ import { driverSuite } from "./driver-suite.ts";
 let runtime: ContainerRuntime | undefined;
 
 describe("servers in containers", () => {
-  // The read-only input mount (issue 10) met these drivers (issue 12) only at the final merge:
-  // each writes beside its config (javac classes, Caddy's admin socket, lighttpd's www, pgdata)
-  // instead of into state/. Open work, named in the closing note; not a pass.
-  const RO_MOUNT = "writes into its read-only input folder, not state/ (open: issue 12)";
-  driverSuite(
-    async () => {
-      runtime = await ContainerRuntime.create();
-      return runtime;
-    },
-    [],
-    {
-      java: RO_MOUNT,
-      caddy: RO_MOUNT,
-      lighttpd: RO_MOUNT,
-      "lighttpd-mbedtls": RO_MOUNT,
-      "lighttpd-wolfssl": RO_MOUNT,
-      postgres: RO_MOUNT,
-    },
-  );
+  driverSuite(async () => {
+    runtime = await ContainerRuntime.create();
+    return runtime;
+  });
 });
 
 describe("after the container suite", () => {
