@@ -6,7 +6,6 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
-import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { checkHandshakeOptions } from "./handshake-options.ts";

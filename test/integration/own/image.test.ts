@@ -126,7 +126,8 @@ describe.skipIf(!engine.ok)("your image: a locally present image instead of root
       expect(own.find((c) => c.step.label === "65481 B")?.advertised?.count).toBeGreaterThan(500);
     }
     // Versions as the running server states them (the oracle: the same command run here).
-    const stated = docker("run", "--rm", "--entrypoint", "nginx", IMAGE, "-v").trim() || "";
+    // (nginx -v writes to stderr.)
+    const stated = docker("run", "--rm", "--entrypoint", "/bin/sh", IMAGE, "-c", "nginx -v 2>&1").trim();
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as RunManifest;
     const inImage = manifest.servers.filter((s) => s.versions.image === IMAGE);
     expect(inImage.map((s) => s.driver).sort()).toEqual(["haproxy", "nginx"]);
