@@ -1,6 +1,7 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
-import { compareMarkdown, compareRuns } from "../report/compare.ts";
+import { compareRuns } from "../report/compare.ts";
+import { compareMarkdown } from "../report/compare-markdown.ts";
 import { readRun } from "../run/run-dir.ts";
 
 /**

@@ -18,6 +18,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
   const first = runs[0]!;
   const cases = new Map<string, CaseResult>();
   let planned = 0;
+  let plannedBisects = 0;
   for (const [i, run] of runs.entries()) {
     if (run.manifest.scenario.hash !== first.manifest.scenario.hash)
       throw new InputError(
@@ -25,6 +26,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
         `is a run of a different scenario (hash ${run.manifest.scenario.hash.slice(0, 12)}…, expected ${first.manifest.scenario.hash.slice(0, 12)}…)`,
       );
     planned += run.manifest.plannedCases;
+    plannedBisects += run.manifest.plannedBisects ?? 0;
     for (const c of run.cases) {
       const prior = cases.get(c.id);
       if (prior && JSON.stringify(prior) !== JSON.stringify(c))
@@ -49,6 +51,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
         }
       : {}),
     plannedCases: planned,
+    ...(plannedBisects > 0 ? { plannedBisects } : {}),
     servers: [...new Map(runs.flatMap((r) => r.manifest.servers).map((s) => [s.driver, s])).values()].sort(
       (a, b) => firstPlanIndex(cases, a.driver) - firstPlanIndex(cases, b.driver),
     ),

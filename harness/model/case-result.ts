@@ -75,7 +75,27 @@ export interface CaseResult {
   expectations?: { expect: string; pass: boolean; message: string }[];
   /** Checks the harness could not make for this case, and why (e.g. the served list after a reload). */
   skippedChecks?: string[];
+  /** Set on a case of a bisected series (scenario `roots.bisect`): where it sat in the search. */
+  bisect?: BisectFacts;
   startedAt: string;
   durationMs: number;
   serverLogTail?: string;
+}
+
+/** A bisected case's place in its search; reports rebuild the boundary from these alone. */
+export interface BisectFacts {
+  /** The series: `server|policy|tls|tag`, shared by every case of one search. */
+  series: string;
+  /** "names" (entry counts) or "bytes" (exact CA-list bytes). */
+  by: "names" | "bytes";
+  /** The size probed, in `by` units. */
+  size: number;
+  from: number;
+  to: number;
+  /** What counts as past the boundary, as text ("non-ok", "outcome excessive-size, side client"). */
+  until: string;
+  /** This case's client decides (`roots.bisect.client`, default every client). */
+  judged: boolean;
+  /** This case's outcome matched `until`. */
+  past: boolean;
 }

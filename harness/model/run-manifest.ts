@@ -46,6 +46,11 @@ export interface RunManifest {
   git?: string;
   /** Cases the plan contained (for this shard); fewer in cases.jsonl means the run stopped early. */
   plannedCases: number;
+  /**
+   * Bisected series in the plan (scenario `roots.bisect`, this shard). Their cases are not in
+   * plannedCases: how many sizes a search probes depends on its outcomes.
+   */
+  plannedBisects?: number;
   /** Set when the plan was split across machines; index is 1-based (shard 2 of 3 = { index: 2, count: 3 }). */
   shard?: { index: number; count: number };
   /** What the plan left out and why (e.g. the forge client for a user's config or an endpoint). */

@@ -137,20 +137,41 @@ export function clientMapChart(s: RunSummary): string {
   });
 }
 
-function mapChart(s: RunSummary, o: MapOptions): string {
-  const cols = s.sizes;
-  const colW = cols.length > 0 ? (CHART_WIDTH - LABEL_W - 8) / cols.length : 0;
-  const rowsH = o.rows.length * ROW_H;
-  const legendY = HEAD_H + rowsH + 28;
-  const height = legendY + 44;
-  const parts: string[] = [];
-  const colX = (i: number) => LABEL_W + i * colW;
+/** Where a map's columns go: one per configured list size, after the row labels. */
+interface Grid {
+  cols: readonly SizePoint[];
+  colW: number;
+  /** Height of all rows together. */
+  rowsH: number;
+  colX(i: number): number;
+}
 
-  cols.forEach((p, i) => {
-    const cx = colX(i) + colW / 2;
+function mapGrid(cols: readonly SizePoint[], rows: number): Grid {
+  const colW = cols.length > 0 ? (CHART_WIDTH - LABEL_W - 8) / cols.length : 0;
+  return { cols, colW, rowsH: rows * ROW_H, colX: (i) => LABEL_W + i * colW };
+}
+
+/** Draw a map: column heads, one row per series, the reference lines, the legend. */
+function mapChart(s: RunSummary, o: MapOptions): string {
+  const grid = mapGrid(s.sizes, o.rows.length);
+  const legendY = HEAD_H + grid.rowsH + 28;
+  const parts = [
+    ...columnHeads(grid, o),
+    ...o.rows.flatMap((ser, r) => mapRow(ser, HEAD_H + r * ROW_H, grid)),
+    ...thresholdLines(grid, o),
+    ...mapLegend(s, o, grid, legendY),
+  ];
+  return chartSvg(o.id, legendY + 44, o.title, o.description, parts.join(""));
+}
+
+/** Each column's heading: its name count, and under it its size (or the map's own tick). */
+function columnHeads(grid: Grid, o: MapOptions): string[] {
+  return grid.cols.flatMap((p, i) => {
+    const cx = grid.colX(i) + grid.colW / 2;
     // Many sizes make narrow columns: shrink the heading rather than let neighbours overlap.
     const head = `${formatInt(p.count)} names`;
-    parts.push(
+    const tick = o.tick ? o.tick(p, i) : formatBytes(p.bytes);
+    return [
       el(
         "text",
         {
@@ -158,13 +179,10 @@ function mapChart(s: RunSummary, o: MapOptions): string {
           y: HEAD_H - 22,
           class: "col-head",
           "text-anchor": "middle",
-          style: `font-size:${fitFont(head, colW - 14, 11.5)}px`,
+          style: `font-size:${fitFont(head, grid.colW - 14, 11.5)}px`,
         },
         text(head),
       ),
-    );
-    const tick = o.tick ? o.tick(p, i) : formatBytes(p.bytes);
-    parts.push(
       el(
         "text",
         {
@@ -172,123 +190,153 @@ function mapChart(s: RunSummary, o: MapOptions): string {
           y: HEAD_H - 8,
           class: "tick",
           "text-anchor": "middle",
-          style: o.tick ? `font-size:${fitFont(tick, colW - 6, 11)}px` : undefined,
+          style: o.tick ? `font-size:${fitFont(tick, grid.colW - 6, 11)}px` : undefined,
         },
         text(tick),
       ),
-    );
+    ];
   });
+}
 
-  o.rows.forEach((ser, r) => {
-    const y = HEAD_H + r * ROW_H;
+/** One series: its label at the left, then a cell per column. */
+function mapRow(ser: Series, y: number, grid: Grid): string[] {
+  return [
+    rowHead(ser, y),
+    ...grid.cols.flatMap((p, i) => {
+      const c = ser.cases.find(
+        (k) => (k.configured?.caListBytes ?? 0) === p.bytes && (k.configured?.count ?? 0) === p.count,
+      );
+      const box = { x: grid.colX(i) + GAP / 2, y, w: grid.colW - GAP, h: ROW_H - GAP };
+      return c ? mapCell(ser, c, box) : [notRunCell(ser, p, box)];
+    }),
+  ];
+}
+
+function rowHead(ser: Series, y: number): string {
+  // Long client labels (java+maxHandshakeMessageSize=131072) shrink rather than run off the left.
+  const px = fitFont(ser.label, LABEL_W - 14, 12);
+  return el(
+    "text",
+    {
+      x: LABEL_W - 10,
+      y: y + ROW_H / 2 + 4,
+      class: "row-head",
+      "text-anchor": "end",
+      style: px < 12 ? `font-size:${px}px` : undefined,
+    },
+    text(ser.label),
+  );
+}
+
+/** A cell's place on the map. */
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function notRunCell(ser: Series, p: SizePoint, b: Box): string {
+  return el(
+    "rect",
+    { x: b.x, y: b.y, width: b.w, height: b.h, rx: 3, class: "cell-empty" },
+    title(`${ser.label} · ${p.stepLabel}: not run`),
+  );
+}
+
+/** The tooltip: what was configured, what happened, what was advertised. */
+function cellTip(ser: Series, c: CaseResult): string {
+  return (
+    `${ser.label} · ${c.step.label}: ${formatInt(c.configured?.count ?? 0)} names, ${formatBytes(c.configured?.caListBytes ?? 0)} configured → ` +
+    `${outcomeText(c.outcome)}` +
+    (c.advertised
+      ? `; advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
+      : "; no CertificateRequest read") +
+    ("detail" in c.outcome && c.outcome.detail ? `; ${c.outcome.detail}` : "")
+  );
+}
+
+/** A case's cell: coloured by outcome, with the outcome in words and, below, how much was sent. */
+function mapCell(ser: Series, c: CaseResult, b: Box): string[] {
+  const color = OUTCOME_COLORS[c.outcome.class];
+  const parts: string[] = [
+    el(
+      "rect",
+      {
+        x: b.x,
+        y: b.y,
+        width: b.w,
+        height: b.h,
+        rx: 3,
+        fill: color.fill,
+        class: "mark cell",
+        "data-outcome": c.outcome.class,
+        "data-series": ser.key,
+        "data-bytes": c.configured?.caListBytes ?? 0,
+      },
+      title(cellTip(ser, c)),
+    ),
+  ];
+  return [...parts, ...cellLabels(ser, c, b, color.ink)];
+}
+
+/** The outcome in words and, below, how much of the list was sent, each shrunk to fit the cell. */
+function cellLabels(ser: Series, c: CaseResult, b: Box, ink: string): string[] {
+  const parts: string[] = [];
+  const tx = b.x + b.w / 2;
+  const words = cellWords(c);
+  const note = cellNote(c, ser);
+  // Many sizes make narrow cells: shrink the words to fit rather than spill into the neighbour.
+  const wordPx = fitFont(words, b.w - 6, 11);
+  const notePx = fitFont(note, b.w - 6, 9.5);
+  const showNote = note !== "" && notePx >= 7;
+  if (wordPx >= 6)
     parts.push(
       el(
         "text",
         {
-          x: LABEL_W - 10,
-          y: y + ROW_H / 2 + 4,
-          class: "row-head",
-          "text-anchor": "end",
-          // Long client labels (java+maxHandshakeMessageSize=131072) shrink rather than run off the left.
-          style:
-            fitFont(ser.label, LABEL_W - 14, 12) < 12
-              ? `font-size:${fitFont(ser.label, LABEL_W - 14, 12)}px`
-              : undefined,
+          x: tx,
+          y: b.y + (showNote ? 15 : 21),
+          fill: ink,
+          class: "cell-text",
+          "text-anchor": "middle",
+          style: wordPx < 11 ? `font-size:${wordPx}px` : undefined,
         },
-        text(ser.label),
+        text(words),
       ),
     );
-    cols.forEach((p, i) => {
-      const c = ser.cases.find(
-        (k) => (k.configured?.caListBytes ?? 0) === p.bytes && (k.configured?.count ?? 0) === p.count,
-      );
-      const x = colX(i) + GAP / 2;
-      const w = colW - GAP;
-      const h = ROW_H - GAP;
-      if (!c) {
-        parts.push(
-          el(
-            "rect",
-            { x, y, width: w, height: h, rx: 3, class: "cell-empty" },
-            title(`${ser.label} · ${p.stepLabel}: not run`),
-          ),
-        );
-        return;
-      }
-      const color = OUTCOME_COLORS[c.outcome.class];
-      const note = cellNote(c, ser);
-      const tip =
-        `${ser.label} · ${c.step.label}: ${formatInt(c.configured?.count ?? 0)} names, ${formatBytes(c.configured?.caListBytes ?? 0)} configured → ` +
-        `${outcomeText(c.outcome)}` +
-        (c.advertised
-          ? `; advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
-          : "; no CertificateRequest read") +
-        ("detail" in c.outcome && c.outcome.detail ? `; ${c.outcome.detail}` : "");
-      parts.push(
-        el(
-          "rect",
-          {
-            x,
-            y,
-            width: w,
-            height: h,
-            rx: 3,
-            fill: color.fill,
-            class: "mark cell",
-            "data-outcome": c.outcome.class,
-            "data-series": ser.key,
-            "data-bytes": c.configured?.caListBytes ?? 0,
-          },
-          title(tip),
-        ),
-      );
-      const tx = x + w / 2;
-      const words = cellWords(c);
-      // Many sizes make narrow cells: shrink the words to fit rather than spill into the neighbour.
-      const wordPx = fitFont(words, w - 6, 11);
-      const notePx = fitFont(note, w - 6, 9.5);
-      const showNote = note !== "" && notePx >= 7;
-      if (wordPx >= 6)
-        parts.push(
-          el(
-            "text",
-            {
-              x: tx,
-              y: y + (showNote ? 15 : 21),
-              fill: color.ink,
-              class: "cell-text",
-              "text-anchor": "middle",
-              style: wordPx < 11 ? `font-size:${wordPx}px` : undefined,
-            },
-            text(words),
-          ),
-        );
-      if (showNote)
-        parts.push(
-          el(
-            "text",
-            {
-              x: tx,
-              y: y + 28,
-              fill: color.ink,
-              class: "cell-note",
-              "text-anchor": "middle",
-              style: notePx < 9.5 ? `font-size:${notePx}px` : undefined,
-            },
-            text(note),
-          ),
-        );
-    });
-  });
+  if (showNote)
+    parts.push(
+      el(
+        "text",
+        {
+          x: tx,
+          y: b.y + 28,
+          fill: ink,
+          class: "cell-note",
+          "text-anchor": "middle",
+          style: notePx < 9.5 ? `font-size:${notePx}px` : undefined,
+        },
+        text(note),
+      ),
+    );
+  return parts;
+}
 
-  // Thresholds fall between two tested sizes: draw each on the boundary of the columns it separates.
+/**
+ * The reference lines. Thresholds fall between two tested sizes: draw each on the boundary of the
+ * columns it separates, side by side when several share a boundary.
+ */
+function thresholdLines(grid: Grid, o: MapOptions): string[] {
+  const { cols } = grid;
   const groups = new Map<number, number[]>();
   o.thresholds.forEach((t, i) => {
     const g = cols.filter((p, ci) => o.columnBytes(p, ci) <= t.bytes).length;
     groups.set(g, [...(groups.get(g) ?? []), i]);
   });
+  const parts: string[] = [];
   for (const [g, idx] of groups) {
-    const x = colX(g) - (g === cols.length ? GAP / 2 : 0);
+    const x = grid.colX(g) - (g === cols.length ? GAP / 2 : 0);
     idx.forEach((ti, k) => {
       const t = o.thresholds[ti]!;
       const dx = (k - (idx.length - 1) / 2) * 4;
@@ -299,7 +347,7 @@ function mapChart(s: RunSummary, o: MapOptions): string {
             x1: x + dx,
             x2: x + dx,
             y1: 14 + k * 12,
-            y2: HEAD_H + rowsH + 4,
+            y2: HEAD_H + grid.rowsH + 4,
             class: "threshold",
             stroke: THRESHOLD_COLORS[ti],
             "data-threshold-bytes": t.bytes,
@@ -316,8 +364,12 @@ function mapChart(s: RunSummary, o: MapOptions): string {
       );
     });
   }
+  return parts;
+}
 
-  // Legend: outcome classes that occur, "not run", then the reference lines.
+/** Legend: outcome classes that occur, "not run" when a cell was not, then the reference lines. */
+function mapLegend(s: RunSummary, o: MapOptions, grid: Grid, legendY: number): string[] {
+  const parts: string[] = [];
   const present = (Object.keys(OUTCOME_COLORS) as OutcomeClass[]).filter((k) => s.byOutcome[k] > 0);
   let lx = 0;
   for (const k of present) {
@@ -327,11 +379,10 @@ function mapChart(s: RunSummary, o: MapOptions): string {
     parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text(label)));
     lx += 36 + textWidth(label, 11.5);
   }
-  if (o.rows.some((ser) => ser.cases.length < cols.length)) {
+  if (o.rows.some((ser) => ser.cases.length < grid.cols.length)) {
     parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, class: "cell-empty" }));
     parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text("not run")));
   }
   parts.push(thresholdLegend(6, legendY + 26, o.thresholds).svg);
-
-  return chartSvg(o.id, height, o.title, o.description, parts.join(""));
+  return parts;
 }

@@ -1,7 +1,7 @@
 import type { CaseResult } from "../model/case-result.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
-import { formatBytes, formatInt, formatMs, formatPct, outcomeText } from "./format.ts";
+import { type Boundary, boundaries, boundaryPointText } from "./boundaries.ts";
 import { caseKey } from "./summary.ts";
 
 /** Options of {@link compareRuns}. */
@@ -63,6 +63,18 @@ export type CaseDifference =
       message: string;
     };
 
+/**
+ * A bisected series whose boundary moved. Its probed sizes depend on the outcomes, so a moved
+ * boundary also adds and removes probe cases: those are not counted as cases gone, this is.
+ */
+export interface BoundaryChange {
+  series: string;
+  severity: Severity;
+  /** null: the search has no such side (e.g. nothing failed in range). */
+  before: { lastBefore: number | null; firstPast: number | null; text: string };
+  after: { lastBefore: number | null; firstPast: number | null; text: string };
+}
+
 /** A server component whose reported version differs between the runs (context for the differences). */
 export interface VersionChange {
   driver: string;
@@ -88,6 +100,8 @@ export interface RunComparison {
   removed: string[];
   /** Keys that occur more than once in a run; only their last occurrence is compared. */
   duplicateKeys: string[];
+  /** Bisected series whose boundary moved or that only one run has. */
+  boundaryChanges: BoundaryChange[];
   regressions: number;
   improvements: number;
   /** True when any difference is a regression or a baseline case is gone: the exit status of `rootload compare`. */
@@ -269,8 +283,18 @@ export function compareRuns(
     matched++;
     differences.push(...compareCase(key, b, a, thresholdPct, opts.latencyFloorMs ?? 1));
   }
-  const removed = [...before.keys()].filter((k) => !after.has(k));
-  const regressions = differences.filter((d) => d.severity === "regression").length;
+  // A probe of a search that the current run also made is not a case gone: which sizes a search
+  // probes follows from its outcomes, and a moved boundary is judged below instead.
+  const currentSeries = new Set(current.cases.flatMap((c) => (c.bisect ? [c.bisect.series] : [])));
+  const removed = [...before.keys()].filter((k) => {
+    if (after.has(k)) return false;
+    const series = before.get(k)!.bisect?.series;
+    return series === undefined || !currentSeries.has(series);
+  });
+  const boundaryChanges = compareBoundaries(boundaries(baseline.cases), boundaries(current.cases));
+  const regressions =
+    differences.filter((d) => d.severity === "regression").length +
+    boundaryChanges.filter((d) => d.severity === "regression").length;
   return {
     baseline: { runId: baseline.manifest.runId, startedAt: baseline.manifest.startedAt },
     current: { runId: current.manifest.runId, startedAt: current.manifest.startedAt },
@@ -281,103 +305,54 @@ export function compareRuns(
     added,
     removed,
     duplicateKeys: [...dups],
+    boundaryChanges,
     regressions,
-    improvements: differences.filter((d) => d.severity === "improvement").length,
+    improvements:
+      differences.filter((d) => d.severity === "improvement").length +
+      boundaryChanges.filter((d) => d.severity === "improvement").length,
     // A changed config (another policy, fewer sizes) shows up as baseline cases that no longer
     // exist; passing would hide exactly the change this command guards against.
     regression: regressions > 0 || removed.length > 0,
   };
 }
 
-const MARK: Record<Severity, string> = { regression: "❌", improvement: "✅", change: "ℹ️" };
-
-function advText(f: AdvertisedFigures, issuer: boolean | null): string {
-  const parts = [`${formatInt(f.count)} names / ${formatBytes(f.bytes)}`];
-  if (f.missing) parts.push(`${formatInt(f.missing)} missing`);
-  if (f.extra) parts.push(`${formatInt(f.extra)} extra`);
-  if (issuer !== null) parts.push(issuer ? "issuer advertised" : "issuer cut");
-  return parts.join(", ");
-}
-
-/** "; removed: CN=a, CN=b; added: CN=c" (at most 5 of each, then a count). */
-function namesText(added: string[] | undefined, removed: string[] | undefined): string {
-  const few = (xs: string[]) =>
-    xs.slice(0, 5).join(", ") + (xs.length > 5 ? ` and ${xs.length - 5} more` : "");
-  const parts: string[] = [];
-  if (removed?.length) parts.push(`removed: ${few(removed)}`);
-  if (added?.length) parts.push(`added: ${few(added)}`);
-  if (added && removed && parts.length === 0) parts.push("same names, other order");
-  return parts.length ? `; ${parts.join("; ")}` : "";
-}
-
-function row(d: CaseDifference): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-  const what = (b: string, a: string, label: string) =>
-    `| ${MARK[d.severity]} | \`${cell(d.key)}\` | ${label} | ${cell(b)} | ${cell(a)} |`;
-  switch (d.kind) {
-    case "outcome":
-      return what(outcomeText(d.before), outcomeText(d.after), "outcome");
-    case "advertised":
-      return what(
-        advText(d.before, d.clientIssuerBefore),
-        advText(d.after, d.clientIssuerAfter) + namesText(d.namesAdded, d.namesRemoved),
-        "advertised list",
-      );
-    case "latency":
-      return what(
-        `${formatMs(d.beforeP50Ms)} p50, ${formatMs(d.beforeP99Ms)} p99`,
-        `${formatMs(d.afterP50Ms)} p50, ${formatMs(d.afterP99Ms)} p99`,
-        `latency ${formatPct(d.change)}`,
-      );
-    case "expectation":
-      return what(
-        d.before === null ? "—" : d.before ? "pass" : "fail",
-        d.after ? "pass" : `fail: ${d.message}`,
-        `expect ${d.expect}`,
-      );
+/**
+ * Boundaries matched by series: the last size before the boundary fell (the limit comes earlier)
+ * is a regression, rose an improvement; a search only in the baseline is a regression (its cases
+ * are gone), one only in the current run a change.
+ */
+function compareBoundaries(before: Boundary[], after: Boundary[]): BoundaryChange[] {
+  const side = (b: Boundary | undefined) => ({
+    lastBefore: b?.lastBefore?.size ?? null,
+    firstPast: b?.firstPast?.size ?? null,
+    text: b ? boundarySummary(b) : "no such search",
+  });
+  const out: BoundaryChange[] = [];
+  const now = new Map(after.map((b) => [b.series, b]));
+  for (const b of before) {
+    const a = now.get(b.series);
+    now.delete(b.series);
+    const sb = side(b);
+    const sa = side(a);
+    if (a && sb.lastBefore === sa.lastBefore && sb.firstPast === sa.firstPast) continue;
+    // No last size before the boundary: everything in range failed, the limit sits below `from`.
+    const rank = (x: number | null, f: Boundary) => x ?? f.from - 1;
+    const severity: Severity = !a
+      ? "regression"
+      : rank(sa.lastBefore, a) < rank(sb.lastBefore, b)
+        ? "regression"
+        : rank(sa.lastBefore, a) > rank(sb.lastBefore, b)
+          ? "improvement"
+          : "change";
+    out.push({ series: b.series, severity, before: sb, after: sa });
   }
+  for (const a of now.values())
+    out.push({ series: a.series, severity: "change", before: side(undefined), after: side(a) });
+  return out;
 }
 
-function keyList(title: string, keys: string[]): string[] {
-  if (keys.length === 0) return [];
-  const shown = keys.slice(0, 20).map((k) => `- \`${k}\``);
-  if (keys.length > 20) shown.push(`- … and ${keys.length - 20} more`);
-  return [`**${title}** (${keys.length}):`, "", ...shown, ""];
-}
-
-/** The comparison as markdown for a PR comment. */
-export function compareMarkdown(cmp: RunComparison): string {
-  const gone = cmp.removed.length > 0 ? `${cmp.removed.length} baseline case(s) gone` : "";
-  const head = cmp.regression
-    ? `❌ ${[cmp.regressions > 0 ? `${cmp.regressions} regression(s)` : "", gone].filter(Boolean).join(", ")}`
-    : cmp.differences.length > 0
-      ? "✅ no regression (some changes)"
-      : "✅ no regression";
-  const out = [
-    `## rootload compare: ${head}`,
-    "",
-    `Baseline \`${cmp.baseline.runId}\` → current \`${cmp.current.runId}\`: ${formatInt(cmp.matched)} cases matched, ` +
-      `${cmp.added.length} added, ${cmp.removed.length} removed; ${cmp.regressions} regression(s), ` +
-      `${cmp.improvements} improvement(s); latency threshold ${cmp.latencyThresholdPct}% (p50).`,
-    "",
-  ];
-  if (cmp.versionChanges.length > 0)
-    out.push(
-      `Versions changed: ${cmp.versionChanges
-        .map((v) => `${v.driver} ${v.component} ${v.before ?? "(none)"} → ${v.after ?? "(none)"}`)
-        .join("; ")}.`,
-      "",
-    );
-  if (cmp.differences.length > 0) {
-    const order: Record<Severity, number> = { regression: 0, change: 1, improvement: 2 };
-    const sorted = [...cmp.differences].sort((a, b) => order[a.severity] - order[b.severity]);
-    out.push("| | Case | What | Baseline | Current |", "|---|---|---|---|---|", ...sorted.map(row), "");
-  }
-  out.push(...keyList("Added cases", cmp.added), ...keyList("Removed cases", cmp.removed));
-  if (cmp.duplicateKeys.length > 0)
-    out.push(
-      `⚠️ ${cmp.duplicateKeys.length} case key(s) occur more than once in a run; the last occurrence was compared.`,
-      "",
-    );
-  return `${out.join("\n").trimEnd()}\n`;
+function boundarySummary(b: Boundary): string {
+  const last = b.lastBefore ? boundaryPointText(b.lastBefore) : "none";
+  const first = b.firstPast ? boundaryPointText(b.firstPast) : "none";
+  return `last before ${last}, first past ${first}`;
 }

@@ -1,5 +1,6 @@
 import type { CaseResult } from "../model/case-result.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
+import { boundaryPointText, boundaryWidthText } from "./boundaries.ts";
 import { advertisedChart } from "./chart-advertised.ts";
 import { clientMapChart, failureMapChart } from "./chart-failure-map.ts";
 import { latencyChart } from "./chart-latency.ts";
@@ -51,6 +52,14 @@ export function htmlReport(run: RunRecord): string {
       latencyChart(s),
     ),
     section("servers", "Per server and TLS version", "", seriesTable(s)),
+    s.boundaries.length > 0
+      ? section(
+          "boundaries",
+          "Boundaries (bisected)",
+          "Each search grew the list between two sizes, reloading the server at every midpoint, until the last size before the boundary and the first past it were one unit apart. Message: the CertificateRequest as read, 4-byte header included.",
+          boundaryTable(s),
+        )
+      : "",
     s.issuerCuts.length > 0 ? section("kb2801679", phrase.KB2801679_HEADING, "", issuerNote(s)) : "",
     `<section id="cases"><details open><summary><h2>All cases (${formatInt(s.cases)})</h2></summary>${caseTable(run.cases)}</details></section>`,
   ].join("\n");
@@ -154,6 +163,32 @@ function seriesTable(s: RunSummary): string {
     ];
   });
   return table(head, rows, "series");
+}
+
+function boundaryTable(s: RunSummary): string {
+  const head = [
+    "Server · TLS",
+    "Policy",
+    "Client",
+    "Searched",
+    "Last before",
+    "First past",
+    "Outcome there",
+    "Width",
+    "Reloads",
+  ];
+  const rows = s.boundaries.map((b) => [
+    text(`${b.server} TLS ${b.tls}`),
+    text(b.policy),
+    text(b.judged.join(", ")),
+    text(`${formatInt(b.from)}..${formatInt(b.to)} ${b.by === "names" ? "names" : "B"}, until ${b.until}`),
+    b.lastBefore ? text(boundaryPointText(b.lastBefore)) : "none",
+    b.firstPast ? text(boundaryPointText(b.firstPast)) : "none",
+    b.firstPast ? chip(b.firstPast) : "—",
+    text(boundaryWidthText(b)),
+    text(formatInt(b.probes)),
+  ]);
+  return table(head, rows, "boundaries");
 }
 
 function issuerNote(s: RunSummary): string {

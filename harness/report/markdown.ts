@@ -1,4 +1,5 @@
 import type { RunRecord } from "../model/run-manifest.ts";
+import { boundaryPointText, boundaryText, boundaryWidthText } from "./boundaries.ts";
 import { formatBytes, formatInt, formatMs, outcomeText } from "./format.ts";
 import * as phrase from "./phrases.ts";
 import { type RunSummary, summarize } from "./summary.ts";
@@ -16,6 +17,7 @@ export function markdownReport(run: RunRecord): string {
   out.push(gist(s), "");
   out.push(runLine(run, s), "");
   out.push("### Servers", "", ...seriesTable(s), "");
+  if (s.boundaries.length > 0) out.push("### Boundaries (bisected)", "", ...boundaryTable(s), "");
   const lat = latencyTable(s);
   if (lat.length > 0)
     out.push("### Handshake latency (p50 / p99 by configured CA list size)", "", ...lat, "");
@@ -96,6 +98,31 @@ function seriesTable(s: RunSummary): string[] {
         `${f ? phrase.sizeText(f) : "none in range"} | ${f ? `\`${outcomeText(f.outcome)}\`` : "—"} | ${phrase.truncationPhrase(x, MD)} | ${phrase.issuerPhrase(x.issuer, MD)} |`,
     );
   }
+  return rows;
+}
+
+function boundaryTable(s: RunSummary): string[] {
+  const rows = [
+    "| Server · TLS | Policy | Client | Searched | Last before | First past | Outcome there | Width | Reloads |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const b of s.boundaries) {
+    const unit = b.by === "names" ? "names" : "B";
+    const past = b.firstPast;
+    rows.push(
+      `| ${md(`${b.server} TLS ${b.tls}`)} | ${md(b.policy)} | ${md(b.judged.join(", "))} | ` +
+        `${formatInt(b.from)}..${formatInt(b.to)} ${unit}, until ${md(b.until)} | ` +
+        `${b.lastBefore ? boundaryPointText(b.lastBefore) : "none"} | ${past ? boundaryPointText(past) : "none"} | ` +
+        `${past ? `\`${outcomeText(past.outcome)}\`` : "—"} | ${boundaryWidthText(b)} | ${formatInt(b.probes)} |`,
+    );
+  }
+  rows.push(
+    "",
+    ...s.boundaries.map(
+      (b) =>
+        `- ${md(`${b.server} TLS ${b.tls} · ${b.policy} · ${b.judged.join(", ")}`)}: ${md(boundaryText(b))}`,
+    ),
+  );
   return rows;
 }
 

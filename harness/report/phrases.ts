@@ -28,7 +28,10 @@ export function seriesFailedText(s: RunSummary): string {
 
 /** "30 of 40 planned cases recorded" */
 export function recordedText(s: RunSummary): string {
-  return `${formatInt(s.cases)} of ${formatInt(s.plannedCases)} planned cases recorded`;
+  const searches = s.plannedBisects
+    ? ` (and cases of ${formatInt(s.boundaries.length)} of ${formatInt(s.plannedBisects)} bisected searches)`
+    : "";
+  return `${formatInt(s.cases - s.boundaries.reduce((n, b) => n + b.cases, 0))} of ${formatInt(s.plannedCases)} planned cases recorded${searches}`;
 }
 
 /** Whether and how the advertised list was shorter than the configured one. */

@@ -3,6 +3,7 @@ import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../mod
 import { OUTCOME_CLASSES, type Outcome, type OutcomeClass } from "../model/outcome.ts";
 import type { RunRecord } from "../model/run-manifest.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { type Boundary, boundaries } from "./boundaries.ts";
 
 /**
  * The figures every report shows, computed once here so that the markdown, HTML, JSON and
@@ -101,7 +102,9 @@ export interface IssuerCut {
 export interface RunSummary {
   cases: number;
   plannedCases: number;
-  /** endedAt is set and every planned case has a result. */
+  /** Bisected series in the plan (their cases are not in plannedCases). */
+  plannedBisects: number;
+  /** endedAt is set, every planned case has a result and every planned search has cases. */
   complete: boolean;
   byOutcome: Record<OutcomeClass, number>;
   expectations: { total: number; failed: number; casesWithFailures: number };
@@ -111,6 +114,8 @@ export interface RunSummary {
   issuerCuts: IssuerCut[];
   /** Every configured list size in the run, ascending (bytes). */
   sizes: SizePoint[];
+  /** Bisected series (scenario `roots.bisect`): the boundary each search found. */
+  boundaries: Boundary[];
 }
 
 /**
@@ -150,19 +155,48 @@ function bySize(a: CaseResult, b: CaseResult): number {
 /** Compute the shared figures of a run. */
 export function summarize(run: RunRecord): RunSummary {
   const { cases, manifest } = run;
+  const series = buildAllSeries(cases);
+  const bounds = boundaries(cases);
+  return {
+    cases: cases.length,
+    plannedCases: manifest.plannedCases,
+    plannedBisects: manifest.plannedBisects ?? 0,
+    complete:
+      manifest.endedAt !== undefined &&
+      cases.length >= manifest.plannedCases &&
+      bounds.length >= (manifest.plannedBisects ?? 0),
+    byOutcome: countOutcomes(cases),
+    expectations: countExpectations(cases),
+    series,
+    firstFailure: earliestFailure(series),
+    issuerCuts: issuerCutsOf(series),
+    sizes: sizeAxis(cases),
+    boundaries: bounds,
+  };
+}
+
+function countOutcomes(cases: readonly CaseResult[]): Record<OutcomeClass, number> {
   const byOutcome = Object.fromEntries(OUTCOME_CLASSES.map((k) => [k, 0])) as Record<OutcomeClass, number>;
+  for (const c of cases) byOutcome[c.outcome.class]++;
+  return byOutcome;
+}
+
+function countExpectations(cases: readonly CaseResult[]): RunSummary["expectations"] {
   let total = 0;
   let failed = 0;
   let casesWithFailures = 0;
   for (const c of cases) {
-    byOutcome[c.outcome.class]++;
     const ex = c.expectations ?? [];
     total += ex.length;
     const f = ex.filter((e) => !e.pass).length;
     failed += f;
     if (f > 0) casesWithFailures++;
   }
+  return { total, failed, casesWithFailures };
+}
 
+/** The cases grouped by series (server × TLS × client × policy), in order of first appearance. */
+function buildAllSeries(cases: readonly CaseResult[]): Series[] {
   const groups = new Map<string, CaseResult[]>();
   for (const c of cases) {
     const k = seriesKey(c);
@@ -170,8 +204,17 @@ export function summarize(run: RunRecord): RunSummary {
     if (g) g.push(c);
     else groups.set(k, [c]);
   }
-  // Name the policy only for servers run with several, and the client only where two series
-  // differ by nothing else, so labels stay short enough for chart legends and table heads.
+  const label = seriesLabeller(cases);
+  return [...groups.entries()].map(([key, group]) =>
+    buildSeries(key, label(group[0]!), [...group].sort(bySize)),
+  );
+}
+
+/**
+ * Name the policy only for servers run with several, and the client only where two series
+ * differ by nothing else, so labels stay short enough for chart legends and table heads.
+ */
+function seriesLabeller(cases: readonly CaseResult[]): (first: CaseResult) => string {
   const policiesPerServer = new Map<string, Set<string>>();
   const clientsPerGroup = new Map<string, Set<string>>();
   for (const c of cases) {
@@ -181,16 +224,18 @@ export function summarize(run: RunRecord): RunSummary {
     const k = clientsPerGroup.get(g) ?? new Set<string>();
     clientsPerGroup.set(g, k.add(c.client));
   }
-  const series = [...groups.entries()].map(([key, group]) => {
-    const first = group[0]!;
+  return (first) => {
     const server = serverInstance(first);
     const parts = [`${server} TLS ${first.tls}`];
     if ((policiesPerServer.get(server)?.size ?? 0) > 1) parts.push(first.policy);
     if ((clientsPerGroup.get(`${server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1)
       parts.push(first.client);
-    return buildSeries(key, parts.join(" · "), [...group].sort(bySize));
-  });
+    return parts.join(" · ");
+  };
+}
 
+/** The smallest failing size over all series (ties: the earlier series). */
+function earliestFailure(series: readonly Series[]): RunSummary["firstFailure"] {
   let firstFailure: RunSummary["firstFailure"] = null;
   for (const s of series) {
     const f = s.firstFailure;
@@ -199,7 +244,11 @@ export function summarize(run: RunRecord): RunSummary {
       firstFailure = { series: s.label, at, outcome };
     }
   }
+  return firstFailure;
+}
 
+/** Every case whose client had no certificate to offer because its issuer was not advertised. */
+function issuerCutsOf(series: readonly Series[]): IssuerCut[] {
   const issuerCuts: IssuerCut[] = [];
   for (const s of series)
     for (const c of s.cases)
@@ -212,23 +261,15 @@ export function summarize(run: RunRecord): RunSummary {
           advertisedCount: c.advertised?.count ?? 0,
           advertisedBytes: c.advertised?.bytes ?? 0,
         });
+  return issuerCuts;
+}
 
+/** Every configured list size in the run, ascending (bytes, then names). */
+function sizeAxis(cases: readonly CaseResult[]): SizePoint[] {
   const sizeMap = new Map<string, SizePoint>();
   for (const c of cases)
     sizeMap.set(`${c.configured?.caListBytes ?? 0}/${c.configured?.count ?? 0}`, sizeOf(c));
-  const sizes = [...sizeMap.values()].sort((a, b) => a.bytes - b.bytes || a.count - b.count);
-
-  return {
-    cases: cases.length,
-    plannedCases: manifest.plannedCases,
-    complete: manifest.endedAt !== undefined && cases.length >= manifest.plannedCases,
-    byOutcome,
-    expectations: { total, failed, casesWithFailures },
-    series,
-    firstFailure,
-    issuerCuts,
-    sizes,
-  };
+  return [...sizeMap.values()].sort((a, b) => a.bytes - b.bytes || a.count - b.count);
 }
 
 /**

@@ -11,6 +11,8 @@ export interface RunPhases {
   handshake: number;
   /** Latency sampling (tinybench) of the cases that succeeded. */
   latency: number;
+  /** Waiting, inside a sampling window, for the run's processes and containers to go quiet. */
+  settle: number;
   totalMs: number;
 }
 
@@ -18,7 +20,17 @@ export type Phase = Exclude<keyof RunPhases, "totalMs">;
 
 /** A zeroed phase record; each run (or each parallel worker) owns its own. */
 export function newPhases(): RunPhases {
-  return { roots: 0, runtime: 0, start: 0, reload: 0, probe: 0, handshake: 0, latency: 0, totalMs: 0 };
+  return {
+    roots: 0,
+    runtime: 0,
+    start: 0,
+    reload: 0,
+    probe: 0,
+    handshake: 0,
+    latency: 0,
+    settle: 0,
+    totalMs: 0,
+  };
 }
 
 /** Run `work` and add its wall time to `phases[phase]`, whether it succeeds or throws. */

@@ -46,7 +46,7 @@ export interface Shard {
 }
 
 /** The node-forge client speaks TLS 1.0-1.2 wire formats only. */
-const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
+export const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   node: ["1.2", "1.3"],
   openssl: ["1.2", "1.3"],
   gnutls: ["1.2", "1.3"],
@@ -65,11 +65,9 @@ const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
 export function planCases(scenario: Scenario, steps: readonly RootStep[]): PlannedCase[] {
   const clients = (scenario.clients ?? ["node"]).map(clientSpec);
   const out: PlannedCase[] = [];
-  const seen = new Map<string, number>();
+  const keys = serverKeys(scenario);
   scenario.servers.forEach((s, serverIndex) => {
-    const n = seen.get(s.driver) ?? 0;
-    seen.set(s.driver, n + 1);
-    const serverKey = n === 0 ? s.driver : `${s.driver}#${n + 1}`;
+    const serverKey = keys[serverIndex]!;
     const asConfigured = isAsConfigured(s);
     const policies = [asConfigured ? "all" : (s.policy ?? "all")].flat().map((text, i) => {
       const parsed = parsePolicy(text);
@@ -102,6 +100,16 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
           }
   });
   return out;
+}
+
+/** Each server instance's key in case ids: its driver, then `nginx#2`… for the same driver again. */
+export function serverKeys(scenario: Pick<Scenario, "servers">): string[] {
+  const seen = new Map<string, number>();
+  return scenario.servers.map((s) => {
+    const n = seen.get(s.driver) ?? 0;
+    seen.set(s.driver, n + 1);
+    return n === 0 ? s.driver : `${s.driver}#${n + 1}`;
+  });
 }
 
 /** Whether the server can be set up for the legacy forge client (rootload renders its config). */
@@ -138,20 +146,66 @@ export const ENDPOINT_STEP: RootStep = {
  * matrix computes the same split from the same plan.
  */
 export function shardOf(plan: readonly PlannedCase[], shard: Shard | undefined): PlannedCase[] {
-  if (!shard) return [...plan];
-  const units = shardUnits(plan, shard.count);
+  return shardWork(plan, [], () => 0, shard).cases;
+}
+
+/** Work of one server instance beside the fixed plan (a bisected series): it runs on that instance's shard. */
+export interface InstanceWork {
+  serverIndex: number;
+  policy: IssuerPolicy;
+}
+
+/**
+ * shardOf for a plan with instance work beside it: each piece of work goes with its server
+ * instance (to the piece of it that has the same policy when the instance was cut), and an
+ * instance that has only such work is dealt as a unit of its own, weighed by `weight` (cases).
+ */
+export function shardWork<W extends InstanceWork>(
+  plan: readonly PlannedCase[],
+  work: readonly W[],
+  weight: (w: W) => number,
+  shard: Shard | undefined,
+): { cases: PlannedCase[]; work: W[] } {
+  if (!shard) return { cases: [...plan], work: [...work] };
+  const withCases = new Set(plan.map((c) => c.serverIndex));
+  const alone = [...new Set(work.filter((w) => !withCases.has(w.serverIndex)).map((w) => w.serverIndex))];
+  type Unit = { cases: PlannedCase[]; work: W[]; size: number; order: number };
+  const units: Unit[] = shardUnits(plan, Math.max(1, shard.count - alone.length)).map((cases) => ({
+    cases,
+    work: [],
+    size: cases.length,
+    order: cases[0]!.planIndex,
+  }));
+  for (const w of work) {
+    if (!withCases.has(w.serverIndex)) continue;
+    const mine = units.filter((u) => u.cases[0]!.serverIndex === w.serverIndex);
+    const unit =
+      mine.findLast((u) => u.cases.some((c) => policyName(c.policy) === policyName(w.policy))) ??
+      mine.at(-1)!;
+    unit.work.push(w);
+    unit.size += weight(w);
+  }
+  for (const serverIndex of alone) {
+    const ws = work.filter((w) => w.serverIndex === serverIndex);
+    units.push({
+      cases: [],
+      work: ws,
+      size: ws.reduce((n, w) => n + weight(w), 0),
+      order: plan.length + serverIndex,
+    });
+  }
   const load = new Array<number>(shard.count).fill(0);
-  const owner = new Map<PlannedCase[], number>();
-  const bySize = [...units].sort((a, b) => b.length - a.length || a[0]!.planIndex - b[0]!.planIndex);
-  for (const u of bySize) {
+  const owner = new Map<Unit, number>();
+  for (const u of [...units].sort((a, b) => b.size - a.size || a.order - b.order)) {
     const i = load.indexOf(Math.min(...load));
     owner.set(u, i);
-    load[i]! += u.length;
+    load[i]! += u.size;
   }
-  return units
-    .filter((u) => owner.get(u) === shard.index - 1)
-    .flat()
-    .sort((a, b) => a.planIndex - b.planIndex);
+  const mine = units.filter((u) => owner.get(u) === shard.index - 1);
+  return {
+    cases: mine.flatMap((u) => u.cases).sort((a, b) => a.planIndex - b.planIndex),
+    work: work.filter((w) => mine.some((u) => u.work.includes(w))),
+  };
 }
 
 /** The plan cut into server instances (contiguous in plan order), then cut further up to `count` pieces. */

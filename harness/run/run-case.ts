@@ -11,7 +11,6 @@ import { measureLatency } from "./measure-latency.ts";
 import { assignSide, probeSide } from "./outcome-side.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import { casePolicyName, type PlannedCase } from "./plan.ts";
-import type { ReadWriteLock } from "./read-write-lock.ts";
 import type { ProbeFn, ServerSession } from "./server-session.ts";
 
 /** What a case needs besides its session, probe and client. */
@@ -23,11 +22,11 @@ export interface CaseContext {
   expect?: readonly Expectation[];
   phases: RunPhases;
   /**
-   * Shared by the series of a parallel run: the functional part of a case (serve, served check,
-   * the classified handshake) holds its shared side, latency sampling holds it alone, so no other
-   * series loads the CPU while a handshake is timed. Absent: nothing else runs (a single series).
+   * Run the latency sample in an exclusive window: the series' shared hold on the run is given up,
+   * the window waits for every other series to be between steps and for the run to go quiet (see
+   * SamplingWindows). Absent: sampled at once (nothing else runs).
    */
-  lock?: ReadWriteLock;
+  exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -41,22 +40,6 @@ export async function runCase(
   client: TlsClient,
   c: PlannedCase,
   ctx: CaseContext,
-): Promise<CaseResult> {
-  const release = ctx.lock ? await ctx.lock.acquire(false) : () => {};
-  try {
-    return await runLocked(session, probe, client, c, ctx, release);
-  } finally {
-    release();
-  }
-}
-
-async function runLocked(
-  session: ServerSession,
-  probe: ProbeFn,
-  client: TlsClient,
-  c: PlannedCase,
-  ctx: CaseContext,
-  endShared: () => void,
 ): Promise<CaseResult> {
   const startedAt = new Date();
   const t0 = performance.now();
@@ -137,7 +120,6 @@ async function runLocked(
     await session.drop();
   }
   let latency: CaseResult["latency"];
-  endShared();
   if (outcome.class === "ok") {
     const sample = () =>
       timed(ctx.phases, "latency", () =>
@@ -146,7 +128,7 @@ async function runLocked(
           ctx.bench,
         ),
       );
-    const m = await (ctx.lock ? ctx.lock.write(sample) : sample());
+    const m = await (ctx.exclusive ? ctx.exclusive(sample) : sample());
     if ("error" in m)
       log.warn({ case: c.id, error: m.error }, "latency sampling failed after a good handshake");
     else latency = m;

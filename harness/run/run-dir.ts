@@ -183,9 +183,25 @@ export class CaseLog {
  * the plan (another scenario's, or another shard's) is an InputError naming its line: it would
  * otherwise be reported as this run's own.
  */
-export function completedCaseIds(dir: string, planned?: ReadonlySet<string>): Set<string> {
+export function completedCaseIds(
+  dir: string,
+  planned?: ReadonlySet<string> | ((id: string) => boolean),
+): Set<string> {
+  return new Set(completedCases(dir, planned).keys());
+}
+
+/**
+ * The cases already in a run's log by id (completedCaseIds, with the records): a resumed bisected
+ * series replays its search from them. `planned` as in completedCaseIds.
+ */
+export function completedCases(
+  dir: string,
+  planned?: ReadonlySet<string> | ((id: string) => boolean),
+): Map<string, CaseResult> {
+  const inPlan =
+    typeof planned === "function" ? planned : planned ? (id: string) => planned.has(id) : undefined;
   const file = path.join(dir, RUN_FILES.cases);
-  const ids = new Set<string>();
+  const ids = new Map<string, CaseResult>();
   if (!existsSync(file)) return ids;
   const text = readFileSync(file, "utf8");
   const lastNewline = text.lastIndexOf("\n");
@@ -193,19 +209,20 @@ export function completedCaseIds(dir: string, planned?: ReadonlySet<string>): Se
   const lines = text.slice(0, lastNewline + 1).split("\n");
   for (const [i, line] of lines.entries()) {
     if (!line) continue;
-    let id: unknown;
+    let record: CaseResult;
     try {
-      id = (JSON.parse(line) as CaseResult).id;
+      record = JSON.parse(line) as CaseResult;
     } catch {
       // A corrupt line in the middle is left for `report` to flag; its case is simply run again.
       continue;
     }
-    if (planned && (typeof id !== "string" || !planned.has(id)))
+    const id: unknown = record?.id;
+    if (inPlan && (typeof id !== "string" || !inPlan(id)))
       throw new InputError(
         `${file}:${i + 1}`,
         `case ${JSON.stringify(id)} is not in this run's plan (another scenario's or shard's case); nothing was run`,
       );
-    if (typeof id === "string") ids.add(id);
+    if (typeof id === "string") ids.set(id, record);
   }
   return ids;
 }

@@ -130,5 +130,11 @@ function checkCase(v: unknown, where: string): CaseResult {
   if (v.latency !== undefined)
     for (const f of ["latency.p50Ms", "latency.p99Ms"] as const) need(v, f, "number", where);
   if (v.planIndex !== undefined) need(v, "planIndex", "number", where);
+  // A bisected case: the reports rebuild the boundary from these fields.
+  if (v.bisect !== undefined) {
+    for (const f of ["bisect.series", "bisect.by", "bisect.until"] as const) need(v, f, "string", where);
+    for (const f of ["bisect.size", "bisect.from", "bisect.to"] as const) need(v, f, "number", where);
+    for (const f of ["bisect.judged", "bisect.past"] as const) need(v, f, "boolean", where);
+  }
   return v as unknown as CaseResult;
 }

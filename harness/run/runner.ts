@@ -9,18 +9,19 @@ import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
+import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
 import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
-import { type PlannedCase, planCases, type Shard, shardOf } from "./plan.ts";
+import { type PlannedCase, planCases, type Shard, shardWork } from "./plan.ts";
 import { planNotes, preflight, preflightServers } from "./preflight.ts";
-import { ReadWriteLock } from "./read-write-lock.ts";
-import { rootSteps } from "./root-steps.ts";
+import { rootSeries, type StepMaker } from "./root-steps.ts";
+import { runBisect } from "./run-bisect.ts";
 import { runCase } from "./run-case.ts";
 import {
   CaseLog,
   checkScenarioToResume,
-  completedCaseIds,
+  completedCases,
   createRunDir,
   gitRevision,
   newRunId,
@@ -28,6 +29,7 @@ import {
   removeEmptyRunDir,
   writeManifest,
 } from "./run-dir.ts";
+import { runCpu, type SamplingStats, SamplingWindows } from "./sampling-windows.ts";
 import { ServerSession } from "./server-session.ts";
 
 /** What the runner tells its caller as it goes; the CLI draws its progress bar from it. */
@@ -63,6 +65,8 @@ export interface FinishedRun {
   serverErrors: number;
   interrupted: boolean;
   phases: RunPhases;
+  /** The latency windows: how many, how long they waited for quiet, GC inside them. */
+  sampling: SamplingStats;
 }
 
 /**
@@ -87,15 +91,26 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const phases = newPhases();
   const t0 = performance.now();
 
-  const { pki, steps } = await timed(phases, "roots", async () => {
+  const { pki, steps, stepAt, bisectEnds } = await timed(phases, "roots", async () => {
     const base = await sharedTestPki(serverHosts());
     const pki = scenario.identity
       ? withUserIdentity(base, scenario.identity, `${loaded.file}: identity`)
       : base;
     // A scenario of endpoints only has no roots: its servers run as their operators configured them.
-    return { pki, steps: scenario.roots ? await rootSteps(scenario.roots, pki.clientIssuerEntry) : [] };
+    const series = scenario.roots ? await rootSeries(scenario.roots, pki.clientIssuerEntry) : undefined;
+    // Both ends of every bisect are built now, so a range the source cannot fill is bad input
+    // before anything is written; the midpoints lie between them.
+    const bisectEnds = bisectEntries(scenario).map(({ spec, field }) =>
+      [spec.from, spec.to].map((size, i) =>
+        series!.stepAt(spec.by ?? "names", size, "bisect", -1, `${field}.${i === 0 ? "from" : "to"}`),
+      ),
+    );
+    return { pki, steps: series?.steps ?? [], stepAt: series?.stepAt, bisectEnds };
   });
-  const plan = shardOf(planCases(scenario, steps), shard);
+  const fullPlan = planCases(scenario, steps);
+  const sharded = shardWork(fullPlan, planBisects(scenario, fullPlan.length, steps.length), maxCases, shard);
+  const plan = sharded.cases;
+  const bisects = sharded.work;
   // Before anything is written: an unreachable endpoint, a missing engine or image, a template
   // the server rejects must leave no run directory behind.
   await preflight(scenario, loaded.file, opts.timeoutMs ?? 10_000);
@@ -106,24 +121,28 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const runtime = await timed(phases, "runtime", () =>
     resolveRuntime(onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto")),
   );
-  await preflightServers(scenario, loaded.file, steps, pki, runtime).catch(async (err) => {
+  const firstSteps = steps.length > 0 ? steps : (bisectEnds[0] ?? []);
+  await preflightServers(scenario, loaded.file, firstSteps, pki, runtime).catch(async (err) => {
     await runtime.close();
     throw err;
   });
 
   const runId = resumed?.runId ?? newRunId(scenario.name);
   let dir: string;
-  let done: Set<string>;
+  let recorded: Map<string, CaseResult>;
   try {
     dir = opts.resumeDir
       ? path.resolve(opts.resumeDir)
       : await createRunDir(opts.outRoot ?? "results", runId);
-    done = opts.resumeDir ? completedCaseIds(dir, new Set(plan.map((c) => c.id))) : new Set();
+    const planned = new Set(plan.map((c) => c.id));
+    recorded = opts.resumeDir
+      ? completedCases(dir, (id) => planned.has(id) || ownsCaseId(bisects, id))
+      : new Map();
   } catch (err) {
     await runtime.close();
     throw err;
   }
-  const todo = plan.filter((c) => !done.has(c.id));
+  const todo = plan.filter((c) => !recorded.has(c.id));
 
   const manifest: RunManifest = resumed ?? {
     runId,
@@ -135,6 +154,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...(bisects.length > 0 ? { plannedBisects: bisects.length } : {}),
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),
   };
@@ -147,20 +167,23 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   }
   const runLog = log.child({ scenario: scenario.name, run: runId });
   const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
-  runLog.info({ dir, planned: plan.length, todo: todo.length, runtime: runtime.kind, jobs }, "run started");
+  runLog.info(
+    { dir, planned: plan.length, bisects: bisects.length, todo: todo.length, runtime: runtime.kind, jobs },
+    "run started",
+  );
 
   // One writer: every series hands its results to this process's CaseLog, whose append is one
   // synchronous write + fsync, so lines never interleave however many series run.
   const caseLog = new CaseLog(dir);
-  const lock = new ReadWriteLock();
-  const total = todo.length;
+  const windows = new SamplingWindows(() => runCpu(runtime), phases);
+  // A bisected series' length is known only as a bound: the progress total counts the bound.
+  const total = todo.length + bisects.reduce((n, b) => n + maxCases(b), 0);
   const ran: CaseResult[] = [];
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const context = {
     pki,
     timeoutMs,
     phases,
-    lock,
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };
@@ -169,14 +192,19 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const clients = new ClientPool(runtime);
   opts.onProgress?.({ kind: "start", total });
   try {
-    // Server instances in parallel, each one's series in plan order on its own server.
-    const series = [...groupByServer(todo)];
+    // Server instances in parallel, each one's series in plan order on its own server, then its
+    // bisected series.
+    const series = [...groupByServer(todo, bisects)];
     await runConcurrently(
       series,
       jobs,
-      ([, cases]) => cases.length,
-      async ([serverIndex, cases]) => {
+      ([, { cases, bisects: b }]) => cases.length + b.reduce((n, x) => n + maxCases(x), 0),
+      async ([serverIndex, { cases, bisects: instanceBisects }]) => {
         if (opts.signal?.aborted) return;
+        // Everything this series does (client versions, server start and reloads, probes, client
+        // handshakes, results, stopping the server) runs under its shared hold; it gives the hold
+        // up only to wait for a latency window.
+        const hold = await windows.join();
         const spec = scenario.servers[serverIndex]!;
         const session = new ServerSession(spec, {
           pki,
@@ -187,25 +215,40 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
             spec.legacyCompat ??
             (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
         });
+        const run = async (planned: PlannedCase): Promise<CaseResult | undefined> => {
+          if (opts.signal?.aborted) return undefined;
+          await clients.record(planned.clientSpec);
+          const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, {
+            ...context,
+            exclusive: hold.exclusive,
+          });
+          // Interrupted while this case ran: its clients may have had the signal too, so its
+          // result may be false. Drop it; --resume runs it again.
+          return opts.signal?.aborted ? undefined : result;
+        };
+        const keep = (result: CaseResult, planned: PlannedCase) => {
+          caseLog.append(result);
+          ran.push(result);
+          opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
+          runLog.info(
+            { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
+            "case",
+          );
+        };
         try {
           for (const planned of cases) {
+            const result = await run(planned);
+            if (!result) break;
+            keep(result, planned);
+          }
+          for (const b of instanceBisects) {
             if (opts.signal?.aborted) break;
-            await clients.record(planned.clientSpec);
-            const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, context);
-            // Interrupted while this case ran: its clients may have had the signal too, so its
-            // result may be false. Drop it; --resume runs it again.
-            if (opts.signal?.aborted) break;
-            caseLog.append(result);
-            ran.push(result);
-            opts.onProgress?.({ kind: "case", done: ran.length, total, planned, result });
-            runLog.info(
-              { case: planned.id, outcome: result.outcome, advertised: result.advertised?.count },
-              "case",
-            );
+            const end = await runBisect(b, { stepAt: stepAt as StepMaker, recorded, run, keep });
+            if (end) runLog.info({ series: b.key, end }, "bisect");
           }
         } finally {
           recordServer(manifest, session);
-          await session.close();
+          await session.close().finally(() => hold.leave());
         }
       },
     );
@@ -215,6 +258,8 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
+    windows.close();
+    runLog.info(windows.stats, "latency windows");
     const limits = runtime.limits?.();
     if (limits) manifest.containerLimits = limits;
     // Clients in plan order too (parallel series meet them in any order).
@@ -246,12 +291,18 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     ).length,
     interrupted: Boolean(opts.signal?.aborted),
     phases,
+    sampling: windows.stats,
   };
 }
 
-function groupByServer(cases: readonly PlannedCase[]): Map<number, PlannedCase[]> {
-  const m = new Map<number, PlannedCase[]>();
-  for (const c of cases) m.set(c.serverIndex, [...(m.get(c.serverIndex) ?? []), c]);
+function groupByServer(
+  cases: readonly PlannedCase[],
+  bisects: readonly PlannedBisect[],
+): Map<number, { cases: PlannedCase[]; bisects: PlannedBisect[] }> {
+  const m = new Map<number, { cases: PlannedCase[]; bisects: PlannedBisect[] }>();
+  const of = (i: number) => m.get(i) ?? m.set(i, { cases: [], bisects: [] }).get(i)!;
+  for (const c of cases) of(c.serverIndex).cases.push(c);
+  for (const b of bisects) of(b.serverIndex).bisects.push(b);
   return m;
 }
 

@@ -15,6 +15,7 @@ import {
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { makeOwnedTempDir, openForSearch, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
+import { addCgroup, type CpuSnapshot, cgroupCpuFile, emptySnapshot } from "./cpu-time.ts";
 import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort, freeRemotePort } from "./free-port.ts";
@@ -189,6 +190,8 @@ export class ContainerRuntime implements Runtime {
   readonly #ports = new Set<number>();
   readonly #ids = new Set<string>();
   readonly #dirs = new Set<string>();
+  /** Container id → the file holding its cgroup's CPU time (containers whose cgroup is visible here). */
+  readonly #cpuFiles = new Map<string, string>();
   #unhook: () => void = () => {};
   #limits: ContainerLimits = { ...CONTAINER_LIMITS };
   #limitsChecked = false;
@@ -396,6 +399,8 @@ export class ContainerRuntime implements Runtime {
       cap.unref();
       lifetimeTimers.set(id, cap);
     }
+    const cpuFile = await this.#cgroupCpuFile(id);
+    if (cpuFile) this.#cpuFiles.set(id, cpuFile);
     if (!this.#limitsChecked) {
       this.#limitsChecked = true;
       this.#limits = { ...CONTAINER_LIMITS, ...(await enforcedLimits(started)) };
@@ -414,10 +419,32 @@ export class ContainerRuntime implements Runtime {
         this.#ids.delete(id);
         clearTimeout(lifetimeTimers.get(id));
         lifetimeTimers.delete(id);
+        this.#cpuFiles.delete(id);
       },
       remote ? spec.dir : undefined,
       spec.image !== undefined,
     );
+  }
+
+  /** CPU load of each running container of this runtime (sampling windows wait for them to go quiet). */
+  cpuTimes(): CpuSnapshot {
+    const snap = emptySnapshot();
+    for (const [id, file] of this.#cpuFiles) addCgroup(snap, `cg:${id}`, file);
+    return snap;
+  }
+
+  /** Where the container's CPU time is read: its init's cgroup, when that process is visible from here. */
+  async #cgroupCpuFile(id: string): Promise<string | undefined> {
+    try {
+      const info = await withTimeout(
+        this.client.container.getById(id).inspect(),
+        ENGINE_TIMEOUT_MS,
+        "container inspect",
+      );
+      return info.State.Pid ? cgroupCpuFile(info.State.Pid, id) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async #removeWhere(label: string): Promise<void> {
@@ -431,6 +458,7 @@ export class ContainerRuntime implements Runtime {
       log.warn({ err }, "could not remove this run's containers"),
     );
     this.#ids.clear();
+    this.#cpuFiles.clear();
     await Promise.allSettled([...this.#dirs].map((d) => rm(d, { recursive: true, force: true })));
     this.#dirs.clear();
     this.#unhook();

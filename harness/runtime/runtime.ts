@@ -1,3 +1,5 @@
+import type { CpuSnapshot } from "./cpu-time.ts";
+
 /**
  * A runtime runs what a server driver rendered: a directory of files and one foreground
  * command. Drivers never know which runtime runs them; the server sees the files at the same
@@ -131,6 +133,12 @@ export interface Runtime {
    * memory limit is silently ignored where the cgroup memory controller is not delegated).
    */
   limits?(): { memoryBytes: number; pids: number; memoryEnforced?: boolean; pidsEnforced?: boolean };
+  /**
+   * CPU time used so far by what this runtime runs outside this process's own children (a
+   * container's processes belong to the engine), one entry per server; absent where the runtime's
+   * servers are this process's descendants (the process runtime) or cannot be seen from here.
+   */
+  cpuTimes?(): CpuSnapshot;
   /** Stop and remove everything this runtime started. */
   close(): Promise<void>;
 }

@@ -76,6 +76,39 @@ export interface RootsSpec {
   clientIssuer?: "first" | "last" | number;
   /** Pad with synthetic roots past the real size (needed for sizes/bytes beyond the source). */
   topUpSynthetic?: boolean;
+  /**
+   * Step mode that finds a limit instead of sampling sizes: between `from` and `to` the runner
+   * probes the midpoint, reloading the server each time, until the boundary is one name (or one
+   * byte) wide — 2 + ⌈log2(to − from)⌉ reloads per server × policy × TLS version. Runs after the
+   * `sizes`/`bytes`/snapshot steps; one entry or several (each its own series).
+   */
+  bisect?: BisectSpec | BisectSpec[];
+}
+
+/** Which outcome puts a size past the boundary: "non-ok" (the default), or an outcome pattern. */
+export type BisectUntil =
+  | "non-ok"
+  | {
+      outcome?: OutcomeClass | OutcomeClass[];
+      side?: OutcomeSide;
+      alert?: string;
+    };
+
+/** One bisected series (see RootsSpec.bisect). */
+export interface BisectSpec {
+  /** "names": entry counts, prefixes of `order` as in `sizes` (default); "bytes": exact CA-list bytes as in `bytes`. */
+  by?: "names" | "bytes";
+  /** A size on the good side of the boundary (the client issuer included, as in `sizes`). */
+  from: number;
+  /** A size past it; greater than `from`. */
+  to: number;
+  /** What "past the boundary" means; default "non-ok" (the first size whose handshake fails). */
+  until?: BisectUntil;
+  /**
+   * The client label(s) that run and decide at each probed size; default every client of the
+   * scenario (a size is past the boundary when any of them is).
+   */
+  client?: string | string[];
 }
 
 export interface BenchSpec {

@@ -176,6 +176,35 @@ const clientEntry: Check = (v, p, out) => {
     out.push(`${p}.properties: only ${TAKES_PROPERTIES.join(", ")} takes properties, not ${e.name}`);
 };
 
+/** A bisect's `until`: "non-ok" or an outcome pattern with at least one field. */
+const bisectUntil: Check = (v, p, out) => {
+  if (typeof v === "string") return oneOf(["non-ok"])(v, p, out);
+  const before = out.length;
+  obj({}, { outcome: either(outcomeClass, arr(outcomeClass)), side: oneOf(OUTCOME_SIDES), alert: str })(
+    v,
+    p,
+    out,
+  );
+  if (out.length === before && Object.keys(v as object).length === 0)
+    out.push(`${p} {} names nothing: give outcome, side or alert, or "non-ok"`);
+};
+
+/** One `roots.bisect` entry: its shape, then the range (sizes in names or bytes, as `sizes`/`bytes`). */
+const bisectEntry: Check = (v, p, out) => {
+  const before = out.length;
+  obj(
+    { from: int(0), to: int(0) },
+    { by: oneOf(["names", "bytes"]), until: bisectUntil, client: either(str, arr(str)) },
+  )(v, p, out);
+  if (out.length > before) return;
+  const b = v as { by?: string; from: number; to: number };
+  const max = b.by === "bytes" ? 10_000_000 : 100_000;
+  const min = b.by === "bytes" ? 0 : 1; // a names step holds at least the client issuer
+  if (b.from < min || b.from > max) out.push(`${p}.from ${b.from} is not an integer in ${min}..${max}`);
+  if (b.to > max) out.push(`${p}.to ${b.to} is not an integer in ${min}..${max}`);
+  else if (b.to <= b.from) out.push(`${p}.to ${b.to} is not greater than ${p}.from ${b.from}`);
+};
+
 const scenarioCheck = obj(
   {
     name: str,
@@ -205,6 +234,7 @@ const scenarioCheck = obj(
         order,
         clientIssuer: either(oneOf(["first", "last"]), int(0)),
         topUpSynthetic: bool,
+        bisect: (v, p, out) => (Array.isArray(v) ? arr(bisectEntry)(v, p, out) : bisectEntry(v, p, out)),
       },
     ),
     identity: either(
@@ -247,6 +277,16 @@ function crossCheck(s: Scenario, out: string[]): void {
         out.push(
           `expect[${i}].when.client "${c}" is not one of the scenario's clients: ${labels.join(", ")}`,
         );
+  const bisect = s.roots?.bisect;
+  const entries = bisect === undefined ? [] : [bisect].flat();
+  entries.forEach((b, i) => {
+    const at = Array.isArray(bisect) ? `roots.bisect[${i}]` : "roots.bisect";
+    for (const c of [b.client ?? []].flat())
+      if (!labels.includes(c))
+        out.push(`${at}.client "${c}" is not one of the scenario's clients: ${labels.join(", ")}`);
+  });
+  if (entries.length > 0 && s.servers.every((x) => x.driver === "endpoint"))
+    out.push("roots.bisect: every server is an endpoint, and an endpoint's list is not grown");
 }
 
 /** Every problem found, each with its path; empty when the scenario is valid. */

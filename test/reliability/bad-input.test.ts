@@ -61,6 +61,43 @@ describe("bad input through the CLI", () => {
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
+  it("a bisect the scenario cannot run: one line naming the field and value, exit 2, nothing in results", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-bad-"));
+    const file = path.join(dir, "b.scenario.json");
+    const out = path.join(dir, "results");
+    const run = async (bisect: unknown) => {
+      await writeFile(
+        file,
+        JSON.stringify({
+          name: "b",
+          runtime: "process",
+          servers: [{ driver: "openssl" }],
+          roots: { source: { kind: "synthetic", count: 50 }, bisect },
+        }),
+      );
+      return runCli(["run", file, "--out", out]);
+    };
+    expectOneLineError(
+      await run({ from: 40, to: 20 }),
+      /b\.scenario\.json: roots\.bisect\.to 20 is not greater than roots\.bisect\.from 40/,
+    );
+    expectOneLineError(
+      await run({ from: 10, to: 20, by: "kb" }),
+      /roots\.bisect\.by "kb" is not one of names, bytes/,
+    );
+    // Shape-valid, but the source holds 50 roots and no synthetic top-up was allowed: found when
+    // the ends are built, before the run folder exists.
+    expectOneLineError(
+      await run({ from: 10, to: 80 }),
+      /roots\.bisect\.to.*80 exceeds the 50 roots.*roots\.topUpSynthetic/,
+    );
+    expectOneLineError(
+      await run({ by: "bytes", from: 10, to: 900 }),
+      /roots\.bisect\.from.*10 B is smaller than the client issuer/,
+    );
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  }, 120_000);
+
   it("a scenario whose root source is corrupt writes nothing", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-bad-"));
     const pem = path.join(dir, "roots.pem");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareMarkdown, compareRuns } from "../../../harness/report/compare.ts";
+import { compareRuns } from "../../../harness/report/compare.ts";
+import { compareMarkdown } from "../../../harness/report/compare-markdown.ts";
 import { fixtureRun } from "./fixtures.ts";
 
 describe("compareRuns", async () => {

@@ -61,6 +61,17 @@ describe("readRun", () => {
     await expect(readRun(dir)).rejects.toThrow(
       /cases\.jsonl:1: field "configured\.caListBytes" is "12233", expected a number/,
     );
+    // A bisected case's facts are what the boundary is rebuilt from.
+    const bisect =
+      '"bisect":{"series":"s","by":"names","size":"302","from":100,"to":515,"until":"non-ok","judged":true,"past":false},';
+    await copyBaseline((t) => t.replace('"outcome":{"class":"ok"}', `${bisect}"outcome":{"class":"ok"}`));
+    await expect(readRun(dir)).rejects.toThrow(
+      /cases\.jsonl:1: field "bisect\.size" is "302", expected a number/,
+    );
+    await copyBaseline((t) =>
+      t.replace('"outcome":{"class":"ok"}', `${bisect.replace('"302"', "302")}"outcome":{"class":"ok"}`),
+    );
+    expect((await readRun(dir)).cases[0]!.bisect).toMatchObject({ size: 302, past: false });
   });
 
   it("rejects a missing or broken manifest, naming the file", async () => {

@@ -19,6 +19,54 @@ const good = {
 };
 
 describe("scenario validation", () => {
+  it("roots.bisect: each bad field is named with its value", () => {
+    const withBisect = (bisect: unknown) => scenarioProblems({ ...good, roots: { ...good.roots, bisect } });
+    expect(withBisect({ from: 100, to: 515, client: "node" })).toEqual([]);
+    expect(
+      withBisect([
+        { from: 100, to: 515 },
+        { by: "bytes", from: 30_000, to: 36_000, until: { outcome: "excessive-size", side: "client" } },
+      ]),
+    ).toEqual([]);
+    expect(withBisect({ from: 400, to: 300 })).toEqual([
+      "roots.bisect.to 300 is not greater than roots.bisect.from 400",
+    ]);
+    expect(withBisect({ from: 0, to: 300 })).toEqual(["roots.bisect.from 0 is not an integer in 1..100000"]);
+    expect(withBisect({ from: 1, to: 200_000 })).toEqual([
+      "roots.bisect.to 200000 is not an integer in 1..100000",
+    ]);
+    expect(withBisect({ from: 1.5, to: 3 })).toEqual([
+      `roots.bisect.from 1.5 is not an integer in 0..${Number.MAX_SAFE_INTEGER}`,
+    ]);
+    expect(withBisect({ to: 3 })).toEqual(["roots.bisect.from is required"]);
+    expect(withBisect({ from: 1, to: 3, by: "kb" })).toEqual([
+      'roots.bisect.by "kb" is not one of names, bytes',
+    ]);
+    expect(withBisect({ from: 1, to: 3, until: "fail" })).toEqual([
+      'roots.bisect.until "fail" is not one of non-ok',
+    ]);
+    expect(withBisect({ from: 1, to: 3, until: {} })).toEqual([
+      'roots.bisect.until {} names nothing: give outcome, side or alert, or "non-ok"',
+    ]);
+    expect(withBisect({ from: 1, to: 3, until: { outcome: "boom" } })[0]).toMatch(
+      /^roots\.bisect\.until\.outcome "boom" is not one of ok, /,
+    );
+    expect(
+      withBisect([
+        { from: 1, to: 3 },
+        { from: 1, to: 3, client: "java" },
+      ]),
+    ).toEqual(['roots.bisect[1].client "java" is not one of the scenario\'s clients: node, forge']);
+    expect(withBisect({ from: 1, to: 3, step: 2 })[0]).toMatch(/^roots\.bisect\.step is not a known field/);
+    expect(
+      scenarioProblems({
+        name: "e",
+        servers: [{ driver: "endpoint", address: "127.0.0.1:443" }],
+        roots: { source: { kind: "builtin" }, bisect: { from: 1, to: 3 } },
+      }),
+    ).toEqual(["roots.bisect: every server is an endpoint, and an endpoint's list is not grown"]);
+  });
+
   it("accepts a well-formed scenario", () => {
     expect(scenarioProblems(good)).toEqual([]);
   });
@@ -169,7 +217,7 @@ describe("scenario loading", () => {
   });
 
   it("loads the shipped TypeScript scenarios", async () => {
-    for (const name of ["quickstart", "kb2801679", "growth", "regression"]) {
+    for (const name of ["quickstart", "kb2801679", "growth", "regression", "clients", "java-boundary"]) {
       const loaded = await loadScenario(path.resolve("scenarios", `${name}.scenario.ts`));
       expect(loaded.scenario.name).toBe(name);
     }
