@@ -13,7 +13,7 @@ need_root() {
   fi
 }
 missing=0
-for bin in openssl gnutls-cli gnutls-serv nginx apache2 haproxy stunnel4 chromium debootstrap; do
+for bin in openssl gnutls-cli gnutls-serv nginx apache2 haproxy stunnel4 chromium debootstrap slapd dovecot exim4; do
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing=1
 done
 if [ "$missing" = 1 ]; then need_root "a host package"; bash setup-host.sh; fi

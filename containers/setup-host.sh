@@ -8,10 +8,13 @@ set -euo pipefail
 # image), python3 and curl. The servers the process runtime drives: Caddy, lighttpd with its TLS
 # modules, PostgreSQL (and psql, its real client). A machine where these happen to be present must
 # not hide a missing install step here. iproute2 and util-linux (ip netns, nsenter):
-# containers/remote-engine.sh.
+# containers/remote-engine.sh. slapd, dovecot-imapd and exim4-daemon-light (≈ 5.5, 14.6 and 4.4 MB
+# installed with their dependencies): the real LDAP, IMAP and SMTP servers the STARTTLS tests run as
+# foreground processes from their own folders (test/support/starttls-servers.ts).
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
   openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
-  lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15)
+  lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15 slapd dovecot-imapd
+  exim4-daemon-light)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,11 +26,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
     mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
   fi
+  # No daemon starts during the install (slapd on 389, Dovecot on 143, Exim on 25, ...): a
+  # policy-rc.d of our own for its duration, unless the machine already has one.
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
 fi
 # Debian starts the packaged daemons on install; rootload runs its own instances on free ports.
-for svc in nginx apache2 haproxy stunnel4 lighttpd caddy postgresql; do
+for svc in nginx apache2 haproxy stunnel4 lighttpd caddy postgresql slapd dovecot exim4; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
   if command -v service >/dev/null; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

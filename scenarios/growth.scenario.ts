@@ -20,6 +20,23 @@ const SNAPSHOTS = [
 ];
 /** Up to 2015-01 the CTL still holds a root gnutls-serv cannot load (see the expectation below). */
 const GNUTLS_REFUSED = SNAPSHOTS.slice(0, SNAPSHOTS.indexOf("2015-02-23"));
+/**
+ * The newer servers run the first and last real lists and the synthetic sizes only: PostgreSQL and
+ * lighttpd restart on every step, and a JVM reload costs seconds; this bounds the sweep's wall time.
+ */
+const SHORT_STEPS = ["2012-11-02", "2025-06-16", "n=600", "n=800", "n=1000", "n=2000"];
+/**
+ * Go's certificate pool silently leaves out a certificate it cannot parse: Caddy advertises one
+ * name fewer than configured on every Microsoft list up to 2016-01 (measured: 318 of 319 on
+ * 2012-11, 292 of 293 on 2016-01), which the served check after a reload cannot tell from a stale
+ * list. It starts on the first list Go loads whole.
+ */
+const CADDY_STEPS = ["2018-01-22", ...SHORT_STEPS.slice(1)];
+/**
+ * mbedTLS and wolfSSL refuse to start with the 2012-11 list (measured: mod_mbedtls "ssl.ca-file
+ * = …: ERROR - Generic error (-0xffffffff)"; mod_wolfssl "ASN date error, current date after").
+ */
+const LATER_STEPS = SHORT_STEPS.slice(1);
 const OPENSSL_FAMILY = [
   "nginx",
   "apache",
@@ -48,13 +65,13 @@ export default defineScenario({
     { driver: "openssl", policy: ["all", "none"] },
     { driver: "gnutls", policy: ["all"] },
     { driver: "node", policy: ["all", "none"] },
-    // Java, Caddy, PostgreSQL and lighttpd (issue 12) join when their container runs write into
-    // state/ instead of the read-only input folder (open; see the closing note). Their rows; the
-    // servers that restart per step run the first and last real lists and the synthetic sizes only
-    // (RESTARTING_STEPS = ["2012-11-02", "2025-06-16", "n=600", "n=800", "n=1000", "n=2000"]):
-    //   { driver: "java", policy: ["all"] }, { driver: "caddy", policy: ["all"] },
-    //   { driver: "postgres", policy: ["all"], steps: RESTARTING_STEPS },
-    //   { driver: "lighttpd", policy: ["all"], steps: RESTARTING_STEPS }, (and -mbedtls, -wolfssl)
+    { driver: "java", policy: ["all"], steps: SHORT_STEPS },
+    { driver: "caddy", policy: ["all"], steps: CADDY_STEPS },
+    { driver: "postgres", policy: ["all"], steps: SHORT_STEPS },
+    { driver: "lighttpd", policy: ["all"], steps: SHORT_STEPS },
+    // mbedTLS 2.28 has no TLS 1.3 server; wolfSSL 5.5.4 never sends names (only `none` is expressible).
+    { driver: "lighttpd-mbedtls", tls: ["1.2"], policy: ["all"], steps: LATER_STEPS },
+    { driver: "lighttpd-wolfssl", policy: ["none"], steps: LATER_STEPS },
   ],
   roots: {
     source: {
@@ -119,15 +136,22 @@ export default defineScenario({
       advertises: "none",
     },
     {
-      name: "Caddy sends every real list up to 2025",
+      name: "Caddy sends every real list it runs (from 2018 on: lists Go loads whole)",
       when: { server: "caddy", maxBytes: 65_491 },
       outcome: "ok",
       advertises: "all",
     },
     {
       name: "Caddy on TLS 1.2 wraps the 16-bit length past the limit",
-      when: { server: "caddy", tls: "1.2", minBytes: 65_536 },
+      when: { server: "caddy", tls: "1.2", minBytes: 65_536, maxBytes: 102_400 },
       outcome: "malformed",
+    },
+    {
+      // The wrapped list declares a few bytes, but the message around it is the whole list: past
+      // OpenSSL's max_cert_list (102,400 B) the node client stops reading it (measured: n=1000, 108,212 B).
+      name: "Caddy on TLS 1.2 past the client's 102,400 B: the message is too large for the client",
+      when: { server: "caddy", tls: "1.2", minBytes: 102_401 },
+      outcome: "excessive-size",
     },
     {
       name: "Caddy on TLS 1.3 closes without an alert past the limit",

@@ -4,11 +4,15 @@ says. One interpreter serves many handshakes over a control connection (start-up
 dominate the figure); no session is ever reused (ssl only resumes when handed a session).
 
 Protocol (tab-separated lines on a TCP control connection to 127.0.0.1:<port>):
-  request:  id host port tls(1.2|1.3) certPem|- keyPem|- timeoutMs verdictMs
+  request:  id host port tls(1.2|1.3) certPem|- keyPem|- timeoutMs verdictMs [smtp|imap]
   answer:   id ok|fail ms alias issuers detail
+With smtp or imap the standard library's own STARTTLS runs first (smtplib, imaplib), and the
+verdict is the answer to a NOOP under TLS; a server that will not upgrade is "STARTTLS refused: …".
 alias is "client" when a certificate was configured, "null" otherwise; issuers is -1 (the ssl
 module does not expose the CA names).
 """
+import imaplib
+import smtplib
 import socket
 import ssl
 import sys
@@ -38,8 +42,61 @@ def clean(s):
     return s.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
+class StartTlsRefused(Exception):
+    pass
+
+
+def mail_handshake(protocol, ctx, host, port, timeout_ms, verdict_ms, t0):
+    """smtplib / imaplib STARTTLS, then NOOP under TLS; returns the handshake time in ms."""
+    if protocol == "smtp":
+        try:
+            c = smtplib.SMTP(host, int(port), local_hostname="rootload.invalid", timeout=int(timeout_ms) / 1000)
+        except smtplib.SMTPConnectError as e:
+            # A greeting that is an SMTP reply but not 220; -1 is smtplib's "not a reply at all".
+            if 100 <= e.smtp_code <= 599:
+                raise StartTlsRefused(f"greeted with {e.smtp_code} {e.smtp_error.decode('latin1')}") from e
+            raise
+        try:
+            c.ehlo()
+            if not c.has_extn("starttls"):
+                raise StartTlsRefused("the server's EHLO reply offers no STARTTLS")
+            code, msg = c.docmd("STARTTLS")
+            if code != 220:
+                raise StartTlsRefused(f"{code} {msg.decode('latin1')}")
+            c.sock = ctx.wrap_socket(c.sock, server_hostname=None)
+            c.file = None
+            ms = (time.perf_counter() - t0) * 1000
+            c.sock.settimeout(int(verdict_ms) / 1000 + int(timeout_ms) / 1000)
+            c.ehlo()
+            code, msg = c.noop()
+            if code != 250:
+                raise ConnectionError(f"NOOP under TLS answered {code} {msg.decode('latin1')}")
+            return ms
+        finally:
+            c.close()
+    c = imaplib.IMAP4(host, int(port), timeout=int(timeout_ms) / 1000)
+    try:
+        if "STARTTLS" not in c.capabilities:
+            raise StartTlsRefused("the server's CAPABILITY lists no STARTTLS")
+        try:
+            c.starttls(ssl_context=ctx)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error as e:
+            raise StartTlsRefused(str(e)) from e
+        ms = (time.perf_counter() - t0) * 1000
+        c.noop()
+        return ms
+    finally:
+        try:
+            c.shutdown()
+        except Exception:  # noqa: BLE001 - the verdict is already in
+            pass
+
+
 def handshake(f):
     rid, host, port, tls, cert, key, timeout_ms, verdict_ms = f[:8]
+    starttls = f[8] if len(f) > 8 else None
     alias = "client" if cert != "-" else "null"
     try:
         ctx = context(tls, cert, key)
@@ -47,6 +104,16 @@ def handshake(f):
         return f"{rid}\tfail\t0\tnull\t-1\trootload: cannot load the identity: {clean(repr(e))}"
     t0 = time.perf_counter()
     ms = None
+    if starttls:
+        try:
+            ms = mail_handshake(starttls, ctx, host, port, timeout_ms, verdict_ms, t0)
+            return f"{rid}\tok\t{ms:.3f}\t{alias}\t-1\t"
+        except StartTlsRefused as e:
+            at = (time.perf_counter() - t0) * 1000
+            return f"{rid}\tfail\t{at:.3f}\t{alias}\t-1\tSTARTTLS refused: {clean(str(e))}"
+        except Exception as e:  # noqa: BLE001 - a failed handshake is a result
+            at = (time.perf_counter() - t0) * 1000
+            return f"{rid}\tfail\t{at:.3f}\t{alias}\t-1\t{clean(type(e).__name__ + ': ' + str(e))}"
     try:
         with socket.create_connection((host, int(port)), timeout=int(timeout_ms) / 1000) as raw:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -1,4 +1,4 @@
-import { NATIVE_SELECTION } from "../model/client-spec.ts";
+import { NATIVE_SELECTION, SPEAKS_STARTTLS } from "../model/client-spec.ts";
 import { CLIENT_NAMES, type ClientName } from "../model/names.ts";
 
 /** What each client stack is and where it breaks, as measured (scenarios `clients`, `kb2801679`). */
@@ -62,13 +62,16 @@ export function clientTable(versions: Partial<Record<ClientName, string>>): stri
         : ["node", "openssl", "gnutls"].includes(n)
           ? 'always (`select: "by-issuer-list"` emulates KB 2801679)'
           : "always";
-    return `| **${n}** | ${versions[n] ?? "not available here"} | ${f.stack} | ${f.tls} | ${sel} | ${f.limits} |`;
+    const starttls = SPEAKS_STARTTLS[n].length
+      ? SPEAKS_STARTTLS[n].join(", ")
+      : "none (a scenario pairing it with a STARTTLS server is refused)";
+    return `| **${n}** | ${versions[n] ?? "not available here"} | ${f.stack} | ${f.tls} | ${sel} | ${starttls} | ${f.limits} |`;
   });
   return [
     "### Clients",
     "",
-    "| client | version | stack | TLS | selection | limits found |",
-    "|---|---|---|---|---|---|",
+    "| client | version | stack | TLS | selection | STARTTLS | limits found |",
+    "|---|---|---|---|---|---|---|",
     ...rows,
     "",
   ].join("\n");

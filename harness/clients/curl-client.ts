@@ -1,3 +1,4 @@
+import { SPEAKS_STARTTLS } from "../model/client-spec.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
@@ -18,6 +19,8 @@ export function curlOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "code
   if (out.code === 0) return { class: "ok" };
   if (out.timedOut || out.code === 28) return { class: "timeout", detail: lastLines(out.stderr) };
   if (out.code === 7) return { class: "server-error", detail: lastLines(out.stderr) };
+  // --ssl-reqd and the server would not upgrade (no STARTTLS offered, or refused).
+  if (out.code === 64) return { class: "no-certificate-request", detail: lastLines(out.stderr) };
   if (handshakeDone && [1, 8].includes(out.code ?? -1)) return { class: "ok" };
   if (handshakeDone && out.code === 52)
     return { class: "reset", detail: "closed by the server after the handshake, without an alert" };
@@ -33,12 +36,22 @@ function lastLines(s: string): string {
 /**
  * Debian's curl (libcurl + OpenSSL), one process per handshake (it starts in a few ms), a GET of
  * `/` with the configured certificate, which curl sends whatever the list says; no session reuse.
+ * Behind SMTP or IMAP STARTTLS (curl's own dialogue, `--ssl-reqd`) the request after the
+ * handshake is SMTP's HELP or IMAP's NOOP, which a server answers before any login.
  */
 export async function curlHandshake(
   o: HandshakeOptions,
   id: CertAndKey | undefined,
 ): Promise<HandshakeResult> {
   const timeoutMs = o.timeoutMs ?? 10_000;
+  if (o.starttls && !SPEAKS_STARTTLS.curl.includes(o.starttls))
+    return {
+      outcome: {
+        class: "client-unavailable",
+        detail: `curl has no ${o.starttls} STARTTLS (only ${SPEAKS_STARTTLS.curl.join(", ")})`,
+      },
+      ms: 0,
+    };
   const v = o.tls === "1.3" ? "1.3" : "1.2";
   const args = [
     "-sS",
@@ -62,7 +75,9 @@ export async function curlHandshake(
     const f = identityFiles(id);
     args.push("--cert", f.cert, "--key", f.key);
   }
-  args.push(`https://${o.host}:${o.port}/`);
+  if (o.starttls === "smtp") args.push("--ssl-reqd", `smtp://${o.host}:${o.port}/`);
+  else if (o.starttls === "imap") args.push("--ssl-reqd", "-X", "NOOP", `imap://${o.host}:${o.port}/`);
+  else args.push(`https://${o.host}:${o.port}/`);
   const out = await runClientProcess("curl", args, timeoutMs + 2_000, () => undefined);
   const t = TIMES.exec(out.stdout);
   const appconnect = t ? Number(t[2]) : 0;

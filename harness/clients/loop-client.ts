@@ -253,6 +253,8 @@ export class LoopClient implements TlsClient {
       files?.key ?? "-",
       timeoutMs,
       VERDICT_MS,
+      // Only clients that speak a prelude are ever asked for one (the scenario validator checks).
+      ...(o.starttls ? [o.starttls] : []),
     ].join("\t");
     const line = await this.#ask(s, id, req, timeoutMs + VERDICT_MS + 5_000);
     if (line === undefined) {

@@ -24,6 +24,10 @@ export const pythonProgram: LoopProgram = {
   },
   ready: /rootload-python-client ready on \d+ \((.*)\)/,
   // "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required (_ssl.c:2580)"
-  classify: (detail) => classifyOpensslError(detail.replace(/ \(_ssl\.c:\d+\)/g, "")),
+  classify: (detail) =>
+    // smtplib / imaplib: the server would not upgrade (no STARTTLS offered, or refused).
+    detail.startsWith("STARTTLS refused: ")
+      ? { class: "no-certificate-request", detail }
+      : classifyOpensslError(detail.replace(/ \(_ssl\.c:\d+\)/g, "")),
   reportsSelection: false,
 };

@@ -1,4 +1,5 @@
 import type { ClientName, ClientSelection } from "./names.ts";
+import { STARTTLS_PROTOCOLS, type StartTlsProtocol } from "./starttls.ts";
 
 /** A client with options; a bare name is the client with its real defaults. */
 export interface ClientOptions {
@@ -36,6 +37,24 @@ export const NATIVE_SELECTION: Record<ClientName, ClientSelection> = {
 
 /** Clients that can be told to emulate the KB 2801679 rule from the probe's list. */
 export const EMULATES_SELECTION: readonly ClientName[] = ["node", "openssl", "gnutls"];
+
+/**
+ * The STARTTLS preludes each client can run before its handshake (a driver's `starttls`). node and
+ * forge run the probe's own dialogues on their socket; openssl and gnutls their CLI's
+ * `-starttls` / `--starttls-proto`; curl its own SMTP and IMAP (`--ssl-reqd`; its LDAP has no
+ * StartTLS, and it has no PostgreSQL); python the standard library's smtplib and imaplib; java
+ * and go connect straight to TLS.
+ */
+export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = {
+  node: STARTTLS_PROTOCOLS,
+  forge: STARTTLS_PROTOCOLS,
+  openssl: STARTTLS_PROTOCOLS,
+  gnutls: STARTTLS_PROTOCOLS,
+  java: [],
+  go: [],
+  python: ["smtp", "imap"],
+  curl: ["smtp", "imap"],
+};
 
 /** Clients that take JSSE-style system properties. */
 export const TAKES_PROPERTIES: readonly ClientName[] = ["java"];

@@ -1,85 +1,31 @@
-import { connect, type Socket } from "node:net";
-import type { Outcome } from "../model/outcome.ts";
 /**
  * Plaintext preludes that come before a TLS handshake on protocols that upgrade an open
- * connection. Each is a small dialogue: what the client sends, and how it reads the server's
- * answer byte by byte until the server has agreed to TLS or refused.
+ * connection. Each protocol's dialogue (starttls-*.ts) is a pure judge of the server's bytes;
+ * this file runs one on a socket, with one bound on the whole prelude.
  */
+
+import { connect, type Socket } from "node:net";
+import type { Outcome } from "../model/outcome.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
+import type { Dialogue } from "./starttls-dialogue.ts";
+import { imapDialogue } from "./starttls-imap.ts";
+import { ldapDialogue } from "./starttls-ldap.ts";
+import { postgresDialogue } from "./starttls-postgres.ts";
+import { smtpDialogue } from "./starttls-smtp.ts";
 
 export type { StartTlsProtocol } from "../model/starttls.ts";
+export { POSTGRES_SSL_REQUEST } from "./starttls-postgres.ts";
 
-/** The answer so far: keep reading, or finished (agreed to TLS, or a named outcome). */
-type Step = { kind: "more" } | { kind: "tls" } | { kind: "refused"; outcome: Outcome };
-
-interface Dialogue {
-  /** Sent as soon as the connection is up. */
-  opening: Buffer;
-  /** Judge everything received so far. */
-  read(received: Buffer): Step;
-  /** What the peer was asked, for timeout and close messages. */
-  asked: string;
-}
-
-/** PostgreSQL SSLRequest: Int32 length 8, Int32 code 80877103 (protocol.html, "SSL Session Encryption"). */
-export const POSTGRES_SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
-
-const postgres: Dialogue = {
-  opening: POSTGRES_SSL_REQUEST,
-  asked: "the PostgreSQL SSLRequest",
-  read(received) {
-    const b = received[0];
-    if (b === undefined) return { kind: "more" };
-    // The server answers with exactly one byte. Bytes after 'S' before our ClientHello would be
-    // read as if they came under TLS (CVE-2021-23214 class): a conforming server never sends them.
-    if (b === 0x53)
-      return received.length === 1
-        ? { kind: "tls" }
-        : {
-            kind: "refused",
-            outcome: {
-              class: "malformed",
-              detail: `server sent ${received.length - 1} bytes after 'S' to the SSLRequest, before TLS`,
-            },
-          };
-    if (b === 0x4e)
-      return {
-        kind: "refused",
-        outcome: {
-          class: "no-certificate-request",
-          detail: "server answered 'N' to the PostgreSQL SSLRequest (SSL not enabled)",
-        },
-      };
-    if (b === 0x45)
-      return {
-        kind: "refused",
-        outcome: {
-          class: "no-certificate-request",
-          detail: `server answered the SSLRequest with an ErrorResponse: ${postgresErrorText(received)}`,
-        },
-      };
-    return {
-      kind: "refused",
-      outcome: {
-        class: "malformed",
-        detail: `server answered the PostgreSQL SSLRequest with 0x${b.toString(16).padStart(2, "0")}, not 'S' or 'N'`,
-      },
-    };
-  },
+/** A fresh dialogue per connection (SMTP and IMAP keep their stage). */
+export const DIALOGUES: Record<StartTlsProtocol, () => Dialogue> = {
+  postgres: postgresDialogue,
+  smtp: smtpDialogue,
+  imap: imapDialogue,
+  ldap: ldapDialogue,
 };
 
-/** The human-readable fields (S, C, M) of an ErrorResponse, as far as it was received. */
-function postgresErrorText(msg: Buffer): string {
-  const fields = msg
-    .subarray(5)
-    .toString("utf8")
-    .split("\0")
-    .filter((f) => /^[SCM]/.test(f))
-    .map((f) => f.slice(1));
-  return fields.join(" ") || "(unreadable)";
-}
-
-const DIALOGUES: Record<StartTlsProtocol, Dialogue> = { postgres };
+/** Most bytes one answer of the prelude may take: past it the peer is not speaking the protocol. */
+export const MAX_PRELUDE_ANSWER_BYTES = 65_536;
 
 /** What a prelude ended in: the socket is ready for a ClientHello, or a named outcome. */
 export type StartTlsResult = { ok: true; ms: number } | { ok: false; outcome: Outcome; ms: number };
@@ -94,7 +40,7 @@ export function startTls(
   protocol: StartTlsProtocol,
   timeoutMs: number,
 ): Promise<StartTlsResult> {
-  const d = DIALOGUES[protocol];
+  const d = DIALOGUES[protocol]();
   const t0 = performance.now();
   return new Promise((resolve) => {
     let received = Buffer.alloc(0);
@@ -123,6 +69,17 @@ export function startTls(
         socket.pause();
         finish({ ok: true });
       } else if (step.kind === "refused") finish({ ok: false, outcome: step.outcome });
+      else if (step.kind === "send") {
+        received = Buffer.alloc(0);
+        socket.write(step.data);
+      } else if (received.length > MAX_PRELUDE_ANSWER_BYTES)
+        finish({
+          ok: false,
+          outcome: {
+            class: "malformed",
+            detail: `server sent ${received.length} bytes in answer to ${d.asked} without completing it`,
+          },
+        });
     };
     const onEnd = () =>
       finish({
@@ -141,7 +98,7 @@ export function startTls(
     socket.once("end", onEnd);
     socket.once("close", onEnd);
     socket.once("error", onError);
-    socket.write(d.opening);
+    if (d.opening) socket.write(d.opening);
   });
 }
 

@@ -23,7 +23,7 @@ export async function startUserServer(
   if (spec.driver === "endpoint") {
     const a = parseAddress(spec.address ?? "");
     if (!a) throw new EngineError(`endpoint address "${spec.address}" is not host:port`);
-    return new EndpointServer(a.host, a.port, spec.sni);
+    return new EndpointServer(a.host, a.port, spec.sni, spec.starttls);
   }
   if (!spec.config) throw new EngineError(`servers entry ${spec.driver} is not a user server`);
   const driver = templateDriver(spec.driver, spec.config);

@@ -3,6 +3,7 @@ import type { IdentitySpec } from "../model/identity.ts";
 import type { ClientSelection, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
 import type { OutcomeClass, OutcomeSide } from "../model/outcome.ts";
 import type { PolicyText } from "../model/policy.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 
 export type { ClientEntry, ClientOptions } from "../model/client-spec.ts";
@@ -21,6 +22,11 @@ export interface ServerSpec {
   address?: string;
   /** Server name (SNI) the probe and every client send; endpoints only. */
   sni?: string;
+  /**
+   * Endpoints only: the plaintext prelude before TLS (`smtp` for a mail server's port 25/587,
+   * `imap`, `ldap`, `postgres`). A driver that needs one (postgres) sets it itself.
+   */
+  starttls?: StartTlsProtocol;
   /**
    * nginx, haproxy, apache, stunnel: the user's own config as a template with `${ROOTLOAD_*}`
    * placeholders (see docs/templates.md); relative to the scenario file. HAProxy, which has no

@@ -1,4 +1,6 @@
-import type { ScenarioDriver } from "../model/names.ts";
+import { clientLabel, SPEAKS_STARTTLS } from "../model/client-spec.ts";
+import { CLIENT_NAMES, type ScenarioDriver } from "../model/names.ts";
+import { DRIVER_STARTTLS, type StartTlsProtocol } from "../model/starttls.ts";
 import type { Expectation, Scenario, ServerSpec } from "./define-scenario.ts";
 
 /** Drivers whose config a user can bring as a template (`config:`). */
@@ -37,7 +39,7 @@ export const IMAGE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "ap
 const IMAGE_REF =
   /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
-const ONLY_ENDPOINT = ["address", "sni"] as const;
+const ONLY_ENDPOINT = ["address", "sni", "starttls"] as const;
 const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config", "image"] as const;
 
 function selectsServer(e: Expectation, s: ServerSpec): boolean {
@@ -93,6 +95,7 @@ export function serverRuleProblems(scenario: Scenario): string[] {
       }
     }
   });
+  out.push(...starttlsPairingProblems(scenario));
   if (scenario.roots === undefined && !scenario.servers.every((s) => s.driver === "endpoint"))
     out.push("roots is required (only a scenario whose servers are all endpoints can leave it out)");
   (scenario.expect ?? []).forEach((e, i) => {
@@ -102,6 +105,38 @@ export function serverRuleProblems(scenario: Scenario): string[] {
       out.push(
         `expect[${i}].advertises "intended" cannot judge servers[${j}] (${scenario.servers[j]!.driver}, as configured: it has no intended list); use "all" or "none", or narrow expect[${i}].when`,
       );
+  });
+  return out;
+}
+
+/** The prelude a scenario's server needs: its driver's own, or an endpoint's `starttls`. */
+export function serverStartTls(s: ServerSpec): StartTlsProtocol | undefined {
+  return s.driver === "endpoint" ? s.starttls : DRIVER_STARTTLS[s.driver];
+}
+
+/**
+ * Every client meets every server, so a client that cannot run a server's STARTTLS prelude would
+ * only fail each case of that pair on the wire: refuse the scenario instead, naming the client,
+ * the server and the clients that can.
+ */
+function starttlsPairingProblems(scenario: Scenario): string[] {
+  const out: string[] = [];
+  const clients = scenario.clients ?? ["node"];
+  scenario.servers.forEach((s, i) => {
+    const protocol = serverStartTls(s);
+    if (!protocol) return;
+    const why =
+      s.driver === "endpoint"
+        ? `servers[${i}].starttls "${protocol}"`
+        : `servers[${i}].driver "${s.driver}" (STARTTLS ${protocol})`;
+    const able = CLIENT_NAMES.filter((n) => SPEAKS_STARTTLS[n].includes(protocol));
+    clients.forEach((c, j) => {
+      const name = typeof c === "string" ? c : c.name;
+      if (!SPEAKS_STARTTLS[name].includes(protocol))
+        out.push(
+          `clients[${j}] "${clientLabel(c)}" cannot run the ${protocol} STARTTLS prelude that ${why} needs (clients that can: ${able.join(", ")})`,
+        );
+    });
   });
   return out;
 }

@@ -8,6 +8,7 @@ import {
 import { CLIENT_NAMES, SCENARIO_DRIVER_NAMES } from "../model/names.ts";
 import { OUTCOME_CLASSES, OUTCOME_SIDES } from "../model/outcome.ts";
 import { parsePolicy } from "../model/policy.ts";
+import { STARTTLS_PROTOCOLS } from "../model/starttls.ts";
 import type { Scenario } from "./define-scenario.ts";
 import { serverRuleProblems } from "./server-rules.ts";
 
@@ -218,6 +219,7 @@ const scenarioCheck = obj(
           legacyCompat: bool,
           address: str,
           sni: str,
+          starttls: oneOf(STARTTLS_PROTOCOLS),
           config: either(str, arr(str)),
           image: str,
           steps: arr(str),

@@ -1,5 +1,6 @@
 import { connect } from "node:net";
 import { InputError } from "../errors.ts";
+import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { ReloadReport, StartedTlsServer } from "./tls-server.ts";
 
 /**
@@ -15,6 +16,8 @@ export class EndpointServer implements StartedTlsServer {
     readonly port: number,
     /** Server name (SNI) the probe and the clients send. */
     readonly sni?: string,
+    /** The plaintext prelude before TLS, when the endpoint speaks one (a mail server's STARTTLS). */
+    readonly starttls?: StartTlsProtocol,
   ) {}
 
   address(): string {
@@ -22,7 +25,11 @@ export class EndpointServer implements StartedTlsServer {
   }
 
   versions(): Record<string, string> {
-    return { address: this.address(), ...(this.sni ? { sni: this.sni } : {}) };
+    return {
+      address: this.address(),
+      ...(this.sni ? { sni: this.sni } : {}),
+      ...(this.starttls ? { starttls: this.starttls } : {}),
+    };
   }
 
   /** Its logs are on its own host. */

@@ -107,7 +107,8 @@ export const javaDriver = defineDriver({
     "Over the limit the server logs `SSLProtocolException: Field length overflow, the field length (N) should be less than 65536`.",
   ],
   ready: /rootload java server listening/,
-  readyTimeoutMs: 60_000,
+  // Compile, then a JVM: 60 s was not enough for a first start at load 20 on 2 cores.
+  readyTimeoutMs: 120_000,
   reload: {
     kind: "command",
     argv: (ctx) => ["sh", "-c", `kill -HUP "$(cat ${ctx.state("java.pid")})"`],

@@ -166,7 +166,8 @@ export const postgresDriver = defineDriver({
     "Over the limit it logs `could not accept SSL connection: internal error`. Reload = restart (OPENSSL_CONF is read once per process); jit=off, fsync=off, one data directory per server.",
   ],
   ready: /database system is ready to accept connections/,
-  readyTimeoutMs: 40_000,
+  // initdb on the first start, and 2,000 roots to load: 40 s was not enough at load 20 on 2 cores.
+  readyTimeoutMs: 90_000,
   // Root only prepares the state folder for the postgres user and switches to it.
   rootCapabilities: ["CHOWN", "SETUID", "SETGID"],
   dropsTo: "postgres",

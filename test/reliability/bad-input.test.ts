@@ -61,6 +61,26 @@ describe("bad input through the CLI", () => {
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
+  it("a STARTTLS server paired with a client that cannot run its prelude: one line, exit 2, nothing in results", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-bad-"));
+    const file = path.join(dir, "pg.scenario.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        name: "pg",
+        servers: [{ driver: "postgres" }],
+        roots: { source: { kind: "builtin" } },
+        clients: ["node", "java"],
+      }),
+    );
+    const out = path.join(dir, "results");
+    expectOneLineError(
+      await runCli(["run", file, "--out", out]),
+      /pg\.scenario\.json: clients\[1\] "java" cannot run the postgres STARTTLS prelude that servers\[0\]\.driver "postgres" \(STARTTLS postgres\) needs \(clients that can: node, forge, openssl, gnutls\)$/,
+    );
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
   it("a bisect the scenario cannot run: one line naming the field and value, exit 2, nothing in results", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-bad-"));
     const file = path.join(dir, "b.scenario.json");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLIENTS } from "../../harness/clients/index.ts";
+import { SPEAKS_STARTTLS } from "../../harness/model/client-spec.ts";
+import { CLIENT_NAMES } from "../../harness/model/names.ts";
 import { sharedTestPki } from "../../harness/pki/test-pki.ts";
 import { probe } from "../../harness/probe/probe.ts";
 import {
@@ -50,8 +52,10 @@ describe("hostile STARTTLS (PostgreSQL SSLRequest) peers", () => {
     const timeoutMs = 2_000;
     for (const mode of STARTTLS_PEER_MODES) {
       await using peer = await startStartTlsPeer(mode);
-      // The clients that speak the prelude (java, go, python and curl do not yet).
-      for (const client of (["node", "forge", "openssl", "gnutls"] as const).map((n) => CLIENTS[n])) {
+      // The clients that speak the prelude (model/client-spec.ts SPEAKS_STARTTLS).
+      for (const client of CLIENT_NAMES.filter((n) => SPEAKS_STARTTLS[n].includes("postgres")).map(
+        (n) => CLIENTS[n],
+      )) {
         if (!(await client.available())) continue;
         const t0 = performance.now();
         const r = await client.handshake({

@@ -179,6 +179,31 @@ describe("endpoints, templates and identities", () => {
     ).toEqual([]);
   });
 
+  it("a client that cannot run a server's STARTTLS prelude is refused, naming both and who can", () => {
+    const postgres = { ...good, servers: [{ driver: "postgres" }] };
+    expect(scenarioProblems({ ...postgres, clients: ["node", "openssl", "gnutls", "forge"] })).toEqual([]);
+    // The default client (node) speaks every prelude.
+    expect(scenarioProblems({ name: "p", servers: [{ driver: "postgres" }], roots: good.roots })).toEqual([]);
+    expect(
+      scenarioProblems({ ...postgres, clients: ["openssl", "java", { name: "curl", label: "my-curl" }] }),
+    ).toEqual([
+      'clients[1] "java" cannot run the postgres STARTTLS prelude that servers[0].driver "postgres" (STARTTLS postgres) needs (clients that can: node, forge, openssl, gnutls)',
+      'clients[2] "my-curl" cannot run the postgres STARTTLS prelude that servers[0].driver "postgres" (STARTTLS postgres) needs (clients that can: node, forge, openssl, gnutls)',
+    ]);
+    // An endpoint says which prelude it speaks; only endpoints may.
+    const mail = { driver: "endpoint", address: "mail.example.net:587", starttls: "smtp" };
+    expect(scenarioProblems({ name: "m", servers: [mail], clients: ["gnutls"] })).toEqual([]);
+    expect(scenarioProblems({ name: "m", servers: [mail], clients: ["python", "go"] })).toEqual([
+      'clients[1] "go" cannot run the smtp STARTTLS prelude that servers[0].starttls "smtp" needs (clients that can: node, forge, openssl, gnutls, python, curl)',
+    ]);
+    expect(scenarioProblems({ name: "m", servers: [{ ...mail, starttls: "pop3" }] })).toEqual([
+      'servers[0].starttls "pop3" is not one of postgres, smtp, imap, ldap',
+    ]);
+    expect(scenarioProblems({ ...good, servers: [{ driver: "nginx", starttls: "smtp" }] })).toEqual([
+      'servers[0].starttls applies to driver "endpoint" only',
+    ]);
+  });
+
   it("an identity is PEM files or a PKCS#12 with its password in an environment variable", () => {
     const pem = { cert: "c.pem", key: "c.key", issuer: "ca.pem", chain: "inter.pem" };
     expect(scenarioProblems({ ...good, identity: pem })).toEqual([]);

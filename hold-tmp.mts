@@ -1,0 +1,12 @@
+import "reflect-metadata";
+import { writeFileSync } from "node:fs";
+import { sharedTestPki } from "./harness/pki/test-pki.ts";
+import { startStartTlsServer } from "./test/support/starttls-servers.ts";
+const pki = await sharedTestPki();
+const tls = { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.clientIssuer.certPem };
+const s = { smtp: await startStartTlsServer("smtp", tls), imap: await startStartTlsServer("imap", tls), ldap: await startStartTlsServer("ldap", tls) };
+writeFileSync("/tmp/st/ports", `${s.smtp.port} ${s.imap.port} ${s.ldap.port}\n`);
+writeFileSync("/tmp/st/client.pem", pki.client.certPem); writeFileSync("/tmp/st/client.key", pki.client.keyPem);
+writeFileSync("/tmp/st/stranger.pem", pki.stranger.certPem); writeFileSync("/tmp/st/stranger.key", pki.stranger.keyPem);
+await new Promise(r => setTimeout(r, 240_000));
+for (const x of Object.values(s)) await x.close();

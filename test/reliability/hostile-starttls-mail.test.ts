@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { CLIENTS } from "../../harness/clients/index.ts";
+import { SPEAKS_STARTTLS } from "../../harness/model/client-spec.ts";
+import { CLIENT_NAMES } from "../../harness/model/names.ts";
+import { sharedTestPki } from "../../harness/pki/test-pki.ts";
+import { probe } from "../../harness/probe/probe.ts";
+import { MAIL_PEER_MODES, type MailPeerMode, startMailPeer } from "../fixtures/hostile-mail-peer.ts";
+import type { MailProtocol } from "../support/starttls-servers.ts";
+
+const PROTOCOLS: readonly MailProtocol[] = ["smtp", "imap", "ldap"];
+
+// python is one interpreter for the whole file.
+afterAll(() => CLIENTS.python.close());
+
+/** What the probe must call each bent prelude. */
+const EXPECTED: Record<MailPeerMode, { class: string; detail: RegExp }> = {
+  refuse: { class: "no-certificate-request", detail: /no STARTTLS|refused StartTLS: resultCode 2/ },
+  garbage: { class: "malformed", detail: /HTTP\/1\.1 400 Bad Request|first byte 0x48/ },
+  silence: { class: "timeout", detail: /greeting|EHLO|CAPABILITY|StartTLS|STARTTLS/ },
+  close: { class: "reset", detail: /closed during/ },
+  inject: { class: "malformed", detail: /bytes after its (220 reply|answer|StartTLS success)/ },
+};
+
+describe("hostile STARTTLS (SMTP, IMAP, LDAP) peers replaying real servers' bytes", () => {
+  it("the probe names each bent prelude within its timeout", async () => {
+    const timeoutMs = 1_500;
+    for (const protocol of PROTOCOLS)
+      for (const mode of MAIL_PEER_MODES) {
+        await using peer = await startMailPeer(protocol, mode);
+        const t0 = performance.now();
+        const r = await probe({
+          host: peer.host,
+          port: peer.port,
+          tls: "1.3",
+          timeoutMs,
+          starttls: protocol,
+        });
+        const ms = performance.now() - t0;
+        const what = `${protocol} ${mode}`;
+        expect(ms, `${what} took ${ms} ms`).toBeLessThan(timeoutMs + 500);
+        expect(r.outcome.class, what).toBe(EXPECTED[mode].class);
+        expect("detail" in r.outcome ? r.outcome.detail : "", what).toMatch(EXPECTED[mode].detail);
+        expect(r.records, what).toBe(0);
+      }
+  }, 60_000);
+
+  it("every client that speaks the prelude ends each case with a typed, non-ok outcome within its timeout", async () => {
+    const pki = await sharedTestPki();
+    const timeoutMs = 2_000;
+    for (const protocol of PROTOCOLS)
+      for (const mode of MAIL_PEER_MODES) {
+        await using peer = await startMailPeer(protocol, mode);
+        for (const client of CLIENT_NAMES.filter((n) => SPEAKS_STARTTLS[n].includes(protocol)).map(
+          (n) => CLIENTS[n],
+        )) {
+          if (!(await client.available())) continue;
+          const t0 = performance.now();
+          const r = await client.handshake({
+            host: peer.host,
+            port: peer.port,
+            tls: "1.2",
+            pki,
+            timeoutMs,
+            starttls: protocol,
+          });
+          const ms = performance.now() - t0;
+          const what = `${client.name} vs ${protocol} ${mode}`;
+          expect(ms, `${what}: ${ms} ms`).toBeLessThan(timeoutMs + 2_000);
+          expect(r.outcome.class, `${what}: ${JSON.stringify(r.outcome)}`).not.toBe("ok");
+        }
+      }
+  }, 240_000);
+});
