@@ -118,14 +118,23 @@ export interface RunSummary {
   boundaries: Boundary[];
 }
 
-/** The key that identifies a case across runs: server, TLS version, client, policy, step label. */
-export function caseKey(c: Pick<CaseResult, "server" | "tls" | "client" | "policy" | "step">): string {
-  return `${c.server}/${c.tls}/${c.client}/${c.policy}/${c.step.label}`;
+/**
+ * The server instance a case ran on, as the plan names it in case ids: the driver for its first
+ * entry in `servers`, `nginx#2` for the second (a user's template or image beside rootload's own).
+ */
+export function serverInstance(c: Pick<CaseResult, "id" | "server">): string {
+  const first = c.id.split("|")[0];
+  return first?.startsWith(`${c.server}#`) ? first : c.server;
+}
+
+/** The key that identifies a case across runs: server instance, TLS version, client, policy, step label. */
+export function caseKey(c: Pick<CaseResult, "id" | "server" | "tls" | "client" | "policy" | "step">): string {
+  return `${serverInstance(c)}/${c.tls}/${c.client}/${c.policy}/${c.step.label}`;
 }
 
 /** The key of a case's series (its case key without the step). */
-export function seriesKey(c: Pick<CaseResult, "server" | "tls" | "client" | "policy">): string {
-  return `${c.server}/${c.tls}/${c.client}/${c.policy}`;
+export function seriesKey(c: Pick<CaseResult, "id" | "server" | "tls" | "client" | "policy">): string {
+  return `${serverInstance(c)}/${c.tls}/${c.client}/${c.policy}`;
 }
 
 /** Where a case sits on the size axis: its configured list, or for an endpoint (none known) what it sent. */
@@ -209,16 +218,17 @@ function seriesLabeller(cases: readonly CaseResult[]): (first: CaseResult) => st
   const policiesPerServer = new Map<string, Set<string>>();
   const clientsPerGroup = new Map<string, Set<string>>();
   for (const c of cases) {
-    const p = policiesPerServer.get(c.server) ?? new Set<string>();
-    policiesPerServer.set(c.server, p.add(c.policy));
-    const g = `${c.server}/${c.tls}/${c.policy}`;
+    const p = policiesPerServer.get(serverInstance(c)) ?? new Set<string>();
+    policiesPerServer.set(serverInstance(c), p.add(c.policy));
+    const g = `${serverInstance(c)}/${c.tls}/${c.policy}`;
     const k = clientsPerGroup.get(g) ?? new Set<string>();
     clientsPerGroup.set(g, k.add(c.client));
   }
   return (first) => {
-    const parts = [`${first.server} TLS ${first.tls}`];
-    if ((policiesPerServer.get(first.server)?.size ?? 0) > 1) parts.push(first.policy);
-    if ((clientsPerGroup.get(`${first.server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1)
+    const server = serverInstance(first);
+    const parts = [`${server} TLS ${first.tls}`];
+    if ((policiesPerServer.get(server)?.size ?? 0) > 1) parts.push(first.policy);
+    if ((clientsPerGroup.get(`${server}/${first.tls}/${first.policy}`)?.size ?? 0) > 1)
       parts.push(first.client);
     return parts.join(" · ");
   };
@@ -314,7 +324,7 @@ function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
   return {
     key,
     label,
-    server: first.server,
+    server: serverInstance(first),
     tls: first.tls,
     client: first.client,
     policy: first.policy,

@@ -1,3 +1,4 @@
+import { InputError } from "../errors.ts";
 import { parsePolicy } from "../model/policy.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { Runtime } from "../runtime/runtime.ts";
@@ -33,10 +34,22 @@ export async function preflight(scenario: Scenario, file: string, timeoutMs: num
  */
 export async function preflightServers(
   scenario: Scenario,
+  file: string,
   steps: readonly RootStep[],
   pki: TestPki,
   runtime: Runtime,
 ): Promise<void> {
+  // A user's image must be here already: rootload never pulls, and a missing one is their input.
+  for (const [i, s] of scenario.servers.entries()) {
+    if (s.image === undefined || s.driver === "endpoint") continue;
+    if (!runtime.hasImage)
+      throw new InputError(`${file}: servers[${i}].image`, `"${s.image}" needs the container runtime`);
+    if (!(await runtime.hasImage(s.image)))
+      throw new InputError(
+        `${file}: servers[${i}].image`,
+        `"${s.image}" is not present locally (rootload never pulls: build or \`docker load\` it on this machine)`,
+      );
+  }
   const first = steps[0];
   if (!first) return;
   for (const s of scenario.servers) {
@@ -51,6 +64,7 @@ export async function preflightServers(
         tls: s.tls ?? ["1.2", "1.3"],
         clientAuth: s.clientAuth ?? "require",
         pki,
+        ...(s.image ? { image: s.image } : {}),
       },
       runtime,
     );

@@ -116,11 +116,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   await preflight(scenario, loaded.file, opts.timeoutMs ?? 10_000);
   // Endpoints need no runtime: nothing is started.
   const onlyEndpoints = scenario.servers.every((s) => s.driver === "endpoint");
+  // A user's image runs only in containers: "auto" means the engine then, and its absence is rc 3.
+  const needsEngine = scenario.servers.some((s) => s.image !== undefined);
   const runtime = await timed(phases, "runtime", () =>
-    resolveRuntime(onlyEndpoints ? "process" : (scenario.runtime ?? "auto")),
+    resolveRuntime(onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto")),
   );
   const firstSteps = steps.length > 0 ? steps : (bisectEnds[0] ?? []);
-  await preflightServers(scenario, firstSteps, pki, runtime).catch(async (err) => {
+  await preflightServers(scenario, loaded.file, firstSteps, pki, runtime).catch(async (err) => {
     await runtime.close();
     throw err;
   });
@@ -306,7 +308,9 @@ function groupByServer(
 
 function recordServer(manifest: RunManifest, session: ServerSession): void {
   if (Object.keys(session.versions).length === 0) return;
-  if (manifest.servers.some((s) => s.driver === session.spec.driver)) return;
+  // One entry per product and image: a user's image beside rootload's is another server.
+  const image = session.versions.image;
+  if (manifest.servers.some((s) => s.driver === session.spec.driver && s.versions.image === image)) return;
   manifest.servers.push({ driver: session.spec.driver, versions: session.versions });
 }
 

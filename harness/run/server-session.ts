@@ -90,10 +90,12 @@ export class ServerSession {
         tls: this.spec.tls ?? TLS_VERSIONS,
         clientAuth: this.spec.clientAuth ?? "require",
         pki,
+        ...(this.spec.image ? { image: this.spec.image } : {}),
       };
       return timed(phases, "start", () => startUserServer(this.spec, config, runtime));
     }
-    const available = await DRIVERS[this.spec.driver].available(runtime);
+    // A user's image carries no package labels to check: its server is found by starting it.
+    const available = this.spec.image ? { ok: true } : await DRIVERS[this.spec.driver].available(runtime);
     if (!available.ok)
       throw new EngineError(
         `${this.spec.driver} is unavailable on the ${runtime.kind} runtime: ${available.reason}`,
@@ -104,7 +106,8 @@ export class ServerSession {
       .withTls(this.spec.tls ?? TLS_VERSIONS)
       .withClientAuth(this.spec.clientAuth ?? "require")
       .withPki(pki)
-      .withLegacyCompat(this.options.legacyCompat);
+      .withLegacyCompat(this.options.legacyCompat)
+      .withImage(this.spec.image);
     return timed(phases, "start", () => builder.start(runtime));
   }
 

@@ -27,7 +27,7 @@ export async function startUserServer(
   }
   if (!spec.config) throw new EngineError(`servers entry ${spec.driver} is not a user server`);
   const driver = templateDriver(spec.driver, spec.config);
-  const available = await driver.available(runtime);
+  const available = spec.image ? { ok: true } : await driver.available(runtime);
   if (!available.ok)
     throw new EngineError(
       `${spec.driver} is unavailable on the ${runtime.kind} runtime: ${available.reason}`,

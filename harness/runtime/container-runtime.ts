@@ -12,7 +12,7 @@ import {
   type StartedTestContainer,
   Wait,
 } from "testcontainers";
-import { EngineError, messageOf } from "../errors.ts";
+import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { makeOwnedTempDir, openForSearch, ownerAlive, reapOrphanTempDirs, selfOwner } from "../state-dir.ts";
 import { addCgroup, type CpuSnapshot, cgroupCpuFile, emptySnapshot } from "./cpu-time.ts";
@@ -41,6 +41,9 @@ const BUILD_HINT = "build it with `npm run images` (containers/build-images.sh, 
 // testcontainers' reaper (ryuk) and its gateway probe both pull images; no registry is reachable.
 process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
+
+/** Lifetime timers of containers of users' images, by container id (cleared when the server stops). */
+const lifetimeTimers = new Map<string, NodeJS.Timeout>();
 
 /** Never pull: the image was checked to exist locally before any container starts. */
 const NEVER_PULL = { shouldPull: () => false };
@@ -88,7 +91,22 @@ class ContainerProcess implements Launched {
     private readonly onStop: () => void,
     /** The directory to copy in again on syncFiles(), on an engine that cannot bind-mount it. */
     private readonly copiedDir: string | undefined,
-  ) {}
+    /** The server is the container's main process (a user's image, not wrapped in `timeout`). */
+    serverIsMain: boolean,
+  ) {
+    if (serverIsMain) this.signalMain = (signal) => this.#signal(signal);
+  }
+
+  signalMain?: (signal: NodeJS.Signals) => Promise<void>;
+
+  async #signal(signal: NodeJS.Signals): Promise<void> {
+    const client = await getContainerRuntimeClient();
+    await withTimeout(
+      client.container.dockerode.getContainer(this.container.getId()).kill({ signal }),
+      ENGINE_TIMEOUT_MS,
+      `${this.name}: ${signal} through the engine`,
+    );
+  }
 
   output(): string {
     return this.buf.text();
@@ -282,11 +300,27 @@ export class ContainerRuntime implements Runtime {
     return out;
   }
 
+  /** Whether a user's image is present locally (never pulled). */
+  async hasImage(image: string): Promise<boolean> {
+    return withTimeout(
+      this.client.image.exists(ImageName.fromString(image)),
+      ENGINE_TIMEOUT_MS,
+      "image check",
+    );
+  }
+
   async launch(spec: LaunchSpec): Promise<Launched> {
+    const image = spec.image ?? this.image;
     // Checked again per container: with NEVER_PULL a vanished image would otherwise surface as a
-    // bare engine error.
-    if (!(await this.client.image.exists(ImageName.fromString(this.image))))
-      throw new EngineError(`${spec.name}: image ${this.image} not found locally; ${BUILD_HINT}`);
+    // bare engine error. The user's own image missing is their input; rootload's is the engine's.
+    if (!(await this.client.image.exists(ImageName.fromString(image))))
+      throw spec.image
+        ? new InputError(`${spec.name}.image`, `"${image}" is not present locally (rootload never pulls)`)
+        : new EngineError(`${spec.name}: image ${image} not found locally; ${BUILD_HINT}`);
+    if (spec.image && spec.isolated)
+      throw new EngineError(
+        `${spec.name}: a user's image cannot run behind the isolation relay (it needs node)`,
+      );
     const buf = new LogBuffer();
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
@@ -305,7 +339,7 @@ export class ContainerRuntime implements Runtime {
     const caps = uid === 0 ? [...(spec.rootCapabilities ?? [])] : [];
     // The user a server switches to must enter the mounted folder and its state/ (the mount points).
     if (spec.dropsTo && uid === 0) openForSearch([spec.dir, join(spec.dir, STATE_DIR)]);
-    const container = new HardenedContainer(this.image)
+    const container = new HardenedContainer(image)
       .withHostLimits(CONTAINER_LIMITS)
       .withUser(`${uid}:${gid}`)
       .withDroppedCapabilities("ALL")
@@ -322,15 +356,20 @@ export class ContainerRuntime implements Runtime {
         "rootload.owner-start": selfOwner().start,
         "rootload.owner-host": hostname(),
         "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
+        ...(spec.image ? { "rootload.user-image": spec.image } : {}),
       })
       .withWorkingDir(spec.dir)
-      .withCommand(withLifetimeCap(argv, lifetime))
       .withLogConsumer((stream) => {
         stream.on("data", (d: Buffer | string) => buf.append(d));
         stream.on("end", () => buf.close());
       })
       .withWaitStrategy(ready)
       .withStartupTimeout(spec.ready.timeoutMs);
+    // rootload's image caps the server's life with coreutils `timeout` inside. A user's image may
+    // have none: its own entrypoint is replaced by the server's binary, and the cap is applied from
+    // outside (below, and by the next run's removeOrphans() through the `rootload.expires` label).
+    if (spec.image) container.withEntrypoint([argv[0]!]).withCommand(argv.slice(1));
+    else container.withCommand(withLifetimeCap(argv, lifetime));
     const remote = this.engine.kind === "remote";
     if (remote) container.withCopyDirectoriesToContainer([{ source: spec.dir, target: spec.dir }]);
     // Inputs (configs, certificates, keys) read-only; the server writes only into state/.
@@ -349,6 +388,17 @@ export class ContainerRuntime implements Runtime {
     }
     const id = started.getId();
     this.#ids.add(id);
+    if (spec.image) {
+      const cap = setTimeout(() => {
+        log.warn(
+          { server: spec.name, image: spec.image, seconds: lifetime },
+          "server lifetime over: removing its container",
+        );
+        void this.#removeWhere(`rootload.launch=${launchId}`);
+      }, lifetime * 1000);
+      cap.unref();
+      lifetimeTimers.set(id, cap);
+    }
     const cpuFile = await this.#cgroupCpuFile(id);
     if (cpuFile) this.#cpuFiles.set(id, cpuFile);
     if (!this.#limitsChecked) {
@@ -367,9 +417,12 @@ export class ContainerRuntime implements Runtime {
       spec.name,
       () => {
         this.#ids.delete(id);
+        clearTimeout(lifetimeTimers.get(id));
+        lifetimeTimers.delete(id);
         this.#cpuFiles.delete(id);
       },
       remote ? spec.dir : undefined,
+      spec.image !== undefined,
     );
   }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { access, constants, rename, rm, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import {
   makeOwnedTempDir,
@@ -66,19 +67,26 @@ class LocalProcess implements Launched {
   readonly #buf = new LogBuffer();
   #exited: Promise<void>;
 
+  /**
+   * @param exit the child's "exit" and "close" (its pipes done), listened for from spawn on: a server that fails at
+   * once (`nginx -t` on a bad config) can exit before this object exists, and a listener attached
+   * only here would wait forever — with nothing else pending, Node then quits with status 0.
+   */
   constructor(
     private readonly child: ChildProcess,
     private readonly pidFile: string,
     private readonly relay: HostRelay | undefined,
     private readonly name: string,
+    exit: { exited: Promise<void>; closed: Promise<void> },
   ) {
     child.stdout?.on("data", (d) => this.#buf.append(d));
     child.stderr?.on("data", (d) => this.#buf.append(d));
-    this.#exited = new Promise((resolve) => {
-      child.once("exit", () => {
-        this.#buf.close();
-        rm(pidFile, { force: true }).finally(resolve);
-      });
+    // The output is closed once the pipes have delivered what the server wrote before exiting
+    // (its complaint is the error message), or at most 5 s after exit if a worker still holds them.
+    this.#exited = exit.exited.then(async () => {
+      await Promise.race([exit.closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      this.#buf.close();
+      await rm(pidFile, { force: true }).catch(() => {});
     });
   }
 
@@ -200,6 +208,11 @@ export class ProcessRuntime implements Runtime {
   }
 
   async launch(spec: LaunchSpec): Promise<Launched> {
+    if (spec.image)
+      throw new InputError(
+        `${spec.name}.image`,
+        `"${spec.image}" needs the container runtime, not local processes`,
+      );
     // As root a server that switches users must reach its state folder (its dir came from makeDir's forUser).
     if (spec.dropsTo && process.getuid?.() === 0) openForSearch([spec.dir, join(spec.dir, STATE_DIR)]);
     let argv = [...spec.argv];
@@ -218,6 +231,10 @@ export class ProcessRuntime implements Runtime {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, PATH },
     });
+    const exit = {
+      exited: new Promise<void>((resolve) => child.once("exit", () => resolve())),
+      closed: new Promise<void>((resolve) => child.once("close", () => resolve())),
+    };
     const pidFile = join(pidDir(), `${process.pid}.${child.pid}`);
     const owner = selfOwner();
     // The start time is fixed at fork, so it can be read at once; argv is compared as spawned
@@ -242,7 +259,7 @@ export class ProcessRuntime implements Runtime {
       }
       throw err;
     }
-    const proc = new LocalProcess(child, pidFile, relay, spec.name);
+    const proc = new LocalProcess(child, pidFile, relay, spec.name, exit);
     this.#live.add(proc);
     child.once("error", (err) => log.warn({ err, server: spec.name }, "server process error"));
     try {

@@ -50,6 +50,11 @@ export interface LaunchSpec {
   isolated?: { innerPort: number };
   /** The port the server is reached on, at the runtime's `host`. */
   port: number;
+  /**
+   * A user's locally present image instead of rootload's (container runtime only; never pulled).
+   * It has no coreutils `timeout`, node or labels: the runtime caps its life from outside.
+   */
+  image?: string;
 }
 
 /** The result of a command run beside the server (same filesystem view, same network). */
@@ -75,6 +80,12 @@ export interface Launched {
   syncFiles(): Promise<void>;
   /** Run a command where the server runs (e.g. `nginx -s reload`). */
   exec(argv: readonly string[], timeoutMs?: number): Promise<ExecResult>;
+  /**
+   * Send a signal to the server's own process through the engine, where that process is the
+   * container's main one (a user's image: no shell or helpers to run a reload command with).
+   * Absent where the server runs under a wrapper (`timeout`) or as a host process.
+   */
+  signalMain?(signal: NodeJS.Signals): Promise<void>;
   isRunning(): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -115,6 +126,8 @@ export interface Runtime {
   /** Exact package versions (Debian package name → version) of what this runtime runs. */
   packageVersions(packages: readonly string[]): Promise<Record<string, string>>;
   launch(spec: LaunchSpec): Promise<Launched>;
+  /** Whether a user's image is present locally (container runtime; absent elsewhere). */
+  hasImage?(image: string): Promise<boolean>;
   /**
    * Resource limits servers run under, and whether the engine enforces them (containers; a
    * memory limit is silently ignored where the cgroup memory controller is not delegated).

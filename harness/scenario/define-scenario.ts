@@ -28,10 +28,16 @@ export interface ServerSpec {
    */
   starttls?: StartTlsProtocol;
   /**
-   * nginx, haproxy, apache: the user's own config as a template with `${ROOTLOAD_*}` placeholders (see
-   * docs/templates.md); relative to the scenario file.
+   * nginx, haproxy, apache, stunnel: the user's own config as a template with `${ROOTLOAD_*}`
+   * placeholders (see docs/templates.md); relative to the scenario file. HAProxy, which has no
+   * include directive, takes several files too (`haproxy -f a -f b`, in this order).
    */
-  config?: string;
+  config?: string | string[];
+  /**
+   * nginx, haproxy, apache, stunnel: run this locally present image (never pulled) instead of
+   * rootload's, with the rendered config mounted where the driver expects it. Container runtime.
+   */
+  image?: string;
   /**
    * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
    * For servers that restart on every step, to bound a long sweep's wall time.

@@ -62,7 +62,11 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   const scenario = structuredClone(result.scenario);
   if (scenario.roots) scenario.roots.source = resolveSourcePaths(scenario.roots.source, dir);
   // A user's config template and identity files are relative to the scenario file too.
-  for (const s of scenario.servers) if (s.config) s.config = path.resolve(dir, s.config);
+  for (const s of scenario.servers)
+    if (s.config !== undefined)
+      s.config = Array.isArray(s.config)
+        ? s.config.map((c) => path.resolve(dir, c))
+        : path.resolve(dir, s.config);
   if (scenario.identity) scenario.identity = resolveIdentityPaths(scenario.identity, dir);
   return { scenario, file: abs, hash: createHash("sha256").update(bytes).digest("hex") };
 }

@@ -4,7 +4,13 @@ import { DRIVER_STARTTLS, type StartTlsProtocol } from "../model/starttls.ts";
 import type { Expectation, Scenario, ServerSpec } from "./define-scenario.ts";
 
 /** Drivers whose config a user can bring as a template (`config:`). */
-export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "apache"];
+export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "apache", "stunnel"];
+
+/**
+ * Drivers that take several template files (`config: [a, b]`): HAProxy has no include directive
+ * and reads several `-f` files in order. The others include from their main file.
+ */
+export const MULTI_FILE_TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["haproxy"];
 
 /**
  * A server whose advertised list is whatever its config says: an endpoint, or a user's template
@@ -23,8 +29,18 @@ export function parseAddress(text: string): { host: string; port: number } | und
   return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
 }
 
+/**
+ * Drivers that run in a user's image (`image:`): one foreground binary the image has under
+ * Debian's name, reloaded by a signal to it; no relay, no compiler, no database setup inside.
+ */
+export const IMAGE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "apache", "stunnel"];
+
+/** A Docker image reference: [registry/]name[:tag][@sha256:digest], lower-case path. */
+const IMAGE_REF =
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+
 const ONLY_ENDPOINT = ["address", "sni", "starttls"] as const;
-const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config"] as const;
+const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config", "image"] as const;
 
 function selectsServer(e: Expectation, s: ServerSpec): boolean {
   const w = e.when;
@@ -58,6 +74,26 @@ export function serverRuleProblems(scenario: Scenario): string[] {
       out.push(
         `${at}.config: driver "${s.driver}" takes no config template (only ${TEMPLATE_DRIVERS.join(", ")})`,
       );
+    if (s.image !== undefined && s.driver !== "endpoint") {
+      if (!IMAGE_DRIVERS.includes(s.driver))
+        out.push(
+          `${at}.image: driver "${s.driver}" cannot run in a user's image (only ${IMAGE_DRIVERS.join(", ")})`,
+        );
+      else if (!IMAGE_REF.test(s.image))
+        out.push(`${at}.image "${s.image}" is not an image reference (name[:tag])`);
+      else if (scenario.runtime === "process")
+        out.push(`${at}.image "${s.image}" needs the container runtime (runtime is "process")`);
+    }
+    if (Array.isArray(s.config) && TEMPLATE_DRIVERS.includes(s.driver)) {
+      if (!MULTI_FILE_TEMPLATE_DRIVERS.includes(s.driver))
+        out.push(
+          `${at}.config: driver "${s.driver}" takes one config file (its includes are rendered with it); several files only for ${MULTI_FILE_TEMPLATE_DRIVERS.join(", ")}`,
+        );
+      else {
+        const dup = s.config.find((c, j) => s.config!.indexOf(c) !== j);
+        if (dup !== undefined) out.push(`${at}.config names "${dup}" twice`);
+      }
+    }
   });
   out.push(...starttlsPairingProblems(scenario));
   if (scenario.roots === undefined && !scenario.servers.every((s) => s.driver === "endpoint"))

@@ -106,6 +106,7 @@ export const apacheDriver = defineDriver({
     "An empty SSLCADNRequestFile is a startup error; an empty subset is rendered as policy none.",
   ],
   ready: /resuming normal operations/,
+  version: { label: "apache", argv: ["apache2", "-v"], pattern: /Apache\/(\S+)/ },
   // As root the parent switches its children to www-data and signals them on reload.
   rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
@@ -113,6 +114,8 @@ export const apacheDriver = defineDriver({
     argv: (ctx) => [...base(ctx), "-k", "graceful"],
     done: /resuming normal operations/,
     failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
+    // `-k graceful` is SIGUSR1 to the parent (sent through the engine in a user's image).
+    signal: "SIGUSR1",
   },
   render: (ctx) => ({ files: { "apache.conf": render(ctx) }, argv: [...base(ctx), "-DFOREGROUND"] }),
 });

@@ -42,6 +42,10 @@ export interface TemplateRules {
   overrides: readonly { directive: RegExp; why: string }[];
   /** Whether an override applies on this line, given the lines before it. */
   inOverrideScope(state: ScopeState, line: string): boolean;
+  /** A comment to the end of the line (default `#`): placeholders and directives there do not count. */
+  comment?: RegExp;
+  /** The server reads several top-level files (HAProxy: `-f a -f b`, no include directive). */
+  severalFiles?: boolean;
   /** Relative include paths on a line (rendered beside the main file), if the language has includes. */
   includes?(line: string): string[];
   /** A config error in the server's output: the rendered file, line and message. */
@@ -52,6 +56,8 @@ export interface TemplateRules {
 export interface ScopeState {
   depth: number;
   section: string;
+  /** The last `[name]` section header seen (stunnel's services), "" before the first. */
+  bracket: string;
 }
 
 /** A rendered template: files by path relative to the server directory, and where each came from. */
@@ -61,6 +67,15 @@ export interface RenderedTemplate {
   sources: Record<string, string>;
   /** Placeholders seen, over all files. */
   used: Set<string>;
+  /** The top-level files in the order given (the main file, then any further `-f` files). */
+  mains: string[];
+}
+
+/** Where the i-th top-level file of several is rendered: haproxy.cfg, haproxy-2.cfg, haproxy-3.cfg… */
+function mainName(rules: TemplateRules, i: number): string {
+  if (i === 0) return rules.mainFile;
+  const ext = path.extname(rules.mainFile);
+  return `${rules.mainFile.slice(0, rules.mainFile.length - ext.length)}-${i + 1}${ext}`;
 }
 
 function commentOut(line: string, why: string): string {
@@ -87,21 +102,28 @@ function expandInclude(dir: string, rel: string): string[] {
 }
 
 /**
- * Render `template` with `values`: unknown `${ROOTLOAD_*}` names, listeners without the listen
- * placeholder and missing required placeholders are InputErrors naming file and line. Relative
- * includes are rendered too, at the same relative paths, so the server finds them beside the
- * main file.
+ * Render `template` (or several top-level files, in order, for a server that reads several) with
+ * `values`: unknown `${ROOTLOAD_*}` names, listeners without the listen placeholder and missing
+ * required placeholders are InputErrors naming file and line. Relative includes are rendered too,
+ * at the same relative paths, so the server finds them beside the main file. A required
+ * placeholder counts wherever it occurs among the files.
  */
 export function renderTemplate(
-  template: string,
+  template: string | readonly string[],
   rules: TemplateRules,
   values: Record<Placeholder, string>,
 ): RenderedTemplate {
-  const root = path.dirname(template);
-  const out: RenderedTemplate = { files: {}, sources: {}, used: new Set() };
-  const queue: { rel: string; src: string; main: boolean }[] = [
-    { rel: rules.mainFile, src: template, main: true },
-  ];
+  const templates = [template].flat();
+  if (templates.length > 1 && !rules.severalFiles)
+    throw new InputError(templates[1]!, `${rules.driver} takes one config file (use its include)`);
+  const root = path.dirname(templates[0]!);
+  const out: RenderedTemplate = { files: {}, sources: {}, used: new Set(), mains: [] };
+  const queue: { rel: string; src: string; main: boolean }[] = templates.map((src, i) => ({
+    rel: mainName(rules, i),
+    src,
+    main: true,
+  }));
+  out.mains = queue.map((q) => q.rel);
   while (queue.length > 0) {
     const { rel, src, main } = queue.shift()!;
     if (out.sources[rel]) continue;
@@ -114,10 +136,10 @@ export function renderTemplate(
         `cannot read config template (${(err as NodeJS.ErrnoException).code ?? "error"})`,
       );
     }
-    const state: ScopeState = { depth: 0, section: "" };
+    const state: ScopeState = { depth: 0, section: "", bracket: "" };
     const lines = text.split("\n").map((line, i) => {
       const at = `${src}:${i + 1}`;
-      const code = line.replace(/(^|\s)#.*$/, "");
+      const code = line.replace(rules.comment ?? /(^|\s)#.*$/, "");
       for (const m of code.matchAll(PLACEHOLDER)) {
         if (!(m[1]! in PLACEHOLDERS))
           throw new InputError(
@@ -149,15 +171,15 @@ export function renderTemplate(
       advanceScope(state, code);
       return rendered.replace(PLACEHOLDER, (_, name: Placeholder) => values[name]);
     });
-    if (!main && rel === rules.mainFile)
-      throw new InputError(src, `an included file cannot be named ${rules.mainFile}`);
+    if (!main && out.mains.includes(rel))
+      throw new InputError(src, `an included file cannot be named ${rel}`);
     out.files[rel] = lines.join("\n");
     out.sources[rel] = src;
   }
   for (const group of rules.required)
     if (!group.some((p) => out.used.has(p)))
       throw new InputError(
-        template,
+        templates.join(", "),
         `missing required placeholder ${group.map((p) => `\${${p}}`).join(" or ")} (${PLACEHOLDERS[group[0]!]})`,
       );
   return out;
@@ -171,6 +193,8 @@ function advanceScope(state: ScopeState, code: string): void {
   }
   const section = /^([a-z][a-z-]*)\b/.exec(code);
   if (section && !/^\s/.test(code)) state.section = section[1]!;
+  const bracket = /^\s*\[([^\]]+)\]/.exec(code);
+  if (bracket) state.bracket = bracket[1]!;
 }
 
 /**

@@ -6,7 +6,6 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
-import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { checkHandshakeOptions } from "./handshake-options.ts";
@@ -123,7 +122,8 @@ export class DriverServer implements StartedTlsServer {
 
   static async start(def: DriverDefinition, config: ServerConfig, runtime: Runtime): Promise<DriverServer> {
     checkSupported(def, config, planIssuers(config.store, config.policy));
-    const ok = await availability(def, runtime);
+    // A user's image has no package labels to check: starting it shows whether the server is there.
+    const ok = config.image ? { ok: true } : await availability(def, runtime);
     if (!ok.ok)
       throw new EngineError(`${def.name} is unavailable in the ${runtime.kind} runtime: ${ok.reason}`);
     const dir = await runtime.makeDir(def.name, def.dropsTo ? { forUser: def.dropsTo } : {});
@@ -131,9 +131,12 @@ export class DriverServer implements StartedTlsServer {
     const started = Date.now();
     const server = await DriverServer.#launchOnFreePort(def, config, runtime, dir);
     const port = server.port;
-    const pkgs = await runtime.packageVersions(Object.values(def.packages));
-    for (const [label, pkg] of Object.entries(def.packages))
-      if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
+    if (config.image) Object.assign(server.#versions, await server.#versionsFromServer());
+    else {
+      const pkgs = await runtime.packageVersions(Object.values(def.packages));
+      for (const [label, pkg] of Object.entries(def.packages))
+        if (pkgs[pkg]) server.#versions[label] = pkgs[pkg];
+    }
     Object.assign(server.#versions, def.versionsFromLog?.(server.#launched!.output()) ?? {});
     server.#versions.runtime = runtime.kind;
     log.debug(
@@ -141,6 +144,25 @@ export class DriverServer implements StartedTlsServer {
       "server started",
     );
     return server;
+  }
+
+  /**
+   * A user's image: the image, and the version the server itself states (`nginx -v`), since the
+   * image's package labels, if any, are not rootload's.
+   */
+  async #versionsFromServer(): Promise<Record<string, string>> {
+    const out: Record<string, string> = { image: this.#config.image! };
+    const v = this.def.version;
+    if (!v || !this.#launched) return out;
+    const r = await this.#launched.exec(v.argv, RELOAD_TIMEOUT_MS).catch((err) => {
+      log.warn({ server: this.driver, err: messageOf(err) }, "could not read the server's version");
+      return undefined;
+    });
+    const m = r ? v.pattern.exec(r.output) : null;
+    out[v.label] = m
+      ? `${m[1]} (${v.argv.join(" ")})`
+      : `unknown (${v.argv.join(" ")} said nothing readable)`;
+    return out;
   }
 
   /**
@@ -230,6 +252,7 @@ export class DriverServer implements StartedTlsServer {
         log: readyOrFailed,
         timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS,
       },
+      ...(this.#config.image ? { image: this.#config.image } : {}),
     });
     // The engine's own wait can see the line before the output kept here does (a container's log stream).
     if (startFailed) {
@@ -316,24 +339,45 @@ export class DriverServer implements StartedTlsServer {
     ctx: RenderContext,
   ): Promise<void> {
     const from = launched.outputLength();
+    const before = method.workers
+      ? liveWorkers(launched.outputSince(0), method.workers.started, method.workers.exited)
+      : [];
     const argv = method.argv(ctx);
     const either = new RegExp(`${method.done.source}|${method.failed.source}`);
+    const acknowledged = (ms: number) =>
+      before.length === 0
+        ? launched.waitForLog(either, from, ms)
+        : this.#awaitWorkersGone(launched, method, before, from, ms);
     for (let attempt = 1; ; attempt++) {
-      const r = await launched.exec(argv, RELOAD_TIMEOUT_MS);
-      if (r.exitCode !== 0)
+      const last = attempt >= RELOAD_ATTEMPTS;
+      let exited: { exitCode: number; output: string } | undefined;
+      try {
+        // In a user's image the server is the container's main process: signal it through the engine.
+        if (method.signal && launched.signalMain) await launched.signalMain(method.signal);
+        else exited = await launched.exec(argv, RELOAD_TIMEOUT_MS);
+      } catch (err) {
+        log.debug({ server: this.driver, attempt, err: messageOf(err) }, "reload command did not finish");
+      }
+      if (exited && exited.exitCode !== 0)
         throw new EngineError(
-          `${this.driver}: reload command "${argv.join(" ")}" exited with ${r.exitCode}: ${r.output.trim()}`,
+          `${this.driver}: reload command "${argv.join(" ")}" exited with ${exited.exitCode}: ${exited.output.trim()}`,
         );
       try {
-        await launched.waitForLog(
-          either,
-          from,
-          attempt < RELOAD_ATTEMPTS ? RELOAD_RETRY_MS : RELOAD_TIMEOUT_MS,
-        );
+        await acknowledged(last ? RELOAD_TIMEOUT_MS : RELOAD_RETRY_MS);
         break;
       } catch (err) {
-        if (attempt >= RELOAD_ATTEMPTS || !(await launched.isRunning())) throw err;
-        log.debug({ server: this.driver, attempt }, "reload not acknowledged, sending again");
+        if (!(err instanceof EngineError) || !(await launched.isRunning())) throw err;
+        // The server said it got the signal: it is slow, not deaf. Wait the whole timeout rather
+        // than signal again (an exec that timed out on a loaded engine may have delivered it too).
+        if (method.received?.test(launched.outputSince(from))) {
+          await acknowledged(RELOAD_TIMEOUT_MS);
+          break;
+        }
+        if (last) throw err;
+        log.debug(
+          { server: this.driver, attempt, err: messageOf(err) },
+          "reload not acknowledged, sending again",
+        );
       }
     }
     const after = launched.outputSince(from);
@@ -341,6 +385,26 @@ export class DriverServer implements StartedTlsServer {
       throw new EngineError(
         `${this.driver}: reload was refused, the old configuration is still served:\n${after.trim()}`,
       );
+  }
+
+  /** Wait until each of `pids` has logged its exit (or the reload was refused). */
+  async #awaitWorkersGone(
+    launched: Launched,
+    method: Extract<ReloadMethod, { kind: "command" }>,
+    pids: readonly string[],
+    from: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (const pid of pids) {
+      const exited = method.workers!.exited(pid);
+      await launched.waitForLog(
+        new RegExp(`${exited.source}|${method.failed.source}`),
+        from,
+        Math.max(1, deadline - performance.now()),
+      );
+      if (method.failed.test(launched.outputSince(from))) return;
+    }
   }
 
   /**
@@ -381,6 +445,12 @@ export class DriverServer implements StartedTlsServer {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+}
+
+/** Worker pids a log shows started and not (yet) exited. */
+export function liveWorkers(output: string, started: RegExp, exited: (pid: string) => RegExp): string[] {
+  const pids = [...output.matchAll(new RegExp(started.source, "g"))].map((m) => m[1]!);
+  return [...new Set(pids)].filter((pid) => !exited(pid).test(output));
 }
 
 /** Whether host:port accepts a TCP connection within `timeoutMs` (retrying while refused). */

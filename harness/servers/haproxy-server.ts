@@ -77,6 +77,7 @@ export const haproxyDriver = defineDriver({
   notes: ["Sends names sorted, not in file order."],
   // The master handles USR2 only once it reports success (before that the signal is lost).
   ready: /Loading success/,
+  version: { label: "haproxy", argv: ["haproxy", "-v"], pattern: /HAProxy version (\S+)/ },
   reload: {
     kind: "command",
     // The pid file's path is an argument, never part of the script.
@@ -84,6 +85,12 @@ export const haproxyDriver = defineDriver({
     done: /Former worker .*exited|Loading success/,
     // A refused reload leaves the master in "waitpid mode" with the old worker serving.
     failed: /Fatal errors|waitpid mode/,
+    received: /Reloading HAProxy/,
+    signal: "SIGUSR2",
+    workers: {
+      started: /New worker \((\d+)\) forked/,
+      exited: (pid) => new RegExp(`Former worker \\(${pid}\\) exited`),
+    },
   },
   render: (ctx) => ({
     files: { "haproxy.cfg": render(ctx) },

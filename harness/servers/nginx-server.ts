@@ -92,6 +92,7 @@ export const nginxDriver = defineDriver({
     "Over 65,535 bytes of names: logs `SSL_do_handshake() failed ... internal error`.",
   ],
   ready: /start worker process/,
+  version: { label: "nginx", argv: ["nginx", "-v"], pattern: /nginx\/(\S+)/ },
   // As root the master creates its temp folders for, and switches its workers to, "nobody".
   rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
@@ -100,6 +101,12 @@ export const nginxDriver = defineDriver({
     // The old worker exits once it has closed its listeners: from then on only new workers answer.
     done: /worker process \d+ exited/,
     failed: /\[emerg\]/,
+    received: /signal 1 \(SIGHUP\) received/,
+    signal: "SIGHUP",
+    workers: {
+      started: /start worker process (\d+)/,
+      exited: (pid) => new RegExp(`worker process ${pid} exited`),
+    },
   },
   render: (ctx) => ({ files: { "nginx.conf": render(ctx) }, argv: conf(ctx) }),
 });

@@ -20,6 +20,7 @@ export class TlsServer {
   #tls: readonly TlsVersion[] = ["1.2", "1.3"];
   #clientAuth: ClientAuthMode | "none" = "require";
   #legacy = false;
+  #image?: string;
   #groups?: readonly string[];
   #cipher12?: string;
 
@@ -55,6 +56,11 @@ export class TlsServer {
     return this;
   }
 
+  /** Run in this locally present image instead of rootload's (container runtime; never pulled). */
+  withImage(image: string | undefined): this {
+    this.#image = image;
+    return this;
+  }
   /** Accept only these key-exchange groups, in this order (OpenSSL names; drivers whose `handshake.groups` says so). */
   withGroups(groups: readonly string[]): this {
     this.#groups = groups;
@@ -76,6 +82,7 @@ export class TlsServer {
       clientAuth: this.#clientAuth,
       pki: this.#pki,
       legacyCompat: this.#legacy,
+      ...(this.#image ? { image: this.#image } : {}),
       ...(this.#groups ? { groups: this.#groups } : {}),
       ...(this.#cipher12 ? { cipher12: this.#cipher12 } : {}),
     };

@@ -77,7 +77,29 @@ export type ReloadMethod =
    * Run `argv` beside the server, then wait for `done` in the log after that point. `failed`
    * in the log means the server kept its old configuration.
    */
-  | { kind: "command"; argv: (ctx: RenderContext) => string[]; done: RegExp; failed: RegExp };
+  | {
+      kind: "command";
+      argv: (ctx: RenderContext) => string[];
+      done: RegExp;
+      failed: RegExp;
+      /**
+       * The server's own line saying it got the signal: once it is in the log the signal was not
+       * lost, so it is never sent again (a second reload starts a second generation of workers,
+       * whose late exit lines a later reload would otherwise take for its own).
+       */
+      received?: RegExp;
+      /**
+       * Workers the server names in its log (nginx). With it, a reload is acknowledged when every
+       * worker alive before the signal has exited — not on the first `done` line, which may be a
+       * previous reload's straggler — so from then on only workers with the new files answer.
+       */
+      workers?: { started: RegExp; exited: (pid: string) => RegExp };
+      /**
+       * The same reload as a signal to the server's own process, sent through the engine where the
+       * server is the container's main process (a user's image: no shell or helpers inside).
+       */
+      signal?: NodeJS.Signals;
+    };
 
 /** Everything product-specific about a server; `DriverServer` does the rest. */
 export interface DriverDefinition {
@@ -110,6 +132,11 @@ export interface DriverDefinition {
   dropsTo?: string;
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
+  /**
+   * How the running server states its version (`nginx -v`): read in a user's image, which has no
+   * package labels. `label` names it in reports as the packages do.
+   */
+  version?: { label: string; argv: string[]; pattern: RegExp };
   /** Versions only the running server knows (read from its log), e.g. Node's bundled OpenSSL. */
   versionsFromLog?(output: string): Record<string, string>;
 }

@@ -72,6 +72,7 @@ export const stunnelDriver = defineDriver({
   // stunnel 5.68 loads a CAfile of 2,000 roots in 13 to 27 s on the 2-core host at load 11 to 21
   // (the same at debug 5 and 6): past the default 20 s.
   readyTimeoutMs: 60_000,
+  version: { label: "stunnel", argv: ["stunnel4", "-version"], pattern: /stunnel (\d\S*)/ },
   // Not SIGHUP: after a SIGHUP with a list past 65,535 bytes stunnel 5.68 logs "Configuration
   // successful", keeps listening for a moment, then refuses connections (seen in the growth sweep).
   reload: { kind: "restart" },

@@ -18,16 +18,26 @@ import {
   HAPROXY_TEMPLATE,
   NGINX_TEMPLATE,
   nginxGlobals,
+  STUNNEL_TEMPLATE,
+  STUNNEL_USER_DIR,
+  stunnelGlobals,
 } from "./template-rules.ts";
 import type { ServerConfig } from "./tls-server.ts";
 
 /** How a product runs a rendered template: its command, its config test, its reload. */
 interface TemplateProduct {
   rules: TemplateRules;
-  /** The server in the foreground. */
-  argv(ctx: RenderContext): string[];
-  /** The product's own config test (`nginx -t`, `haproxy -c`) and what it prints when the config is good. */
-  check: { argv(ctx: RenderContext): string[]; ok: RegExp };
+  /** The server in the foreground; `mains` are the rendered top-level files, in order. */
+  argv(ctx: RenderContext, mains: readonly string[]): string[];
+  /**
+   * The product's own config test (`nginx -t`, `haproxy -c`) and what it prints when the config is
+   * good. stunnel has none: starting it is the test.
+   */
+  check: { argv(ctx: RenderContext, mains: readonly string[]): string[]; ok: RegExp };
+  /** rootload's own files around the user's (stunnel's global settings). */
+  files?(ctx: RenderContext): Record<string, string>;
+  /** Readiness where the product's own driver names its service (stunnel: `[rootload]`). */
+  ready?: Pick<DriverDefinition, "ready" | "startFailed">;
   reload?: DriverDefinition["reload"];
   /** HAProxy's `crt` wants certificate and key in one file. */
   certFile: string;
@@ -42,15 +52,20 @@ const nginxArgv = (ctx: RenderContext) => [
   "-c",
   ctx.file(NGINX_TEMPLATE.mainFile),
   "-g",
-  nginxGlobals(ctx.file("nginx.pid")),
+  nginxGlobals(ctx.state("nginx.pid")),
 ];
 
 const apacheArgv = (ctx: RenderContext) => [
   "apache2",
   "-f",
   ctx.file(APACHE_TEMPLATE.mainFile),
-  ...apacheOverrides(ctx.dir),
+  ...apacheOverrides(ctx.state("")),
 ];
+
+const haproxyFiles = (ctx: RenderContext, mains: readonly string[]) =>
+  mains.flatMap((m) => ["-f", ctx.file(m)]);
+
+const stunnelArgv = (ctx: RenderContext) => ["stunnel4", ctx.file("stunnel.conf")];
 
 const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
   apache: {
@@ -62,6 +77,8 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
       argv: (ctx) => [...apacheArgv(ctx), "-k", "graceful"],
       done: /resuming normal operations/,
       failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
+      // `-k graceful` is SIGUSR1 to the parent.
+      signal: "SIGUSR1",
     },
     certFile: COMMON_FILES.cert,
   },
@@ -77,22 +94,37 @@ const PRODUCTS: Partial<Record<DriverName, TemplateProduct>> = {
   },
   haproxy: {
     rules: HAPROXY_TEMPLATE,
-    argv: (ctx) => [
+    argv: (ctx, mains) => [
       "haproxy",
       "-W",
       "-db",
-      "-f",
-      ctx.file(HAPROXY_TEMPLATE.mainFile),
+      ...haproxyFiles(ctx, mains),
       "-p",
-      ctx.file("haproxy.pid"),
+      ctx.state("haproxy.pid"),
     ],
     check: {
-      argv: (ctx) => ["haproxy", "-c", "-f", ctx.file(HAPROXY_TEMPLATE.mainFile)],
+      argv: (ctx, mains) => ["haproxy", "-c", ...haproxyFiles(ctx, mains)],
       ok: /Configuration file is valid/,
     },
     // Restarted per step like nginx: under load the served check after SIGUSR2 could still see
     // the previous list at the step past the limit (the full suite, 2 cores).
     reload: { kind: "restart" },
+    certFile: COMMON_FILES.certAndKey,
+  },
+  stunnel: {
+    rules: STUNNEL_TEMPLATE,
+    argv: stunnelArgv,
+    check: { argv: stunnelArgv, ok: /Configuration successful/ },
+    // Ready once a service of the user's (any name) is bound; not "Configuration successful",
+    // which stunnel logs before binding.
+    ready: {
+      ready: /Service \[[^\]]+\] \(FD=\d+\) bound to/,
+      startFailed: /Binding service \[[^\]]+\] failed/,
+    },
+    files: (ctx) => ({
+      "stunnel.conf": stunnelGlobals(ctx.state("stunnel.pid"), ctx.file(STUNNEL_USER_DIR)),
+    }),
+    // Certificate and key in one file, so `cert = ${ROOTLOAD_CERT}` alone works; `key =` may be given too.
     certFile: COMMON_FILES.certAndKey,
   },
 };
@@ -113,7 +145,7 @@ function product(name: DriverName): TemplateProduct {
 /** The placeholder values for one rendering: paths in the server's directory, its address. */
 export function placeholderValues(ctx: RenderContext, p: TemplateProduct): Record<Placeholder, string> {
   return {
-    ROOTLOAD_LISTEN: `127.0.0.1:${ctx.listenPort}`,
+    ROOTLOAD_LISTEN: `${ctx.listenHost}:${ctx.listenPort}`,
     ROOTLOAD_PORT: `${ctx.listenPort}`,
     ROOTLOAD_CERT: ctx.file(p.certFile),
     ROOTLOAD_KEY: ctx.file(COMMON_FILES.key),
@@ -130,7 +162,7 @@ export function placeholderValues(ctx: RenderContext, p: TemplateProduct): Recor
  */
 function templateDefinition(
   name: DriverName,
-  template: string,
+  template: string | readonly string[],
   sources: RenderedTemplate["sources"],
 ): DriverDefinition {
   const base = DRIVERS[name].definition;
@@ -142,16 +174,17 @@ function templateDefinition(
     // servers that cannot bind one address; nginx and HAProxy can).
     isolated: undefined,
     reload: p.reload ?? base.reload,
+    ...p.ready,
     render: (ctx) => {
       const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
       Object.assign(sources, r.sources);
-      return { files: r.files, argv: p.argv(ctx) };
+      return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.argv(ctx, r.mains) };
     },
   };
 }
 
 /** A driver that runs the user's config template (`servers[i].config`) under the product's driver. */
-export function templateDriver(name: DriverName, template: string): ServerDriver {
+export function templateDriver(name: DriverName, template: string | readonly string[]): ServerDriver {
   return defineDriver(templateDefinition(name, template, {}));
 }
 
@@ -163,7 +196,7 @@ export function templateDriver(name: DriverName, template: string): ServerDriver
  */
 export async function preflightTemplate(
   name: DriverName,
-  template: string,
+  template: string | readonly string[],
   config: ServerConfig,
   runtime: Runtime,
 ): Promise<void> {
@@ -174,7 +207,11 @@ export async function preflightTemplate(
     ...def,
     ready: p.check.ok,
     reload: { kind: "restart" },
-    render: (ctx) => ({ files: def.render(ctx).files, argv: p.check.argv(ctx) }),
+    render: (ctx) => {
+      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
+      Object.assign(sources, r.sources);
+      return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.check.argv(ctx, r.mains) };
+    },
   };
   try {
     const s = await DriverServer.start(check, config, runtime);

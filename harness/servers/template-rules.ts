@@ -46,11 +46,13 @@ export function nginxGlobals(pidFile: string): string {
 
 /**
  * HAProxy: rootload runs `haproxy -W -db -f … -p …` (master-worker, foreground, its own pid file).
- * HAProxy has no include directive; one config file per server.
+ * HAProxy has no include directive: a config split over several files is given as several `-f`
+ * files, in order (`config: ["global.cfg.template", "frontends.cfg.template"]`).
  */
 export const HAPROXY_TEMPLATE: TemplateRules = {
   driver: "haproxy",
   mainFile: "haproxy.cfg",
+  severalFiles: true,
   required: [
     ["ROOTLOAD_LISTEN", "ROOTLOAD_PORT"],
     ["ROOTLOAD_CERT"],
@@ -105,7 +107,10 @@ export const APACHE_TEMPLATE: TemplateRules = {
   },
 };
 
-/** The `-c` directives that stand in for the overridden Apache ones (processed after the config). */
+/**
+ * The `-c` directives that stand in for the overridden Apache ones (processed after the config).
+ * `dir` is the server's writable state folder: in a container the rest of its directory is read-only.
+ */
 export function apacheOverrides(dir: string): string[] {
   return [
     `PidFile ${dir}/apache.pid`,
@@ -114,4 +119,52 @@ export function apacheOverrides(dir: string): string[] {
     `DefaultRuntimeDir ${dir}`,
     `Mutex file:${dir} default`,
   ].flatMap((d) => ["-c", d]);
+}
+
+/** Where a stunnel template is rendered: a folder that rootload's own stunnel.conf includes. */
+export const STUNNEL_USER_DIR = "stunnel.d";
+
+/**
+ * stunnel: no command-line settings, so rootload runs its own stunnel.conf — foreground, pid file
+ * in the server's state folder, info-level log on stderr (binds are logged there) — whose last line includes the folder
+ * holding the user's rendered config. stunnel then names the user's file and line in its errors.
+ */
+export const STUNNEL_TEMPLATE: TemplateRules = {
+  driver: "stunnel",
+  mainFile: `${STUNNEL_USER_DIR}/stunnel.conf`,
+  // stunnel comments are whole lines starting with ";" or "#".
+  comment: /^\s*[;#].*$/,
+  required: [
+    ["ROOTLOAD_LISTEN", "ROOTLOAD_PORT"],
+    ["ROOTLOAD_CERT"],
+    ["ROOTLOAD_CA_FILE", "ROOTLOAD_CA_ADVERTISED_FILE"],
+  ],
+  listener: /^\s*accept\s*=/,
+  overrides: [
+    { directive: /^\s*foreground\s*=/, why: "rootload runs the server in the foreground" },
+    { directive: /^\s*pid\s*=/, why: "rootload keeps the pid file in the server's directory" },
+    { directive: /^\s*(setuid|setgid)\s*=/, why: "the server runs as the user rootload runs as" },
+    { directive: /^\s*chroot\s*=/, why: "the rendered files live outside any chroot" },
+    {
+      directive: /^\s*(output|syslog|debug)\s*=/,
+      why: "rootload reads the server's info-level log on stderr",
+    },
+  ],
+  // Global options are the lines before the first [service].
+  inOverrideScope: (s) => s.bracket === "",
+  configError: (output) => {
+    const m = /\[!\] (\/\S+?):(\d+): (.*)/.exec(output);
+    return m ? { file: m[1]!, line: Number(m[2]), message: m[3]!.trim() } : undefined;
+  },
+};
+
+/** rootload's stunnel.conf around a user's template: its global settings, then the user's folder. */
+export function stunnelGlobals(pidFile: string, userDir: string): string {
+  return `; rendered by rootload: its global settings, then your config (${STUNNEL_USER_DIR}/)
+foreground = yes
+pid = ${pidFile}
+debug = 6
+syslog = no
+include = ${userDir}
+`;
 }

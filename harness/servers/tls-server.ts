@@ -20,6 +20,11 @@ export interface ServerConfig {
    * AES-CBC-SHA), i.e. `MinProtocol TLSv1` and `@SECLEVEL=0` on OpenSSL 3. Off by default.
    */
   legacyCompat?: boolean;
+  /**
+   * A user's locally present image to run instead of rootload's (container runtime). It has no
+   * rootload labels or helpers: versions are read from the running server, reloads are signals.
+   */
+  image?: string;
   /** Key-exchange groups the server accepts, in its order of preference (OpenSSL names: "P-384"). Default: the product's. */
   groups?: readonly string[];
   /** TLS 1.2 cipher suites as an OpenSSL cipher string ("AES128-GCM-SHA256": RSA key exchange). Default: the product's. */

@@ -12,6 +12,11 @@ const fixtures = path.join(repoRoot, "test/fixtures/templates");
 const NGINX = path.join(fixtures, "nginx/nginx.conf.template");
 const HAPROXY = path.join(fixtures, "haproxy/haproxy.cfg.template");
 const APACHE = path.join(fixtures, "apache/apache.conf.template");
+const STUNNEL = path.join(fixtures, "stunnel/stunnel.conf.template");
+/** The same HAProxy config split in two `-f` files (HAProxy has no include). */
+const HAPROXY_SPLIT = ["global", "frontends"].map((f) =>
+  path.join(fixtures, `haproxy/split/${f}.cfg.template`),
+);
 const engine = await containerEngineReady();
 
 const cases = (out: string): CaseResult[] => {
@@ -40,13 +45,16 @@ async function scenario(body: object): Promise<{ file: string; out: string }> {
 
 // Apache in containers is left out: on this loaded 2-core machine a graceful restart there left a
 // moment of refused connections for rootload's own Apache config as well (not a template matter).
-// Quarantined: after the final merge (issues 10/12/14) the template run ends rc 3 in both runtimes;
-// the cause is not found yet (open: issue 13). The rejected-template tests below still run.
-describe.skip.each([
+// This ended rc 3 after the read-only input mount (containers: the template's pid files were
+// outside state/) and flaked in both runtimes when a reload signal sent twice on a loaded machine
+// let a straggler's exit line acknowledge the next reload of rootload's own nginx and HAProxy
+// (the old list answered at the step past the limit): reloads now wait for the very workers that
+// served before the signal (test/unit/servers/live-workers.test.ts).
+describe.each([
   ["process", true, true],
   ["container", engine.ok, false],
 ] as const)(
-  "a user's nginx.conf, haproxy.cfg (and Apache config) as templates (%s runtime)",
+  "a user's nginx.conf, haproxy.cfg (one file and two), stunnel.conf (and Apache config) as templates (%s runtime)",
   (runtime, available, withApache) => {
     it.skipIf(!available)(
       "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
@@ -59,6 +67,9 @@ describe.skip.each([
             { driver: "nginx" },
             { driver: "haproxy", config: HAPROXY },
             { driver: "haproxy" },
+            { driver: "stunnel", config: STUNNEL },
+            { driver: "stunnel" },
+            { driver: "haproxy", config: HAPROXY_SPLIT },
             ...(withApache ? [{ driver: "apache", config: APACHE }, { driver: "apache" }] : []),
           ],
           roots: {
@@ -80,13 +91,15 @@ describe.skip.each([
             { when: { minBytes: 65_536 }, outcome: "server-alert", alert: "internal_error" },
           ],
         });
-        const r = await runCli(["run", file, "--out", out, "--quiet"], 400_000);
+        const r = await runCli(["run", file, "--out", out, "--quiet"], 560_000);
         expect(r.code, r.stderr.slice(-2000)).toBe(0);
         const all = cases(out);
-        expect(all).toHaveLength((withApache ? 6 : 4) * 3 * 2 * 2);
+        expect(all).toHaveLength((withApache ? 9 : 7) * 3 * 2 * 2);
         for (const [template, own] of [
           ["nginx", "nginx#2"],
           ["haproxy", "haproxy#2"],
+          ["stunnel", "stunnel#2"],
+          ["haproxy#3", "haproxy#2"],
           ...(withApache ? ([["apache", "apache#2"]] as const) : []),
         ] as const) {
           const key = (c: CaseResult) => `${c.step.label}|${c.tls}|${c.client}`;
@@ -105,7 +118,7 @@ describe.skip.each([
           expect(full?.advertised?.count).toBeGreaterThan(500);
         }
       },
-      420_000,
+      600_000,
     );
   },
 );
@@ -163,6 +176,50 @@ describe("templates the server rejects", () => {
         .findIndex((l) => l.includes("alpn-typo")) + 1;
     expect(r.stderr).toMatch(
       new RegExp(`rootload run: ${tpl}:${line}: haproxy rejects the config: .*alpn-typo`),
+    );
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+
+  it("stunnel's complaint is exit 2 naming the template's line (stunnel has no config test: starting is the test)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
+    const tpl = path.join(dir, "stunnel.conf.template");
+    writeFileSync(tpl, readFileSync(STUNNEL, "utf8").replace("verifyChain = yes", "verifyChian = yes"));
+    const { file, out } = await scenario({
+      name: "bad-stunnel",
+      runtime: "process",
+      servers: [{ driver: "stunnel", config: tpl }],
+      roots: { source: { kind: "synthetic", count: 20 } },
+    });
+    const r = await runCli(["run", file, "--out", out]);
+    expect(r.code).toBe(2);
+    const line =
+      readFileSync(tpl, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("verifyChian")) + 1;
+    expect(r.stderr).toContain(
+      `rootload run: ${tpl}:${line}: stunnel rejects the config: "verifyChian = yes": Specified option name is not valid here`,
+    );
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+
+  it("in a config split over several -f files, HAProxy's complaint names the second file", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
+    const [global, frontends] = HAPROXY_SPLIT.map((f) => path.join(dir, path.basename(f)));
+    writeFileSync(global!, readFileSync(HAPROXY_SPLIT[0]!, "utf8"));
+    writeFileSync(
+      frontends!,
+      readFileSync(HAPROXY_SPLIT[1]!, "utf8").replace("verify required", "verify required alpn-typo h2"),
+    );
+    const { file, out } = await scenario({
+      name: "bad-haproxy-split",
+      runtime: "process",
+      servers: [{ driver: "haproxy", config: [global, frontends] }],
+      roots: { source: { kind: "synthetic", count: 20 } },
+    });
+    const r = await runCli(["run", file, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`rootload run: ${frontends}:3: haproxy rejects the config: .*alpn-typo`),
     );
     expect(existsSync(out)).toBe(false);
   }, 120_000);

@@ -82,3 +82,20 @@ describe("summarize", async () => {
     for (const l of lat) expect(l.p99Ms).toBeGreaterThan(l.p50Ms);
   });
 });
+
+describe("two instances of one driver (a user's template or image beside rootload's own)", async () => {
+  const run = await fixtureRun("baseline");
+  // The same nginx cases once more, as the plan names a second `nginx` entry: `nginx#2|…`.
+  const second = run.cases.filter((c) => c.server === "nginx").map((c) => ({ ...c, id: `nginx#2|${c.id}` }));
+  const s = summarize({ ...run, cases: [...run.cases, ...second] });
+
+  it("keeps them apart: own series, labels and case keys", () => {
+    const keys = s.series.map((x) => x.key);
+    expect(keys).toContain("nginx/1.2/node/all");
+    expect(keys).toContain("nginx#2/1.2/node/all");
+    expect(s.series.find((x) => x.key === "nginx#2/1.2/node/all")?.label).toBe("nginx#2 TLS 1.2 · all");
+    expect(s.series.find((x) => x.key === "nginx#2/1.2/node/all")?.cases).toHaveLength(
+      s.series.find((x) => x.key === "nginx/1.2/node/all")!.cases.length,
+    );
+  });
+});

@@ -124,6 +124,9 @@ describe("endpoints, templates and identities", () => {
         { driver: "endpoint" },
         { driver: "nginx", address: "a:1", sni: "x" },
         { driver: "gnutls", config: "g.conf" },
+        { driver: "nginx", config: ["a.conf", "b.conf"] },
+        { driver: "haproxy", config: ["a.cfg", "b.cfg", "a.cfg"] },
+        { driver: "haproxy", config: ["a.cfg", "b.cfg"] },
       ],
     });
     expect(problems).toEqual([
@@ -132,7 +135,31 @@ describe("endpoints, templates and identities", () => {
       'servers[1].address is required for driver "endpoint" (host:port)',
       'servers[2].address applies to driver "endpoint" only',
       'servers[2].sni applies to driver "endpoint" only',
-      'servers[3].config: driver "gnutls" takes no config template (only nginx, haproxy, apache)',
+      'servers[3].config: driver "gnutls" takes no config template (only nginx, haproxy, apache, stunnel)',
+      'servers[4].config: driver "nginx" takes one config file (its includes are rendered with it); several files only for haproxy',
+      'servers[5].config names "a.cfg" twice',
+    ]);
+  });
+
+  it("a user's image: only for drivers that can run in one, a real reference, in containers", () => {
+    const servers = [
+      { driver: "nginx", image: "myorg/nginx:prod" },
+      {
+        driver: "haproxy",
+        config: "h.cfg",
+        image: "registry.example.com:5000/ops/haproxy:2.6@sha256:" + "a".repeat(64),
+      },
+      { driver: "gnutls", image: "myorg/gnutls:1" },
+      { driver: "apache", image: "MyOrg/Apache:prod" },
+      { driver: "endpoint", address: "a:1", image: "x:1" },
+    ];
+    expect(scenarioProblems({ ...good, runtime: "container", servers })).toEqual([
+      'servers[2].image: driver "gnutls" cannot run in a user\'s image (only nginx, haproxy, apache, stunnel)',
+      'servers[3].image "MyOrg/Apache:prod" is not an image reference (name[:tag])',
+      'servers[4].image does not apply to driver "endpoint" (a running server is tested as configured)',
+    ]);
+    expect(scenarioProblems({ ...good, runtime: "process", servers: [servers[0]] })).toEqual([
+      'servers[0].image "myorg/nginx:prod" needs the container runtime (runtime is "process")',
     ]);
   });
 

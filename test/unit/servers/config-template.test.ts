@@ -8,6 +8,7 @@ import {
   APACHE_TEMPLATE,
   HAPROXY_TEMPLATE,
   NGINX_TEMPLATE,
+  STUNNEL_TEMPLATE,
 } from "../../../harness/servers/template-rules.ts";
 import { repoRoot } from "../../support/repo-root.ts";
 
@@ -75,6 +76,59 @@ describe("config templates", () => {
       "bind 127.0.0.1:8443 ssl crt /srv/d/server.crt ca-file /srv/d/store.pem verify required",
     );
     expect(cfg).toContain("log /dev/log local0");
+  });
+
+  it("HAProxy split over several -f files: rendered in order, placeholders required across them, errors per file", () => {
+    const split = ["global", "frontends"].map((f) => path.join(fixtures, `haproxy/split/${f}.cfg.template`));
+    const r = renderTemplate(split, HAPROXY_TEMPLATE, values);
+    expect(r.mains).toEqual(["haproxy.cfg", "haproxy-2.cfg"]);
+    expect(r.sources).toEqual({ "haproxy.cfg": split[0], "haproxy-2.cfg": split[1] });
+    expect(r.files["haproxy.cfg"]).toContain("# rootload overrides: daemon");
+    expect(r.files["haproxy-2.cfg"]).toContain("bind 127.0.0.1:8443 ssl crt /srv/d/server.crt");
+    // The global file alone lacks every placeholder; together they have them all.
+    expect(err(() => renderTemplate(split[0]!, HAPROXY_TEMPLATE, values))).toMatch(
+      /global\.cfg\.template: missing required placeholder \$\{ROOTLOAD_LISTEN\}/,
+    );
+    const e = templateError(
+      "haproxy",
+      "[ALERT]    (1) : config : parsing [/srv/d/haproxy-2.cfg:3] : 'bind' : unknown keyword 'alpn-typo'.",
+      HAPROXY_TEMPLATE,
+      r.sources,
+    );
+    expect(e?.message).toBe(
+      `${split[1]}:3: haproxy rejects the config: 'bind' : unknown keyword 'alpn-typo'.`,
+    );
+    // nginx has include: one file only.
+    expect(err(() => renderTemplate(split, NGINX_TEMPLATE, values))).toMatch(/nginx takes one config file/);
+  });
+
+  it("stunnel: global settings before the first [service] are overridden, the same words in a service are not", () => {
+    const r = renderTemplate(path.join(fixtures, "stunnel/stunnel.conf.template"), STUNNEL_TEMPLATE, values);
+    const conf = r.files["stunnel.d/stunnel.conf"]!;
+    for (const d of ["setuid", "setgid", "pid", "output", "debug", "foreground"])
+      expect(conf).toMatch(new RegExp(`^# rootload overrides: ${d} =`, "m"));
+    expect(conf).toContain("accept = 127.0.0.1:8443");
+    expect(conf).toContain("CAfile = /srv/d/store.pem");
+    const inService = renderTemplate(
+      template({
+        "s.conf":
+          "[svc]\naccept = ${ROOTLOAD_LISTEN}\ncert = ${ROOTLOAD_CERT}\nCAfile = ${ROOTLOAD_CA_FILE}\ndebug = 7\n; pid = ${ROOTLOAD_NOPE}\n",
+      }),
+      STUNNEL_TEMPLATE,
+      values,
+    );
+    // A service-level debug stays; a ";" comment is not read for placeholders.
+    expect(inService.files["stunnel.d/stunnel.conf"]).toContain("\ndebug = 7\n");
+    expect(
+      templateError(
+        "stunnel",
+        '[!] /srv/d/stunnel.d/stunnel.conf:19: "verifyChian = yes": Specified option name is not valid here\n[!] /srv/d/stunnel.conf:6: "include = /srv/d/stunnel.d": Failed to include a file',
+        STUNNEL_TEMPLATE,
+        { "stunnel.d/stunnel.conf": "/home/me/stunnel.conf.template" },
+      )?.message,
+    ).toBe(
+      '/home/me/stunnel.conf.template:19: stunnel rejects the config: "verifyChian = yes": Specified option name is not valid here',
+    );
   });
 
   it("Apache: every Listen and VirtualHost uses the placeholder; PidFile, ErrorLog, LogLevel are overridden", () => {
