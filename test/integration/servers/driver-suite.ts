@@ -163,8 +163,6 @@ const SIZE_CASES: Partial<Record<DriverName, SizeCase[]>> = {
 export function driverSuite(
   makeRuntime: () => Promise<Runtime>,
   serverHosts: readonly string[] = [],
-  /** Drivers this runtime does not run yet, each with the reason (shown as a skipped suite). */
-  quarantined: Partial<Record<DriverName, string>> = {},
   drivers: readonly DriverName[] = DRIVER_NAMES,
 ): void {
   let runtime: Runtime;
@@ -180,13 +178,6 @@ export function driverSuite(
   });
 
   for (const name of drivers) {
-    const why = quarantined[name];
-    if (why) {
-      describe.skip(`${name} — quarantined: ${why}`, () => {
-        it("runs the driver suite", () => {});
-      });
-      continue;
-    }
     describe(name, () => {
       const driver = DRIVERS[name];
       // The versions the product speaks (mbedTLS 2.28 has no TLS 1.3 server), and the policy it starts

@@ -88,5 +88,5 @@ describe("remote engine (DOCKER_HOST=tcp://10.254.213.2:2375)", () => {
   });
 
   // The remote engine has only the tiny openssl image: the openssl driver's core cases run there.
-  driverSuite(() => ContainerRuntime.create(), [ENGINE_HOST], {}, ["openssl"]);
+  driverSuite(() => ContainerRuntime.create(), [ENGINE_HOST], ["openssl"]);
 });
