@@ -63,28 +63,47 @@ export function run(argv: readonly string[], timeoutMs = 10_000): Promise<ExecRe
   });
 }
 
+/** What is listened for on a child from the moment it is spawned. */
+interface Spawned {
+  output: LogBuffer;
+  exited: Promise<void>;
+  closed: Promise<void>;
+}
+
+function listenFromSpawn(child: ChildProcess): Spawned {
+  const output = new LogBuffer();
+  child.stdout?.on("data", (d) => output.append(d));
+  child.stderr?.on("data", (d) => output.append(d));
+  return {
+    output,
+    exited: new Promise<void>((resolve) => child.once("exit", () => resolve())),
+    closed: new Promise<void>((resolve) => child.once("close", () => resolve())),
+  };
+}
+
 class LocalProcess implements Launched {
-  readonly #buf = new LogBuffer();
+  readonly #buf: LogBuffer;
   #exited: Promise<void>;
 
   /**
-   * @param exit the child's "exit" and "close" (its pipes done), listened for from spawn on: a server that fails at
-   * once (`nginx -t` on a bad config) can exit before this object exists, and a listener attached
-   * only here would wait forever — with nothing else pending, Node then quits with status 0.
+   * @param spawned the child's output and its "exit" and "close" (its pipes done), all listened
+   * for from spawn on. A server that fails at once (`nginx -t` on a bad config) can exit before
+   * this object exists: a listener attached only here would wait forever (with nothing else
+   * pending, Node then quits with status 0), and its complaint would be lost — on exit Node
+   * resumes any child pipe nobody reads, dropping what it held.
    */
   constructor(
     private readonly child: ChildProcess,
     private readonly pidFile: string,
     private readonly relay: HostRelay | undefined,
     private readonly name: string,
-    exit: { exited: Promise<void>; closed: Promise<void> },
+    spawned: Spawned,
   ) {
-    child.stdout?.on("data", (d) => this.#buf.append(d));
-    child.stderr?.on("data", (d) => this.#buf.append(d));
+    this.#buf = spawned.output;
     // The output is closed once the pipes have delivered what the server wrote before exiting
     // (its complaint is the error message), or at most 5 s after exit if a worker still holds them.
-    this.#exited = exit.exited.then(async () => {
-      await Promise.race([exit.closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    this.#exited = spawned.exited.then(async () => {
+      await Promise.race([spawned.closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
       this.#buf.close();
       await rm(pidFile, { force: true }).catch(() => {});
     });
@@ -231,10 +250,7 @@ export class ProcessRuntime implements Runtime {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, PATH },
     });
-    const exit = {
-      exited: new Promise<void>((resolve) => child.once("exit", () => resolve())),
-      closed: new Promise<void>((resolve) => child.once("close", () => resolve())),
-    };
+    const spawned = listenFromSpawn(child);
     const pidFile = join(pidDir(), `${process.pid}.${child.pid}`);
     const owner = selfOwner();
     // The start time is fixed at fork, so it can be read at once; argv is compared as spawned
@@ -259,7 +275,7 @@ export class ProcessRuntime implements Runtime {
       }
       throw err;
     }
-    const proc = new LocalProcess(child, pidFile, relay, spec.name, exit);
+    const proc = new LocalProcess(child, pidFile, relay, spec.name, spawned);
     this.#live.add(proc);
     child.once("error", (err) => log.warn({ err, server: spec.name }, "server process error"));
     try {
