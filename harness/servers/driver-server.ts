@@ -6,11 +6,12 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS } from "../model/tls.ts";
+import { probe } from "../probe/probe.ts";
 import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { checkHandshakeOptions } from "./handshake-options.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
-import { awaitServed } from "./served-check.ts";
+import { awaitServed, nameKey, type ServedBefore } from "./served-check.ts";
 import {
   capabilityText,
   type DriverDefinition,
@@ -106,6 +107,8 @@ export class DriverServer implements StartedTlsServer {
   #config: ServerConfig;
   #launched?: Launched;
   #versions: Record<string, string> = {};
+  /** What the last confirmed reload found served, and its plan (names as DER hex); unknown after a start. */
+  #served?: ServedBefore;
 
   private constructor(
     private readonly def: DriverDefinition,
@@ -237,6 +240,7 @@ export class DriverServer implements StartedTlsServer {
   }
 
   async #launch(): Promise<void> {
+    this.#served = undefined;
     const { argv } = await this.#render(this.#config);
     const { ready, startFailed } = this.def;
     const readyOrFailed = startFailed ? new RegExp(`${ready.source}|${startFailed.source}`) : ready;
@@ -303,9 +307,11 @@ export class DriverServer implements StartedTlsServer {
       return { how: "restart", servedCheck: { kind: "not-needed", why: "restarted" } };
     }
     const t0 = performance.now();
+    const before = options.servedCheck === "none" ? undefined : await this.#servedBefore();
     const { ctx } = await this.#render(config);
     await launched.syncFiles();
     this.#config = config;
+    this.#served = undefined;
     await this.#signalReload(launched, method, ctx);
     const signalledMs = Math.round(performance.now() - t0);
     // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
@@ -321,7 +327,7 @@ export class DriverServer implements StartedTlsServer {
     }
     if (options.servedCheck === "none")
       return { how: "in-place", servedCheck: { kind: "skipped", why: "the caller checks the wire itself" } };
-    const servedCheck = await this.#awaitServed(plan, launched, method.done);
+    const servedCheck = await this.#awaitServed(plan, launched, method.done, before);
     // Where a reload's time goes: render, copy and the reload command (an exec into the container)
     // until the server's log says done, then the served check.
     log.debug({ server: this.driver, signalledMs, servedCheck }, "reloaded");
@@ -414,9 +420,15 @@ export class DriverServer implements StartedTlsServer {
    * new list is served. A list too large for any server to send is not checked, and the report
    * says so.
    */
-  async #awaitServed(plan: IssuerPlan, launched: Launched, done: RegExp): Promise<ServedCheck> {
+  async #awaitServed(
+    plan: IssuerPlan,
+    launched: Launched,
+    done: RegExp,
+    before: ServedBefore | undefined,
+  ): Promise<ServedCheck> {
     const planned = plannedAdvertised(plan);
     const unique = uniqueNames(planned);
+    const plannedKeys = new Set(planned.map((e) => nameKey(e.subjectDer)));
     const bytes = caListBytes(unique);
     if (bytes > CHECKABLE_LIST_BYTES)
       return {
@@ -431,10 +443,36 @@ export class DriverServer implements StartedTlsServer {
       ...(this.starttls ? { starttls: this.starttls } : {}),
       tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
       counts: new Set([planned.length, unique.length]),
+      planned: plannedKeys,
+      ...(before ? { before } : {}),
       done,
       timeoutMs: RELOAD_TIMEOUT_MS,
     });
-    return { kind: "probed", ms: c.ms, probes: c.probes };
+    this.#served = { served: c.served, planned: plannedKeys };
+    return { kind: "probed", ms: c.ms, probes: c.probes, ...(c.leftOut ? { leftOut: c.leftOut } : {}) };
+  }
+
+  /**
+   * The plan in force and the list served now, as the next served check's `before`: remembered
+   * from the last check, or (after a start or an unchecked reload) the list looked at once with
+   * the probe, absent when it reads none.
+   */
+  async #servedBefore(): Promise<ServedBefore> {
+    if (this.#served) return this.#served;
+    const planned = new Set(
+      plannedAdvertised(planIssuers(this.#config.store, this.#config.policy)).map((e) =>
+        nameKey(e.subjectDer),
+      ),
+    );
+    const r = await probe({
+      host: this.host,
+      port: this.port,
+      tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
+      timeoutMs: 5_000,
+      ...(this.starttls ? { starttls: this.starttls } : {}),
+    });
+    const authorities = r.certificateRequest?.authorities;
+    return authorities ? { planned, served: new Set(authorities.map((a) => nameKey(a.der))) } : { planned };
   }
 
   async stop(): Promise<void> {

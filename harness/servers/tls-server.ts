@@ -45,8 +45,11 @@ export interface ReloadOptions {
  * only the new files. `skipped`: the new list may not be what is served, and results must say so.
  */
 export type ServedCheck =
-  /** Confirmed by the probe after `ms`, in `probes` looks (1: served at the first look). */
-  | { kind: "probed"; ms: number; probes?: number }
+  /**
+   * Confirmed by the probe after `ms`, in `probes` looks (1: served at the first look); `leftOut`:
+   * planned names the server did not serve (it could not read their certificates).
+   */
+  | { kind: "probed"; ms: number; probes?: number; leftOut?: number }
   | { kind: "not-needed"; why: string }
   | { kind: "skipped"; why: string };
 
