@@ -2,7 +2,7 @@ import path from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import type { CaseResult } from "../model/case-result.ts";
-import type { RunManifest } from "../model/run-manifest.ts";
+import { type RunManifest, runServerKey } from "../model/run-manifest.ts";
 import { readRun, writeRun } from "../run/run-dir.ts";
 
 /**
@@ -52,9 +52,9 @@ export async function mergeCommand(args: string[]): Promise<number> {
       : {}),
     plannedCases: planned,
     ...(plannedBisects > 0 ? { plannedBisects } : {}),
-    servers: [...new Map(runs.flatMap((r) => r.manifest.servers).map((s) => [s.driver, s])).values()].sort(
-      (a, b) => firstPlanIndex(cases, a.driver) - firstPlanIndex(cases, b.driver),
-    ),
+    servers: [
+      ...new Map(runs.flatMap((r) => r.manifest.servers).map((s) => [runServerKey(s), s])).values(),
+    ].sort((a, b) => firstPlanIndex(cases, runServerKey(a)) - firstPlanIndex(cases, runServerKey(b))),
     mergedFrom: runs.map((r) => r.manifest.runId),
   };
   const out = path.resolve(values.out);
@@ -70,8 +70,8 @@ export async function mergeCommand(args: string[]): Promise<number> {
 }
 
 /** Where a server's first case sits in the plan: servers are listed in scenario order, as a single run lists them. */
-function firstPlanIndex(cases: ReadonlyMap<string, CaseResult>, driver: string): number {
+function firstPlanIndex(cases: ReadonlyMap<string, CaseResult>, server: string): number {
   let min = Number.POSITIVE_INFINITY;
-  for (const c of cases.values()) if (c.server === driver && (c.planIndex ?? min) < min) min = c.planIndex!;
+  for (const c of cases.values()) if (c.server === server && (c.planIndex ?? min) < min) min = c.planIndex!;
   return min;
 }

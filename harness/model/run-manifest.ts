@@ -2,12 +2,20 @@ import type { CaseResult } from "./case-result.ts";
 
 /** One server driver used in a run, with the product and library versions it reported. */
 export interface RunServer {
+  /**
+   * The server instance, as case results name it (`nginx`, then `nginx#2` for the same driver
+   * again); absent in manifests written before instances were named, where the driver stands in.
+   */
+  server?: string;
   driver: string;
   /** e.g. { nginx: "1.22.1", openssl: "3.0.17" } */
   versions: Record<string, string>;
   /** Container image (tag or id) when the runtime is "container". */
   image?: string;
 }
+
+/** A manifest's server entry by its instance (the driver in manifests that predate instance names). */
+export const runServerKey = (s: RunServer): string => s.server ?? s.driver;
 
 /** What was run, where and with what: `manifest.json` in a run directory. */
 export interface RunManifest {

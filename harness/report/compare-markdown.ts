@@ -78,7 +78,7 @@ export function compareMarkdown(cmp: RunComparison): string {
   if (cmp.versionChanges.length > 0)
     out.push(
       `Versions changed: ${cmp.versionChanges
-        .map((v) => `${v.driver} ${v.component} ${v.before ?? "(none)"} → ${v.after ?? "(none)"}`)
+        .map((v) => `${v.server} ${v.component} ${v.before ?? "(none)"} → ${v.after ?? "(none)"}`)
         .join("; ")}.`,
       "",
     );

@@ -1,6 +1,6 @@
 import type { CaseResult } from "../model/case-result.ts";
 import type { Outcome } from "../model/outcome.ts";
-import type { RunRecord } from "../model/run-manifest.ts";
+import { type RunRecord, runServerKey } from "../model/run-manifest.ts";
 import { type Boundary, boundaries, boundaryPointText } from "./boundaries.ts";
 import { caseKey } from "./summary.ts";
 
@@ -77,7 +77,8 @@ export interface BoundaryChange {
 
 /** A server component whose reported version differs between the runs (context for the differences). */
 export interface VersionChange {
-  driver: string;
+  /** The server instance, as case results name it (`nginx`, `nginx#2`), or "harness". */
+  server: string;
   component: string;
   /** null: not reported in that run. */
   before: string | null;
@@ -123,7 +124,7 @@ function versions(run: RunRecord): Map<string, string> {
   m.set("harness\u0000node", run.manifest.node);
   m.set("harness\u0000openssl", run.manifest.openssl);
   for (const s of run.manifest.servers)
-    for (const [component, v] of Object.entries(s.versions)) m.set(`${s.driver}\u0000${component}`, v);
+    for (const [component, v] of Object.entries(s.versions)) m.set(`${runServerKey(s)}\u0000${component}`, v);
   return m;
 }
 
@@ -135,8 +136,8 @@ function versionChanges(baseline: RunRecord, current: RunRecord): VersionChange[
     const before = b.get(key) ?? null;
     const after = a.get(key) ?? null;
     if (before === after) continue;
-    const [driver, component] = key.split("\u0000") as [string, string];
-    out.push({ driver, component, before, after });
+    const [server, component] = key.split("\u0000") as [string, string];
+    out.push({ server, component, before, after });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
-import type { RunManifest } from "../model/run-manifest.ts";
+import { type RunManifest, runServerKey } from "../model/run-manifest.ts";
 import { sharedTestPki } from "../pki/test-pki.ts";
 import { withUserIdentity } from "../pki/user-identity.ts";
 import { probe } from "../probe/probe.ts";
@@ -13,7 +13,7 @@ import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } 
 import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
-import { type PlannedCase, planCases, type Shard, shardWork } from "./plan.ts";
+import { type PlannedCase, planCases, type Shard, serverKeys, shardWork } from "./plan.ts";
 import { planNotes, preflight, preflightServers } from "./preflight.ts";
 import { rootSeries, type StepMaker } from "./root-steps.ts";
 import { runBisect } from "./run-bisect.ts";
@@ -190,6 +190,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   // One client per label for the whole run: a persistent client (one JVM per option set) serves
   // every case and latency series.
   const clients = new ClientPool(runtime);
+  const keys = serverKeys(scenario);
   opts.onProgress?.({ kind: "start", total });
   try {
     // Server instances in parallel, each one's series in plan order on its own server, then its
@@ -247,15 +248,15 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
             if (end) runLog.info({ series: b.key, end }, "bisect");
           }
         } finally {
-          recordServer(manifest, session);
+          recordServer(manifest, session, keys[serverIndex]!);
           await session.close().finally(() => hold.leave());
         }
       },
     );
   } finally {
     // Series end in any order; the manifest lists servers in scenario order, as a serial run does.
-    const order = scenario.servers.map((sv) => sv.driver as string);
-    manifest.servers.sort((a, b) => order.indexOf(a.driver) - order.indexOf(b.driver));
+    const order = keys;
+    manifest.servers.sort((a, b) => order.indexOf(runServerKey(a)) - order.indexOf(runServerKey(b)));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
     windows.close();
@@ -306,12 +307,11 @@ function groupByServer(
   return m;
 }
 
-function recordServer(manifest: RunManifest, session: ServerSession): void {
+/** One entry per server instance (a user's image beside rootload's is another instance). */
+function recordServer(manifest: RunManifest, session: ServerSession, server: string): void {
   if (Object.keys(session.versions).length === 0) return;
-  // One entry per product and image: a user's image beside rootload's is another server.
-  const image = session.versions.image;
-  if (manifest.servers.some((s) => s.driver === session.spec.driver && s.versions.image === image)) return;
-  manifest.servers.push({ driver: session.spec.driver, versions: session.versions });
+  if (manifest.servers.some((s) => runServerKey(s) === server)) return;
+  manifest.servers.push({ server, driver: session.spec.driver, versions: session.versions });
 }
 
 /** The address servers will be reached at when it is not 127.0.0.1 (a remote engine's), for the server certificate. */

@@ -44,9 +44,35 @@ describe("compareRuns", async () => {
     });
     expect(cmp.regressions).toBe(3);
     expect(cmp.versionChanges).toEqual([
-      { driver: "nginx", component: "openssl", before: "3.0.17", after: "3.0.18" },
-      { driver: "openssl", component: "openssl", before: "3.0.17", after: "3.0.18" },
+      { server: "nginx", component: "openssl", before: "3.0.17", after: "3.0.18" },
+      { server: "openssl", component: "openssl", before: "3.0.17", after: "3.0.18" },
     ]);
+  });
+
+  it("names versions by server instance: two of one driver (a user's image beside rootload's) in any order", () => {
+    const withImage = (run: typeof baseline, image: string, order: "as-planned" | "reversed") => {
+      const r = structuredClone(run);
+      const servers = [
+        { server: "nginx", driver: "nginx", versions: { nginx: "1.22.1" } },
+        { server: "nginx#2", driver: "nginx", versions: { nginx: "1.25.3", image } },
+      ];
+      r.manifest.servers = order === "as-planned" ? servers : servers.reverse();
+      return r;
+    };
+    // Series end in any order under --jobs: entries in another order are no change.
+    const same = compareRuns(
+      withImage(baseline, "myorg/nginx:prod", "as-planned"),
+      withImage(baseline, "myorg/nginx:prod", "reversed"),
+    );
+    expect(same.versionChanges).toEqual([]);
+    const moved = compareRuns(
+      withImage(baseline, "myorg/nginx:prod", "as-planned"),
+      withImage(baseline, "myorg/nginx:next", "reversed"),
+    );
+    expect(moved.versionChanges).toEqual([
+      { server: "nginx#2", component: "image", before: "myorg/nginx:prod", after: "myorg/nginx:next" },
+    ]);
+    expect(compareMarkdown(moved)).toContain("nginx#2 image myorg/nginx:prod → myorg/nginx:next");
   });
 
   it("honours the latency threshold (percent)", () => {
