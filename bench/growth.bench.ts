@@ -14,8 +14,9 @@
  * --servers keeps some of the scenario's servers (e.g. a quick latency check on nginx,openssl);
  * figures from a subset say so in their notes.
  */
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { CaseResult } from "../harness/model/case-result.ts";
@@ -80,6 +81,15 @@ async function scenarioFile(dir: string, servers?: string[]): Promise<string> {
   return file;
 }
 
+/** The whole machine's CPU time, busy and in all, from /proc/stat (ticks; steal counts as busy elsewhere). */
+function machineCpu(): { busy: number; total: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
 const p50s = (run: FinishedRun) =>
   new Map(
     run.ran
@@ -95,9 +105,15 @@ try {
   const run = async (name: string, jobs: number) => {
     const t0 = new Date();
     console.log(`growth bench: ${name} run (jobs ${jobs}) started ${t0.toISOString()}`);
+    const before = machineCpu();
     const r = await runScenario({ scenarioFile: file, outRoot: path.join(out, name), jobs });
-    console.log(`growth bench: ${name} run ${round1(r.phases.totalMs)} s, ${r.ran.length} cases`);
-    return r;
+    const after = machineCpu();
+    // Cores in use on average over the run: the share of the machine's CPU time that was busy.
+    const coresBusy = ((after.busy - before.busy) / Math.max(1, after.total - before.total)) * cpus().length;
+    console.log(
+      `growth bench: ${name} run ${round1(r.phases.totalMs)} s, ${r.ran.length} cases, ${coresBusy.toFixed(2)} of ${cpus().length} cores busy`,
+    );
+    return Object.assign(r, { coresBusy });
   };
   const latency = opts.sections.has("latency");
   const serialA = await run("serial-a", 1);
@@ -129,6 +145,13 @@ try {
       unit: "×",
       goal: "≥ 2.0",
       note: `serial ${round1(serialWall)} s / parallel ${round1(parallel.phases.totalMs)} s, jobs ${opts.jobs}${subset}`,
+    };
+    // The ceiling the machine sets: a serial run that keeps c cores busy can at best be sped up
+    // to all of them (less while exclusive latency windows run alone).
+    figures.growthCoresBusy = {
+      value: Math.round(serialA.coresBusy * 100) / 100,
+      unit: `of ${cpus().length} cores`,
+      note: `serial run (machine-wide, /proc/stat); parallel run ${parallel.coresBusy.toFixed(2)}; ceiling of the speedup ${(cpus().length / serialA.coresBusy).toFixed(2)}×`,
     };
     figures.growthParallelFloor = {
       value: round1(Math.max(parallel.phases.latency + parallel.phases.settle, slowestMs)),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RunServer } from "../../../harness/model/run-manifest.ts";
 import { compareRuns } from "../../../harness/report/compare.ts";
 import { compareMarkdown } from "../../../harness/report/compare-markdown.ts";
 import { fixtureRun } from "./fixtures.ts";
@@ -52,7 +53,7 @@ describe("compareRuns", async () => {
   it("names versions by server instance: two of one driver (a user's image beside rootload's) in any order", () => {
     const withImage = (run: typeof baseline, image: string, order: "as-planned" | "reversed") => {
       const r = structuredClone(run);
-      const servers = [
+      const servers: RunServer[] = [
         { server: "nginx", driver: "nginx", versions: { nginx: "1.22.1" } },
         { server: "nginx#2", driver: "nginx", versions: { nginx: "1.25.3", image } },
       ];
