@@ -40,7 +40,8 @@ export interface ServerSpec {
   image?: string;
   /**
    * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
-   * For servers that restart on every step, to bound a long sweep's wall time.
+   * For servers that restart on every step, to bound a long sweep's wall time. It limits the fixed
+   * steps only: a `roots.bisect` search runs on every server whose list is grown.
    */
   steps?: string[];
 }

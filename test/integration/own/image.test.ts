@@ -9,6 +9,7 @@ import type { RunManifest } from "../../../harness/model/run-manifest.ts";
 import { containerEngineReady, DEFAULT_IMAGE } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
+import { expectSameAsOwn, LIMIT_SERIES } from "../../support/same-as-own.ts";
 
 const engine = await containerEngineReady();
 const BASE = process.env.ROOTLOAD_IMAGE ?? DEFAULT_IMAGE;
@@ -65,13 +66,6 @@ const cases = (dir: string): CaseResult[] =>
     .split("\n")
     .map((l) => JSON.parse(l) as CaseResult);
 
-const seen = (c: CaseResult) => ({
-  outcome: c.outcome.class === "server-alert" ? `server-alert ${c.outcome.alert}` : c.outcome.class,
-  count: c.advertised?.count ?? null,
-  fingerprint: c.advertised?.fingerprint ?? null,
-  clientIssuerAdvertised: c.clientIssuerAdvertised,
-});
-
 describe.skipIf(!engine.ok)("your image: a locally present image instead of rootload's", () => {
   beforeAll(buildUserImage, 300_000);
   afterAll(() => {
@@ -90,41 +84,17 @@ describe.skipIf(!engine.ok)("your image: a locally present image instead of root
         { driver: "haproxy", config: HAPROXY, image: IMAGE },
         { driver: "haproxy", config: HAPROXY },
       ],
-      roots: {
-        source: {
-          kind: "pem",
-          path: path.join(
-            repoRoot,
-            "../shared/data/rootstores/mozilla/2026-04-16/derived_serverauth_roots.pem",
-          ),
-        },
-        sizes: [40],
-        bytes: [65_481, 65_536],
-        topUpSynthetic: true,
-      },
-      clients: ["node", "openssl"],
-      bench: { time: 10, iterations: 1 },
-      expect: [
-        { when: { maxBytes: 65_481 }, outcome: "ok", advertises: "all", clientIssuerAdvertised: true },
-        { when: { minBytes: 65_536 }, outcome: "server-alert", alert: "internal_error" },
-      ],
+      ...LIMIT_SERIES,
     });
     const r = await runCli(["run", file, "--out", out, "--quiet"], 560_000);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const dir = runDir(out);
     const all = cases(dir);
     expect(all).toHaveLength(4 * 3 * 2 * 2);
-    for (const [mine, theirs] of [
+    expectSameAsOwn(all, [
       ["nginx", "nginx#2"],
       ["haproxy", "haproxy#2"],
-    ] as const) {
-      const key = (c: CaseResult) => `${c.step.label}|${c.tls}|${c.client}`;
-      const ref = new Map(all.filter((c) => c.id.startsWith(`${theirs}|`)).map((c) => [key(c), c]));
-      const own = all.filter((c) => c.id.startsWith(`${mine}|`));
-      expect(own).toHaveLength(12);
-      for (const c of own) expect(seen(c), `${c.id} vs ${theirs}`).toEqual(seen(ref.get(key(c))!));
-      expect(own.find((c) => c.step.label === "65481 B")?.advertised?.count).toBeGreaterThan(500);
-    }
+    ]);
     // Versions as the running server states them (the oracle: the same command run here).
     // (nginx -v writes to stderr.)
     const stated = docker("run", "--rm", "--entrypoint", "/bin/sh", IMAGE, "-c", "nginx -v 2>&1").trim();

@@ -7,6 +7,7 @@ import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
+import { expectSameAsOwn, LIMIT_SERIES } from "../../support/same-as-own.ts";
 
 const fixtures = path.join(repoRoot, "test/fixtures/templates");
 const NGINX = path.join(fixtures, "nginx/nginx.conf.template");
@@ -26,15 +27,6 @@ const cases = (out: string): CaseResult[] => {
     .split("\n")
     .map((l) => JSON.parse(l) as CaseResult);
 };
-
-/** What must match between a user's template and rootload's own config of the same server. */
-const seen = (c: CaseResult) => ({
-  outcome: c.outcome.class === "server-alert" ? `server-alert ${c.outcome.alert}` : c.outcome.class,
-  count: c.advertised?.count ?? null,
-  bytes: c.advertised?.bytes ?? null,
-  fingerprint: c.advertised?.fingerprint ?? null,
-  clientIssuerAdvertised: c.clientIssuerAdvertised,
-});
 
 async function scenario(body: object): Promise<{ file: string; out: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-"));
@@ -72,50 +64,28 @@ describe.each([
             { driver: "haproxy", config: HAPROXY_SPLIT },
             ...(withApache ? [{ driver: "apache", config: APACHE }, { driver: "apache" }] : []),
           ],
-          roots: {
-            source: {
-              kind: "pem",
-              path: path.join(
-                repoRoot,
-                "../shared/data/rootstores/mozilla/2026-04-16/derived_serverauth_roots.pem",
-              ),
-            },
-            sizes: [40],
-            bytes: [65_481, 65_536],
-            topUpSynthetic: true,
-          },
-          clients: ["node", "openssl"],
-          bench: { time: 10, iterations: 1 },
-          expect: [
-            { when: { maxBytes: 65_481 }, outcome: "ok", advertises: "all", clientIssuerAdvertised: true },
-            { when: { minBytes: 65_536 }, outcome: "server-alert", alert: "internal_error" },
-          ],
+          ...LIMIT_SERIES,
         });
         const r = await runCli(["run", file, "--out", out, "--quiet"], 560_000);
         expect(r.code, r.stderr.slice(-2000)).toBe(0);
         const all = cases(out);
         expect(all).toHaveLength((withApache ? 9 : 7) * 3 * 2 * 2);
-        for (const [template, own] of [
+        const pairs = [
           ["nginx", "nginx#2"],
           ["haproxy", "haproxy#2"],
           ["stunnel", "stunnel#2"],
           ["haproxy#3", "haproxy#2"],
           ...(withApache ? ([["apache", "apache#2"]] as const) : []),
-        ] as const) {
-          const key = (c: CaseResult) => `${c.step.label}|${c.tls}|${c.client}`;
-          const mine = all.filter((c) => c.id.startsWith(`${template}|`));
-          const theirs = new Map(all.filter((c) => c.id.startsWith(`${own}|`)).map((c) => [key(c), c]));
-          expect(mine).toHaveLength(12);
-          for (const c of mine) {
-            expect(c.policy).toBe("as-configured");
-            expect(c.intended).toBeUndefined();
-            expect(c.configured?.count).toBe(theirs.get(key(c))!.configured?.count);
-            expect(seen(c), `${c.id} vs ${own}`).toEqual(seen(theirs.get(key(c))!));
-          }
-          // The series really reached the limit: every name at 65,481 B (540 here), then a refusal.
-          const full = mine.find((c) => c.step.label === "65481 B");
+        ] as const;
+        expectSameAsOwn(all, pairs, (c, own) => {
+          expect(c.policy).toBe("as-configured");
+          expect(c.intended).toBeUndefined();
+          expect(c.configured?.count).toBe(own.configured?.count);
+        });
+        // At 65,481 B every configured name is on the wire (540 here), then a refusal.
+        for (const [template] of pairs) {
+          const full = all.find((c) => c.id.startsWith(`${template}|`) && c.step.label === "65481 B");
           expect(full?.advertised?.count).toBe(full?.configured?.names);
-          expect(full?.advertised?.count).toBeGreaterThan(500);
         }
       },
       600_000,
@@ -155,52 +125,52 @@ describe("templates the server rejects", () => {
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 
-  it("haproxy -c's complaint is exit 2 naming the template's line", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
-    const tpl = path.join(dir, "haproxy.cfg.template");
-    writeFileSync(
-      tpl,
-      readFileSync(HAPROXY, "utf8").replace("verify required", "verify required alpn-typo h2"),
-    );
-    const { file, out } = await scenario({
-      name: "bad-haproxy",
-      runtime: "process",
-      servers: [{ driver: "haproxy", config: tpl }],
-      roots: { source: { kind: "synthetic", count: 20 } },
-    });
-    const r = await runCli(["run", file, "--out", out]);
-    expect(r.code).toBe(2);
-    const line =
-      readFileSync(tpl, "utf8")
-        .split("\n")
-        .findIndex((l) => l.includes("alpn-typo")) + 1;
-    expect(r.stderr).toMatch(
-      new RegExp(`rootload run: ${tpl}:${line}: haproxy rejects the config: .*alpn-typo`),
-    );
-    expect(existsSync(out)).toBe(false);
-  }, 120_000);
-
-  it("stunnel's complaint is exit 2 naming the template's line (stunnel has no config test: starting is the test)", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
-    const tpl = path.join(dir, "stunnel.conf.template");
-    writeFileSync(tpl, readFileSync(STUNNEL, "utf8").replace("verifyChain = yes", "verifyChian = yes"));
-    const { file, out } = await scenario({
-      name: "bad-stunnel",
-      runtime: "process",
-      servers: [{ driver: "stunnel", config: tpl }],
-      roots: { source: { kind: "synthetic", count: 20 } },
-    });
-    const r = await runCli(["run", file, "--out", out]);
-    expect(r.code).toBe(2);
-    const line =
-      readFileSync(tpl, "utf8")
-        .split("\n")
-        .findIndex((l) => l.includes("verifyChian")) + 1;
-    expect(r.stderr).toContain(
-      `rootload run: ${tpl}:${line}: stunnel rejects the config: "verifyChian = yes": Specified option name is not valid here`,
-    );
-    expect(existsSync(out)).toBe(false);
-  }, 120_000);
+  // One typo in a one-file template; the server's words as rootload passes them on.
+  it.each([
+    {
+      server: "haproxy",
+      why: "haproxy -c",
+      template: HAPROXY,
+      file: "haproxy.cfg.template",
+      typo: ["verify required", "verify required alpn-typo h2"],
+      mark: "alpn-typo",
+      says: /haproxy rejects the config: .*alpn-typo/,
+    },
+    {
+      server: "stunnel",
+      why: "stunnel has no config test: starting is the test",
+      template: STUNNEL,
+      file: "stunnel.conf.template",
+      typo: ["verifyChain = yes", "verifyChian = yes"],
+      mark: "verifyChian",
+      says: /stunnel rejects the config: "verifyChian = yes": Specified option name is not valid here/,
+    },
+  ] as const)(
+    "$server's complaint ($why) is exit 2 naming the template's line",
+    async (t) => {
+      const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
+      const tpl = path.join(dir, t.file);
+      writeFileSync(tpl, readFileSync(t.template, "utf8").replace(t.typo[0], t.typo[1]));
+      const { file, out } = await scenario({
+        name: `bad-${t.server}`,
+        runtime: "process",
+        servers: [{ driver: t.server, config: tpl }],
+        roots: { source: { kind: "synthetic", count: 20 } },
+      });
+      const r = await runCli(["run", file, "--out", out]);
+      expect(r.code, r.stderr).toBe(2);
+      const line =
+        readFileSync(tpl, "utf8")
+          .split("\n")
+          .findIndex((l) => l.includes(t.mark)) + 1;
+      const lines = r.stderr.split("\n").filter((l) => l.startsWith("rootload"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.startsWith(`rootload run: ${tpl}:${line}: `), lines[0]).toBe(true);
+      expect(lines[0]).toMatch(t.says);
+      expect(existsSync(out)).toBe(false);
+    },
+    120_000,
+  );
 
   it("in a config split over several -f files, HAProxy's complaint names the second file", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
