@@ -1,0 +1,45 @@
+import { expect } from "vitest";
+import { CLIENTS } from "../../harness/clients/index.ts";
+import { SPEAKS_STARTTLS } from "../../harness/model/client-spec.ts";
+import { CLIENT_NAMES } from "../../harness/model/names.ts";
+import type { StartTlsProtocol } from "../../harness/model/starttls.ts";
+import { sharedTestPki } from "../../harness/pki/test-pki.ts";
+
+/**
+ * Every client (those that speak `starttls`, when given) against one hostile peer, side by side:
+ * each ends with a typed, non-ok outcome within its timeout plus `slackMs` (process start-up), so a
+ * silent peer costs one timeout, not one per client. In CI every client must be there (CI=true): a
+ * missing one fails instead of being left out.
+ */
+export async function everyClientFailsWithin(
+  peer: { host: string; port: number },
+  what: string,
+  o: { timeoutMs: number; slackMs: number; starttls?: StartTlsProtocol },
+): Promise<void> {
+  const pki = await sharedTestPki();
+  const names = o.starttls
+    ? CLIENT_NAMES.filter((n) => SPEAKS_STARTTLS[n].includes(o.starttls!))
+    : CLIENT_NAMES;
+  await Promise.all(
+    names.map(async (name) => {
+      const client = CLIENTS[name];
+      const a = await client.available();
+      if (!a) {
+        if (process.env.CI === "true") throw new Error(`client ${name} is unavailable in CI`);
+        return;
+      }
+      const t0 = performance.now();
+      const r = await client.handshake({
+        host: peer.host,
+        port: peer.port,
+        tls: "1.2",
+        pki,
+        timeoutMs: o.timeoutMs,
+        ...(o.starttls ? { starttls: o.starttls } : {}),
+      });
+      const ms = performance.now() - t0;
+      expect(ms, `${name} vs ${what}: ${ms} ms`).toBeLessThan(o.timeoutMs + o.slackMs);
+      expect(r.outcome.class, `${name} vs ${what}: ${JSON.stringify(r.outcome)}`).not.toBe("ok");
+    }),
+  );
+}
