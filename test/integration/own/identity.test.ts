@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,73 +5,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { runCli } from "../../support/cli.ts";
-import { rootstores } from "../../support/repo-root.ts";
-
-const openssl = (cwd: string, ...args: string[]) => execFileSync("openssl", args, { cwd, stdio: "pipe" });
-
-/** An enterprise CA and a client certificate it issued, made the way an operator would (openssl CLI). */
-function enterpriseIdentity(dir: string): { cert: string; key: string; issuer: string } {
-  openssl(
-    dir,
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "30",
-    "-subj",
-    "/O=Example Corp/CN=Example Corp Issuing CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  );
-  openssl(
-    dir,
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "alice.key",
-    "-out",
-    "alice.csr",
-    "-subj",
-    "/O=Example Corp/CN=alice",
-  );
-  writeFileSync(
-    path.join(dir, "ext.cnf"),
-    "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n",
-  );
-  openssl(
-    dir,
-    "x509",
-    "-req",
-    "-in",
-    "alice.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "alice.pem",
-    "-days",
-    "30",
-    "-extfile",
-    "ext.cnf",
-  );
-  return {
-    cert: path.join(dir, "alice.pem"),
-    key: path.join(dir, "alice.key"),
-    issuer: path.join(dir, "ca.pem"),
-  };
-}
+import { CTL_2025_SOURCE } from "../../support/repo-root.ts";
+import { makeUserPki } from "../../support/user-pki.ts";
 
 // Issue 13, "your identities": the user's own CA goes into the growing list where the growth puts
 // the client issuer (last here), and every client presents the user's certificate. The server
@@ -83,7 +17,13 @@ function enterpriseIdentity(dir: string): { cert: string; key: string; issuer: s
 describe("your identity through a growing list (process runtime)", () => {
   it("advertised exactly where the growth puts its issuer, and picked by the list by forge, java and go", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-identity-"));
-    const identity = enterpriseIdentity(dir);
+    // An enterprise root CA and a client certificate it issued, made with the openssl CLI.
+    const user = makeUserPki();
+    const identity = {
+      cert: user.file("client.pem"),
+      key: user.file("client.key"),
+      issuer: user.file("ca.pem"),
+    };
     const file = path.join(dir, "identity.scenario.json");
     writeFileSync(
       file,
@@ -92,12 +32,7 @@ describe("your identity through a growing list (process runtime)", () => {
         runtime: "process",
         servers: [{ driver: "openssl", policy: ["schannel", "all"] }],
         roots: {
-          source: {
-            kind: "ctl",
-            path: path.join(rootstores, "microsoft/2025-06-16/authrootstl.cab"),
-            purpose: "any",
-            includeDisabled: true,
-          },
+          source: CTL_2025_SOURCE,
           sizes: [100, 250],
           clientIssuer: "last",
         },
@@ -139,8 +74,8 @@ describe("your identity through a growing list (process runtime)", () => {
     // The server's own log (s_server's verify lines, kept with the failed cases) names the
     // certificate it checked: the user's, never rootload's test client.
     const logs = cases.map((c) => c.serverLogTail ?? "").join("\n");
-    expect(logs).toMatch(/depth=0 O = Example Corp, CN = alice\nverify return:1/);
-    expect(logs).toMatch(/depth=1 O = Example Corp, CN = Example Corp Issuing CA/);
+    expect(logs).toMatch(/depth=0 O = Acme Corp, CN = build-agent-7\nverify return:1/);
+    expect(logs).toMatch(/depth=1 O = Acme Corp, CN = Acme Enterprise Root CA/);
     expect(logs).not.toMatch(/rootload test client|rootload Enterprise Client Issuing CA/);
     // The key is read where it is: none of its lines is in any output.
     const keyLine = readFileSync(identity.key, "utf8").split("\n")[3]!;

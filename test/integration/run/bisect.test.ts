@@ -8,7 +8,7 @@ import type { Boundary } from "../../../harness/report/boundaries.ts";
 import { maxProbes } from "../../../harness/run/bisect.ts";
 import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
-import { rootstores } from "../../support/repo-root.ts";
+import { CTL_2025_SOURCE } from "../../support/repo-root.ts";
 
 /**
  * roots.bisect against real servers and the real Java client: the boundary is searched, not
@@ -144,12 +144,7 @@ describe("bisected boundaries", () => {
         runtime: "container",
         servers: [{ driver: "openssl", tls: ["1.3"] }],
         roots: {
-          source: {
-            kind: "ctl",
-            path: path.join(rootstores, "microsoft/2025-06-16/authrootstl.cab"),
-            purpose: "any",
-            includeDisabled: true,
-          },
+          source: CTL_2025_SOURCE,
           bisect: { from: 250, to: 400 },
         },
         clients: ["java"],
