@@ -45,3 +45,23 @@ export async function runCli(
     clearTimeout(timer);
   }
 }
+
+/** Run `rootload ...` in this process (same code path minus the bin shim), capturing its output. */
+export async function runCliInProcess(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import("../../harness/cli/index.ts");
+  const out: string[] = [];
+  const err: string[] = [];
+  const ow = process.stdout.write;
+  const ew = process.stderr.write;
+  process.stdout.write = ((s: string) => out.push(String(s)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}

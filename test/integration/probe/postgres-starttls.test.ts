@@ -3,7 +3,6 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../harness/cli/index.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
@@ -13,6 +12,7 @@ import { DRIVERS } from "../../../harness/servers/index.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 import { searchableDir, stateDir } from "../../../harness/state-dir.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
+import { runCliInProcess } from "../../support/cli.ts";
 
 /** Run a command, collecting its output; killed after `timeoutMs`. */
 function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; out: string }> {
@@ -83,26 +83,15 @@ describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", (
 
   it("rootload probe --starttls postgres reads the CertificateRequest; names match openssl s_client -starttls postgres", async () => {
     for (const tls of ["1.2", "1.3"] as const) {
-      let stdout = "";
-      const write = process.stdout.write;
-      process.stdout.write = ((s: string) => {
-        stdout += s;
-        return true;
-      }) as typeof process.stdout.write;
-      let code: number;
-      try {
-        code = await main([
-          "probe",
-          `127.0.0.1:${server.port}`,
-          "--starttls",
-          "postgres",
-          "--tls",
-          tls,
-          "--json",
-        ]);
-      } finally {
-        process.stdout.write = write;
-      }
+      const { code, stdout } = await runCliInProcess([
+        "probe",
+        `127.0.0.1:${server.port}`,
+        "--starttls",
+        "postgres",
+        "--tls",
+        tls,
+        "--json",
+      ]);
       expect(code, stdout).toBe(0);
       const j = JSON.parse(stdout);
       expect(j.version).toBe(tls);

@@ -1,11 +1,11 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../../harness/cli/index.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
 import { SPEAKS_STARTTLS } from "../../../harness/model/client-spec.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
+import { runCliInProcess } from "../../support/cli.ts";
 import { sClientNames } from "../../support/s-client-names.ts";
 import {
   type MailProtocol,
@@ -24,18 +24,8 @@ interface ProbeJson {
 
 /** `rootload probe … --json` in this process; its exit code and parsed output. */
 async function probeCli(args: string[]): Promise<{ code: number; json: ProbeJson }> {
-  let stdout = "";
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string) => {
-    stdout += s;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await main(["probe", ...args, "--json"]);
-    return { code, json: JSON.parse(stdout) };
-  } finally {
-    process.stdout.write = write;
-  }
+  const r = await runCliInProcess(["probe", ...args, "--json"]);
+  return { code: r.code, json: JSON.parse(r.stdout) };
 }
 
 /** A listener that accepts and then says nothing, or sends an HTTP answer: not a mail server at all. */

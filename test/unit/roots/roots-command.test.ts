@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { main } from "../../../harness/cli/index.ts";
 import { loadPem } from "../../../harness/roots/load-pem.ts";
+import { runCliInProcess } from "../../support/cli.ts";
 import { dataPath, repoRoot } from "./data.ts";
 
 const run = promisify(execFile);
@@ -22,28 +22,11 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-/** Run in-process, capturing stdout (fast; same code path minus the bin shim). */
-async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => out.push(String(s)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
-
 const stl = dataPath("microsoft", "2025-06-16", "authroot.stl");
 
 describe("rootload roots", () => {
   it("inspect --json: the documented fields", async () => {
-    const r = await inProcess("roots", "inspect", stl, "--include-disabled", "--json");
+    const r = await runCliInProcess(["roots", "inspect", stl, "--include-disabled", "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({
@@ -75,28 +58,36 @@ describe("rootload roots", () => {
   });
 
   it("inspect: filters and the summary table", async () => {
-    const r = await inProcess("roots", "inspect", stl, "--purpose", "serverAuth", "--as-of", "2025-07-01");
+    const r = await runCliInProcess([
+      "roots",
+      "inspect",
+      stl,
+      "--purpose",
+      "serverAuth",
+      "--as-of",
+      "2025-07-01",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^count\s+\d+$/m);
     expect(r.stdout).toMatch(/^fit in 16384 B\s+\d+ in store order, \d+ sorted by subject$/m);
     expect(r.stdout).toMatch(/^signature\s+valid$/m);
-    const bad = await inProcess("roots", "inspect", stl, "--purpose", "email");
+    const bad = await runCliInProcess(["roots", "inspect", stl, "--purpose", "email"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--purpose: "email" is not one of/);
-    const badDate = await inProcess("roots", "inspect", stl, "--as-of", "yesterday-ish");
+    const badDate = await runCliInProcess(["roots", "inspect", stl, "--as-of", "yesterday-ish"]);
     expect(badDate.code).toBe(2);
-    const notCtl = await inProcess("roots", "inspect", "builtin", "--include-disabled");
+    const notCtl = await runCliInProcess(["roots", "inspect", "builtin", "--include-disabled"]);
     expect(notCtl.code).toBe(2);
     expect(notCtl.stderr).toMatch(/--include-disabled only apply to CTLs, and this is builtin/);
     const certdata = dataPath("mozilla", "2025-06-19", "certdata.txt");
-    const any = await inProcess("roots", "inspect", certdata, "--purpose", "any", "--json");
+    const any = await runCliInProcess(["roots", "inspect", certdata, "--purpose", "any", "--json"]);
     expect(JSON.parse(any.stdout).count).toBe(176);
   });
 
   it("export --format pem writes a bundle that loads back; der-dir writes one file per root", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rootload-export-"));
     const pem = join(dir, "out.pem");
-    const r = await inProcess(
+    const r = await runCliInProcess([
       "roots",
       "export",
       stl,
@@ -106,14 +97,16 @@ describe("rootload roots", () => {
       "pem",
       "-o",
       pem,
-    );
+    ]);
     expect(r.code).toBe(0);
     expect(loadPem({ kind: "pem", path: pem }).count).toBe(242);
     const der = join(dir, "der");
-    expect((await inProcess("roots", "export", "builtin", "--format", "der-dir", "-o", der)).code).toBe(0);
+    expect(
+      (await runCliInProcess(["roots", "export", "builtin", "--format", "der-dir", "-o", der])).code,
+    ).toBe(0);
     expect(readdirSync(der).length).toBeGreaterThan(100);
     expect(readdirSync(dir).some((f) => f.includes(".tmp-"))).toBe(false);
-    const again = await inProcess("roots", "export", "builtin", "--format", "der-dir", "-o", der);
+    const again = await runCliInProcess(["roots", "export", "builtin", "--format", "der-dir", "-o", der]);
     expect(again.code).toBe(2);
   });
 
