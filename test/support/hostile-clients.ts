@@ -4,6 +4,7 @@ import { SPEAKS_STARTTLS } from "../../harness/model/client-spec.ts";
 import { CLIENT_NAMES } from "../../harness/model/names.ts";
 import type { StartTlsProtocol } from "../../harness/model/starttls.ts";
 import { sharedTestPki } from "../../harness/pki/test-pki.ts";
+import { type ProbeResult, probe } from "../../harness/probe/probe.ts";
 
 /**
  * Every client (those that speak `starttls`, when given) against one hostile peer, side by side:
@@ -42,4 +43,31 @@ export async function everyClientFailsWithin(
       expect(r.outcome.class, `${name} vs ${what}: ${JSON.stringify(r.outcome)}`).not.toBe("ok");
     }),
   );
+}
+
+/**
+ * The probe against one hostile STARTTLS peer (TLS 1.3 offered): its outcome is `expected` (class,
+ * detail matching) within its timeout plus 500 ms, and it never got as far as TLS (no record came
+ * back). The result, for the caller's own checks.
+ */
+export async function probeNamesWithin(
+  peer: { host: string; port: number },
+  what: string,
+  o: { timeoutMs: number; starttls: StartTlsProtocol; expected: { class: string; detail: RegExp } },
+): Promise<ProbeResult> {
+  const t0 = performance.now();
+  const r = await probe({
+    host: peer.host,
+    port: peer.port,
+    tls: "1.3",
+    timeoutMs: o.timeoutMs,
+    starttls: o.starttls,
+  });
+  const ms = performance.now() - t0;
+  expect(ms, `${what} took ${ms} ms`).toBeLessThan(o.timeoutMs + 500);
+  expect(r.outcome.class, what).toBe(o.expected.class);
+  expect("detail" in r.outcome ? r.outcome.detail : "", what).toMatch(o.expected.detail);
+  // The prelude never reached TLS: no ClientHello went out, no TLS record came back.
+  expect(r.records, what).toBe(0);
+  return r;
 }
