@@ -10,10 +10,10 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../harness/runtime/free-port.ts";
+import { listening } from "./listening.ts";
 
 /**
  * Real servers that speak STARTTLS, run as foreground processes on 127.0.0.1 from a throwaway
@@ -170,18 +170,7 @@ function render(
 async function waitListening(child: ChildProcess, port: number, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && child.exitCode === null) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: "127.0.0.1", port, timeout: 500 });
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-      s.once("timeout", () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
+    const ok = await listening(port, 500);
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
