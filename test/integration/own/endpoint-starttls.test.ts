@@ -1,19 +1,13 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { runCli } from "../../support/cli.ts";
 import { mozillaRoots } from "../../support/root-data.ts";
+import { readCases, runDir } from "../../support/run-files.ts";
 import { startStartTlsServer, startTlsServerUnavailable } from "../../support/starttls-servers.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
-
-const cases = (dir: string): CaseResult[] =>
-  readFileSync(path.join(dir, "cases.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as CaseResult);
 
 /**
  * An operator's mail and directory servers as endpoints with `starttls`: `rootload run` runs the
@@ -62,7 +56,7 @@ describe("endpoint with starttls: a running Exim and slapd", () => {
         const out = path.join(work, "out");
         const r = await runCli(["run", scenario, "--out", out, "--quiet"]);
         expect(r.code, `${r.stderr.slice(-800)}\n${server.logs().slice(-800)}`).toBe(0);
-        const got = cases(path.join(out, readdirSync(out)[0]!));
+        const got = readCases(runDir(out));
         expect(got).toHaveLength(clients.length * 2);
         for (const c of got) {
           expect(c.outcome.class, c.id).toBe("ok");

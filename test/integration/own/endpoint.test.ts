@@ -4,10 +4,10 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { runCli } from "../../support/cli.ts";
 import { mozillaRoots } from "../../support/root-data.ts";
+import { readCases, runDir } from "../../support/run-files.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
 
 /** `openssl s_server` as an operator runs it: their CA file, their server certificate. */
@@ -56,14 +56,6 @@ const stop = (c: ChildProcess) =>
     c.kill("SIGTERM");
   });
 
-const cases = (dir: string): CaseResult[] =>
-  readFileSync(path.join(dir, "cases.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as CaseResult);
-
-const runDir = (out: string) => path.join(out, readdirSync(out)[0]!);
-
 describe("endpoint: a server started outside rootload", () => {
   const pki = makeUserPki();
   const roots = mozillaRoots().slice(0, 40);
@@ -93,7 +85,7 @@ describe("endpoint: a server started outside rootload", () => {
     const before = path.join(work, "before");
     const r1 = await runCli(["run", scenario, "--out", before, "--quiet"]);
     expect(r1.code, r1.stderr).toBe(0);
-    const c1 = cases(runDir(before));
+    const c1 = readCases(runDir(before));
     expect(c1).toHaveLength(4);
     for (const c of c1) {
       expect(c.outcome.class, c.id).toBe("ok");
@@ -128,9 +120,9 @@ describe("endpoint: a server started outside rootload", () => {
     const after = path.join(work, "after");
     const r2 = await runCli(["run", scenario, "--out", after, "--quiet"]);
     expect(r2.code, r2.stderr).toBe(0);
-    expect(cases(runDir(after)).every((c) => c.outcome.class === "ok" && c.advertised?.count === 41)).toBe(
-      true,
-    );
+    expect(
+      readCases(runDir(after)).every((c) => c.outcome.class === "ok" && c.advertised?.count === 41),
+    ).toBe(true);
     const cmp = await runCli(["compare", runDir(before), runDir(after), "--latency-threshold", "10000"]);
     expect(cmp.code, cmp.stdout).toBe(1);
     expect(cmp.stdout).toContain(`removed: ${roots[0]!.subject}`);
@@ -143,7 +135,7 @@ describe("endpoint: a server started outside rootload", () => {
     const cut = path.join(work, "cut");
     const r3 = await runCli(["run", scenario, "--out", cut, "--quiet"]);
     expect(r3.code, r3.stderr).toBe(1);
-    const c3 = cases(runDir(cut));
+    const c3 = readCases(runDir(cut));
     // The clients send the certificate anyway (their default); the server no longer trusts its CA.
     for (const c of c3) expect(c.outcome, c.id).toMatchObject({ class: "server-alert", alert: "unknown_ca" });
     expect(c3.every((c) => c.clientIssuerAdvertised === false)).toBe(true);
@@ -189,7 +181,7 @@ describe("endpoint: a server started outside rootload", () => {
         );
         const out = path.join(work, sni);
         expect((await runCli(["run", scenario, "--out", out, "--quiet"])).code).toBe(0);
-        return cases(runDir(out));
+        return readCases(runDir(out));
       };
       for (const c of await run("api.example.internal")) expect(c.outcome.class, c.id).toBe("ok");
       for (const c of await run("other.example.internal")) {

@@ -3,9 +3,9 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { runCli } from "../../support/cli.ts";
 import { CTL_2025_SOURCE } from "../../support/repo-root.ts";
+import { readCases, runDir } from "../../support/run-files.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
 
 // Issue 13, "your identities": the user's own CA goes into the growing list where the growth puts
@@ -44,11 +44,8 @@ describe("your identity through a growing list (process runtime)", () => {
     const out = path.join(dir, "out");
     const r = await runCli(["run", file, "--out", out, "--quiet"], 300_000);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    const run = path.join(out, readdirSync(out)[0]!);
-    const cases = readFileSync(path.join(run, "cases.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as CaseResult);
+    const run = runDir(out);
+    const cases = readCases(run);
     // forge speaks TLS 1.2 only: 2 policies × 2 sizes × (4 clients on 1.2 + 3 on 1.3).
     expect(cases).toHaveLength(2 * 2 * 7);
     for (const c of cases) {

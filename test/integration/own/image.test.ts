@@ -1,14 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/model/case-result.ts";
 import type { RunManifest } from "../../../harness/model/run-manifest.ts";
 import { containerEngineReady, DEFAULT_IMAGE } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
+import { readCases, runDir, writeScenario } from "../../support/run-files.ts";
 import { expectSameAsOwn, LIMIT_SERIES } from "../../support/same-as-own.ts";
 
 const engine = await containerEngineReady();
@@ -52,20 +50,6 @@ function buildUserImage(): void {
   }
 }
 
-async function scenario(body: object): Promise<{ file: string; out: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "rootload-img-"));
-  const file = path.join(dir, "own.scenario.json");
-  writeFileSync(file, JSON.stringify(body));
-  return { file, out: path.join(dir, "out") };
-}
-
-const runDir = (out: string) => path.join(out, readdirSync(out)[0]!);
-const cases = (dir: string): CaseResult[] =>
-  readFileSync(path.join(dir, "cases.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as CaseResult);
-
 describe.skipIf(!engine.ok)("your image: a locally present image instead of rootload's", () => {
   beforeAll(buildUserImage, 300_000);
   afterAll(() => {
@@ -75,7 +59,7 @@ describe.skipIf(!engine.ok)("your image: a locally present image instead of root
   it("runs rootload's nginx config and a haproxy template in it through a growth series: same lists and outcomes as in rootload's image, versions from the running server", async () => {
     // The image really lacks rootload's helpers: a server wrapped in `timeout` could not start.
     expect(() => docker("run", "--rm", "--entrypoint", "/usr/bin/timeout", IMAGE, "1", "true")).toThrow();
-    const { file, out } = await scenario({
+    const { file, out } = await writeScenario({
       name: "own-image",
       runtime: "container",
       servers: [
@@ -89,7 +73,7 @@ describe.skipIf(!engine.ok)("your image: a locally present image instead of root
     const r = await runCli(["run", file, "--out", out, "--quiet"], 560_000);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const dir = runDir(out);
-    const all = cases(dir);
+    const all = readCases(dir);
     expect(all).toHaveLength(4 * 3 * 2 * 2);
     expectSameAsOwn(all, [
       ["nginx", "nginx#2"],
@@ -114,7 +98,7 @@ describe.skipIf(!engine.ok)("your image: a locally present image instead of root
 
   it("a user image that is not here is exit 2 naming it, nothing written; rootload's own missing image stays exit 3", async () => {
     const missing = `rootload-test/absent:${process.pid}`;
-    const { file, out } = await scenario({
+    const { file, out } = await writeScenario({
       name: "own-image-missing",
       runtime: "auto",
       servers: [{ driver: "nginx", image: missing }],
@@ -127,7 +111,7 @@ describe.skipIf(!engine.ok)("your image: a locally present image instead of root
     ]);
     expect(existsSync(out)).toBe(false);
 
-    const own = await scenario({
+    const own = await writeScenario({
       name: "own-image-rootload-missing",
       runtime: "container",
       servers: [{ driver: "nginx" }],

@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
+import { readCases, runDir, writeScenario } from "../../support/run-files.ts";
 import { expectSameAsOwn, LIMIT_SERIES } from "../../support/same-as-own.ts";
 
 const fixtures = path.join(repoRoot, "test/fixtures/templates");
@@ -19,21 +19,6 @@ const HAPROXY_SPLIT = ["global", "frontends"].map((f) =>
   path.join(fixtures, `haproxy/split/${f}.cfg.template`),
 );
 const engine = await containerEngineReady();
-
-const cases = (out: string): CaseResult[] => {
-  const dir = path.join(out, readdirSync(out)[0]!);
-  return readFileSync(path.join(dir, "cases.jsonl"), "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l) as CaseResult);
-};
-
-async function scenario(body: object): Promise<{ file: string; out: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-"));
-  const file = path.join(dir, "own.scenario.json");
-  writeFileSync(file, JSON.stringify(body));
-  return { file, out: path.join(dir, "out") };
-}
 
 // Apache in containers is left out: on this loaded 2-core machine a graceful restart there left a
 // moment of refused connections for rootload's own Apache config as well (not a template matter).
@@ -51,7 +36,7 @@ describe.each([
     it.skipIf(!available)(
       "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
       async () => {
-        const { file, out } = await scenario({
+        const { file, out } = await writeScenario({
           name: `own-templates-${runtime}`,
           runtime,
           servers: [
@@ -68,7 +53,7 @@ describe.each([
         });
         const r = await runCli(["run", file, "--out", out, "--quiet"], 560_000);
         expect(r.code, r.stderr.slice(-2000)).toBe(0);
-        const all = cases(out);
+        const all = readCases(runDir(out));
         expect(all).toHaveLength((withApache ? 9 : 7) * 3 * 2 * 2);
         const pairs = [
           ["nginx", "nginx#2"],
@@ -106,7 +91,7 @@ describe("templates the server rejects", () => {
         "ssl_verify_clients on",
       ),
     );
-    const { file, out } = await scenario({
+    const { file, out } = await writeScenario({
       name: "bad-nginx",
       runtime: "process",
       servers: [{ driver: "nginx", config: path.join(dir, "nginx.conf.template") }],
@@ -151,7 +136,7 @@ describe("templates the server rejects", () => {
       const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-bad-"));
       const tpl = path.join(dir, t.file);
       writeFileSync(tpl, readFileSync(t.template, "utf8").replace(t.typo[0], t.typo[1]));
-      const { file, out } = await scenario({
+      const { file, out } = await writeScenario({
         name: `bad-${t.server}`,
         runtime: "process",
         servers: [{ driver: t.server, config: tpl }],
@@ -180,7 +165,7 @@ describe("templates the server rejects", () => {
       frontends!,
       readFileSync(HAPROXY_SPLIT[1]!, "utf8").replace("verify required", "verify required alpn-typo h2"),
     );
-    const { file, out } = await scenario({
+    const { file, out } = await writeScenario({
       name: "bad-haproxy-split",
       runtime: "process",
       servers: [{ driver: "haproxy", config: [global, frontends] }],
