@@ -1,7 +1,5 @@
 import type { IssuerPolicy } from "../model/policy.ts";
-import type { RootEntry, RootStore } from "./root-store.ts";
-
-const hex = (der: Uint8Array) => Buffer.from(der).toString("hex");
+import { nameKey, type RootEntry, type RootStore } from "./root-store.ts";
 
 /**
  * The entries a correct implementation of `policy` advertises for `store`: a prefix of the store
@@ -17,10 +15,10 @@ export function intendedAdvertised(store: RootStore, policy: IssuerPolicy): read
     case "explicit": {
       const bySubject = new Map<string, RootEntry>();
       for (const e of store.entries) {
-        const k = hex(e.subjectDer);
+        const k = nameKey(e.subjectDer);
         if (!bySubject.has(k)) bySubject.set(k, e);
       }
-      return policy.subjects.flatMap((s) => bySubject.get(hex(s)) ?? []);
+      return policy.subjects.flatMap((s) => bySubject.get(nameKey(s)) ?? []);
     }
     case "truncate-bytes": {
       let used = 0;

@@ -128,6 +128,9 @@ export class RootStore {
   }
 }
 
+/** A DER name as a map key (hex): how names are compared across stores, plans and the wire. */
+export const nameKey = (der: Uint8Array): string => Buffer.from(der).toString("hex");
+
 /** Exact size of the TLS CA-name list these entries produce: sum of (2 + DER subject length). */
 export function caListBytes(entries: readonly { subjectDer: Uint8Array }[]): number {
   let n = 0;
@@ -143,7 +146,7 @@ export function caListBytes(entries: readonly { subjectDer: Uint8Array }[]): num
 export function uniqueNames<T extends { subjectDer: Uint8Array }>(entries: readonly T[]): T[] {
   const seen = new Set<string>();
   return entries.filter((e) => {
-    const k = Buffer.from(e.subjectDer).toString("hex");
+    const k = nameKey(e.subjectDer);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CaseResult } from "../model/case-result.ts";
-import type { RootEntry, RootStore } from "../roots/root-store.ts";
-
-const key = (der: Uint8Array) => Buffer.from(der).toString("hex");
+import { nameKey, type RootEntry, type RootStore } from "../roots/root-store.ts";
 
 /** SHA-256 hex of DER names as a TLS list: each with its u16 length, in order. */
 export function namesFingerprint(wire: readonly Uint8Array[]): string {
@@ -35,15 +33,15 @@ export function compareAdvertised(
   names?: readonly string[],
 ): Pick<CaseResult, "advertised" | "clientIssuerAdvertised"> {
   if (!wire) return { advertised: null, clientIssuerAdvertised: null };
-  const configured = new Set(store ? store.entries.map((e) => key(e.subjectDer)) : wire.map(key));
+  const configured = new Set(store ? store.entries.map((e) => nameKey(e.subjectDer)) : wire.map(nameKey));
   const wanted = intended
-    ? intended.map((e) => key(e.subjectDer))
+    ? intended.map((e) => nameKey(e.subjectDer))
     : store
-      ? store.entries.map((e) => key(e.subjectDer))
-      : wire.map(key);
+      ? store.entries.map((e) => nameKey(e.subjectDer))
+      : wire.map(nameKey);
   const seen = new Map<string, number>();
   for (const der of wire) {
-    const k = key(der);
+    const k = nameKey(der);
     seen.set(k, (seen.get(k) ?? 0) + 1);
   }
   let missing = 0;
@@ -54,7 +52,7 @@ export function compareAdvertised(
     if (!configured.has(k)) extra += n;
     duplicates += n - 1;
   }
-  const wireKeys = wire.map(key);
+  const wireKeys = wire.map(nameKey);
   const inOrder = wireKeys.length === wanted.length && wireKeys.every((k, i) => k === wanted[i]);
   return {
     advertised: {
@@ -68,6 +66,6 @@ export function compareAdvertised(
       fingerprint: namesFingerprint(wire),
       ...(names ? { names: [...names] } : {}),
     },
-    clientIssuerAdvertised: seen.has(key(clientIssuerSubject)),
+    clientIssuerAdvertised: seen.has(nameKey(clientIssuerSubject)),
   };
 }

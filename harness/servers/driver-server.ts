@@ -5,13 +5,13 @@ import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
-import { TLS_VERSIONS } from "../model/tls.ts";
+import { TLS_VERSIONS, type TlsVersion } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
-import { caListBytes, type RootStore, uniqueNames } from "../roots/root-store.ts";
+import { caListBytes, nameKey, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
 import { checkHandshakeOptions } from "./handshake-options.ts";
 import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
-import { awaitServed, nameKey, type ServedBefore } from "./served-check.ts";
+import { awaitServed, type ServedBefore } from "./served-check.ts";
 import {
   capabilityText,
   type DriverDefinition,
@@ -441,7 +441,7 @@ export class DriverServer implements StartedTlsServer {
       host: this.host,
       port: this.port,
       ...(this.starttls ? { starttls: this.starttls } : {}),
-      tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
+      tls: this.#checkTls,
       counts: new Set([planned.length, unique.length]),
       planned: plannedKeys,
       ...(before ? { before } : {}),
@@ -467,12 +467,17 @@ export class DriverServer implements StartedTlsServer {
     const r = await probe({
       host: this.host,
       port: this.port,
-      tls: this.#config.tls.includes("1.2") ? "1.2" : "1.3",
+      tls: this.#checkTls,
       timeoutMs: 5_000,
       ...(this.starttls ? { starttls: this.starttls } : {}),
     });
     const authorities = r.certificateRequest?.authorities;
     return authorities ? { planned, served: new Set(authorities.map((a) => nameKey(a.der))) } : { planned };
+  }
+
+  /** The version the served check speaks: TLS 1.2 where the server has it (the list is in the clear). */
+  get #checkTls(): TlsVersion {
+    return this.#config.tls.includes("1.2") ? "1.2" : "1.3";
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { EngineError } from "../errors.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
+import { nameKey } from "../roots/root-store.ts";
 import type { Launched } from "../runtime/runtime.ts";
 
 export interface ServedWait {
@@ -45,8 +46,6 @@ export interface ServedConfirmation {
   /** Planned names the server left out (0 when it serves the planned list). */
   leftOut: number;
 }
-
-export const nameKey = (der: Uint8Array) => Buffer.from(der).toString("hex");
 
 /**
  * Whether a look shows the new list: the planned count (either way of counting repeats), or —

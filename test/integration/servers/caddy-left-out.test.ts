@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { loadCtl } from "../../../harness/roots/load-ctl.ts";
-import type { RootStore } from "../../../harness/roots/root-store.ts";
+import { nameKey, type RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import { STATE_DIR } from "../../../harness/runtime/runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVERS } from "../../../harness/servers/index.ts";
-import { nameKey } from "../../../harness/servers/served-check.ts";
 import { rootstores } from "../../support/repo-root.ts";
 
 // Go's certificate pool leaves out a root it cannot parse: on every Microsoft list from 2012-11 to

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nameKey, type ServedWait, showsNewList } from "../../../harness/servers/served-check.ts";
+import { nameKey } from "../../../harness/roots/root-store.ts";
+import { type ServedWait, showsNewList } from "../../../harness/servers/served-check.ts";
 
 // Names as one-byte DER stand-ins: what matters is identity, not content.
 const der = (...ids: number[]) => ids.map((i) => Uint8Array.of(0x30, i));
