@@ -153,6 +153,19 @@ try {
       unit: `of ${cpus().length} cores`,
       note: `serial run (machine-wide, /proc/stat); parallel run ${parallel.coresBusy.toFixed(2)}; ceiling of the speedup ${(cpus().length / serialA.coresBusy).toFixed(2)}×`,
     };
+    // The most any schedule can reach on this machine, from the serial run's own figures: the
+    // parallel run has at least its CPU work to do (busy core-seconds, machine-wide), the exclusive
+    // windows cannot overlap each other or anything else, and outside them at most every core is
+    // busy. Sampling is counted as keeping one core busy (a handshake alternates client and server),
+    // the generous side: floor = windows + (busy − sampling) / cores.
+    const windowsS = (serialA.phases.latency + serialA.phases.settle) / 1000;
+    const busyS = (serialA.coresBusy * serialA.phases.totalMs) / 1000;
+    const floorS = windowsS + Math.max(0, busyS - serialA.phases.latency / 1000) / cpus().length;
+    figures.growthSpeedupCeiling = {
+      value: Math.round((serialA.phases.totalMs / 1000 / floorS) * 100) / 100,
+      unit: "×",
+      note: `serial A ${round1(serialA.phases.totalMs)} s / floor ${floorS.toFixed(1)} s = windows ${windowsS.toFixed(1)} s + (${busyS.toFixed(0)} busy core-s − sampling ${round1(serialA.phases.latency)} s) / ${cpus().length} cores`,
+    };
     figures.growthParallelFloor = {
       value: round1(Math.max(parallel.phases.latency + parallel.phases.settle, slowestMs)),
       unit: "s",

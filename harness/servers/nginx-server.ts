@@ -62,7 +62,7 @@ http {
 
 const conf = (ctx: RenderContext) => ["nginx", "-p", ctx.dir, "-e", "stderr", "-c", ctx.file("nginx.conf")];
 
-/** nginx (Debian nginx-light): reload with `nginx -s reload`, waiting until the old worker has exited. */
+/** nginx (Debian nginx-light): reload with SIGHUP to the master, waiting until the old worker has exited. */
 export const nginxDriver = defineDriver({
   name: "nginx",
   binary: { name: "nginx", pkg: "nginx-light" },
@@ -97,7 +97,10 @@ export const nginxDriver = defineDriver({
   rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
-    argv: (ctx) => [...conf(ctx), "-s", "reload"],
+    // SIGHUP to the master from its pid file, not `nginx -s reload`: that command parses the whole
+    // configuration first, loading every CA certificate (1.2 s of CPU for 2,016 certificates,
+    // measured with `nginx -t`), only to send the same signal.
+    argv: (ctx) => ["sh", "-c", 'kill -HUP "$(cat "$1")"', "sh", ctx.state("nginx.pid")],
     // The old worker exits once it has closed its listeners: from then on only new workers answer.
     done: /worker process \d+ exited/,
     failed: /\[emerg\]/,
