@@ -26,8 +26,10 @@ APT_PACKAGES=(openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lightt
 VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs
   openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls libmbedtls14
   lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15)
-# Downloaded packages are kept in the host's apt cache, so a rebuild downloads nothing.
-CACHE=/var/cache/apt/archives
+# Downloaded packages are kept in the host's apt cache, so a rebuild downloads nothing. A build that
+# runs beside the host's own apt-get (.ci/run) gives a folder of its own: apt inside the rootfs locks
+# the cache it is given, and the host's apt-get would find it locked.
+CACHE="${ROOTLOAD_APT_CACHE:-/var/cache/apt/archives}"
 ROOT=$(cd .. && pwd)
 # The clients built into the image (containers/java-client, containers/go-client): their sources
 # are part of the recipe, so a changed client rebuilds the image.
@@ -86,7 +88,7 @@ trap cleanup EXIT
 
 echo "build-images: debootstrap $SUITE from $MIRROR (recipe $HASH)"
 include=$(IFS=,; echo "${PACKAGES[*]}")
-mkdir -p "$CACHE"
+mkdir -p "$CACHE/partial"
 debootstrap --variant=minbase --cache-dir="$CACHE" --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
   tail -n 30 "$work/debootstrap.log" >&2
   echo "build-images: debootstrap failed (log above)" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make sure a Docker engine answers on this Debian/Ubuntu host: install docker.io and debootstrap
-# if missing, start dockerd in the background if it is not running, wait until `docker info`
+# Make sure a Docker engine answers on this Debian/Ubuntu host: install docker.io and what building
+# the server image needs (debootstrap; golang-go for the Go client built on the host) if missing, start dockerd in the background if it is not running, wait until `docker info`
 # answers. Idempotent; leaves a running engine alone. Exits non-zero with a message when the
 # engine cannot be brought up (CI must fail, not skip). Run as root.
 set -euo pipefail
@@ -31,6 +31,7 @@ fi
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v go >/dev/null || missing+=(golang-go)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup-engine: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
