@@ -114,6 +114,11 @@ for (const protocol of PROTOCOLS) {
             // node's TLS 1.2 verdict is the handshake itself, and these GnuTLS (Exim, slapd) and
             // Dovecot servers judge the certificate after it: only the CLI clients, which read on, tell.
             if (name === "node") continue;
+            // gnutls-cli ends a TLS 1.2 session at "Handshake was completed" (it does not read on),
+            // and slapd judges the certificate after the handshake: whether its close is seen
+            // first is a race (measured: 1 run in 5 ends ok on a quiet machine, 2026-11-28). The
+            // stranger's verdict there is the other clients'.
+            if (name === "gnutls" && tls === "1.2" && protocol === "ldap") continue;
             const stranger = await client.handshake({
               host: "127.0.0.1",
               port: server.port,
