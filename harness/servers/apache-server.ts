@@ -73,7 +73,7 @@ DocumentRoot ${dir}
 
 const base = (ctx: RenderContext) => ["apache2", "-f", ctx.file("apache.conf")];
 
-/** Apache httpd with mod_ssl; reload with a graceful restart (`apache2 -k graceful`). */
+/** Apache httpd with mod_ssl; reload with a graceful restart (SIGUSR1 to the parent, what `apache2 -k graceful` sends). */
 export const apacheDriver = defineDriver({
   name: "apache",
   binary: { name: "apache2", pkg: "apache2" },
