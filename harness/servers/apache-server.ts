@@ -8,7 +8,7 @@ import {
   OPENSSL_NAME,
   opensslCiphers,
 } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
 
 const MODULES = "/usr/lib/apache2/modules";
 
@@ -111,7 +111,7 @@ export const apacheDriver = defineDriver({
   rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   reload: {
     kind: "command",
-    argv: (ctx) => ["sh", "-c", 'kill -USR1 "$(cat "$1")"', "sh", ctx.state("apache.pid")],
+    argv: (ctx) => signalFromPidFile("SIGUSR1", ctx.state("apache.pid")),
     done: /resuming normal operations/,
     failed: /AH00016|Syntax error|AH00526|Configuration Failed/,
     // A graceful restart is SIGUSR1 to the parent (sent through the engine in a user's image),

@@ -2,7 +2,7 @@ import { haproxyPath } from "./config-path.ts";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { OPENSSL_LEGACY, OPENSSL_LIMITS, OPENSSL_NAME, opensslCiphers, protocolRange } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
 
 /** HAProxy spells versions without the "v": TLSv1.2 → TLSv1.2, TLSv1 → TLSv1.0. */
 function haVersion(openssl: string): string {
@@ -80,8 +80,7 @@ export const haproxyDriver = defineDriver({
   version: { label: "haproxy", argv: ["haproxy", "-v"], pattern: /HAProxy version (\S+)/ },
   reload: {
     kind: "command",
-    // The pid file's path is an argument, never part of the script.
-    argv: (ctx) => ["sh", "-c", 'kill -USR2 "$(cat "$1")"', "sh", ctx.state("haproxy.pid")],
+    argv: (ctx) => signalFromPidFile("SIGUSR2", ctx.state("haproxy.pid")),
     done: /Former worker .*exited|Loading success/,
     // A refused reload leaves the master in "waitpid mode" with the old worker serving.
     failed: /Fatal errors|waitpid mode/,

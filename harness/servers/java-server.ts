@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { enabledVersions } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
 
 /** The server's source: one Java file, compiled in the server's directory at launch. */
 const SOURCE_PATH = fileURLToPath(
@@ -111,7 +111,7 @@ export const javaDriver = defineDriver({
   readyTimeoutMs: 120_000,
   reload: {
     kind: "command",
-    argv: (ctx) => ["sh", "-c", `kill -HUP "$(cat ${ctx.state("java.pid")})"`],
+    argv: (ctx) => signalFromPidFile("SIGHUP", ctx.state("java.pid")),
     done: /rootload java server reloaded/,
     failed: /rootload java server reload failed/,
   },

@@ -8,7 +8,7 @@ import {
   OPENSSL_NAME,
   opensslCiphers,
 } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
 
 function render(ctx: RenderContext): string {
   const { config, plan } = ctx;
@@ -100,7 +100,7 @@ export const nginxDriver = defineDriver({
     // SIGHUP to the master from its pid file, not `nginx -s reload`: that command parses the whole
     // configuration first, loading every CA certificate (1.2 s of CPU for 2,016 certificates,
     // measured with `nginx -t`), only to send the same signal.
-    argv: (ctx) => ["sh", "-c", 'kill -HUP "$(cat "$1")"', "sh", ctx.state("nginx.pid")],
+    argv: (ctx) => signalFromPidFile("SIGHUP", ctx.state("nginx.pid")),
     // The old worker exits once it has closed its listeners: from then on only new workers answer.
     done: /worker process \d+ exited/,
     failed: /\[emerg\]/,

@@ -2,7 +2,7 @@ import { defineDriver } from "./driver-server.ts";
 import { ISSUER_FILES } from "./issuer-plan.ts";
 import { NODE_SERVER_SCRIPT } from "./node-server-script.ts";
 import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
 
 function config(ctx: RenderContext): string {
   const { config: c, plan, file } = ctx;
@@ -60,8 +60,7 @@ export const nodeDriver = defineDriver({
   ready: /rootload node server listening/,
   reload: {
     kind: "command",
-    // Paths are arguments, never part of the script.
-    argv: (ctx) => ["sh", "-c", 'kill -HUP "$(cat "$1")"', "sh", ctx.state("node.pid")],
+    argv: (ctx) => signalFromPidFile("SIGHUP", ctx.state("node.pid")),
     done: /rootload node server reloaded/,
     failed: /rootload node server reload failed/,
   },

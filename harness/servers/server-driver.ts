@@ -70,6 +70,15 @@ export interface Rendered {
   argv: string[];
 }
 
+/**
+ * A reload command that sends `signal` to the process whose pid the server wrote to `pidFile`,
+ * through a shell where the server runs (the same in a container and as a local process). The
+ * path is an argument, never part of the script.
+ */
+export function signalFromPidFile(signal: NodeJS.Signals, pidFile: string): string[] {
+  return ["sh", "-c", `kill -${signal.replace(/^SIG/, "")} "$(cat "$1")"`, "sh", pidFile];
+}
+
 /** How a running server takes a new configuration. */
 export type ReloadMethod =
   | { kind: "restart" }
