@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine answers on this Debian/Ubuntu host: install docker.io and what building
-# the server image needs (debootstrap; golang-go for the Go client built on the host) if missing, start dockerd in the background if it is not running, wait until `docker info`
-# answers. Idempotent; leaves a running engine alone. Exits non-zero with a message when the
-# engine cannot be brought up (CI must fail, not skip). Run as root.
+# the server image needs (debootstrap; golang-go for the Go client built on the host) if missing,
+# start dockerd in the background if it is not running, wait until `docker info` answers.
+# Idempotent; leaves a running engine alone. Exits non-zero with a message when the engine cannot
+# be brought up (CI must fail, not skip). Run as root.
 set -euo pipefail
 
 WAIT_S="${ROOTLOAD_ENGINE_WAIT_S:-60}"
