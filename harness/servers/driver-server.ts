@@ -9,23 +9,18 @@ import { TLS_VERSIONS, type TlsVersion } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import { caListBytes, nameKey, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
-import { checkHandshakeOptions } from "./handshake-options.ts";
-import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
-import { awaitServed, type ServedBefore } from "./served-check.ts";
 import {
   capabilityText,
   type DriverDefinition,
   type ReloadMethod,
   type RenderContext,
   type ServerDriver,
-} from "./server-driver.ts";
-import type {
-  ReloadOptions,
-  ReloadReport,
-  ServedCheck,
-  ServerConfig,
-  StartedTlsServer,
-} from "./tls-server.ts";
+} from "./driver-contract.ts";
+import { checkHandshakeOptions } from "./handshake-options.ts";
+import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
+import { awaitServed, type ServedBefore } from "./served-check.ts";
+import type { ServerConfig } from "./server-config.ts";
+import type { ReloadOptions, ReloadReport, ServedCheck, StartedTlsServer } from "./started-tls-server.ts";
 
 /** Largest list the served check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
 export const CHECKABLE_LIST_BYTES = 65_000;

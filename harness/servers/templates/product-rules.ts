@@ -1,4 +1,4 @@
-import type { ScopeState, TemplateRules } from "./config-template.ts";
+import type { ScopeState, TemplateRules } from "./render-template.ts";
 
 /**
  * Per product: which placeholders a template must use, which of the user's directives rootload

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { InputError } from "../errors.ts";
+import { InputError } from "../../errors.ts";
 
 /**
  * A user's own server config as a template: placeholders in the style of the official nginx

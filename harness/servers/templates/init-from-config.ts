@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { InputError } from "../errors.ts";
+import { InputError } from "../../errors.ts";
 
 /** A user's config turned into a template: files by path relative to the main one, and what was found. */
 export interface InitTemplate {

@@ -1,7 +1,7 @@
 import { connect } from "node:net";
-import { InputError } from "../errors.ts";
-import type { StartTlsProtocol } from "../model/starttls.ts";
-import type { ReloadReport, StartedTlsServer } from "./tls-server.ts";
+import { InputError } from "../../errors.ts";
+import type { StartTlsProtocol } from "../../model/starttls.ts";
+import type { ReloadReport, StartedTlsServer } from "../started-tls-server.ts";
 
 /**
  * A server that is already running somewhere (staging, a VM, a Windows host): rootload neither
