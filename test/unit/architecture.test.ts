@@ -17,14 +17,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   "write-atomic": ["errors"],
   // The user's 0700 state folder: orphan records and temp folders (keys) a later run reaps.
   "state-dir": ["errors", "log"],
+  // Config-file reading shared by check and servers/templates: include expansion, tokenizers.
+  config: ["errors"],
   roots: ["model", "errors", "log"],
   pki: ["roots", "model", "errors", "log"],
   probe: ["roots", "model", "errors", "log"],
   runtime: ["model", "errors", "log", "state-dir"],
   clients: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
-  servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
+  servers: ["config", "probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "errors", "log", "write-atomic"],
-  check: ["probe", "roots", "model", "errors"],
+  check: ["config", "probe", "roots", "model", "errors"],
   scenario: ["model", "errors", "log"],
   testing: ["model"],
   run: [
