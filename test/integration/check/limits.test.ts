@@ -25,6 +25,7 @@ import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { planIssuers, plannedAdvertised } from "../../../harness/servers/issuer-plan.ts";
 import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
+import { missingHere } from "../../support/require-here.ts";
 
 /**
  * Keeps `rootload check` honest: real servers (process runtime) and real clients at random sizes
@@ -103,7 +104,7 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
     beforeAll(async () => {
       const a = await DRIVERS.openssl.available(runtime);
       if (!a.ok) {
-        unavailable = a.reason;
+        unavailable = missingHere("openssl", a.reason);
         return;
       }
       server = await DRIVERS.openssl.start(
@@ -195,7 +196,7 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
       beforeAll(async () => {
         const a = await DRIVERS[name].available(runtime);
         if (!a.ok) {
-          unavailable = a.reason;
+          unavailable = missingHere(name, a.reason);
           return;
         }
         server = await DRIVERS[name].start(

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
+import { missingHere, skipHere } from "../../support/require-here.ts";
 import { readCases, runDir, writeScenario } from "../../support/run-files.ts";
 import { expectSameAsOwn, LIMIT_SERIES } from "../../support/same-as-own.ts";
 
@@ -28,14 +29,15 @@ const engine = await containerEngineReady();
 // (the old list answered at the step past the limit): reloads now wait for the very workers that
 // served before the signal (test/unit/servers/live-workers.test.ts).
 describe.each([
-  ["process", true, true],
-  ["container", engine.ok, false],
+  ["process", undefined, true],
+  ["container", engine.ok ? undefined : engine.reason, false],
 ] as const)(
   "a user's nginx.conf, haproxy.cfg (one file and two), stunnel.conf (and Apache config) as templates (%s runtime)",
-  (runtime, available, withApache) => {
-    it.skipIf(!available)(
+  (runtime, missing, withApache) => {
+    it.skipIf(skipHere(`the ${runtime} runtime`, missing))(
       "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
       async () => {
+        missingHere(`the ${runtime} runtime`, missing);
         const { file, out } = await writeScenario({
           name: `own-templates-${runtime}`,
           runtime,

@@ -13,6 +13,7 @@ import type { StartedTlsServer } from "../../../harness/servers/started-tls-serv
 import { searchableDir, stateDir } from "../../../harness/state-dir.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { runCliInProcess } from "../../support/cli.ts";
+import { requireHere } from "../../support/require-here.ts";
 
 /** Run a command, collecting its output; killed after `timeoutMs`. */
 function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; out: string }> {
@@ -102,8 +103,9 @@ describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", (
     }
   });
 
-  it("runs as the postgres user, writing only into its state folder; the harness's state folder stays 0700", () => {
-    if (process.getuid?.() !== 0) return;
+  it("runs as the postgres user, writing only into its state folder; the harness's state folder stays 0700", (ctx) => {
+    // Only a root harness hands the data directory to the postgres user (.ci/run runs as root).
+    requireHere(ctx, "root", process.getuid?.() === 0 ? undefined : `running as uid ${process.getuid?.()}`);
     const serverDir = (server as unknown as { dir: string }).dir;
     const postgresUid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
