@@ -1,4 +1,4 @@
-import { numberFlag, parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
 import {
@@ -16,25 +16,35 @@ import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
 
-const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
-                      [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
-                      [--endpoint NAME] [--java-max-handshake BYTES] [--json]
-       rootload check --limits
-Predicts, without a server, what each server does with the CA list it would advertise and which
-clients refuse it. Exit 0: all fine; 1: something predicted to break; 2: bad input.
-`;
-
-const OPTIONS = {
-  server: { type: "string" },
-  tls: { type: "string" },
-  clients: { type: "string" },
-  issuer: { type: "string" },
-  endpoint: { type: "string" },
-  "java-max-handshake": { type: "string" },
-  json: { type: "boolean" },
-  limits: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+export const CHECK = defineCommand({
+  name: "check",
+  usage: ["check <ca-bundle|dir|ctl|certdata|config-file> [options]", "check --limits"],
+  about: `Predicts, without a server, what each server does with the CA list it would advertise and which
+clients refuse it. Exit 0: all fine; 1: something predicted to break; 2: bad input.`,
+  options: {
+    server: {
+      type: "string",
+      arg: `${SERVER_STACKS.join("|")}[,...]`,
+      help: "servers to predict for (default: the config's server, else all)",
+    },
+    tls: { type: "string", arg: "1.2,1.3", help: "TLS versions (default both)" },
+    clients: {
+      type: "string",
+      arg: CLIENT_STACKS.join(","),
+      help: `clients to predict for (default ${DEFAULT_CLIENTS.join(",")})`,
+    },
+    issuer: { type: "string", arg: "ca.pem", help: "the client certificate's issuing CA: is it advertised?" },
+    endpoint: { type: "string", arg: "NAME", help: "which server block of a config with several" },
+    "java-max-handshake": {
+      type: "string",
+      arg: "BYTES",
+      help: "also predict a Java client with this jdk.tls.maxHandshakeMessageSize",
+    },
+    json: { type: "boolean", help: "print the prediction as JSON" },
+    limits: { type: "boolean", help: "print the table of measured limits and exit" },
+  },
+});
+const USAGE = helpText(CHECK);
 
 function listFlag<T extends string>(
   flag: string,
@@ -64,7 +74,7 @@ function issuerSubject(path: string | undefined): Uint8Array | undefined {
 
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
-  const { values, positionals } = parseCommandArgs("check", args, OPTIONS);
+  const { values, positionals } = parseCommandArgs(CHECK, args);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
 import {
@@ -13,11 +13,19 @@ import { type Placeholder, renderTemplate } from "../servers/templates/render-te
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { Command } from "./command.ts";
 
-const USAGE = `usage: rootload init (--nginx FILE | --haproxy FILE | --endpoint HOST:PORT) [-o DIR]
-Writes a commented starter scenario (and for a config file, the config as a template with
-\${ROOTLOAD_*} placeholders where its listeners, certificate and client CA bundle were) into DIR
-(default: rootload/). Existing files are never overwritten. Then: rootload run DIR/<name>.scenario.ts
-`;
+export const INIT = defineCommand({
+  name: "init",
+  usage: ["init (--nginx FILE | --haproxy FILE | --endpoint HOST:PORT) [-o DIR]"],
+  about: `Writes a commented starter scenario (and for a config file, the config as a template with
+\${ROOTLOAD_*} placeholders where its listeners, certificate and client CA bundle were) into DIR.
+Existing files are never overwritten. Then: rootload run DIR/<name>.scenario.ts. Exit 0, or 2 on bad input.`,
+  options: {
+    nginx: { type: "string", arg: "FILE", help: "your nginx.conf (its includes are converted too)" },
+    haproxy: { type: "string", arg: "FILE", help: "your haproxy.cfg" },
+    endpoint: { type: "string", arg: "HOST:PORT", help: "a running server rootload tests as it is" },
+    out: { type: "string", short: "o", arg: "DIR", help: "where to write (default rootload/)" },
+  },
+});
 
 /** The scenario file's import of defineScenario, relative to where it is written. */
 function defineImport(outDir: string): string {
@@ -99,15 +107,9 @@ const DUMMY: Record<Placeholder, string> = {
 
 /** `rootload init`: the first run of a user's own config or server is one command away. */
 export const initCommand: Command = async (args) => {
-  const { values } = parseCommandArgs("init", args, {
-    nginx: { type: "string" },
-    haproxy: { type: "string" },
-    endpoint: { type: "string" },
-    out: { type: "string", short: "o" },
-    help: { type: "boolean", short: "h" },
-  });
+  const { values } = parseCommandArgs(INIT, args);
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(helpText(INIT));
     return 0;
   }
   const given = (["nginx", "haproxy", "endpoint"] as const).filter((k) => values[k] !== undefined);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError, messageOf } from "../errors.ts";
 import { LIST_LIMITS } from "../model/limits.ts";
 import { fitsIn } from "../roots/fits-in.ts";
@@ -9,23 +9,58 @@ import { CTL_KEEP_FLAG, type CtlExclusion, type CtlPurpose } from "../roots/load
 import type { RootStore } from "../roots/root-store.ts";
 import type { Command } from "./command.ts";
 
-const USAGE = `usage:
-  rootload roots inspect <path|builtin|system|synthetic:N[:SEED]> [--certs DIR] [--purpose serverAuth|clientAuth|any]
-                         [--as-of DATE] [--include-disabled] [--json]
-  rootload roots export  <path|builtin|system> [same filters] --format pem|der-dir -o OUT
-`;
-
-const OPTIONS = {
-  certs: { type: "string" },
-  purpose: { type: "string" },
-  "as-of": { type: "string" },
-  "include-disabled": { type: "boolean" },
-  json: { type: "boolean" },
-  format: { type: "string" },
-  o: { type: "string", short: "o" },
-  out: { type: "string" },
-  help: { type: "boolean", short: "h" },
+const STORE = "<path|builtin|system|synthetic:N[:SEED]>";
+const ABOUT = `A root store from any source — a Microsoft CTL (.stl/.cab, certificates from certs/ beside it),
+a PEM bundle, certdata.txt, a directory, Node's builtin list, the system bundle, synthetic roots —
+with its count, CA-list bytes and how much of it fits in each limit. CTL filters (purpose, date,
+disabled entries) say what they left out and the flag that keeps it. Exit 0, or 2 on bad input.`;
+const FILTERS = {
+  certs: { type: "string", arg: "DIR", help: "a CTL's certificates (default: certs/ beside it)" },
+  purpose: {
+    type: "string",
+    arg: "serverAuth|clientAuth|any",
+    help: "keep only the CTL entries trusted for this (default any)",
+  },
+  "as-of": {
+    type: "string",
+    arg: "DATE",
+    help: "apply a CTL's NotBefore dates too, and its disable dates as of DATE (default: disable dates whenever set)",
+  },
+  "include-disabled": { type: "boolean", help: "keep a CTL's disabled entries, marked disabled" },
 } as const;
+
+export const ROOTS_INSPECT = defineCommand({
+  name: "roots inspect",
+  usage: [`roots inspect ${STORE} [options]`],
+  about: ABOUT,
+  options: { ...FILTERS, json: { type: "boolean", help: "print the store as JSON (every entry)" } },
+});
+
+export const ROOTS_EXPORT = defineCommand({
+  name: "roots export",
+  usage: [`roots export ${STORE} --format pem|der-dir -o OUT [options]`],
+  about: ABOUT,
+  options: {
+    ...FILTERS,
+    format: {
+      type: "string",
+      arg: "pem|der-dir",
+      help: "one PEM bundle, or a directory of DER files (required)",
+    },
+    out: {
+      type: "string",
+      short: "o",
+      arg: "OUT",
+      help: "file or directory to write (required; never half-written)",
+    },
+  },
+});
+
+const USAGE = `usage:
+  rootload ${ROOTS_INSPECT.usage[0]}
+  rootload ${ROOTS_EXPORT.usage[0]}
+(rootload roots inspect --help, rootload roots export --help: the options)
+`;
 
 /**
  * What the source held before filters, and what each filter left out with the flag that keeps
@@ -177,9 +212,12 @@ export const rootsCommand: Command = async (args) => {
   }
   if (sub !== "inspect" && sub !== "export")
     throw new InputError("rootload roots", `unknown subcommand "${sub}"; one of inspect, export`);
-  const { values, positionals } = parseCommandArgs(`roots ${sub}`, rest, OPTIONS);
+  const spec = sub === "inspect" ? ROOTS_INSPECT : ROOTS_EXPORT;
+  const { values, positionals } = parseCommandArgs<
+    typeof ROOTS_INSPECT.options & typeof ROOTS_EXPORT.options
+  >(spec as never, rest);
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(helpText(spec));
     return 0;
   }
   if (positionals.length !== 1)
@@ -191,7 +229,7 @@ export const rootsCommand: Command = async (args) => {
     ...(values["include-disabled"] ? { includeDisabled: true } : {}),
   };
   if (sub === "export") {
-    const out = values.o ?? values.out;
+    const out = values.out;
     const format = values.format;
     if (format !== "pem" && format !== "der-dir")
       throw new InputError("rootload roots export --format", `"${format ?? ""}" is not one of pem, der-dir`);
