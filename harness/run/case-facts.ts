@@ -48,13 +48,14 @@ export function advertisedFacts(
   clientIssuerSubject: Uint8Array,
 ): Pick<CaseResult, "advertised" | "clientIssuerAdvertised"> {
   const cr = pr.certificateRequest;
-  return compareAdvertised(
-    spec.driver === "endpoint" ? undefined : c.step.store,
-    intendedEntries(spec, c),
-    cr?.authorities.map((a) => a.der),
-    cr?.authoritiesBytes ?? 0,
-    cr?.messageBytes ?? 0,
+  const intended = intendedEntries(spec, c);
+  return compareAdvertised({
+    ...(spec.driver === "endpoint" ? {} : { store: c.step.store }),
+    ...(intended ? { intended } : {}),
+    ...(cr ? { wire: cr.authorities.map((a) => a.der) } : {}),
+    wireListBytes: cr?.authoritiesBytes ?? 0,
+    messageBytes: cr?.messageBytes ?? 0,
     clientIssuerSubject,
-    isAsConfigured(spec) ? cr?.authorities.map((a) => a.name) : undefined,
-  );
+    ...(cr && isAsConfigured(spec) ? { names: cr.authorities.map((a) => a.name) } : {}),
+  });
 }

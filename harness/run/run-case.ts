@@ -94,7 +94,7 @@ export async function runCase(
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
     legacy: c.clientSpec.name === "forge",
-    ...(session.spec.sni ? { sni: session.spec.sni } : {}),
+    ...(session.spec.driver === "endpoint" && session.spec.sni ? { sni: session.spec.sni } : {}),
     ...(server.starttls ? { starttls: server.starttls } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
