@@ -12,7 +12,7 @@ import { DRIVER_NAMES } from "../harness/model/names.ts";
 import { ContainerRuntime } from "../harness/runtime/container-runtime.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { capabilityTable } from "../harness/servers/capability-table.ts";
-import { DRIVERS } from "../harness/servers/index.ts";
+import { DRIVERS } from "../harness/servers/drivers/registry.ts";
 
 const i = process.argv.indexOf("--runtime");
 const choice = (i > 0 ? process.argv[i + 1] : "auto") as RuntimeChoice;

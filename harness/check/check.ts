@@ -1,12 +1,7 @@
+import type { TlsVersion } from "../model/tls.ts";
 import { type AdvertisedList, advertisedBy } from "./advertised.ts";
 import type { CaSetup } from "./ca-setup.ts";
-import {
-  type CheckTls,
-  CLIENT_PROFILES,
-  type ClientStack,
-  SERVER_PROFILES,
-  type ServerStack,
-} from "./limits.ts";
+import { CLIENT_PROFILES, type ClientStack, SERVER_PROFILES, type ServerStack } from "./limits.ts";
 import {
   type ClientVerdict,
   clientVerdict,
@@ -18,7 +13,7 @@ import {
 /** What to check a setup against. */
 export interface CheckParams {
   servers: readonly ServerStack[];
-  tls: readonly CheckTls[];
+  tls: readonly TlsVersion[];
   clients: readonly ClientStack[];
   /** DER subject of the client certificate's issuing CA (`--issuer`). */
   issuerSubject?: Uint8Array;
@@ -44,7 +39,7 @@ export interface CheckReport {
   setup: CaSetup;
   /** The server whose list and CertificateRequest the clients are judged against. */
   reference: ServerStack;
-  advertised: AdvertisedList & { messageBytes: Partial<Record<CheckTls, number>> };
+  advertised: AdvertisedList & { messageBytes: Partial<Record<TlsVersion, number>> };
   servers: ServerVerdict[];
   clients: ClientVerdict[];
   issuer?: IssuerStanding[];
@@ -115,7 +110,7 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
       );
     }
   }
-  const messageBytes: Partial<Record<CheckTls, number>> = {};
+  const messageBytes: Partial<Record<TlsVersion, number>> = {};
   for (const t of tls)
     messageBytes[t] = requestSizeFor(SERVER_PROFILES[reference], t, refList.bytes).messageBytes;
   const breaks =

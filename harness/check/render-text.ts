@@ -1,5 +1,6 @@
+import type { TlsVersion } from "../model/tls.ts";
 import type { CheckReport } from "./check.ts";
-import { type CheckTls, CLIENT_PROFILES, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
+import { CLIENT_PROFILES, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
 import type { ClientVerdict, ServerVerdict } from "./verdict.ts";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -43,7 +44,7 @@ function table(head: string[], rows: [string, string[]][]): string[] {
 /** One screen of text: the list, the servers, the clients, the issuer, and what breaks. */
 export function checkText(r: CheckReport): string {
   const s = r.setup;
-  const tls = [...new Set(r.servers.map((v) => v.tls))] as CheckTls[];
+  const tls = [...new Set(r.servers.map((v) => v.tls))] as TlsVersion[];
   const out: string[] = [`rootload check: ${s.source}`];
   if (s.server) out.push(`  ${s.server} config${s.endpoint ? `, ${s.endpoint}` : ""}`);
   for (const f of s.from) out.push(`  ${f}`);

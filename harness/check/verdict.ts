@@ -1,9 +1,9 @@
 import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import { requestSize10, requestSize12, requestSize13 } from "../probe/certificate-request-size.ts";
 import { type AdvertisedList, fittingPrefix } from "./advertised.ts";
 import type { CaNames } from "./ca-setup.ts";
 import {
-  type CheckTls,
   type ClientProfile,
   type ClientStack,
   SERVER_PROFILES,
@@ -17,7 +17,7 @@ export type ClientVerdictKind = "accepts" | "refuses" | "no-certificate";
 /** What one server does with its list on one TLS version. */
 export interface ServerVerdict {
   server: ServerStack;
-  tls: CheckTls;
+  tls: TlsVersion;
   verdict: ServerVerdictKind;
   /** Limit minus list size (bytes): how much room is left, negative past the limit. */
   marginBytes: number;
@@ -35,7 +35,7 @@ export interface ServerVerdict {
 /** Whether one client copes with what a server sends on one TLS version. */
 export interface ClientVerdict {
   client: ClientStack;
-  tls: "1.0" | CheckTls;
+  tls: "1.0" | TlsVersion;
   verdict: ClientVerdictKind;
   /** The client's cap minus what it is sent (bytes); null when the verdict is not about size. */
   marginBytes: number | null;
@@ -47,7 +47,7 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 /** CertificateRequest body and message size for `listBytes` as `profile`'s server shapes it. */
 export function requestSizeFor(
   profile: ServerProfile,
-  tls: CheckTls | "1.0",
+  tls: TlsVersion | "1.0",
   listBytes: number | undefined,
 ): { bodyBytes: number; messageBytes: number } {
   const shape = (profile.shape ?? SERVER_PROFILES.openssl.shape)!;
@@ -58,7 +58,7 @@ export function requestSizeFor(
 /** Apply a server's measured limit to the list it builds. */
 export function serverVerdict(
   server: ServerStack,
-  tls: CheckTls,
+  tls: TlsVersion,
   list: AdvertisedList,
   caNames: CaNames,
 ): ServerVerdict {
@@ -136,7 +136,7 @@ export function serverVerdict(
 export function clientVerdict(
   client: ClientStack,
   profile: ClientProfile,
-  tls: "1.0" | CheckTls,
+  tls: "1.0" | TlsVersion,
   reference: { server: ServerStack; sent: AdvertisedList; caNames: CaNames },
   issuer: { advertised: boolean } | undefined,
 ): ClientVerdict {

@@ -2,7 +2,6 @@ import { numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
 import {
-  type CheckTls,
   CLIENT_STACKS,
   type ClientStack,
   DEFAULT_CLIENTS,
@@ -14,6 +13,7 @@ import { readInput } from "../check/read-input.ts";
 import { checkJson } from "../check/render-json.ts";
 import { checkText, limitsText } from "../check/render-text.ts";
 import { InputError } from "../errors.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
 
 const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
@@ -76,7 +76,7 @@ export const checkCommand: Command = async (args) => {
   if (positionals.length !== 1)
     throw new InputError("rootload check", `expected one CA source or config file\n${USAGE}`);
   const named = listFlag("server", values.server, SERVER_STACKS);
-  const tls = listFlag<CheckTls>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
+  const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
   const clients = listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS;
   const javaMax = values["java-max-handshake"]
     ? numberFlag("check", "java-max-handshake", values["java-max-handshake"], 0)

@@ -1,7 +1,7 @@
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { maxListBytes13, OPENSSL_REQUEST } from "../probe/certificate-request-size.ts";
-import type { ServerConfig } from "./tls-server.ts";
+import type { ServerConfig } from "./server-config.ts";
 
 /** OpenSSL protocol names (as in MinProtocol / ssl_protocols). */
 export const OPENSSL_NAME: Record<TlsVersion | "1.0" | "1.1", string> = {

@@ -21,9 +21,9 @@ import { mulberry32 } from "../../../harness/roots/prng.ts";
 import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { planIssuers, plannedAdvertised } from "../../../harness/servers/issuer-plan.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 
 /**

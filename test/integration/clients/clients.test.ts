@@ -4,7 +4,7 @@ import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 

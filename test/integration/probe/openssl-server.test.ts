@@ -5,7 +5,7 @@ import { probe } from "../../../harness/probe/probe.ts";
 import { caListBytes, RootEntry } from "../../../harness/roots/root-store.ts";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { certPem, syntheticCaList } from "../../fixtures/synthetic-roots.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots, mozillaRoots } from "../../support/root-data.ts";

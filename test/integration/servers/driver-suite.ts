@@ -11,8 +11,8 @@ import { RootEntry, type RootStore } from "../../../harness/roots/root-store.ts"
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
 import { STATE_DIR } from "../../../harness/runtime/runtime.ts";
 import { CHECKABLE_LIST_BYTES, type DriverServer } from "../../../harness/servers/driver-server.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 

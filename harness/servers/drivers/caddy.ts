@@ -1,6 +1,6 @@
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import type { RenderContext } from "./server-driver.ts";
+import type { RenderContext } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
 
 const ADMIN_SOCKET = "caddy-admin.sock";
 

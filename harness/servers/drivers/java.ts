@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { enabledVersions } from "./protocols.ts";
-import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { enabledVersions } from "../protocols.ts";
 
 /** The server's source: one Java file, compiled in the server's directory at launch. */
 const SOURCE_PATH = fileURLToPath(
-  new URL("../../containers/java-server/RootloadServer.java", import.meta.url),
+  new URL("../../../containers/java-server/RootloadServer.java", import.meta.url),
 );
 let source: string | undefined;
 function javaSource(): string {

@@ -1,8 +1,8 @@
-import { stunnelPath } from "./config-path.ts";
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { stunnelPath } from "../config-path.ts";
+import type { RenderContext } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "../protocols.ts";
 
 function render(ctx: RenderContext): string {
   const { config, plan } = ctx;

@@ -1,7 +1,7 @@
-import { connect } from "node:net";
-import { InputError } from "../errors.ts";
-import type { StartTlsProtocol } from "../model/starttls.ts";
-import type { ReloadReport, StartedTlsServer } from "./tls-server.ts";
+import { InputError } from "../../errors.ts";
+import type { StartTlsProtocol } from "../../model/starttls.ts";
+import { tcpConnect } from "../../runtime/tcp-connect.ts";
+import type { ReloadReport, StartedTlsServer } from "../started-tls-server.ts";
 
 /**
  * A server that is already running somewhere (staging, a VM, a Windows host): rootload neither
@@ -44,26 +44,12 @@ export class EndpointServer implements StartedTlsServer {
 
   /** Accepting TCP connections is all rootload can tell about a server it does not run. */
   async isRunning(): Promise<boolean> {
-    return (await tcpReachable(this.host, this.port, 3_000)) === undefined;
+    return (await tcpConnect(this.host, this.port, 3_000)).open;
   }
 
   async stop(): Promise<void> {}
 
   async [Symbol.asyncDispose](): Promise<void> {}
-}
-
-/** undefined when host:port accepts a TCP connection within `timeoutMs`, else why not. */
-export function tcpReachable(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const sock = connect({ host, port, timeout: timeoutMs });
-    const done = (why: string | undefined) => {
-      sock.destroy();
-      resolve(why);
-    };
-    sock.once("connect", () => done(undefined));
-    sock.once("error", (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
-    sock.once("timeout", () => done(`no answer within ${timeoutMs} ms`));
-  });
 }
 
 /**
@@ -76,6 +62,6 @@ export async function checkEndpointReachable(
   port: number,
   timeoutMs: number,
 ): Promise<void> {
-  const why = await tcpReachable(host, port, timeoutMs);
-  if (why) throw new InputError(where, `endpoint ${host}:${port} is not reachable (${why})`);
+  const answer = await tcpConnect(host, port, timeoutMs);
+  if (!answer.open) throw new InputError(where, `endpoint ${host}:${port} is not reachable (${answer.why})`);
 }

@@ -1,14 +1,14 @@
-import { nginxPath } from "./config-path.ts";
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
+import { nginxPath } from "../config-path.ts";
+import { type RenderContext, signalFromPidFile } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
 import {
   enabledVersions,
   OPENSSL_LEGACY,
   OPENSSL_LIMITS,
   OPENSSL_NAME,
   opensslCiphers,
-} from "./protocols.ts";
-import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
+} from "../protocols.ts";
 
 function render(ctx: RenderContext): string {
   const { config, plan } = ctx;

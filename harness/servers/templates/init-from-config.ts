@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { InputError } from "../errors.ts";
+import { expandInclude, isPattern } from "../../config/include.ts";
+import { nginxIncludes, parseNginx } from "../../config/nginx-syntax.ts";
+import { InputError } from "../../errors.ts";
 
 /** A user's config turned into a template: files by path relative to the main one, and what was found. */
 export interface InitTemplate {
@@ -46,8 +48,15 @@ export function nginxToTemplate(configFile: string): InitTemplate {
     if (!existsSync(file)) throw new InputError(configFile, `included file ${rel} not found (${file})`);
     const text = readFileSync(file, "utf8");
     texts.set(rel, text);
-    for (const m of text.matchAll(/^\s*include\s+["']?([^;"'\s*?]+)["']?\s*;/gm))
-      if (!path.isAbsolute(m[1]!)) queue.push(m[1]!);
+    for (const inc of nginxIncludes(parseNginx(text).directives)) {
+      const rel = inc.args[0] ?? "";
+      if (path.isAbsolute(rel)) continue; // read where it is, not converted
+      // A plain name must exist (checked as it is read); a pattern may match nothing, as in nginx.
+      if (!isPattern(rel)) queue.push(rel);
+      else
+        for (const f of expandInclude(path.join(dir, rel), `${file}:${inc.line}`, { optional: true }))
+          queue.push(path.relative(dir, f));
+    }
   }
   const all = [...texts.values()].join("\n");
   const split = /^\s*ssl_trusted_certificate\s/m.test(all);

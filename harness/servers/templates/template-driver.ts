@@ -1,17 +1,11 @@
-import { EngineError, InputError, messageOf } from "../errors.ts";
-import type { DriverName } from "../model/names.ts";
-import type { Runtime } from "../runtime/runtime.ts";
-import {
-  type Placeholder,
-  type RenderedTemplate,
-  renderTemplate,
-  type TemplateRules,
-  templateError,
-} from "./config-template.ts";
-import { COMMON_FILES, DriverServer, defineDriver } from "./driver-server.ts";
-import { DRIVERS } from "./index.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import type { DriverDefinition, RenderContext, ServerDriver } from "./server-driver.ts";
+import { EngineError, InputError, messageOf } from "../../errors.ts";
+import type { DriverName } from "../../model/names.ts";
+import type { Runtime } from "../../runtime/runtime.ts";
+import type { DriverDefinition, RenderContext, ServerDriver } from "../driver-contract.ts";
+import { COMMON_FILES, DriverServer, defineDriver } from "../driver-server.ts";
+import { DRIVERS } from "../drivers/registry.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import type { ServerConfig } from "../server-config.ts";
 import {
   APACHE_TEMPLATE,
   apacheOverrides,
@@ -21,8 +15,14 @@ import {
   STUNNEL_TEMPLATE,
   STUNNEL_USER_DIR,
   stunnelGlobals,
-} from "./template-rules.ts";
-import type { ServerConfig } from "./tls-server.ts";
+} from "./product-rules.ts";
+import {
+  type Placeholder,
+  type RenderedTemplate,
+  renderTemplate,
+  type TemplateRules,
+  templateError,
+} from "./render-template.ts";
 
 /** How a product runs a rendered template: its command, its config test, its reload. */
 interface TemplateProduct {

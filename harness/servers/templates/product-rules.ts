@@ -1,4 +1,5 @@
-import type { ScopeState, TemplateRules } from "./config-template.ts";
+import { nginxIncludes, parseNginx } from "../../config/nginx-syntax.ts";
+import type { ScopeState, TemplateRules } from "./render-template.ts";
 
 /**
  * Per product: which placeholders a template must use, which of the user's directives rootload
@@ -29,10 +30,8 @@ export const NGINX_TEMPLATE: TemplateRules = {
     },
   ],
   inOverrideScope: atTopLevel,
-  includes: (line) => {
-    const m = /^\s*include\s+(["']?)([^;"'\s]+)\1\s*;/.exec(line);
-    return m ? [m[2]!] : [];
-  },
+  includes: (text) =>
+    nginxIncludes(parseNginx(text).directives).map((d) => ({ line: d.line, path: d.args[0] ?? "" })),
   configError: (output) => {
     const m = /\[emerg\] (?:\d+#\d+: )?(.*?) in (\/\S+?):(\d+)/.exec(output);
     return m ? { file: m[2]!, line: Number(m[3]), message: m[1]! } : undefined;

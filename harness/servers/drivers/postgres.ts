@@ -1,8 +1,8 @@
-import { STATE_DIR } from "../runtime/runtime.ts";
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { STATE_DIR } from "../../runtime/runtime.ts";
+import type { RenderContext } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "../protocols.ts";
 
 /** Debian 12's PostgreSQL; not on PATH (postgresql-common's wrappers pick a cluster, which we have none of). */
 export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";

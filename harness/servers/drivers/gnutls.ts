@@ -1,9 +1,9 @@
-import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
-import { GNUTLS_REQUEST, maxListBytes13 } from "../probe/certificate-request-size.ts";
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { enabledVersions, limitText } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import { CA_LIST_LIMIT_BYTES } from "../../model/limits.ts";
+import { GNUTLS_REQUEST, maxListBytes13 } from "../../probe/certificate-request-size.ts";
+import type { RenderContext } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { enabledVersions, limitText } from "../protocols.ts";
 
 /** gnutls-serv listens here inside its own network namespace; the runtime relays to it. */
 const INNER_PORT = 4433;

@@ -1,8 +1,8 @@
-import { haproxyPath } from "./config-path.ts";
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { OPENSSL_LEGACY, OPENSSL_LIMITS, OPENSSL_NAME, opensslCiphers, protocolRange } from "./protocols.ts";
-import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
+import { haproxyPath } from "../config-path.ts";
+import { type RenderContext, signalFromPidFile } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, OPENSSL_NAME, opensslCiphers, protocolRange } from "../protocols.ts";
 
 /** HAProxy spells versions without the "v": TLSv1.2 → TLSv1.2, TLSv1 → TLSv1.0. */
 function haVersion(openssl: string): string {

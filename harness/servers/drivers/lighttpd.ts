@@ -1,7 +1,7 @@
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "./protocols.ts";
-import type { Capabilities, Capability, DriverDefinition, RenderContext } from "./server-driver.ts";
+import type { Capabilities, Capability, DriverDefinition, RenderContext } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, protocolRange } from "../protocols.ts";
 
 /** lighttpd's TLS modules (Debian: lighttpd-mod-*, ~70 KB each), one driver per library. */
 export type LighttpdTls = "openssl" | "mbedtls" | "wolfssl";

@@ -1,8 +1,8 @@
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { NODE_SERVER_SCRIPT } from "./node-server-script.ts";
-import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
-import { type RenderContext, signalFromPidFile } from "./server-driver.ts";
+import { type RenderContext, signalFromPidFile } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "../protocols.ts";
+import { NODE_SERVER_SCRIPT } from "./node-script.ts";
 
 function config(ctx: RenderContext): string {
   const { config: c, plan, file } = ctx;

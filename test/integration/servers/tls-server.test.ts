@@ -3,7 +3,7 @@ import { InputError } from "../../../harness/errors.ts";
 import type { DriverName } from "../../../harness/model/names.ts";
 import { sharedTestPki } from "../../../harness/pki/test-pki.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
-import { TlsServer } from "../../../harness/servers/server-builder.ts";
+import { TlsServer } from "../../../harness/servers/tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { accepts, advertised } from "./wire.ts";
 

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { InputError } from "../errors.ts";
+import { expandInclude, isPattern } from "../../config/include.ts";
+import { InputError } from "../../errors.ts";
 
 /**
  * A user's own server config as a template: placeholders in the style of the official nginx
@@ -46,8 +47,8 @@ export interface TemplateRules {
   comment?: RegExp;
   /** The server reads several top-level files (HAProxy: `-f a -f b`, no include directive). */
   severalFiles?: boolean;
-  /** Relative include paths on a line (rendered beside the main file), if the language has includes. */
-  includes?(line: string): string[];
+  /** The include directives of a file (path as written, 1-based line), if the language has includes. */
+  includes?(text: string): { line: number; path: string }[];
   /** A config error in the server's output: the rendered file, line and message. */
   configError(output: string): { file: string; line: number; message: string } | undefined;
 }
@@ -80,25 +81,6 @@ function mainName(rules: TemplateRules, i: number): string {
 
 function commentOut(line: string, why: string): string {
   return `# rootload overrides: ${line.trim()} (${why})`;
-}
-
-/** Expand a relative include path with `*` / `?` in its last component, from `dir`. */
-function expandInclude(dir: string, rel: string): string[] {
-  const base = path.basename(rel);
-  if (!/[*?]/.test(base)) return existsSync(path.join(dir, rel)) ? [rel] : [];
-  const sub = path.dirname(rel);
-  const folder = path.join(dir, sub);
-  if (!existsSync(folder)) return [];
-  const re = new RegExp(
-    `^${base
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-  );
-  return readdirSync(folder)
-    .filter((f) => re.test(f) && statSync(path.join(folder, f)).isFile())
-    .sort()
-    .map((f) => path.join(sub, f));
 }
 
 /**
@@ -137,6 +119,7 @@ export function renderTemplate(
       );
     }
     const state: ScopeState = { depth: 0, section: "", bracket: "" };
+    const includes = rules.includes?.(text) ?? [];
     const lines = text.split("\n").map((line, i) => {
       const at = `${src}:${i + 1}`;
       const code = line.replace(rules.comment ?? /(^|\s)#.*$/, "");
@@ -155,15 +138,15 @@ export function renderTemplate(
           at,
           `"${code.trim()}" listens without \${ROOTLOAD_LISTEN}: every listener must use it (rootload runs the server on one address of its choosing)`,
         );
-      for (const inc of rules.includes?.(code) ?? []) {
+      for (const { path: inc } of includes.filter((x) => x.line === i + 1)) {
         if (path.isAbsolute(inc)) continue; // the server reads it where it is; nothing to render
-        const files = expandInclude(root, inc);
-        if (files.length === 0 && !/[*?]/.test(inc))
+        const files = expandInclude(path.join(root, inc), at, { optional: true });
+        if (files.length === 0 && !isPattern(inc))
           throw new InputError(
             at,
             `included file ${inc} not found beside the template (${path.join(root, inc)})`,
           );
-        for (const f of files) queue.push({ rel: f, src: path.join(root, f), main: false });
+        for (const f of files) queue.push({ rel: path.relative(root, f), src: f, main: false });
       }
       let rendered = line;
       const override = rules.overrides.find((o) => o.directive.test(code));

@@ -2,15 +2,19 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../harness/errors.ts";
-import { type Placeholder, renderTemplate, templateError } from "../../../harness/servers/config-template.ts";
+import { InputError } from "../../../../harness/errors.ts";
 import {
   APACHE_TEMPLATE,
   HAPROXY_TEMPLATE,
   NGINX_TEMPLATE,
   STUNNEL_TEMPLATE,
-} from "../../../harness/servers/template-rules.ts";
-import { repoRoot } from "../../support/repo-root.ts";
+} from "../../../../harness/servers/templates/product-rules.ts";
+import {
+  type Placeholder,
+  renderTemplate,
+  templateError,
+} from "../../../../harness/servers/templates/render-template.ts";
+import { repoRoot } from "../../../support/repo-root.ts";
 
 const values: Record<Placeholder, string> = {
   ROOTLOAD_LISTEN: "127.0.0.1:8443",

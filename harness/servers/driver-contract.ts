@@ -5,7 +5,8 @@ import type { TlsVersion } from "../model/tls.ts";
 import type { Availability, Launched, Runtime } from "../runtime/runtime.ts";
 import type { HandshakeCapabilities } from "./handshake-options.ts";
 import type { IssuerPlan } from "./issuer-plan.ts";
-import type { ServerConfig, StartedTlsServer } from "./tls-server.ts";
+import type { ServerConfig } from "./server-config.ts";
+import type { StartedTlsServer } from "./started-tls-server.ts";
 
 /**
  * Whether a server (or client) can do something, and a note on how or how far: "(file order

@@ -1,7 +1,7 @@
-import { defineDriver } from "./driver-server.ts";
-import { ISSUER_FILES } from "./issuer-plan.ts";
-import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "./protocols.ts";
-import type { RenderContext } from "./server-driver.ts";
+import type { RenderContext } from "../driver-contract.ts";
+import { defineDriver } from "../driver-server.ts";
+import { ISSUER_FILES } from "../issuer-plan.ts";
+import { OPENSSL_LEGACY, OPENSSL_LIMITS, opensslCiphers, protocolRange } from "../protocols.ts";
 
 function argv(ctx: RenderContext): string[] {
   const { config, plan, file } = ctx;
