@@ -1,8 +1,8 @@
 import { defineScenario } from "../harness/scenario/define-scenario.ts";
 
-const ctl = (date: string) => `../../shared/data/rootstores/microsoft/${date}/authroot.stl`;
+const ctl = (date: string) => `microsoft:${date}`;
 
-/** The Microsoft CTL snapshots in ../shared, oldest first (ThisUpdate dates). */
+/** The shipped Microsoft CTL snapshots, oldest first (ThisUpdate dates; rootload roots list). */
 const SNAPSHOTS = [
   "2012-11-02",
   "2013-03-21",

@@ -86,7 +86,7 @@ export interface ServerProfile {
   library: string;
   /** OpenSSL drops repeated names when loading a CA file; Node, Go, JSSE and Schannel keep them. */
   dedupesNames: boolean;
-  /** Apache, HAProxy and stunnel send names sorted, not in file order (DESIGN.md, driver suite). */
+  /** Apache, HAProxy and stunnel send names sorted, not in file order (docs/domain.md, driver suite). */
   sortsNames: boolean;
   /**
    * False when the wire order is known only approximately: Apache's and stunnel's lists are sorted
@@ -221,14 +221,14 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
     shape: GO_SHAPE,
     limits: {
       "1.2": u16List(
-        { how: "measured", where: "DESIGN.md (Caddy 2.6.2: 65,521 B sent, 66,767 B wrapped to 1,231)" },
+        { how: "measured", where: "docs/domain.md (Caddy 2.6.2: 65,521 B sent, 66,767 B wrapped to 1,231)" },
         { kind: "malformed" },
       ),
       "1.3": extensionsBlock(
         GO_SHAPE["1.3"],
         {
           how: "source",
-          where: "go1.19 cryptobyte 2-byte extensions prefix; DESIGN.md measured a close at 65,521 B",
+          where: "go1.19 cryptobyte 2-byte extensions prefix; docs/domain.md measured a close at 65,521 B",
         },
         { kind: "aborts", alert: "none (connection closed after EncryptedExtensions)" },
       ),
@@ -241,7 +241,7 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
     orderExact: true,
     limits: {
       "1.2": u16List(
-        { how: "measured", where: "DESIGN.md (Java 17: Field length overflow at 66,767 B)" },
+        { how: "measured", where: "docs/domain.md (Java 17: Field length overflow at 66,767 B)" },
         INTERNAL_ERROR,
       ),
       "1.3": {
@@ -253,7 +253,7 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
         evidence: {
           how: "measured",
           where:
-            "java driver suite (Java 17.0.x: 65,463 B sent, internal_error from 65,464 B); DESIGN.md (751 roots omit the extension)",
+            "java driver suite (Java 17.0.x: 65,463 B sent, internal_error from 65,464 B); docs/domain.md (751 roots omit the extension)",
         },
       },
     },
@@ -340,7 +340,7 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       knob: "MAX_HANDSHAKE_SIZE (rustls, fixed)",
       evidence: {
         how: "source",
-        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (DESIGN.md: from source, not measured)",
+        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (docs/domain.md: from source, not measured)",
       },
     },
   },
@@ -359,7 +359,7 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
       evidence: {
         how: "measured",
         where:
-          "scenarios/clients.scenario.ts (node-forge 1.x: a 32,775 B CertificateRequest over 3 records → unexpected_message; DESIGN.md: 55 KB over 4)",
+          "scenarios/clients.scenario.ts (node-forge 1.x: a 32,775 B CertificateRequest over 3 records → unexpected_message; docs/domain.md: 55 KB over 4)",
       },
     },
     selectsByIssuer: { how: "measured", where: "harness/clients/forge-client.ts (getCertificate by issuer)" },

@@ -235,7 +235,7 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
                   ? "truncates"
                   : "sends"
                 : o.class === "server-alert" ||
-                    // Go on TLS 1.3 closes after EncryptedExtensions without an alert (DESIGN.md).
+                    // Go on TLS 1.3 closes after EncryptedExtensions without an alert (docs/domain.md).
                     (o.class === "reset" && "alert" in past && past.alert.startsWith("none"))
                   ? "aborts"
                   : o.class === "malformed"

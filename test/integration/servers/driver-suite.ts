@@ -19,9 +19,9 @@ import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 const BOTH: TlsVersion[] = ["1.2", "1.3"];
 /** On a developer machine a missing server skips its tests; in CI (CI=true) it fails them. */
 const MISSING_SERVER_FAILS = process.env.CI === "true";
-/** Servers that send names sorted rather than in file order (DESIGN.md). */
+/** Servers that send names sorted rather than in file order (docs/domain.md). */
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
-/** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (DESIGN.md). */
+/** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (docs/domain.md). */
 const EMPTY_CA_EXTENSION = new Set<DriverName>(["nginx", "stunnel", "openssl", "postgres", "lighttpd"]);
 /** Servers that reload in place, and the pid file of the process that stays. */
 const PID_FILE: Partial<Record<DriverName, string>> = {
@@ -34,7 +34,7 @@ const PID_FILE: Partial<Record<DriverName, string>> = {
 };
 
 /**
- * What each family does at a CA-list size (bytes): measured on Debian 12 (DESIGN.md).
+ * What each family does at a CA-list size (bytes): measured on Debian 12 (docs/domain.md).
  * OpenSSL: ≤ 65,491 both; 65,492..65,535 TLS 1.2 only; ≥ 65,536 internal_error on both.
  * gnutls-serv: TLS 1.3 refuses from 65,488 (decode_error); TLS 1.2 wraps the length at 65,536.
  */

@@ -56,7 +56,7 @@ describe("verdicts past each server limit (bytes)", () => {
     expect(r.clients.find((c) => c.client === "openssl" && c.tls === "1.2")!.verdict).toBe("accepts");
   });
 
-  it("Go's client cap: 65,458 B works, 65,521 B fails (DESIGN.md, against s_server on TLS 1.2)", () => {
+  it("Go's client cap: 65,458 B works, 65,521 B fails (docs/domain.md, against s_server on TLS 1.2)", () => {
     const go = (bytes: number) =>
       verdicts(bytes, ["openssl"]).clients.find((c) => c.client === "go" && c.tls === "1.2")!;
     expect(go(65_458).verdict).toBe("accepts");
