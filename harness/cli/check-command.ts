@@ -20,6 +20,7 @@ const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [-
                       [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
                       [--endpoint NAME] [--java-max-handshake BYTES] [--json]
        rootload check --limits
+<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
 Predicts, without a server, what each server does with the CA list it would advertise and which
 clients refuse it. Exit 0: all fine; 1: something predicted to break; 2: bad input.
 `;

@@ -11,7 +11,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import("./merge-command.ts")).mergeCommand,
   },
   roots: {
-    summary: "inspect or export a root store (CTL, PEM, certdata.txt, directory, builtin)",
+    summary:
+      "list, fetch, inspect or export root stores (CTL, PEM, certdata.txt, directory, builtin, microsoft:latest...)",
     load: async () => (await import("./roots-command.ts")).rootsCommand,
   },
   report: {

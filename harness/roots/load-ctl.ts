@@ -25,7 +25,7 @@ export interface CtlSpec {
   /**
    * Default "any". For "serverAuth"/"clientAuth" an entry must have an EKU property (prop 9) that
    * lists it: entries without the property (a handful of Microsoft-owned code-signing and
-   * timestamping roots) do not count, which is SOURCES.md's "serverAuth" definition.
+   * timestamping roots) do not count, which is data/rootstores/SOURCES.md's "serverAuth" definition.
    */
   purpose?: CtlPurpose;
   /**
@@ -64,7 +64,7 @@ const PURPOSE_OID: Record<Exclude<CtlPurpose, "any">, string> = {
 /**
  * Apply the purpose and date rules documented on {@link CtlSpec}. "Disabled" = prop 104 in effect,
  * or the purpose listed in prop 122 (disallowed EKU), or (with asOf) NotBefore passed: for
- * serverAuth without asOf this is exactly SOURCES.md's "serverAuth & not disabled".
+ * serverAuth without asOf this is exactly data/rootstores/SOURCES.md's "serverAuth & not disabled".
  */
 export function ctlVerdict(
   s: CtlSubject,
