@@ -123,7 +123,8 @@ describe("rootload check on the 2025-06-16 Microsoft CTL", () => {
   });
 
   it("CLI --version: the limit for that version, 'not measured' (exit 1) outside every measured range", async () => {
-    const on = (v: string) => runCli(["check", CAB, "--server", "java", "--clients", "openssl", "--version", v]);
+    const on = (v: string) =>
+      runCli(["check", CAB, "--server", "java", "--clients", "openssl", "--version", v]);
     const measured = await on("java=17.0.21.1");
     expect(measured.code, measured.stderr).toBe(0);
     expect(measured.stdout).toContain("limits measured on: java 17.0.21.1 (--version)");
