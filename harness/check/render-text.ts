@@ -29,9 +29,23 @@ function clientCell(v: ClientVerdict | undefined): string {
  */
 function versionLines(
   label: string,
-  verdicts: readonly { verdict: string; measuredOn?: MeasuredOn | MeasuredOn[] }[],
+  verdicts: readonly {
+    verdict: string;
+    tls: string;
+    measuredOn?: MeasuredOn | MeasuredOn[];
+    limitBytes?: number | null;
+  }[],
   r: CheckReport,
 ): string[] {
+  // With a version known, the limit it gives per TLS version (one figure per TLS version only).
+  const limitsOf = (pkg: string) => {
+    const per = new Map<string, Set<number>>();
+    for (const v of verdicts)
+      if (typeof v.limitBytes === "number" && [v.measuredOn ?? []].flat().some((o) => o.package === pkg))
+        per.set(v.tls, (per.get(v.tls) ?? new Set()).add(v.limitBytes));
+    const shown = [...per].filter(([, l]) => l.size === 1).map(([t, l]) => `TLS ${t} ≤ ${fmt([...l][0]!)} B`);
+    return shown.length ? `: ${shown.join(", ")}` : "";
+  };
   const measured = verdicts.flatMap((v) => v.measuredOn ?? []);
   const notMeasured = new Set(
     verdicts
@@ -51,7 +65,7 @@ function versionLines(
     if (!known) return `${pkg} ${table}`;
     return notMeasured.has(pkg)
       ? `${describeVersion(pkg, known)} NOT MEASURED (the table has ${table})`
-      : describeVersion(pkg, known);
+      : `${describeVersion(pkg, known)}${limitsOf(pkg)}`;
   });
   const lines: string[] = [];
   let line = `  ${label}:`;
