@@ -140,10 +140,36 @@ export function clientVerdict(
   reference: { server: ServerStack; sent: AdvertisedList; caNames: CaNames },
   issuer: { advertised: boolean } | undefined,
 ): ClientVerdict {
-  const server = SERVER_PROFILES[reference.server];
-  const list = reference.sent;
-  const size = requestSizeFor(server, tls, list.bytes);
-  if (tls === "1.3" && reference.caNames === "off-empty-extension" && profile.refusesEmptyExtension13)
+  const size = requestSizeFor(SERVER_PROFILES[reference.server], tls, reference.sent.bytes);
+  return clientVerdictForSize(client, profile, tls, size, {
+    names: reference.sent.entries.length,
+    emptyExtension13: tls === "1.3" && reference.caNames === "off-empty-extension",
+    issuer,
+  });
+}
+
+/** What was in a CertificateRequest besides its size, as far as a client's verdict depends on it. */
+export interface RequestFacts {
+  /** CA names in it. */
+  names: number;
+  /** TLS 1.3 with an empty certificate_authorities extension (OpenSSL's -CANames). */
+  emptyExtension13: boolean;
+  /** Whether the client's issuer is among the names; undefined when no issuer is known. */
+  issuer: { advertised: boolean } | undefined;
+}
+
+/**
+ * What a client does with a CertificateRequest of `size` (body and whole message, bytes): the
+ * verdict `check` predicts, from a size it computed or one read on the wire (`rootload watch`).
+ */
+export function clientVerdictForSize(
+  client: ClientStack,
+  profile: ClientProfile,
+  tls: "1.0" | CheckTls,
+  size: { bodyBytes: number; messageBytes: number },
+  facts: RequestFacts,
+): ClientVerdict {
+  if (facts.emptyExtension13 && profile.refusesEmptyExtension13)
     return {
       client,
       tls,
@@ -176,7 +202,7 @@ export function clientVerdict(
         reason: `CertificateRequest ${fmt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
       };
   }
-  if (issuer && !issuer.advertised && list.entries.length > 0 && profile.selectsByIssuer)
+  if (facts.issuer && !facts.issuer.advertised && facts.names > 0 && profile.selectsByIssuer)
     return {
       client,
       tls,

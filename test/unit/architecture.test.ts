@@ -25,6 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   servers: ["probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "errors", "log", "write-atomic"],
   check: ["probe", "roots", "model", "errors"],
+  // A job of its own beside run: probes running servers over time, judged by check's limits table.
+  watch: ["check", "probe", "run", "roots", "model", "errors", "log"],
   scenario: ["model", "errors", "log"],
   testing: ["model"],
   run: [
