@@ -177,7 +177,7 @@ describe.skipIf(why !== undefined)(
     it("stage 2: a larger list is counted within one interval; Java's verdict flips past 32,768 B", async () => {
       const startedS = Date.now() / 1000;
       const ms = await reloadAndTime(big, 1);
-    console.log(`watch: larger list counted ${ms} ms after nginx's reload (interval ${INTERVAL_S} s)`);
+      console.log(`watch: larger list counted ${ms} ms after nginx's reload (interval ${INTERVAL_S} s)`);
       // The next probe is at most one interval away; it takes well under a second on loopback.
       expect(ms).toBeLessThanOrEqual(INTERVAL_S * 1000 + 1_500);
       await prom.waitFor(
