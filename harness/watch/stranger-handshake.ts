@@ -1,5 +1,7 @@
 import { type Socket, connect as tcpConnect } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { isNoServer } from "../model/no-server.ts";
+import { ALERT_NAMES } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { startTls } from "../probe/starttls.ts";
 import type { WatchTarget } from "./load-targets.ts";
@@ -67,12 +69,13 @@ export function strangerHandshake(
       });
       secure.on("data", () => {});
       secure.once("error", (err: NodeJS.ErrnoException) => {
-        const alert = /alert number (\d+)|alert (\w+)/i.exec(err.message);
-        if (err.code === "ECONNREFUSED" || err.code === "EHOSTUNREACH")
+        if (isNoServer(err.code))
           return finish({ kind: "unreachable", detail: `${err.code}: ${err.message}` });
+        const alert = /alert number (\d+)/i.exec(err.message);
+        const name = alert ? (ALERT_NAMES[Number(alert[1])] ?? `alert ${alert[1]}`) : undefined;
         finish({
           kind: "refused",
-          detail: alert ? `${err.code ?? "alert"}: ${err.message}` : `${err.code ?? "error"}: ${err.message}`,
+          detail: name ? `alert ${name}` : `${err.code ?? "error"}: ${err.message.split("\n")[0]}`,
         });
       });
       secure.once("close", () => finish({ kind: "refused", detail: "connection closed by the server" }));

@@ -112,6 +112,32 @@ describe("rootload watch CLI", () => {
     expect(d.stdout).toMatch(/^gone\s+1\.3\s+NO\s+server-error/m);
   });
 
+  it('expect "refused": up when a stranger (no certificate) is refused, down when it gets in', async () => {
+    await using optional = await opensslServer(pki, [pki.clientIssuerEntry])
+      .withClientAuth("optional")
+      .start(runtime);
+    const f = file("refused.json", {
+      targets: [
+        { name: "required", address: server.address(), expect: "refused" },
+        { name: "optional", address: optional.address(), expect: "refused" },
+      ],
+    });
+    const r = await runCli(["watch", f, "--once", "--json"]);
+    expect(r.code).toBe(1);
+    const got = JSON.parse(r.stdout).targets.flatMap(
+      (t: {
+        name: string;
+        results: { tls: string; success: boolean; stranger: { kind: string; detail: string } }[];
+      }) => t.results.map((x) => [t.name, x.tls, x.success, x.stranger.kind, x.stranger.detail]),
+    );
+    expect(got).toEqual([
+      ["required", "1.2", true, "refused", "alert handshake_failure"],
+      ["required", "1.3", true, "refused", "alert certificate_required"],
+      ["optional", "1.2", false, "accepted", "handshake completed without a client certificate"],
+      ["optional", "1.3", false, "accepted", "handshake completed without a client certificate"],
+    ]);
+  });
+
   it("binds exactly where told: 127.0.0.1 answers, 127.0.0.2 (also loopback) does not", async () => {
     const port = await freePort();
     const f = file("bind.json", {
