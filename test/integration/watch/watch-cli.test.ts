@@ -4,26 +4,27 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
-import { RootStore } from "../../../harness/roots/root-store.ts";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
 import { parseListen } from "../../../harness/watch/listener.ts";
+import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { runCli, startCli } from "../../support/cli.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
-import { microsoftRoots } from "../../support/root-data.ts";
 
 /** `rootload watch` as a user runs it: bad input, --once --json, the listener's address, SIGHUP. */
 let pki: TestPki;
 let runtime: ProcessRuntime;
 let server: StartedTlsServer;
 let dir: string;
-const roots = microsoftRoots();
+let names: number;
 
 beforeAll(async () => {
   pki = await sharedTestPki();
   runtime = new ProcessRuntime();
-  server = await opensslServer(pki, [pki.clientIssuerEntry, ...roots.slice(0, 50)]).start(runtime);
+  const store = await storeOfBytes(6_000, [pki.clientIssuerEntry]);
+  names = store.entries.length;
+  server = await opensslServer(pki, store.entries).start(runtime);
   dir = mkdtempSync(path.join(tmpdir(), "rootload-watch-cli-"));
   writeFileSync(path.join(dir, "issuer.pem"), pki.clientIssuer.certPem);
 }, 120_000);
@@ -97,8 +98,8 @@ describe("rootload watch CLI", () => {
         x.issuers,
       ]),
     ).toEqual([
-      ["1.2", 51, [{ subject: pki.clientIssuerEntry.subject, advertised: true, position: 1 }]],
-      ["1.3", 51, [{ subject: pki.clientIssuerEntry.subject, advertised: true, position: 1 }]],
+      ["1.2", names, [{ subject: pki.clientIssuerEntry.subject, advertised: true, position: 1 }]],
+      ["1.3", names, [{ subject: pki.clientIssuerEntry.subject, advertised: true, position: 1 }]],
     ]);
     const down = file("down.json", {
       timeout: "1s",
@@ -182,12 +183,7 @@ describe("rootload watch CLI", () => {
         "a probe",
       );
       // A list change counted before the reload (s_server restarts with one name more).
-      await server.reload(
-        new (await import("../../../harness/roots/root-store.ts")).RootStore("t", "mixed", [
-          pki.clientIssuerEntry,
-          ...roots.slice(0, 51),
-        ]),
-      );
+      await server.reload(await storeOfBytes(6_128, [pki.clientIssuerEntry]));
       await untilMetrics(
         port,
         (t) => value(t, 'rootload_list_changes_total{target="s",tls="1.2"}') === 1,

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JAVA_MAX_HANDSHAKE_DEFAULT } from "../../../harness/check/limits.ts";
+import { JAVA_MAX_HANDSHAKE_DEFAULT, SERVER_PROFILES } from "../../../harness/check/limits.ts";
+import { requestSizeFor } from "../../../harness/check/verdict.ts";
 import { createClient, type TlsClient } from "../../../harness/clients/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
-import { caListBytes, type RootEntry, RootStore } from "../../../harness/roots/root-store.ts";
+import type { RootStore } from "../../../harness/roots/root-store.ts";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import { TlsServer } from "../../../harness/servers/server-builder.ts";
 import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { startCli } from "../../support/cli.ts";
 import {
   promtool,
@@ -17,17 +19,18 @@ import {
   type StartedPrometheus,
   startPrometheus,
 } from "../../support/prometheus.ts";
-import { microsoftRoots } from "../../support/root-data.ts";
 
 /**
- * Issue 26's "done when": nginx (its list changed under it by in-place reloads: a larger list, then
- * the client's issuer removed) watched by `rootload watch` (the CLI, as a user runs it), scraped by
- * Debian's Prometheus, the metrics queried back through Prometheus' HTTP API. The Java verdict is
- * also checked from the other side: the real Java client connects before and after.
+ * Issue 26's "done when": nginx, its list changed under it by in-place reloads (to Java's limit,
+ * one byte past it, then without the client's issuer), watched by `rootload watch` (the CLI, as a
+ * user runs it), scraped by Debian's Prometheus, every step queried back through Prometheus' HTTP
+ * API. The Java verdict is also checked from the other side: the real Java client connects.
  */
 const CI = process.env.CI === "true";
 const INTERVAL_S = 3;
 const why = requirePrometheus();
+/** The list length that makes nginx's TLS 1.2 CertificateRequest body exactly Java's cap (32,768 B). */
+const AT_LIMIT = JAVA_MAX_HANDSHAKE_DEFAULT - requestSizeFor(SERVER_PROFILES.nginx, "1.2", 0).bodyBytes;
 
 let pki: TestPki;
 let runtime: ProcessRuntime;
@@ -38,17 +41,13 @@ let watchPort: number;
 let dir: string;
 let java: TlsClient;
 let javaWhy: string | undefined;
-const roots = microsoftRoots();
-let small: RootEntry[];
-let big: RootEntry[];
-let cut: RootEntry[];
+const lists: Record<"small" | "atLimit" | "past" | "cut", RootStore> = {} as never;
 
-const store = (entries: RootEntry[]) => new RootStore("watch test", "mixed", entries);
 const metrics = async () => (await fetch(`http://127.0.0.1:${watchPort}/metrics`)).text();
 /** One sample's value from an exposition, or undefined. */
-const sample = (text: string, line: string) => {
-  const m = text.split("\n").find((l) => l.startsWith(`${line} `));
-  return m === undefined ? undefined : Number(m.slice(line.length + 1));
+const sample = (text: string, series: string) => {
+  const m = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return m === undefined ? undefined : Number(m.slice(series.length + 1));
 };
 const one = async (expr: string) => {
   const r = await prom.query(expr);
@@ -57,6 +56,9 @@ const one = async (expr: string) => {
 };
 const byTls = async (expr: string) =>
   Object.fromEntries((await prom.query(expr)).map((s) => [s.labels.tls!, s.value]));
+const both = (v: number) => ({ "1.2": v, "1.3": v });
+const javaHandshake = async () =>
+  (await java.handshake({ host: "127.0.0.1", port: server.port, tls: "1.2", pki })).outcome;
 
 describe.skipIf(why !== undefined)(
   `rootload watch scraped by Prometheus${why ? ` (skipped: ${why})` : ""}`,
@@ -64,12 +66,13 @@ describe.skipIf(why !== undefined)(
     beforeAll(async () => {
       pki = await sharedTestPki();
       const issuer = pki.clientIssuerEntry;
-      // 100 names ≈ 11 KB: Java's 32,768-byte cap holds; 400 ≈ 43 KB: past it, still under OpenSSL's 65,535.
-      small = [issuer, ...roots.slice(0, 99)];
-      big = [issuer, ...roots.slice(0, 399)];
-      cut = roots.slice(0, 399);
+      // Synthetic roots of exact sizes, the client's issuer first.
+      lists.small = await storeOfBytes(10_000, [issuer]);
+      lists.atLimit = await storeOfBytes(AT_LIMIT, [issuer]);
+      lists.past = await storeOfBytes(AT_LIMIT + 1, [issuer]);
+      lists.cut = await storeOfBytes(AT_LIMIT + 1);
       runtime = new ProcessRuntime();
-      server = await new TlsServer("nginx").withPki(pki).withRoots(store(small)).start(runtime);
+      server = await new TlsServer("nginx").withPki(pki).withRoots(lists.small).start(runtime);
       dir = mkdtempSync(path.join(tmpdir(), "rootload-watch-"));
       writeFileSync(path.join(dir, "issuer.pem"), pki.clientIssuer.certPem);
       writeFileSync(
@@ -119,9 +122,9 @@ describe.skipIf(why !== undefined)(
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    /** Reload nginx with `entries` and time how long until /metrics shows `changes` list changes on both versions. */
-    async function reloadAndTime(entries: RootEntry[], changes: number): Promise<number> {
-      await server.reload(store(entries));
+    /** Reload nginx with `store`; how long until /metrics shows `changes` list changes on both versions (ms). */
+    async function reloadAndTime(store: RootStore, changes: number): Promise<number> {
+      await server.reload(store);
       const t0 = Date.now();
       for (;;) {
         const text = await metrics();
@@ -134,6 +137,12 @@ describe.skipIf(why !== undefined)(
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    const changesSeen = (n: number) =>
+      prom.waitFor(
+        'rootload_list_changes_total{target="web"}',
+        (r) => r.length === 2 && r.every((s) => s.value === n),
+        15_000,
+      );
 
     it("stage 1: the list as served, the issuer first, Java within its limit", async () => {
       await prom.waitFor(
@@ -141,90 +150,79 @@ describe.skipIf(why !== undefined)(
         (r) => r.length === 2 && r.every((s) => s.value === 1),
         30_000,
       );
-      expect(await byTls('rootload_advertised_names{target="web"}')).toEqual({ "1.2": 100, "1.3": 100 });
-      expect(await byTls('rootload_advertised_bytes{target="web"}')).toEqual({
-        "1.2": caListBytes(small),
-        "1.3": caListBytes(small),
-      });
-      const issuer = `issuer=${JSON.stringify(pki.clientIssuerEntry.subject)}`;
-      expect(await byTls(`rootload_issuer_advertised{target="web",${issuer}}`)).toEqual({
-        "1.2": 1,
-        "1.3": 1,
-      });
-      expect(await byTls(`rootload_issuer_position{target="web",${issuer}}`)).toEqual({ "1.2": 1, "1.3": 1 });
-      expect(await byTls('rootload_client_accepts{target="web",client="java"}')).toEqual({
-        "1.2": 1,
-        "1.3": 1,
-      });
-      // check's margin: the cap minus the CertificateRequest body (the message less its 4-byte header).
-      const msg = await one('rootload_certificate_request_bytes{target="web",tls="1.2"}');
-      expect(await one('rootload_client_margin_bytes{target="web",tls="1.2",client="java"}')).toBe(
-        JAVA_MAX_HANDSHAKE_DEFAULT - (msg - 4),
+      expect(await byTls('rootload_advertised_names{target="web"}')).toEqual(
+        both(lists.small.entries.length),
       );
-      expect(await byTls('rootload_list_changes_total{target="web"}')).toEqual({ "1.2": 0, "1.3": 0 });
+      expect(await byTls('rootload_advertised_bytes{target="web"}')).toEqual(both(10_000));
+      const issuer = `issuer=${JSON.stringify(pki.clientIssuerEntry.subject)}`;
+      expect(await byTls(`rootload_issuer_advertised{target="web",${issuer}}`)).toEqual(both(1));
+      expect(await byTls(`rootload_issuer_position{target="web",${issuer}}`)).toEqual(both(1));
+      expect(await byTls('rootload_client_accepts{target="web",client="java"}')).toEqual(both(1));
+      expect(await byTls('rootload_list_changes_total{target="web"}')).toEqual(both(0));
       expect(await prom.query("rootload_list_last_change_timestamp_seconds")).toEqual([]);
       expect(await one('rootload_probe_outcome{target="web",tls="1.3",class="ok"}')).toBe(1);
-      if (!javaWhy) {
-        const r = await java.handshake({ host: "127.0.0.1", port: server.port, tls: "1.2", pki });
-        expect(r.outcome).toEqual({ class: "ok" });
-      }
       // The exposition passes Prometheus' own linter.
       const lint = promtool(["check", "metrics"], await metrics());
       expect(lint.output).toBe("");
       expect(lint.code).toBe(0);
     });
 
-    it("stage 2: a larger list is counted within one interval; Java's verdict flips past 32,768 B", async () => {
+    it("stage 2: a larger list is counted within one interval; at Java's cap to the byte, Java still gets in", async () => {
       const startedS = Date.now() / 1000;
-      const ms = await reloadAndTime(big, 1);
+      const ms = await reloadAndTime(lists.atLimit, 1);
       console.log(`watch: larger list counted ${ms} ms after nginx's reload (interval ${INTERVAL_S} s)`);
       // The next probe is at most one interval away; it takes well under a second on loopback.
       expect(ms).toBeLessThanOrEqual(INTERVAL_S * 1000 + 1_500);
-      await prom.waitFor(
-        'rootload_list_changes_total{target="web"}',
-        (r) => r.length === 2 && r.every((s) => s.value === 1),
-        15_000,
+      await changesSeen(1);
+      expect(await byTls('rootload_advertised_bytes{target="web"}')).toEqual(both(AT_LIMIT));
+      // check's size model of nginx's CertificateRequest, confirmed on the wire: the body is the cap.
+      expect(await one('rootload_certificate_request_bytes{target="web",tls="1.2"}')).toBe(
+        JAVA_MAX_HANDSHAKE_DEFAULT + 4,
       );
-      expect(await byTls('rootload_advertised_names{target="web"}')).toEqual({ "1.2": 400, "1.3": 400 });
-      expect(await byTls('rootload_advertised_bytes{target="web"}')).toEqual({
-        "1.2": caListBytes(big),
-        "1.3": caListBytes(big),
+      expect(await one('rootload_client_margin_bytes{target="web",tls="1.2",client="java"}')).toBe(0);
+      expect(await one('rootload_client_accepts{target="web",tls="1.2",client="java"}')).toBe(1);
+      expect(
+        await one('rootload_list_last_change_timestamp_seconds{target="web",tls="1.2"}'),
+      ).toBeGreaterThan(startedS - 1);
+      if (!javaWhy) expect(await javaHandshake()).toEqual({ class: "ok" });
+    });
+
+    it("stage 3: one byte more and Java's TLS 1.2 verdict flips (margin −1 B), the alert's expression holds", async () => {
+      await reloadAndTime(lists.past, 2);
+      await changesSeen(2);
+      expect(await byTls('rootload_advertised_bytes{target="web"}')).toEqual(both(AT_LIMIT + 1));
+      // TLS 1.3's CertificateRequest is one byte shorter here: its body is now exactly the cap.
+      expect(await byTls('rootload_client_margin_bytes{target="web",client="java"}')).toEqual({
+        "1.2": -1,
+        "1.3": 0,
       });
       expect(await byTls('rootload_client_accepts{target="web",client="java"}')).toEqual({
         "1.2": 0,
-        "1.3": 0,
-      });
-      expect(await byTls('rootload_client_accepts{target="web",client="go"}')).toEqual({
-        "1.2": 1,
         "1.3": 1,
       });
-      const msg = await one('rootload_certificate_request_bytes{target="web",tls="1.2"}');
-      expect(msg - 4).toBeGreaterThan(JAVA_MAX_HANDSHAKE_DEFAULT);
-      expect(await one('rootload_client_margin_bytes{target="web",tls="1.2",client="java"}')).toBe(
-        JAVA_MAX_HANDSHAKE_DEFAULT - (msg - 4),
-      );
-      const at = await one('rootload_list_last_change_timestamp_seconds{target="web",tls="1.2"}');
-      expect(at).toBeGreaterThan(startedS - 1);
-      // The alert rule of docs/watch.md fires on this state.
+      expect(await byTls('rootload_client_accepts{target="web",client="go"}')).toEqual(both(1));
+      // docs/watch.md's RootloadListPastClientLimit holds for Java on TLS 1.2 only.
       expect(
-        await prom.query("rootload_client_accepts == 0 and on (target, tls) rootload_probe_success == 1"),
-      ).toHaveLength(2);
+        (await prom.query("rootload_client_margin_bytes < 0")).map(
+          (s) => `${s.labels.client} ${s.labels.tls}`,
+        ),
+      ).toEqual(["java 1.2"]);
       // One log line per change, naming what changed.
-      const lines = watch
+      const line = watch
         .stderrSoFar()
         .split("\n")
-        .filter((l) => l.includes('"target":"web"') && l.includes('"added":300'));
-      expect(lines.length).toBe(2);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ added: 300, removed: 0, reordered: false, names: 400 });
-      expect(lines[0]).toMatch(/java accepts \(margin \d+ B\) → refuses \(margin -\d+ B\)/);
+        .find((l) => l.includes('"tls":"1.2"') && l.includes("java accepts"));
+      expect(line, watch.stderrSoFar()).toBeDefined();
+      expect(JSON.parse(line!)).toMatchObject({ target: "web", bytes: AT_LIMIT + 1 });
+      expect(line).toContain("java accepts (margin 0 B) → refuses (margin -1 B)");
       if (!javaWhy) {
-        const r = await java.handshake({ host: "127.0.0.1", port: server.port, tls: "1.2", pki });
-        expect(r.outcome.class).not.toBe("ok");
+        const o = await javaHandshake();
+        expect(o.class).toBe("excessive-size");
       }
     });
 
-    it("stage 3: the issuer removed: its gauge drops, its position goes, the change is counted", async () => {
-      await reloadAndTime(cut, 2);
+    it("stage 4: the issuer removed: its gauge drops, its position goes, the change is counted", async () => {
+      await reloadAndTime(lists.cut, 3);
       const issuer = `issuer=${JSON.stringify(pki.clientIssuerEntry.subject)}`;
       await prom.waitFor(
         `rootload_issuer_advertised{target="web",${issuer}}`,
@@ -232,30 +230,21 @@ describe.skipIf(why !== undefined)(
         15_000,
       );
       expect(await prom.query(`rootload_issuer_position{target="web",${issuer}}`)).toEqual([]);
-      expect(await byTls('rootload_advertised_names{target="web"}')).toEqual({ "1.2": 399, "1.3": 399 });
       // Go picks its certificate by the advertised issuers: with its issuer gone it sends none.
-      expect(await byTls('rootload_client_accepts{target="web",client="go"}')).toEqual({
-        "1.2": 0,
-        "1.3": 0,
-      });
+      expect(await byTls('rootload_client_accepts{target="web",client="go"}')).toEqual(both(0));
       // openssl s_client sends its certificate whatever the list says, and reads up to 100 KiB.
-      expect(await byTls('rootload_client_accepts{target="web",client="openssl"}')).toEqual({
-        "1.2": 1,
-        "1.3": 1,
-      });
-      // Prometheus saw the counter move twice.
-      expect(await one('max(rootload_list_changes_total{target="web"})')).toBe(2);
+      expect(await byTls('rootload_client_accepts{target="web",client="openssl"}')).toEqual(both(1));
+      await changesSeen(3);
       const line = watch
         .stderrSoFar()
         .split("\n")
-        .find((l) => l.includes('"removed":1') && l.includes('"tls":"1.2"'));
-      expect(JSON.parse(line!)).toMatchObject({
-        target: "web",
-        added: 0,
-        removed: 1,
-        removedNames: [pki.clientIssuerEntry.subject],
-      });
-      expect(line).toContain("not advertised");
+        .find(
+          (l) =>
+            l.includes('"tls":"1.2"') &&
+            l.includes(`${pki.clientIssuerEntry.subject} advertised at #1 → not advertised`),
+        );
+      expect(line, watch.stderrSoFar()).toBeDefined();
+      expect(JSON.parse(line!).removedNames).toContain(pki.clientIssuerEntry.subject);
     });
 
     it("serves /healthz and the JSON view of the last results", async () => {
@@ -264,13 +253,13 @@ describe.skipIf(why !== undefined)(
       const j = (await (await fetch(`http://127.0.0.1:${watchPort}/results`)).json()) as {
         targets: {
           name: string;
-          results: { tls: string; success: boolean; changes: number; list: { names: number } }[];
+          results: { tls: string; success: boolean; changes: number; list: { bytes: number } }[];
         }[];
       };
       expect(j.targets[0]!.name).toBe("web");
-      expect(j.targets[0]!.results.map((r) => [r.tls, r.success, r.changes, r.list.names])).toEqual([
-        ["1.2", true, 2, 399],
-        ["1.3", true, 2, 399],
+      expect(j.targets[0]!.results.map((r) => [r.tls, r.success, r.changes, r.list.bytes])).toEqual([
+        ["1.2", true, 3, lists.cut.caListBytes],
+        ["1.3", true, 3, lists.cut.caListBytes],
       ]);
       expect((await fetch(`http://127.0.0.1:${watchPort}/nope`)).status).toBe(404);
       expect((await fetch(`http://127.0.0.1:${watchPort}/metrics`, { method: "POST" })).status).toBe(405);
