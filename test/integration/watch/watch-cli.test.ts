@@ -11,6 +11,7 @@ import { parseListen } from "../../../harness/watch/listener.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { runCli, startCli } from "../../support/cli.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
+import { startStartTlsServer, startTlsServerUnavailable } from "../../support/starttls-servers.ts";
 
 /** `rootload watch` as a user runs it: bad input, --once --json, the listener's address, SIGHUP. */
 let pki: TestPki;
@@ -138,6 +139,32 @@ describe("rootload watch CLI", () => {
       ["optional", "1.3", false, "accepted", "handshake completed without a client certificate"],
     ]);
   });
+
+  it.skipIf(startTlsServerUnavailable("smtp") !== undefined && process.env.CI !== "true")(
+    "a STARTTLS target: Exim's CertificateRequest after the SMTP prelude",
+    async () => {
+      await using smtp = await startStartTlsServer("smtp", {
+        caPem: pki.clientIssuer.certPem,
+        certPem: pki.server.certPem,
+        keyPem: pki.server.keyPem,
+      });
+      const f = file("smtp.json", {
+        targets: [
+          { name: "mail", address: `${smtp.host}:${smtp.port}`, starttls: "smtp", issuers: ["issuer.pem"] },
+        ],
+      });
+      const r = await runCli(["watch", f, "--once", "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const res = JSON.parse(r.stdout).targets[0].results;
+      for (const x of res) {
+        expect(x.outcome).toEqual({ class: "ok" });
+        expect(x.list.subjects).toEqual([pki.clientIssuerEntry.subject]);
+        expect(x.issuers).toEqual([
+          { subject: pki.clientIssuerEntry.subject, advertised: true, position: 1 },
+        ]);
+      }
+    },
+  );
 
   it("binds exactly where told: 127.0.0.1 answers, 127.0.0.2 (also loopback) does not", async () => {
     const port = await freePort();
