@@ -45,7 +45,7 @@ export interface WatchPlan {
 export const DEFAULT_INTERVAL_MS = 5 * 60_000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONCURRENCY = 4;
-/** Largest targets file read (bytes): a thousand targets fit in a tenth of it. */
+/** Largest targets file read (bytes): 500 targets fit in a twentieth of it. */
 export const MAX_TARGETS_FILE_BYTES = 4 * 1024 * 1024;
 
 let generation = 0;

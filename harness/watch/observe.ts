@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CLIENT_PROFILES } from "../check/limits.ts";
 import { type ClientVerdict, clientVerdictForSize } from "../check/verdict.ts";
 import type { Outcome } from "../model/outcome.ts";
@@ -11,7 +12,7 @@ import { type StrangerResult, strangerHandshake } from "./stranger-handshake.ts"
 export interface SeenList {
   /** RFC 4514 text, wire order. */
   names: string[];
-  /** DER of each name as hex, wire order: what changes are found by. */
+  /** Each name's digest (nameDigest), wire order: what changes are found by. */
   keys: string[];
   /** certificate_authorities length (bytes). */
   bytes: number;
@@ -21,6 +22,14 @@ export interface SeenList {
   fingerprint: string;
   /** TLS 1.3: no certificate_authorities extension at all. */
   omitted: boolean;
+}
+
+/**
+ * A DER name as a 128-bit SHA-256 prefix (22 base64url characters): what the watcher keeps to find
+ * changes, a tenth of a full 65,535-byte list as hex, for each target and version between probes.
+ */
+export function nameDigest(der: Uint8Array): string {
+  return createHash("sha256").update(der).digest("base64url").slice(0, 22);
 }
 
 /** Where one expected issuer stands in what was seen. */
@@ -77,7 +86,7 @@ export async function observe(target: WatchTarget, tls: TlsVersion): Promise<Obs
   };
   if (!cr || r.outcome.class !== "ok") return { ...base, issuers: [], clients: [] };
   const ders = cr.authorities.map((a) => a.der);
-  const keys = ders.map((d) => Buffer.from(d).toString("hex"));
+  const keys = ders.map(nameDigest);
   const list: SeenList = {
     names: cr.authorities.map((a) => a.name),
     keys,
@@ -87,7 +96,7 @@ export async function observe(target: WatchTarget, tls: TlsVersion): Promise<Obs
     omitted: cr.authoritiesOmitted === true,
   };
   const issuers = target.issuers.map((i): IssuerSeen => {
-    const at = keys.indexOf(Buffer.from(i.subjectDer).toString("hex"));
+    const at = keys.indexOf(nameDigest(i.subjectDer));
     return { subject: i.subject, advertised: at >= 0, position: at >= 0 ? at + 1 : null };
   });
   const facts = {

@@ -9,7 +9,7 @@ export const WATCH_CLIENTS: readonly ClientStack[] = CLIENT_STACKS.filter((c) =>
 );
 
 /** Most targets in one file, and the most issuers or names a target may list: bounds, not expectations. */
-export const MAX_TARGETS = 1_000;
+export const MAX_TARGETS = 500;
 export const MAX_CONCURRENCY = 64;
 const MAX_ISSUERS = 64;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { namesFingerprint } from "../../../harness/run/compare-lists.ts";
 import { listChange } from "../../../harness/watch/list-change.ts";
 import { metricFamilies } from "../../../harness/watch/metrics.ts";
-import type { Observation, SeenList } from "../../../harness/watch/observe.ts";
+import { nameDigest, type Observation, type SeenList } from "../../../harness/watch/observe.ts";
 import { describeChanges, WatchState } from "../../../harness/watch/watch-state.ts";
 
 /** A list of names as the probe returns it; each name's "DER" is its text, which is all change detection reads. */
@@ -10,7 +10,7 @@ function seen(...names: string[]): SeenList {
   const ders = names.map((n) => new Uint8Array(Buffer.from(n)));
   return {
     names,
-    keys: ders.map((d) => Buffer.from(d).toString("hex")),
+    keys: ders.map(nameDigest),
     bytes: ders.reduce((s, d) => s + 2 + d.length, 0),
     messageBytes: 0,
     fingerprint: namesFingerprint(ders),
