@@ -171,8 +171,9 @@ describe.skipIf(why !== undefined)(
       const startedS = Date.now() / 1000;
       const ms = await reloadAndTime(lists.atLimit, 1);
       console.log(`watch: larger list counted ${ms} ms after nginx's reload (interval ${INTERVAL_S} s)`);
-      // The next probe is at most one interval away; it takes well under a second on loopback.
-      expect(ms).toBeLessThanOrEqual(INTERVAL_S * 1000 + 1_500);
+      // The next probe is at most one interval away; it takes well under a second on loopback (2 s
+      // allowed for a loaded machine).
+      expect(ms).toBeLessThanOrEqual(INTERVAL_S * 1000 + 2_000);
       await changesSeen(1);
       expect(await byTls('rootload_advertised_bytes{target="web"}')).toEqual(both(AT_LIMIT));
       // check's size model of nginx's CertificateRequest, confirmed on the wire: the body is the cap.
