@@ -6,6 +6,7 @@ import { InputError } from "../../../harness/errors.ts";
 import { parseDuration } from "../../../harness/watch/duration.ts";
 import { loadTargets } from "../../../harness/watch/load-targets.ts";
 import { validateTargets } from "../../../harness/watch/validate-targets.ts";
+import { repoRoot } from "../../support/repo-root.ts";
 
 const problems = (v: unknown) => {
   const r = validateTargets(v);
@@ -178,7 +179,7 @@ describe("loadTargets: one line naming the file and field, exit 2", () => {
   });
 
   it("loads a TypeScript file written with defineTargets", async () => {
-    const helper = path.resolve("harness/watch/define-targets.ts");
+    const helper = path.join(repoRoot, "harness/watch/define-targets.ts");
     const f = write(
       "t.ts",
       `import { defineTargets } from ${JSON.stringify(helper)};\nexport default defineTargets({ interval: "1m", targets: [{ name: "a", address: "127.0.0.1:1", clients: ["java"] }] });\n`,
