@@ -225,9 +225,44 @@ export function clientVerdict(
   issuer: { advertised: boolean } | undefined,
   versions: KnownVersions = {},
 ): ClientVerdict {
-  const server = SERVER_PROFILES[reference.server];
-  const list = reference.sent;
-  const size = requestSizeFor(server, tls, list.bytes);
+  const size = requestSizeFor(SERVER_PROFILES[reference.server], tls, reference.sent.bytes);
+  return clientVerdictForSize(
+    client,
+    profile,
+    tls,
+    size,
+    {
+      names: reference.sent.entries.length,
+      emptyExtension13: tls === "1.3" && reference.caNames === "off-empty-extension",
+      issuer,
+    },
+    versions,
+  );
+}
+
+/** What was in a CertificateRequest besides its size, as far as a client's verdict depends on it. */
+export interface RequestFacts {
+  /** CA names in it. */
+  names: number;
+  /** TLS 1.3 with an empty certificate_authorities extension (OpenSSL's -CANames). */
+  emptyExtension13: boolean;
+  /** Whether the client's issuer is among the names; undefined when no issuer is known. */
+  issuer: { advertised: boolean } | undefined;
+}
+
+/**
+ * What a client does with a CertificateRequest of `size` (body and whole message, bytes): the
+ * verdict `check` predicts, from a size it computed or one read on the wire (`rootload watch`).
+ * A size cap measured on other versions than the one in use predicts nothing: `not-measured`.
+ */
+export function clientVerdictForSize(
+  client: ClientStack,
+  profile: ClientProfile,
+  tls: "1.0" | TlsVersion,
+  size: { bodyBytes: number; messageBytes: number },
+  facts: RequestFacts,
+  versions: KnownVersions = {},
+): ClientVerdict {
   const on = profile.maxBodyBytes?.on ?? profile.maxRecords?.on;
   const version = on ? versions[on.package] : undefined;
   if (on && version && !covers(on, version.version))
@@ -240,7 +275,7 @@ export function clientVerdict(
       reason: `not measured on ${on.package} ${version.version} (measured: ${describeOn(on)})`,
     };
   const measured = on ? { measuredOn: on } : {};
-  if (tls === "1.3" && reference.caNames === "off-empty-extension" && profile.refusesEmptyExtension13)
+  if (facts.emptyExtension13 && profile.refusesEmptyExtension13)
     return {
       ...measured,
       client,
@@ -276,7 +311,7 @@ export function clientVerdict(
         reason: `CertificateRequest ${fmt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
       };
   }
-  if (issuer && !issuer.advertised && list.entries.length > 0 && profile.selectsByIssuer)
+  if (facts.issuer && !facts.issuer.advertised && facts.names > 0 && profile.selectsByIssuer)
     return {
       ...measured,
       client,

@@ -36,6 +36,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
     load: async () => (await import("./probe-command.ts")).default,
   },
+  watch: {
+    summary:
+      "probe running servers' CertificateRequests on an interval; serve Prometheus metrics, log each change",
+    load: async () => (await import("./watch-command.ts")).watchCommand,
+  },
 };
 
 function usage(): string {

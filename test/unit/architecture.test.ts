@@ -29,6 +29,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   servers: ["config", "probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "write-atomic"],
   check: ["config", "probe", "roots", "model", "errors"],
+  // A job of its own beside run: probes running servers over time, judged by check's limits table.
+  watch: ["check", "probe", "run", "model", "errors", "log"],
   scenario: ["model", "errors"],
   testing: ["model"],
   run: [
