@@ -25,10 +25,7 @@ import type { StartedTlsServer } from "../harness/servers/started-tls-server.ts"
 import { type Figure, recordFigures } from "./record.ts";
 
 const SECONDS = Number(process.env.ROOTLOAD_BENCH_SECONDS ?? 4);
-const ROOTS = path.resolve(
-  import.meta.dirname,
-  "../../shared/data/rootstores/microsoft/2025-06-16/authroot.stl",
-);
+const ROOTS = path.resolve(import.meta.dirname, "../data/rootstores/microsoft/2025-06-16/authroot.stl");
 
 interface Rate {
   handshakes: number;

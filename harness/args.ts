@@ -5,6 +5,8 @@ import { InputError, messageOf } from "./errors.ts";
 export interface OptionSpec {
   type: "string" | "boolean";
   short?: string;
+  /** Repeatable: the values come as a list. */
+  multiple?: boolean;
   default?: string | boolean;
   /** The value's name in the help (`--out DIR`); string options only. */
   arg?: string;
@@ -61,7 +63,7 @@ export function helpText(spec: CommandSpec<Record<string, OptionSpec>>): string 
   const rows = Object.entries(all).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.arg ?? "VALUE"}` : ""}`;
     const dflt = o.default !== undefined && o.default !== false ? ` (default ${o.default})` : "";
-    return [flag, `${o.help}${dflt}`] as const;
+    return [flag, `${o.help}${dflt}${o.multiple ? " (repeatable)" : ""}`] as const;
   });
   // A long flag (a list of every server) puts its help on the next line instead of widening all.
   const w = Math.min(Math.max(...rows.map(([f]) => f.length)), 28);

@@ -1,6 +1,8 @@
 import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
+import { hostJavaVersion } from "../check/host-java.ts";
+import type { KnownVersion } from "../check/limit-lookup.ts";
 import {
   CLIENT_STACKS,
   type ClientStack,
@@ -19,8 +21,13 @@ import type { Command } from "./command.ts";
 export const CHECK = defineCommand({
   name: "check",
   usage: ["check <ca-bundle|dir|ctl|certdata|config-file> [options]", "check --limits"],
-  about: `Predicts, without a server, what each server does with the CA list it would advertise and which
-clients refuse it. Exit 0: all fine; 1: something predicted to break; 2: bad input.`,
+  about: `<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
+Predicts, without a server, what each server does with the CA list it would advertise and which
+clients refuse it. A limit is a fact about a version: each comes from the entry measured on the
+version in use (--version java=17.0.15, openssl=3.0.19, ...; for java, the host's \`java -version\`
+when not given), and a version outside every measured range is "not measured", never guessed.
+Exit 0: all fine; 1: something predicted to break, or not predicted for the version in use;
+2: bad input.`,
   options: {
     server: {
       type: "string",
@@ -39,6 +46,12 @@ clients refuse it. Exit 0: all fine; 1: something predicted to break; 2: bad inp
       type: "string",
       arg: "BYTES",
       help: "also predict a Java client with this jdk.tls.maxHandshakeMessageSize",
+    },
+    version: {
+      type: "string",
+      multiple: true,
+      arg: "PACKAGE=VERSION",
+      help: "a package version in use (java=17.0.15, openssl=3.0.19): limits come from its entry",
     },
     json: { type: "boolean", help: "print the prediction as JSON" },
     limits: { type: "boolean", help: "print the table of measured limits and exit" },
@@ -72,6 +85,18 @@ function issuerSubject(path: string | undefined): Uint8Array | undefined {
   return entries[0]!.subjectDer;
 }
 
+/** `--version NAME=VERSION`, repeatable: the package versions in use. */
+function versionFlags(values: readonly string[] | undefined): Record<string, KnownVersion> {
+  const out: Record<string, KnownVersion> = {};
+  for (const v of values ?? []) {
+    const m = /^([a-z][a-z0-9-]*)=(\d[\w.+~:-]*)$/.exec(v.trim());
+    if (!m)
+      throw new InputError("rootload check --version", `"${v}" is not PACKAGE=VERSION (e.g. java=17.0.15)`);
+    out[m[1]!] = { version: m[2]!, source: "given" };
+  }
+  return out;
+}
+
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
   const { values, positionals } = parseCommandArgs(CHECK, args);
@@ -96,13 +121,20 @@ export const checkCommand: Command = async (args) => {
     endpoint: values.endpoint,
   });
   const servers: readonly ServerStack[] = named ?? (setup.server ? [setup.server] : DEFAULT_SERVERS);
+  const versions = versionFlags(values.version);
+  // Java's TLS 1.3 limit moved between builds: the JDK on this host is the one a local server runs.
+  if (!versions.java && (servers.includes("java") || clients.includes("java"))) {
+    const found = hostJavaVersion();
+    if (found) versions.java = { version: found, source: "host" };
+  }
   const report = check(setup, {
     servers,
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),
+    versions,
     ...(javaMax !== undefined ? { javaMaxHandshake: javaMax } : {}),
   });
   process.stdout.write(values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : checkText(report));
-  return report.breaks ? 1 : 0;
+  return report.breaks || report.unpredicted ? 1 : 0;
 };

@@ -3,17 +3,21 @@ import { join } from "node:path";
 import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError, messageOf } from "../errors.ts";
 import { LIST_LIMITS } from "../model/limits.ts";
+import { listSnapshots, PROGRAMS, type Snapshot, userDataDir } from "../roots/catalog.ts";
+import { fetchMicrosoft, fetchMozilla } from "../roots/fetch-snapshot.ts";
 import { fitsIn } from "../roots/fits-in.ts";
 import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "../roots/load.ts";
 import { CTL_KEEP_FLAG, type CtlExclusion, type CtlPurpose } from "../roots/load-ctl.ts";
 import type { RootStore } from "../roots/root-store.ts";
 import type { Command } from "./command.ts";
+import { Progress } from "./progress.ts";
 
-const STORE = "<path|builtin|system|synthetic:N[:SEED]>";
-const ABOUT = `A root store from any source — a Microsoft CTL (.stl/.cab, certificates from certs/ beside it),
-a PEM bundle, certdata.txt, a directory, Node's builtin list, the system bundle, synthetic roots —
-with its count, CA-list bytes and how much of it fits in each limit. CTL filters (purpose, date,
-disabled entries) say what they left out and the flag that keeps it. Exit 0, or 2 on bad input.`;
+const STORE = "<source>";
+const ABOUT = `A root store with its count, CA-list bytes and how much of it fits in each limit. <source>: a
+snapshot name (microsoft:2025-06-16, mozilla:latest, curl:latest, apple:<date>; see roots list), a
+file or folder (CTL .stl/.cab with certificates from certs/ beside it, PEM, DER, certdata.txt),
+builtin, system, or synthetic:N[:SEED]. CTL filters (purpose, date, disabled entries) say what
+they left out and the flag that keeps it. Exit 0, or 2 on bad input.`;
 const FILTERS = {
   certs: { type: "string", arg: "DIR", help: "a CTL's certificates (default: certs/ beside it)" },
   purpose: {
@@ -56,10 +60,36 @@ export const ROOTS_EXPORT = defineCommand({
   },
 });
 
+export const ROOTS_LIST = defineCommand({
+  name: "roots list",
+  usage: ["roots list [--json]"],
+  about:
+    "The snapshots the names find (shipped with rootload, or fetched): entries, roots, names, list bytes.",
+  options: { json: { type: "boolean", help: "print the list as JSON" } },
+});
+
+export const ROOTS_FETCH = defineCommand({
+  name: "roots fetch",
+  usage: ["roots fetch microsoft|mozilla [options]"],
+  about: `The program's current list, checked, written as a dated snapshot that the names then find.
+Exit 0, or 2 on bad input.`,
+  options: {
+    from: { type: "string", arg: "URL", help: "fetch from this address instead of the program's own" },
+    out: {
+      type: "string",
+      arg: "DIR",
+      help: "where to write (default $ROOTLOAD_DATA or ~/.local/share/rootload/rootstores)",
+    },
+  },
+});
+
+const ROOTS_COMMANDS = { inspect: ROOTS_INSPECT, export: ROOTS_EXPORT, list: ROOTS_LIST, fetch: ROOTS_FETCH };
+
 const USAGE = `usage:
-  rootload ${ROOTS_INSPECT.usage[0]}
-  rootload ${ROOTS_EXPORT.usage[0]}
-(rootload roots inspect --help, rootload roots export --help: the options)
+${Object.values(ROOTS_COMMANDS)
+  .map((c) => `  rootload ${c.usage[0]}`)
+  .join("\n")}
+(rootload roots <subcommand> --help: its options)
 `;
 
 /**
@@ -198,7 +228,76 @@ function exportStore(store: RootStore, format: string, out: string): void {
   }
 }
 
-/** `rootload roots inspect|export`. */
+/** One row of `roots list`: the snapshot as its name loads it (what `roots inspect <name>` shows). */
+function listRow(s: Snapshot): Record<string, unknown> {
+  const name = `${s.program}:${s.date}`;
+  const store = loadRoots(specFromPath(name));
+  return {
+    name,
+    total: accounting(store).total,
+    roots: store.count,
+    names: new Set(store.entries.map((e) => Buffer.from(e.subjectDer).toString("hex"))).size,
+    caListBytes: store.caListBytes,
+    where: s.shipped ? "shipped" : s.root,
+  };
+}
+
+function listText(rows: Record<string, unknown>[]): string {
+  const head = ["name", "entries", "roots", "names", "list bytes", "where"];
+  const body = rows.map((r) => [r.name, r.total, r.roots, r.names, r.caListBytes, r.where].map(String));
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 1 && i <= 4 ? c.padStart(w[i]!) : c.padEnd(w[i]!)))
+      .join("  ")
+      .trimEnd();
+  const latest = (Object.keys(PROGRAMS) as (keyof typeof PROGRAMS)[])
+    .map((p) => rows.filter((r) => String(r.name).startsWith(`${p}:`)).at(-1))
+    .filter((r) => r !== undefined)
+    .map((r) => String(r.name).replace(/:.*/, ":latest") + ` = ${r.name}`);
+  return `${[line(head), ...body.map(line)].join("\n")}\n\n${latest.join(", ")}\nuser data folder: ${userDataDir()}\n`;
+}
+
+/** `rootload roots fetch microsoft|mozilla`: the program's current list, checked, as a dated snapshot. */
+async function fetchCommand(positionals: string[], values: { from?: string; out?: string }): Promise<number> {
+  const program = positionals[0];
+  if (positionals.length !== 1 || (program !== "microsoft" && program !== "mozilla"))
+    throw new InputError(
+      "rootload roots fetch",
+      `expected microsoft or mozilla, got "${positionals.join(" ")}"`,
+    );
+  const out = values.out ?? userDataDir();
+  let progress: Progress | undefined;
+  let seen = 0;
+  const onProgress = (done: number, total: number, label: string) => {
+    progress ??= new Progress(total);
+    while (seen < done) {
+      seen++;
+      progress.tick(label);
+    }
+  };
+  const fetchOne = program === "microsoft" ? fetchMicrosoft : fetchMozilla;
+  try {
+    const r = await fetchOne({
+      out,
+      onProgress,
+      ...(values.from !== undefined ? { from: values.from } : {}),
+    });
+    progress?.end();
+    const added =
+      r.newCertificates !== undefined ? `, ${r.newCertificates} new certificates in the pool` : "";
+    process.stdout.write(
+      r.written
+        ? `${r.name}: ${r.roots} roots${added}, written to ${r.dir}\n`
+        : `${r.name}: already in ${r.dir}, nothing written\n`,
+    );
+    return 0;
+  } finally {
+    progress?.end();
+  }
+}
+
+/** `rootload roots inspect|export|list|fetch`. */
 export const rootsCommand: Command = async (args) => {
   const [sub, ...rest] = args;
   // `rootload roots inspect ... --json | head` closes stdout early: that is not an error.
@@ -210,14 +309,25 @@ export const rootsCommand: Command = async (args) => {
     process.stdout.write(USAGE);
     return sub ? 0 : 2;
   }
-  if (sub !== "inspect" && sub !== "export")
-    throw new InputError("rootload roots", `unknown subcommand "${sub}"; one of inspect, export`);
-  const spec = sub === "inspect" ? ROOTS_INSPECT : ROOTS_EXPORT;
+  if (!(sub in ROOTS_COMMANDS))
+    throw new InputError(
+      "rootload roots",
+      `unknown subcommand "${sub}"; one of ${Object.keys(ROOTS_COMMANDS).join(", ")}`,
+    );
+  const spec = ROOTS_COMMANDS[sub as keyof typeof ROOTS_COMMANDS];
   const { values, positionals } = parseCommandArgs<
-    typeof ROOTS_INSPECT.options & typeof ROOTS_EXPORT.options
+    typeof ROOTS_INSPECT.options & typeof ROOTS_EXPORT.options & typeof ROOTS_FETCH.options
   >(spec as never, rest);
   if (values.help) {
     process.stdout.write(helpText(spec));
+    return 0;
+  }
+  if (sub === "fetch") return fetchCommand(positionals, values);
+  if (sub === "list") {
+    if (positionals.length)
+      throw new InputError("rootload roots list", `takes no argument, got "${positionals[0]}"`);
+    const rows = listSnapshots().map(listRow);
+    process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : listText(rows));
     return 0;
   }
   if (positionals.length !== 1)

@@ -47,7 +47,7 @@ export function limitText(maxListBytes: number, past: string): string {
 }
 
 /**
- * What every OpenSSL 3.0-based server does as its CA list grows (measured; DESIGN.md): the list's
+ * What every OpenSSL 3.0-based server does as its CA list grows (measured; docs/domain.md): the list's
  * 16-bit length on TLS 1.2, the extensions block it shares with signature_algorithms on TLS 1.3.
  */
 export const OPENSSL_LIMITS = {

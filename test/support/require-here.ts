@@ -4,7 +4,9 @@
  * CI provisions everything (containers/setup-host.sh, the server image) and a skip there would pass
  * in silence.
  */
-export const IN_CI = process.env.CI === "true";
+export function inCi(): boolean {
+  return process.env.CI === "true";
+}
 
 /**
  * `reason` undefined: `what` is here, nothing to do (returns undefined). Otherwise, in CI: throws,
@@ -13,7 +15,7 @@ export const IN_CI = process.env.CI === "true";
  */
 export function missingHere(what: string, reason: string | undefined): string | undefined {
   if (reason === undefined) return undefined;
-  if (IN_CI) throw new Error(`${what} is missing in CI (CI=true): ${reason}`);
+  if (inCi()) throw new Error(`${what} is missing in CI (CI=true): ${reason}`);
   return `${what}: ${reason}`;
 }
 
@@ -33,7 +35,7 @@ export function requireHere(
  * false: the suite runs and must itself fail on what is missing (`missingHere` in its first hook).
  */
 export function skipHere(what: string, reason: string | undefined): boolean {
-  if (reason === undefined || IN_CI) return false;
+  if (reason === undefined || inCi()) return false;
   console.warn(`skipped (missing here, would fail in CI): ${what}: ${reason}`);
   return true;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/repo-root.ts";
 
 /**
- * The places in harness/ and what each may import (DESIGN.md "Shape"): a folder, or a top-level
+ * The places in harness/ and what each may import (docs/domain.md "Folder shape"): a folder, or a top-level
  * file by its name without `.ts`. Data flows one way — cli → scenario/run → (servers | clients |
  * probe | roots | report | check) → runtime → model — and the lists below are exactly the arrows
  * the code has, so a new import that points up, or a new folder with no place here, fails this
@@ -29,6 +29,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   servers: ["config", "probe", "pki", "roots", "runtime", "model", "errors", "log", "state-dir"],
   report: ["model", "write-atomic"],
   check: ["config", "probe", "roots", "model", "errors"],
+  // A job of its own beside run: probes running servers over time, judged by check's limits table.
+  watch: ["check", "probe", "run", "model", "errors", "log"],
   scenario: ["model", "errors"],
   testing: ["model"],
   run: [

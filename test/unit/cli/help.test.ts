@@ -7,8 +7,9 @@ import { INIT } from "../../../harness/cli/init-command.ts";
 import { MERGE } from "../../../harness/cli/merge-command.ts";
 import { PROBE } from "../../../harness/cli/probe-command.ts";
 import { REPORT } from "../../../harness/cli/report-command.ts";
-import { ROOTS_EXPORT, ROOTS_INSPECT } from "../../../harness/cli/roots-command.ts";
+import { ROOTS_EXPORT, ROOTS_FETCH, ROOTS_INSPECT, ROOTS_LIST } from "../../../harness/cli/roots-command.ts";
 import { RUN } from "../../../harness/cli/run-command.ts";
+import { WATCH } from "../../../harness/cli/watch-command.ts";
 import { InputError } from "../../../harness/errors.ts";
 
 /** Run the CLI in-process, capturing stdout and stderr. */
@@ -41,13 +42,26 @@ const SPECS: CommandSpec<Record<string, OptionSpec>>[] = [
   INIT,
   ROOTS_INSPECT,
   ROOTS_EXPORT,
+  ROOTS_LIST,
+  ROOTS_FETCH,
+  WATCH,
 ];
 
 describe("every command answers --help with its options", () => {
   it("the CLI's own list names every command, and each has a declaration here", async () => {
     const r = await cli("--help");
     const listed = [...r.out.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]);
-    expect(listed.sort()).toEqual(["check", "compare", "init", "merge", "probe", "report", "roots", "run"]);
+    expect(listed.sort()).toEqual([
+      "check",
+      "compare",
+      "init",
+      "merge",
+      "probe",
+      "report",
+      "roots",
+      "run",
+      "watch",
+    ]);
     expect(new Set(SPECS.map((s) => s.name.split(" ")[0]))).toEqual(new Set(listed));
   });
 
@@ -73,8 +87,8 @@ describe("every command answers --help with its options", () => {
       for (const [name, o] of Object.entries(spec.options)) {
         const args = o.type === "string" ? [`--${name}`, "x"] : [`--${name}`];
         const { values } = parseCommandArgs(spec, args);
-        expect((values as Record<string, unknown>)[name], `${spec.name} --${name}`).toBe(
-          o.type === "string" ? "x" : true,
+        expect((values as Record<string, unknown>)[name], `${spec.name} --${name}`).toEqual(
+          o.type === "string" ? (o.multiple ? ["x"] : "x") : true,
         );
       }
       expect(() => parseCommandArgs(spec, ["--no-such-option"])).toThrow(InputError);
