@@ -6,6 +6,7 @@ import type { Outcome } from "../model/outcome.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
 import { advertisedFacts, caseFacts } from "./case-facts.ts";
+import { certificateRequirement, judgeWithoutCertificate } from "./certificate-verdict.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { assignSide, probeSide } from "./outcome-side.ts";
@@ -99,7 +100,13 @@ export async function runCase(
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
-  let outcome = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
+  let outcome = judgeWithoutCertificate({
+    outcome: assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations),
+    certificate: hs.certificate,
+    requirement: certificateRequirement(session.spec),
+    clientIssuerAdvertised: compared.clientIssuerAdvertised,
+    server: c.driver,
+  });
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.
