@@ -230,8 +230,8 @@ function caseTable(cases: CaseResult[]): string {
           ? "yes"
           : '<span class="bad">no</span>',
       chip(c) + (detail ? `<div class="detail">${text(detail)}</div>` : ""),
-      c.latency ? c.latency.p50Ms.toFixed(2) : "—",
-      c.latency ? c.latency.p99Ms.toFixed(2) : "—",
+      c.latency ? c.latency.p50Ms.toFixed(2) + processMark(c.latency) : "—",
+      c.latency ? c.latency.p99Ms.toFixed(2) + processMark(c.latency) : "—",
       failed.length > 0
         ? failed.map((e) => `<span class="bad">✗ ${text(e.expect)}</span>: ${text(e.message)}`).join("<br>")
         : c.expectations?.length
@@ -305,3 +305,10 @@ code { font-size: 12px; background: #f1f5f9; padding: 0 3px; border-radius: 3px;
 details > summary { cursor: pointer; list-style: none; }
 details > summary::-webkit-details-marker { display: none; }
 `;
+
+/** A latency figure that counts the client's process start says so beside the number. */
+function processMark(l: NonNullable<CaseResult["latency"]>): string {
+  return l.clock === "process"
+    ? ' <span class="detail" title="timed from starting the client process">(incl. process start)</span>'
+    : "";
+}

@@ -136,7 +136,8 @@ function latencyTable(s: RunSummary): string[] {
   for (const p of s.sizes) {
     const cells = withLatency.map((x) => {
       const l = x.latency.find((q) => q.bytes === p.bytes && q.count === p.count);
-      return l ? `${l.p50Ms.toFixed(2)} / ${l.p99Ms.toFixed(2)}` : "—";
+      if (!l) return "—";
+      return `${l.p50Ms.toFixed(2)} / ${l.p99Ms.toFixed(2)}${l.includesProcessStart ? " (incl. process start)" : ""}`;
     });
     if (cells.every((c) => c === "—")) continue;
     rows.push(`| ${formatBytes(p.bytes)} (${formatInt(p.count)}) | ${cells.join(" | ")} |`);

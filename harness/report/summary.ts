@@ -65,6 +65,8 @@ export interface LatencyPoint {
   bytes: number;
   p50Ms: number;
   p99Ms: number;
+  /** The figure also counts starting the client's process (Latency.clock "process"): not a handshake time. */
+  includesProcessStart: boolean;
 }
 
 /** All cases of one server × TLS version × client × policy, ordered by configured list size. */
@@ -319,7 +321,13 @@ function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
         };
     }
     if (c.latency)
-      latency.push({ count: at.count, bytes: at.bytes, p50Ms: c.latency.p50Ms, p99Ms: c.latency.p99Ms });
+      latency.push({
+        count: at.count,
+        bytes: at.bytes,
+        p50Ms: c.latency.p50Ms,
+        p99Ms: c.latency.p99Ms,
+        includesProcessStart: c.latency.clock === "process",
+      });
   }
   return {
     key,

@@ -130,10 +130,14 @@ export async function runCase(
   if (outcome.class === "ok") {
     const sample = () =>
       timed(ctx.phases, "latency", () =>
-        measureLatency(
-          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-          ctx.bench,
-        ),
+        measureLatency(async () => {
+          const h = await client.handshake(handshakeOptions);
+          return {
+            ok: h.outcome.class === "ok",
+            ms: h.ms,
+            ...(h.timedFrom === "process-start" ? { includesProcessStart: true as const } : {}),
+          };
+        }, ctx.bench),
       );
     const m = await (ctx.exclusive ? ctx.exclusive(sample) : sample());
     if ("error" in m)

@@ -51,6 +51,18 @@ describe.each(["node", "openssl", "gnutls"] as const)("%s client", (name) => {
   it("is available", async () => {
     expect(await client.available()).toBe(true);
   });
+  it("times the handshake from its own connect, not from starting a process or waiting for a verdict", async () => {
+    for (const tls of ["1.2", "1.3"] as const) {
+      const t0 = performance.now();
+      const r = await client.handshake({ host, port: s.modern!.port, tls, pki });
+      const wallMs = performance.now() - t0;
+      expect(r.outcome).toEqual({ class: "ok" });
+      // openssl and gnutls-cli print a line as they connect: the clock starts there.
+      if (name !== "node") expect(r.timedFrom, `TLS ${tls}`).toBe("connect");
+      expect(r.ms, `TLS ${tls}`).toBeGreaterThan(0);
+      expect(r.ms, `TLS ${tls}`).toBeLessThan(wallMs);
+    }
+  });
   for (const tls of ["1.2", "1.3"] as const) {
     it(`TLS ${tls}: the client certificate is accepted`, async () => {
       const r = await client.handshake({ host, port: s.modern!.port, tls, pki });
