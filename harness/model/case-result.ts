@@ -4,6 +4,7 @@ import type { TlsVersion } from "./tls.ts";
 
 /** Handshake latency summary, in milliseconds: the clients' own handshake times, scheduled by tinybench. */
 export interface Latency {
+  /** Handshakes timed (a sample that could not tell its connect from its process start is left out while others were timed). */
   samples: number;
   meanMs: number;
   p50Ms: number;

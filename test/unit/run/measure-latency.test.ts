@@ -39,3 +39,18 @@ describe("measureLatency", () => {
     expect(m).toHaveProperty("error");
   });
 });
+
+describe("measureLatency with samples of both clocks", () => {
+  it("leaves out the samples that counted a process start while others timed the handshake", async () => {
+    let n = 0;
+    const m = await measureLatency(
+      async () => {
+        n += 1;
+        return n % 3 === 0 ? { ok: true, ms: 70, includesProcessStart: true } : { ok: true, ms: 5 };
+      },
+      { time: 1, iterations: 9 },
+    );
+    expect(m).toMatchObject({ clock: "handshake", p50Ms: 5, p99Ms: 5 });
+    if (!("error" in m)) expect(m.samples).toBeLessThan(n);
+  });
+});
