@@ -109,7 +109,11 @@ export interface RunSummary {
   /** endedAt is set, every planned case has a result and every planned search has cases. */
   complete: boolean;
   byOutcome: Record<OutcomeClass, number>;
-  expectations: { total: number; failed: number; casesWithFailures: number };
+  /**
+   * Expectation checks over the recorded cases; `declared`: the expectations the scenario has
+   * (from the manifest; 0 when it has none or the run predates the field).
+   */
+  expectations: { total: number; failed: number; casesWithFailures: number; declared: number };
   series: Series[];
   /** The smallest failing size over all series (ties: plan order). */
   firstFailure: { series: string; at: SizePoint; outcome: Outcome } | null;
@@ -168,7 +172,7 @@ export function summarize(run: RunRecord): RunSummary {
       cases.length >= manifest.plannedCases &&
       bounds.length >= (manifest.plannedBisects ?? 0),
     byOutcome: countOutcomes(cases),
-    expectations: countExpectations(cases),
+    expectations: { ...countExpectations(cases), declared: manifest.expectations ?? 0 },
     series,
     firstFailure: earliestFailure(series),
     issuerCuts: issuerCutsOf(series),
@@ -183,7 +187,7 @@ function countOutcomes(cases: readonly CaseResult[]): Record<OutcomeClass, numbe
   return byOutcome;
 }
 
-function countExpectations(cases: readonly CaseResult[]): RunSummary["expectations"] {
+function countExpectations(cases: readonly CaseResult[]): Omit<RunSummary["expectations"], "declared"> {
   let total = 0;
   let failed = 0;
   let casesWithFailures = 0;

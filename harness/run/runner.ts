@@ -154,6 +154,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...(scenario.expect?.length ? { expectations: scenario.expect.length } : {}),
     ...(bisects.length > 0 ? { plannedBisects: bisects.length } : {}),
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),
