@@ -51,6 +51,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called at the start, after each case and at the end. */
   onProgress?: (event: RunProgress) => void;
+  /** What the user must hear as it happens (the CLI writes it on stderr), e.g. runtime "auto" fell back to processes and why. */
+  onNotice?: (text: string) => void;
   /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
   jobs?: number;
 }
@@ -119,7 +121,10 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   // A user's image runs only in containers: "auto" means the engine then, and its absence is rc 3.
   const needsEngine = scenario.servers.some((s) => s.image !== undefined);
   const runtime = await timed(phases, "runtime", () =>
-    resolveRuntime(onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto")),
+    resolveRuntime(
+      onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto"),
+      opts.onNotice,
+    ),
   );
   const firstSteps = steps.length > 0 ? steps : (bisectEnds[0] ?? []);
   await preflightServers(scenario, loaded.file, firstSteps, pki, runtime).catch(async (err) => {
