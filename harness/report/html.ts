@@ -42,7 +42,10 @@ export function htmlReport(run: RunRecord): string {
     section(
       "advertised",
       "Advertised vs configured CA names",
-      "x: configured CA list size (bytes); y: number of CA names. Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
+      (s.sizes.some((p) => p.onWire)
+        ? "x: configured CA list size (bytes), or for an endpoint, which has none, the list it advertised; "
+        : "x: configured CA list size (bytes); ") +
+        "y: number of CA names. Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
       advertisedChart(s),
     ),
     section(
@@ -222,7 +225,9 @@ function caseTable(cases: CaseResult[]): string {
       text(c.policy),
       text(c.client),
       text(c.step.label),
-      text(`${formatInt(c.configured?.count ?? 0)} / ${formatBytes(c.configured?.caListBytes ?? 0)}`),
+      c.configured
+        ? text(`${formatInt(c.configured.count)} / ${formatBytes(c.configured.caListBytes)}`)
+        : '<span title="an endpoint: rootload does not know what it was given">—</span>',
       c.advertised ? text(`${formatInt(c.advertised.count)} / ${formatBytes(c.advertised.bytes)}`) : "—",
       c.clientIssuerAdvertised === null
         ? "—"

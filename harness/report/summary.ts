@@ -37,10 +37,15 @@ export const THRESHOLDS: readonly Threshold[] = [
 /** One root-list size of a series. */
 export interface SizePoint {
   stepLabel: string;
-  /** Configured names. */
+  /** Configured names; for `onWire`, the names advertised. */
   count: number;
-  /** Configured CA list length (bytes, with the 2-byte prefixes). */
+  /** Configured CA list length (bytes, with the 2-byte prefixes); for `onWire`, the advertised list's. */
   bytes: number;
+  /**
+   * The case has no configured list (an endpoint: rootload does not know what it was given): it
+   * sits at the size it advertised (0 when no CertificateRequest was read).
+   */
+  onWire?: true;
 }
 
 /** Where the advertised list first fell short of the configured one. */
@@ -144,18 +149,31 @@ export function seriesKey(c: Pick<CaseResult, "id" | "server" | "tls" | "client"
 }
 
 /** Where a case sits on the size axis: its configured list, or for an endpoint (none known) what it sent. */
-function sizeOf(c: CaseResult): SizePoint {
+/**
+ * Where a case sits on every size axis (columns, x positions): its configured list, or for an
+ * endpoint, which has none, the list it advertised. Every chart places cases by this one function.
+ */
+export function caseSize(c: CaseResult): SizePoint {
   if (!c.configured)
-    return { stepLabel: c.step.label, count: c.advertised?.count ?? 0, bytes: c.advertised?.bytes ?? 0 };
+    return {
+      stepLabel: c.step.label,
+      count: c.advertised?.count ?? 0,
+      bytes: c.advertised?.bytes ?? 0,
+      onWire: true,
+    };
   return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
+}
+const sizeOf = caseSize;
+
+/** Same place on the size axes. */
+export function sameSize(a: SizePoint, b: SizePoint): boolean {
+  return a.bytes === b.bytes && a.count === b.count && Boolean(a.onWire) === Boolean(b.onWire);
 }
 
 function bySize(a: CaseResult, b: CaseResult): number {
-  return (
-    (a.configured?.caListBytes ?? 0) - (b.configured?.caListBytes ?? 0) ||
-    (a.configured?.count ?? 0) - (b.configured?.count ?? 0) ||
-    a.step.index - b.step.index
-  );
+  const sa = caseSize(a);
+  const sb = caseSize(b);
+  return sa.bytes - sb.bytes || sa.count - sb.count || a.step.index - b.step.index;
 }
 
 /** Compute the shared figures of a run. */
@@ -273,8 +291,10 @@ function issuerCutsOf(series: readonly Series[]): IssuerCut[] {
 /** Every configured list size in the run, ascending (bytes, then names). */
 function sizeAxis(cases: readonly CaseResult[]): SizePoint[] {
   const sizeMap = new Map<string, SizePoint>();
-  for (const c of cases)
-    sizeMap.set(`${c.configured?.caListBytes ?? 0}/${c.configured?.count ?? 0}`, sizeOf(c));
+  for (const c of cases) {
+    const p = sizeOf(c);
+    sizeMap.set(`${p.bytes}/${p.count}/${p.onWire ? "wire" : "configured"}`, p);
+  }
   return [...sizeMap.values()].sort((a, b) => a.bytes - b.bytes || a.count - b.count);
 }
 
