@@ -11,8 +11,10 @@ import type { Command } from "./command.ts";
 
 const USAGE = `usage:
   rootload roots inspect <path|builtin|system|synthetic:N[:SEED]> [--certs DIR] [--purpose serverAuth|clientAuth|any]
-                         [--as-of DATE] [--include-disabled] [--json]
+                         [--as-of DATE] [--exclude-disabled] [--json]
   rootload roots export  <path|builtin|system> [same filters] --format pem|der-dir -o OUT
+A CTL is taken whole by default, the entries Microsoft disabled included, as \`rootload check\` and a
+Windows server's Root store take it; --exclude-disabled leaves those out.
 `;
 
 const OPTIONS = {
@@ -20,6 +22,7 @@ const OPTIONS = {
   purpose: { type: "string" },
   "as-of": { type: "string" },
   "include-disabled": { type: "boolean" },
+  "exclude-disabled": { type: "boolean" },
   json: { type: "boolean" },
   format: { type: "string" },
   o: { type: "string", short: "o" },
@@ -41,7 +44,10 @@ function accounting(store: RootStore): {
   const excluded: ReturnType<typeof accounting>["excluded"] = {};
   if (m.excluded)
     for (const reason of ["purpose", "disabled", "notBefore"] as const)
-      excluded[reason] = { count: m.excluded[reason], keepWith: CTL_KEEP_FLAG[reason] };
+      excluded[reason] = {
+        count: m.excluded[reason],
+        keepWith: reason === "purpose" ? CTL_KEEP_FLAG[reason] : "without --exclude-disabled",
+      };
   if (m.missingCerts?.length) excluded.missingCerts = { count: m.missingCerts.length };
   if (m.duplicates?.length) excluded.duplicates = { count: m.duplicates.length };
   const total = m.ctlEntries ?? store.count + (m.duplicates?.length ?? 0);
@@ -87,8 +93,16 @@ function summary(store: RootStore): string {
     ["total", `${accounting(store).total} entries in the source`],
     ...Object.entries(accounting(store).excluded).map(([reason, e]): [string, string] => [
       `excluded (${reason})`,
-      `${e.count}${e.keepWith ? ` (keep with ${e.keepWith})` : ""}`,
+      `${e.count}${e.keepWith ? ` (${e.keepWith.startsWith("--") ? "keep with" : "kept"} ${e.keepWith})` : ""}`,
     ]),
+    ...(disabledKept(store) > 0
+      ? [
+          [
+            "disabled, kept",
+            `${disabledKept(store)} (in the whole list by default, as check takes it; leave out with --exclude-disabled)`,
+          ] as [string, string],
+        ]
+      : []),
     ["count", String(store.count)],
     ["caListBytes", `${store.caListBytes} B`],
     ...LIST_LIMITS.map((l): [string, string] => [
@@ -105,6 +119,11 @@ function summary(store: RootStore): string {
   if (m.duplicates?.length) rows.push(["duplicates dropped", String(m.duplicates.length)]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}
+
+/** CTL entries kept although Microsoft disabled them for the purpose/date asked. */
+function disabledKept(store: RootStore): number {
+  return store.entries.filter((e) => e.info.disabled === true).length;
 }
 
 function purposeOf(v: string | undefined): CtlPurpose | undefined {
@@ -125,7 +144,8 @@ function asOfOf(v: string | undefined): string | undefined {
  */
 function resolveSpec(arg: string, ctl: CtlOptions): RootSpec {
   const spec = specFromPath(arg, ctl);
-  if (spec.kind === "ctl") return spec;
+  // One default with `check`: the whole CTL, disabled entries included.
+  if (spec.kind === "ctl") return { ...spec, includeDisabled: spec.includeDisabled ?? true };
   if (spec.kind === "certdata" && ctl.purpose !== undefined) {
     if (ctl.purpose === "clientAuth")
       throw new InputError(
@@ -189,7 +209,13 @@ export const rootsCommand: Command = async (args) => {
     ...(values.purpose !== undefined ? { purpose: purposeOf(values.purpose)! } : {}),
     ...(values["as-of"] !== undefined ? { asOf: asOfOf(values["as-of"])! } : {}),
     ...(values["include-disabled"] ? { includeDisabled: true } : {}),
+    ...(values["exclude-disabled"] ? { includeDisabled: false } : {}),
   };
+  if (values["include-disabled"] && values["exclude-disabled"])
+    throw new InputError(
+      `rootload roots ${sub}`,
+      "--include-disabled and --exclude-disabled contradict each other",
+    );
   if (sub === "export") {
     const out = values.o ?? values.out;
     const format = values.format;
@@ -198,7 +224,10 @@ export const rootsCommand: Command = async (args) => {
     if (!out) throw new InputError("rootload roots export", "-o OUT is required");
     const store = loadRoots(resolveSpec(positionals[0]!, ctl));
     exportStore(store, format, out);
-    process.stderr.write(`wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}\n`);
+    const kept = disabledKept(store);
+    process.stderr.write(
+      `wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}${kept ? `; ${kept} of them disabled by Microsoft (kept: the whole list, as check takes it; --exclude-disabled leaves them out)` : ""}\n`,
+    );
     return 0;
   }
   const store = loadRoots(resolveSpec(positionals[0]!, ctl));
