@@ -1,3 +1,4 @@
+import { askWithoutCertificate } from "../clients/application-answer.ts";
 import type { TlsClient } from "../clients/tls-client.ts";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
@@ -6,7 +7,7 @@ import type { Outcome } from "../model/outcome.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
 import { advertisedFacts, caseFacts } from "./case-facts.ts";
-import { certificateRequirement, judgeWithoutCertificate } from "./certificate-verdict.ts";
+import { certificateRequirement, judgeWithoutCertificate, needsAnswer } from "./certificate-verdict.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { assignSide, probeSide } from "./outcome-side.ts";
@@ -100,12 +101,25 @@ export async function runCase(
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
+  const sided = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
+  const requirement = certificateRequirement(session.spec);
+  // The handshake ended without the client's certificate: ask the application what such a client gets.
+  const answer = needsAnswer(sided, hs.certificate, requirement)
+    ? await askWithoutCertificate({
+        host: server.host,
+        port: server.port,
+        tls: c.tls,
+        ...(session.spec.sni ? { sni: session.spec.sni } : {}),
+        ...(server.starttls ? { starttls: server.starttls } : {}),
+      })
+    : undefined;
   let outcome = judgeWithoutCertificate({
-    outcome: assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations),
+    outcome: sided,
     certificate: hs.certificate,
-    requirement: certificateRequirement(session.spec),
+    requirement,
     clientIssuerAdvertised: compared.clientIssuerAdvertised,
     server: c.driver,
+    ...(answer ? { answer } : {}),
   });
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)

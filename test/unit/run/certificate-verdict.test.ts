@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { judgeAnswer } from "../../../harness/clients/application-answer.ts";
 import { certificateRequirement, judgeWithoutCertificate } from "../../../harness/run/certificate-verdict.ts";
 
 const none = { sent: false, issuersSeen: 97 };
@@ -63,5 +64,48 @@ describe("a completed handshake without the client's certificate", () => {
     expect(certificateRequirement({ driver: "nginx", clientAuth: "optional" })).toBe("optional");
     expect(certificateRequirement({ driver: "nginx", config: "my.conf" })).toBe("unknown");
     expect(certificateRequirement({ driver: "endpoint", address: "127.0.0.1:443" })).toBe("unknown");
+  });
+
+  it("the application's answer decides: refused is named in the detail, let in is ok", () => {
+    const base = {
+      outcome: { class: "ok" } as const,
+      certificate: none,
+      clientIssuerAdvertised: false,
+      server: "endpoint",
+      requirement: "unknown" as const,
+    };
+    const refused = judgeWithoutCertificate({
+      ...base,
+      answer: { kind: "refused", text: "HTTP/1.1 400 Bad Request: No required SSL certificate was sent" },
+    });
+    expect(refused).toMatchObject({ class: "issuer-not-advertised", side: "server" });
+    expect((refused as { detail: string }).detail).toContain("answered: HTTP/1.1 400 Bad Request");
+    expect(judgeWithoutCertificate({ ...base, answer: { kind: "let-in", text: "HTTP/1.1 200 OK" } })).toEqual(
+      {
+        class: "ok",
+      },
+    );
+  });
+});
+
+describe("judgeAnswer", () => {
+  // nginx 1.22's answer to a client without a certificate under ssl_verify_client on (captured).
+  const nginx400 = Buffer.from(
+    "HTTP/1.1 400 Bad Request\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n" +
+      "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n" +
+      "<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n",
+  );
+  it("reads HTTP refusals, other answers and PostgreSQL's first message", () => {
+    expect(judgeAnswer(nginx400, undefined)).toEqual({
+      kind: "refused",
+      text: "HTTP/1.1 400 Bad Request: No required SSL certificate was sent",
+    });
+    expect(judgeAnswer(Buffer.from("HTTP/1.0 200 ok\r\n\r\nhello"), undefined)).toMatchObject({
+      kind: "let-in",
+    });
+    expect(judgeAnswer(Buffer.from("GET / HTTP/1.0\r\n"), undefined)).toMatchObject({ kind: "unknown" });
+    expect(judgeAnswer(Buffer.alloc(0), undefined)).toBeUndefined();
+    const authOk = Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0]);
+    expect(judgeAnswer(authOk, "postgres")).toMatchObject({ kind: "let-in" });
   });
 });
