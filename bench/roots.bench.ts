@@ -1,6 +1,6 @@
 /**
  * Root-store timings: `node --import tsx bench/roots.bench.ts`.
- * Targets (DESIGN: sweeps rebuild stores often): parse + resolve the 2025-06-16 CTL ≤ 50 ms;
+ * Targets (sweeps rebuild stores often): parse + resolve the 2025-06-16 CTL ≤ 50 ms;
  * 20,000 synthetic roots ≤ 5 s; `rootload check` on the whole 2025-06-16 CTL (load, predict every
  * server and client, render) ≤ 100 ms (issue 15). Exit code 1 when a target is missed.
  */
@@ -17,7 +17,7 @@ import { syntheticRoots } from "../harness/roots/synthetic.ts";
 import { type Figure, recordFigures } from "./record.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dir = path.resolve(repoRoot, "../shared/data/rootstores/microsoft/2025-06-16");
+const dir = path.join(repoRoot, "data/rootstores/microsoft/2025-06-16");
 const stl = path.join(dir, "authroot.stl");
 const cab = path.join(dir, "authrootstl.cab");
 

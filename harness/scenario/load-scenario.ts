@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { InputError, messageOf } from "../errors.ts";
+import { looksLikeSourceName } from "../model/source-name.ts";
 import type { IdentitySpec, RootSourceSpec, Scenario } from "./define-scenario.ts";
 import { validateScenario } from "./validate.ts";
 
@@ -88,7 +89,8 @@ function nestingDepth(value: unknown, limit: number): number {
 }
 
 function resolveSourcePaths(src: RootSourceSpec, dir: string): RootSourceSpec {
-  const r = (p: string) => path.resolve(dir, p);
+  // Snapshot names (`microsoft:2025-06-16`) are not paths: the catalog finds them.
+  const r = (p: string) => (looksLikeSourceName(p) ? p : path.resolve(dir, p));
   switch (src.kind) {
     case "ctl":
       return { ...src, path: r(src.path), ...(src.certs ? { certs: r(src.certs) } : {}) };
