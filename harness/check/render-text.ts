@@ -118,7 +118,7 @@ export function checkText(r: CheckReport): string {
   else
     out.push(
       `  advertises ${fmt(a.entries.length)} names, ${fmt(a.bytes)} B (as ${r.reference} builds it, from ${fmt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${fmt(s.verifyOnly.length)} more trusted, not advertised` : ""})`,
-      `  CertificateRequest ${msg}`,
+      `  CertificateRequest ${msg}, its 4-byte header included`,
     );
   for (const n of s.notes) out.push(`  note: ${n}`);
   out.push("");

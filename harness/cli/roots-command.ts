@@ -16,7 +16,8 @@ const STORE = "<source>";
 const ABOUT = `A root store with its count, CA-list bytes and how much of it fits in each limit. <source>: a
 snapshot name (microsoft:2025-06-16, mozilla:latest, curl:latest, apple:<date>; see roots list), a
 file or folder (CTL .stl/.cab with certificates from certs/ beside it, PEM, DER, certdata.txt),
-builtin, system, or synthetic:N[:SEED]. CTL filters (purpose, date, disabled entries) say what
+builtin, system, or synthetic:N[:SEED]. A CTL is taken whole by default, the entries Microsoft disabled included, as \`rootload check\` and
+a Windows server's Root store take it. CTL filters (purpose, date, disabled entries) say what
 they left out and the flag that keeps it. Exit 0, or 2 on bad input.`;
 const FILTERS = {
   certs: { type: "string", arg: "DIR", help: "a CTL's certificates (default: certs/ beside it)" },
@@ -30,7 +31,11 @@ const FILTERS = {
     arg: "DATE",
     help: "apply a CTL's NotBefore dates too, and its disable dates as of DATE (default: disable dates whenever set)",
   },
-  "include-disabled": { type: "boolean", help: "keep a CTL's disabled entries, marked disabled" },
+  "include-disabled": {
+    type: "boolean",
+    help: "keep a CTL's disabled entries, marked disabled (the default)",
+  },
+  "exclude-disabled": { type: "boolean", help: "leave out the entries Microsoft disabled" },
 } as const;
 
 export const ROOTS_INSPECT = defineCommand({
@@ -106,7 +111,10 @@ function accounting(store: RootStore): {
   const excluded: ReturnType<typeof accounting>["excluded"] = {};
   if (m.excluded)
     for (const reason of ["purpose", "disabled", "notBefore"] as const)
-      excluded[reason] = { count: m.excluded[reason], keepWith: CTL_KEEP_FLAG[reason] };
+      excluded[reason] = {
+        count: m.excluded[reason],
+        keepWith: reason === "purpose" ? CTL_KEEP_FLAG[reason] : "without --exclude-disabled",
+      };
   if (m.missingCerts?.length) excluded.missingCerts = { count: m.missingCerts.length };
   if (m.duplicates?.length) excluded.duplicates = { count: m.duplicates.length };
   const total = m.ctlEntries ?? store.count + (m.duplicates?.length ?? 0);
@@ -152,8 +160,16 @@ function summary(store: RootStore): string {
     ["total", `${accounting(store).total} entries in the source`],
     ...Object.entries(accounting(store).excluded).map(([reason, e]): [string, string] => [
       `excluded (${reason})`,
-      `${e.count}${e.keepWith ? ` (keep with ${e.keepWith})` : ""}`,
+      `${e.count}${e.keepWith ? ` (${e.keepWith.startsWith("--") ? "keep with" : "kept"} ${e.keepWith})` : ""}`,
     ]),
+    ...(disabledKept(store) > 0
+      ? [
+          [
+            "disabled, kept",
+            `${disabledKept(store)} (in the whole list by default, as check takes it; leave out with --exclude-disabled)`,
+          ] as [string, string],
+        ]
+      : []),
     ["count", String(store.count)],
     ["caListBytes", `${store.caListBytes} B`],
     ...LIST_LIMITS.map((l): [string, string] => [
@@ -170,6 +186,11 @@ function summary(store: RootStore): string {
   if (m.duplicates?.length) rows.push(["duplicates dropped", String(m.duplicates.length)]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}
+
+/** CTL entries kept although Microsoft disabled them for the purpose/date asked. */
+function disabledKept(store: RootStore): number {
+  return store.entries.filter((e) => e.info.disabled === true).length;
 }
 
 function purposeOf(v: string | undefined): CtlPurpose | undefined {
@@ -190,7 +211,8 @@ function asOfOf(v: string | undefined): string | undefined {
  */
 function resolveSpec(arg: string, ctl: CtlOptions): RootSpec {
   const spec = specFromPath(arg, ctl);
-  if (spec.kind === "ctl") return spec;
+  // One default with `check`: the whole CTL, disabled entries included.
+  if (spec.kind === "ctl") return { ...spec, includeDisabled: spec.includeDisabled ?? true };
   if (spec.kind === "certdata" && ctl.purpose !== undefined) {
     if (ctl.purpose === "clientAuth")
       throw new InputError(
@@ -231,7 +253,8 @@ function exportStore(store: RootStore, format: string, out: string): void {
 /** One row of `roots list`: the snapshot as its name loads it (what `roots inspect <name>` shows). */
 function listRow(s: Snapshot): Record<string, unknown> {
   const name = `${s.program}:${s.date}`;
-  const store = loadRoots(specFromPath(name));
+  // The same default as inspect and check: a CTL whole.
+  const store = loadRoots(resolveSpec(name, {}));
   return {
     name,
     total: accounting(store).total,
@@ -337,7 +360,13 @@ export const rootsCommand: Command = async (args) => {
     ...(values.purpose !== undefined ? { purpose: purposeOf(values.purpose)! } : {}),
     ...(values["as-of"] !== undefined ? { asOf: asOfOf(values["as-of"])! } : {}),
     ...(values["include-disabled"] ? { includeDisabled: true } : {}),
+    ...(values["exclude-disabled"] ? { includeDisabled: false } : {}),
   };
+  if (values["include-disabled"] && values["exclude-disabled"])
+    throw new InputError(
+      `rootload roots ${sub}`,
+      "--include-disabled and --exclude-disabled contradict each other",
+    );
   if (sub === "export") {
     const out = values.out;
     const format = values.format;
@@ -346,7 +375,10 @@ export const rootsCommand: Command = async (args) => {
     if (!out) throw new InputError("rootload roots export", "-o OUT is required");
     const store = loadRoots(resolveSpec(positionals[0]!, ctl));
     exportStore(store, format, out);
-    process.stderr.write(`wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}\n`);
+    const kept = disabledKept(store);
+    process.stderr.write(
+      `wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}${kept ? `; ${kept} of them disabled by Microsoft (kept: the whole list, as check takes it; --exclude-disabled leaves them out)` : ""}\n`,
+    );
     return 0;
   }
   const store = loadRoots(resolveSpec(positionals[0]!, ctl));

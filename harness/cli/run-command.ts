@@ -91,6 +91,7 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(jobs ? { jobs } : {}),
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
+      onNotice: (text) => process.stderr.write(`rootload run: ${text}\n`),
       onProgress: (e) => {
         if (e.kind === "start") progress = new Progress(e.total);
         else if (e.kind === "case") progress?.tick(`${e.planned.id} ${e.result.outcome.class}`);

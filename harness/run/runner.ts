@@ -54,6 +54,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called at the start, after each case and at the end. */
   onProgress?: (event: RunProgress) => void;
+  /** What the user must hear as it happens (the CLI writes it on stderr), e.g. runtime "auto" fell back to processes and why. */
+  onNotice?: (text: string) => void;
   /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
   jobs?: number;
 }
@@ -92,7 +94,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   try {
     // Closed when this block ends, however it ends: before the manifest's last write, as its
     // containers' or processes' end is part of the run's time.
-    await using runtime = await timed(phases, "runtime", () => resolveRuntime(runtimeChoice(input.scenario)));
+    await using runtime = await timed(phases, "runtime", () =>
+      resolveRuntime(runtimeChoice(input.scenario), opts.onNotice),
+    );
     const firstSteps = roots.steps.length > 0 ? roots.steps : (roots.bisectEnds[0] ?? []);
     await preflightServers(input.scenario, input.loaded.file, firstSteps, roots.pki, runtime);
     run = await openRun(opts, input, work, runtime);
@@ -207,6 +211,7 @@ async function openRun(
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...(scenario.expect?.length ? { expectations: scenario.expect.length } : {}),
     ...(bisects.length > 0 ? { plannedBisects: bisects.length } : {}),
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),

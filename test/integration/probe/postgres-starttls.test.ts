@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { askWithoutCertificate } from "../../../harness/clients/application-answer.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
@@ -167,6 +168,19 @@ describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", (
     });
     expect(none.outcome.class).toBe("reset");
     expect(JSON.stringify(none.outcome)).toMatch(/connection requires a valid client certificate/);
+  });
+
+  it("asked as a client without a certificate would be, after a completed handshake: PostgreSQL refuses on the StartupMessage", async () => {
+    for (const tls of ["1.2", "1.3"] as const) {
+      const a = await askWithoutCertificate({
+        host: "127.0.0.1",
+        port: server.port,
+        tls,
+        starttls: "postgres",
+      });
+      expect(a.kind, `TLS ${tls}: ${a.text}`).toBe("refused");
+      expect(a.text).toMatch(/connection requires a valid client certificate/);
+    }
   });
 
   it("psql with sslmode=verify-full and the client certificate logs in; without it, it is refused", async () => {
