@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +20,20 @@ const values = {
   ROOTLOAD_CA_ADVERTISED_FILE: "/adv",
   ROOTLOAD_CA_VERIFY_FILE: "/ver",
 };
+
+/** The client programs this machine has (provisioned: all of them); init must offer each. */
+const onPath = (
+  [
+    ["java", "java"],
+    ["go", "go"],
+    ["openssl", "openssl"],
+    ["curl", "curl"],
+    ["python", "python3"],
+    ["gnutls", "gnutls-cli"],
+  ] as const
+)
+  .filter(([, program]) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0)
+  .map(([client]) => client);
 
 describe("rootload init", () => {
   it("--nginx turns a deployed config (with an include) into a template and a scenario that grows its CA bundle", async () => {
@@ -93,6 +108,12 @@ describe("rootload init", () => {
       { driver: "endpoint", address: "staging.example.net:8443", tls: ["1.2", "1.3"] },
     ]);
     expect(scn.roots).toBeUndefined();
+    // The clients that break first (Java, Go) and the others found on PATH, said on stdout.
+    // containers/setup-host.sh provisions every one of them: none may be missing here.
+    expect(onPath).toEqual(["java", "go", "openssl", "curl", "python", "gnutls"]);
+    expect(scn.clients).toEqual(expect.arrayContaining(["node", ...onPath]));
+    expect(e.stdout).toContain(`clients: ${scn.clients!.join(", ")}\n`);
+    for (const c of onPath) expect(e.stdout).toMatch(new RegExp(`^  ${c}: \\S+ found on PATH \\(`, "m"));
 
     const plain = path.join(work, "plain.conf");
     writeFileSync(
