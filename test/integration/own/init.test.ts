@@ -125,4 +125,29 @@ describe("rootload init", () => {
     expect(p.stderr).toContain(`rootload init: ${plain}: has no ssl_client_certificate`);
     expect(existsSync(path.join(work, "p"))).toBe(false);
   });
+
+  it("--nginx keeps a plain-HTTP health server and its logs (moved at run time), refuses with nothing left behind", async () => {
+    const work = await mkdtemp(path.join(tmpdir(), "rootload-init-"));
+    const conf = path.join(work, "nginx.conf");
+    writeFileSync(
+      conf,
+      "events {}\nhttp {\n  access_log /var/log/nginx/access.log;\n  server {\n    listen 8080;\n    location /healthz { return 200; }\n  }\n" +
+        "  server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/site.pem;\n    ssl_certificate_key /etc/ssl/site.key;\n" +
+        "    ssl_client_certificate /etc/ssl/clients.pem;\n    ssl_verify_client on;\n  }\n}\n",
+    );
+    const out = path.join(work, "out");
+    const r = await runCli(["init", "--nginx", conf, "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const tpl = readFileSync(path.join(out, "nginx.conf.template"), "utf8");
+    expect(tpl).toContain("    listen 8080;\n");
+    expect(tpl).toContain("    listen ${ROOTLOAD_LISTEN} ssl;\n");
+    // Refused (no client certificates asked for): no folder left behind, not even an empty one.
+    writeFileSync(
+      conf,
+      readFileSync(conf, "utf8").replace("    ssl_client_certificate /etc/ssl/clients.pem;\n", ""),
+    );
+    const refused = await runCli(["init", "--nginx", conf, "-o", path.join(work, "nested/out")]);
+    expect(refused.code).toBe(2);
+    expect(existsSync(path.join(work, "nested"))).toBe(false);
+  });
 });
