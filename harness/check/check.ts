@@ -10,9 +10,21 @@ import {
   serverVerdict,
 } from "./verdict.ts";
 
+/**
+ * The servers whose verdicts set the exit status: those named with `--server`, the server of the
+ * config being checked, or — with neither — the reference server alone (the others are shown, not
+ * counted: a bundle does not say which server the user runs).
+ */
+export interface CheckScope {
+  from: "--server" | "config" | "none";
+  servers: readonly ServerStack[];
+}
+
 /** What to check a setup against. */
 export interface CheckParams {
   servers: readonly ServerStack[];
+  /** Default: every server in `servers`, as if named. */
+  scope?: Omit<CheckScope, "servers"> & { servers?: readonly ServerStack[] };
   tls: readonly TlsVersion[];
   clients: readonly ClientStack[];
   /** DER subject of the client certificate's issuing CA (`--issuer`). */
@@ -43,7 +55,8 @@ export interface CheckReport {
   servers: ServerVerdict[];
   clients: ClientVerdict[];
   issuer?: IssuerStanding[];
-  /** True when anything is predicted to break. */
+  scope: CheckScope;
+  /** True when anything in the scope, or any client against the reference, is predicted to break. */
   breaks: boolean;
 }
 
@@ -113,10 +126,15 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
   const messageBytes: Partial<Record<TlsVersion, number>> = {};
   for (const t of tls)
     messageBytes[t] = requestSizeFor(SERVER_PROFILES[reference], t, refList.bytes).messageBytes;
+  const scope: CheckScope = {
+    from: p.scope?.from ?? "--server",
+    servers: p.scope?.servers ?? (p.scope?.from === "none" ? [reference] : p.servers),
+  };
+  const counted = (s: ServerStack) => scope.servers.includes(s);
   const breaks =
-    servers.some((s) => s.verdict !== "sends") ||
+    servers.some((s) => counted(s.server) && s.verdict !== "sends") ||
     clients.some((c) => c.verdict !== "accepts") ||
-    (issuer ?? []).some((i) => !i.advertised && setup.caNames === "sent");
+    (issuer ?? []).some((i) => counted(i.server) && !i.advertised && setup.caNames === "sent");
   return {
     setup,
     reference,
@@ -124,6 +142,7 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
     servers,
     clients,
     ...(issuer ? { issuer } : {}),
+    scope,
     breaks,
   };
 }

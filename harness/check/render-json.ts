@@ -12,6 +12,7 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
     ...(r.setup.server ? { configuredServer: r.setup.server } : {}),
     ...(r.setup.endpoint ? { endpoint: r.setup.endpoint } : {}),
     caNames: r.setup.caNames,
+    scope: r.scope,
     reference: r.reference,
     advertised: {
       count: r.advertised.entries.length,
@@ -28,6 +29,7 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
       limitBytes: s.limitBytes,
       sentCount: s.sent.entries.length,
       reason: s.reason,
+      inScope: r.scope.servers.includes(s.server),
     })),
     clients: r.clients.map((c) => ({
       client: c.client,

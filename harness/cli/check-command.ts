@@ -88,6 +88,7 @@ export const checkCommand: Command = async (args) => {
   const servers: readonly ServerStack[] = named ?? (setup.server ? [setup.server] : DEFAULT_SERVERS);
   const report = check(setup, {
     servers,
+    scope: { from: named ? "--server" : setup.server ? "config" : "none" },
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),
