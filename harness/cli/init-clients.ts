@@ -10,7 +10,7 @@ import type { ClientName } from "../model/names.ts";
 const PROGRAMS: readonly { client: ClientName; program: string; why: string }[] = [
   { client: "java", program: "java", why: "JSSE refuses a CertificateRequest over 32,768 B" },
   { client: "go", program: "go", why: "crypto/tls refuses a handshake message over 65,536 B" },
-  { client: "openssl", program: "openssl", why: "OpenSSL as a client (s_client)" },
+  { client: "openssl", program: "openssl", why: "openssl s_client" },
   { client: "curl", program: "curl", why: "curl with OpenSSL" },
   { client: "python", program: "python3", why: "Python's ssl module" },
   { client: "gnutls", program: "gnutls-cli", why: "GnuTLS" },

@@ -41,6 +41,8 @@ export interface SizePoint {
   count: number;
   /** Configured CA list length (bytes, with the 2-byte prefixes). */
   bytes: number;
+  /** A `roots.wireBytes` step: the list with each name once, as an OpenSSL-based server sends it (bytes). */
+  wireBytes?: number;
 }
 
 /** Where the advertised list first fell short of the configured one. */
@@ -141,7 +143,13 @@ export function seriesKey(c: Pick<CaseResult, "id" | "server" | "tls" | "client"
 function sizeOf(c: CaseResult): SizePoint {
   if (!c.configured)
     return { stepLabel: c.step.label, count: c.advertised?.count ?? 0, bytes: c.advertised?.bytes ?? 0 };
-  return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
+  const wire = c.step.label.endsWith(" B wire") ? c.configured.wireBytes : undefined;
+  return {
+    stepLabel: c.step.label,
+    count: c.configured.count,
+    bytes: c.configured.caListBytes,
+    ...(wire !== undefined ? { wireBytes: wire } : {}),
+  };
 }
 
 function bySize(a: CaseResult, b: CaseResult): number {

@@ -18,36 +18,36 @@ describe("rootload init writes only under -o, and only inert values into code (i
   it("an include with ../ is read in place: nothing is written outside -o, the file there is untouched", async () => {
     const work = await mkdtemp(path.join(tmpdir(), "rootload-init-up-"));
     mkdirSync(path.join(work, "etc/nginx"), { recursive: true });
-    writeFileSync(path.join(work, "etc/nginx/nginx.conf"), site("../shared/mtls.conf"));
-    mkdirSync(path.join(work, "etc/shared"));
-    writeFileSync(path.join(work, "etc/shared/mtls.conf"), MTLS);
-    // -o beside the config: `../shared/mtls.conf` from there is work/etc/shared again, and from
-    // out/ it would be work/etc/out/../shared: a write through ../ lands on the user's own file.
+    writeFileSync(path.join(work, "etc/nginx/nginx.conf"), site("../common/mtls.conf"));
+    mkdirSync(path.join(work, "etc/common"));
+    writeFileSync(path.join(work, "etc/common/mtls.conf"), MTLS);
+    // -o beside the config: `../common/mtls.conf` from there is work/etc/common again, and from
+    // out/ it would be work/etc/out/../common: a write through ../ lands on the user's own file.
     const out = path.join(work, "etc/out");
     const r = await runCli(["init", "--nginx", path.join(work, "etc/nginx/nginx.conf"), "-o", out]);
     // The TLS directives sit in a file rootload does not convert (read in place): nothing to test.
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/nginx\.conf: has no ssl_client_certificate/);
-    expect(readFileSync(path.join(work, "etc/shared/mtls.conf"), "utf8")).toBe(MTLS);
+    expect(readFileSync(path.join(work, "etc/common/mtls.conf"), "utf8")).toBe(MTLS);
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(path.join(work, "etc")).sort()).toEqual(["nginx", "shared"]);
+    expect(readdirSync(path.join(work, "etc")).sort()).toEqual(["common", "nginx"]);
 
     // With the TLS settings in the main file, an outside include (here a plain one) is kept by
     // its absolute path and read where it is.
     writeFileSync(
       path.join(work, "etc/nginx/nginx.conf"),
-      site("../shared/extra.conf").replace("    include", `    ${MTLS.replaceAll("\n", "\n    ")}include`),
+      site("../common/extra.conf").replace("    include", `    ${MTLS.replaceAll("\n", "\n    ")}include`),
     );
-    writeFileSync(path.join(work, "etc/shared/extra.conf"), "server_tokens off;\n");
+    writeFileSync(path.join(work, "etc/common/extra.conf"), "server_tokens off;\n");
     const ok = await runCli(["init", "--nginx", path.join(work, "etc/nginx/nginx.conf"), "-o", out]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain(`read in place at ${path.join(work, "etc/shared/extra.conf")}`);
+    expect(ok.stdout).toContain(`read in place at ${path.join(work, "etc/common/extra.conf")}`);
     expect(readFileSync(path.join(out, "nginx.conf.template"), "utf8")).toContain(
-      `include ${path.join(work, "etc/shared/extra.conf")};`,
+      `include ${path.join(work, "etc/common/extra.conf")};`,
     );
     expect(readdirSync(out).sort()).toEqual(["nginx.conf.template", "nginx.scenario.ts"]);
-    expect(readFileSync(path.join(work, "etc/shared/extra.conf"), "utf8")).toBe("server_tokens off;\n");
+    expect(readFileSync(path.join(work, "etc/common/extra.conf"), "utf8")).toBe("server_tokens off;\n");
   });
 
   it("a hostile config file name comes out of the scenario as an inert string", async () => {

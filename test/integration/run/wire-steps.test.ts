@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sharedTestPki } from "../../../harness/pki/test-pki.ts";
 import { rootSteps } from "../../../harness/run/root-steps.ts";
@@ -84,6 +86,11 @@ describe("steps by wire bytes (roots.wireBytes)", () => {
     expect(at("65535 B wire").outcome.class).toBe("ok");
     expect(at("65536 B wire").configured?.wireBytes).toBe(65_536);
     expect(at("65536 B wire").outcome).toMatchObject({ class: "server-alert", alert: "internal_error" });
+    // The report says both figures for a wire step.
+    const summary = readFileSync(path.join(runDir(out), "summary.md"), "utf8");
+    expect(summary).toMatch(
+      /\| [\d,]+ names \/ [\d,]+ B \(65,535 B on the wire\) \| [\d,]+ names \/ [\d,]+ B \(65,536 B on the wire\) \|/,
+    );
   }, 300_000);
 
   it("openssl s_client sees 65,535 B on the wire at the 65,535 B wire step and no list at 65,536 B", async () => {
