@@ -236,7 +236,7 @@ export function templateError(
   sources: Record<string, string>,
 ): InputError | undefined {
   const e = rules.configError(output);
-  if (!e) return pathError(driver, output, sources);
+  if (!e) return pathError(driver, output, sources) ?? lineless(driver, output, rules, sources);
   const rel = Object.keys(sources).find((r) => e.file.endsWith(`/${r}`));
   return rel
     ? new InputError(`${sources[rel]}:${e.line}`, `${driver} rejects the config: ${e.message}`)
@@ -269,4 +269,25 @@ function pathError(driver: string, output: string, sources: Record<string, strin
     }
   }
   return undefined;
+}
+
+/**
+ * The server's config test refused without a file, line or a path the template names: still the
+ * user's config (exit 2), named by its main file, with the server's own line. A failed bind is not
+ * the config's doing (another process took the port): left to the caller.
+ */
+function lineless(
+  driver: string,
+  output: string,
+  rules: TemplateRules,
+  sources: Record<string, string>,
+): InputError | undefined {
+  const said = output.split("\n").find((l) => /\[(emerg|ALERT)\]|^\[!\]/.test(l));
+  if (!said || /Address already in use|\bbind/i.test(said)) return undefined;
+  const main = sources[rules.mainFile] ?? Object.values(sources)[0];
+  if (!main) return undefined;
+  const message = said
+    .replace(/^.*?\[(emerg|ALERT)\]\s*(\(\d+\)\s*:\s*)?(\d+#\d+:\s*)?|^\[!\]\s*/, "")
+    .trim();
+  return new InputError(main, `${driver} rejects the config: ${message}`);
 }

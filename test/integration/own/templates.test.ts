@@ -201,30 +201,37 @@ const ORDINARY = {
 const FIXTURE = { nginx: NGINX, haproxy: HAPROXY, apache: APACHE, stunnel: STUNNEL } as const;
 
 describe("ordinary configs as templates: logs, other server blocks, other listeners", () => {
-  it.each(["nginx", "haproxy", "apache", "stunnel"] as const)(
-    "%s: logs go to the state folder, other listeners to free ports on 127.0.0.1; the run is ok",
-    async (server) => {
+  it.each([
+    ["nginx", "process"],
+    ["haproxy", "process"],
+    ["apache", "process"],
+    ["stunnel", "process"],
+    ["haproxy", "container"],
+  ] as const)(
+    "%s (%s runtime): logs go to the state folder, other listeners to free ports on 127.0.0.1; the run is ok",
+    async (server, runtime) => {
+      if (runtime === "container") expect(engine.ok, "the container engine is provisioned").toBe(true);
       const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-ordinary-"));
       const tpl = path.join(dir, path.basename(FIXTURE[server]));
       writeFileSync(tpl, ORDINARY[server](readFileSync(FIXTURE[server], "utf8")));
       if (server === "nginx")
         cpSync(path.join(fixtures, "nginx/snippets"), path.join(dir, "snippets"), { recursive: true });
       const { file, out } = await writeScenario({
-        name: `ordinary-${server}`,
-        runtime: "process",
+        name: `ordinary-${server}-${runtime}`,
+        runtime,
         servers: [{ driver: server, config: tpl, tls: ["1.3"] }],
         roots: { source: { kind: "synthetic", count: 20 } },
         clients: ["node"],
         bench: { time: 10, iterations: 1 },
       });
-      const r = await runCli(["run", file, "--out", out, "--quiet"], 120_000);
+      const r = await runCli(["run", file, "--out", out, "--quiet"], 240_000);
       expect(r.code, r.stderr.slice(-2000)).toBe(0);
       const cases = readCases(runDir(out));
       expect(cases.length).toBeGreaterThan(0);
       for (const c of cases) expect(c.outcome.class, c.id).toBe("ok");
       expect(existsSync("/var/log/rootload-absent")).toBe(false);
     },
-    120_000,
+    300_000,
   );
 
   it("what truly cannot run (another TLS server's missing certificate) is exit 2 at the user's file and line", async () => {

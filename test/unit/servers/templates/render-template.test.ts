@@ -274,10 +274,20 @@ describe("config templates", () => {
     ).toBe(
       `${tpl}:3: nginx cannot use /etc/ssl/x.pem: BIO_new_file("/etc/ssl/x.pem") failed (SSL: error:80000002:system library::No such file or directory)`,
     );
+    // No line and no path of the template's: the main file, the server's words (still exit 2).
     expect(
       templateError("nginx", 'nginx: [emerg] open() "/elsewhere" failed', NGINX_TEMPLATE, {
         "nginx.conf": tpl,
-      }),
+      })?.message,
+    ).toBe(`${tpl}: nginx rejects the config: open() "/elsewhere" failed`);
+    // A port another process took is not the config's doing.
+    expect(
+      templateError(
+        "nginx",
+        "nginx: [emerg] bind() to 127.0.0.1:9 failed (98: Address already in use)",
+        NGINX_TEMPLATE,
+        { "nginx.conf": tpl },
+      ),
     ).toBeUndefined();
   });
 });
