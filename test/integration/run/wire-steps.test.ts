@@ -16,23 +16,25 @@ import { readCases, runDir, writeScenario } from "../../support/run-files.ts";
  * undefined when none came; and s_client's whole output. Bounded: 20 s.
  */
 async function sClientListBytes(port: number): Promise<{ bytes?: number; out: string }> {
-  const out = await new Promise<string>((resolve) => {
+  // stdout alone is parsed: s_client's stderr (verify lines) would land inside the hex dump.
+  const [out, err] = await new Promise<[string, string]>((resolve) => {
     const child = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_2", "-msg"], {
       stdio: ["pipe", "pipe", "pipe"],
     });
     let text = "";
+    let errText = "";
     child.stdout.on("data", (d) => (text += d));
-    child.stderr.on("data", (d) => (text += d));
+    child.stderr.on("data", (d) => (errText += d));
     child.stdin.end("Q\n");
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     child.on("close", () => {
       clearTimeout(timer);
-      resolve(text);
+      resolve([text, errText]);
     });
   });
   const lines = out.split("\n");
   const at = lines.findIndex((l) => /^<<< TLS 1\.2, Handshake \[length \d+\], CertificateRequest/.test(l));
-  if (at < 0) return { out };
+  if (at < 0) return { out: out + err };
   const hex: number[] = [];
   for (const l of lines.slice(at + 1)) {
     if (!/^\s+[0-9a-f]{2}( [0-9a-f]{2})*\s*$/.test(l)) break;
@@ -45,7 +47,7 @@ async function sClientListBytes(port: number): Promise<{ bytes?: number; out: st
   i += 2 + ((hex[i]! << 8) | hex[i + 1]!);
   const bytes = (hex[i]! << 8) | hex[i + 1]!;
   expect(hex.length, "the list runs to the end of the message").toBe(i + 2 + bytes);
-  return { bytes, out };
+  return { bytes, out: out + err };
 }
 
 const ROOTS = {
