@@ -129,6 +129,7 @@ export const checkCommand: Command = async (args) => {
   }
   const report = check(setup, {
     servers,
+    scope: { from: named ? "--server" : setup.server ? "config" : "none" },
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),

@@ -38,7 +38,13 @@ export interface CaseResult {
    * The store loaded into the server; `names` counts distinct subject names (re-keyed roots share
    * one). Absent for an endpoint: rootload does not know what a running server was given.
    */
-  configured?: { count: number; caListBytes: number; names?: number };
+  configured?: {
+    count: number;
+    caListBytes: number;
+    names?: number;
+    /** The list with each distinct name once (bytes): what an OpenSSL-based server sends. */
+    wireBytes?: number;
+  };
   /**
    * What the policy should advertise if the server implements it faithfully. Absent when the
    * server is tested as configured (an endpoint, a user's template without a policy).

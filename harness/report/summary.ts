@@ -46,6 +46,8 @@ export interface SizePoint {
    * sits at the size it advertised (0 when no CertificateRequest was read).
    */
   onWire?: true;
+  /** A `roots.wireBytes` step: the list with each name once, as an OpenSSL-based server sends it (bytes). */
+  wireBytes?: number;
 }
 
 /** Where the advertised list first fell short of the configured one. */
@@ -161,7 +163,13 @@ export function caseSize(c: CaseResult): SizePoint {
       bytes: c.advertised?.bytes ?? 0,
       onWire: true,
     };
-  return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
+  const wire = c.step.label.endsWith(" B wire") ? c.configured.wireBytes : undefined;
+  return {
+    stepLabel: c.step.label,
+    count: c.configured.count,
+    bytes: c.configured.caListBytes,
+    ...(wire !== undefined ? { wireBytes: wire } : {}),
+  };
 }
 const sizeOf = caseSize;
 

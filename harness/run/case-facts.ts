@@ -26,11 +26,13 @@ export function caseFacts(spec: ServerSpec, c: PlannedCase): CaseFacts {
   if (spec.driver === "endpoint") return {};
   const store = c.step.store;
   const intended = intendedEntries(spec, c);
+  const names = uniqueNames(store.entries);
   return {
     configured: {
       count: store.count,
       caListBytes: store.caListBytes,
-      names: uniqueNames(store.entries).length,
+      names: names.length,
+      wireBytes: names.reduce((n, e) => n + e.caNameBytes, 0),
     },
     ...(intended
       ? { intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) } }

@@ -94,8 +94,15 @@ export interface RootsSpec {
   source: RootSourceSpec;
   /** Steps by entry count (prefixes of the chosen order). */
   sizes?: number[];
-  /** Steps by exact CA-list size in bytes. */
+  /** Steps by exact CA-list size in bytes, as configured (every root's name counted). */
   bytes?: number[];
+  /**
+   * Steps by exact CA-list size on the wire, as an OpenSSL-based server (nginx, Apache, HAProxy,
+   * stunnel, s_server) sends it: a name shared by several roots goes out once, so the configured
+   * list is larger than the target when the store has re-keyed roots. Cases record both figures
+   * (`configured.caListBytes`, `configured.wireBytes`). Labels read `65536 B wire`.
+   */
+  wireBytes?: number[];
   /** "ctl" (source order), "subject" (sorted by subject DER) or "shuffle:SEED". */
   order?: string;
   /** Where the client's issuing CA sits in the list; default "last". */
