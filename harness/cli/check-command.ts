@@ -15,6 +15,7 @@ import { checkText, limitsText } from "../check/render-text.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
+import { safeText } from "./safe-text.ts";
 
 const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
                       [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
@@ -93,6 +94,9 @@ export const checkCommand: Command = async (args) => {
     issuerSubject: issuerSubject(values.issuer),
     ...(javaMax !== undefined ? { javaMaxHandshake: javaMax } : {}),
   });
-  process.stdout.write(values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : checkText(report));
+  // Endpoint names and paths come from the config: the text output is made safe for a terminal.
+  process.stdout.write(
+    values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : safeText(checkText(report)),
+  );
   return report.breaks ? 1 : 0;
 };
