@@ -8,6 +8,7 @@ import { withUserIdentity } from "../pki/user-identity.ts";
 import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
+import { withholdFromServers } from "../runtime/server-env.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
 import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
 import { ClientPool } from "./client-pool.ts";
@@ -86,6 +87,10 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
       `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
     );
   const { scenario } = loaded;
+  // The PKCS#12 password stays out of the servers' environment (a template may run programs).
+  const passwordEnv =
+    scenario.identity && "pkcs12" in scenario.identity ? scenario.identity.passwordEnv : undefined;
+  if (passwordEnv) withholdFromServers(passwordEnv);
   // The manifest keeps --shard's 1-based i/n.
   const shard = opts.shard ?? resumed?.shard;
   const phases = newPhases();

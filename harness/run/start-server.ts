@@ -27,7 +27,7 @@ export async function startUserServer(
     return new EndpointServer(a.host, a.port, spec.sni, spec.starttls);
   }
   if (!spec.config) throw new EngineError(`servers entry ${spec.driver} is not a user server`);
-  const driver = templateDriver(spec.driver, spec.config);
+  const driver = templateDriver(spec.driver, spec.config, { allowCommands: spec.allowCommands === true });
   const available = spec.image ? { ok: true } : await driver.available(runtime);
   if (!available.ok)
     throw new EngineError(

@@ -34,6 +34,11 @@ export interface ServerSpec {
    */
   config?: string | string[];
   /**
+   * With `config`: allow the template's directives that run programs (HAProxy `program`, Apache
+   * piped logs, stunnel `exec`, nginx `perl`); refused otherwise (docs/templates.md).
+   */
+  allowCommands?: boolean;
+  /**
    * nginx, haproxy, apache, stunnel: run this locally present image (never pulled) instead of
    * rootload's, with the rendered config mounted where the driver expects it. Container runtime.
    */

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { ConfigFiles } from "../../config/config-file.ts";
 import { expandInclude, isPattern } from "../../config/include.ts";
 import { InputError } from "../../errors.ts";
 
@@ -33,8 +33,17 @@ export interface TemplateRules {
   mainFile: string;
   /** Each group lists placeholders of which at least one must occur somewhere in the template. */
   required: readonly (readonly Placeholder[])[];
-  /** A line that opens a listener: it must use ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT}. */
-  listener: RegExp;
+  /**
+   * The directives of one file that open a listener, read by the product's grammar (nginx by
+   * directive, not by line; directive names as case-blind as the server's): each must use
+   * ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT}. `file` names a parse error.
+   */
+  listeners(text: string, file: string): TemplateDirective[];
+  /**
+   * Directives that make the server run a program (HAProxy `program`, Apache piped logs, stunnel
+   * `exec`, nginx `perl`): refused unless the scenario's server entry has `allowCommands: true`.
+   */
+  commands(text: string, file: string): TemplateDirective[];
   /**
    * Directives rootload overrides, per line of the template: the line is commented out (keeping
    * line numbers, so the server's messages map back to the template) and rootload sets its own
@@ -51,6 +60,19 @@ export interface TemplateRules {
   includes?(text: string): { line: number; path: string }[];
   /** A config error in the server's output: the rendered file, line and message. */
   configError(output: string): { file: string; line: number; message: string } | undefined;
+  /* file "" (line 0): the server names no file; the message is held against the main template. */
+}
+
+/** A directive of a template found by a rule: its line (1-based) and how it reads. */
+export interface TemplateDirective {
+  line: number;
+  text: string;
+}
+
+/** What a scenario allows a template beyond placeholders. */
+export interface TemplateOptions {
+  /** The scenario's `allowCommands: true`: directives that run programs are allowed. */
+  allowCommands?: boolean;
 }
 
 /** Running state while a template is scanned line by line (brace depth or current section). */
@@ -94,6 +116,7 @@ export function renderTemplate(
   template: string | readonly string[],
   rules: TemplateRules,
   values: Record<Placeholder, string>,
+  options: TemplateOptions = {},
 ): RenderedTemplate {
   const templates = [template].flat();
   if (templates.length > 1 && !rules.severalFiles)
@@ -106,19 +129,13 @@ export function renderTemplate(
     main: true,
   }));
   out.mains = queue.map((q) => q.rel);
+  const files = new ConfigFiles();
   while (queue.length > 0) {
     const { rel, src, main } = queue.shift()!;
     if (out.sources[rel]) continue;
-    let text: string;
-    try {
-      text = readFileSync(src, "utf8");
-    } catch (err) {
-      throw new InputError(
-        src,
-        `cannot read config template (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-      );
-    }
+    const text = files.read(src, src);
     const state: ScopeState = { depth: 0, section: "", bracket: "" };
+    checkDirectives(text, src, rules, options);
     const includes = rules.includes?.(text) ?? [];
     const lines = text.split("\n").map((line, i) => {
       const at = `${src}:${i + 1}`;
@@ -133,20 +150,30 @@ export function renderTemplate(
           );
         out.used.add(m[1]!);
       }
-      if (rules.listener.test(code) && !/\$\{ROOTLOAD_(LISTEN|PORT)\}/.test(code))
-        throw new InputError(
-          at,
-          `"${code.trim()}" listens without \${ROOTLOAD_LISTEN}: every listener must use it (rootload runs the server on one address of its choosing)`,
-        );
       for (const { path: inc } of includes.filter((x) => x.line === i + 1)) {
-        if (path.isAbsolute(inc)) continue; // the server reads it where it is; nothing to render
-        const files = expandInclude(path.join(root, inc), at, { optional: true });
-        if (files.length === 0 && !isPattern(inc))
+        if (path.isAbsolute(inc)) {
+          // The server reads it where it is: read (its listeners and commands count), never written.
+          for (const f of expandInclude(inc, at, { optional: true }))
+            checkDirectives(files.read(f, at), f, rules, options);
+          continue;
+        }
+        const found = expandInclude(path.join(root, inc), at, { optional: true });
+        if (found.length === 0 && !isPattern(inc))
           throw new InputError(
             at,
             `included file ${inc} not found beside the template (${path.join(root, inc)})`,
           );
-        for (const f of files) queue.push({ rel: path.relative(root, f), src: f, main: false });
+        for (const f of found) {
+          // Rendered files go under the server's own folder only: an include that leaves the
+          // template's folder (`../`) would be written outside it.
+          const rel = path.relative(root, f);
+          if (rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+            throw new InputError(
+              at,
+              `include ${inc} leaves the template's folder ${root}: rootload renders includes beside the template only (name a file outside it by its absolute path: the server then reads it where it is)`,
+            );
+          queue.push({ rel, src: f, main: false });
+        }
       }
       let rendered = line;
       const override = rules.overrides.find((o) => o.directive.test(code));
@@ -166,6 +193,25 @@ export function renderTemplate(
         `missing required placeholder ${group.map((p) => `\${${p}}`).join(" or ")} (${PLACEHOLDERS[group[0]!]})`,
       );
   return out;
+}
+
+const LISTENS = /\$\{ROOTLOAD_(LISTEN|PORT)\}/;
+
+/** Every listener uses the listen placeholder; a directive that runs a program needs `allowCommands`. */
+function checkDirectives(text: string, file: string, rules: TemplateRules, options: TemplateOptions): void {
+  for (const d of rules.listeners(text, file))
+    if (!LISTENS.test(d.text))
+      throw new InputError(
+        `${file}:${d.line}`,
+        `"${d.text}" listens without \${ROOTLOAD_LISTEN}: every listener must use it (rootload runs the server on one address of its choosing)`,
+      );
+  if (options.allowCommands) return;
+  const [cmd] = rules.commands(text, file);
+  if (cmd)
+    throw new InputError(
+      `${file}:${cmd.line}`,
+      `"${cmd.text}" makes ${rules.driver} run a program; a template runs commands only when its server entry says allowCommands: true (docs/templates.md)`,
+    );
 }
 
 /** Brace depth (nginx, Apache-style blocks) and the current section (HAProxy's unindented keywords). */
@@ -193,6 +239,8 @@ export function templateError(
 ): InputError | undefined {
   const e = rules.configError(output);
   if (!e) return undefined;
+  if (!e.file)
+    return new InputError(sources[rules.mainFile] ?? driver, `${driver} rejects the config: ${e.message}`);
   const rel = Object.keys(sources).find((r) => e.file.endsWith(`/${r}`));
   return rel
     ? new InputError(`${sources[rel]}:${e.line}`, `${driver} rejects the config: ${e.message}`)

@@ -107,7 +107,9 @@ describe("config templates", () => {
   });
 
   it("stunnel: global settings before the first [service] are overridden, the same words in a service are not", () => {
-    const r = renderTemplate(path.join(fixtures, "stunnel/stunnel.conf.template"), STUNNEL_TEMPLATE, values);
+    const r = renderTemplate(path.join(fixtures, "stunnel/stunnel.conf.template"), STUNNEL_TEMPLATE, values, {
+      allowCommands: true,
+    });
     const conf = r.files["stunnel.d/stunnel.conf"]!;
     for (const d of ["setuid", "setgid", "pid", "output", "debug", "foreground"])
       expect(conf).toMatch(new RegExp(`^# rootload overrides: ${d} =`, "m"));
