@@ -10,6 +10,7 @@ import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import { withholdFromServers } from "../runtime/server-env.ts";
 import { loadScenario } from "../scenario/load-scenario.ts";
+import { stateDir } from "../state-dir.ts";
 import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
 import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
@@ -25,6 +26,7 @@ import {
   completedCases,
   createRunDir,
   gitRevision,
+  lockRunDir,
   newRunId,
   readManifestToResume,
   removeEmptyRunDir,
@@ -75,6 +77,9 @@ export interface FinishedRun {
  * ends. One server instance per scenario server, reloaded along the root series.
  */
 export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
+  // Servers' folders, keys and orphan records live in the state folder: an unsafe one (another
+  // user's, open to others, a link) stops the run here, before anything is written.
+  stateDir();
   const resumed = opts.resumeDir ? readManifestToResume(opts.resumeDir) : undefined;
   // Checked on the bytes before the file is imported: a results folder never picks the code to run.
   if (resumed) checkScenarioToResume(opts.resumeDir!, resumed, opts.scenarioFile);
@@ -135,15 +140,19 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const runId = resumed?.runId ?? newRunId(scenario.name);
   let dir: string;
   let recorded: Map<string, CaseResult>;
+  let unlock = () => {};
   try {
     dir = opts.resumeDir
       ? path.resolve(opts.resumeDir)
       : await createRunDir(opts.outRoot ?? "results", runId);
+    // One process per run folder: a second --resume of it is refused while this one runs.
+    unlock = lockRunDir(dir);
     const planned = new Set(plan.map((c) => c.id));
     recorded = opts.resumeDir
       ? completedCases(dir, (id) => planned.has(id) || ownsCaseId(bisects, id))
       : new Map();
   } catch (err) {
+    unlock();
     await runtime.close();
     throw err;
   }
@@ -166,6 +175,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   try {
     await writeManifest(dir, manifest);
   } catch (err) {
+    unlock();
     if (!resumed) await removeEmptyRunDir(dir);
     await runtime.close();
     throw err;
@@ -179,7 +189,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
 
   // One writer: every series hands its results to this process's CaseLog, whose append is one
   // synchronous write + fsync, so lines never interleave however many series run.
-  const caseLog = new CaseLog(dir);
+  const caseLog = new CaseLog(dir, recorded.size);
   const windows = new SamplingWindows(() => runCpu(runtime), phases);
   // A bisected series' length is known only as a bound: the progress total counts the bound.
   const total = todo.length + bisects.reduce((n, b) => n + maxCases(b), 0);
@@ -197,6 +207,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   const clients = new ClientPool(runtime);
   const keys = serverKeys(scenario);
   opts.onProgress?.({ kind: "start", total });
+  // The first error is the one reported: a manifest that cannot be written afterwards (the same
+  // full disk) is logged, not thrown over it.
+  let failure: unknown;
   try {
     // Server instances in parallel, each one's series in plan order on its own server, then its
     // bisected series.
@@ -258,6 +271,9 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         }
       },
     );
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
     // Series end in any order; the manifest lists servers in scenario order, as a serial run does.
     const order = keys;
@@ -281,7 +297,14 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     }
     phases.totalMs = performance.now() - t0;
     manifest.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
-    await writeManifest(dir, manifest);
+    try {
+      await writeManifest(dir, manifest);
+    } catch (err) {
+      if (failure === undefined) throw err;
+      runLog.debug({ err }, "manifest not rewritten after the run failed");
+    } finally {
+      unlock();
+    }
   }
   return {
     dir,
