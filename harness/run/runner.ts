@@ -210,6 +210,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   // The first error is the one reported: a manifest that cannot be written afterwards (the same
   // full disk) is logged, not thrown over it.
   let failure: unknown;
+  let manifestError: unknown;
   try {
     // Server instances in parallel, each one's series in plan order on its own server, then its
     // bisected series.
@@ -300,12 +301,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     try {
       await writeManifest(dir, manifest);
     } catch (err) {
-      if (failure === undefined) throw err;
-      runLog.debug({ err }, "manifest not rewritten after the run failed");
+      manifestError = err;
+      if (failure !== undefined) runLog.debug({ err }, "manifest not rewritten after the run failed");
     } finally {
       unlock();
     }
   }
+  if (manifestError !== undefined) throw manifestError;
   return {
     dir,
     manifest,
