@@ -95,8 +95,10 @@ function maxIterations(root: forge.asn1.Asn1): number {
         ) {
           const bytes = k.value as string;
           // More than 4 significant bytes is more than any bound.
+          let lead = 0;
+          while (lead < bytes.length && bytes.charCodeAt(lead) === 0) lead++;
           const n =
-            bytes.replace(/^\x00+/, "").length > 4
+            bytes.length - lead > 4
               ? Number.MAX_SAFE_INTEGER
               : Number.parseInt(forge.util.bytesToHex(bytes) || "0", 16);
           most = Math.max(most, n);
