@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { InputError, messageOf } from "./errors.ts";
+import { EngineError, InputError, messageOf } from "./errors.ts";
 
 /**
  * Write a file through a temporary sibling and a rename, so a reader (a CI step, a browser)
@@ -15,6 +15,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    // A full disk is no bad input: rc 3, and the old file is still in place.
+    if (code === "ENOSPC" || code === "EDQUOT") throw new EngineError(`${path}: cannot write: disk full`);
     throw new InputError(path, `cannot write: ${messageOf(err)}`);
   }
 }

@@ -17,6 +17,7 @@ import { checkText, limitsText } from "../check/render-text.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
+import { safeText } from "./safe-text.ts";
 
 export const CHECK = defineCommand({
   name: "check",
@@ -136,6 +137,9 @@ export const checkCommand: Command = async (args) => {
     versions,
     ...(javaMax !== undefined ? { javaMaxHandshake: javaMax } : {}),
   });
-  process.stdout.write(values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : checkText(report));
+  // Endpoint names and paths come from the config: the text output is made safe for a terminal.
+  process.stdout.write(
+    values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : safeText(checkText(report)),
+  );
   return report.breaks || report.unpredicted ? 1 : 0;
 };

@@ -1,5 +1,6 @@
 import { EngineError, exitCodeOf, InputError, messageOf } from "../errors.ts";
 import type { Command } from "./command.ts";
+import { safeText } from "./safe-text.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   run: {
@@ -60,7 +61,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`rootload: unknown command "${name}"; one of ${Object.keys(COMMANDS).join(", ")}\n`);
+    process.stderr.write(
+      `rootload: unknown command "${safeText(name)}"; one of ${Object.keys(COMMANDS).join(", ")}\n`,
+    );
     return 2;
   }
   try {
@@ -68,11 +71,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof InputError || err instanceof EngineError) {
       // Errors that already name the command (`rootload probe --tls: ...`) are printed as they are.
-      const text = messageOf(err);
+      // Every error is printed through safeText: it may quote a file name or a value from any input.
+      const text = safeText(messageOf(err));
       process.stderr.write(text.startsWith("rootload ") ? `${text}\n` : `rootload ${name}: ${text}\n`);
     } else {
       process.stderr.write(
-        `rootload ${name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+        `rootload ${name}: internal error: ${safeText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
       );
     }
     return exitCodeOf(err);

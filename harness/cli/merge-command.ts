@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
@@ -25,6 +26,14 @@ export async function mergeCommand(args: string[]): Promise<number> {
   }
   if (!values.out) throw new InputError("rootload merge", "-o OUT is required");
   if (positionals.length < 2) throw new InputError("rootload merge", "give at least two run directories");
+  // A merge writes a new run folder: over an existing one its cases and manifest would be replaced
+  // and its old reports left beside them, describing another run.
+  const target = path.resolve(values.out);
+  if (existsSync(target) && !isEmptyDir(target))
+    throw new InputError(
+      `rootload merge -o ${values.out}`,
+      "already exists; merge writes a new run folder (name one that does not exist)",
+    );
   const runs = await Promise.all(positionals.map((d) => readRun(d)));
   const first = runs[0]!;
   const cases = new Map<string, CaseResult>();
@@ -78,6 +87,14 @@ export async function mergeCommand(args: string[]): Promise<number> {
     `rootload merge: ${cases.size} cases from ${runs.length} runs → ${path.relative(process.cwd(), out) || "."}\n`,
   );
   return 0;
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Where a server's first case sits in the plan: servers are listed in scenario order, as a single run lists them. */

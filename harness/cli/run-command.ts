@@ -8,6 +8,7 @@ import { readRun } from "../run/run-dir.ts";
 import { runScenario } from "../run/runner.ts";
 import { ownSignals } from "../runtime/exit-hooks.ts";
 import { Progress } from "./progress.ts";
+import { safeText } from "./safe-text.ts";
 
 export const RUN = defineCommand({
   name: "run",
@@ -99,7 +100,8 @@ export async function runCommand(args: string[]): Promise<number> {
       },
     });
     const written = await writeReports(summary.dir, await readRun(summary.dir));
-    if (!values.quiet) process.stdout.write(`${written.markdown}\n`);
+    // The summary quotes run data (versions, names): safe for the terminal it is printed on.
+    if (!values.quiet) process.stdout.write(`${safeText(written.markdown)}\n`);
     const rel = path.relative(process.cwd(), summary.dir) || ".";
     process.stderr.write(
       `rootload run: ${summary.ran.length} cases → ${rel}/cases.jsonl; reports: ${written.files.map((f) => path.relative(process.cwd(), f)).join(", ")}\n`,

@@ -27,8 +27,10 @@ export function expandInclude(pattern: string, where: string, options: IncludeOp
     if (kind === "file") return [pattern];
     if (kind === "dir") {
       if (!options.directories) throw new InputError(where, `include ${pattern}: is a directory`);
-      return sortedFiles(pattern, () => true);
+      return sortedFiles(pattern, () => true, where);
     }
+    if (kind === "other")
+      throw new InputError(where, `include ${pattern}: not a regular file (a FIFO, socket or device)`);
     if (options.optional) return [];
     throw new InputError(where, `include ${pattern}: no such file`);
   }
@@ -37,30 +39,89 @@ export function expandInclude(pattern: string, where: string, options: IncludeOp
     if (options.optional) return [];
     throw new InputError(where, `include ${pattern}: no such directory ${dir}`);
   }
-  const re = globRegExp(basename(pattern));
-  return sortedFiles(dir, (name) => re.test(name));
+  const glob = basename(pattern);
+  return sortedFiles(dir, (name) => globMatch(glob, name), where);
 }
 
-/** glob(3)'s last-component pattern as a RegExp: a leading dot only matches a literal dot. */
-export function globRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") out += "[^/]*";
-    else if (c === "?") out += "[^/]";
+/** One item of a glob: a literal character, `?`, `*`, or a `[...]` set. */
+type GlobItem =
+  | { kind: "char"; c: string }
+  | { kind: "any" }
+  | { kind: "star" }
+  | { kind: "set"; negated: boolean; ranges: [string, string][] };
+
+function compileGlob(glob: string): GlobItem[] {
+  const items: GlobItem[] = [];
+  const chars = [...glob];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === "*") {
+      if (items.at(-1)?.kind !== "star") items.push({ kind: "star" });
+    } else if (c === "?") items.push({ kind: "any" });
     else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) out += "\\[";
-      else {
-        const body = glob.slice(i + 1, end);
-        const negated = body.startsWith("!") || body.startsWith("^");
-        const set = (negated ? body.slice(1) : body).replace(/[\\\]^]/g, "\\$&");
-        out += `[${negated ? "^" : ""}${set}]`;
-        i = end;
+      // A `]` right after `[` or `[!` belongs to the set; no closing `]` makes `[` a literal.
+      let j = i + 1;
+      const negated = chars[j] === "!" || chars[j] === "^";
+      if (negated) j++;
+      const first = j;
+      while (j < chars.length && (chars[j] !== "]" || j === first)) j++;
+      if (j >= chars.length) {
+        items.push({ kind: "char", c });
+        continue;
       }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
+      const body = chars.slice(first, j);
+      const ranges: [string, string][] = [];
+      for (let k = 0; k < body.length; k++) {
+        if (body[k + 1] === "-" && k + 2 < body.length) {
+          ranges.push([body[k]!, body[k + 2]!]);
+          k += 2;
+        } else ranges.push([body[k]!, body[k]!]);
+      }
+      items.push({ kind: "set", negated, ranges });
+      i = j;
+    } else items.push({ kind: "char", c });
   }
-  return new RegExp(glob.startsWith(".") ? `^${out}$` : `^(?!\\.)${out}$`);
+  return items;
+}
+
+function itemMatches(item: GlobItem, c: string): boolean {
+  if (item.kind === "char") return item.c === c;
+  if (item.kind === "any") return c !== "/";
+  if (item.kind === "set") {
+    const inSet = item.ranges.some(([lo, hi]) => lo <= c && c <= hi);
+    return c !== "/" && inSet !== item.negated;
+  }
+  return false;
+}
+
+/**
+ * Whether `name` matches glob(3)'s last-component `glob`; a wildcard does not match a leading dot.
+ * The classic two-cursor match (back up to the last `*` only): O(pattern × name) at worst, never
+ * exponential as a backtracking RegExp is on `*a*a*a…b`. A range out of order matches nothing.
+ */
+export function globMatch(glob: string, name: string): boolean {
+  if (name.startsWith(".") && !glob.startsWith(".")) return false;
+  const p = compileGlob(glob);
+  const s = [...name];
+  let pi = 0;
+  let si = 0;
+  let starP = -1;
+  let starS = 0;
+  while (si < s.length) {
+    const item = p[pi];
+    if (item && item.kind !== "star" && itemMatches(item, s[si]!)) {
+      pi++;
+      si++;
+    } else if (item?.kind === "star") {
+      starP = pi++;
+      starS = si;
+    } else if (starP >= 0 && s[starS] !== "/") {
+      pi = starP + 1;
+      si = ++starS;
+    } else return false;
+  }
+  while (p[pi]?.kind === "star") pi++;
+  return pi === p.length;
 }
 
 function fileKind(path: string): "file" | "dir" | "other" | undefined {
@@ -72,8 +133,14 @@ function fileKind(path: string): "file" | "dir" | "other" | undefined {
   }
 }
 
-function sortedFiles(dir: string, keep: (name: string) => boolean): string[] {
-  return readdirSync(dir)
+function sortedFiles(dir: string, keep: (name: string) => boolean, where: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new InputError(where, `cannot list ${dir} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  return names
     .filter(keep)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((n) => join(dir, n))

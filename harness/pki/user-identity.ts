@@ -1,28 +1,41 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
 import forge from "node-forge";
-import { InputError } from "../errors.ts";
+import { InputError, messageOf } from "../errors.ts";
 import type { IdentitySpec } from "../model/identity.ts";
+import { readCertificates } from "../roots/cert-file.ts";
+import { readInputFile } from "../roots/input.ts";
 import { RootEntry } from "../roots/root-store.ts";
 import type { CertAndKey, TestPki } from "./test-pki.ts";
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
+/**
+ * A file of the identity: a regular file only (a FIFO is refused, never waited on), read whole.
+ * Errors name the scenario field and the file, never the file's content.
+ */
 function read(where: string, file: string): Buffer {
   try {
-    return readFileSync(file);
+    const bytes = readInputFile(file);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (err) {
-    throw new InputError(where, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new InputError(where, messageOf(err));
   }
 }
 
-/** Every certificate of a PEM file, parsed (so a broken one is bad input here, not a failed handshake). */
+/**
+ * Every certificate of a PEM file, parsed (so a broken one is bad input here, not a failed
+ * handshake). The PEM scan is the one forward pass of harness/roots: a megabyte of BEGIN lines
+ * costs its length, not its square.
+ */
 function pemCertificates(where: string, file: string): X509Certificate[] {
-  const blocks = read(where, file).toString("utf8").match(PEM_CERT) ?? [];
-  if (blocks.length === 0) throw new InputError(where, `${file} holds no PEM certificate`);
-  return blocks.map((b, i) => {
+  let ders: Uint8Array[];
+  try {
+    ders = readCertificates(read(where, file));
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(where, `${file}: ${messageOf(err)}`);
+  }
+  return ders.map((b, i) => {
     try {
-      return new X509Certificate(b);
+      return new X509Certificate(Buffer.from(b));
     } catch (err) {
       throw new InputError(where, `${file}: certificate ${i + 1} does not parse (${(err as Error).message})`);
     }
@@ -49,6 +62,65 @@ function fromPem(
   return { cert: cert!, keyPem: keyText, keyFile: spec.key, certFile: spec.cert };
 }
 
+/**
+ * Most key-derivation iterations a PKCS#12 file may ask for. OpenSSL 3 and Windows export 2048
+ * and 2000, Java's keytool 10,000; node-forge derives about 80,000 iterations a second here (an
+ * OpenSSL file of 100,000: 3.6 s), so the main thread is never held for more than a few seconds.
+ */
+export const MAX_PKCS12_ITERATIONS = 100_000;
+
+/**
+ * The largest iteration count in a PKCS#12 structure: the INTEGER that follows an OCTET STRING
+ * salt in a SEQUENCE (MacData, pkcs-12PbeParams, PBKDF2-params), looked for in nested DER inside
+ * OCTET STRINGs too (the authenticated safe and its bags). Bounded: 32 levels, 100,000 nodes.
+ */
+function maxIterations(root: forge.asn1.Asn1): number {
+  let most = 0;
+  let nodes = 0;
+  const walk = (node: forge.asn1.Asn1, depth: number): void => {
+    if (depth > 32 || ++nodes > 100_000) return;
+    const { UNIVERSAL } = forge.asn1.Class;
+    const T = forge.asn1.Type;
+    if (Array.isArray(node.value)) {
+      const kids = node.value as forge.asn1.Asn1[];
+      kids.forEach((k, i) => {
+        const prev = kids[i - 1];
+        if (
+          i > 0 &&
+          k.tagClass === UNIVERSAL &&
+          k.type === T.INTEGER &&
+          prev?.tagClass === UNIVERSAL &&
+          prev.type === T.OCTETSTRING &&
+          typeof k.value === "string"
+        ) {
+          const bytes = k.value as string;
+          // More than 4 significant bytes is more than any bound.
+          let lead = 0;
+          while (lead < bytes.length && bytes.charCodeAt(lead) === 0) lead++;
+          const n =
+            bytes.length - lead > 4
+              ? Number.MAX_SAFE_INTEGER
+              : Number.parseInt(forge.util.bytesToHex(bytes) || "0", 16);
+          most = Math.max(most, n);
+        }
+        walk(k, depth + 1);
+      });
+    } else if (
+      node.type === T.OCTETSTRING &&
+      typeof node.value === "string" &&
+      node.value.charCodeAt(0) === 0x30
+    ) {
+      try {
+        walk(forge.asn1.fromDer(node.value as string), depth + 1);
+      } catch {
+        // not DER inside: a salt, a digest, encrypted bytes
+      }
+    }
+  };
+  walk(root, 0);
+  return most;
+}
+
 function fromPkcs12(
   where: string,
   spec: Extract<IdentitySpec, { pkcs12: string }>,
@@ -63,8 +135,18 @@ function fromPkcs12(
   const der = read(`${where}.pkcs12`, spec.pkcs12);
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der.toString("binary")), password);
+    const asn1 = forge.asn1.fromDer(der.toString("binary"));
+    // Before any key derivation: node-forge derives in JavaScript on the main thread (2^31-1
+    // iterations was 1.8 h with signals unanswered).
+    const most = maxIterations(asn1);
+    if (most > MAX_PKCS12_ITERATIONS)
+      throw new InputError(
+        `${where}.pkcs12`,
+        `${spec.pkcs12} asks for ${most} key-derivation iterations, over rootload's bound of ${MAX_PKCS12_ITERATIONS} (OpenSSL exports 2048: openssl pkcs12 -export -iter 2048)`,
+      );
+    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, password);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(
       `${where}.pkcs12`,
       `${spec.pkcs12} cannot be opened${spec.passwordEnv ? ` with the password in ${spec.passwordEnv}` : " without a password (set passwordEnv)"}: ${(err as Error).message}`,
@@ -95,10 +177,13 @@ export function withUserIdentity(base: TestPki, spec: IdentitySpec, where = "ide
   const issuerCert = pemCertificates(`${where}.issuer`, spec.issuer)[0]!;
   const chain = spec.chain ? pemCertificates(`${where}.chain`, spec.chain) : [];
   let client: CertAndKey;
+  // The certificates the client presents, leaf first: the last must be issued by `issuer`.
+  let presented: X509Certificate[];
   if ("pkcs12" in spec) {
     const p = fromPkcs12(where, spec);
     // CAs in the PKCS#12 besides the user's root issuer are its chain, unless given separately.
     const inner = spec.chain ? chain : p.extra.filter((c) => !c.raw.equals(issuerCert.raw));
+    presented = [p.cert, ...inner];
     client = {
       certPem: [p.cert, ...inner].map(pemOf).join(""),
       keyPem: p.keyPem,
@@ -107,6 +192,7 @@ export function withUserIdentity(base: TestPki, spec: IdentitySpec, where = "ide
     };
   } else {
     const p = fromPem(where, spec);
+    presented = [p.cert, ...chain];
     client = {
       certPem: [p.cert, ...chain].map(pemOf).join(""),
       keyPem: p.keyPem,
@@ -116,7 +202,7 @@ export function withUserIdentity(base: TestPki, spec: IdentitySpec, where = "ide
       ...(chain.length === 0 ? { certFile: p.certFile } : {}),
     };
   }
-  const last = chain.at(-1) ?? new X509Certificate(client.certPem.match(PEM_CERT)!.at(-1)!);
+  const last = presented.at(-1)!;
   if (!last.checkIssued(issuerCert))
     throw new InputError(
       `${where}.issuer`,

@@ -89,10 +89,11 @@ function section(id: string, heading: string, caption: string, content: string):
 
 /** HTML markup for the shared phrases. */
 const HTML: phrase.Markup = {
-  strong: (t) => `<b>${t}</b>`,
+  strong: (t) => `<b>${text(t)}</b>`,
   code: (t) => `<code>${text(t)}</code>`,
-  good: (t) => `<span class="good">${t}</span>`,
-  bad: (t) => `<span class="bad">${t}</span>`,
+  good: (t) => `<span class="good">${text(t)}</span>`,
+  bad: (t) => `<span class="bad">${text(t)}</span>`,
+  text: (t) => text(t),
 };
 
 function chip(c: Pick<CaseResult, "outcome">): string {
@@ -108,7 +109,7 @@ function gist(s: RunSummary): string {
     );
   else if (s.cases > 0) parts.push(phrase.ALL_COMPLETED);
   parts.push(text(phrase.seriesFailedText(s)));
-  if (!s.complete) parts.push(`<b class="warn">Incomplete run: ${phrase.recordedText(s)}.</b>`);
+  if (!s.complete) parts.push(`<b class="warn">Incomplete run: ${text(phrase.recordedText(s))}.</b>`);
   return parts.join(" ");
 }
 

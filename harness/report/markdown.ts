@@ -56,21 +56,25 @@ const VERDICT_MARK = { pass: "✅ ", fail: "❌ ", info: "" } as const;
 /** Markdown markup for the shared phrases. */
 const MD: phrase.Markup = {
   strong: (t) => `**${t}**`,
-  code: (t) => `\`${t}\``,
+  code: (t) => `\`${mdCode(t)}\``,
   good: (t) => `✅ ${t}`,
   bad: (t) => `❌ ${t}`,
+  text: (t) => md(t),
 };
 
 function gist(s: RunSummary): string {
   const lines: string[] = [];
   if (s.firstFailure) {
     const f = s.firstFailure;
-    lines.push(`First failure: **${f.series}** at ${phrase.sizeText(f.at)}: \`${outcomeText(f.outcome)}\`.`);
+    lines.push(
+      `First failure: **${md(f.series)}** at ${md(phrase.sizeText(f.at))}: \`${mdCode(outcomeText(f.outcome))}\`.`,
+    );
   } else if (s.cases > 0) {
     lines.push(phrase.ALL_COMPLETED);
   }
   if (s.series.length > 0) lines.push(phrase.seriesFailedText(s));
-  if (!s.complete) lines.push(`⚠️ **Incomplete run:** ${phrase.recordedText(s)}; figures cover only those.`);
+  if (!s.complete)
+    lines.push(`⚠️ **Incomplete run:** ${md(phrase.recordedText(s))}; figures cover only those.`);
   return lines.join(" ");
 }
 
@@ -84,12 +88,12 @@ function runLine(run: RunRecord, s: RunSummary): string {
           .join(", ")})`,
     )
     .join("; ");
-  const rev = m.git ? ` · rev \`${md(m.git.slice(0, 10))}\`` : "";
+  const rev = m.git ? ` · rev \`${mdCode(m.git.slice(0, 10))}\`` : "";
   const shard = m.shard ? ` · shard ${m.shard.index}/${m.shard.count}` : "";
   const merged = m.mergedFrom ? ` · merged from ${m.mergedFrom.length} runs` : "";
   return (
-    `<sub>Run \`${md(m.runId)}\` · scenario \`${md(m.scenario.name)}\` (${md(m.scenario.file)}) · ${m.runtime} · ` +
-    `${formatInt(s.cases)} cases · node ${m.node}, OpenSSL ${m.openssl}${rev}${shard}${merged} · ${md(servers)}</sub>`
+    `<sub>Run \`${mdCode(m.runId)}\` · scenario \`${mdCode(m.scenario.name)}\` (${md(m.scenario.file)}) · ${md(m.runtime)} · ` +
+    `${formatInt(s.cases)} cases · node ${md(m.node)}, OpenSSL ${md(m.openssl)}${rev}${md(`${shard}${merged}`)} · ${md(servers)}</sub>`
   );
 }
 
@@ -101,8 +105,8 @@ function seriesTable(s: RunSummary): string[] {
   for (const x of s.series) {
     const f = x.firstFailure;
     rows.push(
-      `| ${md(`${x.server} TLS ${x.tls}`)} | ${md(x.policy)} | ${md(x.client)} | ${x.largestOk ? phrase.sizeText(x.largestOk) : "none"} | ` +
-        `${f ? phrase.sizeText(f) : "none in range"} | ${f ? `\`${outcomeText(f.outcome)}\`` : "—"} | ${phrase.truncationPhrase(x, MD)} | ${phrase.issuerPhrase(x.issuer, MD)} |`,
+      `| ${md(`${x.server} TLS ${x.tls}`)} | ${md(x.policy)} | ${md(x.client)} | ${x.largestOk ? md(phrase.sizeText(x.largestOk)) : "none"} | ` +
+        `${f ? md(phrase.sizeText(f)) : "none in range"} | ${f ? `\`${mdCode(outcomeText(f.outcome))}\`` : "—"} | ${phrase.truncationPhrase(x, MD)} | ${phrase.issuerPhrase(x.issuer, MD)} |`,
     );
   }
   return rows;
@@ -119,8 +123,8 @@ function boundaryTable(s: RunSummary): string[] {
     rows.push(
       `| ${md(`${b.server} TLS ${b.tls}`)} | ${md(b.policy)} | ${md(b.judged.join(", "))} | ` +
         `${formatInt(b.from)}..${formatInt(b.to)} ${unit}, until ${md(b.until)} | ` +
-        `${b.lastBefore ? boundaryPointText(b.lastBefore) : "none"} | ${past ? boundaryPointText(past) : "none"} | ` +
-        `${past ? `\`${outcomeText(past.outcome)}\`` : "—"} | ${boundaryWidthText(b)} | ${formatInt(b.probes)} |`,
+        `${b.lastBefore ? md(boundaryPointText(b.lastBefore)) : "none"} | ${past ? md(boundaryPointText(past)) : "none"} | ` +
+        `${past ? `\`${mdCode(outcomeText(past.outcome))}\`` : "—"} | ${md(boundaryWidthText(b))} | ${md(formatInt(b.probes))} |`,
     );
   }
   rows.push(
@@ -161,7 +165,7 @@ function slowest(s: RunSummary): string {
   for (const x of s.series)
     for (const l of x.latency)
       if (!best || l.p99Ms > best.ms) best = { label: x.label, ms: l.p99Ms, bytes: l.bytes };
-  return best ? `${formatMs(best.ms)} (${best.label}, ${formatBytes(best.bytes)})` : "n/a";
+  return best ? md(`${formatMs(best.ms)} (${best.label}, ${formatBytes(best.bytes)})`) : "n/a";
 }
 
 function issuerSection(s: RunSummary): string[] {
@@ -174,12 +178,34 @@ function issuerSection(s: RunSummary): string[] {
     "",
   ];
   for (const [label, cuts] of bySeries)
-    lines.push(`- **${md(label)}**: ${cuts.length} case(s), ${phrase.issuerCutText(cuts[0]!)}`);
+    lines.push(`- **${md(label)}**: ${cuts.length} case(s), ${md(phrase.issuerCutText(cuts[0]!))}`);
   lines.push("", phrase.kb2801679Fix(MD));
   return lines;
 }
 
-/** Keep table cells intact: pipes and newlines would break the row. */
+/**
+ * Run data as Markdown text: it stays text whatever it holds. Pipes and newlines would break a
+ * table row; `*_~` emphasis, `[]` links and images (no `[`, no link), `<>` raw HTML (GitHub
+ * renders some), backticks and `\\` are backslash-escaped; control characters dropped.
+ */
 function md(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return (
+    String(text)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters is the point
+      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "")
+      .replace(/\r?\n/g, " ")
+      .replace(/[\\`*_~[\]<>|]/g, "\\$&")
+  );
+}
+
+/** Run data inside a `code span`: no escape works there, so a backtick becomes ' and pipes are escaped (tables). */
+function mdCode(text: string): string {
+  return (
+    String(text)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping control characters is the point
+      .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "")
+      .replace(/\r?\n/g, " ")
+      .replace(/`/g, "'")
+      .replace(/\|/g, "\\|")
+  );
 }

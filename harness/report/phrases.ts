@@ -11,6 +11,8 @@ export interface Markup {
   /** A good or a bad verdict word ("survived", "cut"). */
   good(text: string): string;
   bad(text: string): string;
+  /** Plain text from run data, escaped for the format (every value a run folder supplies). */
+  text(text: string): string;
 }
 
 /** "144 names / 18,377 B", and for a wire-bytes step "… (65,535 B on the wire)" */
@@ -41,7 +43,7 @@ export function truncationPhrase(x: Series, m: Markup): string {
   const t = x.truncation;
   if (!t) return x.cases.some((c) => c.advertised) ? "no" : "n/a (no request read)";
   const why = t.byPolicy ? "by policy" : m.strong("by the server");
-  return `yes, ${why}, from ${formatInt(t.at.count)} names: ${formatInt(t.advertisedCount)} sent (${formatBytes(t.advertisedBytes)})`;
+  return `yes, ${why}, ${m.text(`from ${formatInt(t.at.count)} names: ${formatInt(t.advertisedCount)} sent (${formatBytes(t.advertisedBytes)})`)}`;
 }
 
 /** What happened to the client's issuer along the series. */
@@ -50,7 +52,7 @@ export function issuerPhrase(f: IssuerFate, m: Markup): string {
     case "survived":
       return m.good("survived");
     case "cut":
-      return `${m.bad("cut")} from ${formatInt(f.at.count)} names on (issuer at position ${f.position ?? "?"}, ${formatInt(f.advertisedCount)} names sent)`;
+      return `${m.bad("cut")} ${m.text(`from ${formatInt(f.at.count)} names on (issuer at position ${f.position ?? "?"}, ${formatInt(f.advertisedCount)} names sent)`)}`;
     case "not-applicable":
       return "n/a";
   }

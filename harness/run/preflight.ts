@@ -67,6 +67,7 @@ export async function preflightServers(
         ...(s.image ? { image: s.image } : {}),
       },
       runtime,
+      { allowCommands: s.allowCommands === true },
     );
   }
 }

@@ -1,11 +1,24 @@
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { mkdir, readFile, rmdir } from "node:fs/promises";
 import path from "node:path";
-import { InputError, messageOf } from "../errors.ts";
+import { EngineError, InputError, messageOf } from "../errors.ts";
 import type { CaseResult } from "../model/case-result.ts";
 import type { RunManifest, RunRecord } from "../model/run-manifest.ts";
+import { ownerAlive, selfOwner } from "../state-dir.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import { parseRun, type ReadRunOptions } from "./run-record.ts";
 
@@ -154,25 +167,154 @@ export async function writeRun(dir: string, run: RunRecord): Promise<void> {
   await writeManifest(dir, run.manifest);
 }
 
+const uid = () => process.getuid?.() ?? 0;
+
+/**
+ * Open a file of a run folder without following a link (O_NOFOLLOW), and check on the descriptor
+ * that it is a regular file owned by this user: a `cases.jsonl` planted as a link to another file
+ * is never appended to or cut. undefined when it does not exist and `flags` do not create it.
+ */
+function openRunFile(file: string, flags: number): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP")
+      throw new InputError(file, "is a symbolic link; a run folder's files are never followed");
+    throw new InputError(file, `cannot open: ${code ?? messageOf(err)}`);
+  }
+  const st = fstatSync(fd);
+  const problem = !st.isFile()
+    ? "is not a regular file"
+    : st.uid !== uid()
+      ? `is owned by uid ${st.uid}, not ${uid()}`
+      : undefined;
+  if (problem) {
+    closeSync(fd);
+    throw new InputError(file, `${problem}; a run folder's files must be this user's own`);
+  }
+  return fd;
+}
+
+/** Name of the lock file a run holds in its folder while it runs. */
+const LOCK_FILE = ".rootload.lock";
+
+/**
+ * Hold a run folder for this process: a lock file created exclusively, holding this process's
+ * pid and start time. A second `run --resume` of the same folder while the first runs is refused
+ * (one line, rc 2); a lock left by a killed run (its owner gone) is taken over.
+ * @returns the release function (idempotent)
+ */
+export function lockRunDir(dir: string): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  const me = selfOwner();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(
+        file,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
+      writeSync(fd, `${me.pid} ${me.start}\n`);
+      closeSync(fd);
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST")
+        throw new InputError(
+          dir,
+          `cannot lock the run folder: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}`,
+        );
+    }
+    const fd = openRunFile(file, constants.O_RDONLY);
+    let owner = "";
+    if (fd !== undefined) {
+      const buf = Buffer.alloc(64);
+      owner = buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString("latin1");
+      closeSync(fd);
+    }
+    const [pid, start] = owner.trim().split(" ");
+    if (ownerAlive(Number(pid), start))
+      throw new InputError(
+        dir,
+        `is in use by rootload pid ${Number(pid)} (a run or --resume of this folder); wait for it to end`,
+      );
+    try {
+      unlinkSync(file);
+    } catch {
+      // taken by another process meanwhile: the next attempt tells
+    }
+  }
+  throw new InputError(dir, "is being locked by another rootload run; try again");
+}
+
 /**
  * The append-only case log of one run directory. Each case is one JSON line, written and
  * fsynced as the case ends, so a killed run loses at most the case in flight.
  */
 export class CaseLog {
   readonly file: string;
+  readonly #dir: string;
   #fd: number;
+  #size: number;
+  #kept: number;
+  #failed: Error | undefined;
+  #closed = false;
 
-  constructor(dir: string) {
+  /** `kept`: the cases already in the log (a resumed run's), for the disk-full message. */
+  constructor(dir: string, kept = 0) {
+    this.#dir = dir;
     this.file = path.join(dir, RUN_FILES.cases);
-    this.#fd = openSync(this.file, "a");
+    this.#fd = openRunFile(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT)!;
+    this.#size = fstatSync(this.#fd).size;
+    this.#kept = kept;
   }
 
+  /**
+   * Append one case as one whole line, fsynced. A short or failed write is cut back to the last
+   * whole line, so the log never holds a torn line; a full disk is an EngineError (rc 3) saying
+   * how many cases are kept, and every later append fails the same way without writing.
+   */
   append(c: CaseResult): void {
-    writeSync(this.#fd, `${JSON.stringify(c)}\n`);
-    fsyncSync(this.#fd);
+    if (this.#closed) throw new Error(`${this.file}: append after close`);
+    if (this.#failed) throw this.#failed;
+    const line = Buffer.from(`${JSON.stringify(c)}\n`);
+    try {
+      let off = 0;
+      while (off < line.length) off += writeSync(this.#fd, line, off, line.length - off);
+      fsyncSync(this.#fd);
+    } catch (err) {
+      try {
+        ftruncateSync(this.#fd, this.#size);
+      } catch {
+        // the cut is best effort; the reader skips a torn last line anyway
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      this.#failed =
+        code === "ENOSPC" || code === "EDQUOT"
+          ? new EngineError(
+              `${this.#dir}: disk full, ${this.#kept} cases kept, --resume will finish (rootload run <scenario> --resume ${this.#dir})`,
+            )
+          : new EngineError(`${this.file}: cannot append a case: ${code ?? messageOf(err)}`);
+      throw this.#failed;
+    }
+    this.#size += line.length;
+    this.#kept++;
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     closeSync(this.#fd);
   }
 }
@@ -202,10 +344,17 @@ export function completedCases(
     typeof planned === "function" ? planned : planned ? (id: string) => planned.has(id) : undefined;
   const file = path.join(dir, RUN_FILES.cases);
   const ids = new Map<string, CaseResult>();
-  if (!existsSync(file)) return ids;
-  const text = readFileSync(file, "utf8");
+  const fd = openRunFile(file, constants.O_RDWR);
+  if (fd === undefined) return ids;
+  let text: string;
+  try {
+    text = readFileSync(fd, "utf8");
+    const lastNewline = text.lastIndexOf("\n");
+    if (lastNewline + 1 < text.length) ftruncateSync(fd, Buffer.byteLength(text.slice(0, lastNewline + 1)));
+  } finally {
+    closeSync(fd);
+  }
   const lastNewline = text.lastIndexOf("\n");
-  if (lastNewline + 1 < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, lastNewline + 1)));
   const lines = text.slice(0, lastNewline + 1).split("\n");
   for (const [i, line] of lines.entries()) {
     if (!line) continue;

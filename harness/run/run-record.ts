@@ -130,6 +130,20 @@ function checkCase(v: unknown, where: string): CaseResult {
   if (v.latency !== undefined)
     for (const f of ["latency.p50Ms", "latency.p99Ms"] as const) need(v, f, "number", where);
   if (v.planIndex !== undefined) need(v, "planIndex", "number", where);
+  // Reports count and print expectations: a wrongly typed list is one line, not a stack.
+  if (v.expectations !== undefined) {
+    if (!Array.isArray(v.expectations))
+      throw new InputError(
+        where,
+        `field "expectations" is ${JSON.stringify(v.expectations)?.slice(0, 40)}, expected an array`,
+      );
+    v.expectations.forEach((e, i) => {
+      if (!isObject(e)) throw new InputError(where, `field "expectations[${i}]" is not an object`);
+      need(e, "expect", "string", `${where}: expectations[${i}]`);
+      need(e, "pass", "boolean", `${where}: expectations[${i}]`);
+      need(e, "message", "string", `${where}: expectations[${i}]`);
+    });
+  }
   // A bisected case: the reports rebuild the boundary from these fields.
   if (v.bisect !== undefined) {
     for (const f of ["bisect.series", "bisect.by", "bisect.until"] as const) need(v, f, "string", where);

@@ -10,8 +10,10 @@ import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { withholdFromServers } from "../runtime/server-env.ts";
 import type { Scenario } from "../scenario/define-scenario.ts";
 import { type LoadedScenario, loadScenario } from "../scenario/load-scenario.ts";
+import { stateDir } from "../state-dir.ts";
 import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
 import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
@@ -27,6 +29,7 @@ import {
   completedCases,
   createRunDir,
   gitRevision,
+  lockRunDir,
   newRunId,
   readManifestToResume,
   removeEmptyRunDir,
@@ -81,6 +84,9 @@ export interface FinishedRun {
  * directory exists, so bad input leaves nothing behind.
  */
 export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
+  // Servers' folders, keys and orphan records live in the state folder: an unsafe one (another
+  // user's, open to others, a link) stops the run here, before anything is written.
+  stateDir();
   const phases = newPhases();
   const t0 = performance.now();
   const input = await openScenario(opts);
@@ -91,6 +97,10 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   await preflight(input.scenario, input.loaded.file, timeoutOf(opts));
   let run: OpenRun | undefined;
   let sampling: SamplingStats | undefined;
+  // The first error is the one reported: a manifest that cannot be written afterwards (the same
+  // full disk) is logged, not thrown over it.
+  let failure: unknown;
+  let manifestError: unknown;
   try {
     // Closed when this block ends, however it ends: before the manifest's last write, as its
     // containers' or processes' end is part of the run's time.
@@ -101,9 +111,22 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     await preflightServers(input.scenario, input.loaded.file, firstSteps, roots.pki, runtime);
     run = await openRun(opts, input, work, runtime);
     sampling = await runSeries(opts, input, roots, work, run, runtime, phases);
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
-    if (run) await closeManifest(run, phases, t0, opts.signal);
+    if (run) {
+      try {
+        await closeManifest(run, phases, t0, opts.signal);
+      } catch (err) {
+        manifestError = err;
+        if (failure !== undefined) log.debug({ err }, "manifest not rewritten after the run failed");
+      } finally {
+        run.unlock();
+      }
+    }
   }
+  if (manifestError !== undefined) throw manifestError;
   return finished(run, phases, sampling!, opts.signal);
 }
 
@@ -127,6 +150,9 @@ async function openScenario(opts: RunOptions): Promise<OpenedScenario> {
       scenarioFile,
       `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
     );
+  // The PKCS#12 password stays out of the servers' environment (a template may run programs).
+  const identity = loaded.scenario.identity;
+  if (identity && "pkcs12" in identity && identity.passwordEnv) withholdFromServers(identity.passwordEnv);
   // The manifest keeps --shard's 1-based i/n.
   const shard = opts.shard ?? resumed?.shard;
   return { loaded, scenario: loaded.scenario, ...(resumed ? { resumed } : {}), ...(shard ? { shard } : {}) };
@@ -183,6 +209,8 @@ interface OpenRun {
   recorded: Map<string, CaseResult>;
   todo: PlannedCase[];
   ran: CaseResult[];
+  /** Releases the run folder's lock. */
+  unlock: () => void;
 }
 
 async function openRun(
@@ -197,10 +225,18 @@ async function openRun(
   const dir = opts.resumeDir
     ? path.resolve(opts.resumeDir)
     : await createRunDir(opts.outRoot ?? "results", runId);
-  const planned = new Set(plan.map((c) => c.id));
-  const recorded = opts.resumeDir
-    ? completedCases(dir, (id) => planned.has(id) || ownsCaseId(bisects, id))
-    : new Map<string, CaseResult>();
+  // One process per run folder: a second --resume of it is refused while this one runs.
+  const unlock = lockRunDir(dir);
+  let recorded: Map<string, CaseResult>;
+  try {
+    const planned = new Set(plan.map((c) => c.id));
+    recorded = opts.resumeDir
+      ? completedCases(dir, (id) => planned.has(id) || ownsCaseId(bisects, id))
+      : new Map<string, CaseResult>();
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const manifest: RunManifest = resumed ?? {
     runId,
     scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash },
@@ -219,10 +255,11 @@ async function openRun(
   try {
     await writeManifest(dir, manifest);
   } catch (err) {
+    unlock();
     if (!resumed) await removeEmptyRunDir(dir);
     throw err;
   }
-  return { dir, manifest, recorded, todo: plan.filter((c) => !recorded.has(c.id)), ran: [] };
+  return { dir, manifest, recorded, todo: plan.filter((c) => !recorded.has(c.id)), ran: [], unlock };
 }
 
 /**

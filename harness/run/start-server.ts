@@ -20,7 +20,7 @@ export async function startTemplateServer(
   config: ServerConfig,
   runtime: Runtime,
 ): Promise<StartedTlsServer> {
-  const driver = templateDriver(spec.driver, spec.config);
+  const driver = templateDriver(spec.driver, spec.config, { allowCommands: spec.allowCommands === true });
   const available = spec.image ? { ok: true } : await driver.available(runtime);
   if (!available.ok)
     throw new EngineError(

@@ -28,6 +28,7 @@ import {
   type Runtime,
   STATE_DIR,
 } from "./runtime.ts";
+import { serverEnv } from "./server-env.ts";
 
 /**
  * Where each live process group is recorded, so the next run can end those of a killed run: in
@@ -54,7 +55,7 @@ export function run(argv: readonly string[], timeoutMs = 10_000): Promise<ExecRe
     execFile(
       argv[0]!,
       argv.slice(1),
-      { timeout: timeoutMs, env: { ...process.env, PATH }, maxBuffer: 64 * 1024 * 1024 },
+      { timeout: timeoutMs, env: serverEnv({ PATH }), maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 127) : 0;
         resolve({ exitCode: code, output: `${stdout}${stderr}${err && code === 127 ? err.message : ""}` });
@@ -248,7 +249,7 @@ export class ProcessRuntime implements Runtime {
       cwd: spec.dir,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PATH },
+      env: serverEnv({ PATH }),
     });
     const spawned = listenFromSpawn(child);
     const pidFile = join(pidDir(), `${process.pid}.${child.pid}`);

@@ -36,6 +36,11 @@ export interface DriverServerSpec extends ServerSpecBase {
    */
   config?: string | string[];
   /**
+   * With `config`: allow the template's directives that run programs (HAProxy `program`, Apache
+   * piped logs, stunnel `exec`, nginx `perl`); refused otherwise (docs/templates.md).
+   */
+  allowCommands?: boolean;
+  /**
    * nginx, haproxy, apache, stunnel: run this locally present image (never pulled) instead of
    * rootload's, with the rendered config mounted where the driver expects it. Container runtime.
    */

@@ -86,6 +86,8 @@ export function serverRuleProblems(scenario: Scenario): string[] {
       out.push(
         `${at}.config: driver "${s.driver}" takes no config template (only ${TEMPLATE_DRIVERS.join(", ")})`,
       );
+    if (s.allowCommands !== undefined && s.config === undefined)
+      out.push(`${at}.allowCommands applies to a server with a config template only`);
     if (s.image !== undefined && s.driver !== "endpoint") {
       if (!IMAGE_DRIVERS.includes(s.driver))
         out.push(

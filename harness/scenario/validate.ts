@@ -221,6 +221,7 @@ const scenarioCheck = obj(
           sni: str,
           starttls: oneOf(STARTTLS_PROTOCOLS),
           config: either(str, arr(str)),
+          allowCommands: bool,
           image: str,
           steps: arr(str),
         },

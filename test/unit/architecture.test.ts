@@ -45,6 +45,8 @@ const ALLOWED: Record<string, readonly string[]> = {
     "errors",
     "log",
     "write-atomic",
+    // The state folder checked before a run writes anything; run-folder locks name their owner.
+    "state-dir",
   ],
 };
 // The CLI sits on top: it may use every other place but the test matchers.

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { at, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { HAPROXY_SECTIONS, haproxyCode, haproxyWords } from "../../config/haproxy-syntax.ts";
 import type { TlsVersion } from "../../model/tls.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
@@ -11,36 +12,6 @@ interface Bind {
   file: string;
   line: number;
   opts: string[];
-}
-
-/**
- * A config line's words as HAProxy reads them: whitespace separates, single quotes are literal,
- * double quotes allow backslash escapes (paths are often quoted: `ca-file '/etc/x y/ca.pem'`).
- */
-function haproxyWords(line: string): string[] {
-  const words: string[] = [];
-  let cur = "";
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "'" || c === '"') {
-      inWord = true;
-      const close = line.indexOf(c, i + 1);
-      const end = close < 0 ? line.length : close;
-      const body = line.slice(i + 1, end);
-      cur += c === '"' ? body.replace(/\\(.)/g, "$1") : body;
-      i = end;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = "";
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
 }
 
 /** The value after `key` in a bind line's options. */
@@ -76,15 +47,11 @@ export function readHaproxy(file: string, endpoint?: string): CaSetup {
   let defaults: string[] = [];
   const binds: Bind[] = [];
   text.split("\n").forEach((raw, n) => {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    const line = haproxyCode(raw).trim();
     if (!line) return;
     const words = haproxyWords(line);
     const key = words[0]!;
-    if (
-      /^(global|defaults|frontend|listen|backend|userlist|peers|resolvers|program|http-errors|ring|cache)$/.test(
-        key,
-      )
-    ) {
+    if (HAPROXY_SECTIONS.test(key)) {
       section = `${key}${words[1] ? ` ${words[1]}` : ""}`;
       return;
     }

@@ -1,7 +1,6 @@
 import { dirname } from "node:path";
-import { at, type ConfigLine, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { at, ConfigFiles, type ConfigLine, resolvePath } from "../../config/config-file.ts";
 import { expandInclude } from "../../config/include.ts";
-import { InputError } from "../../errors.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
 import { caFrom } from "./ca-from.ts";
@@ -28,15 +27,16 @@ function evaluate(expr: string, vars: Map<string, string>): string {
 }
 
 function read(
+  files: ConfigFiles,
   file: string,
   where: string,
   vars: Map<string, string>,
   scopes: string[],
   depth = 0,
 ): Assignment[] {
-  if (depth > 16) throw new InputError(where, "includes nest deeper than 16 levels");
   const out: Assignment[] = [];
-  readConfigFile(file, where)
+  files
+    .read(file, where, depth)
     .split("\n")
     .forEach((raw, n) => {
       const text = raw.replace(/(^|\s)#.*$/, "").trim();
@@ -59,7 +59,7 @@ function read(
       if (inc) {
         const path = resolvePath(dirname(file), evaluate(inc[1]!, vars));
         for (const f of expandInclude(path, at(line), { directories: true }))
-          out.push(...read(f, at(line), vars, scopes, depth + 1));
+          for (const a of read(files, f, at(line), vars, scopes, depth + 1)) out.push(a);
         return;
       }
       const kv = /^([\w.-]+)\s*(\+?=|:=)\s*(.+)$/.exec(text);
@@ -79,7 +79,7 @@ function read(
  * `$SERVER["socket"]` block override the global ones for that socket.
  */
 export function readLighttpd(file: string, endpoint?: string): CaSetup {
-  const all = read(file, file, new Map([["var.CWD", dirname(file)]]), []);
+  const all = read(new ConfigFiles(), file, file, new Map([["var.CWD", dirname(file)]]), []);
   const scopes = [...new Set(all.map((a) => a.scope))];
   const settingsOf = (scope: string) => {
     const m = new Map<string, Assignment>();

@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { at, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { at, ConfigFiles, resolvePath } from "../../config/config-file.ts";
 import { expandInclude, isPattern } from "../../config/include.ts";
 import { type NginxDirective, parseNginx } from "../../config/nginx-syntax.ts";
 import { InputError } from "../../errors.ts";
@@ -15,9 +15,8 @@ interface Directive extends Omit<NginxDirective, "block"> {
 }
 
 /** A file's directives with the file named on each and its includes spliced in where they stand. */
-function parse(path: string, prefix: string, where: string, depth = 0): Directive[] {
-  if (depth > 16) throw new InputError(where, "includes nest deeper than 16 levels");
-  const { directives, error } = parseNginx(readConfigFile(path, where));
+function parse(files: ConfigFiles, path: string, prefix: string, where: string, depth = 0): Directive[] {
+  const { directives, error } = parseNginx(files.read(path, where, depth));
   if (error) throw new InputError(`${path}:${error.line}`, error.message);
   const splice = (ds: readonly NginxDirective[]): Directive[] =>
     ds.flatMap((d): Directive[] => {
@@ -35,7 +34,7 @@ function parse(path: string, prefix: string, where: string, depth = 0): Directiv
       const pattern = resolvePath(prefix, d.args[0] ?? "");
       const here = `${path}:${d.line}`;
       return expandInclude(pattern, here, { optional: isPattern(pattern) }).flatMap((f) =>
-        parse(f, prefix, here, depth + 1),
+        parse(files, f, prefix, here, depth + 1),
       );
     });
   return splice(directives);
@@ -91,7 +90,7 @@ const last = (f: Found, k: string) => f.settings.get(k)?.at(-1);
  */
 export function readNginx(file: string, endpoint?: string): CaSetup {
   const prefix = dirname(file);
-  const top = parse(file, prefix, file);
+  const top = parse(new ConfigFiles(), file, prefix, file);
   const found: Found[] = [];
   collect(top, new Map(), found);
   const verifying = found.filter((f) => {

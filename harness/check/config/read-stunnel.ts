@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { at, type ConfigLine, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { at, ConfigFiles, type ConfigLine, resolvePath } from "../../config/config-file.ts";
 import { expandInclude } from "../../config/include.ts";
 import type { TlsVersion } from "../../model/tls.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
@@ -17,9 +17,10 @@ interface Service {
   options: Option[];
 }
 
-function read(file: string, where: string, depth = 0): Option[] {
+function read(files: ConfigFiles, file: string, where: string, depth = 0): Option[] {
   const out: Option[] = [];
-  readConfigFile(file, where)
+  files
+    .read(file, where, depth)
     .split("\n")
     .forEach((raw, n) => {
       const text = raw.replace(/^\s*[#;].*$/, "").trim();
@@ -30,12 +31,14 @@ function read(file: string, where: string, depth = 0): Option[] {
         out.push({ ...line, key: "[", value: m[1]!.trim() });
         return;
       }
-      const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(text);
-      if (!kv) return;
+      // indexOf, not a lazy RegExp: a long line without "=" stays linear.
+      const eq = text.indexOf("=");
+      if (eq <= 0) return;
+      const kv = [text, text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
       const key = kv[1]!.toLowerCase();
-      if (key === "include" && depth < 16) {
+      if (key === "include") {
         for (const f of expandInclude(resolvePath(dirname(file), kv[2]!), at(line), { directories: true }))
-          out.push(...read(f, at(line), depth + 1));
+          for (const o of read(files, f, at(line), depth + 1)) out.push(o);
         return;
       }
       out.push({ ...line, key, value: kv[2]! });
@@ -50,7 +53,7 @@ function read(file: string, where: string, depth = 0): Option[] {
  * (TLS 1.3 still sends an empty extension). Options before the first section are defaults.
  */
 export function readStunnel(file: string, endpoint?: string): CaSetup {
-  const all = read(file, file);
+  const all = read(new ConfigFiles(), file, file);
   const global: Option[] = [];
   const services: Service[] = [];
   for (const o of all) {

@@ -1,5 +1,12 @@
-import { nginxIncludes, parseNginx } from "../../config/nginx-syntax.ts";
-import type { ScopeState, TemplateRules } from "./render-template.ts";
+import { HAPROXY_SECTIONS, haproxyCode, haproxyWords } from "../../config/haproxy-syntax.ts";
+import {
+  type NginxDirective,
+  nginxDirectives,
+  nginxIncludes,
+  parseNginx,
+} from "../../config/nginx-syntax.ts";
+import { InputError } from "../../errors.ts";
+import type { ScopeState, TemplateDirective, TemplateRules } from "./render-template.ts";
 
 /**
  * Per product: which placeholders a template must use, which of the user's directives rootload
@@ -25,6 +32,62 @@ function toState(directive: RegExp, name: string | ((line: string) => string), w
 
 const LOGS_WHY =
   "logs go to the server's state folder: the deployment's log folder is not rootload's to write";
+/** Every directive of an nginx file, by nginx's own grammar; a file that does not parse is bad input. */
+function nginxAll(text: string, file: string): NginxDirective[] {
+  const { directives, error } = parseNginx(text);
+  if (error) throw new InputError(`${file}:${error.line}`, error.message);
+  return nginxDirectives(directives);
+}
+
+const nginxText = (d: NginxDirective) => `${[d.name, ...d.args].join(" ")}${d.block ? " {" : ";"}`;
+
+/** nginx directives that run code of the config's choosing: embedded Perl, OpenResty's Lua. */
+const NGINX_COMMANDS = /^perl(_modules|_require|_set)?$|_by_lua/;
+
+/** Lines of a line-based config with their 1-based numbers, comments dropped by `code`. */
+function codeLines(text: string, code: (line: string) => string): { line: number; code: string }[] {
+  return text.split("\n").map((l, i) => ({ line: i + 1, code: code(l).trim() }));
+}
+
+/**
+ * Apache's logical lines: a line ending in `\\` continues on the next (ap_cfg_getline), so a
+ * directive is read whole wherever the user breaks it; each keeps the line it starts on.
+ */
+function apacheLines(text: string): TemplateDirective[] {
+  const out: TemplateDirective[] = [];
+  const raw = text.split("\n");
+  for (let n = 0; n < raw.length; n++) {
+    const start = n + 1;
+    const parts = [raw[n]!];
+    while (parts.at(-1)!.endsWith("\\") && n + 1 < raw.length) {
+      parts[parts.length - 1] = parts.at(-1)!.slice(0, -1);
+      parts.push(raw[++n]!);
+    }
+    const t = parts.join(" ").trim();
+    if (t && !t.startsWith("#")) out.push({ line: start, text: t });
+  }
+  return out;
+}
+
+/** Apache directives whose argument runs a program: piped logs (`|cmd`, `||cmd`), `prg:` maps, external filters, mod_lua. */
+function apacheCommand(t: string): boolean {
+  const [name = "", ...args] = t.split(/\s+/);
+  const first = (args[0] ?? "").replace(/^"/, "");
+  if (/^(ErrorLog|CustomLog|TransferLog|GlobalLog|ForensicLog)$/i.test(name) && first.startsWith("|"))
+    return true;
+  if (/^RewriteMap$/i.test(name) && /^"?prg:/i.test(args[1] ?? "")) return true;
+  return /^(ExtFilterDefine|Lua\w+)$/i.test(name);
+}
+
+/** stunnel's `key = value` lines, keys compared case-blind as stunnel does (strcasecmp). */
+function stunnelKeys(text: string, keys: RegExp): TemplateDirective[] {
+  return codeLines(text, (l) => l.replace(/^\s*[;#].*$/, ""))
+    .filter((l) => {
+      const eq = l.code.indexOf("=");
+      return eq > 0 && keys.test(l.code.slice(0, eq).trim());
+    })
+    .map((l) => ({ line: l.line, text: l.code }));
+}
 
 /** nginx: rootload passes `-g "daemon off; pid …; error_log stderr notice;"` in place of the user's. */
 export const NGINX_TEMPLATE: TemplateRules = {
@@ -53,6 +116,14 @@ export const NGINX_TEMPLATE: TemplateRules = {
       "temp and cache folders go to the server's state folder",
     ),
   ],
+  listeners: (text, file) =>
+    nginxAll(text, file)
+      .filter((d) => d.name === "listen")
+      .map((d) => ({ line: d.line, text: nginxText(d) })),
+  commands: (text, file) =>
+    nginxAll(text, file)
+      .filter((d) => NGINX_COMMANDS.test(d.name))
+      .map((d) => ({ line: d.line, text: nginxText(d) })),
   overrides: [
     { directive: /^\s*daemon\s/, why: "rootload runs the server in the foreground" },
     { directive: /^\s*pid\s/, why: "rootload keeps the pid file in the server's directory" },
@@ -93,6 +164,28 @@ export const HAPROXY_TEMPLATE: TemplateRules = {
   ],
   listener: /^\s*bind\s/,
   relisten: (line, address) => firstArg(line, address),
+  // `bind`, and the address an old-style `listen`/`frontend name addr:port` line gives.
+  listeners: (text) =>
+    codeLines(text, haproxyCode)
+      .map((l) => ({ ...l, words: haproxyWords(l.code) }))
+      .filter(
+        ({ words }) =>
+          words[0] === "bind" || (/^(listen|frontend)$/.test(words[0] ?? "") && words.length > 2),
+      )
+      .map((l) => ({ line: l.line, text: l.code })),
+  // A `program` section (master-worker runs it), external checks, Lua (os.execute).
+  commands: (text) => {
+    const out: TemplateDirective[] = [];
+    for (const l of codeLines(text, haproxyCode)) {
+      const [key = ""] = haproxyWords(l.code);
+      const what =
+        (key === "program" && HAPROXY_SECTIONS.test(key)) ||
+        /^(external-check|insecure-fork-wanted|lua-load|lua-load-per-thread)$/.test(key) ||
+        /^option\s+external-check\b/.test(l.code);
+      if (what) out.push({ line: l.line, text: l.code });
+    }
+    return out;
+  },
   overrides: [
     { directive: /^\s*daemon\b/, why: "rootload runs the server in the foreground (-db)" },
     { directive: /^\s*pidfile\s/, why: "rootload keeps the pid file in the server's directory (-p)" },
@@ -106,7 +199,14 @@ export const HAPROXY_TEMPLATE: TemplateRules = {
   inOverrideScope: (s) => s.section === "global",
   configError: (output) => {
     const m = /\[ALERT\].*?\[(\/[^\]:]+):(\d+)\]\s*:\s*(.*)/.exec(output);
-    return m ? { file: m[1]!, line: Number(m[2]), message: m[3]!.trim() } : undefined;
+    if (m) return { file: m[1]!, line: Number(m[2]), message: m[3]!.trim() };
+    // A rejection without a file:line (a missing backend, a crt that does not load): the first
+    // alert that says why, against the main file.
+    const alert = output
+      .split("\n")
+      .map((l) => /\[ALERT\][^:]*:\s*(?:config\s*:\s*)?(.*)/.exec(l)?.[1]?.trim())
+      .find((t) => t && !/^(Fatal errors found|Error\(s\) found)/i.test(t));
+    return alert ? { file: "", line: 0, message: alert } : undefined;
   },
 };
 
@@ -140,6 +240,8 @@ export const APACHE_TEMPLATE: TemplateRules = {
       rewrite: (line, state) => line.replace(/shmcb:[^(\s]+/i, `shmcb:${state("ssl_scache")}`),
     },
   ],
+  listeners: (text) => apacheLines(text).filter((d) => /^(Listen|<VirtualHost)(\s|$)/i.test(d.text)),
+  commands: (text) => apacheLines(text).filter((d) => apacheCommand(d.text)),
   overrides: [
     { directive: /^\s*PidFile\s/i, why: "rootload keeps the pid file in the server's directory" },
     { directive: /^\s*ErrorLog\s/i, why: "rootload reads the server's log on stderr" },
@@ -189,6 +291,9 @@ export const STUNNEL_TEMPLATE: TemplateRules = {
   ],
   listener: /^\s*accept\s*=/,
   relisten: (line, address) => line.replace(/^(\s*accept\s*=\s*).*$/, `$1${address}`),
+  listeners: (text) => stunnelKeys(text, /^accept$/i),
+  // `exec` runs a program for each connection (inetd style).
+  commands: (text) => stunnelKeys(text, /^exec$/i),
   overrides: [
     { directive: /^\s*foreground\s*=/, why: "rootload runs the server in the foreground" },
     { directive: /^\s*pid\s*=/, why: "rootload keeps the pid file in the server's directory" },

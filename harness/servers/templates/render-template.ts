@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { ConfigFiles } from "../../config/config-file.ts";
 import { expandInclude, isPattern } from "../../config/include.ts";
 import { InputError } from "../../errors.ts";
 
@@ -34,7 +35,7 @@ export interface TemplateRules {
   /** Each group lists placeholders of which at least one must occur somewhere in the template. */
   required: readonly (readonly Placeholder[])[];
   /**
-   * A line that opens a listener. One with ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT} is the one
+   * A line that opens a listener (line-wise, for moving it; `listeners` below is the check). One with ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT} is the one
    * rootload tests; any other (a plain-HTTP health server, another port) is moved by `relisten`
    * to a free port on 127.0.0.1, in place, so it never binds what the user's deployment binds.
    */
@@ -56,6 +57,18 @@ export interface TemplateRules {
     rewrite(line: string, state: (name: string) => string): string | undefined;
   }[];
   /**
+   * The directives of one file that open a listener, read by the product's grammar (nginx by
+   * directive, not by line; directive names as case-blind as the server's): each must use
+   * ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT}, or have been moved to 127.0.0.1 by `relisten` (checked
+   * after the move, so a second listener the move did not reach is refused). `file` names a parse error.
+   */
+  listeners(text: string, file: string): TemplateDirective[];
+  /**
+   * Directives that make the server run a program (HAProxy `program`, Apache piped logs, stunnel
+   * `exec`, nginx `perl`): refused unless the scenario's server entry has `allowCommands: true`.
+   */
+  commands(text: string, file: string): TemplateDirective[];
+  /**
    * Directives rootload overrides, per line of the template: the line is commented out (keeping
    * line numbers, so the server's messages map back to the template) and rootload sets its own
    * value on the command line. `scope` tells where the directive counts.
@@ -71,6 +84,19 @@ export interface TemplateRules {
   includes?(text: string): { line: number; path: string }[];
   /** A config error in the server's output: the rendered file, line and message. */
   configError(output: string): { file: string; line: number; message: string } | undefined;
+  /* file "" (line 0): the server names no file; the message is held against the main template. */
+}
+
+/** A directive of a template found by a rule: its line (1-based) and how it reads. */
+export interface TemplateDirective {
+  line: number;
+  text: string;
+}
+
+/** What a scenario allows a template beyond placeholders. */
+export interface TemplateOptions {
+  /** The scenario's `allowCommands: true`: directives that run programs are allowed. */
+  allowCommands?: boolean;
 }
 
 /** Running state while a template is scanned line by line (brace depth or current section). */
@@ -128,6 +154,7 @@ export function renderTemplate(
   rules: TemplateRules,
   values: Record<Placeholder, string>,
   own: OwnedValues = CHECK_ONLY,
+  options: TemplateOptions = {},
 ): RenderedTemplate {
   const templates = [template].flat();
   if (templates.length > 1 && !rules.severalFiles)
@@ -149,18 +176,11 @@ export function renderTemplate(
     main: true,
   }));
   out.mains = queue.map((q) => q.rel);
+  const files = new ConfigFiles();
   while (queue.length > 0) {
     const { rel, src, main } = queue.shift()!;
     if (out.sources[rel]) continue;
-    let text: string;
-    try {
-      text = readFileSync(src, "utf8");
-    } catch (err) {
-      throw new InputError(
-        src,
-        `cannot read config template (${(err as NodeJS.ErrnoException).code ?? "error"})`,
-      );
-    }
+    const text = files.read(src, src);
     const state: ScopeState = { depth: 0, section: "", bracket: "" };
     const includes = rules.includes?.(text) ?? [];
     const lines = text.split("\n").map((line, i) => {
@@ -178,17 +198,34 @@ export function renderTemplate(
         out.used.add(m[1]!);
       }
       let rendered = line;
-      if (rules.listener.test(code) && !/\$\{ROOTLOAD_(LISTEN|PORT)\}/.test(code))
+      // A listener continued on the next line (Apache's trailing `\`) is not moved line-wise: the
+      // directive check below reads it whole and refuses it.
+      if (rules.listener.test(code) && !/\$\{ROOTLOAD_(LISTEN|PORT)\}/.test(code) && !/\\\s*$/.test(code))
         rendered = rules.relisten(line, `127.0.0.1:${portFor(code)}`);
       for (const { path: inc } of includes.filter((x) => x.line === i + 1)) {
-        if (path.isAbsolute(inc)) continue; // the server reads it where it is; nothing to render
-        const files = expandInclude(path.join(root, inc), at, { optional: true });
-        if (files.length === 0 && !isPattern(inc))
+        if (path.isAbsolute(inc)) {
+          // The server reads it where it is: read (its listeners and commands count), never written.
+          for (const f of expandInclude(inc, at, { optional: true }))
+            checkDirectives(files.read(f, at), f, rules, options);
+          continue;
+        }
+        const found = expandInclude(path.join(root, inc), at, { optional: true });
+        if (found.length === 0 && !isPattern(inc))
           throw new InputError(
             at,
             `included file ${inc} not found beside the template (${path.join(root, inc)})`,
           );
-        for (const f of files) queue.push({ rel: path.relative(root, f), src: f, main: false });
+        for (const f of found) {
+          // Rendered files go under the server's own folder only: an include that leaves the
+          // template's folder (`../`) would be written outside it.
+          const rel = path.relative(root, f);
+          if (rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+            throw new InputError(
+              at,
+              `include ${inc} leaves the template's folder ${root}: rootload renders includes beside the template only (name a file outside it by its absolute path: the server then reads it where it is)`,
+            );
+          queue.push({ rel, src: f, main: false });
+        }
       }
       const override = rules.overrides.find((o) => o.directive.test(code));
       if (override && rules.inOverrideScope(state, code)) rendered = commentOut(line, override.why);
@@ -196,11 +233,16 @@ export function renderTemplate(
         for (const r of rules.redirects ?? [])
           if (r.directive.test(code)) rendered = r.rewrite(rendered, own.state) ?? rendered;
       advanceScope(state, code);
-      return rendered.replace(PLACEHOLDER, (_, name: Placeholder) => values[name]);
+      return rendered;
     });
+    // Checked after the moves, by the product's grammar: a listener the line-wise move did not
+    // reach (a second `listen` on the same line) still binds where the user's deployment binds.
+    checkDirectives(lines.join("\n"), src, rules, options);
     if (!main && out.mains.includes(rel))
       throw new InputError(src, `an included file cannot be named ${rel}`);
-    out.files[rel] = lines.join("\n");
+    out.files[rel] = lines
+      .map((l) => l.replace(PLACEHOLDER, (_, name: Placeholder) => values[name]))
+      .join("\n");
     out.sources[rel] = src;
   }
   for (const group of rules.required)
@@ -210,6 +252,26 @@ export function renderTemplate(
         `missing required placeholder ${group.map((p) => `\${${p}}`).join(" or ")} (${PLACEHOLDERS[group[0]!]})`,
       );
   return out;
+}
+
+/** rootload's listener: the placeholder, or the 127.0.0.1 port `relisten` moved another listener to. */
+const LISTENS = /\$\{ROOTLOAD_(LISTEN|PORT)\}|(^|[\s=<])127\.0\.0\.1:\d+/;
+
+/** Every listener uses the listen placeholder; a directive that runs a program needs `allowCommands`. */
+function checkDirectives(text: string, file: string, rules: TemplateRules, options: TemplateOptions): void {
+  for (const d of rules.listeners(text, file))
+    if (!LISTENS.test(d.text))
+      throw new InputError(
+        `${file}:${d.line}`,
+        `"${d.text}" listens without \${ROOTLOAD_LISTEN}: every listener must use it (rootload runs the server on one address of its choosing)`,
+      );
+  if (options.allowCommands) return;
+  const [cmd] = rules.commands(text, file);
+  if (cmd)
+    throw new InputError(
+      `${file}:${cmd.line}`,
+      `"${cmd.text}" makes ${rules.driver} run a program; a template runs commands only when its server entry says allowCommands: true (docs/templates.md)`,
+    );
 }
 
 /** Brace depth (nginx, Apache-style blocks) and the current section (HAProxy's unindented keywords). */
@@ -237,6 +299,8 @@ export function templateError(
 ): InputError | undefined {
   const e = rules.configError(output);
   if (!e) return pathError(driver, output, sources) ?? lineless(driver, output, rules, sources);
+  if (!e.file)
+    return new InputError(sources[rules.mainFile] ?? driver, `${driver} rejects the config: ${e.message}`);
   const rel = Object.keys(sources).find((r) => e.file.endsWith(`/${r}`));
   return rel
     ? new InputError(`${sources[rel]}:${e.line}`, `${driver} rejects the config: ${e.message}`)

@@ -23,6 +23,7 @@ import {
   type Placeholder,
   type RenderedTemplate,
   renderTemplate,
+  type TemplateOptions,
   type TemplateRules,
   templateError,
 } from "./render-template.ts";
@@ -175,6 +176,7 @@ function templateDefinition(
   name: DriverName,
   template: string | readonly string[],
   sources: RenderedTemplate["sources"],
+  options: TemplateOptions,
 ): DriverDefinition {
   const base = DRIVERS[name].definition;
   if (!base) throw new EngineError(`driver ${name} has no definition to build a template driver from`);
@@ -187,9 +189,9 @@ function templateDefinition(
     reload: p.reload ?? base.reload,
     ...p.ready,
     // Read again at each start: the count follows the template as it is now.
-    extraPorts: () => renderTemplate(template, p.rules, DRY_VALUES, CHECK_ONLY).extraListeners,
+    extraPorts: () => renderTemplate(template, p.rules, DRY_VALUES, CHECK_ONLY, options).extraListeners,
     render: (ctx) => {
-      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p), owned(ctx));
+      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p), owned(ctx), options);
       Object.assign(sources, r.sources);
       return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.argv(ctx, r.mains) };
     },
@@ -197,8 +199,12 @@ function templateDefinition(
 }
 
 /** A driver that runs the user's config template (`servers[i].config`) under the product's driver. */
-export function templateDriver(name: DriverName, template: string | readonly string[]): ServerDriver {
-  return defineDriver(templateDefinition(name, template, {}));
+export function templateDriver(
+  name: DriverName,
+  template: string | readonly string[],
+  options: TemplateOptions = {},
+): ServerDriver {
+  return defineDriver(templateDefinition(name, template, {}, options));
 }
 
 /**
@@ -212,16 +218,17 @@ export async function preflightTemplate(
   template: string | readonly string[],
   config: ServerConfig,
   runtime: Runtime,
+  options: TemplateOptions = {},
 ): Promise<void> {
   const p = product(name);
   const sources: RenderedTemplate["sources"] = {};
-  const def = templateDefinition(name, template, sources);
+  const def = templateDefinition(name, template, sources, options);
   const check: DriverDefinition = {
     ...def,
     ready: p.check.ok,
     reload: { kind: "restart" },
     render: (ctx) => {
-      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p), owned(ctx));
+      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p), owned(ctx), options);
       Object.assign(sources, r.sources);
       return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.check.argv(ctx, r.mains) };
     },

@@ -46,7 +46,7 @@ describe.each([
             { driver: "nginx" },
             { driver: "haproxy", config: HAPROXY },
             { driver: "haproxy" },
-            { driver: "stunnel", config: STUNNEL },
+            { driver: "stunnel", config: STUNNEL, allowCommands: true },
             { driver: "stunnel" },
             { driver: "haproxy", config: HAPROXY_SPLIT },
             ...(withApache ? [{ driver: "apache", config: APACHE }, { driver: "apache" }] : []),

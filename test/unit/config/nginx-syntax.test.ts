@@ -33,7 +33,7 @@ describe("parseNginx: the one nginx tokenizer", () => {
   it("says what nginx would about a missing ';', an unclosed block and a stray '}'", () => {
     expect(parseNginx("a b;\nlisten 443\n").error).toEqual({
       line: 2,
-      message: '"listen" is missing its ";"',
+      message: 'a directive is missing its ";"',
     });
     expect(parseNginx("http {\n a b;\n").error?.message).toBe('unexpected end of file, expecting "}"');
     expect(parseNginx("a b;\n}\n").error).toEqual({ line: 2, message: 'unexpected "}"' });

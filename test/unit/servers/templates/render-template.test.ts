@@ -10,6 +10,7 @@ import {
   STUNNEL_TEMPLATE,
 } from "../../../../harness/servers/templates/product-rules.ts";
 import {
+  CHECK_ONLY,
   type Placeholder,
   renderTemplate,
   templateError,
@@ -110,7 +111,13 @@ describe("config templates", () => {
   });
 
   it("stunnel: global settings before the first [service] are overridden, the same words in a service are not", () => {
-    const r = renderTemplate(path.join(fixtures, "stunnel/stunnel.conf.template"), STUNNEL_TEMPLATE, values);
+    const r = renderTemplate(
+      path.join(fixtures, "stunnel/stunnel.conf.template"),
+      STUNNEL_TEMPLATE,
+      values,
+      CHECK_ONLY,
+      { allowCommands: true },
+    );
     const conf = r.files["stunnel.d/stunnel.conf"]!;
     for (const d of ["setuid", "setgid", "pid", "output", "debug", "foreground"])
       expect(conf).toMatch(new RegExp(`^# rootload overrides: ${d} =`, "m"));
@@ -154,10 +161,13 @@ describe("config templates", () => {
         'Listen ${ROOTLOAD_LISTEN}\nListen 80\n<VirtualHost *:80>\n  CustomLog "/var/log/site/a.log" common\n  TransferLog "|/bin/cat"\n</VirtualHost>\nListen [::]:81 http\nSSLSessionCache shmcb:/run/apache2/c(512000)\n' +
         TLS_APACHE,
     });
-    const moved = renderTemplate(other, APACHE_TEMPLATE, values, {
-      ports: [9001, 9002],
-      state: (n) => `/st/${n}`,
-    });
+    const moved = renderTemplate(
+      other,
+      APACHE_TEMPLATE,
+      values,
+      { ports: [9001, 9002], state: (n) => `/st/${n}` },
+      { allowCommands: true },
+    );
     expect(moved.extraListeners).toBe(2);
     expect(moved.files["apache.conf"]!.split("\n").slice(0, 8)).toEqual([
       "Listen 127.0.0.1:8443",
