@@ -15,13 +15,6 @@ Writes a commented starter scenario (and for a config file, the config as a temp
 (default: rootload/). Existing files are never overwritten. Then: rootload run DIR/<name>.scenario.ts
 `;
 
-/** The scenario file's import of defineScenario, relative to where it is written. */
-function defineImport(outDir: string): string {
-  const target = path.resolve(import.meta.dirname, "../scenario/define-scenario.ts");
-  const rel = path.relative(outDir, target).split(path.sep).join("/");
-  return rel.startsWith(".") ? rel : `./${rel}`;
-}
-
 function rootsBlock(caBundle: string | undefined, outDir: string): string {
   const source = caBundle
     ? `{ kind: "pem", path: ${JSON.stringify(path.relative(outDir, caBundle) || caBundle)} }, // your client CA bundle`
@@ -42,7 +35,7 @@ const IDENTITY_HINT = `  // Your own client certificate and enterprise CA instea
 
 function templateScenario(driver: "nginx" | "haproxy", tpl: string, t: InitTemplate, outDir: string): string {
   return `// Starter scenario written by \`rootload init --${driver}\`. Run: rootload run ${path.join(path.relative(process.cwd(), outDir) || ".", `${driver}.scenario.ts`)}
-import { defineScenario } from "${defineImport(outDir)}";
+import { defineScenario } from "rootload";
 
 export default defineScenario({
   name: "my-${driver}",
@@ -64,11 +57,11 @@ ${IDENTITY_HINT}
 `;
 }
 
-function endpointScenario(address: string, outDir: string): string {
+function endpointScenario(address: string): string {
   return `// Starter scenario written by \`rootload init --endpoint\`. Run it once and keep the run as your
 // baseline; later runs compared with it (rootload compare BASELINE RUN) exit 1 when the list the
 // server advertises changes, the client issuer falls out of it, or a client starts failing.
-import { defineScenario } from "${defineImport(outDir)}";
+import { defineScenario } from "rootload";
 
 export default defineScenario({
   name: "my-endpoint",
@@ -119,7 +112,7 @@ export const initCommand: Command = async (args) => {
   if (kind === "endpoint") {
     if (!parseAddress(values.endpoint!))
       throw new InputError("rootload init --endpoint", `"${values.endpoint}" is not host:port`);
-    files["endpoint.scenario.ts"] = endpointScenario(values.endpoint!, outDir);
+    files["endpoint.scenario.ts"] = endpointScenario(values.endpoint!);
   } else {
     const config = path.resolve(values[kind]!);
     if (!existsSync(config)) throw new InputError(`rootload init --${kind}`, `${config} not found`);
