@@ -7,6 +7,7 @@ import {
   type RequestShape12,
   type RequestShape13,
 } from "../probe/certificate-request-size.ts";
+import { formatInt } from "../report/format.ts";
 
 /**
  * The one table of limits `rootload check` predicts from. Every number is either measured on
@@ -176,7 +177,7 @@ const schannel = (bytes: number, where: string): ServerProfile => ({
       tls,
       {
         maxListBytes: bytes,
-        rule: `Schannel stops adding names at ${bytes.toLocaleString("en-US")} bytes`,
+        rule: `Schannel stops adding names at ${formatInt(bytes)} bytes`,
         past: { kind: "truncates" },
         evidence: { how: "vendor", where },
       } satisfies ServerLimit,

@@ -1,5 +1,6 @@
 import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
 import { requestSize10, requestSize12, requestSize13 } from "../probe/certificate-request-size.ts";
+import { formatInt } from "../report/format.ts";
 import { type AdvertisedList, fittingPrefix } from "./advertised.ts";
 import type { CaNames } from "./ca-setup.ts";
 import {
@@ -42,8 +43,6 @@ export interface ClientVerdict {
   reason: string;
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-
 /** CertificateRequest body and message size for `listBytes` as `profile`'s server shapes it. */
 export function requestSizeFor(
   profile: ServerProfile,
@@ -66,8 +65,8 @@ export function serverVerdict(
   const limit = profile.limits[tls]!;
   const margin = limit.maxListBytes - list.bytes;
   const base = { server, tls, marginBytes: margin, count: list.entries.length, bytes: list.bytes };
-  const within = `${fmt(list.bytes)} B ≤ ${fmt(limit.maxListBytes)} B`;
-  const over = `${fmt(list.bytes)} B > ${fmt(limit.maxListBytes)} B (${limit.rule})`;
+  const within = `${formatInt(list.bytes)} B ≤ ${formatInt(limit.maxListBytes)} B`;
+  const over = `${formatInt(list.bytes)} B > ${formatInt(limit.maxListBytes)} B (${limit.rule})`;
   const sizeOf = (l: AdvertisedList | undefined) =>
     requestSizeFor(profile, tls, l === undefined ? undefined : l.bytes).messageBytes;
   if (margin >= 0)
@@ -93,7 +92,7 @@ export function serverVerdict(
         verdict: "truncates",
         limitBytes: limit.maxListBytes,
         sent: kept,
-        reason: `${n} of ${list.entries.length} fit ${fmt(limit.maxListBytes)} B; ${list.entries.length - n} cut from #${n + 1} (${first.length > 32 ? `${first.slice(0, 31)}…` : first})`,
+        reason: `${n} of ${list.entries.length} fit ${formatInt(limit.maxListBytes)} B; ${list.entries.length - n} cut from #${n + 1} (${first.length > 32 ? `${first.slice(0, 31)}…` : first})`,
       };
     }
     case "malformed":
@@ -102,7 +101,7 @@ export function serverVerdict(
         verdict: "malformed",
         limitBytes: limit.maxListBytes,
         sent: nothing,
-        reason: `${over}: the length wraps to ${fmt(list.bytes % 0x10000)} B`,
+        reason: `${over}: the length wraps to ${formatInt(list.bytes % 0x10000)} B`,
       };
     case "aborts":
       return {
@@ -127,7 +126,7 @@ export function serverVerdict(
         limitBytes: limit.maxListBytes,
         sent: nothing,
         messageBytes: profile.shape ? sizeOf(undefined) : undefined,
-        reason: `raw subjects ${fmt(list.rawBytes)} B > ${fmt(past.rawMaxBytes)} B: the extension is left out, no names sent`,
+        reason: `raw subjects ${formatInt(list.rawBytes)} B > ${formatInt(past.rawMaxBytes)} B: the extension is left out, no names sent`,
       };
   }
 }
@@ -160,7 +159,7 @@ export function clientVerdict(
         tls,
         verdict: "refuses",
         marginBytes: margin,
-        reason: `CertificateRequest ${fmt(size.bodyBytes)} B > ${cap.knob} ${fmt(cap.bytes)} B`,
+        reason: `CertificateRequest ${formatInt(size.bodyBytes)} B > ${cap.knob} ${formatInt(cap.bytes)} B`,
       };
   }
   if (profile.maxRecords) {
@@ -173,7 +172,7 @@ export function clientVerdict(
         tls,
         verdict: "refuses",
         marginBytes: margin,
-        reason: `CertificateRequest ${fmt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
+        reason: `CertificateRequest ${formatInt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
       };
   }
   if (issuer && !issuer.advertised && list.entries.length > 0 && profile.selectsByIssuer)
@@ -194,6 +193,8 @@ export function clientVerdict(
       : profile.maxRecords
         ? (profile.maxRecords.records - 1) * TLS_PLAINTEXT_BYTES - size.messageBytes
         : null,
-    reason: cap ? `CertificateRequest ${fmt(size.bodyBytes)} B ≤ ${fmt(cap.bytes)} B` : "no size cap known",
+    reason: cap
+      ? `CertificateRequest ${formatInt(size.bodyBytes)} B ≤ ${formatInt(cap.bytes)} B`
+      : "no size cap known",
   };
 }
