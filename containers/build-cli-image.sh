@@ -14,6 +14,11 @@ SELF=$(readlink -f "$0")
 ROOT=$(cd "$(dirname "$SELF")/.." && pwd)
 cd "$ROOT"
 
+if [ ! -f tsconfig.build.json ]; then
+  # containers/provision.sh run from an installed package: nothing to pack here.
+  echo "build-cli-image: $ROOT is an installed package, not a checkout; rootload/cli is built from a checkout"
+  exit 0
+fi
 IMAGE="${ROOTLOAD_CLI_IMAGE:-rootload/cli:latest}"
 BASE="${ROOTLOAD_IMAGE:-rootload/servers:bookworm}"
 
