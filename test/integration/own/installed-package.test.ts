@@ -1,8 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createServer } from "node:tls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { syntheticRoots } from "../../../harness/roots/synthetic.ts";
@@ -60,6 +62,16 @@ function runStep(step: ActionStep, inputs: Record<string, string>, githubOutput:
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
+}
+
+/** `rootload …` without blocking this process (a server of the test's own must keep answering). */
+function rootloadAsync(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { cwd, stdio: ["ignore", "ignore", "pipe"], timeout: 120_000 });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
 }
 
 /** `rootload …` from the installed package, in `cwd` (default `/`). */
@@ -164,21 +176,68 @@ describe("the packed package, installed into an empty prefix", () => {
     for (const f of ["my.scenario.ts", "cjs.scenario.js"]) {
       const r = rootload(["run", f, "--out", "results", "--quiet"], dir);
       expect(r.code, `${f}: ${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/1 cases → results\//);
+      expect(r.stderr).toMatch(/1 cases → results\//);
     }
   });
 
-  it("init writes a scenario that runs as written in any folder", () => {
+  it("init writes a scenario that runs as written in any folder", async () => {
     const dir = path.join(work, "init-here");
     mkdirSync(dir);
-    const init = rootload(["init", "--endpoint", "127.0.0.1:1", "-o", "."], dir);
-    expect(init.code, init.stderr).toBe(0);
-    const text = readFileSync(path.join(dir, "endpoint.scenario.ts"), "utf8");
-    expect(text).toContain(`import { defineScenario } from "rootload";`);
-    // Nothing listens on port 1: the scenario loads and runs, and the run reports the refusal
-    // (exit 1, expectations failed) rather than a loading error (exit 2).
-    const r = rootload(["run", "endpoint.scenario.ts", "--out", "results", "--quiet"], dir);
-    expect(r.stderr).not.toContain("cannot load scenario module");
-    expect(r.code, r.stderr).toBe(1);
+    // A running endpoint that asks for a client certificate, for init --endpoint to point at.
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        path.join(work, "ep.key"),
+        "-out",
+        path.join(work, "ep.pem"),
+      ],
+      { stdio: "ignore" },
+    );
+    const server = createServer({
+      key: readFileSync(path.join(work, "ep.key")),
+      cert: readFileSync(path.join(work, "ep.pem")),
+      requestCert: true,
+      rejectUnauthorized: false,
+    });
+    server.on("tlsClientError", () => {});
+    // Holds each connection open until the client closes it (ending it at once reads as a reset
+    // to a TLS 1.3 client still waiting for session tickets).
+    server.on("secureConnection", (s) => {
+      s.on("error", () => {});
+      s.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const init = rootload(["init", "--endpoint", `127.0.0.1:${port}`, "-o", "."], dir);
+      expect(init.code, init.stderr).toBe(0);
+      const text = readFileSync(path.join(dir, "endpoint.scenario.ts"), "utf8");
+      expect(text).toContain(`import { defineScenario } from "rootload";`);
+      const r = await rootloadAsync(["run", "endpoint.scenario.ts", "--out", "results", "--quiet"], dir);
+      expect(r.code, r.stderr).toBe(0);
+      const cases = readFileSync(
+        path.join(dir, "results", readdirSync(path.join(dir, "results"))[0]!, "cases.jsonl"),
+        "utf8",
+      )
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { client: string; outcome: { class: string } });
+      expect(cases.length).toBeGreaterThan(0);
+      expect(cases.every((c) => c.outcome.class === "ok")).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 });
