@@ -1,3 +1,4 @@
+import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../model/limits.ts";
 import {
   GNUTLS_REQUEST,
@@ -7,7 +8,6 @@ import {
   type RequestShape12,
   type RequestShape13,
 } from "../probe/certificate-request-size.ts";
-import { formatInt } from "../report/format.ts";
 
 /**
  * The one table of limits `rootload check` predicts from. Every number is either measured on

@@ -1,4 +1,4 @@
-import { formatInt } from "../report/format.ts";
+import { formatInt } from "../format-int.ts";
 import type { CheckReport } from "./check.ts";
 import { type CheckTls, CLIENT_PROFILES, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
 import type { ClientVerdict, ServerVerdict } from "./verdict.ts";

@@ -1,6 +1,6 @@
+import { formatInt } from "../format-int.ts";
 import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
 import { requestSize10, requestSize12, requestSize13 } from "../probe/certificate-request-size.ts";
-import { formatInt } from "../report/format.ts";
 import { type AdvertisedList, fittingPrefix } from "./advertised.ts";
 import type { CaNames } from "./ca-setup.ts";
 import {

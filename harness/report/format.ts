@@ -1,19 +1,12 @@
+import { formatInt } from "../format-int.ts";
 import type { Outcome } from "../model/outcome.ts";
+
+export { formatInt };
 
 /**
  * Number and outcome formatting shared by the text reports, so that every report writes a
  * figure the same way (always with its unit).
  */
-
-/**
- * 65481 → "65,481". Written out rather than Intl.NumberFormat or toLocaleString: the first use of
- * either loads ICU's locale data, 30–75 ms of every `rootload check` process (measured on Node 20).
- */
-export function formatInt(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
 
 /** 65481 → "65,481 B". */
 export function formatBytes(bytes: number): string {

@@ -1,7 +1,7 @@
+import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { maxListBytes13, OPENSSL_REQUEST } from "../probe/certificate-request-size.ts";
-import { formatInt } from "../report/format.ts";
 import type { ServerConfig } from "./tls-server.ts";
 
 /** OpenSSL protocol names (as in MinProtocol / ssl_protocols). */
