@@ -138,7 +138,7 @@ describe("the packed package, installed into an empty prefix", () => {
     expect(bad.code).toBe(2);
     expect(bad.outputs["exit-code"]).toBe("2");
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
-  });
+  }, 400_000);
 
   it("runs from / with no TypeScript loader: --help, check", () => {
     const help = rootload(["--help"]);
@@ -178,7 +178,7 @@ describe("the packed package, installed into an empty prefix", () => {
       expect(r.code, `${f}: ${r.stderr}`).toBe(0);
       expect(r.stderr).toMatch(/1 cases → results\//);
     }
-  });
+  }, 240_000);
 
   it("init writes a scenario that runs as written in any folder", async () => {
     const dir = path.join(work, "init-here");
@@ -239,5 +239,5 @@ describe("the packed package, installed into an empty prefix", () => {
     } finally {
       server.close();
     }
-  });
+  }, 240_000);
 });
