@@ -20,15 +20,12 @@ import { growthSeries } from "../harness/roots/growth.ts";
 import { loadRoots } from "../harness/roots/load.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import type { Runtime } from "../harness/runtime/runtime.ts";
-import { DRIVERS } from "../harness/servers/index.ts";
-import type { StartedTlsServer } from "../harness/servers/tls-server.ts";
+import { DRIVERS } from "../harness/servers/drivers/registry.ts";
+import type { StartedTlsServer } from "../harness/servers/started-tls-server.ts";
 import { type Figure, recordFigures } from "./record.ts";
 
 const SECONDS = Number(process.env.ROOTLOAD_BENCH_SECONDS ?? 4);
-const ROOTS = path.resolve(
-  import.meta.dirname,
-  "../../shared/data/rootstores/microsoft/2025-06-16/authroot.stl",
-);
+const ROOTS = path.resolve(import.meta.dirname, "../data/rootstores/microsoft/2025-06-16/authroot.stl");
 
 interface Rate {
   handshakes: number;

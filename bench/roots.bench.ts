@@ -1,6 +1,6 @@
 /**
  * Root-store timings: `node --import tsx bench/roots.bench.ts`.
- * Targets (DESIGN: sweeps rebuild stores often): parse + resolve the 2025-06-16 CTL ≤ 50 ms;
+ * Targets (sweeps rebuild stores often): parse + resolve the 2025-06-16 CTL ≤ 50 ms;
  * 20,000 synthetic roots ≤ 5 s; `rootload check` on the whole 2025-06-16 CTL (load, predict every
  * server and client, render) ≤ 100 ms (issue 15); as whole processes, `rootload --help` and
  * `rootload check <2025-06-16 .cab> --json` ≤ 2.5 × `node -e 0` in the same run (issue 20: what
@@ -20,7 +20,7 @@ import { type Figure, recordFigures } from "./record.ts";
 import { measureStartUp } from "./start-up.ts";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dir = path.resolve(repoRoot, "../shared/data/rootstores/microsoft/2025-06-16");
+const dir = path.join(repoRoot, "data/rootstores/microsoft/2025-06-16");
 const stl = path.join(dir, "authroot.stl");
 const cab = path.join(dir, "authrootstl.cab");
 

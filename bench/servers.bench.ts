@@ -13,9 +13,10 @@ import { sClient } from "../harness/clients/s-client.ts";
 import { DRIVER_NAMES, type DriverName, type RuntimeChoice } from "../harness/model/names.ts";
 import { sharedTestPki } from "../harness/pki/test-pki.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
-import { DRIVERS } from "../harness/servers/index.ts";
-import type { ServerDriver } from "../harness/servers/server-driver.ts";
-import type { ServerConfig, StartedTlsServer } from "../harness/servers/tls-server.ts";
+import type { ServerDriver } from "../harness/servers/driver-contract.ts";
+import { DRIVERS } from "../harness/servers/drivers/registry.ts";
+import type { ServerConfig } from "../harness/servers/server-config.ts";
+import type { StartedTlsServer } from "../harness/servers/started-tls-server.ts";
 import { storeOfBytes } from "../test/fixtures/exact-size-roots.ts";
 import { recordFigures } from "./record.ts";
 

@@ -12,7 +12,7 @@ import { DRIVER_NAMES } from "../harness/model/names.ts";
 import { ContainerRuntime } from "../harness/runtime/container-runtime.ts";
 import { resolveRuntime } from "../harness/runtime/resolve-runtime.ts";
 import { capabilityTable } from "../harness/servers/capability-table.ts";
-import { DRIVERS } from "../harness/servers/index.ts";
+import { DRIVERS } from "../harness/servers/drivers/registry.ts";
 
 const i = process.argv.indexOf("--runtime");
 const choice = (i > 0 ? process.argv[i + 1] : "auto") as RuntimeChoice;
@@ -34,20 +34,20 @@ try {
   const out = fileURLToPath(new URL("./CAPABILITIES.md", import.meta.url));
   const table = `${capabilityTable({ drivers: DRIVER_NAMES.map((n) => DRIVERS[n]), versions, source })}\n${clientTable(await clientVersions(runtime))}`;
   writeFileSync(out, table);
-  // The README carries the same table between its markers, so what a reader sees is generated too.
-  const readme = fileURLToPath(new URL("../README.md", import.meta.url));
+  // docs/scenarios.md carries the same table between its markers, so what a reader sees is generated too.
+  const readme = fileURLToPath(new URL("../docs/scenarios.md", import.meta.url));
   const text = readFileSync(readme, "utf8");
   const start = "<!-- capabilities:start -->";
   const end = "<!-- capabilities:end -->";
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} section`);
+  if (a < 0 || b < a) throw new Error(`docs/scenarios.md has no ${start} … ${end} section`);
   const body = table
     .replace(/^# .*\n/, "")
-    .replace(/^## /gm, "#### ")
+    .replace(/^## /gm, "### ")
     .trim();
   writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`);
-  process.stdout.write(`wrote ${out} and the README's capability section\n`);
+  process.stdout.write(`wrote ${out} and the capability section of docs/scenarios.md\n`);
 } finally {
   await runtime.close();
 }

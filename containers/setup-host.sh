@@ -10,11 +10,13 @@ set -euo pipefail
 # not hide a missing install step here. iproute2 and util-linux (ip netns, nsenter):
 # containers/remote-engine.sh. slapd, dovecot-imapd and exim4-daemon-light (≈ 5.5, 14.6 and 4.4 MB
 # installed with their dependencies): the real LDAP, IMAP and SMTP servers the STARTTLS tests run as
-# foreground processes from their own folders (test/support/starttls-servers.ts).
+# foreground processes from their own folders (test/support/starttls-servers.ts). prometheus (Debian
+# 2.42, with promtool): the real Prometheus that scrapes `rootload watch` in its tests, run from a
+# temp folder of its own (test/support/prometheus.ts), never as the packaged service.
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
   openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
   lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15 slapd dovecot-imapd
-  exim4-daemon-light)
+  exim4-daemon-light prometheus)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,7 +42,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
 fi
 # Debian starts the packaged daemons on install; rootload runs its own instances on free ports.
-for svc in nginx apache2 haproxy stunnel4 lighttpd caddy postgresql slapd dovecot exim4; do
+for svc in nginx apache2 haproxy stunnel4 lighttpd caddy postgresql slapd dovecot exim4 prometheus; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
   if command -v service >/dev/null; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

@@ -1,6 +1,7 @@
 /**
- * rootload's public API, what `import … from "rootload"` gives a scenario file: `defineScenario`
- * and the types that describe a scenario. Everything else under harness/ is internal.
+ * rootload's public API, what `import … from "rootload"` gives a scenario file (`defineScenario`)
+ * and a `rootload watch` targets file (`defineTargets`), with the types that describe them.
+ * Everything else under harness/ is internal.
  */
 export type {
   BenchSpec,
@@ -17,3 +18,5 @@ export type {
   ServerSpec,
 } from "./scenario/define-scenario.ts";
 export { defineScenario } from "./scenario/define-scenario.ts";
+export type { TargetSpec, TargetsFile } from "./watch/define-targets.ts";
+export { defineTargets } from "./watch/define-targets.ts";

@@ -1,8 +1,8 @@
 import { defineScenario } from "rootload";
 
-const ctl = (date: string) => `../../shared/data/rootstores/microsoft/${date}/authroot.stl`;
+const ctl = (date: string) => `microsoft:${date}`;
 
-/** Five of the Microsoft CTL snapshots in ../shared, 2012 → 2025 (ThisUpdate dates). */
+/** Five of the shipped Microsoft CTL snapshots, 2012 → 2025 (ThisUpdate dates; rootload roots list). */
 const SNAPSHOTS = ["2012-11-02", "2015-02-23", "2018-01-22", "2022-11-15", "2025-06-16"];
 
 /**

@@ -21,7 +21,7 @@ export default defineScenario({
   roots: {
     source: {
       kind: "ctl",
-      path: "../../shared/data/rootstores/microsoft/2025-06-16/authrootstl.cab",
+      path: "microsoft:2025-06-16",
       purpose: "any",
       includeDisabled: true,
     },

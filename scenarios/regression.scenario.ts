@@ -13,10 +13,7 @@ export default defineScenario({
   runtime: "process",
   servers: [{ driver: "openssl", policy: "truncate-bytes:200" }],
   roots: {
-    source: {
-      kind: "pem",
-      path: "../../shared/data/rootstores/mozilla/2025-06-19/derived_serverauth_roots.pem",
-    },
+    source: { kind: "certdata", path: "mozilla:2025-06-19" },
     clientIssuer: "first",
   },
   clients: ["node"],

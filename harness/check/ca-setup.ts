@@ -1,5 +1,6 @@
+import type { TlsVersion } from "../model/tls.ts";
 import type { RootEntry } from "../roots/root-store.ts";
-import type { CheckTls, ServerStack } from "./limits.ts";
+import type { ServerStack } from "./limits.ts";
 
 /**
  * Whether the server sends CA names at all: `sent`; turned off with OpenSSL's `-CANames`
@@ -21,7 +22,7 @@ export interface CaSetup {
   /** The server named by the configuration it came from. */
   server?: ServerStack;
   /** TLS versions the configuration enables, when it says. */
-  tls?: readonly CheckTls[];
+  tls?: readonly TlsVersion[];
   /** Which block of the configuration (server_name, VirtualHost, bind line, section). */
   endpoint?: string;
   /** Where each list came from: `file:line directive value`. */

@@ -1,12 +1,8 @@
+import type { TlsVersion } from "../model/tls.ts";
 import { type AdvertisedList, advertisedBy } from "./advertised.ts";
 import type { CaSetup } from "./ca-setup.ts";
-import {
-  type CheckTls,
-  CLIENT_PROFILES,
-  type ClientStack,
-  SERVER_PROFILES,
-  type ServerStack,
-} from "./limits.ts";
+import type { KnownVersions } from "./limit-lookup.ts";
+import { CLIENT_PROFILES, type ClientStack, SERVER_PROFILES, type ServerStack } from "./limits.ts";
 import {
   type ClientVerdict,
   clientVerdict,
@@ -18,12 +14,17 @@ import {
 /** What to check a setup against. */
 export interface CheckParams {
   servers: readonly ServerStack[];
-  tls: readonly CheckTls[];
+  tls: readonly TlsVersion[];
   clients: readonly ClientStack[];
   /** DER subject of the client certificate's issuing CA (`--issuer`). */
   issuerSubject?: Uint8Array;
   /** -Djdk.tls.maxHandshakeMessageSize the Java clients run with (bytes). */
   javaMaxHandshake?: number;
+  /**
+   * Package versions in use, by package name (`java`, `openssl` ...): each limit comes from the
+   * entry measured on that version, or is `not-measured`. Unknown packages: every entry is applied.
+   */
+  versions?: KnownVersions;
 }
 
 /** Where the client's issuer stands with one server. */
@@ -44,12 +45,16 @@ export interface CheckReport {
   setup: CaSetup;
   /** The server whose list and CertificateRequest the clients are judged against. */
   reference: ServerStack;
-  advertised: AdvertisedList & { messageBytes: Partial<Record<CheckTls, number>> };
+  advertised: AdvertisedList & { messageBytes: Partial<Record<TlsVersion, number>> };
   servers: ServerVerdict[];
   clients: ClientVerdict[];
   issuer?: IssuerStanding[];
+  /** The versions the limits were looked up for. */
+  versions: KnownVersions;
   /** True when anything is predicted to break. */
   breaks: boolean;
+  /** True when some verdict could not be predicted: not measured on the version in use, or it depends on one. */
+  unpredicted: boolean;
 }
 
 const sameDer = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -78,7 +83,7 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
     const list = variants.get(key) ?? advertisedBy(SERVER_PROFILES[server], setup);
     variants.set(key, list);
     built.set(server, list);
-    for (const t of tls) servers.push(serverVerdict(server, t, list, setup.caNames));
+    for (const t of tls) servers.push(serverVerdict(server, t, list, setup.caNames, p.versions));
   }
   // Clients meet the configured server; with none named, the first that is not a Schannel model.
   const reference = p.servers.find((s) => !s.startsWith("schannel")) ?? p.servers[0] ?? "openssl";
@@ -111,16 +116,26 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
       const v = servers.find((x) => x.server === reference && x.tls === t);
       const sent = v?.verdict === "truncates" ? v.sent : refList;
       clients.push(
-        clientVerdict(client, profile, t, { server: reference, sent, caNames: setup.caNames }, refIssuer),
+        clientVerdict(
+          client,
+          profile,
+          t,
+          { server: reference, sent, caNames: setup.caNames },
+          refIssuer,
+          p.versions,
+        ),
       );
     }
   }
-  const messageBytes: Partial<Record<CheckTls, number>> = {};
+  const messageBytes: Partial<Record<TlsVersion, number>> = {};
   for (const t of tls)
     messageBytes[t] = requestSizeFor(SERVER_PROFILES[reference], t, refList.bytes).messageBytes;
+  const unknown = new Set(["not-measured", "depends-on-version"]);
+  const unpredicted =
+    servers.some((s) => unknown.has(s.verdict)) || clients.some((c) => unknown.has(c.verdict));
   const breaks =
-    servers.some((s) => s.verdict !== "sends") ||
-    clients.some((c) => c.verdict !== "accepts") ||
+    servers.some((s) => s.verdict !== "sends" && !unknown.has(s.verdict)) ||
+    clients.some((c) => c.verdict !== "accepts" && !unknown.has(c.verdict)) ||
     (issuer ?? []).some((i) => !i.advertised && setup.caNames === "sent");
   return {
     setup,
@@ -129,6 +144,8 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
     servers,
     clients,
     ...(issuer ? { issuer } : {}),
+    versions: p.versions ?? {},
     breaks,
+    unpredicted,
   };
 }

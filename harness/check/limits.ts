@@ -1,8 +1,11 @@
 import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../model/limits.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import {
   GNUTLS_REQUEST,
   GO_REQUEST,
+  JSSE_17_0_15_REQUEST,
+  JSSE_17_0_21_REQUEST,
   maxListBytes13,
   OPENSSL_REQUEST,
   type RequestShape12,
@@ -10,10 +13,12 @@ import {
 } from "../probe/certificate-request-size.ts";
 
 /**
- * The one table of limits `rootload check` predicts from. Every number is either measured on
- * this project's Debian 12 packages (and re-measured by test/integration/check/limits.test.ts,
- * which fails when a package changes behaviour) or read in source / vendor documentation, and
- * says which. Nothing else in the check holds a limit.
+ * The one table of limits `rootload check` predicts from. A limit is a fact about a version: every
+ * figure names the package and the versions it was measured on (or read in source / vendor
+ * documentation for, and says which), and a stack whose figure changed between versions has one
+ * entry per range (JSSE's TLS 1.3 limit). Measured figures are re-measured by the driver suite and
+ * test/integration/check/limits.test.ts against the version each run finds, and those fail when a
+ * version has no entry. Nothing else in the check holds a limit.
  */
 
 /** Where a figure comes from. */
@@ -21,6 +26,22 @@ export interface Evidence {
   how: "measured" | "source" | "vendor";
   /** The test, capture or document that shows it. */
   where: string;
+}
+
+/** The package a figure belongs to and the versions it holds for. */
+export interface MeasuredOn {
+  /**
+   * The library or product whose version decides the figure, as `rootload check --version
+   * NAME=VERSION` names it: openssl, gnutls, caddy, java, go, windows-server ...
+   */
+  package: string;
+  /**
+   * Inclusive range of upstream versions: the lowest and highest the figure was measured on (or,
+   * for source and vendor figures, read for); equal when one version was. Absent: read in source
+   * without a pinned version, so no version is "measured".
+   */
+  from?: string;
+  to?: string;
 }
 
 /** Server stacks the check knows. */
@@ -55,8 +76,6 @@ export const CLIENT_STACKS = [
 ] as const;
 export type ClientStack = (typeof CLIENT_STACKS)[number];
 
-export type CheckTls = "1.2" | "1.3";
-
 /** What a server does once its list is past `maxListBytes`. */
 export type PastLimit =
   /** Fatal alert, nothing sent (OpenSSL `internal_error`, GnuTLS TLS 1.3 `decode_error`, Go TLS 1.3 close). */
@@ -71,13 +90,14 @@ export type PastLimit =
    */
   | { kind: "aborts-then-omits"; alert: string; rawMaxBytes: number };
 
-/** One server stack's list-size limit on one TLS version. */
+/** One server stack's list-size limit on one TLS version, on one range of versions. */
 export interface ServerLimit {
   /** Largest CA list (bytes, sum of 2 + DER subject) sent whole. */
   maxListBytes: number;
   /** Why that is the limit, for the report. */
   rule: string;
   past: PastLimit;
+  on: MeasuredOn;
   evidence: Evidence;
 }
 
@@ -87,7 +107,7 @@ export interface ServerProfile {
   library: string;
   /** OpenSSL drops repeated names when loading a CA file; Node, Go, JSSE and Schannel keep them. */
   dedupesNames: boolean;
-  /** Apache, HAProxy and stunnel send names sorted, not in file order (DESIGN.md, driver suite). */
+  /** Apache, HAProxy and stunnel send names sorted, not in file order (docs/domain.md, driver suite). */
   sortsNames: boolean;
   /**
    * False when the wire order is known only approximately: Apache's and stunnel's lists are sorted
@@ -97,11 +117,26 @@ export interface ServerProfile {
   orderExact: boolean;
   /** The CertificateRequest around the list; undefined when not measured (OpenSSL's is used for sizes). */
   shape?: { "1.2": RequestShape12; "1.3": RequestShape13; evidence: Evidence };
-  limits: Partial<Record<CheckTls, ServerLimit>>;
+  /**
+   * The key under which a run records the version of `MeasuredOn.package` for this server
+   * (`manifest.json` servers[].versions): how a test finds the entry for the version it ran.
+   */
+  versionKey: string;
+  /** Per TLS version, one entry per range of versions, ranges not overlapping. */
+  limits: Record<TlsVersion, readonly ServerLimit[]>;
 }
 
 const CHECK_SUITE = "test/integration/check/limits.test.ts";
-const DRIVER_SUITE = `test/integration/servers/driver-suite.ts (OPENSSL_CASES, GNUTLS_CASES); ${CHECK_SUITE}`;
+const DRIVER_SUITE = `test/integration/servers/driver-suite.ts; ${CHECK_SUITE}`;
+
+/**
+ * What the OpenSSL family was measured on: Debian 12's libssl3 on the host (process runtime) and
+ * in the server image (container runtime), both ends run by the driver suite and by a bisection
+ * to the byte (docs/limits-by-version.md).
+ */
+const OPENSSL_ON: MeasuredOn = { package: "openssl", from: "3.0.19", to: "3.0.22" };
+const GNUTLS_ON: MeasuredOn = { package: "gnutls", from: "3.7.9", to: "3.7.9" };
+const CADDY_ON: MeasuredOn = { package: "caddy", from: "2.6.2", to: "2.6.2" };
 
 const OPENSSL_SHAPE = {
   ...OPENSSL_REQUEST,
@@ -124,17 +159,24 @@ const GO_SHAPE = {
   },
 } as const satisfies ServerProfile["shape"];
 
-const u16List = (evidence: Evidence, past: PastLimit): ServerLimit => ({
+const u16List = (on: MeasuredOn, evidence: Evidence, past: PastLimit): ServerLimit => ({
   maxListBytes: CA_LIST_LIMIT_BYTES,
   rule: "certificate_authorities is a 16-bit vector",
   past,
+  on,
   evidence,
 });
 
-const extensionsBlock = (shape: RequestShape13, evidence: Evidence, past: PastLimit): ServerLimit => ({
+const extensionsBlock = (
+  shape: RequestShape13,
+  on: MeasuredOn,
+  evidence: Evidence,
+  past: PastLimit,
+): ServerLimit => ({
   maxListBytes: maxListBytes13(shape),
   rule: "the list shares the CertificateRequest's 16-bit extensions block with signature_algorithms",
   past,
+  on,
   evidence,
 });
 
@@ -142,76 +184,99 @@ const INTERNAL_ERROR = { kind: "aborts", alert: "internal_error" } as const;
 
 const openssl = (
   library: string,
-  opts: { dedupesNames: boolean; sortsNames: boolean; orderExact?: boolean },
+  opts: { dedupesNames: boolean; sortsNames: boolean; orderExact?: boolean; versionKey?: string },
 ): ServerProfile => ({
   library,
   orderExact: true,
+  versionKey: "openssl",
   ...opts,
   shape: OPENSSL_SHAPE,
   limits: {
-    "1.2": u16List({ how: "measured", where: DRIVER_SUITE }, INTERNAL_ERROR),
-    "1.3": extensionsBlock(OPENSSL_SHAPE["1.3"], { how: "measured", where: DRIVER_SUITE }, INTERNAL_ERROR),
+    "1.2": [u16List(OPENSSL_ON, { how: "measured", where: DRIVER_SUITE }, INTERNAL_ERROR)],
+    "1.3": [
+      extensionsBlock(
+        OPENSSL_SHAPE["1.3"],
+        OPENSSL_ON,
+        { how: "measured", where: DRIVER_SUITE },
+        INTERNAL_ERROR,
+      ),
+    ],
   },
 });
 
-/** OpenSSL-library servers not yet in the driver suite here: the library's measured limits, said so. */
-const opensslUnmeasured = (library: string, sortsNames: boolean): ServerProfile => {
-  const p = openssl(library, { dedupesNames: true, sortsNames });
-  const where = `${DRIVER_SUITE} for OpenSSL 3.0 itself; this server's own driver lands with the servers branch`;
+const schannel = (bytes: number, on: MeasuredOn, where: string): ServerProfile => {
+  const limit: ServerLimit = {
+    maxListBytes: bytes,
+    rule: `Schannel stops adding names at ${formatInt(bytes)} bytes`,
+    past: { kind: "truncates" },
+    on,
+    evidence: { how: "vendor", where },
+  };
   return {
-    ...p,
-    limits: {
-      "1.2": { ...p.limits["1.2"]!, evidence: { how: "measured", where } },
-      "1.3": { ...p.limits["1.3"]!, evidence: { how: "measured", where } },
-    },
+    library: "Schannel",
+    dedupesNames: false,
+    sortsNames: false,
+    orderExact: true,
+    versionKey: "windows-server",
+    limits: { "1.2": [limit], "1.3": [limit] },
   };
 };
 
-const schannel = (bytes: number, where: string): ServerProfile => ({
-  library: "Schannel",
-  dedupesNames: false,
-  sortsNames: false,
-  orderExact: true,
-  limits: Object.fromEntries(
-    (["1.2", "1.3"] as const).map((tls) => [
-      tls,
-      {
-        maxListBytes: bytes,
-        rule: `Schannel stops adding names at ${formatInt(bytes)} bytes`,
-        past: { kind: "truncates" },
-        evidence: { how: "vendor", where },
-      } satisfies ServerLimit,
-    ]),
+/**
+ * JSSE's TLS 1.3 limit is its extensions block minus signature_algorithms and
+ * signature_algorithms_cert, whose lengths changed between Debian's 17.0.15 and 17.0.21.1 (five
+ * schemes fewer in signature_algorithms: JDK-8349583 and JDK-8340321). Past the limit it aborts
+ * while the raw DER subjects fit 65,535 B and leaves the extension out beyond (docs/domain.md: 751 roots).
+ */
+const JSSE_OMITS = {
+  kind: "aborts-then-omits",
+  alert: "internal_error",
+  rawMaxBytes: CA_LIST_LIMIT_BYTES,
+} as const;
+const JAVA_BISECT = "a bisection to the byte with openssl s_client (docs/limits-by-version.md)";
+const jsse13 = (shape: RequestShape13, version: string): ServerLimit => ({
+  ...extensionsBlock(
+    shape,
+    { package: "java", from: version, to: version },
+    {
+      how: "measured",
+      where: `${JAVA_BISECT}; ${DRIVER_SUITE}; the extensions read with s_client -trace`,
+    },
+    JSSE_OMITS,
   ),
+  rule: `the list shares the 16-bit extensions block with signature_algorithms (${shape.signatureAlgorithms} schemes) and signature_algorithms_cert`,
 });
 
-/** Per server stack: list rules, message shape, limits per TLS version. */
+/** Per server stack: list rules, message shape, limits per TLS version and package version. */
 export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
   nginx: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
   apache: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true, orderExact: false }),
   haproxy: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true }),
   stunnel: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: true, orderExact: false }),
   openssl: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
-  lighttpd: opensslUnmeasured("OpenSSL 3.0 (mod_openssl)", false),
-  postgres: opensslUnmeasured("OpenSSL 3.0", false),
+  // Both in the driver suite with the OpenSSL figures (limits.test.ts leaves postgres out: STARTTLS).
+  lighttpd: openssl("OpenSSL 3.0 (mod_openssl)", { dedupesNames: true, sortsNames: false }),
+  postgres: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
   // Node adds each CA with SSL_CTX_add_client_CA: repeated names are sent twice (README, 2025 CTL).
-  node: openssl("OpenSSL 3.0 (Node)", { dedupesNames: false, sortsNames: false }),
+  // Its limits are its OpenSSL's, which the node driver reports as `node-openssl`.
+  node: openssl("OpenSSL 3.0 (Node)", { dedupesNames: false, sortsNames: false, versionKey: "node-openssl" }),
   gnutls: {
     library: "GnuTLS 3.7.9",
     dedupesNames: false,
     sortsNames: false,
     orderExact: true,
     shape: GNUTLS_SHAPE,
+    versionKey: "libgnutls",
     limits: {
-      "1.2": u16List({ how: "measured", where: DRIVER_SUITE }, { kind: "malformed" }),
-      "1.3": extensionsBlock(
-        GNUTLS_SHAPE["1.3"],
-        { how: "measured", where: DRIVER_SUITE },
-        {
-          kind: "aborts",
-          alert: "decode_error",
-        },
-      ),
+      "1.2": [u16List(GNUTLS_ON, { how: "measured", where: DRIVER_SUITE }, { kind: "malformed" })],
+      "1.3": [
+        extensionsBlock(
+          GNUTLS_SHAPE["1.3"],
+          GNUTLS_ON,
+          { how: "measured", where: DRIVER_SUITE },
+          { kind: "aborts", alert: "decode_error" },
+        ),
+      ],
     },
   },
   caddy: {
@@ -220,57 +285,68 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
     sortsNames: false,
     orderExact: true,
     shape: GO_SHAPE,
+    versionKey: "caddy",
     limits: {
-      "1.2": u16List(
-        { how: "measured", where: "DESIGN.md (Caddy 2.6.2: 65,521 B sent, 66,767 B wrapped to 1,231)" },
-        { kind: "malformed" },
-      ),
-      "1.3": extensionsBlock(
-        GO_SHAPE["1.3"],
-        {
-          how: "source",
-          where: "go1.19 cryptobyte 2-byte extensions prefix; DESIGN.md measured a close at 65,521 B",
-        },
-        { kind: "aborts", alert: "none (connection closed after EncryptedExtensions)" },
-      ),
+      "1.2": [
+        u16List(
+          CADDY_ON,
+          { how: "measured", where: `${DRIVER_SUITE}; docs/domain.md (66,767 B wrapped to 1,231)` },
+          { kind: "malformed" },
+        ),
+      ],
+      "1.3": [
+        extensionsBlock(
+          GO_SHAPE["1.3"],
+          CADDY_ON,
+          {
+            how: "measured",
+            where: `${DRIVER_SUITE} (closes from 65,492 B); go1.19 cryptobyte 2-byte extensions prefix`,
+          },
+          { kind: "aborts", alert: "none (connection closed after EncryptedExtensions)" },
+        ),
+      ],
     },
   },
   java: {
-    library: "JSSE (Java 17)",
+    library: "JSSE (OpenJDK 17)",
     dedupesNames: false,
     sortsNames: false,
     orderExact: true,
+    versionKey: "java",
     limits: {
-      "1.2": u16List(
-        { how: "measured", where: "DESIGN.md (Java 17: Field length overflow at 66,767 B)" },
-        INTERNAL_ERROR,
-      ),
-      "1.3": {
-        // The list shares JSSE's 16-bit extensions block with signature_algorithms(_cert): the
-        // java driver suite measured 65,463 B sent and internal_error from 65,464 B.
-        maxListBytes: 65_463,
-        rule: "certificate_authorities shares the 16-bit extensions block",
-        past: { kind: "aborts-then-omits", alert: "internal_error", rawMaxBytes: CA_LIST_LIMIT_BYTES },
-        evidence: {
-          how: "measured",
-          where:
-            "java driver suite (Java 17.0.x: 65,463 B sent, internal_error from 65,464 B); DESIGN.md (751 roots omit the extension)",
-        },
-      },
+      "1.2": [
+        u16List(
+          { package: "java", from: "17.0.15", to: "17.0.21.1" },
+          { how: "measured", where: `${JAVA_BISECT}; ${DRIVER_SUITE} (Field length overflow from 65,536 B)` },
+          INTERNAL_ERROR,
+        ),
+      ],
+      "1.3": [
+        jsse13(JSSE_17_0_15_REQUEST["1.3"], "17.0.15"),
+        jsse13(JSSE_17_0_21_REQUEST["1.3"], "17.0.21.1"),
+      ],
     },
   },
-  schannel: schannel(SCHANNEL_BYTES, "KB 933430, event 36885 (Windows Server 2008 and later: 16 KB)"),
-  "schannel-2003": schannel(SCHANNEL_2003_BYTES, "KB 933430 (Windows Server 2003: 0x3000)"),
+  schannel: schannel(
+    SCHANNEL_BYTES,
+    { package: "windows-server", from: "2008", to: "2025" },
+    "KB 933430, event 36885 (Windows Server 2008 and later: 16 KB)",
+  ),
+  "schannel-2003": schannel(
+    SCHANNEL_2003_BYTES,
+    { package: "windows-server", from: "2003", to: "2003" },
+    "KB 933430 (Windows Server 2003: 0x3000)",
+  ),
 };
 
 /** One client stack's limits. */
 export interface ClientProfile {
   /** TLS versions this client speaks, for the check's rows. */
-  tls: readonly ("1.0" | CheckTls)[];
+  tls: readonly ("1.0" | TlsVersion)[];
   /** Largest CertificateRequest body (bytes) the client reads, and the knob that sets it. */
-  maxBodyBytes?: { bytes: number; knob: string; evidence: Evidence };
+  maxBodyBytes?: { bytes: number; knob: string; on: MeasuredOn; evidence: Evidence };
   /** node-forge: a CertificateRequest spread over this many 16,384-byte records is refused. */
-  maxRecords?: { records: number; evidence: Evidence };
+  maxRecords?: { records: number; on: MeasuredOn; evidence: Evidence };
   /** Picks its certificate by the advertised issuers (KB 2801679): a cut issuer means no certificate. */
   selectsByIssuer?: Evidence;
   /** Refuses TLS 1.3's certificate_authorities extension with an empty list (OpenSSL's -CANames). */
@@ -282,6 +358,7 @@ const OPENSSL_CLIENT: ClientProfile = {
   maxBodyBytes: {
     bytes: 100 * 1024,
     knob: "max_cert_list (SSL_CTX_set_max_cert_list)",
+    on: { package: "openssl", from: "3.0.0", to: "3.0.22" },
     evidence: { how: "source", where: "OpenSSL 3.0 statem_clnt.c ossl_statem_client_max_message_size" },
   },
 };
@@ -296,6 +373,8 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
     maxBodyBytes: {
       bytes: JAVA_MAX_HANDSHAKE_DEFAULT,
       knob: "jdk.tls.maxHandshakeMessageSize",
+      // The host's JDK (process runtime) and the image's (container runtime), bisected to the byte.
+      on: { package: "java", from: "17.0.15", to: "17.0.21.1" },
       evidence: {
         how: "measured",
         where:
@@ -318,6 +397,7 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
     maxBodyBytes: {
       bytes: 65_536,
       knob: "maxHandshake (crypto/tls, fixed)",
+      on: { package: "go", from: "1.19", to: "1.19" },
       evidence: {
         how: "measured",
         where:
@@ -339,9 +419,10 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
     maxBodyBytes: {
       bytes: 0xffff,
       knob: "MAX_HANDSHAKE_SIZE (rustls, fixed)",
+      on: { package: "rustls" },
       evidence: {
         how: "source",
-        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (DESIGN.md: from source, not measured)",
+        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (docs/domain.md: from source, not measured)",
       },
     },
   },
@@ -357,10 +438,11 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
     tls: ["1.0"],
     maxRecords: {
       records: 3,
+      on: { package: "node-forge", from: "1.4.3", to: "1.4.3" },
       evidence: {
         how: "measured",
         where:
-          "scenarios/clients.scenario.ts (node-forge 1.x: a 32,775 B CertificateRequest over 3 records → unexpected_message; DESIGN.md: 55 KB over 4)",
+          "scenarios/clients.scenario.ts (node-forge 1.x: a 32,775 B CertificateRequest over 3 records → unexpected_message; docs/domain.md: 55 KB over 4)",
       },
     },
     selectsByIssuer: { how: "measured", where: "harness/clients/forge-client.ts (getCertificate by issuer)" },

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.ts";
+import { isSourceName } from "../roots/catalog.ts";
 import { isDirectory } from "../roots/input.ts";
 import { readHead } from "../roots/load.ts";
 import type { CaSetup } from "./ca-setup.ts";
@@ -38,12 +39,12 @@ function configKind(text: string): ConfigKind | undefined {
 
 /**
  * Turn the argument into what a server is set up to advertise: a root source (bundle,
- * directory, CTL, certdata.txt) as one list, or a server configuration read the way that server
+ * directory, CTL, certdata.txt, or a snapshot name such as `microsoft:2025-06-16`) as one list, or a server configuration read the way that server
  * reads it. `server` picks the reader when the content alone does not say.
  * @throws InputError naming the file and the problem (exit 2)
  */
 export function readInput(path: string, o: { server?: ServerStack; endpoint?: string } = {}): CaSetup {
-  if (!isDirectory(path)) {
+  if (!isSourceName(path) && !isDirectory(path)) {
     const text = Buffer.from(readHead(path)).toString("latin1");
     const isCa =
       text.includes("-----BEGIN CERTIFICATE") ||

@@ -4,6 +4,9 @@ import type { CheckReport } from "./check.ts";
  * The `--json` document. The keys named in issue 15 (`advertised.count/bytes`,
  * `servers[].server/tls/verdict/marginBytes`, `clients[].client/tls/verdict/marginBytes`,
  * `issuer.advertised/position`) are a contract with other tools; the rest is added detail.
+ * `verdict` may also be `not-measured` or `depends-on-version` (marginBytes and limitBytes null):
+ * `measuredOn` says which package versions each limit was measured on, `versions` which versions
+ * were in use and where each was found.
  */
 export function checkJson(r: CheckReport): Record<string, unknown> {
   const ref = r.issuer?.find((i) => i.server === r.reference);
@@ -27,6 +30,8 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
       bytes: s.bytes,
       limitBytes: s.limitBytes,
       sentCount: s.sent.entries.length,
+      measuredOn: s.measuredOn,
+      ...(s.version ? { version: s.version } : {}),
       reason: s.reason,
     })),
     clients: r.clients.map((c) => ({
@@ -34,6 +39,7 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
       tls: c.tls,
       verdict: c.verdict,
       marginBytes: c.marginBytes,
+      ...(c.measuredOn ? { measuredOn: c.measuredOn } : {}),
       reason: c.reason,
     })),
     ...(ref && r.issuer
@@ -47,6 +53,8 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
           },
         }
       : {}),
+    versions: r.versions,
     breaks: r.breaks,
+    unpredicted: r.unpredicted,
   };
 }

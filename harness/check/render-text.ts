@@ -1,22 +1,86 @@
 import { formatInt } from "../format-int.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { CheckReport } from "./check.ts";
-import { type CheckTls, CLIENT_PROFILES, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
+import { describeOn, describeVersion } from "./limit-lookup.ts";
+import { CLIENT_PROFILES, type MeasuredOn, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
 import type { ClientVerdict, ServerVerdict } from "./verdict.ts";
 
 const signed = (n: number) => (n >= 0 ? `+${formatInt(n)} B` : `−${formatInt(-n)} B`);
 
 function serverCell(v: ServerVerdict | undefined): string {
   if (!v) return "-";
+  if (v.verdict === "not-measured") return `not measured on ${v.version?.version ?? "this version"}`;
+  if (v.verdict === "depends-on-version") return "depends on the version";
   if (v.verdict === "truncates")
     return v.sent.entries.length === 0
       ? "truncates: no names (extension left out)"
       : `truncates: ${v.sent.entries.length} of ${v.count} names`;
-  return `${v.verdict} (${signed(v.marginBytes)})`;
+  return v.marginBytes === null ? v.verdict : `${v.verdict} (${signed(v.marginBytes)})`;
 }
 
 function clientCell(v: ClientVerdict | undefined): string {
   if (!v) return "-";
+  if (v.verdict === "not-measured") return "not measured on this version";
   return v.marginBytes === null ? v.verdict : `${v.verdict} (${signed(v.marginBytes)})`;
+}
+
+/**
+ * Which package versions the limits come from, one entry per package: the version in use and
+ * where it was found, or (none known) the versions measured. Wrapped to stay within 120 columns.
+ */
+function versionLines(
+  label: string,
+  verdicts: readonly {
+    verdict: string;
+    tls: string;
+    measuredOn?: MeasuredOn | MeasuredOn[];
+    limitBytes?: number | null;
+  }[],
+  r: CheckReport,
+): string[] {
+  // With a version known, the limit it gives per TLS version (one figure per TLS version only).
+  const limitsOf = (pkg: string) => {
+    const per = new Map<string, Set<number>>();
+    for (const v of verdicts)
+      if (typeof v.limitBytes === "number" && [v.measuredOn ?? []].flat().some((o) => o.package === pkg))
+        per.set(v.tls, (per.get(v.tls) ?? new Set()).add(v.limitBytes));
+    const shown = [...per]
+      .filter(([, l]) => l.size === 1)
+      .map(([t, l]) => `TLS ${t} ≤ ${formatInt([...l][0]!)} B`);
+    return shown.length ? `: ${shown.join(", ")}` : "";
+  };
+  const measured = verdicts.flatMap((v) => v.measuredOn ?? []);
+  const notMeasured = new Set(
+    verdicts
+      .filter((v) => v.verdict === "not-measured")
+      .flatMap((v) => [v.measuredOn ?? []].flat().map((o) => o.package)),
+  );
+  const byPackage = new Map<string, Set<string>>();
+  for (const on of measured) {
+    const ranges = byPackage.get(on.package) ?? new Set<string>();
+    ranges.add(describeOn(on).slice(on.package.length + 1));
+    byPackage.set(on.package, ranges);
+  }
+  if (byPackage.size === 0) return [];
+  const parts = [...byPackage].map(([pkg, ranges]) => {
+    const known = r.versions[pkg];
+    const table = [...ranges].join(", ");
+    if (!known) return `${pkg} ${table}`;
+    return notMeasured.has(pkg)
+      ? `${describeVersion(pkg, known)} NOT MEASURED (the table has ${table})`
+      : `${describeVersion(pkg, known)}${limitsOf(pkg)}`;
+  });
+  const lines: string[] = [];
+  let line = `  ${label}:`;
+  for (const [i, p] of parts.entries()) {
+    if (i > 0 && line.length + p.length + 3 > 118) {
+      lines.push(`${line};`);
+      line = "   ";
+    } else if (i > 0) line += ";";
+    line += ` ${p}`;
+  }
+  lines.push(line);
+  return lines;
 }
 
 /** Rows with the same cells are one row: a person reads one screen, not 26 lines. */
@@ -43,7 +107,7 @@ function table(head: string[], rows: [string, string[]][]): string[] {
 /** One screen of text: the list, the servers, the clients, the issuer, and what breaks. */
 export function checkText(r: CheckReport): string {
   const s = r.setup;
-  const tls = [...new Set(r.servers.map((v) => v.tls))] as CheckTls[];
+  const tls = [...new Set(r.servers.map((v) => v.tls))] as TlsVersion[];
   const out: string[] = [`rootload check: ${s.source}`];
   if (s.server) out.push(`  ${s.server} config${s.endpoint ? `, ${s.endpoint}` : ""}`);
   for (const f of s.from) out.push(`  ${f}`);
@@ -69,6 +133,7 @@ export function checkText(r: CheckReport): string {
       ),
     ),
   );
+  out.push(...versionLines("limits measured on", r.servers, r));
   out.push("");
   const clients = [...new Set(r.clients.map((c) => c.client))];
   out.push(
@@ -83,6 +148,7 @@ export function checkText(r: CheckReport): string {
       ),
     ),
   );
+  out.push(...versionLines("client caps measured on", r.clients, r));
   if (r.issuer) {
     out.push("");
     const ref = r.issuer.find((i) => i.server === r.reference)!;
@@ -117,11 +183,32 @@ export function checkText(r: CheckReport): string {
     if (l) l.tls.push(t);
     else lines.set(`${who} ${verdict}`, { who, verdict, tls: [t], reason });
   };
-  for (const v of r.servers) if (v.verdict !== "sends") add(v.server, v.verdict, v.tls, v.reason);
+  const unknown = new Set(["not-measured", "depends-on-version"]);
+  for (const v of r.servers)
+    if (v.verdict !== "sends" && !unknown.has(v.verdict)) add(v.server, v.verdict, v.tls, v.reason);
   for (const c of r.clients)
-    if (c.verdict !== "accepts") add(`${c.client} client`, c.verdict, c.tls, c.reason);
+    if (c.verdict !== "accepts" && !unknown.has(c.verdict))
+      add(`${c.client} client`, c.verdict, c.tls, c.reason);
   const broken = [...lines.values()].map((l) => `${l.who} TLS ${l.tls.join(", ")} ${l.verdict}: ${l.reason}`);
-  if (!r.breaks) out.push("✓ predicted to work for every server and client above");
+  // Not predicted: said apart from what breaks, never guessed from another version's figure.
+  const unpredicted = new Map<string, { who: string; tls: string[]; reason: string }>();
+  const addUnknown = (who: string, t: string, reason: string) => {
+    const u = unpredicted.get(`${who}\u0000${reason}`);
+    if (u) u.tls.push(t);
+    else unpredicted.set(`${who}\u0000${reason}`, { who, tls: [t], reason });
+  };
+  for (const v of r.servers) if (unknown.has(v.verdict)) addUnknown(v.server, v.tls, v.reason);
+  for (const c of r.clients) if (unknown.has(c.verdict)) addUnknown(`${c.client} client`, c.tls, c.reason);
+  if (unpredicted.size) {
+    out.push(`? not predicted (${unpredicted.size}):`);
+    for (const u of unpredicted.values()) out.push(`  ${u.who} TLS ${u.tls.join(", ")}: ${u.reason}`);
+  }
+  if (!r.breaks)
+    out.push(
+      r.unpredicted
+        ? "✓ nothing predicted to break, but not everything could be predicted (above)"
+        : "✓ predicted to work for every server and client above",
+    );
   else {
     out.push(`✗ predicted to break (${broken.length}):`);
     const shown = broken.slice(0, 8);
@@ -137,24 +224,25 @@ export function checkText(r: CheckReport): string {
   return `${out.join("\n")}\n`;
 }
 
-/** `--limits`: the table the check predicts from, with where each figure comes from. */
+/** `--limits`: the table the check predicts from, with the versions and evidence of each figure. */
 export function limitsText(): string {
-  const out = ["server limits (CA list bytes = sum of 2 + DER subject):"];
+  const out = ["server limits (CA list bytes = sum of 2 + DER subject), per package version:"];
   for (const [name, p] of Object.entries(SERVER_PROFILES))
-    for (const [t, l] of Object.entries(p.limits))
-      out.push(
-        `  ${name.padEnd(13)} TLS ${t}  ≤ ${formatInt(l.maxListBytes).padStart(6)} B, then ${l.past.kind}  [${l.evidence.how}: ${l.evidence.where}]`,
-      );
+    for (const [t, entries] of Object.entries(p.limits))
+      for (const l of entries)
+        out.push(
+          `  ${name.padEnd(13)} TLS ${t}  ≤ ${formatInt(l.maxListBytes).padStart(6)} B, then ${l.past.kind}  on ${describeOn(l.on)}  [${l.evidence.how}: ${l.evidence.where}]`,
+        );
   out.push("client limits:");
   for (const [name, c] of Object.entries(CLIENT_PROFILES)) {
     const parts: string[] = [];
     if (c.maxBodyBytes)
       parts.push(
-        `body ≤ ${formatInt(c.maxBodyBytes.bytes)} B (${c.maxBodyBytes.knob}) [${c.maxBodyBytes.evidence.how}: ${c.maxBodyBytes.evidence.where}]`,
+        `body ≤ ${formatInt(c.maxBodyBytes.bytes)} B (${c.maxBodyBytes.knob}) on ${describeOn(c.maxBodyBytes.on)} [${c.maxBodyBytes.evidence.how}: ${c.maxBodyBytes.evidence.where}]`,
       );
     if (c.maxRecords)
       parts.push(
-        `< ${c.maxRecords.records} records [${c.maxRecords.evidence.how}: ${c.maxRecords.evidence.where}]`,
+        `< ${c.maxRecords.records} records on ${describeOn(c.maxRecords.on)} [${c.maxRecords.evidence.how}: ${c.maxRecords.evidence.where}]`,
       );
     if (c.refusesEmptyExtension13)
       parts.push(`refuses an empty TLS 1.3 CA extension [${c.refusesEmptyExtension13.where}]`);

@@ -1,31 +1,52 @@
 import { formatInt } from "../format-int.ts";
 import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import { requestSize10, requestSize12, requestSize13 } from "../probe/certificate-request-size.ts";
 import { type AdvertisedList, fittingPrefix } from "./advertised.ts";
 import type { CaNames } from "./ca-setup.ts";
+import { covers, describeOn, type KnownVersion, type KnownVersions, lookupLimit } from "./limit-lookup.ts";
 import {
-  type CheckTls,
   type ClientProfile,
   type ClientStack,
+  type MeasuredOn,
   SERVER_PROFILES,
+  type ServerLimit,
   type ServerProfile,
   type ServerStack,
 } from "./limits.ts";
 
-export type ServerVerdictKind = "sends" | "aborts" | "malformed" | "truncates";
-export type ClientVerdictKind = "accepts" | "refuses" | "no-certificate";
+/**
+ * `not-measured`: the version in use lies outside every measured range; `depends-on-version`: no
+ * version known and the measured versions disagree. Neither predicts from another version.
+ */
+export type ServerVerdictKind =
+  | "sends"
+  | "aborts"
+  | "malformed"
+  | "truncates"
+  | "not-measured"
+  | "depends-on-version";
+export type ClientVerdictKind = "accepts" | "refuses" | "no-certificate" | "not-measured";
 
 /** What one server does with its list on one TLS version. */
 export interface ServerVerdict {
   server: ServerStack;
-  tls: CheckTls;
+  tls: TlsVersion;
   verdict: ServerVerdictKind;
-  /** Limit minus list size (bytes): how much room is left, negative past the limit. */
-  marginBytes: number;
+  /** Limit minus list size (bytes): how much room is left, negative past the limit; null when not predicted. */
+  marginBytes: number | null;
   /** The list this server builds (before its limit applies). */
   count: number;
   bytes: number;
-  limitBytes: number;
+  /** null when not predicted (not-measured, depends-on-version). */
+  limitBytes: number | null;
+  /**
+   * What the limit was measured on: the entry for the version in use, every entry when no
+   * version was known and they agreed, or (not predicted) the ranges that were measured.
+   */
+  measuredOn: MeasuredOn[];
+  /** The version the limit was looked up for, when one was known. */
+  version?: KnownVersion;
   /** What reaches the client: the whole list, a prefix (truncates), or nothing (aborts, omits). */
   sent: AdvertisedList;
   /** CertificateRequest message as sent, bytes (header included); undefined when nothing is sent. */
@@ -36,17 +57,19 @@ export interface ServerVerdict {
 /** Whether one client copes with what a server sends on one TLS version. */
 export interface ClientVerdict {
   client: ClientStack;
-  tls: "1.0" | CheckTls;
+  tls: "1.0" | TlsVersion;
   verdict: ClientVerdictKind;
   /** The client's cap minus what it is sent (bytes); null when the verdict is not about size. */
   marginBytes: number | null;
+  /** What the client's size cap was measured on, when it has one. */
+  measuredOn?: MeasuredOn;
   reason: string;
 }
 
 /** CertificateRequest body and message size for `listBytes` as `profile`'s server shapes it. */
 export function requestSizeFor(
   profile: ServerProfile,
-  tls: CheckTls | "1.0",
+  tls: TlsVersion | "1.0",
   listBytes: number | undefined,
 ): { bodyBytes: number; messageBytes: number } {
   const shape = (profile.shape ?? SERVER_PROFILES.openssl.shape)!;
@@ -54,17 +77,75 @@ export function requestSizeFor(
   return tls === "1.2" ? requestSize12(shape["1.2"], listBytes ?? 0) : requestSize13(shape["1.3"], listBytes);
 }
 
-/** Apply a server's measured limit to the list it builds. */
+/**
+ * Apply a server's limit for the version in use to the list it builds. With no version known the
+ * measured versions are all applied: one verdict when they agree (the smallest margin shown), else
+ * `depends-on-version`; a version outside every measured range is `not-measured`.
+ */
 export function serverVerdict(
   server: ServerStack,
-  tls: CheckTls,
+  tls: TlsVersion,
   list: AdvertisedList,
   caNames: CaNames,
+  versions: KnownVersions = {},
+): ServerVerdict {
+  const lookup = lookupLimit(SERVER_PROFILES[server].limits[tls], versions);
+  const unpredicted = {
+    server,
+    tls,
+    marginBytes: null,
+    count: list.entries.length,
+    bytes: list.bytes,
+    limitBytes: null,
+    sent: { entries: [], bytes: 0, rawBytes: 0 },
+  };
+  if (lookup.kind === "not-measured") {
+    const { package: pkg } = lookup.measured[0]!;
+    return {
+      ...unpredicted,
+      verdict: "not-measured",
+      measuredOn: [...lookup.measured],
+      version: lookup.version,
+      reason: `not measured on ${pkg} ${lookup.version.version} (measured: ${lookup.measured.map(describeOn).join("; ")})`,
+    };
+  }
+  if (lookup.kind === "measured")
+    return { ...applyLimit(server, tls, list, caNames, lookup.limit), version: lookup.version };
+  const each = lookup.limits.map((l) => applyLimit(server, tls, list, caNames, l));
+  const agree = each.every((v) => v.verdict === each[0]!.verdict && v.sent.bytes === each[0]!.sent.bytes);
+  if (agree) {
+    const tightest = each.reduce((a, b) => ((b.marginBytes ?? 0) < (a.marginBytes ?? 0) ? b : a));
+    return { ...tightest, measuredOn: lookup.limits.map((l) => l.on) };
+  }
+  const pkg = lookup.limits[0]!.on.package;
+  return {
+    ...unpredicted,
+    verdict: "depends-on-version",
+    measuredOn: lookup.limits.map((l) => l.on),
+    reason: `depends on the ${pkg} version: ${each
+      .map((v, i) => `${describeOn(lookup.limits[i]!.on)} ${v.verdict}`)
+      .join(", ")}; name it with --version ${pkg}=VERSION`,
+  };
+}
+
+/** One limit entry applied to the list. */
+function applyLimit(
+  server: ServerStack,
+  tls: TlsVersion,
+  list: AdvertisedList,
+  caNames: CaNames,
+  limit: ServerLimit,
 ): ServerVerdict {
   const profile = SERVER_PROFILES[server];
-  const limit = profile.limits[tls]!;
   const margin = limit.maxListBytes - list.bytes;
-  const base = { server, tls, marginBytes: margin, count: list.entries.length, bytes: list.bytes };
+  const base = {
+    server,
+    tls,
+    marginBytes: margin,
+    count: list.entries.length,
+    bytes: list.bytes,
+    measuredOn: [limit.on],
+  };
   const within = `${formatInt(list.bytes)} B ≤ ${formatInt(limit.maxListBytes)} B`;
   const over = `${formatInt(list.bytes)} B > ${formatInt(limit.maxListBytes)} B (${limit.rule})`;
   const sizeOf = (l: AdvertisedList | undefined) =>
@@ -131,19 +212,71 @@ export function serverVerdict(
   }
 }
 
-/** What a client does with a list `server` sends (its shape sets the message size). */
+/**
+ * What a client does with a list `server` sends (its shape sets the message size). A size cap
+ * measured on other versions than the one in use predicts nothing: `not-measured`.
+ */
 export function clientVerdict(
   client: ClientStack,
   profile: ClientProfile,
-  tls: "1.0" | CheckTls,
+  tls: "1.0" | TlsVersion,
   reference: { server: ServerStack; sent: AdvertisedList; caNames: CaNames },
   issuer: { advertised: boolean } | undefined,
+  versions: KnownVersions = {},
 ): ClientVerdict {
-  const server = SERVER_PROFILES[reference.server];
-  const list = reference.sent;
-  const size = requestSizeFor(server, tls, list.bytes);
-  if (tls === "1.3" && reference.caNames === "off-empty-extension" && profile.refusesEmptyExtension13)
+  const size = requestSizeFor(SERVER_PROFILES[reference.server], tls, reference.sent.bytes);
+  return clientVerdictForSize(
+    client,
+    profile,
+    tls,
+    size,
+    {
+      names: reference.sent.entries.length,
+      emptyExtension13: tls === "1.3" && reference.caNames === "off-empty-extension",
+      issuer,
+    },
+    versions,
+  );
+}
+
+/** What was in a CertificateRequest besides its size, as far as a client's verdict depends on it. */
+export interface RequestFacts {
+  /** CA names in it. */
+  names: number;
+  /** TLS 1.3 with an empty certificate_authorities extension (OpenSSL's -CANames). */
+  emptyExtension13: boolean;
+  /** Whether the client's issuer is among the names; undefined when no issuer is known. */
+  issuer: { advertised: boolean } | undefined;
+}
+
+/**
+ * What a client does with a CertificateRequest of `size` (body and whole message, bytes): the
+ * verdict `check` predicts, from a size it computed or one read on the wire (`rootload watch`).
+ * A size cap measured on other versions than the one in use predicts nothing: `not-measured`.
+ */
+export function clientVerdictForSize(
+  client: ClientStack,
+  profile: ClientProfile,
+  tls: "1.0" | TlsVersion,
+  size: { bodyBytes: number; messageBytes: number },
+  facts: RequestFacts,
+  versions: KnownVersions = {},
+): ClientVerdict {
+  const on = profile.maxBodyBytes?.on ?? profile.maxRecords?.on;
+  const version = on ? versions[on.package] : undefined;
+  if (on && version && !covers(on, version.version))
     return {
+      client,
+      tls,
+      verdict: "not-measured",
+      marginBytes: null,
+      measuredOn: on,
+      reason: `not measured on ${on.package} ${version.version} (measured: ${describeOn(on)})`,
+    };
+  const measured = on ? { measuredOn: on } : {};
+  if (facts.emptyExtension13 && profile.refusesEmptyExtension13)
+    return {
+      ...measured,
       client,
       tls,
       verdict: "refuses",
@@ -155,6 +288,7 @@ export function clientVerdict(
     const margin = cap.bytes - size.bodyBytes;
     if (margin < 0)
       return {
+        ...measured,
         client,
         tls,
         verdict: "refuses",
@@ -168,6 +302,7 @@ export function clientVerdict(
     const margin = max - size.messageBytes;
     if (margin < 0)
       return {
+        ...measured,
         client,
         tls,
         verdict: "refuses",
@@ -175,8 +310,9 @@ export function clientVerdict(
         reason: `CertificateRequest ${formatInt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
       };
   }
-  if (issuer && !issuer.advertised && list.entries.length > 0 && profile.selectsByIssuer)
+  if (facts.issuer && !facts.issuer.advertised && facts.names > 0 && profile.selectsByIssuer)
     return {
+      ...measured,
       client,
       tls,
       verdict: "no-certificate",
@@ -185,6 +321,7 @@ export function clientVerdict(
     };
   const cap = profile.maxBodyBytes;
   return {
+    ...measured,
     client,
     tls,
     verdict: "accepts",

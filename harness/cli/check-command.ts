@@ -1,8 +1,9 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
+import { hostJavaVersion } from "../check/host-java.ts";
+import type { KnownVersion } from "../check/limit-lookup.ts";
 import {
-  type CheckTls,
   CLIENT_STACKS,
   type ClientStack,
   DEFAULT_CLIENTS,
@@ -14,14 +15,20 @@ import { readInput } from "../check/read-input.ts";
 import { checkJson } from "../check/render-json.ts";
 import { checkText, limitsText } from "../check/render-text.ts";
 import { InputError } from "../errors.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
 
 const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
                       [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
-                      [--endpoint NAME] [--java-max-handshake BYTES] [--json]
+                      [--endpoint NAME] [--java-max-handshake BYTES] [--version PACKAGE=VERSION ...] [--json]
        rootload check --limits
+<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
 Predicts, without a server, what each server does with the CA list it would advertise and which
-clients refuse it. Exit 0: all fine; 1: something predicted to break; 2: bad input.
+clients refuse it. A limit is a fact about a version: each comes from the entry measured on the
+version in use (--version java=17.0.15, openssl=3.0.19, ...; for java, the host's \`java -version\`
+when not given), and a version outside every measured range is "not measured", never guessed.
+Exit 0: all fine; 1: something predicted to break, or not predicted for the version in use;
+2: bad input.
 `;
 
 const OPTIONS = {
@@ -31,6 +38,7 @@ const OPTIONS = {
   issuer: { type: "string" },
   endpoint: { type: "string" },
   "java-max-handshake": { type: "string" },
+  version: { type: "string", multiple: true },
   json: { type: "boolean" },
   limits: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -62,6 +70,18 @@ function issuerSubject(path: string | undefined): Uint8Array | undefined {
   return entries[0]!.subjectDer;
 }
 
+/** `--version NAME=VERSION`, repeatable: the package versions in use. */
+function versionFlags(values: readonly string[] | undefined): Record<string, KnownVersion> {
+  const out: Record<string, KnownVersion> = {};
+  for (const v of values ?? []) {
+    const m = /^([a-z][a-z0-9-]*)=(\d[\w.+~:-]*)$/.exec(v.trim());
+    if (!m)
+      throw new InputError("rootload check --version", `"${v}" is not PACKAGE=VERSION (e.g. java=17.0.15)`);
+    out[m[1]!] = { version: m[2]!, source: "given" };
+  }
+  return out;
+}
+
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
   const { values, positionals } = parseCommandArgs("check", args, OPTIONS);
@@ -76,7 +96,7 @@ export const checkCommand: Command = async (args) => {
   if (positionals.length !== 1)
     throw new InputError("rootload check", `expected one CA source or config file\n${USAGE}`);
   const named = listFlag("server", values.server, SERVER_STACKS);
-  const tls = listFlag<CheckTls>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
+  const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
   const clients = listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS;
   const javaMax = values["java-max-handshake"]
     ? numberFlag("check", "java-max-handshake", values["java-max-handshake"], 0)
@@ -86,13 +106,20 @@ export const checkCommand: Command = async (args) => {
     endpoint: values.endpoint,
   });
   const servers: readonly ServerStack[] = named ?? (setup.server ? [setup.server] : DEFAULT_SERVERS);
+  const versions = versionFlags(values.version);
+  // Java's TLS 1.3 limit moved between builds: the JDK on this host is the one a local server runs.
+  if (!versions.java && (servers.includes("java") || clients.includes("java"))) {
+    const found = hostJavaVersion();
+    if (found) versions.java = { version: found, source: "host" };
+  }
   const report = check(setup, {
     servers,
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),
+    versions,
     ...(javaMax !== undefined ? { javaMaxHandshake: javaMax } : {}),
   });
   process.stdout.write(values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : checkText(report));
-  return report.breaks ? 1 : 0;
+  return report.breaks || report.unpredicted ? 1 : 0;
 };

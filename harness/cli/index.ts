@@ -11,7 +11,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import("./merge-command.ts")).mergeCommand,
   },
   roots: {
-    summary: "inspect or export a root store (CTL, PEM, certdata.txt, directory, builtin)",
+    summary:
+      "list, fetch, inspect or export root stores (CTL, PEM, certdata.txt, directory, builtin, microsoft:latest...)",
     load: async () => (await import("./roots-command.ts")).rootsCommand,
   },
   report: {
@@ -34,6 +35,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   probe: {
     summary: "read a server's CertificateRequest (CA names, sizes) with the wire probe",
     load: async () => (await import("./probe-command.ts")).default,
+  },
+  watch: {
+    summary:
+      "probe running servers' CertificateRequests on an interval; serve Prometheus metrics, log each change",
+    load: async () => (await import("./watch-command.ts")).watchCommand,
   },
 };
 

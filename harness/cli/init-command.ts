@@ -3,9 +3,13 @@ import path from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
-import { type Placeholder, renderTemplate } from "../servers/config-template.ts";
-import { haproxyToTemplate, type InitTemplate, nginxToTemplate } from "../servers/template-init.ts";
-import { HAPROXY_TEMPLATE, NGINX_TEMPLATE } from "../servers/template-rules.ts";
+import {
+  haproxyToTemplate,
+  type InitTemplate,
+  nginxToTemplate,
+} from "../servers/templates/init-from-config.ts";
+import { HAPROXY_TEMPLATE, NGINX_TEMPLATE } from "../servers/templates/product-rules.ts";
+import { type Placeholder, renderTemplate } from "../servers/templates/render-template.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { Command } from "./command.ts";
 

@@ -14,7 +14,7 @@ export class Progress {
     const elapsed = (Date.now() - this.#start) / 1000;
     const eta = this.#done > 0 ? (elapsed / this.#done) * (this.total - this.#done) : 0;
     const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${this.#done}/${this.total} ETA ${clock(eta)}`;
-    process.stderr.write(`\r\x1b[2K${bar} ${label}`.slice(0, (process.stderr.columns ?? 120) + 5));
+    process.stderr.write(`\r\x1b[2K${bar} ${label}`.slice(0, (process.stderr.columns || 120) + 5));
   }
 
   end(): void {

@@ -3,16 +3,27 @@ import { join } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { InputError, messageOf } from "../errors.ts";
 import { LIST_LIMITS } from "../model/limits.ts";
+import { listSnapshots, PROGRAMS, type Snapshot, userDataDir } from "../roots/catalog.ts";
+import { fetchMicrosoft, fetchMozilla } from "../roots/fetch-snapshot.ts";
 import { fitsIn } from "../roots/fits-in.ts";
 import { type CtlOptions, loadRoots, type RootSpec, specFromPath } from "../roots/load.ts";
 import { CTL_KEEP_FLAG, type CtlExclusion, type CtlPurpose } from "../roots/load-ctl.ts";
 import type { RootStore } from "../roots/root-store.ts";
 import type { Command } from "./command.ts";
+import { Progress } from "./progress.ts";
 
 const USAGE = `usage:
-  rootload roots inspect <path|builtin|system|synthetic:N[:SEED]> [--certs DIR] [--purpose serverAuth|clientAuth|any]
+  rootload roots inspect <source> [--certs DIR] [--purpose serverAuth|clientAuth|any]
                          [--as-of DATE] [--include-disabled] [--json]
-  rootload roots export  <path|builtin|system> [same filters] --format pem|der-dir -o OUT
+  rootload roots export  <source> [same filters] --format pem|der-dir -o OUT
+  rootload roots list    [--json]
+  rootload roots fetch   microsoft|mozilla [--from URL] [--out DIR]
+
+<source>: a snapshot name (microsoft:2025-06-16, mozilla:latest, curl:latest, apple:<date>;
+see roots list), a file or folder (CTL .stl/.cab, PEM, DER, certdata.txt), builtin, system,
+or synthetic:N[:SEED].
+fetch writes into --out, default $ROOTLOAD_DATA or ~/.local/share/rootload/rootstores, where
+the names find it too.
 `;
 
 const OPTIONS = {
@@ -24,6 +35,7 @@ const OPTIONS = {
   format: { type: "string" },
   o: { type: "string", short: "o" },
   out: { type: "string" },
+  from: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -163,7 +175,76 @@ function exportStore(store: RootStore, format: string, out: string): void {
   }
 }
 
-/** `rootload roots inspect|export`. */
+/** One row of `roots list`: the snapshot as its name loads it (what `roots inspect <name>` shows). */
+function listRow(s: Snapshot): Record<string, unknown> {
+  const name = `${s.program}:${s.date}`;
+  const store = loadRoots(specFromPath(name));
+  return {
+    name,
+    total: accounting(store).total,
+    roots: store.count,
+    names: new Set(store.entries.map((e) => Buffer.from(e.subjectDer).toString("hex"))).size,
+    caListBytes: store.caListBytes,
+    where: s.shipped ? "shipped" : s.root,
+  };
+}
+
+function listText(rows: Record<string, unknown>[]): string {
+  const head = ["name", "entries", "roots", "names", "list bytes", "where"];
+  const body = rows.map((r) => [r.name, r.total, r.roots, r.names, r.caListBytes, r.where].map(String));
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 1 && i <= 4 ? c.padStart(w[i]!) : c.padEnd(w[i]!)))
+      .join("  ")
+      .trimEnd();
+  const latest = (Object.keys(PROGRAMS) as (keyof typeof PROGRAMS)[])
+    .map((p) => rows.filter((r) => String(r.name).startsWith(`${p}:`)).at(-1))
+    .filter((r) => r !== undefined)
+    .map((r) => String(r.name).replace(/:.*/, ":latest") + ` = ${r.name}`);
+  return `${[line(head), ...body.map(line)].join("\n")}\n\n${latest.join(", ")}\nuser data folder: ${userDataDir()}\n`;
+}
+
+/** `rootload roots fetch microsoft|mozilla`: the program's current list, checked, as a dated snapshot. */
+async function fetchCommand(positionals: string[], values: { from?: string; out?: string }): Promise<number> {
+  const program = positionals[0];
+  if (positionals.length !== 1 || (program !== "microsoft" && program !== "mozilla"))
+    throw new InputError(
+      "rootload roots fetch",
+      `expected microsoft or mozilla, got "${positionals.join(" ")}"`,
+    );
+  const out = values.out ?? userDataDir();
+  let progress: Progress | undefined;
+  let seen = 0;
+  const onProgress = (done: number, total: number, label: string) => {
+    progress ??= new Progress(total);
+    while (seen < done) {
+      seen++;
+      progress.tick(label);
+    }
+  };
+  const fetchOne = program === "microsoft" ? fetchMicrosoft : fetchMozilla;
+  try {
+    const r = await fetchOne({
+      out,
+      onProgress,
+      ...(values.from !== undefined ? { from: values.from } : {}),
+    });
+    progress?.end();
+    const added =
+      r.newCertificates !== undefined ? `, ${r.newCertificates} new certificates in the pool` : "";
+    process.stdout.write(
+      r.written
+        ? `${r.name}: ${r.roots} roots${added}, written to ${r.dir}\n`
+        : `${r.name}: already in ${r.dir}, nothing written\n`,
+    );
+    return 0;
+  } finally {
+    progress?.end();
+  }
+}
+
+/** `rootload roots inspect|export|list|fetch`. */
 export const rootsCommand: Command = async (args) => {
   const [sub, ...rest] = args;
   // `rootload roots inspect ... --json | head` closes stdout early: that is not an error.
@@ -175,11 +256,22 @@ export const rootsCommand: Command = async (args) => {
     process.stdout.write(USAGE);
     return sub ? 0 : 2;
   }
-  if (sub !== "inspect" && sub !== "export")
-    throw new InputError("rootload roots", `unknown subcommand "${sub}"; one of inspect, export`);
+  if (sub !== "inspect" && sub !== "export" && sub !== "list" && sub !== "fetch")
+    throw new InputError(
+      "rootload roots",
+      `unknown subcommand "${sub}"; one of inspect, export, list, fetch`,
+    );
   const { values, positionals } = parseCommandArgs(`roots ${sub}`, rest, OPTIONS);
   if (values.help) {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (sub === "fetch") return fetchCommand(positionals, values);
+  if (sub === "list") {
+    if (positionals.length)
+      throw new InputError("rootload roots list", `takes no argument, got "${positionals[0]}"`);
+    const rows = listSnapshots().map(listRow);
+    process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : listText(rows));
     return 0;
   }
   if (positionals.length !== 1)

@@ -1,5 +1,5 @@
 /**
- * The byte limits the harness measures against (DESIGN.md: "Measured limits"). Named once so
+ * The byte limits the harness measures against (docs/domain.md "Measured limits"). Named once so
  * that policies, reports and the roots command cannot disagree about them.
  */
 

@@ -49,6 +49,29 @@ export const GO_REQUEST = {
   "1.3": { signatureAlgorithms: 12, otherExtensionsBytes: 8 },
 } as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
 
+/**
+ * JSSE (OpenJDK 17) as a server, read with `openssl s_client -trace` and bisected to the byte
+ * (docs/limits-by-version.md): 3 certificate types on TLS 1.2; on TLS 1.3 the
+ * list sits between signature_algorithms and signature_algorithms_cert (16 schemes: 4 + 2 + 32 B,
+ * both builds). Debian 17.0.15: 21 algorithms on TLS 1.2 and 16 in TLS 1.3's
+ * signature_algorithms, the certificate-scope list used for both.
+ */
+export const JSSE_17_0_15_REQUEST = {
+  "1.2": { certificateTypes: 3, signatureAlgorithms: 21 },
+  "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 38 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
+/**
+ * Debian 17.0.21.1: TLS 1.2 drops the SHA-1 handshake signatures (ecdsa_sha1, rsa_pkcs1_sha1,
+ * dsa_sha1: JDK-8340321), and TLS 1.3's signature_algorithms holds only handshake-scope schemes
+ * (JDK-8349583: no rsa_pkcs1_*, no SHA-1; 11), while signature_algorithms_cert keeps all 16. Five
+ * schemes fewer in the extensions block: 10 bytes more for the CA list.
+ */
+export const JSSE_17_0_21_REQUEST = {
+  "1.2": { certificateTypes: 3, signatureAlgorithms: 18 },
+  "1.3": { signatureAlgorithms: 11, otherExtensionsBytes: 38 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
 /** Sizes of one CertificateRequest, bytes. */
 export interface RequestSize {
   /** Handshake message body: what a client compares with its message-size cap. */

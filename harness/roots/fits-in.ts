@@ -3,7 +3,7 @@ import type { RootStore } from "./root-store.ts";
 
 /**
  * How many entries fit in `limit` bytes of CA-name list, taken in store order (what s_server,
- * nginx send) or sorted by subject DER (Apache, HAProxy; the order behind DESIGN.md's 219/172).
+ * nginx send) or sorted by subject DER (Apache, HAProxy; the order behind docs/domain.md's 219/172).
  */
 export function fitsIn(store: RootStore, limit: number, order: "store" | "subject" = "store"): number {
   let used = 0;

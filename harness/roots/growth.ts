@@ -5,7 +5,7 @@ import { minSubjectBytes, syntheticRoots } from "./synthetic.ts";
 
 /**
  * Growth series: the sequence of root stores a sweep loads into a server, one per step, so the
- * CA-name list grows past the limits in DESIGN.md (16 KB Schannel, 65,535 B OpenSSL...).
+ * CA-name list grows past the limits in docs/domain.md (16 KB Schannel, 65,535 B OpenSSL...).
  */
 
 /** Prefix order: store order (`ctl`, alias `store`), DER subject bytes, or a seeded shuffle. */
@@ -26,7 +26,7 @@ export interface GrowthOptions {
   topUp?: boolean;
   /** Seed for synthetic roots (default 1). */
   seed?: number;
-  /** Largest CA-list entry (2 + DER subject) used to pad byte targets (default 128, DESIGN.md's 126-byte DNs). */
+  /** Largest CA-list entry (2 + DER subject) used to pad byte targets (default 128, docs/domain.md's 126-byte DNs). */
   paddingEntryBytes?: number;
   /**
    * The names the caller's user knows these options by, for error messages (a scenario says

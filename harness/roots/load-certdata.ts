@@ -9,7 +9,7 @@ export interface CertdataSpec {
   path: string;
   /**
    * Trust bit that selects roots (CKT_NSS_TRUSTED_DELEGATOR). Default "serverAuth", the selection
-   * of curl's mk-ca-bundle and of the derived PEM files; "any" keeps every certificate object.
+   * of curl's mk-ca-bundle; "any" keeps every certificate object.
    */
   purpose?: "serverAuth" | "emailProtection" | "codeSigning" | "any";
 }
@@ -91,7 +91,7 @@ export function parseCertdata(text: string): NssObject[] {
  * Load certdata.txt: CKO_CERTIFICATE objects joined to CKO_NSS_TRUST objects by
  * CKA_CERT_SHA1_HASH, kept when the chosen trust attribute is CKT_NSS_TRUSTED_DELEGATOR, in file
  * order. CKA_NSS_SERVER_DISTRUST_AFTER is recorded in `info.serverDistrustAfter` but does not
- * drop the root (same as the derived PEM files; see SOURCES.md).
+ * drop the root (data/rootstores/SOURCES.md).
  * @throws InputError naming the file and line
  */
 export function loadCertdata(spec: CertdataSpec): RootStore {

@@ -17,12 +17,15 @@ export type CtlPurpose = "serverAuth" | "clientAuth" | "any";
 export interface CtlSpec {
   kind: "ctl";
   path: string;
-  /** Directory of `<SHA1>.crt` files (PEM or DER). Default: `certs/` beside the CTL, if present. */
+  /**
+   * Directory of `<SHA1>.crt` files (PEM or DER). Default: `certs/` beside the CTL if present, else
+   * `../certs` (the certificate pool of a data folder, docs/data.md).
+   */
   certs?: string;
   /**
    * Default "any". For "serverAuth"/"clientAuth" an entry must have an EKU property (prop 9) that
    * lists it: entries without the property (a handful of Microsoft-owned code-signing and
-   * timestamping roots) do not count, which is SOURCES.md's "serverAuth" definition.
+   * timestamping roots) do not count, which is data/rootstores/SOURCES.md's "serverAuth" definition.
    */
   purpose?: CtlPurpose;
   /**
@@ -61,7 +64,7 @@ const PURPOSE_OID: Record<Exclude<CtlPurpose, "any">, string> = {
 /**
  * Apply the purpose and date rules documented on {@link CtlSpec}. "Disabled" = prop 104 in effect,
  * or the purpose listed in prop 122 (disallowed EKU), or (with asOf) NotBefore passed: for
- * serverAuth without asOf this is exactly SOURCES.md's "serverAuth & not disabled".
+ * serverAuth without asOf this is exactly data/rootstores/SOURCES.md's "serverAuth & not disabled".
  */
 export function ctlVerdict(
   s: CtlSubject,
@@ -130,6 +133,14 @@ function certIndex(dir: string): Map<string, string> {
   return map;
 }
 
+/** `certs/` beside the CTL, else the pool of the data folder it is in (`<program>/certs`). */
+function defaultCertDir(ctlPath: string): string {
+  const beside = join(dirname(ctlPath), "certs");
+  if (isDirectory(beside)) return beside;
+  const pool = join(dirname(ctlPath), "..", "certs");
+  return isDirectory(pool) ? pool : beside;
+}
+
 /**
  * Load a CTL as a RootStore: decode, filter, resolve each thumbprint to `<SHA1>.crt`. Entries
  * without a certificate are left out and listed in `meta.missingCerts`. Store order = CTL order.
@@ -138,7 +149,7 @@ function certIndex(dir: string): Map<string, string> {
 export function loadCtl(spec: CtlSpec): RootStore {
   const asOf = parseAsOf(spec.asOf);
   const ctl = readCtl(spec.path);
-  const certDir = spec.certs ?? join(dirname(spec.path), "certs");
+  const certDir = spec.certs ?? defaultCertDir(spec.path);
   if (spec.certs !== undefined && !isDirectory(spec.certs))
     throw new InputError(spec.certs, "certificate directory does not exist");
   const index = isDirectory(certDir) ? certIndex(certDir) : new Map<string, string>();

@@ -1,13 +1,14 @@
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
+import { isSourceName, namedSpec } from "./catalog.ts";
 import { checkRegularFile, isDirectory } from "./input.ts";
 import { type BuiltinSpec, loadBuiltin, loadSystem, type SystemSpec } from "./load-builtin.ts";
 import { type CertdataSpec, loadCertdata } from "./load-certdata.ts";
 import { type CtlSpec, loadCtl } from "./load-ctl.ts";
 import { type DirectorySpec, loadDirectory } from "./load-directory.ts";
 import { loadPem, type PemSpec } from "./load-pem.ts";
-import type { RootStore } from "./root-store.ts";
+import { RootStore } from "./root-store.ts";
 import { type SyntheticSpec, syntheticStore } from "./synthetic.ts";
 
 export type { BuiltinSpec, CertdataSpec, CtlSpec, DirectorySpec, PemSpec, SyntheticSpec, SystemSpec };
@@ -27,6 +28,8 @@ export type RootSpec =
  * @throws InputError naming the file (or field) and the problem, for any bad input
  */
 export function loadRoots(spec: RootSpec): RootStore {
+  if ("path" in spec && typeof spec.path === "string" && spec.kind !== "system" && isSourceName(spec.path))
+    return loadNamed(spec);
   switch (spec.kind) {
     case "ctl":
       return loadCtl(spec);
@@ -50,17 +53,41 @@ export function loadRoots(spec: RootSpec): RootStore {
   }
 }
 
+/**
+ * A spec whose path is a snapshot name (`microsoft:2025-06-16`): the named file, loaded by the
+ * kind the name implies (a CTL still goes through the CAB, CTL and thumbprint checks), with the
+ * spec's own options kept. The store's source is the name, the same on every machine.
+ * @throws InputError for an unknown name, or a kind that is not the snapshot's
+ */
+function loadNamed(spec: CtlSpec | PemSpec | DirectorySpec | CertdataSpec): RootStore {
+  const named = namedSpec(spec.path);
+  if (named.kind !== spec.kind)
+    throw new InputError(
+      `roots.source ${spec.path}`,
+      `is a ${named.kind} snapshot; use kind "${named.kind}", not "${spec.kind}"`,
+    );
+  const certs = spec.kind === "ctl" && spec.certs ? { certs: spec.certs } : {};
+  const store = loadRoots({ ...spec, ...named, ...certs } as RootSpec);
+  return new RootStore(spec.path, store.kind, store.entries, { ...store.meta, path: named.path });
+}
+
 /** Options that apply only to CTLs, carried through {@link specFromPath}. */
 export type CtlOptions = Pick<CtlSpec, "certs" | "purpose" | "asOf" | "includeDisabled">;
 
 /**
- * Guess a spec from a CLI argument: `builtin`, `system`, `synthetic:N[:SEED]`, a directory (a
+ * Guess a spec from a CLI argument: a snapshot name (`microsoft:2025-06-16`, `mozilla:latest`; see
+ * catalog.ts), `builtin`, `system`, `synthetic:N[:SEED]`, a directory (a
  * snapshot directory holding authroot.stl or certdata.txt means that file), or a
  * file recognised by content (MSCF cabinet, DER SignedData → CTL; BEGINDATA/CKA_CLASS →
  * certdata; PEM or a DER certificate → pem), falling back to the extension.
  * @throws InputError when the path does not exist or the content is not recognised
  */
 export function specFromPath(arg: string, ctl: CtlOptions = {}): RootSpec {
+  if (isSourceName(arg)) {
+    const named = namedSpec(arg);
+    // The name stays the path: loadRoots resolves it again and reports the store under the name.
+    return named.kind === "ctl" ? { ...named, ...ctl, path: arg } : { ...named, path: arg };
+  }
   if (arg === "builtin") return { kind: "builtin" };
   if (arg === "system") return { kind: "system" };
   const syn = /^synthetic:(\d+)(?::(\d+))?$/.exec(arg);

@@ -4,8 +4,8 @@ import type { TestPki } from "../pki/test-pki.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { Scenario } from "../scenario/define-scenario.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
-import { checkEndpointReachable } from "../servers/endpoint-server.ts";
-import { preflightTemplate } from "../servers/template-driver.ts";
+import { checkEndpointReachable } from "../servers/templates/endpoint-server.ts";
+import { preflightTemplate } from "../servers/templates/template-driver.ts";
 import { acceptsForge, type RootStep } from "./plan.ts";
 
 /**

@@ -2,9 +2,10 @@ import { EngineError } from "../errors.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import type { ServerSpec } from "../scenario/define-scenario.ts";
 import { parseAddress } from "../scenario/server-rules.ts";
-import { EndpointServer } from "../servers/endpoint-server.ts";
-import { templateDriver } from "../servers/template-driver.ts";
-import type { ServerConfig, StartedTlsServer } from "../servers/tls-server.ts";
+import type { ServerConfig } from "../servers/server-config.ts";
+import type { StartedTlsServer } from "../servers/started-tls-server.ts";
+import { EndpointServer } from "../servers/templates/endpoint-server.ts";
+import { templateDriver } from "../servers/templates/template-driver.ts";
 
 /** Whether the scenario entry is a server rootload does not render itself (endpoint, user template). */
 export function isUserServer(spec: ServerSpec): boolean {

@@ -1,4 +1,5 @@
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
+import { tcpConnect } from "./tcp-connect.ts";
 
 /** A TCP port that was free on 127.0.0.1 a moment ago (the kernel picks it). */
 export function freePort(): Promise<number> {
@@ -23,23 +24,11 @@ export async function freeRemotePort(host: string, taken: Set<number>, timeoutMs
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (taken.has(port)) continue;
-    if (await refused(host, port, timeoutMs)) {
+    const answer = await tcpConnect(host, port, timeoutMs);
+    if (!answer.open && answer.why === "ECONNREFUSED") {
       taken.add(port);
       return port;
     }
   }
   throw new Error(`no free port found at ${host} after 50 tries`);
-}
-
-function refused(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port, timeout: timeoutMs });
-    const done = (v: boolean) => {
-      s.destroy();
-      resolve(v);
-    };
-    s.once("connect", () => done(false));
-    s.once("timeout", () => done(false));
-    s.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED"));
-  });
 }

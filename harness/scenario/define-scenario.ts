@@ -46,6 +46,12 @@ export interface ServerSpec {
   steps?: string[];
 }
 
+/**
+ * Where the scenario's roots come from. A `path` (and each of `paths`) is a file or folder relative
+ * to the scenario file, or a snapshot name shipped with rootload or fetched by `rootload roots
+ * fetch`: `microsoft:2025-06-16`, `mozilla:latest`, `curl:…`, `apple:…` (`rootload roots list`;
+ * docs/data.md). A name's `kind` is its program's: ctl, certdata, pem, pem.
+ */
 export type RootSourceSpec =
   | {
       kind: "ctl";

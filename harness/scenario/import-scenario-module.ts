@@ -22,14 +22,15 @@ let packageNameMapped = false;
 let typeScriptLoaded = false;
 
 /**
- * Import a user's scenario module (.ts, .mts, .cts, .js, .mjs, .cjs; an ES module or CommonJS,
- * whatever its folder's package.json says) and return its namespace. tsx is registered here, for
- * the first TypeScript scenario, not at start-up: `rootload check` and `--help` never pay for it.
+ * Import a user's module, a scenario or `watch`'s targets file (.ts, .mts, .cts, .js, .mjs, .cjs;
+ * an ES module or CommonJS, whatever its folder's package.json says) and return its namespace.
+ * tsx is registered here, for the first TypeScript file, not at start-up: `rootload check` and
+ * `--help` never pay for it. `search` (`?load=2`) makes a fresh module of an edited file.
  */
-export async function importScenarioModule(file: string): Promise<Record<string, unknown>> {
+export async function importScenarioModule(file: string, search = ""): Promise<Record<string, unknown>> {
   mapPackageName();
   if (/\.[mc]?ts$/.test(file)) await loadTypeScript();
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const mod = (await import(`${pathToFileURL(file).href}${search}`)) as Record<string, unknown>;
   // A CommonJS scenario's `module.exports = defineScenario(...)` arrives as `default`; tsx's
   // CommonJS output of `export default` arrives one level deeper, as `default.default`.
   const def = mod.default as Record<string, unknown> | undefined;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError, messageOf } from "../errors.ts";
+import { looksLikeSourceName } from "../model/source-name.ts";
 import type { IdentitySpec, RootSourceSpec, Scenario } from "./define-scenario.ts";
 import { importScenarioModule } from "./import-scenario-module.ts";
 import { validateScenario } from "./validate.ts";
@@ -87,7 +88,8 @@ function nestingDepth(value: unknown, limit: number): number {
 }
 
 function resolveSourcePaths(src: RootSourceSpec, dir: string): RootSourceSpec {
-  const r = (p: string) => path.resolve(dir, p);
+  // Snapshot names (`microsoft:2025-06-16`) are not paths: the catalog finds them.
+  const r = (p: string) => (looksLikeSourceName(p) ? p : path.resolve(dir, p));
   switch (src.kind) {
     case "ctl":
       return { ...src, path: r(src.path), ...(src.certs ? { certs: r(src.certs) } : {}) };

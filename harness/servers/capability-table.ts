@@ -1,5 +1,5 @@
 import { TLS_VERSIONS } from "../model/tls.ts";
-import { type Capability, capabilityText, type ServerDriver } from "./server-driver.ts";
+import { type Capability, capabilityText, type ServerDriver } from "./driver-contract.ts";
 
 export interface CapabilityTableInput {
   drivers: readonly ServerDriver[];

@@ -1,5 +1,4 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
@@ -9,23 +8,19 @@ import { TLS_VERSIONS, type TlsVersion } from "../model/tls.ts";
 import { probe } from "../probe/probe.ts";
 import { caListBytes, nameKey, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
-import { checkHandshakeOptions } from "./handshake-options.ts";
-import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
-import { awaitServed, type ServedBefore } from "./served-check.ts";
+import { awaitTcpOpen } from "../runtime/tcp-connect.ts";
 import {
   capabilityText,
   type DriverDefinition,
   type ReloadMethod,
   type RenderContext,
   type ServerDriver,
-} from "./server-driver.ts";
-import type {
-  ReloadOptions,
-  ReloadReport,
-  ServedCheck,
-  ServerConfig,
-  StartedTlsServer,
-} from "./tls-server.ts";
+} from "./driver-contract.ts";
+import { checkHandshakeOptions } from "./handshake-options.ts";
+import { type IssuerPlan, issuerFiles, planIssuers, plannedAdvertised } from "./issuer-plan.ts";
+import { awaitServed, type ServedBefore } from "./served-check.ts";
+import type { ServerConfig } from "./server-config.ts";
+import type { ReloadOptions, ReloadReport, ServedCheck, StartedTlsServer } from "./started-tls-server.ts";
 
 /** Largest list the served check still expects a server to send (OpenSSL fails from ≈ 65,492 bytes). */
 export const CHECKABLE_LIST_BYTES = 65_000;
@@ -316,7 +311,7 @@ export class DriverServer implements StartedTlsServer {
     const signalledMs = Math.round(performance.now() - t0);
     // A server can acknowledge a reload and then stop listening (stunnel did after SIGHUP with an
     // oversized list): one that does not accept connections now is restarted instead.
-    if (!(await acceptsTcp(this.host, this.port, 3_000))) {
+    if (!(await awaitTcpOpen(this.host, this.port, 3_000))) {
       log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
       await launched.stop();
       await this.#launch();
@@ -494,24 +489,4 @@ export class DriverServer implements StartedTlsServer {
 export function liveWorkers(output: string, started: RegExp, exited: (pid: string) => RegExp): string[] {
   const pids = [...output.matchAll(new RegExp(started.source, "g"))].map((m) => m[1]!);
   return [...new Set(pids)].filter((pid) => !exited(pid).test(output));
-}
-
-/** Whether host:port accepts a TCP connection within `timeoutMs` (retrying while refused). */
-async function acceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = connect({ host, port, timeout: 1_000 });
-      const done = (v: boolean) => {
-        sock.destroy();
-        resolve(v);
-      };
-      sock.once("connect", () => done(true));
-      sock.once("error", () => done(false));
-      sock.once("timeout", () => done(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
 }

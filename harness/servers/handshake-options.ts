@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
-import type { Capability } from "./server-driver.ts";
-import type { ServerConfig } from "./tls-server.ts";
+import type { Capability } from "./driver-contract.ts";
+import type { ServerConfig } from "./server-config.ts";
 
 /**
  * Handshake settings beyond the issuer policy, each refused unless the driver says it can express

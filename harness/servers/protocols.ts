@@ -2,7 +2,7 @@ import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { maxListBytes13, OPENSSL_REQUEST } from "../probe/certificate-request-size.ts";
-import type { ServerConfig } from "./tls-server.ts";
+import type { ServerConfig } from "./server-config.ts";
 
 /** OpenSSL protocol names (as in MinProtocol / ssl_protocols). */
 export const OPENSSL_NAME: Record<TlsVersion | "1.0" | "1.1", string> = {
@@ -46,7 +46,7 @@ export function limitText(maxListBytes: number, past: string): string {
 }
 
 /**
- * What every OpenSSL 3.0-based server does as its CA list grows (measured; DESIGN.md): the list's
+ * What every OpenSSL 3.0-based server does as its CA list grows (measured; docs/domain.md): the list's
  * 16-bit length on TLS 1.2, the extensions block it shares with signature_algorithms on TLS 1.3.
  */
 export const OPENSSL_LIMITS = {

@@ -8,7 +8,7 @@ import { loadCtl } from "../../harness/roots/load-ctl.ts";
 import { runCli } from "../support/cli.ts";
 import { rootstores } from "../support/repo-root.ts";
 
-const REAL = path.join(rootstores, "microsoft/2025-06-16/certs");
+const REAL = path.join(rootstores, "microsoft/certs");
 
 /** A real root with one TBSCertificate field removed: issuer and subject are there, the key is not. */
 function withoutField(index: (tbsFields: number) => number): Uint8Array {

@@ -3,7 +3,7 @@ import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedTestPki } from "../../harness/pki/test-pki.ts";
 import { CONTAINER_LIMITS, ContainerRuntime } from "../../harness/runtime/container-runtime.ts";
-import { DRIVERS } from "../../harness/servers/index.ts";
+import { DRIVERS } from "../../harness/servers/drivers/registry.ts";
 import { storeOfBytes } from "../fixtures/exact-size-roots.ts";
 
 /** What a server container runs with: the engine's own view of it (docker inspect). */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sharedTestPki } from "../../harness/pki/test-pki.ts";
 import { ProcessRuntime } from "../../harness/runtime/process-runtime.ts";
-import { DRIVERS } from "../../harness/servers/index.ts";
+import { DRIVERS } from "../../harness/servers/drivers/registry.ts";
 import { SAFE_PATH } from "../../harness/state-dir.ts";
 import { storeOfBytes } from "../fixtures/exact-size-roots.ts";
 

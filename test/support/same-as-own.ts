@@ -1,7 +1,5 @@
-import path from "node:path";
 import { expect } from "vitest";
 import type { CaseResult } from "../../harness/model/case-result.ts";
-import { repoRoot } from "./repo-root.ts";
 
 /**
  * The limit series a user's server (template, image) runs beside rootload's own config of the same
@@ -10,10 +8,7 @@ import { repoRoot } from "./repo-root.ts";
  */
 export const LIMIT_SERIES = {
   roots: {
-    source: {
-      kind: "pem",
-      path: path.join(repoRoot, "../shared/data/rootstores/mozilla/2026-04-16/derived_serverauth_roots.pem"),
-    },
+    source: { kind: "certdata", path: "mozilla:2026-04-16" },
     sizes: [40],
     bytes: [65_481, 65_536],
     topUpSynthetic: true,

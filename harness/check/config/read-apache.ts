@@ -1,9 +1,11 @@
 import { dirname } from "node:path";
+import { at, type ConfigLine, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { expandInclude } from "../../config/include.ts";
 import { InputError } from "../../errors.ts";
+import type { TlsVersion } from "../../model/tls.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
-import type { CheckTls } from "../limits.ts";
-import { at, type ConfigLine, caFrom, expandInclude, readConfigFile, resolvePath } from "./config-files.ts";
+import { caFrom } from "./ca-from.ts";
 import { pickEndpoint } from "./pick-endpoint.ts";
 
 interface Directive extends ConfigLine {
@@ -33,7 +35,10 @@ function lines(path: string, root: { dir: string }, where: string, depth = 0): D
     if (name.toLowerCase() === "serverroot") root.dir = resolvePath(dirname(path), args[0] ?? "");
     if (/^include(optional)?$/i.test(name)) {
       const optional = /optional/i.test(name);
-      for (const f of expandInclude(resolvePath(root.dir, args[0] ?? ""), at(d), optional))
+      for (const f of expandInclude(resolvePath(root.dir, args[0] ?? ""), at(d), {
+        optional,
+        directories: true,
+      }))
         out.push(...lines(f, root, at(d), depth + 1));
     } else out.push(d);
   }
@@ -56,12 +61,13 @@ interface Found {
 }
 
 /** SSLProtocol words → TLS 1.2/1.3 (Apache 2.4 with OpenSSL 3: `all` is TLS 1.0 … 1.3). */
-function protocols(args: string[]): CheckTls[] {
-  const on = new Set<CheckTls>();
+function protocols(args: string[]): TlsVersion[] {
+  const on = new Set<TlsVersion>();
   for (const a of args) {
     const m = /^([+-]?)(all|TLSv1\.2|TLSv1\.3)$/i.exec(a);
     if (!m) continue;
-    const which: CheckTls[] = m[2]!.toLowerCase() === "all" ? ["1.2", "1.3"] : [m[2]!.slice(4) as CheckTls];
+    const which: TlsVersion[] =
+      m[2]!.toLowerCase() === "all" ? ["1.2", "1.3"] : [m[2]!.slice(4) as TlsVersion];
     for (const t of which) m[1] === "-" ? on.delete(t) : on.add(t);
   }
   return (["1.2", "1.3"] as const).filter((t) => on.has(t));

@@ -1,8 +1,9 @@
 import { dirname } from "node:path";
+import { at, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import type { TlsVersion } from "../../model/tls.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
-import type { CheckTls } from "../limits.ts";
-import { at, caFrom, readConfigFile, resolvePath } from "./config-files.ts";
+import { caFrom } from "./ca-from.ts";
 import { pickEndpoint } from "./pick-endpoint.ts";
 
 interface Bind {
@@ -49,7 +50,7 @@ const opt = (opts: string[], key: string) => {
 };
 
 /** ssl-min-ver / ssl-max-ver / no-tlsv1x / force-tlsv1x → TLS 1.2/1.3 (HAProxy 2.6 default: both). */
-function versions(opts: string[]): CheckTls[] {
+function versions(opts: string[]): TlsVersion[] {
   const forced = opts.find((o) => /^force-tlsv1[23]$/.test(o));
   if (forced) return [forced === "force-tlsv12" ? "1.2" : "1.3"];
   const rank = (v: string | undefined, fallback: number) =>

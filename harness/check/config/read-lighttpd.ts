@@ -1,8 +1,10 @@
 import { dirname } from "node:path";
+import { at, type ConfigLine, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { expandInclude } from "../../config/include.ts";
 import { InputError } from "../../errors.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
-import { at, type ConfigLine, caFrom, expandInclude, readConfigFile, resolvePath } from "./config-files.ts";
+import { caFrom } from "./ca-from.ts";
 import { pickEndpoint } from "./pick-endpoint.ts";
 
 interface Assignment extends ConfigLine {
@@ -56,7 +58,7 @@ function read(
       const inc = /^include\s+(.+)$/.exec(text);
       if (inc) {
         const path = resolvePath(dirname(file), evaluate(inc[1]!, vars));
-        for (const f of expandInclude(path, at(line)))
+        for (const f of expandInclude(path, at(line), { directories: true }))
           out.push(...read(f, at(line), vars, scopes, depth + 1));
         return;
       }

@@ -1,82 +1,44 @@
 import { dirname } from "node:path";
+import { at, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { expandInclude, isPattern } from "../../config/include.ts";
+import { type NginxDirective, parseNginx } from "../../config/nginx-syntax.ts";
 import { InputError } from "../../errors.ts";
+import type { TlsVersion } from "../../model/tls.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
-import type { CheckTls } from "../limits.ts";
-import { at, caFrom, expandInclude, readConfigFile, resolvePath } from "./config-files.ts";
+import { caFrom } from "./ca-from.ts";
 import { pickEndpoint } from "./pick-endpoint.ts";
 
-interface Directive {
-  name: string;
-  args: string[];
+interface Directive extends Omit<NginxDirective, "block"> {
   file: string;
-  line: number;
   block?: Directive[];
 }
 
-/** nginx's grammar: words (quotes allowed), `;` ends a directive, `{ }` a block, `#` a comment. */
+/** A file's directives with the file named on each and its includes spliced in where they stand. */
 function parse(path: string, prefix: string, where: string, depth = 0): Directive[] {
   if (depth > 16) throw new InputError(where, "includes nest deeper than 16 levels");
-  const text = readConfigFile(path, where);
-  let i = 0;
-  let line = 1;
-  const word = (): string | undefined => {
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === "\n") line++;
-      if (/\s/.test(c)) i++;
-      else if (c === "#") while (i < text.length && text[i] !== "\n") i++;
-      else break;
-    }
-    if (i >= text.length) return undefined;
-    const c = text[i]!;
-    if (c === ";" || c === "{" || c === "}") {
-      i++;
-      return c;
-    }
-    let out = "";
-    if (c === '"' || c === "'") {
-      i++;
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === "\\" && i + 1 < text.length) i++;
-        if (text[i] === "\n") line++;
-        out += text[i++];
-      }
-      i++;
-      return out;
-    }
-    while (i < text.length && !/[\s;{}]/.test(text[i]!)) out += text[i++];
-    return out;
-  };
-  const block = (): Directive[] => {
-    const out: Directive[] = [];
-    let cur: string[] = [];
-    let startLine = line;
-    for (;;) {
-      const before = line;
-      const w = word();
-      if (w === undefined || w === "}") {
-        if (cur.length) throw new InputError(`${path}:${before}`, `"${cur[0]}" is missing its ";"`);
-        return out;
-      }
-      if (cur.length === 0) startLine = line;
-      if (w === ";") {
-        const [name, ...args] = cur;
-        if (name === "include") {
-          // nginx accepts a pattern that matches nothing; a plain file name must exist.
-          const pattern = resolvePath(prefix, args[0] ?? "");
-          for (const f of expandInclude(pattern, `${path}:${startLine}`, /[*?[]/.test(pattern)))
-            out.push(...parse(f, prefix, `${path}:${startLine}`, depth + 1));
-        } else if (name) out.push({ name, args, file: path, line: startLine });
-        cur = [];
-      } else if (w === "{") {
-        const [name, ...args] = cur;
-        out.push({ name: name ?? "", args, file: path, line: startLine, block: block() });
-        cur = [];
-      } else cur.push(w);
-    }
-  };
-  return block();
+  const { directives, error } = parseNginx(readConfigFile(path, where));
+  if (error) throw new InputError(`${path}:${error.line}`, error.message);
+  const splice = (ds: readonly NginxDirective[]): Directive[] =>
+    ds.flatMap((d): Directive[] => {
+      if (d.name !== "include")
+        return [
+          {
+            name: d.name,
+            args: d.args,
+            file: path,
+            line: d.line,
+            ...(d.block ? { block: splice(d.block) } : {}),
+          },
+        ];
+      // nginx accepts a pattern that matches nothing; a plain file name must exist.
+      const pattern = resolvePath(prefix, d.args[0] ?? "");
+      const here = `${path}:${d.line}`;
+      return expandInclude(pattern, here, { optional: isPattern(pattern) }).flatMap((f) =>
+        parse(f, prefix, here, depth + 1),
+      );
+    });
+  return splice(directives);
 }
 
 /** The settings nginx inherits from `http`/`stream` into `server`, the last one winning. */
@@ -156,7 +118,7 @@ export function readNginx(file: string, endpoint?: string): CaSetup {
     notes.push("no ssl_client_certificate: nginx < 1.27.2 refuses ssl_verify_client without it");
   }
   const protocols = last(chosen, "ssl_protocols")?.args;
-  const tls: CheckTls[] = protocols
+  const tls: TlsVersion[] = protocols
     ? (["1.2", "1.3"] as const).filter((t) => protocols.includes(`TLSv${t}`))
     : ["1.2"];
   if (!protocols) notes.push("no ssl_protocols: nginx 1.22 (Debian 12) then enables TLS 1.2, not 1.3");

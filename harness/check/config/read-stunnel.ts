@@ -1,8 +1,10 @@
 import { dirname } from "node:path";
+import { at, type ConfigLine, readConfigFile, resolvePath } from "../../config/config-file.ts";
+import { expandInclude } from "../../config/include.ts";
+import type { TlsVersion } from "../../model/tls.ts";
 import type { RootEntry } from "../../roots/root-store.ts";
 import type { CaNames, CaSetup } from "../ca-setup.ts";
-import type { CheckTls } from "../limits.ts";
-import { at, type ConfigLine, caFrom, expandInclude, readConfigFile, resolvePath } from "./config-files.ts";
+import { caFrom } from "./ca-from.ts";
 import { pickEndpoint } from "./pick-endpoint.ts";
 
 interface Option extends ConfigLine {
@@ -32,7 +34,7 @@ function read(file: string, where: string, depth = 0): Option[] {
       if (!kv) return;
       const key = kv[1]!.toLowerCase();
       if (key === "include" && depth < 16) {
-        for (const f of expandInclude(resolvePath(dirname(file), kv[2]!), at(line)))
+        for (const f of expandInclude(resolvePath(dirname(file), kv[2]!), at(line), { directories: true }))
           out.push(...read(f, at(line), depth + 1));
         return;
       }
@@ -88,7 +90,7 @@ export function readStunnel(file: string, endpoint?: string): CaSetup {
   const tls = (["1.2", "1.3"] as const).filter((t) => {
     const k = Number(t.slice(2));
     return k >= n(min, 0) && k <= n(max, 3);
-  }) as CheckTls[];
+  }) as TlsVersion[];
   return {
     source: file,
     server: "stunnel",

@@ -4,7 +4,7 @@ import { removeIdentityFiles } from "../../../harness/clients/pki-files.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
   runtime = new ProcessRuntime();
   const all = [pki.clientIssuerEntry, ...prefix];
   // Advertise a prefix of real roots that lacks the client issuer, verify against everything
-  // (DESIGN.md "prefix" policy: the driver's s_server -CAfile advertise.pem -verifyCAfile store.pem).
+  // (docs/domain.md "prefix" policy: the driver's s_server -CAfile advertise.pem -verifyCAfile store.pem).
   const hiddenIssuer = { kind: "explicit", subjects: prefix.map((e) => e.subjectDer) } as const;
   const [modern, legacy, hidden, hiddenOptional, hiddenLegacy] = await Promise.all([
     opensslServer(pki, all).start(runtime),
@@ -116,7 +116,7 @@ describe("forge client (legacy model, KB 2801679)", () => {
   });
 });
 
-describe("-no_ca_names: TLS 1.3 sends an EMPTY certificate_authorities extension (DESIGN.md finding)", () => {
+describe("-no_ca_names: TLS 1.3 sends an EMPTY certificate_authorities extension (docs/domain.md finding)", () => {
   it("the probe reads it and flags the violation; TLS 1.2 sends an empty list, which is legal", async () => {
     const r13 = await probe({ host, port: s.noCaNames!.port, tls: "1.3" });
     expect(r13.outcome).toEqual({ class: "ok" });

@@ -6,7 +6,7 @@ import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { ContainerRuntime, containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../../harness/scenario/load-scenario.ts";
-import { renderTemplate } from "../../../harness/servers/config-template.ts";
-import { HAPROXY_TEMPLATE, NGINX_TEMPLATE } from "../../../harness/servers/template-rules.ts";
+import { HAPROXY_TEMPLATE, NGINX_TEMPLATE } from "../../../harness/servers/templates/product-rules.ts";
+import { renderTemplate } from "../../../harness/servers/templates/render-template.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
 

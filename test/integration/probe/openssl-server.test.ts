@@ -5,7 +5,7 @@ import { probe } from "../../../harness/probe/probe.ts";
 import { caListBytes, RootEntry } from "../../../harness/roots/root-store.ts";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { certPem, syntheticCaList } from "../../fixtures/synthetic-roots.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
 import { microsoftRoots, mozillaRoots } from "../../support/root-data.ts";
@@ -79,7 +79,7 @@ describe("probe against openssl s_server: the list equals what openssl s_client 
   }
 });
 
-describe("probe at the byte limits (DESIGN.md: TLS 1.3 fails from 65,492, both from 65,536)", () => {
+describe("probe at the byte limits (docs/domain.md: TLS 1.3 fails from 65,492, both from 65,536)", () => {
   const cases: [string, "1.2" | "1.3", "ok" | "internal_error"][] = [
     ["65,491 bytes", "1.3", "ok"],
     ["65,492 bytes", "1.2", "ok"],

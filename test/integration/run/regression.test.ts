@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../support/cli.ts";
-import { rootstores as ROOTSTORES } from "../../support/repo-root.ts";
 
 const BASELINE = "results/baselines/regression";
 
@@ -44,10 +43,7 @@ describe("regression scenario against its committed baseline", () => {
         runtime: "process",
         servers: [{ driver: "openssl", policy: "all" }],
         roots: {
-          source: {
-            kind: "pem",
-            path: path.join(ROOTSTORES, "mozilla/2025-06-19/derived_serverauth_roots.pem"),
-          },
+          source: { kind: "certdata", path: "mozilla:2025-06-19" },
           clientIssuer: "first",
         },
         clients: ["node"],

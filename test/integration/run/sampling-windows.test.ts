@@ -5,7 +5,7 @@ import { sharedTestPki } from "../../../harness/pki/test-pki.ts";
 import { syntheticStore } from "../../../harness/roots/synthetic.ts";
 import { awaitQuiet, runCpu } from "../../../harness/run/sampling-windows.ts";
 import { ContainerRuntime } from "../../../harness/runtime/container-runtime.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 
 const exec = promisify(execFile);
 

@@ -8,7 +8,7 @@ import { nameKey, type RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import { STATE_DIR } from "../../../harness/runtime/runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { rootstores } from "../../support/repo-root.ts";
 
 // Go's certificate pool leaves out a root it cannot parse: on every Microsoft list from 2012-11 to

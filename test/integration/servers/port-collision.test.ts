@@ -5,7 +5,7 @@ import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import type { RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { accepts } from "./wire.ts";
 

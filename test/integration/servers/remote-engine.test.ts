@@ -5,7 +5,7 @@ import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedTestPki } from "../../../harness/pki/test-pki.ts";
 import { ContainerRuntime } from "../../../harness/runtime/container-runtime.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { repoRoot } from "../../support/repo-root.ts";
 import { driverSuite } from "./driver-suite.ts";

@@ -9,7 +9,7 @@ import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
 import { connectStartTls } from "../../../harness/probe/starttls.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
-import type { StartedTlsServer } from "../../../harness/servers/tls-server.ts";
+import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 
 /**
  * How the tests look at the wire. Today: `openssl s_client` for the advertised names and

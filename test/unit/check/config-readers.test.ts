@@ -13,7 +13,7 @@ import type { RootEntry } from "../../../harness/roots/root-store.ts";
 import { microsoftRoots, rootstores } from "../../support/root-data.ts";
 
 /** Real bundles: a 6-CA client bundle taken from the 2025 Microsoft roots, curl's whole cacert.pem. */
-const CURL = path.join(rootstores, "curl-cacert/2025-07-15/ca-bundle.crt");
+const CURL = path.join(rootstores, "curl/2025-07-15/cacert.pem");
 let dir: string;
 let clientCas: RootEntry[];
 let curlCount: number;

@@ -121,4 +121,20 @@ describe("rootload check on the 2025-06-16 Microsoft CTL", () => {
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
   });
+
+  it("CLI --version: the limit for that version, 'not measured' (exit 1) outside every measured range", async () => {
+    const on = (v: string) =>
+      runCli(["check", CAB, "--server", "java", "--clients", "openssl", "--version", v]);
+    const measured = await on("java=17.0.21.1");
+    expect(measured.code, measured.stderr).toBe(0);
+    expect(measured.stdout).toContain("limits measured on: java 17.0.21.1 (--version)");
+    const unmeasured = await on("java=17.0.17");
+    expect(unmeasured.code).toBe(1);
+    expect(unmeasured.stdout).toContain("java TLS 1.3: not measured on java 17.0.17");
+    expect(unmeasured.stdout).toContain("nothing predicted to break, but not everything could be predicted");
+    const bad = await on("java");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--version.*"java" is not PACKAGE=VERSION/);
+  });
 });

@@ -38,13 +38,13 @@ describe("CertificateRequest size arithmetic", () => {
   });
 
   it("the TLS 1.3 extensions block puts the measured limits at 65,491 B (OpenSSL) and 65,487 B (GnuTLS)", () => {
-    // The measured figures of DESIGN.md and the driver suite, derived here from the shapes alone.
+    // The measured figures of docs/domain.md and the driver suite, derived here from the shapes alone.
     expect(maxListBytes13(OPENSSL_REQUEST["1.3"])).toBe(65_491);
     expect(maxListBytes13(GNUTLS_REQUEST["1.3"])).toBe(65_487);
     expect(requestSize13(OPENSSL_REQUEST["1.3"], 65_491).extensionsBytes).toBe(CA_LIST_LIMIT_BYTES);
   });
 
-  it("an omitted extension costs nothing; the Go and Java message figures of DESIGN.md follow (bytes)", () => {
+  it("an omitted extension costs nothing; the Go and Java message figures of docs/domain.md follow (bytes)", () => {
     expect(requestSize13(OPENSSL_REQUEST["1.3"], undefined).bodyBytes).toBe(1 + 2 + 4 + 2 + 32);
     // Go: "handshake message of length 65569" at a 65,521-byte list; Java: 54,024 at 53,976 (s_server, TLS 1.2).
     expect(requestSize12(OPENSSL_REQUEST["1.2"], 65_521).bodyBytes).toBe(65_569);

@@ -42,8 +42,8 @@ function offsets(len: number, count: number): number[] {
 const STL = readFileSync(dataPath("microsoft", "2025-06-16", "authroot.stl"));
 const CAB = readFileSync(dataPath("microsoft", "2025-06-16", "authrootstl.cab"));
 const CERTDATA = readFileSync(dataPath("mozilla", "2025-06-19", "certdata.txt"));
-const PEM = readFileSync(dataPath("curl-cacert", "2025-07-15", "ca-bundle.crt"));
-const CERTS = dataPath("microsoft", "2025-06-16", "certs");
+const PEM = readFileSync(dataPath("curl", "2025-07-15", "cacert.pem"));
+const CERTS = dataPath("microsoft", "certs");
 
 describe("bad input gives InputError, never a crash", () => {
   it("truncated CTL (.stl and .cab) at many offsets", () => {

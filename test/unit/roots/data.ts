@@ -4,10 +4,10 @@ import { fileURLToPath } from "node:url";
 
 /** Repo root (this file is test/unit/roots/data.ts). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-/** The shared, read-only snapshots (never copied into the repo). */
-export const DATA = path.resolve(repoRoot, "../shared/data/rootstores");
+/** The snapshots shipped in the repository (data/rootstores, docs/data.md). */
+export const DATA = path.join(repoRoot, "data/rootstores");
 
-export function snapshots(program: "microsoft" | "mozilla" | "curl-cacert" | "apple"): string[] {
+export function snapshots(program: "microsoft" | "mozilla" | "curl" | "apple"): string[] {
   return readdirSync(path.join(DATA, program))
     .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
     .sort();

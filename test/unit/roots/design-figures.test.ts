@@ -7,8 +7,8 @@ import { loadCertdata } from "../../../harness/roots/load-certdata.ts";
 import { loadCtl } from "../../../harness/roots/load-ctl.ts";
 import { dataPath, snapshots } from "./data.ts";
 
-/** The "Real root lists" paragraph of DESIGN.md. */
-describe("DESIGN.md figures", () => {
+/** The "Real root lists" paragraph of docs/domain.md. */
+describe("docs/domain.md figures", () => {
   it("Microsoft CTL 2025-06: 514 roots, 56,306 B; 219 fit in 16 KB and 172 in 0x3000 (subject order)", () => {
     const store = loadCtl({
       kind: "ctl",

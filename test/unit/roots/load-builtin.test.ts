@@ -32,14 +32,14 @@ describe("built-in and system stores", () => {
     });
     expect(specFromPath(dataPath("microsoft", "2025-06-16", "authrootstl.cab")).kind).toBe("ctl");
     expect(specFromPath(dataPath("mozilla", "2025-06-19", "certdata.txt")).kind).toBe("certdata");
-    expect(specFromPath(dataPath("curl-cacert", "2025-07-15", "ca-bundle.crt")).kind).toBe("pem");
-    expect(specFromPath(dataPath("apple", "2025-07-20", "roots")).kind).toBe("directory");
+    expect(specFromPath(dataPath("curl", "2025-07-15", "cacert.pem")).kind).toBe("pem");
+    expect(specFromPath(dataPath("microsoft", "certs")).kind).toBe("directory");
     expect(specFromPath(dataPath("microsoft", "2025-06-16"))).toEqual({
       kind: "ctl",
       path: dataPath("microsoft", "2025-06-16", "authroot.stl"),
     });
     expect(specFromPath(dataPath("mozilla", "2025-06-19")).kind).toBe("certdata");
-    const der = dataPath("apple", "2025-07-20", "roots");
-    expect(loadRoots(specFromPath(der)).count).toBe(156);
+    // The Microsoft certificate pool: every certificate of the 13 CTLs once, DER.
+    expect(loadRoots(specFromPath(dataPath("microsoft", "certs"))).count).toBe(664);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,28 +7,36 @@ import { loadPem } from "../../../harness/roots/load-pem.ts";
 import { APPLE_COUNTS, CURL_COUNTS, dataPath, snapshots } from "./data.ts";
 
 describe("PEM bundles and directories", () => {
-  it.each(snapshots("curl-cacert"))("curl %s: count matches SOURCES.md", (dir) => {
-    const store = loadPem({ kind: "pem", path: dataPath("curl-cacert", dir, "ca-bundle.crt") });
+  it.each(snapshots("curl"))("curl %s: count matches SOURCES.md", (dir) => {
+    const store = loadPem({ kind: "pem", path: dataPath("curl", dir, "cacert.pem") });
     expect(store.count).toBe(CURL_COUNTS[dir]);
     expect(store.meta.duplicates).toEqual([]);
   });
 
   it.each(snapshots("apple"))(
-    "apple %s: roots/ directory (mixed PEM/DER) = derived PEM = SOURCES.md",
+    "apple %s: roots.pem has one certificate per upstream file (SOURCES.md), and the same as a mixed PEM/DER directory",
     (dir) => {
-      const fromDir = loadDirectory({ kind: "directory", path: dataPath("apple", dir, "roots") });
-      const fromPem = loadPem({ kind: "pem", path: dataPath("apple", dir, "derived_roots.pem") });
-      expect(fromDir.count).toBe(APPLE_COUNTS[dir]);
+      const text = readFileSync(dataPath("apple", dir, "roots.pem"), "latin1");
+      const fromPem = loadPem({ kind: "pem", path: dataPath("apple", dir, "roots.pem") });
       expect(fromPem.count).toBe(APPLE_COUNTS[dir]);
+      expect(fromPem.meta.duplicates).toEqual([]);
+      expect(text.match(/^# SHA1 [0-9A-F]{40}$/gm)).toHaveLength(APPLE_COUNTS[dir]!);
+      // Upstream is a folder of files, some DER, some PEM: the directory loader reads that shape.
+      const folder = mkdtempSync(join(tmpdir(), "rootload-apple-"));
+      fromPem.entries.forEach((e, i) => {
+        writeFileSync(join(folder, `${i}.${i % 2 ? "cer" : "pem"}`), i % 2 ? e.certDer : e.toPem());
+      });
+      const fromDir = loadDirectory({ kind: "directory", path: folder });
       expect(new Set(fromDir.entries.map((e) => e.sha256))).toEqual(
         new Set(fromPem.entries.map((e) => e.sha256)),
       );
+      rmSync(folder, { recursive: true, force: true });
     },
   );
 
   it("drops duplicates and lists them", () => {
     const tmp = mkdtempSync(join(tmpdir(), "rootload-pem-"));
-    const src = readFileSync(dataPath("curl-cacert", "2025-07-15", "ca-bundle.crt"), "latin1");
+    const src = readFileSync(dataPath("curl", "2025-07-15", "cacert.pem"), "latin1");
     const blocks = src.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)!;
     const file = join(tmp, "dup.pem");
     writeFileSync(file, blocks[0]! + blocks[1]! + blocks[0]! + blocks[2]!);
@@ -46,7 +54,7 @@ describe("PEM bundles and directories", () => {
   });
 
   it("writes a bundle that loads back identically (toPem round trip)", () => {
-    const store = loadPem({ kind: "pem", path: dataPath("curl-cacert", "2025-07-15", "ca-bundle.crt") });
+    const store = loadPem({ kind: "pem", path: dataPath("curl", "2025-07-15", "cacert.pem") });
     const tmp = join(mkdtempSync(join(tmpdir(), "rootload-rt-")), "out.pem");
     writeFileSync(tmp, store.toPem());
     const back = loadPem({ kind: "pem", path: tmp });

@@ -3,7 +3,7 @@ import { DRIVER_NAMES } from "../../../harness/model/names.ts";
 import { POLICY_KINDS } from "../../../harness/model/policy.ts";
 import { TLS_VERSIONS } from "../../../harness/model/tls.ts";
 import { capabilityTable } from "../../../harness/servers/capability-table.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 
 describe("capabilities", () => {
   it("every driver states every policy × TLS version", () => {

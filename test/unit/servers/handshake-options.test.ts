@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { RootStore } from "../../../harness/roots/root-store.ts";
+import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { checkHandshakeOptions } from "../../../harness/servers/handshake-options.ts";
-import { DRIVERS } from "../../../harness/servers/index.ts";
 import { planIssuers } from "../../../harness/servers/issuer-plan.ts";
-import { TlsServer } from "../../../harness/servers/server-builder.ts";
-import type { ServerConfig } from "../../../harness/servers/tls-server.ts";
+import type { ServerConfig } from "../../../harness/servers/server-config.ts";
+import { TlsServer } from "../../../harness/servers/tls-server.ts";
 
 let pki: TestPki;
 let store: RootStore;

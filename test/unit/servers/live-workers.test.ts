@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { liveWorkers } from "../../../harness/servers/driver-server.ts";
-import { haproxyDriver } from "../../../harness/servers/haproxy-server.ts";
-import { nginxDriver } from "../../../harness/servers/nginx-server.ts";
+import { haproxyDriver } from "../../../harness/servers/drivers/haproxy.ts";
+import { nginxDriver } from "../../../harness/servers/drivers/nginx.ts";
 
 const workersOf = (d: typeof nginxDriver) => {
   const r = d.definition!.reload;
