@@ -140,7 +140,7 @@ describe("the packed package, installed into an empty prefix", () => {
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
   }, 400_000);
 
-  it("runs from / with no TypeScript loader: --help, check", () => {
+  it("runs from / with no TypeScript loader: --help, check, roots list, check by snapshot name", () => {
     const help = rootload(["--help"]);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^usage: rootload <command>/);
@@ -150,7 +150,24 @@ describe("the packed package, installed into an empty prefix", () => {
     const check = rootload(["check", path.join(work, "one-ca.pem"), "--json"]);
     expect(check.code, check.stderr).toBe(0);
     expect(JSON.parse(check.stdout).advertised.count).toBe(1);
-  });
+    // The shipped data travels in the package: the same snapshots, the same answer as the checkout's.
+    const list = rootload(["roots", "list"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^microsoft:2025-06-16 +514 /m);
+    const named = rootload(["check", "microsoft:2025-06-16", "--json"]);
+    const fromRepo = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, "bin/rootload.js"), "check", "microsoft:2025-06-16", "--json"],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
+    expect(named.code, named.stderr).toBe(1);
+    expect(fromRepo.status, fromRepo.stderr).toBe(1);
+    expect(named.stdout).toBe(fromRepo.stdout);
+  }, 180_000);
 
   it("runs a scenario written in the user's own folder (ESM .ts, CommonJS .js), importing rootload by name", () => {
     const dir = path.join(work, "my-project");
