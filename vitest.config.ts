@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
@@ -40,6 +41,11 @@ class LongestFirst extends BaseSequencer {
 }
 
 export default defineConfig({
+  resolve: {
+    // Scenario files import rootload by name: in tests that is these sources, never a dist/ build
+    // (which may be missing or older than the sources).
+    alias: [{ find: /^rootload$/, replacement: fileURLToPath(new URL("harness/index.ts", import.meta.url)) }],
+  },
   test: {
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,

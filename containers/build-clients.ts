@@ -4,8 +4,15 @@
  * hash (it is compiled inside the image by the image's own JRE). Prints one JSON line for
  * containers/build-images.sh. Usage: node --import tsx containers/build-clients.ts
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { CLIENT_SOURCES, goClientBinary, JAVA_MAIN, sourceHash } from "../harness/clients/client-builds.ts";
+
+// A checkout has the sources; an installed package (`npm i -g`, then containers/provision.sh from
+// it) has only the compiled dist/.
+const sources = new URL("../harness/clients/client-builds.ts", import.meta.url);
+const { CLIENT_SOURCES, goClientBinary, JAVA_MAIN, sourceHash } = (await import(
+  existsSync(sources) ? sources.href : new URL("../dist/clients/client-builds.js", import.meta.url).href
+)) as typeof import("../harness/clients/client-builds.ts");
 
 const goBinary = await goClientBinary();
 process.stdout.write(

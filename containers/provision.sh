@@ -19,3 +19,4 @@ done
 if [ "$missing" = 1 ]; then need_root "a host package"; bash setup-host.sh; fi
 if ! timeout 10 docker info >/dev/null 2>&1; then need_root "the Docker engine"; bash setup-engine.sh; fi
 bash build-images.sh
+bash build-cli-image.sh

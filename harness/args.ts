@@ -30,6 +30,10 @@ const HELP = { type: "boolean", short: "h", help: "show this help" } as const sa
 
 type WithHelp<O> = O & { help: typeof HELP };
 type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
+/** Named so the emitted declarations (dist/*.d.ts) can spell parseArgs' result type. */
+export type ParsedCommand<O extends Record<string, OptionSpec>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: WithHelp<O>; allowPositionals: true; strict: true }>
+>;
 
 /** Declare a command (an identity function, so the options keep their literal types). */
 export function defineCommand<const O extends Record<string, OptionSpec>>(
@@ -45,7 +49,7 @@ export function defineCommand<const O extends Record<string, OptionSpec>>(
 export function parseCommandArgs<const O extends Record<string, OptionSpec>>(
   spec: CommandSpec<O>,
   args: string[],
-) {
+): ParsedCommand<O> {
   const options = { ...spec.options, help: HELP } as WithHelp<O>;
   const forParse = Object.fromEntries(
     Object.entries(options as Record<string, OptionSpec>).map(([k, { arg: _a, help: _h, ...o }]) => [k, o]),

@@ -1,4 +1,4 @@
-import { defineScenario } from "../harness/scenario/define-scenario.ts";
+import { defineScenario } from "rootload";
 
 const ctl = (date: string) => `microsoft:${date}`;
 

@@ -1,4 +1,4 @@
-import { defineScenario } from "../harness/scenario/define-scenario.ts";
+import { defineScenario } from "rootload";
 
 /**
  * Java's client limit found by bisection instead of by sizes picked in advance: openssl s_server

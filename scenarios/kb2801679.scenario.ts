@@ -1,4 +1,4 @@
-import { defineScenario } from "../harness/scenario/define-scenario.ts";
+import { defineScenario } from "rootload";
 
 /**
  * KB 2801679 / KB 933430 reproduced: a Windows server with the full 2025 automatic-root-update

@@ -1,4 +1,4 @@
-import { defineScenario } from "../harness/scenario/define-scenario.ts";
+import { defineScenario } from "rootload";
 
 /**
  * The first thing to run: no engine and no data needed. Node's built-in roots, grown with

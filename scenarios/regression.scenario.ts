@@ -1,4 +1,4 @@
-import { defineScenario } from "../harness/scenario/define-scenario.ts";
+import { defineScenario } from "rootload";
 
 /**
  * A config regression guard: an nginx-style mutual-TLS endpoint that verifies against the

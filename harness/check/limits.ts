@@ -1,3 +1,4 @@
+import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import {
@@ -206,7 +207,7 @@ const openssl = (
 const schannel = (bytes: number, on: MeasuredOn, where: string): ServerProfile => {
   const limit: ServerLimit = {
     maxListBytes: bytes,
-    rule: `Schannel stops adding names at ${bytes.toLocaleString("en-US")} bytes`,
+    rule: `Schannel stops adding names at ${formatInt(bytes)} bytes`,
     past: { kind: "truncates" },
     on,
     evidence: { how: "vendor", where },

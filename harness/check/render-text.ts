@@ -1,11 +1,11 @@
+import { formatInt } from "../format-int.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CheckReport } from "./check.ts";
 import { describeOn, describeVersion } from "./limit-lookup.ts";
 import { CLIENT_PROFILES, type MeasuredOn, SERVER_PROFILES, SERVER_STACKS } from "./limits.ts";
 import type { ClientVerdict, ServerVerdict } from "./verdict.ts";
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-const signed = (n: number) => (n >= 0 ? `+${fmt(n)} B` : `−${fmt(-n)} B`);
+const signed = (n: number) => (n >= 0 ? `+${formatInt(n)} B` : `−${formatInt(-n)} B`);
 
 function serverCell(v: ServerVerdict | undefined): string {
   if (!v) return "-";
@@ -44,7 +44,9 @@ function versionLines(
     for (const v of verdicts)
       if (typeof v.limitBytes === "number" && [v.measuredOn ?? []].flat().some((o) => o.package === pkg))
         per.set(v.tls, (per.get(v.tls) ?? new Set()).add(v.limitBytes));
-    const shown = [...per].filter(([, l]) => l.size === 1).map(([t, l]) => `TLS ${t} ≤ ${fmt([...l][0]!)} B`);
+    const shown = [...per]
+      .filter(([, l]) => l.size === 1)
+      .map(([t, l]) => `TLS ${t} ≤ ${formatInt([...l][0]!)} B`);
     return shown.length ? `: ${shown.join(", ")}` : "";
   };
   const measured = verdicts.flatMap((v) => v.measuredOn ?? []);
@@ -110,14 +112,14 @@ export function checkText(r: CheckReport): string {
   if (s.server) out.push(`  ${s.server} config${s.endpoint ? `, ${s.endpoint}` : ""}`);
   for (const f of s.from) out.push(`  ${f}`);
   const a = r.advertised;
-  const msg = tls.map((t) => `${fmt(a.messageBytes[t] ?? 0)} B (TLS ${t})`).join(", ");
+  const msg = tls.map((t) => `${formatInt(a.messageBytes[t] ?? 0)} B (TLS ${t})`).join(", ");
   if (s.caNames !== "sent")
     out.push(
-      `  CA names turned off (${s.caNames === "off-omitted" ? "extension left out" : "TLS 1.3 sends an empty extension"}); ${fmt(s.verifyOnly.length + s.advertise.length)} CAs trusted`,
+      `  CA names turned off (${s.caNames === "off-omitted" ? "extension left out" : "TLS 1.3 sends an empty extension"}); ${formatInt(s.verifyOnly.length + s.advertise.length)} CAs trusted`,
     );
   else
     out.push(
-      `  advertises ${fmt(a.entries.length)} names, ${fmt(a.bytes)} B (as ${r.reference} builds it, from ${fmt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${fmt(s.verifyOnly.length)} more trusted, not advertised` : ""})`,
+      `  advertises ${formatInt(a.entries.length)} names, ${formatInt(a.bytes)} B (as ${r.reference} builds it, from ${formatInt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${formatInt(s.verifyOnly.length)} more trusted, not advertised` : ""})`,
       `  CertificateRequest ${msg}, its 4-byte header included`,
     );
   for (const n of s.notes) out.push(`  note: ${n}`);
@@ -254,14 +256,14 @@ export function limitsText(): string {
     for (const [t, entries] of Object.entries(p.limits))
       for (const l of entries)
         out.push(
-          `  ${name.padEnd(13)} TLS ${t}  ≤ ${fmt(l.maxListBytes).padStart(6)} B, then ${l.past.kind}  on ${describeOn(l.on)}  [${l.evidence.how}: ${l.evidence.where}]`,
+          `  ${name.padEnd(13)} TLS ${t}  ≤ ${formatInt(l.maxListBytes).padStart(6)} B, then ${l.past.kind}  on ${describeOn(l.on)}  [${l.evidence.how}: ${l.evidence.where}]`,
         );
   out.push("client limits:");
   for (const [name, c] of Object.entries(CLIENT_PROFILES)) {
     const parts: string[] = [];
     if (c.maxBodyBytes)
       parts.push(
-        `body ≤ ${fmt(c.maxBodyBytes.bytes)} B (${c.maxBodyBytes.knob}) on ${describeOn(c.maxBodyBytes.on)} [${c.maxBodyBytes.evidence.how}: ${c.maxBodyBytes.evidence.where}]`,
+        `body ≤ ${formatInt(c.maxBodyBytes.bytes)} B (${c.maxBodyBytes.knob}) on ${describeOn(c.maxBodyBytes.on)} [${c.maxBodyBytes.evidence.how}: ${c.maxBodyBytes.evidence.where}]`,
       );
     if (c.maxRecords)
       parts.push(

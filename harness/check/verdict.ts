@@ -1,3 +1,4 @@
+import { formatInt } from "../format-int.ts";
 import { TLS_PLAINTEXT_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { requestSize10, requestSize12, requestSize13 } from "../probe/certificate-request-size.ts";
@@ -64,8 +65,6 @@ export interface ClientVerdict {
   measuredOn?: MeasuredOn;
   reason: string;
 }
-
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** CertificateRequest body and message size for `listBytes` as `profile`'s server shapes it. */
 export function requestSizeFor(
@@ -147,8 +146,8 @@ function applyLimit(
     bytes: list.bytes,
     measuredOn: [limit.on],
   };
-  const within = `${fmt(list.bytes)} B ≤ ${fmt(limit.maxListBytes)} B`;
-  const over = `${fmt(list.bytes)} B > ${fmt(limit.maxListBytes)} B (${limit.rule})`;
+  const within = `${formatInt(list.bytes)} B ≤ ${formatInt(limit.maxListBytes)} B`;
+  const over = `${formatInt(list.bytes)} B > ${formatInt(limit.maxListBytes)} B (${limit.rule})`;
   const sizeOf = (l: AdvertisedList | undefined) =>
     requestSizeFor(profile, tls, l === undefined ? undefined : l.bytes).messageBytes;
   if (margin >= 0)
@@ -174,7 +173,7 @@ function applyLimit(
         verdict: "truncates",
         limitBytes: limit.maxListBytes,
         sent: kept,
-        reason: `${n} of ${list.entries.length} fit ${fmt(limit.maxListBytes)} B; ${list.entries.length - n} cut from #${n + 1} (${first.length > 32 ? `${first.slice(0, 31)}…` : first})`,
+        reason: `${n} of ${list.entries.length} fit ${formatInt(limit.maxListBytes)} B; ${list.entries.length - n} cut from #${n + 1} (${first.length > 32 ? `${first.slice(0, 31)}…` : first})`,
       };
     }
     case "malformed":
@@ -183,7 +182,7 @@ function applyLimit(
         verdict: "malformed",
         limitBytes: limit.maxListBytes,
         sent: nothing,
-        reason: `${over}: the length wraps to ${fmt(list.bytes % 0x10000)} B`,
+        reason: `${over}: the length wraps to ${formatInt(list.bytes % 0x10000)} B`,
       };
     case "aborts":
       return {
@@ -208,7 +207,7 @@ function applyLimit(
         limitBytes: limit.maxListBytes,
         sent: nothing,
         messageBytes: profile.shape ? sizeOf(undefined) : undefined,
-        reason: `raw subjects ${fmt(list.rawBytes)} B > ${fmt(past.rawMaxBytes)} B: the extension is left out, no names sent`,
+        reason: `raw subjects ${formatInt(list.rawBytes)} B > ${formatInt(past.rawMaxBytes)} B: the extension is left out, no names sent`,
       };
   }
 }
@@ -295,7 +294,7 @@ export function clientVerdictForSize(
         verdict: "refuses",
         marginBytes: margin,
         // The body, as the client counts it, next to the message size the header line shows.
-        reason: `body ${fmt(size.bodyBytes)} B = ${fmt(size.messageBytes)} B − 4 B header > ${cap.knob} ${fmt(cap.bytes)} B`,
+        reason: `body ${formatInt(size.bodyBytes)} B = ${formatInt(size.messageBytes)} B − 4 B header > ${cap.knob} ${formatInt(cap.bytes)} B`,
       };
   }
   if (profile.maxRecords) {
@@ -309,7 +308,7 @@ export function clientVerdictForSize(
         tls,
         verdict: "refuses",
         marginBytes: margin,
-        reason: `CertificateRequest ${fmt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
+        reason: `CertificateRequest ${formatInt(size.messageBytes)} B spans ${profile.maxRecords.records}+ records`,
       };
   }
   if (facts.issuer && !facts.issuer.advertised && facts.names > 0 && profile.selectsByIssuer)
@@ -333,7 +332,7 @@ export function clientVerdictForSize(
         ? (profile.maxRecords.records - 1) * TLS_PLAINTEXT_BYTES - size.messageBytes
         : null,
     reason: cap
-      ? `body ${fmt(size.bodyBytes)} B = ${fmt(size.messageBytes)} B − 4 B header ≤ ${fmt(cap.bytes)} B`
+      ? `body ${formatInt(size.bodyBytes)} B = ${formatInt(size.messageBytes)} B − 4 B header ≤ ${formatInt(cap.bytes)} B`
       : "no size cap known",
   };
 }

@@ -29,13 +29,6 @@ Existing files are never overwritten. Then: rootload run DIR/<name>.scenario.ts.
   },
 });
 
-/** The scenario file's import of defineScenario, relative to where it is written. */
-function defineImport(outDir: string): string {
-  const target = path.resolve(import.meta.dirname, "../scenario/define-scenario.ts");
-  const rel = path.relative(outDir, target).split(path.sep).join("/");
-  return rel.startsWith(".") ? rel : `./${rel}`;
-}
-
 function rootsBlock(caBundle: string | undefined, outDir: string): string {
   const source = caBundle
     ? `{ kind: "pem", path: ${lit(path.relative(outDir, caBundle) || caBundle)} }, // your client CA bundle`
@@ -77,7 +70,7 @@ function templateScenario(
   clients: InitClients,
 ): string {
   return `// Starter scenario written by \`rootload init --${driver}\`. Run: rootload run ${lit(path.join(path.relative(process.cwd(), outDir) || ".", `${driver}.scenario.ts`))}
-import { defineScenario } from "${defineImport(outDir)}";
+import { defineScenario } from "rootload";
 
 export default defineScenario({
   name: "my-${driver}",
@@ -103,7 +96,7 @@ function endpointScenario(address: string, outDir: string, clients: InitClients)
   return `// Starter scenario written by \`rootload init --endpoint\`. Run it once and keep the run as your
 // baseline; later runs compared with it (rootload compare BASELINE RUN) exit 1 when the list the
 // server advertises changes, the client issuer falls out of it, or a client starts failing.
-import { defineScenario } from "${defineImport(outDir)}";
+import { defineScenario } from "rootload";
 
 export default defineScenario({
   name: "my-endpoint",

@@ -1,20 +1,16 @@
+import { formatInt } from "../format-int.ts";
 import type { Outcome } from "../model/outcome.ts";
+
+export { formatInt };
 
 /**
  * Number and outcome formatting shared by the text reports, so that every report writes a
  * figure the same way (always with its unit).
  */
 
-const INT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-
-/** 65481 → "65,481". */
-export function formatInt(n: number): string {
-  return INT.format(n);
-}
-
 /** 65481 → "65,481 B". */
 export function formatBytes(bytes: number): string {
-  return `${INT.format(bytes)} B`;
+  return `${formatInt(bytes)} B`;
 }
 
 /** 2.345 → "2.35 ms"; two decimals because handshakes on loopback take a few ms. */

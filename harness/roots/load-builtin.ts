@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { rootCertificates } from "node:tls";
+import { createRequire } from "node:module";
 import { InputError } from "../errors.ts";
 import { readCertificates } from "./cert-file.ts";
 import { dedupe } from "./dedupe.ts";
@@ -25,10 +25,14 @@ export const SYSTEM_BUNDLES = [
 
 let builtinCache: RootStore | undefined;
 
+/** node:tls on first use: loading it costs ~11 ms of every process (`rootload check` of a file needs none of it). */
+const rootCertificates = (): readonly string[] =>
+  (createRequire(import.meta.url)("node:tls") as typeof import("node:tls")).rootCertificates;
+
 /** Node's built-in root store, in Node's order (parsed once per process). */
 export function loadBuiltin(): RootStore {
   if (builtinCache) return builtinCache;
-  const all = rootCertificates.flatMap((pem) =>
+  const all = rootCertificates().flatMap((pem) =>
     readCertificates(Buffer.from(pem)).map((der) => new RootEntry(der, { origin: "node" })),
   );
   const { entries, duplicates } = dedupe(all);

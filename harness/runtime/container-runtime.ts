@@ -4,6 +4,7 @@ import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import {
   type ContainerRuntimeClient,
   GenericContainer,
@@ -73,6 +74,16 @@ class HardenedContainer extends GenericContainer {
     // Same as Memory: no swap on top of the limit.
     this.hostConfig.MemorySwap = limits.memoryBytes;
     this.hostConfig.PidsLimit = limits.pids;
+    return this;
+  }
+
+  /**
+   * testcontainers 12 has withSecurityOpt, but it needs undici 8 (Node ≥ 22.19); rootload stays on
+   * 11.9 (undici 7) so an installed package runs on Node 20, where the repository's `overrides`
+   * (applied only to a root project, never to an installed one) no longer reach.
+   */
+  withSecurityOptions(...options: string[]): this {
+    this.hostConfig.SecurityOpt = [...(this.hostConfig.SecurityOpt ?? []), ...options];
     return this;
   }
 }
@@ -390,12 +401,12 @@ export class ContainerRuntime implements Runtime {
       .withUser(`${uid}:${gid}`)
       .withDroppedCapabilities("ALL")
       .withAddedCapabilities(...caps)
-      .withSecurityOpt("no-new-privileges")
+      .withSecurityOptions("no-new-privileges")
       .withPullPolicy(NEVER_PULL)
       .withNetworkMode(spec.isolated ? "none" : "host")
       .withLabels(this.#labels(spec, launchId, lifetime))
       .withWorkingDir(spec.dir)
-      .withLogConsumer((stream) => {
+      .withLogConsumer((stream: Readable) => {
         stream.on("data", (d: Buffer | string) => buf.append(d));
         stream.on("end", () => buf.close());
       })

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { InputError, messageOf } from "../errors.ts";
 import { looksLikeSourceName } from "../model/source-name.ts";
 import type { IdentitySpec, RootSourceSpec, Scenario } from "./define-scenario.ts";
+import { importScenarioModule } from "./import-scenario-module.ts";
 import { validateScenario } from "./validate.ts";
 
 export interface LoadedScenario {
@@ -37,10 +37,9 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     } catch (err) {
       throw new InputError(file, `not valid JSON: ${messageOf(err)}`);
     }
-  } else if (/\.(m?ts|m?js)$/.test(abs)) {
+  } else if (/\.[mc]?[jt]s$/.test(abs)) {
     try {
-      const mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
-      value = mod.default;
+      value = (await importScenarioModule(abs)).default;
     } catch (err) {
       throw new InputError(file, `cannot load scenario module: ${messageOf(err).split("\n")[0]}`);
     }

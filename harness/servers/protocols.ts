@@ -1,3 +1,4 @@
+import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { maxListBytes13, OPENSSL_REQUEST } from "../probe/certificate-request-size.ts";
@@ -39,11 +40,9 @@ export function opensslCiphers(config: ServerConfig): string | undefined {
   return config.legacyCompat ? "DEFAULT:AES128-SHA:AES256-SHA:@SECLEVEL=0" : undefined;
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-
 /** "all names up to N bytes; from N+1: what happens", from the limit's own arithmetic. */
 export function limitText(maxListBytes: number, past: string): string {
-  return `all names up to ${fmt(maxListBytes)} bytes; from ${fmt(maxListBytes + 1)}${past}`;
+  return `all names up to ${formatInt(maxListBytes)} bytes; from ${formatInt(maxListBytes + 1)}${past}`;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { loadCaSource } from "../check/ca-source.ts";
 import type { ClientStack } from "../check/limits.ts";
 import { InputError, messageOf } from "../errors.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { importScenarioModule } from "../scenario/import-scenario-module.ts";
 import type { TargetsFile } from "./define-targets.ts";
 import { parseDuration } from "./duration.ts";
 import { splitAddress, validateTargets } from "./validate-targets.ts";
@@ -87,7 +87,7 @@ async function readValue(file: string): Promise<unknown> {
   let mod: { default?: unknown };
   try {
     // A new URL each load: SIGHUP must see the edited file, not the module cache.
-    mod = (await import(`${pathToFileURL(abs).href}?load=${++generation}`)) as { default?: unknown };
+    mod = await importScenarioModule(abs, `?load=${++generation}`);
   } catch (err) {
     throw new InputError(file, `cannot load targets module: ${messageOf(err).split("\n")[0]}`);
   }
