@@ -1,6 +1,7 @@
 import { numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
+import { fixCommand } from "../check/fix/fix-command.ts";
 import { hostJavaVersion } from "../check/host-java.ts";
 import type { KnownVersion } from "../check/limit-lookup.ts";
 import {
@@ -21,6 +22,9 @@ import type { Command } from "./command.ts";
 const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
                       [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
                       [--endpoint NAME] [--java-max-handshake BYTES] [--version PACKAGE=VERSION ...] [--json]
+       rootload check <config> --fix --issuer ca.pem [--issuer …] [--clients …] [--out DIR]
+                      [--verify --identity cert.pem,key.pem] [--margin BYTES] [--advertise fill|issuers]
+       rootload check --fix --server gnutls|java|caddy|node|postgres|schannel|aws-alb|azure-appgw
        rootload check --limits
 <ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
 Predicts, without a server, what each server does with the CA list it would advertise and which
@@ -35,12 +39,18 @@ const OPTIONS = {
   server: { type: "string" },
   tls: { type: "string" },
   clients: { type: "string" },
-  issuer: { type: "string" },
+  issuer: { type: "string", multiple: true },
   endpoint: { type: "string" },
   "java-max-handshake": { type: "string" },
   version: { type: "string", multiple: true },
   json: { type: "boolean" },
   limits: { type: "boolean" },
+  fix: { type: "boolean" },
+  out: { type: "string" },
+  verify: { type: "boolean" },
+  identity: { type: "string" },
+  margin: { type: "string" },
+  advertise: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -62,8 +72,11 @@ function listFlag<T extends string>(
 }
 
 /** The client certificate's issuing CA: its subject is what must be advertised. */
-function issuerSubject(path: string | undefined): Uint8Array | undefined {
-  if (path === undefined) return undefined;
+function issuerSubject(paths: readonly string[] | undefined): Uint8Array | undefined {
+  if (paths === undefined || paths.length === 0) return undefined;
+  if (paths.length > 1)
+    throw new InputError("rootload check --issuer", "one issuer (several with --fix only)");
+  const path = paths[0]!;
   const entries = loadCaSource(path);
   if (entries.length !== 1)
     throw new InputError(path, `--issuer wants one CA certificate, found ${entries.length}`);
@@ -92,6 +105,33 @@ export const checkCommand: Command = async (args) => {
   if (values.limits) {
     process.stdout.write(limitsText());
     return 0;
+  }
+  if (values.fix) {
+    const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]);
+    const clients = listFlag("clients", values.clients, CLIENT_STACKS) ?? ["java", "go", "openssl"];
+    const versions = versionFlags(values.version);
+    if (!versions.java && clients.includes("java")) {
+      const found = hostJavaVersion();
+      if (found) versions.java = { version: found, source: "host" };
+    }
+    if (positionals.length > 1) throw new InputError("rootload check --fix", "expected one config file");
+    if (positionals.length === 0 && !values.server)
+      throw new InputError("rootload check --fix", `expected a config file, or --server NAME\n${USAGE}`);
+    return fixCommand({
+      input: positionals[0] ?? "",
+      ...(values.server ? { server: values.server } : {}),
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      issuers: values.issuer ?? [],
+      clients,
+      ...(tls ? { tls } : {}),
+      ...(values.out ? { out: values.out } : {}),
+      verify: values.verify ?? false,
+      ...(values.identity ? { identity: values.identity } : {}),
+      ...(values.margin ? { margin: numberFlag("check", "margin", values.margin, 0) } : {}),
+      ...(values.advertise ? { advertise: values.advertise } : {}),
+      versions,
+      write: (t) => process.stdout.write(t),
+    });
   }
   if (positionals.length !== 1)
     throw new InputError("rootload check", `expected one CA source or config file\n${USAGE}`);
