@@ -7,7 +7,9 @@ import { makeUserPki, type UserPki } from "./user-pki.ts";
 /**
  * Realistic configs whose advertised list is the whole 2025 Microsoft list (55 KB: Java refuses)
  * while the enterprise CA that issued the clients' certificates is trusted but not advertised
- * (Go and Java find no certificate to send). Paths are relative where admins write them so.
+ * (Go and Java find no certificate to send): nginx advertises ssl_client_certificate and trusts
+ * ssl_trusted_certificate too, Apache advertises SSLCADNRequestFile, HAProxy its ca-file. Paths
+ * are relative where admins write them so.
  */
 export interface FixFixture {
   dir: string;
@@ -89,6 +91,7 @@ SSLSessionCache none
     SSLCertificateFile ${pki.file("server.pem")}
     SSLCertificateKeyFile ${pki.file("server.key")}
     SSLCACertificateFile ca/all-clients.pem
+    SSLCADNRequestFile ca/microsoft-2025.pem
     SSLVerifyClient require
     SSLVerifyDepth 3
 </VirtualHost>
@@ -123,7 +126,7 @@ defaults
     timeout server 30s
 
 frontend partners
-    bind 127.0.0.1:8443 ssl crt server-bundle.pem ca-file ca/all-clients.pem verify required
+    bind 127.0.0.1:8443 ssl crt server-bundle.pem ca-file ca/microsoft-2025.pem ca-verify-file ca/enterprise.pem verify required
     http-request return status 200 content-type text/plain string ok
 `,
   );

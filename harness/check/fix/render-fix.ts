@@ -9,8 +9,8 @@ export function fixText(f: WrittenFix): string {
   const before = f.original;
   const lines = [
     `rootload check --fix: ${f.original.source} (${f.server}, ${f.original.endpoint})`,
-    `  before: advertises ${fmt(before.advertise.length)} names; trusts ${fmt(f.trusted.length)} CAs`,
-    `  after:  advertises ${fmt(f.plan.entries.length)} names, ${fmt(o.advertised.bytes)} B (${f.issuers.length} issuer(s) first, then ${fmt(f.plan.filled)} trusted CAs); trusts the same ${fmt(f.trusted.length)} CAs (checked: none lost)`,
+    `  original: advertises ${fmt(before.advertise.length)} names; trusts ${fmt(f.trusted.length)} CAs`,
+    `  fixed:    advertises ${fmt(f.plan.entries.length)} names, ${fmt(o.advertised.bytes)} B (${f.issuers.length} issuer(s) first, then ${fmt(f.plan.filled)} trusted CAs); trusts the same ${fmt(f.trusted.length)} CAs (checked: none lost)`,
     `  why:    ${f.plan.why}`,
     ...(f.plan.tightest
       ? [
