@@ -134,3 +134,57 @@ frontend partners
 }
 
 const require_ = (f: string) => readFileSync(f, "utf8");
+
+export function stunnelFixture(): FixFixture {
+  const { dir, pki } = base("stunnel");
+  writeFileSync(
+    path.join(dir, "server-bundle.pem"),
+    readFileSync(pki.file("server.pem"), "utf8") + readFileSync(pki.file("server.key"), "utf8"),
+  );
+  writeFileSync(
+    path.join(dir, "stunnel.conf"),
+    `; partner API behind stunnel (Debian layout)
+setuid = stunnel4
+setgid = stunnel4
+pid = /var/run/stunnel4/stunnel.pid
+foreground = no
+
+[partner-api]
+accept = 127.0.0.1:8443
+exec = /bin/cat
+cert = server-bundle.pem
+CAfile = ca/microsoft-2025.pem
+config = VerifyCAFile:ca/enterprise.pem
+verifyChain = yes
+requireCert = yes
+sslVersionMin = TLSv1.2
+`,
+  );
+  return { dir, pki, main: path.join(dir, "stunnel.conf") };
+}
+
+export function lighttpdFixture(): FixFixture {
+  const { dir, pki } = base("lighttpd");
+  writeFileSync(
+    path.join(dir, "ca/all-clients.pem"),
+    readFileSync(path.join(dir, "ca/microsoft-2025.pem"), "utf8") + pki.caPem,
+  );
+  writeFileSync(
+    path.join(dir, "server-bundle.pem"),
+    readFileSync(pki.file("server.pem"), "utf8") + readFileSync(pki.file("server.key"), "utf8"),
+  );
+  writeFileSync(
+    path.join(dir, "lighttpd.conf"),
+    `server.modules += ( "mod_openssl" )
+server.document-root = "/var/www/html"
+server.port = 8443
+ssl.engine = "enable"
+ssl.pemfile = "server-bundle.pem"
+ssl.ca-file = "ca/all-clients.pem"
+ssl.ca-dn-file = "ca/microsoft-2025.pem"
+ssl.verifyclient.activate = "enable"
+ssl.verifyclient.enforce = "enable"
+`,
+  );
+  return { dir, pki, main: path.join(dir, "lighttpd.conf") };
+}

@@ -2,6 +2,7 @@ import { InputError } from "../../errors.ts";
 import type { TlsVersion } from "../../model/tls.ts";
 import type { KnownVersions } from "../limit-lookup.ts";
 import type { ClientStack } from "../limits.ts";
+import { readInput } from "../read-input.ts";
 import { NO_SPLIT, type NoSplitServer, noSplitAnswer } from "./no-split.ts";
 import { type AdvertiseMode, DEFAULT_MARGIN_BYTES } from "./plan-advertised.ts";
 import { fixText } from "./render-fix.ts";
@@ -55,6 +56,11 @@ export async function fixCommand(o: FixOptions): Promise<number> {
       "rootload check --verify",
       "needs --identity cert.pem,key.pem: the proof is your clients' certificate getting in (issued by the first --issuer)",
     );
+  if (o.verify && isLighttpd(o.input))
+    throw new InputError(
+      "rootload check --verify",
+      "lighttpd configs do not run as templates yet (docs/templates.md: nginx, apache, haproxy, stunnel); drop --verify",
+    );
   const result = planAndWriteFix({
     config: o.input,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
@@ -76,4 +82,9 @@ export async function fixCommand(o: FixOptions): Promise<number> {
   o.write(verificationText(v));
   if (!v.proven) o.write("✗ the fixed config did not let every named client in (written, not proven)\n");
   return v.proven ? 0 : 1;
+}
+
+/** Whether the config is lighttpd's (whose configs the template machinery does not run). */
+function isLighttpd(file: string): boolean {
+  return readInput(file).server === "lighttpd";
 }

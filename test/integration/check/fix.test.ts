@@ -3,7 +3,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../support/cli.ts";
-import { apacheFixture, type FixFixture, haproxyFixture, nginxFixture } from "../../support/fix-configs.ts";
+import {
+  apacheFixture,
+  type FixFixture,
+  haproxyFixture,
+  lighttpdFixture,
+  nginxFixture,
+  stunnelFixture,
+} from "../../support/fix-configs.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
 
 // Issue 25: `check --fix --verify` on realistic configs whose advertised list is the whole 2025
@@ -13,7 +20,7 @@ import { makeUserPki } from "../../support/user-pki.ts";
 // user's certificate.
 const hashes = (f: FixFixture) =>
   Object.fromEntries(
-    ["nginx.conf", "snippets/mtls.conf", "apache2.conf", "haproxy.cfg"]
+    ["nginx.conf", "snippets/mtls.conf", "apache2.conf", "haproxy.cfg", "stunnel.conf", "lighttpd.conf"]
       .map((n) => path.join(f.dir, n))
       .filter(existsSync)
       .map((p) => [p, createHash("sha256").update(readFileSync(p)).digest("hex")]),
@@ -27,6 +34,12 @@ describe.each([
     haproxyFixture,
     "haproxy.cfg",
     /ca-file \S+rootload-advertised-cas\.pem ca-verify-file \S+rootload-verify-only-cas\.pem/,
+  ],
+  [
+    "stunnel",
+    stunnelFixture,
+    "stunnel.conf",
+    /CAfile = \S+rootload-advertised-cas\.pem\nconfig = VerifyCAFile:\S+rootload-trusted-cas\.pem/,
   ],
 ] as const)("check --fix --verify on %s (process runtime)", (server, fixture, main, directive) => {
   it("writes the split beside a copy of the config, and the real clients get in with the user's certificate", async () => {
@@ -77,6 +90,39 @@ describe.each([
     );
     expect(r.stdout).toMatch(/trusts the same \d+ CAs \(checked: none lost\)/);
   }, 300_000);
+});
+
+describe("check --fix on lighttpd (no template runtime: written, not verified)", () => {
+  it("adds ssl.ca-dn-file in place of the advertised Windows list, ssl.ca-file still trusted", async () => {
+    const f = lighttpdFixture();
+    const out = path.join(f.dir, "fixed");
+    const r = await runCli(
+      ["check", f.main, "--fix", "--issuer", f.pki.file("ca.pem"), "--out", out],
+      60_000,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const fixed = readFileSync(path.join(out, "lighttpd.conf"), "utf8");
+    expect(fixed).toMatch(/^ssl\.ca-dn-file = "\S+\/fixed\/rootload-advertised-cas\.pem"$/m);
+    expect(fixed).toContain(`ssl.ca-file = "${f.dir}/ca/all-clients.pem"`);
+    expect(r.stdout).toMatch(/java 1\.2 accepts \(\+4,\d{3} B\)/);
+    const v = await runCli(
+      [
+        "check",
+        f.main,
+        "--fix",
+        "--verify",
+        "--identity",
+        "a,b",
+        "--issuer",
+        f.pki.file("ca.pem"),
+        "--out",
+        path.join(f.dir, "v"),
+      ],
+      60_000,
+    );
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/lighttpd configs do not run as templates/);
+  }, 120_000);
 });
 
 describe("check --fix: bad input is one line, exit 2, nothing written", () => {
