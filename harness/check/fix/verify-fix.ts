@@ -21,26 +21,29 @@ export interface VerifyIdentity {
  * every trusted CA becomes ${ROOTLOAD_CA_FILE}, which the run fills with exactly that set, in the
  * same order. The advertised file stays the config's own.
  */
+/** A `${NAME}` placeholder as the template machinery reads it. */
+const ph = (name: string) => `\${${name}}`;
+
 const TEMPLATE_RULES: Record<ConfigServer, [RegExp, string][]> = {
   nginx: [
-    [/^(\s*listen\s+)[^\s;]+/, "$1${ROOTLOAD_LISTEN}"],
-    [/^(\s*ssl_certificate\s+)[^\s;]+/, "$1${ROOTLOAD_CERT}"],
-    [/^(\s*ssl_certificate_key\s+)[^\s;]+/, "$1${ROOTLOAD_KEY}"],
+    [/^(\s*listen\s+)[^\s;]+/, `$1${ph("ROOTLOAD_LISTEN")}`],
+    [/^(\s*ssl_certificate\s+)[^\s;]+/, `$1${ph("ROOTLOAD_CERT")}`],
+    [/^(\s*ssl_certificate_key\s+)[^\s;]+/, `$1${ph("ROOTLOAD_KEY")}`],
   ],
   apache: [
-    [/^(\s*Listen\s+)\S+/i, "$1${ROOTLOAD_LISTEN}"],
-    [/^(\s*<VirtualHost\s+)[^>]+/i, "$1${ROOTLOAD_LISTEN}"],
-    [/^(\s*SSLCertificateFile\s+)\S+/i, "$1${ROOTLOAD_CERT}"],
-    [/^(\s*SSLCertificateKeyFile\s+)\S+/i, "$1${ROOTLOAD_KEY}"],
+    [/^(\s*Listen\s+)\S+/i, `$1${ph("ROOTLOAD_LISTEN")}`],
+    [/^(\s*<VirtualHost\s+)[^>]+/i, `$1${ph("ROOTLOAD_LISTEN")}`],
+    [/^(\s*SSLCertificateFile\s+)\S+/i, `$1${ph("ROOTLOAD_CERT")}`],
+    [/^(\s*SSLCertificateKeyFile\s+)\S+/i, `$1${ph("ROOTLOAD_KEY")}`],
   ],
   haproxy: [
-    [/^(\s*bind\s+)\S+/, "$1${ROOTLOAD_LISTEN}"],
-    [/(\scrt\s+)\S+/, "$1${ROOTLOAD_CERT}"],
+    [/^(\s*bind\s+)\S+/, `$1${ph("ROOTLOAD_LISTEN")}`],
+    [/(\scrt\s+)\S+/, `$1${ph("ROOTLOAD_CERT")}`],
   ],
   stunnel: [
-    [/^(\s*accept\s*=\s*)\S+/i, "$1${ROOTLOAD_LISTEN}"],
-    [/^(\s*cert\s*=\s*)\S+/i, "$1${ROOTLOAD_CERT}"],
-    [/^(\s*key\s*=\s*)\S+/i, "$1${ROOTLOAD_KEY}"],
+    [/^(\s*accept\s*=\s*)\S+/i, `$1${ph("ROOTLOAD_LISTEN")}`],
+    [/^(\s*cert\s*=\s*)\S+/i, `$1${ph("ROOTLOAD_CERT")}`],
+    [/^(\s*key\s*=\s*)\S+/i, `$1${ph("ROOTLOAD_KEY")}`],
   ],
   lighttpd: [],
 };
@@ -66,7 +69,10 @@ function toTemplate(server: ConfigServer, texts: Map<string, string>): Map<strin
         /^\s*#/.test(l) ? l : TEMPLATE_RULES[server].reduce((s, [re, to]) => s.replace(re, to), l),
       )
       .join("\n");
-    t = t.replace(new RegExp(trust.source, trust.flags.replace("m", "") + "m"), "$1${ROOTLOAD_CA_FILE}");
+    t = t.replace(
+      new RegExp(trust.source, trust.flags.replace("m", "") + "m"),
+      `$1${ph("ROOTLOAD_CA_FILE")}`,
+    );
     out.set(rel, t);
   }
   return out;

@@ -41,7 +41,7 @@ describe.each([
     "stunnel.conf",
     /CAfile = \S+rootload-advertised-cas\.pem\nconfig = VerifyCAFile:\S+rootload-trusted-cas\.pem/,
   ],
-] as const)("check --fix --verify on %s (process runtime)", (server, fixture, main, directive) => {
+] as const)("check --fix --verify on %s (process runtime)", (_server, fixture, main, directive) => {
   it("writes the split beside a copy of the config, and the real clients get in with the user's certificate", async () => {
     const f = fixture();
     const before = hashes(f);
