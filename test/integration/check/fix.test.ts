@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -41,7 +42,7 @@ describe.each([
     "stunnel.conf",
     /CAfile = \S+rootload-advertised-cas\.pem\nconfig = VerifyCAFile:\S+rootload-trusted-cas\.pem/,
   ],
-] as const)("check --fix --verify on %s (process runtime)", (_server, fixture, main, directive) => {
+] as const)("check --fix --verify on %s (process runtime)", (server, fixture, main, directive) => {
   it("writes the split beside a copy of the config, and the real clients get in with the user's certificate", async () => {
     const f = fixture();
     const before = hashes(f);
@@ -89,6 +90,15 @@ describe.each([
       /^all accept \(java TLS 1\.2, go TLS 1\.2, openssl TLS 1\.2, java TLS 1\.3, go TLS 1\.3, openssl TLS 1\.3\), issuer advertised at position \d+$/,
     );
     expect(r.stdout).toMatch(/trusts the same \d+ CAs \(checked: none lost\)/);
+    // The copy starts as it is: the server's own config test on out/<main file>, from another folder.
+    const test: Record<string, string[]> = {
+      nginx: ["nginx", "-t", "-c", path.join(out, main)],
+      apache: ["apache2", "-t", "-f", path.join(out, main)],
+      haproxy: ["haproxy", "-c", "-f", path.join(out, main)],
+    };
+    const argv = test[server];
+    if (argv)
+      execFileSync(argv[0]!, argv.slice(1), { cwd: "/", timeout: 30_000, stdio: ["ignore", "pipe", "pipe"] });
   }, 300_000);
 });
 
