@@ -11,9 +11,21 @@ import {
   serverVerdict,
 } from "./verdict.ts";
 
+/**
+ * The servers whose verdicts set the exit status: those named with `--server`, the server of the
+ * config being checked, or — with neither — the reference server alone (the others are shown, not
+ * counted: a bundle does not say which server the user runs).
+ */
+export interface CheckScope {
+  from: "--server" | "config" | "none";
+  servers: readonly ServerStack[];
+}
+
 /** What to check a setup against. */
 export interface CheckParams {
   servers: readonly ServerStack[];
+  /** Default: every server in `servers`, as if named. */
+  scope?: Omit<CheckScope, "servers"> & { servers?: readonly ServerStack[] };
   tls: readonly TlsVersion[];
   clients: readonly ClientStack[];
   /** DER subject of the client certificate's issuing CA (`--issuer`). */
@@ -51,7 +63,8 @@ export interface CheckReport {
   issuer?: IssuerStanding[];
   /** The versions the limits were looked up for. */
   versions: KnownVersions;
-  /** True when anything is predicted to break. */
+  scope: CheckScope;
+  /** True when anything in the scope, or any client against the reference, is predicted to break. */
   breaks: boolean;
   /** True when some verdict could not be predicted: not measured on the version in use, or it depends on one. */
   unpredicted: boolean;
@@ -130,13 +143,19 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
   const messageBytes: Partial<Record<TlsVersion, number>> = {};
   for (const t of tls)
     messageBytes[t] = requestSizeFor(SERVER_PROFILES[reference], t, refList.bytes).messageBytes;
+  const scope: CheckScope = {
+    from: p.scope?.from ?? "--server",
+    servers: p.scope?.servers ?? (p.scope?.from === "none" ? [reference] : p.servers),
+  };
+  const counted = (s: ServerStack) => scope.servers.includes(s);
   const unknown = new Set(["not-measured", "depends-on-version"]);
   const unpredicted =
-    servers.some((s) => unknown.has(s.verdict)) || clients.some((c) => unknown.has(c.verdict));
+    servers.some((s) => counted(s.server) && unknown.has(s.verdict)) ||
+    clients.some((c) => unknown.has(c.verdict));
   const breaks =
-    servers.some((s) => s.verdict !== "sends" && !unknown.has(s.verdict)) ||
+    servers.some((s) => counted(s.server) && s.verdict !== "sends" && !unknown.has(s.verdict)) ||
     clients.some((c) => c.verdict !== "accepts" && !unknown.has(c.verdict)) ||
-    (issuer ?? []).some((i) => !i.advertised && setup.caNames === "sent");
+    (issuer ?? []).some((i) => counted(i.server) && !i.advertised && setup.caNames === "sent");
   return {
     setup,
     reference,
@@ -145,6 +164,7 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
     clients,
     ...(issuer ? { issuer } : {}),
     versions: p.versions ?? {},
+    scope,
     breaks,
     unpredicted,
   };

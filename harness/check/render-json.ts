@@ -15,6 +15,7 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
     ...(r.setup.server ? { configuredServer: r.setup.server } : {}),
     ...(r.setup.endpoint ? { endpoint: r.setup.endpoint } : {}),
     caNames: r.setup.caNames,
+    scope: r.scope,
     reference: r.reference,
     advertised: {
       count: r.advertised.entries.length,
@@ -33,6 +34,7 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
       measuredOn: s.measuredOn,
       ...(s.version ? { version: s.version } : {}),
       reason: s.reason,
+      inScope: r.scope.servers.includes(s.server),
     })),
     clients: r.clients.map((c) => ({
       client: c.client,

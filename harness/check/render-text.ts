@@ -118,9 +118,10 @@ export function checkText(r: CheckReport): string {
   else
     out.push(
       `  advertises ${fmt(a.entries.length)} names, ${fmt(a.bytes)} B (as ${r.reference} builds it, from ${fmt(s.advertise.length)} certificates${s.verifyOnly.length ? `; ${fmt(s.verifyOnly.length)} more trusted, not advertised` : ""})`,
-      `  CertificateRequest ${msg}`,
+      `  CertificateRequest ${msg}, its 4-byte header included`,
     );
   for (const n of s.notes) out.push(`  note: ${n}`);
+  out.push(`  ${scopeLine(r)}`);
   out.push("");
   const servers = SERVER_STACKS.filter((x) => r.servers.some((v) => v.server === x));
   out.push(
@@ -182,8 +183,10 @@ export function checkText(r: CheckReport): string {
     else lines.set(`${who} ${verdict}`, { who, verdict, tls: [t], reason });
   };
   const unknown = new Set(["not-measured", "depends-on-version"]);
+  const inScope = (server: string) => r.scope.servers.includes(server as never);
   for (const v of r.servers)
-    if (v.verdict !== "sends" && !unknown.has(v.verdict)) add(v.server, v.verdict, v.tls, v.reason);
+    if (v.verdict !== "sends" && !unknown.has(v.verdict) && inScope(v.server))
+      add(v.server, v.verdict, v.tls, v.reason);
   for (const c of r.clients)
     if (c.verdict !== "accepts" && !unknown.has(c.verdict))
       add(`${c.client} client`, c.verdict, c.tls, c.reason);
@@ -195,24 +198,34 @@ export function checkText(r: CheckReport): string {
     if (u) u.tls.push(t);
     else unpredicted.set(`${who}\u0000${reason}`, { who, tls: [t], reason });
   };
-  for (const v of r.servers) if (unknown.has(v.verdict)) addUnknown(v.server, v.tls, v.reason);
+  for (const v of r.servers)
+    if (unknown.has(v.verdict) && inScope(v.server)) addUnknown(v.server, v.tls, v.reason);
   for (const c of r.clients) if (unknown.has(c.verdict)) addUnknown(`${c.client} client`, c.tls, c.reason);
   if (unpredicted.size) {
     out.push(`? not predicted (${unpredicted.size}):`);
     for (const u of unpredicted.values()) out.push(`  ${u.who} TLS ${u.tls.join(", ")}: ${u.reason}`);
   }
+  const outside = [
+    ...new Set(r.servers.filter((v) => v.verdict !== "sends" && !inScope(v.server)).map((v) => v.server)),
+  ];
+  if (outside.length)
+    out.push(
+      `outside the scope, not counted in the exit status: ${outside.join(", ")} (name yours with --server)`,
+    );
   if (!r.breaks)
     out.push(
       r.unpredicted
         ? "✓ nothing predicted to break, but not everything could be predicted (above)"
-        : "✓ predicted to work for every server and client above",
+        : `✓ predicted to work for ${r.scope.servers.join(", ")} and every client above`,
     );
   else {
     out.push(`✗ predicted to break (${broken.length}):`);
     const shown = broken.slice(0, 8);
     for (const b of shown) out.push(`  ${b}`);
     if (broken.length > shown.length) out.push(`  … ${broken.length - shown.length} more (--json for all)`);
-    const notAdvertised = (r.issuer ?? []).filter((i) => !i.advertised).map((i) => i.server);
+    const notAdvertised = (r.issuer ?? [])
+      .filter((i) => !i.advertised && inScope(i.server))
+      .map((i) => i.server);
     if (notAdvertised.length && s.caNames === "sent")
       out.push(
         `  the client's issuer is not advertised by ${notAdvertised.join(", ")}: Java, Go and Windows-style clients send no certificate there`,
@@ -220,6 +233,18 @@ export function checkText(r: CheckReport): string {
   }
   out.push("limits and where each was measured: rootload check --limits");
   return `${out.join("\n")}\n`;
+}
+
+/** Which servers the exit status counts, and why those. */
+function scopeLine(r: CheckReport): string {
+  const shown = new Set(r.servers.map((v) => v.server));
+  const list =
+    r.scope.servers.length > 4 && r.scope.servers.length === shown.size
+      ? "every server above"
+      : r.scope.servers.join(", ");
+  if (r.scope.from === "config") return `scope: ${list} (the config's server; name others with --server)`;
+  if (r.scope.from === "--server") return `scope: ${list} (--server)`;
+  return `scope: ${list} (no --server, no config: the reference; the others are shown, not counted in the exit status)`;
 }
 
 /** `--limits`: the table the check predicts from, with the versions and evidence of each figure. */

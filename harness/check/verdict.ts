@@ -294,7 +294,8 @@ export function clientVerdictForSize(
         tls,
         verdict: "refuses",
         marginBytes: margin,
-        reason: `CertificateRequest ${fmt(size.bodyBytes)} B > ${cap.knob} ${fmt(cap.bytes)} B`,
+        // The body, as the client counts it, next to the message size the header line shows.
+        reason: `body ${fmt(size.bodyBytes)} B = ${fmt(size.messageBytes)} B − 4 B header > ${cap.knob} ${fmt(cap.bytes)} B`,
       };
   }
   if (profile.maxRecords) {
@@ -331,6 +332,8 @@ export function clientVerdictForSize(
       : profile.maxRecords
         ? (profile.maxRecords.records - 1) * TLS_PLAINTEXT_BYTES - size.messageBytes
         : null,
-    reason: cap ? `CertificateRequest ${fmt(size.bodyBytes)} B ≤ ${fmt(cap.bytes)} B` : "no size cap known",
+    reason: cap
+      ? `body ${fmt(size.bodyBytes)} B = ${fmt(size.messageBytes)} B − 4 B header ≤ ${fmt(cap.bytes)} B`
+      : "no size cap known",
   };
 }

@@ -1,4 +1,4 @@
-import { numberFlag, parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
 import { fixCommand } from "../check/fix/fix-command.ts";
@@ -19,40 +19,80 @@ import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
 
-const USAGE = `usage: rootload check <ca-bundle|dir|ctl|certdata|config-file> [--server ${SERVER_STACKS.join("|")}[,...]]
-                      [--tls 1.2,1.3] [--clients ${CLIENT_STACKS.join(",")}] [--issuer ca.pem]
-                      [--endpoint NAME] [--java-max-handshake BYTES] [--version PACKAGE=VERSION ...] [--json]
-       rootload check <config> --fix --issuer ca.pem [--issuer …] [--clients …] [--out DIR]
-                      [--verify --identity cert.pem,key.pem] [--margin BYTES] [--advertise fill|issuers]
-       rootload check --fix --server gnutls|java|caddy|node|postgres|schannel|aws-alb|azure-appgw
-       rootload check --limits
-<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
+export const CHECK = defineCommand({
+  name: "check",
+  usage: [
+    "check <ca-bundle|dir|ctl|certdata|config-file> [options]",
+    "check <config> --fix --issuer ca.pem [--issuer …] [--out DIR] [--verify --identity cert.pem,key.pem]",
+    "check --fix --server gnutls|java|caddy|node|postgres|openssl|schannel|aws-alb|azure-appgw",
+    "check --limits",
+  ],
+  about: `<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
 Predicts, without a server, what each server does with the CA list it would advertise and which
 clients refuse it. A limit is a fact about a version: each comes from the entry measured on the
 version in use (--version java=17.0.15, openssl=3.0.19, ...; for java, the host's \`java -version\`
 when not given), and a version outside every measured range is "not measured", never guessed.
 Exit 0: all fine; 1: something predicted to break, or not predicted for the version in use;
-2: bad input.
-`;
-
-const OPTIONS = {
-  server: { type: "string" },
-  tls: { type: "string" },
-  clients: { type: "string" },
-  issuer: { type: "string", multiple: true },
-  endpoint: { type: "string" },
-  "java-max-handshake": { type: "string" },
-  version: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  limits: { type: "boolean" },
-  fix: { type: "boolean" },
-  out: { type: "string" },
-  verify: { type: "boolean" },
-  identity: { type: "string" },
-  margin: { type: "string" },
-  advertise: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+2: bad input.`,
+  options: {
+    server: {
+      type: "string",
+      arg: `${SERVER_STACKS.join("|")}[,...]`,
+      help: "servers to predict for (default: the config's server, else all)",
+    },
+    tls: { type: "string", arg: "1.2,1.3", help: "TLS versions (default both)" },
+    clients: {
+      type: "string",
+      arg: CLIENT_STACKS.join(","),
+      help: `clients to predict for (default ${DEFAULT_CLIENTS.join(",")})`,
+    },
+    issuer: {
+      type: "string",
+      multiple: true,
+      arg: "ca.pem",
+      help: "the client certificate's issuing CA: is it advertised? (repeatable with --fix)",
+    },
+    endpoint: { type: "string", arg: "NAME", help: "which server block of a config with several" },
+    "java-max-handshake": {
+      type: "string",
+      arg: "BYTES",
+      help: "also predict a Java client with this jdk.tls.maxHandshakeMessageSize",
+    },
+    version: {
+      type: "string",
+      multiple: true,
+      arg: "PACKAGE=VERSION",
+      help: "a package version in use (java=17.0.15, openssl=3.0.19): limits come from its entry",
+    },
+    json: { type: "boolean", help: "print the prediction as JSON" },
+    limits: { type: "boolean", help: "print the table of measured limits and exit" },
+    fix: {
+      type: "boolean",
+      help: "write the split (advertise the issuers and what fits, trust everything) as a copy in --out (docs/check.md)",
+    },
+    out: {
+      type: "string",
+      arg: "DIR",
+      help: "--fix: the new folder the fixed config is written to (default ./rootload-fix)",
+    },
+    verify: {
+      type: "boolean",
+      help: "--fix: run the original and the fixed config on the real server with the clients",
+    },
+    identity: { type: "string", arg: "cert.pem,key.pem", help: "--verify: your client certificate and key" },
+    margin: {
+      type: "string",
+      arg: "BYTES",
+      help: "--fix: room left below the tightest client's limit (default 4096)",
+    },
+    advertise: {
+      type: "string",
+      arg: "fill|issuers",
+      help: "--fix: fill to the margin (default) or the issuers alone",
+    },
+  },
+});
+const USAGE = helpText(CHECK);
 
 function listFlag<T extends string>(
   flag: string,
@@ -97,7 +137,7 @@ function versionFlags(values: readonly string[] | undefined): Record<string, Kno
 
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
-  const { values, positionals } = parseCommandArgs("check", args, OPTIONS);
+  const { values, positionals } = parseCommandArgs(CHECK, args);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -154,6 +194,7 @@ export const checkCommand: Command = async (args) => {
   }
   const report = check(setup, {
     servers,
+    scope: { from: named ? "--server" : setup.server ? "config" : "none" },
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),

@@ -1,17 +1,28 @@
 import path from "node:path";
-import { parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import type { CaseResult } from "../model/case-result.ts";
 import { type RunManifest, runServerKey } from "../model/run-manifest.ts";
 import { readRun, writeRun } from "../run/run-dir.ts";
 
-/**
- * `rootload merge -o OUT RUN_DIR...`: join the shards of one scenario into a single run.
- * The runs must come from the same scenario file content; a case found in two shards with
- * different results is an error rather than a silent pick.
- */
+export const MERGE = defineCommand({
+  name: "merge",
+  usage: ["merge -o OUT RUN_DIR RUN_DIR..."],
+  about: `Joins the shards of one scenario's run (rootload run --shard i/n) into one run directory.
+The runs must come from the same scenario file content; a case found in two shards with different
+results is an error rather than a silent pick. Exit 0, or 2 on bad input.`,
+  options: {
+    out: { type: "string", short: "o", arg: "OUT", help: "the merged run directory to write (required)" },
+  },
+});
+
+/** `rootload merge -o OUT RUN_DIR...`: join the shards of one scenario into a single run. */
 export async function mergeCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("merge", args, { out: { type: "string", short: "o" } });
+  const { values, positionals } = parseCommandArgs(MERGE, args);
+  if (values.help) {
+    process.stdout.write(helpText(MERGE));
+    return 0;
+  }
   if (!values.out) throw new InputError("rootload merge", "-o OUT is required");
   if (positionals.length < 2) throw new InputError("rootload merge", "give at least two run directories");
   const runs = await Promise.all(positionals.map((d) => readRun(d)));

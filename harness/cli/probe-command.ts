@@ -1,10 +1,28 @@
-import { numberFlag, parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { CA_LIST_LIMIT_BYTES } from "../model/limits.ts";
 import { isStartTlsProtocol, STARTTLS_PROTOCOLS } from "../model/starttls.ts";
 import { type ProbeResult, probe } from "../probe/probe.ts";
 
-const USAGE = `rootload probe <host:port> [--tls 1.2|1.3] [--sni NAME] [--starttls ${STARTTLS_PROTOCOLS.join("|")}] [--timeout MS] [--json]`;
+export const PROBE = defineCommand({
+  name: "probe",
+  usage: ["probe <host:port> [options]"],
+  about: `Reads a server's CertificateRequest with the wire probe: the CA names it advertises, the list
+and message sizes, the headroom to 65,535 bytes. Exit 0: a CertificateRequest was read; 1: none
+(the outcome says why); 2: bad input.`,
+  options: {
+    tls: { type: "string", default: "1.3", arg: "1.2|1.3", help: "TLS version to offer" },
+    sni: { type: "string", arg: "NAME", help: "server name (SNI) to send" },
+    starttls: {
+      type: "string",
+      arg: STARTTLS_PROTOCOLS.join("|"),
+      help: "run this plaintext prelude before TLS",
+    },
+    timeout: { type: "string", arg: "MS", help: "give up after this many ms (default 10000)" },
+    json: { type: "boolean", default: false, help: "print the result as JSON (DER as base64)" },
+  },
+});
+const USAGE = `rootload ${PROBE.usage[0]}`;
 
 function splitTarget(target: string | undefined): { host: string; port: number } {
   const m = target ? /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(target) : null;
@@ -80,13 +98,11 @@ function table(target: string, r: ProbeResult): string {
 
 /** `rootload probe`: exit 0 when a CertificateRequest was read, 1 otherwise, 2 on bad usage. */
 export default async function probeCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("probe", args, {
-    tls: { type: "string", default: "1.3" },
-    sni: { type: "string" },
-    starttls: { type: "string" },
-    timeout: { type: "string" },
-    json: { type: "boolean", default: false },
-  });
+  const { values, positionals } = parseCommandArgs(PROBE, args);
+  if (values.help) {
+    process.stdout.write(helpText(PROBE));
+    return 0;
+  }
   if (positionals.length !== 1)
     throw new InputError("rootload probe", `expected one <host:port>; usage: ${USAGE}`);
   const { host, port } = splitTarget(positionals[0]);

@@ -1,19 +1,38 @@
 import path from "node:path";
-import { parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { isReportFormat, REPORT_FORMATS } from "../report/formats.ts";
 import { RUN_FILES, readRun } from "../run/run-dir.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 
-/**
- * `rootload report <run-dir> --format md|html|junit|json [-o FILE]`: render a run directory;
- * stdout unless -o. Exit 0, or 2 on bad input.
- */
+export const REPORT = defineCommand({
+  name: "report",
+  usage: ["report <run-dir> [options]"],
+  about: "Renders a run directory as a report, on stdout unless -o. Exit 0, or 2 on bad input.",
+  options: {
+    format: {
+      type: "string",
+      short: "f",
+      default: "md",
+      arg: Object.keys(REPORT_FORMATS).join("|"),
+      help: "report format",
+    },
+    output: {
+      type: "string",
+      short: "o",
+      arg: "FILE",
+      help: "write the report to FILE (never over the run's own files)",
+    },
+  },
+});
+
+/** `rootload report`: render a run directory; stdout unless -o. Exit 0, or 2 on bad input. */
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("report", args, {
-    format: { type: "string", short: "f", default: "md" },
-    output: { type: "string", short: "o" },
-  });
+  const { values, positionals } = parseCommandArgs(REPORT, args);
+  if (values.help) {
+    process.stdout.write(helpText(REPORT));
+    return 0;
+  }
   const formats = Object.keys(REPORT_FORMATS);
   if (positionals.length !== 1)
     throw new InputError(

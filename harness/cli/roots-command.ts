@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { InputError, messageOf } from "../errors.ts";
 import { LIST_LIMITS } from "../model/limits.ts";
 import { listSnapshots, PROGRAMS, type Snapshot, userDataDir } from "../roots/catalog.ts";
@@ -12,32 +12,90 @@ import type { RootStore } from "../roots/root-store.ts";
 import type { Command } from "./command.ts";
 import { Progress } from "./progress.ts";
 
-const USAGE = `usage:
-  rootload roots inspect <source> [--certs DIR] [--purpose serverAuth|clientAuth|any]
-                         [--as-of DATE] [--include-disabled] [--json]
-  rootload roots export  <source> [same filters] --format pem|der-dir -o OUT
-  rootload roots list    [--json]
-  rootload roots fetch   microsoft|mozilla [--from URL] [--out DIR]
-
-<source>: a snapshot name (microsoft:2025-06-16, mozilla:latest, curl:latest, apple:<date>;
-see roots list), a file or folder (CTL .stl/.cab, PEM, DER, certdata.txt), builtin, system,
-or synthetic:N[:SEED].
-fetch writes into --out, default $ROOTLOAD_DATA or ~/.local/share/rootload/rootstores, where
-the names find it too.
-`;
-
-const OPTIONS = {
-  certs: { type: "string" },
-  purpose: { type: "string" },
-  "as-of": { type: "string" },
-  "include-disabled": { type: "boolean" },
-  json: { type: "boolean" },
-  format: { type: "string" },
-  o: { type: "string", short: "o" },
-  out: { type: "string" },
-  from: { type: "string" },
-  help: { type: "boolean", short: "h" },
+const STORE = "<source>";
+const ABOUT = `A root store with its count, CA-list bytes and how much of it fits in each limit. <source>: a
+snapshot name (microsoft:2025-06-16, mozilla:latest, curl:latest, apple:<date>; see roots list), a
+file or folder (CTL .stl/.cab with certificates from certs/ beside it, PEM, DER, certdata.txt),
+builtin, system, or synthetic:N[:SEED]. A CTL is taken whole by default, the entries Microsoft disabled included, as \`rootload check\` and
+a Windows server's Root store take it. CTL filters (purpose, date, disabled entries) say what
+they left out and the flag that keeps it. Exit 0, or 2 on bad input.`;
+const FILTERS = {
+  certs: { type: "string", arg: "DIR", help: "a CTL's certificates (default: certs/ beside it)" },
+  purpose: {
+    type: "string",
+    arg: "serverAuth|clientAuth|any",
+    help: "keep only the CTL entries trusted for this (default any)",
+  },
+  "as-of": {
+    type: "string",
+    arg: "DATE",
+    help: "apply a CTL's NotBefore dates too, and its disable dates as of DATE (default: disable dates whenever set)",
+  },
+  "include-disabled": {
+    type: "boolean",
+    help: "keep a CTL's disabled entries, marked disabled (the default)",
+  },
+  "exclude-disabled": { type: "boolean", help: "leave out the entries Microsoft disabled" },
 } as const;
+
+export const ROOTS_INSPECT = defineCommand({
+  name: "roots inspect",
+  usage: [`roots inspect ${STORE} [options]`],
+  about: ABOUT,
+  options: { ...FILTERS, json: { type: "boolean", help: "print the store as JSON (every entry)" } },
+});
+
+export const ROOTS_EXPORT = defineCommand({
+  name: "roots export",
+  usage: [`roots export ${STORE} --format pem|der-dir -o OUT [options]`],
+  about: ABOUT,
+  options: {
+    ...FILTERS,
+    format: {
+      type: "string",
+      arg: "pem|der-dir",
+      help: "one PEM bundle, or a directory of DER files (required)",
+    },
+    out: {
+      type: "string",
+      short: "o",
+      arg: "OUT",
+      help: "file or directory to write (required; never half-written)",
+    },
+  },
+});
+
+export const ROOTS_LIST = defineCommand({
+  name: "roots list",
+  usage: ["roots list [--json]"],
+  about:
+    "The snapshots the names find (shipped with rootload, or fetched): entries, roots, names, list bytes.",
+  options: { json: { type: "boolean", help: "print the list as JSON" } },
+});
+
+export const ROOTS_FETCH = defineCommand({
+  name: "roots fetch",
+  usage: ["roots fetch microsoft|mozilla [options]"],
+  about: `The program's current list, checked, written as a dated snapshot that the names then find.
+Exit 0, or 2 on bad input.`,
+  options: {
+    from: { type: "string", arg: "URL", help: "fetch from this address instead of the program's own" },
+    out: {
+      type: "string",
+      arg: "DIR",
+      help: "where to write (default $ROOTLOAD_DATA or ~/.local/share/rootload/rootstores)",
+    },
+  },
+});
+
+const ROOTS_COMMANDS = { inspect: ROOTS_INSPECT, export: ROOTS_EXPORT, list: ROOTS_LIST, fetch: ROOTS_FETCH };
+
+const USAGE = `usage:
+${Object.values(ROOTS_COMMANDS)
+  .map((c) => `  rootload ${c.usage[0]}`)
+  .join("\n")}
+(rootload roots <subcommand> --help: its options)
+`;
 
 /**
  * What the source held before filters, and what each filter left out with the flag that keeps
@@ -53,7 +111,10 @@ function accounting(store: RootStore): {
   const excluded: ReturnType<typeof accounting>["excluded"] = {};
   if (m.excluded)
     for (const reason of ["purpose", "disabled", "notBefore"] as const)
-      excluded[reason] = { count: m.excluded[reason], keepWith: CTL_KEEP_FLAG[reason] };
+      excluded[reason] = {
+        count: m.excluded[reason],
+        keepWith: reason === "purpose" ? CTL_KEEP_FLAG[reason] : "without --exclude-disabled",
+      };
   if (m.missingCerts?.length) excluded.missingCerts = { count: m.missingCerts.length };
   if (m.duplicates?.length) excluded.duplicates = { count: m.duplicates.length };
   const total = m.ctlEntries ?? store.count + (m.duplicates?.length ?? 0);
@@ -99,8 +160,16 @@ function summary(store: RootStore): string {
     ["total", `${accounting(store).total} entries in the source`],
     ...Object.entries(accounting(store).excluded).map(([reason, e]): [string, string] => [
       `excluded (${reason})`,
-      `${e.count}${e.keepWith ? ` (keep with ${e.keepWith})` : ""}`,
+      `${e.count}${e.keepWith ? ` (${e.keepWith.startsWith("--") ? "keep with" : "kept"} ${e.keepWith})` : ""}`,
     ]),
+    ...(disabledKept(store) > 0
+      ? [
+          [
+            "disabled, kept",
+            `${disabledKept(store)} (in the whole list by default, as check takes it; leave out with --exclude-disabled)`,
+          ] as [string, string],
+        ]
+      : []),
     ["count", String(store.count)],
     ["caListBytes", `${store.caListBytes} B`],
     ...LIST_LIMITS.map((l): [string, string] => [
@@ -117,6 +186,11 @@ function summary(store: RootStore): string {
   if (m.duplicates?.length) rows.push(["duplicates dropped", String(m.duplicates.length)]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}
+
+/** CTL entries kept although Microsoft disabled them for the purpose/date asked. */
+function disabledKept(store: RootStore): number {
+  return store.entries.filter((e) => e.info.disabled === true).length;
 }
 
 function purposeOf(v: string | undefined): CtlPurpose | undefined {
@@ -137,7 +211,8 @@ function asOfOf(v: string | undefined): string | undefined {
  */
 function resolveSpec(arg: string, ctl: CtlOptions): RootSpec {
   const spec = specFromPath(arg, ctl);
-  if (spec.kind === "ctl") return spec;
+  // One default with `check`: the whole CTL, disabled entries included.
+  if (spec.kind === "ctl") return { ...spec, includeDisabled: spec.includeDisabled ?? true };
   if (spec.kind === "certdata" && ctl.purpose !== undefined) {
     if (ctl.purpose === "clientAuth")
       throw new InputError(
@@ -178,7 +253,8 @@ function exportStore(store: RootStore, format: string, out: string): void {
 /** One row of `roots list`: the snapshot as its name loads it (what `roots inspect <name>` shows). */
 function listRow(s: Snapshot): Record<string, unknown> {
   const name = `${s.program}:${s.date}`;
-  const store = loadRoots(specFromPath(name));
+  // The same default as inspect and check: a CTL whole.
+  const store = loadRoots(resolveSpec(name, {}));
   return {
     name,
     total: accounting(store).total,
@@ -256,14 +332,17 @@ export const rootsCommand: Command = async (args) => {
     process.stdout.write(USAGE);
     return sub ? 0 : 2;
   }
-  if (sub !== "inspect" && sub !== "export" && sub !== "list" && sub !== "fetch")
+  if (!(sub in ROOTS_COMMANDS))
     throw new InputError(
       "rootload roots",
-      `unknown subcommand "${sub}"; one of inspect, export, list, fetch`,
+      `unknown subcommand "${sub}"; one of ${Object.keys(ROOTS_COMMANDS).join(", ")}`,
     );
-  const { values, positionals } = parseCommandArgs(`roots ${sub}`, rest, OPTIONS);
+  const spec = ROOTS_COMMANDS[sub as keyof typeof ROOTS_COMMANDS];
+  const { values, positionals } = parseCommandArgs<
+    typeof ROOTS_INSPECT.options & typeof ROOTS_EXPORT.options & typeof ROOTS_FETCH.options
+  >(spec as never, rest);
   if (values.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(helpText(spec));
     return 0;
   }
   if (sub === "fetch") return fetchCommand(positionals, values);
@@ -281,16 +360,25 @@ export const rootsCommand: Command = async (args) => {
     ...(values.purpose !== undefined ? { purpose: purposeOf(values.purpose)! } : {}),
     ...(values["as-of"] !== undefined ? { asOf: asOfOf(values["as-of"])! } : {}),
     ...(values["include-disabled"] ? { includeDisabled: true } : {}),
+    ...(values["exclude-disabled"] ? { includeDisabled: false } : {}),
   };
+  if (values["include-disabled"] && values["exclude-disabled"])
+    throw new InputError(
+      `rootload roots ${sub}`,
+      "--include-disabled and --exclude-disabled contradict each other",
+    );
   if (sub === "export") {
-    const out = values.o ?? values.out;
+    const out = values.out;
     const format = values.format;
     if (format !== "pem" && format !== "der-dir")
       throw new InputError("rootload roots export --format", `"${format ?? ""}" is not one of pem, der-dir`);
     if (!out) throw new InputError("rootload roots export", "-o OUT is required");
     const store = loadRoots(resolveSpec(positionals[0]!, ctl));
     exportStore(store, format, out);
-    process.stderr.write(`wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}\n`);
+    const kept = disabledKept(store);
+    process.stderr.write(
+      `wrote ${store.count} roots (${store.caListBytes} B CA list) to ${out}${kept ? `; ${kept} of them disabled by Microsoft (kept: the whole list, as check takes it; --exclude-disabled leaves them out)` : ""}\n`,
+    );
     return 0;
   }
   const store = loadRoots(resolveSpec(positionals[0]!, ctl));

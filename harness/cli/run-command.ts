@@ -1,5 +1,5 @@
 import path from "node:path";
-import { numberFlag, parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { setLogLevel } from "../log.ts";
 import { writeReports } from "../report/write-reports.ts";
@@ -9,8 +9,38 @@ import { runScenario } from "../run/runner.ts";
 import { ownSignals } from "../runtime/exit-hooks.ts";
 import { Progress } from "./progress.ts";
 
-const USAGE =
-  "rootload run <scenario> [--out DIR] [--resume RUN_DIR] [--shard i/n] [--jobs N] [--timeout MS] [--log-level L] [--quiet]";
+export const RUN = defineCommand({
+  name: "run",
+  usage: ["run <scenario> [options]", "run --resume RUN_DIR [options]"],
+  about: `Runs a scenario (servers × root-list sizes × TLS versions × clients), writes
+<out>/<run-id>/{manifest.json,cases.jsonl} and the reports beside them, and prints the Markdown
+summary. Exit 0: ok; 1: expectations failed; 2: bad input; 3: engine or server error; 130: interrupted.`,
+  options: {
+    out: { type: "string", arg: "DIR", help: "where run directories are written (default results/)" },
+    resume: {
+      type: "string",
+      arg: "RUN_DIR",
+      help: "finish an interrupted run: only the cases it lacks are run",
+    },
+    shard: {
+      type: "string",
+      arg: "i/n",
+      help: "run the i-th of n shares of the plan (join them with rootload merge)",
+    },
+    jobs: {
+      type: "string",
+      arg: "N",
+      help: "server instances run at once, 1..256 (default: the scenario's jobs, else 2 × cores)",
+    },
+    timeout: { type: "string", arg: "MS", help: "per-handshake timeout in ms (default 10000)" },
+    "log-level": {
+      type: "string",
+      arg: "LEVEL",
+      help: "pino log level: trace, debug, info, warn, error (default warn, or ROOTLOAD_LOG_LEVEL)",
+    },
+    quiet: { type: "boolean", help: "do not print the Markdown summary" },
+  },
+});
 
 /**
  * `rootload run`: run a scenario, write results/<run-id>/{manifest.json,cases.jsonl} and the
@@ -18,24 +48,15 @@ const USAGE =
  * 2 bad input, 3 engine or server error, 130 interrupted.
  */
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("run", args, {
-    out: { type: "string" },
-    resume: { type: "string" },
-    shard: { type: "string" },
-    jobs: { type: "string" },
-    timeout: { type: "string" },
-    "log-level": { type: "string" },
-    quiet: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
+  const { values, positionals } = parseCommandArgs(RUN, args);
   if (values.help) {
-    process.stdout.write(`usage: ${USAGE}\n`);
+    process.stdout.write(helpText(RUN));
     return 0;
   }
   if (positionals.length > 1)
     throw new InputError("rootload run", `expected one scenario, got ${positionals.length}`);
   if (!positionals[0] && !values.resume)
-    throw new InputError("rootload run", `a scenario file is required (usage: ${USAGE})`);
+    throw new InputError("rootload run", `a scenario file is required (usage: rootload ${RUN.usage[0]})`);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (values.shard !== undefined && !shard)
     throw new InputError("rootload run --shard", `"${values.shard}" is not i/n with 1 ≤ i ≤ n`);
@@ -70,6 +91,7 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(jobs ? { jobs } : {}),
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
+      onNotice: (text) => process.stderr.write(`rootload run: ${text}\n`),
       onProgress: (e) => {
         if (e.kind === "start") progress = new Progress(e.total);
         else if (e.kind === "case") progress?.tick(`${e.planned.id} ${e.result.outcome.class}`);

@@ -1,4 +1,4 @@
-import { parseCommandArgs } from "../args.ts";
+import { defineCommand, helpText, parseCommandArgs } from "../args.ts";
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
 import { parseDuration } from "../watch/duration.ts";
@@ -9,26 +9,39 @@ import { Scheduler } from "../watch/scheduler.ts";
 import { WatchState } from "../watch/watch-state.ts";
 import type { Command } from "./command.ts";
 
-const USAGE = `usage: rootload watch <targets.json|targets.ts> [--interval 5m] [--listen 127.0.0.1:9469] [--once [--json]] [--log-level L]
-
-Probe each target's CertificateRequest on its interval and serve what was seen as Prometheus
+export const WATCH = defineCommand({
+  name: "watch",
+  usage: ["watch <targets.json|targets.ts> [options]"],
+  about: `Probe each target's CertificateRequest on its interval and serve what was seen as Prometheus
 metrics (/metrics), a JSON view (/results) and /healthz. Each change is one log line (stderr).
-SIGHUP reloads the targets file; counters of targets that stay are kept.
-  --interval D   default interval of the targets file (s, m, h: 30s, 5m, 1h)
-  --listen A     IP:port to serve on (default 127.0.0.1:9469); bound there and nowhere else
-  --once         probe every target once, print the results and exit (0: all up, 1: any down)
-  --json         with --once: the JSON view instead of a table
-See docs/watch.md.
-`;
-
-const OPTIONS = {
-  interval: { type: "string" },
-  listen: { type: "string", default: "127.0.0.1:9469" },
-  once: { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  "log-level": { type: "string" },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
+SIGHUP reloads the targets file; counters of targets that stay are kept. Runs until SIGINT/SIGTERM
+(exit 0); --once exits 0 when every target is up, 1 otherwise. See docs/watch.md.`,
+  options: {
+    interval: {
+      type: "string",
+      arg: "D",
+      help: "default interval of the targets file (s, m, h: 30s, 5m, 1h)",
+    },
+    listen: {
+      type: "string",
+      default: "127.0.0.1:9469",
+      arg: "IP:PORT",
+      help: "where to serve; bound there and nowhere else",
+    },
+    once: {
+      type: "boolean",
+      default: false,
+      help: "probe every target once, print the results and exit (0: all up, 1: any down)",
+    },
+    json: { type: "boolean", default: false, help: "with --once: the JSON view instead of a table" },
+    "log-level": {
+      type: "string",
+      arg: "LEVEL",
+      help: "pino log level (default info, or ROOTLOAD_LOG_LEVEL)",
+    },
+  },
+});
+const USAGE = helpText(WATCH);
 
 function table(plan: WatchPlan, state: WatchState): string {
   const rows = [["target", "tls", "up", "outcome", "names", "bytes", "message", "issuers", "clients"]];
@@ -67,7 +80,7 @@ function table(plan: WatchPlan, state: WatchState): string {
 
 /** `rootload watch`: runs until SIGINT/SIGTERM (exit 0); `--once` exits 0 when every target is up, 1 otherwise. */
 export const watchCommand: Command = async (args) => {
-  const { values, positionals } = parseCommandArgs("watch", args, OPTIONS);
+  const { values, positionals } = parseCommandArgs(WATCH, args);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

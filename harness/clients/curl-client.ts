@@ -81,8 +81,9 @@ export async function curlHandshake(
   const out = await runClientProcess("curl", args, timeoutMs + 2_000, () => undefined);
   const t = TIMES.exec(out.stdout);
   const appconnect = t ? Number(t[2]) : 0;
-  const ms = appconnect > 0 ? appconnect * 1000 : out.ms;
-  return { outcome: curlOutcome(out), ms };
+  // curl's own clock (time_appconnect: connect and TLS, not the process start) when it got that far.
+  if (appconnect > 0) return { outcome: curlOutcome(out), ms: appconnect * 1000, timedFrom: "connect" };
+  return { outcome: curlOutcome(out), ms: out.ms, timedFrom: "process-start" };
 }
 
 export const curlAvailable = () => commandWorks("curl", ["--version"]);

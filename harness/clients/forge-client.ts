@@ -55,7 +55,13 @@ function handshake(o: HandshakeOptions): Promise<HandshakeResult> {
           class: "issuer-not-advertised",
           detail: `no certificate sent: issuer not among ${seen?.length ?? 0} advertised names; server: ${outcomeText(outcome)}`,
         };
-      resolve({ outcome, ms: performance.now() - t0, ...(seen ? { advertisedDer: seen } : {}) });
+      resolve({
+        outcome,
+        ms: performance.now() - t0,
+        ...(seen ? { advertisedDer: seen } : {}),
+        // Its own selection ran (getCertificate was called): what it chose is known.
+        ...(seen && held ? { certificate: { sent: !withheld, issuersSeen: seen.length } } : {}),
+      });
     };
     const timer = setTimeout(
       () => finish({ class: "timeout", detail: `no handshake within ${timeoutMs} ms` }),

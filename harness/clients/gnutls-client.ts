@@ -12,6 +12,8 @@ const TLS13_VERDICT_MS = 400;
 const FAILED =
   /^\*\*\* (Fatal error|Handshake has failed|Received alert)|Could not connect|Connection refused/m;
 const DONE = /^- Handshake was completed/m;
+/** gnutls-cli prints this as it connects: the latency clock starts here, not at the process start. */
+const CONNECTING = /^Connecting to /m;
 
 function priority(tls: TlsVersion, legacy: boolean): string {
   const versions =
@@ -53,14 +55,25 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     args.push("--x509certfile", f.cert, "--x509keyfile", f.key);
   }
   if (o.starttls) args.push(`--starttls-proto=${o.starttls}`);
-  const out = await runClientProcess("gnutls-cli", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
-    const text = stdout + stderr;
-    if (FAILED.test(text)) return 0;
-    if (!DONE.test(text)) return undefined;
-    // TLS 1.3: the server's verdict on our certificate follows our Finished.
-    return o.tls === "1.2" ? 0 : TLS13_VERDICT_MS;
-  });
-  return { outcome: gnutlsOutcome(out), ms: out.ms };
+  const out = await runClientProcess(
+    "gnutls-cli",
+    args,
+    o.timeoutMs ?? 10_000,
+    (stdout, stderr) => {
+      const text = stdout + stderr;
+      if (FAILED.test(text)) return 0;
+      if (!DONE.test(text)) return undefined;
+      // TLS 1.3: the server's verdict on our certificate follows our Finished.
+      return o.tls === "1.2" ? 0 : TLS13_VERDICT_MS;
+    },
+    CONNECTING,
+  );
+  return {
+    outcome: gnutlsOutcome(out),
+    ...(out.handshakeMs !== undefined
+      ? { ms: out.handshakeMs, timedFrom: "connect" as const }
+      : { ms: out.ms, timedFrom: "process-start" as const }),
+  };
 }
 
 /** `gnutls-cli` as an external, independent client (GnuTLS's own CertificateRequest parser). */

@@ -72,9 +72,15 @@ export async function withIssuerSelection(
 ): Promise<HandshakeResult> {
   const sel = selectIdentity(o.pki, o.identity, o.advertised);
   const r = await run(sel.identity);
-  if (!sel.withheld || r.outcome.class === "ok") return r;
+  // What the emulated selection chose is known for certain: say so, as java and go do, so that a
+  // handshake the server finishes without the certificate is not taken for a way in (run-case).
+  const certificate = identityOf(o.pki, o.identity)
+    ? { sent: !sel.withheld, issuersSeen: o.advertised ? o.advertised.length : null }
+    : undefined;
+  if (!sel.withheld || r.outcome.class === "ok") return { ...r, ...(certificate ? { certificate } : {}) };
   return {
     ...r,
+    ...(certificate ? { certificate } : {}),
     outcome: {
       class: "issuer-not-advertised",
       detail: `no certificate sent: issuer not among ${o.advertised!.length} advertised names; server: ${outcomeText(r.outcome)}`,

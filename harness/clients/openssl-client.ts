@@ -7,6 +7,12 @@ import { commandWorks, type ProcessOutput, runClientProcess } from "./run-proces
 import { FAILED, HANDSHAKE_DONE, sClient, sClientArgs } from "./s-client.ts";
 import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
 
+/**
+ * s_client prints this once its TCP connection is up (before the STARTTLS prelude, if any): the
+ * latency clock starts here, not at the process start (≈ 60 ms of loading OpenSSL).
+ */
+const CONNECTED = /^CONNECTED\(/m;
+
 /** How long to keep a TLS 1.3 session open after the handshake for the server's verdict (ms). */
 const TLS13_VERDICT_MS = 400;
 
@@ -43,15 +49,26 @@ async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise
     ...(o.starttls ? { starttls: o.starttls } : {}),
   });
   if (o.sni) args.push("-servername", o.sni);
-  const out = await runClientProcess("openssl", args, o.timeoutMs ?? 10_000, (stdout, stderr) => {
-    if (FAILED.test(stderr)) return 0;
-    if (!HANDSHAKE_DONE.test(stdout)) return undefined;
-    // TLS 1.3: the server judges the client certificate after our Finished; its NewSessionTicket
-    // (accepted) or alert (rejected) comes after the summary s_client prints.
-    if (o.tls === "1.2" || /Post-Handshake New Session Ticket/.test(stdout)) return 0;
-    return TLS13_VERDICT_MS;
-  });
-  return { outcome: outcomeOf(out, o.tls), ms: out.ms };
+  const out = await runClientProcess(
+    "openssl",
+    args,
+    o.timeoutMs ?? 10_000,
+    (stdout, stderr) => {
+      if (FAILED.test(stderr)) return 0;
+      if (!HANDSHAKE_DONE.test(stdout)) return undefined;
+      // TLS 1.3: the server judges the client certificate after our Finished; its NewSessionTicket
+      // (accepted) or alert (rejected) comes after the summary s_client prints.
+      if (o.tls === "1.2" || /Post-Handshake New Session Ticket/.test(stdout)) return 0;
+      return TLS13_VERDICT_MS;
+    },
+    CONNECTED,
+  );
+  return {
+    outcome: outcomeOf(out, o.tls),
+    ...(out.handshakeMs !== undefined
+      ? { ms: out.handshakeMs, timedFrom: "connect" as const }
+      : { ms: out.ms, timedFrom: "process-start" as const }),
+  };
 }
 
 /** `openssl s_client` as an external, independent client. */

@@ -6,8 +6,13 @@ export interface ProcessOutput {
   stderr: string;
   code: number | null;
   timedOut: boolean;
-  /** ms from spawn to the first `doneWhen` match, or to exit. */
+  /** ms from spawn to the first `doneWhen` match, or to exit: includes starting the process. */
   ms: number;
+  /**
+   * ms from the first `started` match (the client's own "connecting" line) to the `settle` match:
+   * the handshake without the process start, when the two were seen in separate reads.
+   */
+  handshakeMs?: number;
 }
 
 /**
@@ -21,6 +26,7 @@ export function runClientProcess(
   args: readonly string[],
   timeoutMs: number,
   settle: (stdout: string, stderr: string) => number | undefined,
+  started?: RegExp,
 ): Promise<ProcessOutput> {
   return new Promise((resolve) => {
     const t0 = performance.now();
@@ -28,17 +34,27 @@ export function runClientProcess(
     let stderr = "";
     let timedOut = false;
     let ms: number | undefined;
+    let startedAt: number | undefined;
+    let handshakeMs: number | undefined;
     let closing: NodeJS.Timeout | undefined;
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    // With `started`, the client's stdout is line-buffered (coreutils' stdbuf), so each line
+    // arrives when printed rather than when the pipe's buffer fills at exit.
+    const child = started
+      ? spawn("stdbuf", ["-oL", "-eL", cmd, ...args], { stdio: ["pipe", "pipe", "pipe"] })
+      : spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
     const kill = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
     const check = () => {
       if (closing || ms !== undefined) return;
+      const wasStarted = startedAt;
+      if (started && startedAt === undefined && started.test(stdout)) startedAt = performance.now() - t0;
       const wait = settle(stdout, stderr);
       if (wait === undefined) return;
       ms = performance.now() - t0;
+      // Seen in the same read as the end: no measure of the handshake alone.
+      if (wasStarted !== undefined) handshakeMs = ms - wasStarted;
       closing = setTimeout(() => child.stdin.end(), wait);
     };
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -56,7 +72,14 @@ export function runClientProcess(
     child.on("close", (code) => {
       clearTimeout(kill);
       if (closing) clearTimeout(closing);
-      resolve({ stdout, stderr, code, timedOut, ms: ms ?? performance.now() - t0 });
+      resolve({
+        stdout,
+        stderr,
+        code,
+        timedOut,
+        ms: ms ?? performance.now() - t0,
+        ...(handshakeMs !== undefined ? { handshakeMs } : {}),
+      });
     });
   });
 }

@@ -35,6 +35,12 @@ export interface HandshakeResult {
   outcome: Outcome;
   /** Connect to handshake done (or to failure), ms. */
   ms: number;
+  /**
+   * Where a command-line client's `ms` starts: `connect`, the line it prints as it connects (or
+   * curl's own time_appconnect); `process-start`, the spawn, when its output could not tell (such
+   * a figure is not a handshake time). Absent: an in-process clock from connect.
+   */
+  timedFrom?: "connect" | "process-start";
   /** The CA names the client itself saw, when it exposes them (forge, openssl, gnutls). */
   advertisedDer?: Uint8Array[];
   /**

@@ -2,13 +2,21 @@ import type { ClientName, ClientSelection } from "./names.ts";
 import type { Outcome } from "./outcome.ts";
 import type { TlsVersion } from "./tls.ts";
 
-/** Handshake latency summary from tinybench, in milliseconds. */
+/** Handshake latency summary, in milliseconds: the clients' own handshake times, scheduled by tinybench. */
 export interface Latency {
+  /** Handshakes timed (a sample that could not tell its connect from its process start is left out while others were timed). */
   samples: number;
   meanMs: number;
   p50Ms: number;
   p99Ms: number;
   hz: number;
+  /**
+   * What the figures count: `handshake`, the client's own time from connect to handshake done;
+   * `process`, also the start of a client process (a command-line client whose output could not
+   * tell when it connected), which is not comparable with a handshake. Absent in records made
+   * before it existed, when they were wall times around the client's call.
+   */
+  clock?: "handshake" | "process";
 }
 
 /** One case: one server × root-list step × TLS version × client × policy. One JSON line in cases.jsonl. */
@@ -30,7 +38,13 @@ export interface CaseResult {
    * The store loaded into the server; `names` counts distinct subject names (re-keyed roots share
    * one). Absent for an endpoint: rootload does not know what a running server was given.
    */
-  configured?: { count: number; caListBytes: number; names?: number };
+  configured?: {
+    count: number;
+    caListBytes: number;
+    names?: number;
+    /** The list with each distinct name once (bytes): what an OpenSSL-based server sends. */
+    wireBytes?: number;
+  };
   /**
    * What the policy should advertise if the server implements it faithfully. Absent when the
    * server is tested as configured (an endpoint, a user's template without a policy).

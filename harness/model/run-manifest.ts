@@ -52,6 +52,11 @@ export interface RunManifest {
   openssl: string;
   /** `git rev-parse --short HEAD` of the harness checkout; absent outside a checkout. */
   git?: string;
+  /**
+   * How many expectations the scenario declares (`expect`): a run stopped before any case they
+   * select says so instead of "no expectations set". Absent: none, or a run made before it existed.
+   */
+  expectations?: number;
   /** Cases the plan contained (for this shard); fewer in cases.jsonl means the run stopped early. */
   plannedCases: number;
   /**

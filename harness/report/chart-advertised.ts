@@ -1,7 +1,7 @@
 import { bytesDomain, CHART_WIDTH, chartSvg, panel, panelFrame, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS } from "./outcome-colors.ts";
-import type { RunSummary } from "./summary.ts";
+import { caseSize, type RunSummary } from "./summary.ts";
 import { el, linePath, niceTicks, text, textWidth, title } from "./svg.ts";
 import { xmlAttr } from "./xml.ts";
 
@@ -54,7 +54,10 @@ export function advertisedChart(s: RunSummary): string {
     parts.push(
       el("path", {
         d: linePath(
-          ser.cases.map((c) => [p.sx(c.configured?.caListBytes ?? 0), p.sy(c.configured?.count ?? 0)]),
+          // An endpoint has no configured list: no dashed line, only what it advertised.
+          ser.cases.map((c) =>
+            c.configured ? [p.sx(c.configured.caListBytes), p.sy(c.configured.count)] : null,
+          ),
         ),
         class: "configured-line",
       }),
@@ -62,18 +65,19 @@ export function advertisedChart(s: RunSummary): string {
     parts.push(
       el("path", {
         d: linePath(
-          ser.cases.map((c) =>
-            c.advertised ? [p.sx(c.configured?.caListBytes ?? 0), p.sy(c.advertised.count)] : null,
-          ),
+          ser.cases.map((c) => (c.advertised ? [p.sx(caseSize(c).bytes), p.sy(c.advertised.count)] : null)),
         ),
         class: "advertised-line",
       }),
     );
     for (const c of ser.cases) {
-      const x = p.sx(c.configured?.caListBytes ?? 0);
+      const x = p.sx(caseSize(c).bytes);
       const color = OUTCOME_COLORS[c.outcome.class].fill;
       const tip =
-        `${ser.label} · ${c.step.label}: configured ${formatInt(c.configured?.count ?? 0)} names (${formatBytes(c.configured?.caListBytes ?? 0)}), ` +
+        `${ser.label} · ${c.step.label}: ` +
+        (c.configured
+          ? `configured ${formatInt(c.configured.count)} names (${formatBytes(c.configured.caListBytes)}), `
+          : "as configured (an endpoint), ") +
         (c.advertised
           ? `advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
           : "no CertificateRequest read") +
@@ -81,7 +85,7 @@ export function advertisedChart(s: RunSummary): string {
       const common = {
         class: "mark",
         "data-outcome": c.outcome.class,
-        "data-bytes": c.configured?.caListBytes ?? 0,
+        "data-bytes": caseSize(c).bytes,
       };
       if (c.advertised)
         parts.push(

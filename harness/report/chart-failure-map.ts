@@ -4,11 +4,13 @@ import { CHART_WIDTH, chartSvg, thresholdLegend } from "./chart-axes.ts";
 import { formatBytes, formatInt, outcomeText } from "./format.ts";
 import { OUTCOME_COLORS, THRESHOLD_COLORS } from "./outcome-colors.ts";
 import {
+  caseSize,
   configuredNames,
   distinctSent,
   type RunSummary,
   type Series,
   type SizePoint,
+  sameSize,
   THRESHOLDS,
   type Threshold,
 } from "./summary.ts";
@@ -115,8 +117,7 @@ export function clientMapChart(s: RunSummary): string {
     let max = 0;
     for (const ser of s.series)
       for (const c of ser.cases)
-        if (c.configured?.caListBytes === p.bytes && c.advertised)
-          max = Math.max(max, c.advertised.messageBytes - 4);
+        if (sameSize(caseSize(c), p) && c.advertised) max = Math.max(max, c.advertised.messageBytes - 4);
     return max;
   });
   // One server: the row is the client and the TLS version (long client labels need the room).
@@ -170,7 +171,7 @@ function columnHeads(grid: Grid, o: MapOptions): string[] {
     const cx = grid.colX(i) + grid.colW / 2;
     // Many sizes make narrow columns: shrink the heading rather than let neighbours overlap.
     const head = `${formatInt(p.count)} names`;
-    const tick = o.tick ? o.tick(p, i) : formatBytes(p.bytes);
+    const tick = o.tick ? o.tick(p, i) : p.onWire ? `sent ${formatBytes(p.bytes)}` : formatBytes(p.bytes);
     return [
       el(
         "text",
@@ -203,11 +204,12 @@ function mapRow(ser: Series, y: number, grid: Grid): string[] {
   return [
     rowHead(ser, y),
     ...grid.cols.flatMap((p, i) => {
-      const c = ser.cases.find(
-        (k) => (k.configured?.caListBytes ?? 0) === p.bytes && (k.configured?.count ?? 0) === p.count,
-      );
+      const c = ser.cases.find((k) => sameSize(caseSize(k), p));
       const box = { x: grid.colX(i) + GAP / 2, y, w: grid.colW - GAP, h: ROW_H - GAP };
-      return c ? mapCell(ser, c, box) : [notRunCell(ser, p, box)];
+      if (c) return mapCell(ser, c, box);
+      // An endpoint's row has one size, what it sent: another endpoint's column is not a size it
+      // skipped, so it gets no "not run" cell.
+      return ser.cases.every((k) => caseSize(k).onWire) ? [] : [notRunCell(ser, p, box)];
     }),
   ];
 }
@@ -247,7 +249,10 @@ function notRunCell(ser: Series, p: SizePoint, b: Box): string {
 /** The tooltip: what was configured, what happened, what was advertised. */
 function cellTip(ser: Series, c: CaseResult): string {
   return (
-    `${ser.label} · ${c.step.label}: ${formatInt(c.configured?.count ?? 0)} names, ${formatBytes(c.configured?.caListBytes ?? 0)} configured → ` +
+    `${ser.label} · ${c.step.label}: ` +
+    (c.configured
+      ? `${formatInt(c.configured.count)} names, ${formatBytes(c.configured.caListBytes)} configured → `
+      : "as configured (an endpoint) → ") +
     `${outcomeText(c.outcome)}` +
     (c.advertised
       ? `; advertised ${formatInt(c.advertised.count)} names (${formatBytes(c.advertised.bytes)})`
@@ -272,7 +277,7 @@ function mapCell(ser: Series, c: CaseResult, b: Box): string[] {
         class: "mark cell",
         "data-outcome": c.outcome.class,
         "data-series": ser.key,
-        "data-bytes": c.configured?.caListBytes ?? 0,
+        "data-bytes": caseSize(c).bytes,
       },
       title(cellTip(ser, c)),
     ),
@@ -379,7 +384,8 @@ function mapLegend(s: RunSummary, o: MapOptions, grid: Grid, legendY: number): s
     parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text(label)));
     lx += 36 + textWidth(label, 11.5);
   }
-  if (o.rows.some((ser) => ser.cases.length < grid.cols.length)) {
+  const onlyOnWire = (ser: Series) => ser.cases.every((k) => caseSize(k).onWire);
+  if (o.rows.some((ser) => !onlyOnWire(ser) && ser.cases.length < grid.cols.length)) {
     parts.push(el("rect", { x: lx, y: legendY - 10, width: 14, height: 14, rx: 3, class: "cell-empty" }));
     parts.push(el("text", { x: lx + 19, y: legendY + 1, class: "legend" }, text("not run")));
   }

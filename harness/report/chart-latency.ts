@@ -18,13 +18,21 @@ const KEY_ROW = 17;
  */
 export function latencyChart(s: RunSummary): string {
   const servers = [...new Set(s.series.map((x) => x.server))];
-  const byServer = servers.map((srv) => s.series.filter((x) => x.server === srv && x.latency.length > 0));
+  // A figure that counts a client's process start is not drawn beside handshake times.
+  const handshakeOnly = s.series.map((x) => ({
+    ...x,
+    latency: x.latency.filter((l) => !l.includesProcessStart),
+  }));
+  const leftOut = s.series.filter((x) => x.latency.some((l) => l.includesProcessStart));
+  const byServer = servers.map((srv) =>
+    handshakeOnly.filter((x) => x.server === srv && x.latency.length > 0),
+  );
   const cols = Math.min(COLS, Math.max(servers.length, 1));
   const pw = (CHART_WIDTH - (cols - 1) * GAP) / cols;
   const keys = Math.max(1, ...byServer.map((g) => g.length));
   const panelH = PLOT_H + keys * KEY_ROW + 6;
   const xMax = bytesDomain(Math.max(0, ...s.sizes.map((p) => p.bytes)));
-  const maxMs = Math.max(0.1, ...s.series.flatMap((x) => x.latency.map((l) => l.p99Ms)));
+  const maxMs = Math.max(0.1, ...handshakeOnly.flatMap((x) => x.latency.map((l) => l.p99Ms)));
   const yTicks = niceTicks(maxMs, 4);
   const yMax = yTicks[yTicks.length - 1]!;
   const parts: string[] = [];
@@ -64,7 +72,20 @@ export function latencyChart(s: RunSummary): string {
   });
 
   const rows = Math.ceil(servers.length / cols);
-  const height = LEGEND_H + rows * (panelH + GAP) - GAP + 2;
+  let height = LEGEND_H + rows * (panelH + GAP) - GAP + 2;
+  if (leftOut.length > 0) {
+    const names = [...new Set(leftOut.map((x) => x.label))];
+    parts.push(
+      el(
+        "text",
+        { x: 0, y: height + 14, class: "legend", "data-left-out": names.join("|") },
+        text(
+          `Not drawn: ${names.join(", ")}, timed from starting the client process (its output did not tell when it connected), not a handshake time.`,
+        ),
+      ),
+    );
+    height += 22;
+  }
   return chartSvg(
     "latency",
     height,

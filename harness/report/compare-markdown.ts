@@ -41,7 +41,7 @@ function row(d: CaseDifference): string {
       return what(
         `${formatMs(d.beforeP50Ms)} p50, ${formatMs(d.beforeP99Ms)} p99`,
         `${formatMs(d.afterP50Ms)} p50, ${formatMs(d.afterP99Ms)} p99`,
-        `latency ${formatPct(d.change)}`,
+        `latency ${formatPct(d.change)}${d.noise ? ` (${d.noise})` : ""}`,
       );
     case "expectation":
       return what(

@@ -2,6 +2,7 @@ import type { CaseResult } from "../model/case-result.ts";
 import type { Outcome } from "../model/outcome.ts";
 import { type RunRecord, runServerKey } from "../model/run-manifest.ts";
 import { type Boundary, boundaries, boundaryPointText } from "./boundaries.ts";
+import { latencyNoise } from "./latency-noise.ts";
 import { caseKey } from "./summary.ts";
 
 /** Options of {@link compareRuns}. */
@@ -51,6 +52,8 @@ export type CaseDifference =
       afterP99Ms: number;
       /** (after − before) / before of p50, as a fraction (0.4 = 40% slower). */
       change: number;
+      /** Set when the change is within the noise the runs show (severity "change"): why. */
+      noise?: string;
     }
   | {
       kind: "expectation";
@@ -165,12 +168,40 @@ function distance(c: CaseResult): number {
   return Math.abs(a.count - (c.intended?.count ?? a.count)) + a.missing + a.extra;
 }
 
+/**
+ * Per client, how far its cases' p50 moved between the runs each way: the root mean square of
+ * ln(after/before) over the cases that got slower (`up`) and over those that got faster (`down`).
+ */
+type ClientMoves = Map<string, { up: number; down: number }>;
+
+function p50Ratio(b: CaseResult, a: CaseResult): number | undefined {
+  if (!b.latency || !a.latency || b.latency.p50Ms <= 0 || a.latency.p50Ms <= 0) return undefined;
+  if ((b.latency.clock ?? "wall") !== (a.latency.clock ?? "wall")) return undefined;
+  return Math.log(a.latency.p50Ms / b.latency.p50Ms);
+}
+
+function clientMoves(pairs: [CaseResult, CaseResult][]): ClientMoves {
+  const sums = new Map<string, { up: number; nUp: number; down: number; nDown: number }>();
+  for (const [b, a] of pairs) {
+    const r = p50Ratio(b, a);
+    if (r === undefined || r === 0) continue;
+    const x = sums.get(a.client) ?? { up: 0, nUp: 0, down: 0, nDown: 0 };
+    if (r > 0) sums.set(a.client, { ...x, up: x.up + r * r, nUp: x.nUp + 1 });
+    else sums.set(a.client, { ...x, down: x.down + r * r, nDown: x.nDown + 1 });
+  }
+  const rms = (sq: number, n: number) => (n === 0 ? 0 : Math.sqrt(sq / n));
+  return new Map(
+    [...sums].map(([client, x]) => [client, { up: rms(x.up, x.nUp), down: rms(x.down, x.nDown) }]),
+  );
+}
+
 function compareCase(
   key: string,
   b: CaseResult,
   a: CaseResult,
   thresholdPct: number,
   floorMs: number,
+  moves: ClientMoves,
 ): CaseDifference[] {
   const out: CaseDifference[] = [];
   if (!sameOutcome(b.outcome, a.outcome))
@@ -230,17 +261,21 @@ function compareCase(
   }
   if (b.latency && a.latency && b.latency.p50Ms > 0) {
     const change = (a.latency.p50Ms - b.latency.p50Ms) / b.latency.p50Ms;
-    if (Math.abs(change) * 100 > thresholdPct && Math.abs(a.latency.p50Ms - b.latency.p50Ms) > floorMs)
+    if (Math.abs(change) * 100 > thresholdPct && Math.abs(a.latency.p50Ms - b.latency.p50Ms) > floorMs) {
+      const m = moves.get(a.client);
+      const noise = latencyNoise(b.latency, a.latency, (change > 0 ? m?.down : m?.up) ?? 0);
       out.push({
         kind: "latency",
         key,
-        severity: change > 0 ? "regression" : "improvement",
+        severity: noise.within ? "change" : change > 0 ? "regression" : "improvement",
         beforeP50Ms: b.latency.p50Ms,
         afterP50Ms: a.latency.p50Ms,
         beforeP99Ms: b.latency.p99Ms,
         afterP99Ms: a.latency.p99Ms,
         change,
+        ...(noise.within ? { noise: noise.why } : {}),
       });
+    }
   }
   const before = new Map((b.expectations ?? []).map((e) => [e.expect, e.pass]));
   for (const e of a.expectations ?? []) {
@@ -274,16 +309,16 @@ export function compareRuns(
   const after = index(current.cases, dups);
   const differences: CaseDifference[] = [];
   const added: string[] = [];
-  let matched = 0;
+  const pairs: [string, CaseResult, CaseResult][] = [];
   for (const [key, a] of after) {
     const b = before.get(key);
-    if (!b) {
-      added.push(key);
-      continue;
-    }
-    matched++;
-    differences.push(...compareCase(key, b, a, thresholdPct, opts.latencyFloorMs ?? 1));
+    if (b) pairs.push([key, b, a]);
+    else added.push(key);
   }
+  const matched = pairs.length;
+  const moves = clientMoves(pairs.map(([, b, a]) => [b, a]));
+  for (const [key, b, a] of pairs)
+    differences.push(...compareCase(key, b, a, thresholdPct, opts.latencyFloorMs ?? 1, moves));
   // A probe of a search that the current run also made is not a case gone: which sizes a search
   // probes follows from its outcomes, and a moved boundary is judged below instead.
   const currentSeries = new Set(current.cases.flatMap((c) => (c.bisect ? [c.bisect.series] : [])));

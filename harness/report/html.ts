@@ -42,7 +42,10 @@ export function htmlReport(run: RunRecord): string {
     section(
       "advertised",
       "Advertised vs configured CA names",
-      "x: configured CA list size (bytes); y: number of CA names. Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
+      (s.sizes.some((p) => p.onWire)
+        ? "x: configured CA list size (bytes), or for an endpoint, which has none, the list it advertised; "
+        : "x: configured CA list size (bytes); ") +
+        "y: number of CA names. Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
       advertisedChart(s),
     ),
     section(
@@ -222,7 +225,9 @@ function caseTable(cases: CaseResult[]): string {
       text(c.policy),
       text(c.client),
       text(c.step.label),
-      text(`${formatInt(c.configured?.count ?? 0)} / ${formatBytes(c.configured?.caListBytes ?? 0)}`),
+      c.configured
+        ? text(`${formatInt(c.configured.count)} / ${formatBytes(c.configured.caListBytes)}`)
+        : '<span title="an endpoint: rootload does not know what it was given">—</span>',
       c.advertised ? text(`${formatInt(c.advertised.count)} / ${formatBytes(c.advertised.bytes)}`) : "—",
       c.clientIssuerAdvertised === null
         ? "—"
@@ -230,8 +235,8 @@ function caseTable(cases: CaseResult[]): string {
           ? "yes"
           : '<span class="bad">no</span>',
       chip(c) + (detail ? `<div class="detail">${text(detail)}</div>` : ""),
-      c.latency ? c.latency.p50Ms.toFixed(2) : "—",
-      c.latency ? c.latency.p99Ms.toFixed(2) : "—",
+      c.latency ? c.latency.p50Ms.toFixed(2) + processMark(c.latency) : "—",
+      c.latency ? c.latency.p99Ms.toFixed(2) + processMark(c.latency) : "—",
       failed.length > 0
         ? failed.map((e) => `<span class="bad">✗ ${text(e.expect)}</span>: ${text(e.message)}`).join("<br>")
         : c.expectations?.length
@@ -305,3 +310,10 @@ code { font-size: 12px; background: #f1f5f9; padding: 0 3px; border-radius: 3px;
 details > summary { cursor: pointer; list-style: none; }
 details > summary::-webkit-details-marker { display: none; }
 `;
+
+/** A latency figure that counts the client's process start says so beside the number. */
+function processMark(l: NonNullable<CaseResult["latency"]>): string {
+  return l.clock === "process"
+    ? ' <span class="detail" title="timed from starting the client process">(incl. process start)</span>'
+    : "";
+}

@@ -13,9 +13,10 @@ export interface Markup {
   bad(text: string): string;
 }
 
-/** "144 names / 18,377 B" */
+/** "144 names / 18,377 B", and for a wire-bytes step "… (65,535 B on the wire)" */
 export function sizeText(p: SizePoint): string {
-  return `${formatInt(p.count)} names / ${formatBytes(p.bytes)}`;
+  const wire = p.wireBytes !== undefined ? ` (${formatBytes(p.wireBytes)} on the wire)` : "";
+  return `${formatInt(p.count)} names / ${formatBytes(p.bytes)}${wire}`;
 }
 
 export const ALL_COMPLETED = "Every handshake completed.";

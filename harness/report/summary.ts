@@ -37,10 +37,17 @@ export const THRESHOLDS: readonly Threshold[] = [
 /** One root-list size of a series. */
 export interface SizePoint {
   stepLabel: string;
-  /** Configured names. */
+  /** Configured names; for `onWire`, the names advertised. */
   count: number;
-  /** Configured CA list length (bytes, with the 2-byte prefixes). */
+  /** Configured CA list length (bytes, with the 2-byte prefixes); for `onWire`, the advertised list's. */
   bytes: number;
+  /**
+   * The case has no configured list (an endpoint: rootload does not know what it was given): it
+   * sits at the size it advertised (0 when no CertificateRequest was read).
+   */
+  onWire?: true;
+  /** A `roots.wireBytes` step: the list with each name once, as an OpenSSL-based server sends it (bytes). */
+  wireBytes?: number;
 }
 
 /** Where the advertised list first fell short of the configured one. */
@@ -65,6 +72,8 @@ export interface LatencyPoint {
   bytes: number;
   p50Ms: number;
   p99Ms: number;
+  /** The figure also counts starting the client's process (Latency.clock "process"): not a handshake time. */
+  includesProcessStart: boolean;
 }
 
 /** All cases of one server × TLS version × client × policy, ordered by configured list size. */
@@ -107,7 +116,11 @@ export interface RunSummary {
   /** endedAt is set, every planned case has a result and every planned search has cases. */
   complete: boolean;
   byOutcome: Record<OutcomeClass, number>;
-  expectations: { total: number; failed: number; casesWithFailures: number };
+  /**
+   * Expectation checks over the recorded cases; `declared`: the expectations the scenario has
+   * (from the manifest; 0 when it has none or the run predates the field).
+   */
+  expectations: { total: number; failed: number; casesWithFailures: number; declared: number };
   series: Series[];
   /** The smallest failing size over all series (ties: plan order). */
   firstFailure: { series: string; at: SizePoint; outcome: Outcome } | null;
@@ -138,18 +151,37 @@ export function seriesKey(c: Pick<CaseResult, "id" | "server" | "tls" | "client"
 }
 
 /** Where a case sits on the size axis: its configured list, or for an endpoint (none known) what it sent. */
-function sizeOf(c: CaseResult): SizePoint {
+/**
+ * Where a case sits on every size axis (columns, x positions): its configured list, or for an
+ * endpoint, which has none, the list it advertised. Every chart places cases by this one function.
+ */
+export function caseSize(c: CaseResult): SizePoint {
   if (!c.configured)
-    return { stepLabel: c.step.label, count: c.advertised?.count ?? 0, bytes: c.advertised?.bytes ?? 0 };
-  return { stepLabel: c.step.label, count: c.configured.count, bytes: c.configured.caListBytes };
+    return {
+      stepLabel: c.step.label,
+      count: c.advertised?.count ?? 0,
+      bytes: c.advertised?.bytes ?? 0,
+      onWire: true,
+    };
+  const wire = c.step.label.endsWith(" B wire") ? c.configured.wireBytes : undefined;
+  return {
+    stepLabel: c.step.label,
+    count: c.configured.count,
+    bytes: c.configured.caListBytes,
+    ...(wire !== undefined ? { wireBytes: wire } : {}),
+  };
+}
+const sizeOf = caseSize;
+
+/** Same place on the size axes. */
+export function sameSize(a: SizePoint, b: SizePoint): boolean {
+  return a.bytes === b.bytes && a.count === b.count && Boolean(a.onWire) === Boolean(b.onWire);
 }
 
 function bySize(a: CaseResult, b: CaseResult): number {
-  return (
-    (a.configured?.caListBytes ?? 0) - (b.configured?.caListBytes ?? 0) ||
-    (a.configured?.count ?? 0) - (b.configured?.count ?? 0) ||
-    a.step.index - b.step.index
-  );
+  const sa = caseSize(a);
+  const sb = caseSize(b);
+  return sa.bytes - sb.bytes || sa.count - sb.count || a.step.index - b.step.index;
 }
 
 /** Compute the shared figures of a run. */
@@ -166,7 +198,7 @@ export function summarize(run: RunRecord): RunSummary {
       cases.length >= manifest.plannedCases &&
       bounds.length >= (manifest.plannedBisects ?? 0),
     byOutcome: countOutcomes(cases),
-    expectations: countExpectations(cases),
+    expectations: { ...countExpectations(cases), declared: manifest.expectations ?? 0 },
     series,
     firstFailure: earliestFailure(series),
     issuerCuts: issuerCutsOf(series),
@@ -181,7 +213,7 @@ function countOutcomes(cases: readonly CaseResult[]): Record<OutcomeClass, numbe
   return byOutcome;
 }
 
-function countExpectations(cases: readonly CaseResult[]): RunSummary["expectations"] {
+function countExpectations(cases: readonly CaseResult[]): Omit<RunSummary["expectations"], "declared"> {
   let total = 0;
   let failed = 0;
   let casesWithFailures = 0;
@@ -267,8 +299,10 @@ function issuerCutsOf(series: readonly Series[]): IssuerCut[] {
 /** Every configured list size in the run, ascending (bytes, then names). */
 function sizeAxis(cases: readonly CaseResult[]): SizePoint[] {
   const sizeMap = new Map<string, SizePoint>();
-  for (const c of cases)
-    sizeMap.set(`${c.configured?.caListBytes ?? 0}/${c.configured?.count ?? 0}`, sizeOf(c));
+  for (const c of cases) {
+    const p = sizeOf(c);
+    sizeMap.set(`${p.bytes}/${p.count}/${p.onWire ? "wire" : "configured"}`, p);
+  }
   return [...sizeMap.values()].sort((a, b) => a.bytes - b.bytes || a.count - b.count);
 }
 
@@ -319,7 +353,13 @@ function buildSeries(key: string, label: string, cases: CaseResult[]): Series {
         };
     }
     if (c.latency)
-      latency.push({ count: at.count, bytes: at.bytes, p50Ms: c.latency.p50Ms, p99Ms: c.latency.p99Ms });
+      latency.push({
+        count: at.count,
+        bytes: at.bytes,
+        p50Ms: c.latency.p50Ms,
+        p99Ms: c.latency.p99Ms,
+        includesProcessStart: c.latency.clock === "process",
+      });
   }
   return {
     key,

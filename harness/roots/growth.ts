@@ -1,6 +1,6 @@
 import { InputError } from "../errors.ts";
 import { shuffled } from "./prng.ts";
-import { type RootEntry, RootStore } from "./root-store.ts";
+import { nameKey, type RootEntry, RootStore, uniqueNames } from "./root-store.ts";
 import { minSubjectBytes, syntheticRoots } from "./synthetic.ts";
 
 /**
@@ -46,9 +46,13 @@ function fieldNamer(names: GrowthOptions["fieldNames"] = {}) {
   };
 }
 
-/** Growth by count (total entries per step, client issuer included) or by exact CA-list bytes. */
+/**
+ * Growth by count (total entries per step, client issuer included), by exact CA-list bytes as
+ * configured, or by exact bytes on the wire: the list as an OpenSSL-based server sends it, where a
+ * subject name shared by several roots (re-keyed roots) goes out once.
+ */
 export type GrowthParams = GrowthOptions &
-  ({ by: "count"; counts: number[] } | { by: "bytes"; targets: number[] });
+  ({ by: "count"; counts: number[] } | { by: "bytes" | "wire"; targets: number[] });
 
 /** One step of a series. */
 export interface GrowthStep {
@@ -61,9 +65,11 @@ export interface GrowthStep {
   /** Entries taken from the base store(s) / generated. */
   realCount: number;
   syntheticCount: number;
-  /** Byte-target steps: the target, and whether `store.caListBytes` equals it. */
+  /** Byte-target steps: the target, and whether the list (configured, or on the wire for `wire`) equals it. */
   targetBytes?: number;
   exact?: boolean;
+  /** `wire` steps: the list as an OpenSSL-based server sends it, each distinct name once (bytes). */
+  wireBytes?: number;
 }
 
 /** The base entries in the chosen order. */
@@ -154,8 +160,9 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
     });
   }
   const maxPad = params.paddingEntryBytes ?? 128;
+  const wire = params.by === "wire";
   return params.targets.map((target, index) => {
-    const label = `${target} B`;
+    const label = wire ? `${target} B wire` : `${target} B`;
     if (!Number.isInteger(target) || target < 0)
       throw new InputError(field.targets, `${target} is not a byte count`);
     const budget = target - (issuer?.caNameBytes ?? 0);
@@ -164,21 +171,46 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
         field.targets,
         `${target} B is smaller than the client issuer (${issuer!.caNameBytes} B)`,
       );
-    if (!params.topUp && budget > caBytes(ordered))
+    // On the wire a name already in the list (the issuer's, or an earlier root's) costs nothing.
+    const seen = new Set<string>(wire && issuer ? [nameKey(issuer.subjectDer)] : []);
+    const costs: number[] = [];
+    const cost = (e: RootEntry) => {
+      if (!wire) return e.caNameBytes;
+      const k = nameKey(e.subjectDer);
+      if (seen.has(k)) return 0;
+      seen.add(k);
+      return e.caNameBytes;
+    };
+    const available = wire ? caBytes(uniqueNames(ordered)) : caBytes(ordered);
+    if (!params.topUp && budget > available)
       throw new InputError(
         field.targets,
-        `${target} B exceeds ${base.source} (${base.caListBytes} B) (set ${field.topUp} to add synthetic roots)`,
+        `${target} B exceeds ${base.source} (${wire ? `${available} B on the wire` : `${base.caListBytes} B`}) (set ${field.topUp} to add synthetic roots)`,
       );
     let real = 0;
     let used = 0;
-    while (real < ordered.length && used + ordered[real]!.caNameBytes <= budget)
-      used += ordered[real++]!.caNameBytes;
+    while (real < ordered.length) {
+      const e = ordered[real]!;
+      // A repeated name (cost 0 on the wire) is peeked at without marking it seen.
+      const c = wire && seen.has(nameKey(e.subjectDer)) ? 0 : e.caNameBytes;
+      if (used + c > budget) break;
+      costs.push(cost(e));
+      used += c;
+      real++;
+    }
+    /** Drop the last real entry of the prefix (its name leaves the wire when it was its first). */
+    const dropLast = () => {
+      const c = costs.pop()!;
+      const e = ordered[--real]!;
+      if (wire && c > 0) seen.delete(nameKey(e.subjectDer));
+      used -= c;
+    };
     let padding: RootEntry[] = [];
     if (params.topUp && used < budget) {
       const tag = `g${seed}t${index}`;
       // Padding labels are `rootload <tag>-<i> #0`; size for the longest i we could need.
       const minEntry = 2 + minSubjectBytes(`rootload ${tag}-99999 #0`.length);
-      while (budget - used < minEntry && real > 0) used -= ordered[--real]!.caNameBytes;
+      while (budget - used < minEntry && real > 0) dropLast();
       if (budget - used >= minEntry) padding = pad(budget - used, Math.max(maxPad, 2 * minEntry), seed, tag);
     }
     const placed = place(
@@ -188,6 +220,7 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
       field.clientIssuerPosition,
     );
     const store = stepStore(base, placed.entries, padding.length, label);
+    const onWire = caBytes(uniqueNames(store.entries));
     return {
       index,
       label,
@@ -196,7 +229,8 @@ export function growthSeries(base: RootStore, params: GrowthParams): GrowthStep[
       realCount: real,
       syntheticCount: padding.length,
       targetBytes: target,
-      exact: store.caListBytes === target,
+      exact: (wire ? onWire : store.caListBytes) === target,
+      ...(wire ? { wireBytes: onWire } : {}),
     };
   });
 }

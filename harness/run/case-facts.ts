@@ -26,11 +26,13 @@ export function caseFacts(spec: ServerSpec, c: PlannedCase): CaseFacts {
   if (spec.driver === "endpoint") return {};
   const store = c.step.store;
   const intended = intendedEntries(spec, c);
+  const names = uniqueNames(store.entries);
   return {
     configured: {
       count: store.count,
       caListBytes: store.caListBytes,
-      names: uniqueNames(store.entries).length,
+      names: names.length,
+      wireBytes: names.reduce((n, e) => n + e.caNameBytes, 0),
     },
     ...(intended
       ? { intended: { count: intended.length, bytes: intended.reduce((n, e) => n + e.caNameBytes, 0) } }
@@ -48,13 +50,14 @@ export function advertisedFacts(
   clientIssuerSubject: Uint8Array,
 ): Pick<CaseResult, "advertised" | "clientIssuerAdvertised"> {
   const cr = pr.certificateRequest;
-  return compareAdvertised(
-    spec.driver === "endpoint" ? undefined : c.step.store,
-    intendedEntries(spec, c),
-    cr?.authorities.map((a) => a.der),
-    cr?.authoritiesBytes ?? 0,
-    cr?.messageBytes ?? 0,
+  const intended = intendedEntries(spec, c);
+  return compareAdvertised({
+    ...(spec.driver === "endpoint" ? {} : { store: c.step.store }),
+    ...(intended ? { intended } : {}),
+    ...(cr ? { wire: cr.authorities.map((a) => a.der) } : {}),
+    wireListBytes: cr?.authoritiesBytes ?? 0,
+    messageBytes: cr?.messageBytes ?? 0,
     clientIssuerSubject,
-    isAsConfigured(spec) ? cr?.authorities.map((a) => a.name) : undefined,
-  );
+    ...(cr && isAsConfigured(spec) ? { names: cr.authorities.map((a) => a.name) } : {}),
+  });
 }

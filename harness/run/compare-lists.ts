@@ -12,26 +12,41 @@ export function namesFingerprint(wire: readonly Uint8Array[]): string {
   return h.digest("hex");
 }
 
-/**
- * Compare what the policy meant to advertise with what was on the wire, name by name (DER),
- * and where the client's issuer stands. `names` (RFC 4514 text in wire order) is kept in the
- * result when given: servers tested as configured have no intended list to compare with, so a
- * later `compare` needs the names themselves to say what changed.
- */
-export function compareAdvertised(
+/** What `compareAdvertised` compares: the case's lists on one side, the probe's reading on the other. */
+export interface AdvertisedComparison {
   /** Undefined for an endpoint: its store is unknown, so no name counts as extra. */
-  store: RootStore | undefined,
+  store?: RootStore;
   /**
    * Undefined for a server tested as configured: missing names are then those of the store (what
    * a server advertising its whole store sends), or none for an endpoint.
    */
-  intended: readonly RootEntry[] | undefined,
-  wire: readonly Uint8Array[] | undefined,
-  wireListBytes: number,
-  messageBytes: number,
-  clientIssuerSubject: Uint8Array,
-  names?: readonly string[],
-): Pick<CaseResult, "advertised" | "clientIssuerAdvertised"> {
+  intended?: readonly RootEntry[];
+  /** The names (DER) on the wire in wire order; undefined when no CertificateRequest was read. */
+  wire?: readonly Uint8Array[];
+  /** The CA list's size on the wire, bytes. */
+  wireListBytes: number;
+  /** The CertificateRequest's size, bytes. */
+  messageBytes: number;
+  clientIssuerSubject: Uint8Array;
+  /** RFC 4514 text of the wire names, kept in the result (servers tested as configured). */
+  names?: readonly string[];
+}
+
+/**
+ * Compare what the policy meant to advertise with what was on the wire, name by name (DER),
+ * and where the client's issuer stands. `names` is kept in the result when given: servers tested
+ * as configured have no intended list to compare with, so a later `compare` needs the names
+ * themselves to say what changed.
+ */
+export function compareAdvertised({
+  store,
+  intended,
+  wire,
+  wireListBytes,
+  messageBytes,
+  clientIssuerSubject,
+  names,
+}: AdvertisedComparison): Pick<CaseResult, "advertised" | "clientIssuerAdvertised"> {
   if (!wire) return { advertised: null, clientIssuerAdvertised: null };
   const configured = new Set(store ? store.entries.map((e) => nameKey(e.subjectDer)) : wire.map(nameKey));
   const wanted = intended

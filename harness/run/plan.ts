@@ -69,11 +69,14 @@ export function planCases(scenario: Scenario, steps: readonly RootStep[]): Plann
   scenario.servers.forEach((s, serverIndex) => {
     const serverKey = keys[serverIndex]!;
     const asConfigured = isAsConfigured(s);
-    const policies = [asConfigured ? "all" : (s.policy ?? "all")].flat().map((text, i) => {
-      const parsed = parsePolicy(text);
-      if (!parsed) throw new InputError(`servers[${serverIndex}].policy[${i}]`, `"${text}" is not a policy`);
-      return parsed;
-    });
+    const policies = [asConfigured || s.driver === "endpoint" ? "all" : (s.policy ?? "all")]
+      .flat()
+      .map((text, i) => {
+        const parsed = parsePolicy(text);
+        if (!parsed)
+          throw new InputError(`servers[${serverIndex}].policy[${i}]`, `"${text}" is not a policy`);
+        return parsed;
+      });
     const versions = s.tls ?? ["1.2", "1.3"];
     const series = s.driver === "endpoint" ? [ENDPOINT_STEP] : steps;
     const only = s.steps ? new Set(s.steps) : undefined;

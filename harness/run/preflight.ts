@@ -16,7 +16,7 @@ export async function preflight(scenario: Scenario, file: string, timeoutMs: num
   await Promise.all(
     scenario.servers.map(async (s, i) => {
       if (s.driver !== "endpoint") return;
-      const a = parseAddress(s.address ?? "")!;
+      const a = parseAddress(s.address)!;
       await checkEndpointReachable(
         `${file}: servers[${i}].address`,
         a.host,
@@ -41,7 +41,7 @@ export async function preflightServers(
 ): Promise<void> {
   // A user's image must be here already: rootload never pulls, and a missing one is their input.
   for (const [i, s] of scenario.servers.entries()) {
-    if (s.image === undefined || s.driver === "endpoint") continue;
+    if (s.driver === "endpoint" || s.image === undefined) continue;
     if (!runtime.hasImage)
       throw new InputError(`${file}: servers[${i}].image`, `"${s.image}" needs the container runtime`);
     if (!(await runtime.hasImage(s.image)))
@@ -53,7 +53,7 @@ export async function preflightServers(
   const first = steps[0];
   if (!first) return;
   for (const s of scenario.servers) {
-    if (!s.config || s.driver === "endpoint") continue;
+    if (s.driver === "endpoint" || !s.config) continue;
     const policy = parsePolicy([s.policy ?? "all"].flat()[0]!) ?? { kind: "all" as const };
     await preflightTemplate(
       s.driver,
@@ -78,7 +78,7 @@ export function planNotes(scenario: Scenario): { notes?: string[] } {
     acceptsForge(s)
       ? []
       : [
-          `forge client skipped for servers[${i}] (${s.driver}${s.config ? ", user config" : ""}): it needs an RSA server key and TLS 1.0 settings that rootload does not impose on a user's server`,
+          `forge client skipped for servers[${i}] (${s.driver}${s.driver !== "endpoint" && s.config ? ", user config" : ""}): it needs an RSA server key and TLS 1.0 settings that rootload does not impose on a user's server`,
         ],
   );
   return notes.length ? { notes } : {};

@@ -65,7 +65,7 @@ export async function rootSeries(
     base = sortedByDate(stores).at(-1)!;
   } else {
     base = loadRoots(toRootSpec(spec.source, spec));
-    if (!spec.sizes?.length && !spec.bytes?.length && spec.bisect === undefined)
+    if (!spec.sizes?.length && !spec.bytes?.length && !spec.wireBytes?.length && spec.bisect === undefined)
       steps.push(...growthSeries(base, { by: "count", counts: [base.count + 1], ...placement }));
   }
   // A synthetic source without a count is as large as its steps need: its own kind tops it up.
@@ -73,6 +73,15 @@ export async function rootSeries(
   const grow = { ...placement, topUp: spec.topUpSynthetic ?? syntheticWithoutCount };
   if (spec.sizes?.length) steps.push(...growthSeries(base, { by: "count", counts: spec.sizes, ...grow }));
   if (spec.bytes?.length) steps.push(...growthSeries(base, { by: "bytes", targets: spec.bytes, ...grow }));
+  if (spec.wireBytes?.length)
+    steps.push(
+      ...growthSeries(base, {
+        by: "wire",
+        targets: spec.wireBytes,
+        ...grow,
+        fieldNames: { ...fieldNames, targets: "roots.wireBytes" },
+      }),
+    );
   const stepAt: StepMaker = (by, size, label, index, field) => {
     const names = { ...fieldNames, counts: field, targets: field };
     const [s] =

@@ -1,3 +1,4 @@
+import { askWithoutCertificate } from "../clients/application-answer.ts";
 import type { TlsClient } from "../clients/tls-client.ts";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
@@ -6,6 +7,7 @@ import type { Outcome } from "../model/outcome.ts";
 import type { TestPki } from "../pki/test-pki.ts";
 import type { BenchSpec, Expectation } from "../scenario/define-scenario.ts";
 import { advertisedFacts, caseFacts } from "./case-facts.ts";
+import { certificateRequirement, judgeWithoutCertificate, needsAnswer } from "./certificate-verdict.ts";
 import { evaluate } from "./expectations.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { assignSide, probeSide } from "./outcome-side.ts";
@@ -94,12 +96,31 @@ export async function runCase(
     ...(wire ? { advertised: wire } : {}),
     timeoutMs: ctx.timeoutMs,
     legacy: c.clientSpec.name === "forge",
-    ...(session.spec.sni ? { sni: session.spec.sni } : {}),
+    ...(session.spec.driver === "endpoint" && session.spec.sni ? { sni: session.spec.sni } : {}),
     ...(server.starttls ? { starttls: server.starttls } : {}),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
-  let outcome = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
+  const sided = assignSide(hs.outcome, served.outcome, served.certificateRequest?.violations);
+  const requirement = certificateRequirement(session.spec);
+  // The handshake ended without the client's certificate: ask the application what such a client gets.
+  const answer = needsAnswer(sided, hs.certificate, requirement)
+    ? await askWithoutCertificate({
+        host: server.host,
+        port: server.port,
+        tls: c.tls,
+        ...(session.spec.driver === "endpoint" && session.spec.sni ? { sni: session.spec.sni } : {}),
+        ...(server.starttls ? { starttls: server.starttls } : {}),
+      })
+    : undefined;
+  let outcome = judgeWithoutCertificate({
+    outcome: sided,
+    certificate: hs.certificate,
+    requirement,
+    clientIssuerAdvertised: compared.clientIssuerAdvertised,
+    server: c.driver,
+    ...(answer ? { answer } : {}),
+  });
   let serverLogTail: string | undefined;
   // A refused connection means the server stopped listening even if its process (or container)
   // lives on, e.g. after a reload it could not apply: restart it for the next case.
@@ -123,10 +144,14 @@ export async function runCase(
   if (outcome.class === "ok") {
     const sample = () =>
       timed(ctx.phases, "latency", () =>
-        measureLatency(
-          async () => (await client.handshake(handshakeOptions)).outcome.class === "ok",
-          ctx.bench,
-        ),
+        measureLatency(async () => {
+          const h = await client.handshake(handshakeOptions);
+          return {
+            ok: h.outcome.class === "ok",
+            ms: h.ms,
+            ...(h.timedFrom === "process-start" ? { includesProcessStart: true as const } : {}),
+          };
+        }, ctx.bench),
       );
     const m = await (ctx.exclusive ? ctx.exclusive(sample) : sample());
     if ("error" in m)

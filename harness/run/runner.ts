@@ -2,18 +2,21 @@ import path from "node:path";
 import { InputError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { CaseResult } from "../model/case-result.ts";
+import type { RuntimeChoice } from "../model/names.ts";
 import { type RunManifest, runServerKey } from "../model/run-manifest.ts";
-import { sharedTestPki } from "../pki/test-pki.ts";
+import { sharedTestPki, type TestPki } from "../pki/test-pki.ts";
 import { withUserIdentity } from "../pki/user-identity.ts";
 import { probe } from "../probe/probe.ts";
 import { engineEndpoint } from "../runtime/engine-address.ts";
 import { resolveRuntime } from "../runtime/resolve-runtime.ts";
-import { loadScenario } from "../scenario/load-scenario.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import type { Scenario } from "../scenario/define-scenario.ts";
+import { type LoadedScenario, loadScenario } from "../scenario/load-scenario.ts";
 import { bisectEntries, maxCases, ownsCaseId, type PlannedBisect, planBisects } from "./bisect.ts";
 import { ClientPool } from "./client-pool.ts";
 import { defaultJobs, runConcurrently } from "./parallel-series.ts";
 import { newPhases, type RunPhases, timed } from "./phases.ts";
-import { type PlannedCase, planCases, type Shard, serverKeys, shardWork } from "./plan.ts";
+import { type PlannedCase, planCases, type RootStep, type Shard, serverKeys, shardWork } from "./plan.ts";
 import { planNotes, preflight, preflightServers } from "./preflight.ts";
 import { rootSeries, type StepMaker } from "./root-steps.ts";
 import { runBisect } from "./run-bisect.ts";
@@ -51,6 +54,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called at the start, after each case and at the end. */
   onProgress?: (event: RunProgress) => void;
+  /** What the user must hear as it happens (the CLI writes it on stderr), e.g. runtime "auto" fell back to processes and why. */
+  onNotice?: (text: string) => void;
   /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
   jobs?: number;
 }
@@ -71,9 +76,46 @@ export interface FinishedRun {
 
 /**
  * Run a scenario: scenario → plan → servers/probe/clients → cases.jsonl, one line per case as it
- * ends. One server instance per scenario server, reloaded along the root series.
+ * ends. One server instance per scenario server, reloaded along the root series. Everything that
+ * can refuse the input (scenario, roots, plan, endpoints, templates) runs before the run
+ * directory exists, so bad input leaves nothing behind.
  */
 export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
+  const phases = newPhases();
+  const t0 = performance.now();
+  const input = await openScenario(opts);
+  const roots = await timed(phases, "roots", () => buildRoots(input));
+  const work = planWork(input, roots);
+  // Before anything is written: an unreachable endpoint, a missing engine or image, a template
+  // the server rejects must leave no run directory behind.
+  await preflight(input.scenario, input.loaded.file, timeoutOf(opts));
+  let run: OpenRun | undefined;
+  let sampling: SamplingStats | undefined;
+  try {
+    // Closed when this block ends, however it ends: before the manifest's last write, as its
+    // containers' or processes' end is part of the run's time.
+    await using runtime = await timed(phases, "runtime", () =>
+      resolveRuntime(runtimeChoice(input.scenario), opts.onNotice),
+    );
+    const firstSteps = roots.steps.length > 0 ? roots.steps : (roots.bisectEnds[0] ?? []);
+    await preflightServers(input.scenario, input.loaded.file, firstSteps, roots.pki, runtime);
+    run = await openRun(opts, input, work, runtime);
+    sampling = await runSeries(opts, input, roots, work, run, runtime, phases);
+  } finally {
+    if (run) await closeManifest(run, phases, t0, opts.signal);
+  }
+  return finished(run, phases, sampling!, opts.signal);
+}
+
+/** The scenario as loaded, the run it resumes (checked against it) and the shard to run. */
+interface OpenedScenario {
+  loaded: LoadedScenario;
+  scenario: Scenario;
+  resumed?: RunManifest;
+  shard?: Shard;
+}
+
+async function openScenario(opts: RunOptions): Promise<OpenedScenario> {
   const resumed = opts.resumeDir ? readManifestToResume(opts.resumeDir) : undefined;
   // Checked on the bytes before the file is imported: a results folder never picks the code to run.
   if (resumed) checkScenarioToResume(opts.resumeDir!, resumed, opts.scenarioFile);
@@ -85,65 +127,80 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
       scenarioFile,
       `changed since run ${resumed.runId} started (hash differs); start a new run instead`,
     );
-  const { scenario } = loaded;
   // The manifest keeps --shard's 1-based i/n.
   const shard = opts.shard ?? resumed?.shard;
-  const phases = newPhases();
-  const t0 = performance.now();
+  return { loaded, scenario: loaded.scenario, ...(resumed ? { resumed } : {}), ...(shard ? { shard } : {}) };
+}
 
-  const { pki, steps, stepAt, bisectEnds } = await timed(phases, "roots", async () => {
-    const base = await sharedTestPki(serverHosts());
-    const pki = scenario.identity
-      ? withUserIdentity(base, scenario.identity, `${loaded.file}: identity`)
-      : base;
-    // A scenario of endpoints only has no roots: its servers run as their operators configured them.
-    const series = scenario.roots ? await rootSeries(scenario.roots, pki.clientIssuerEntry) : undefined;
-    // Both ends of every bisect are built now, so a range the source cannot fill is bad input
-    // before anything is written; the midpoints lie between them.
-    const bisectEnds = bisectEntries(scenario).map(({ spec, field }) =>
-      [spec.from, spec.to].map((size, i) =>
-        series!.stepAt(spec.by ?? "names", size, "bisect", -1, `${field}.${i === 0 ? "from" : "to"}`),
-      ),
-    );
-    return { pki, steps: series?.steps ?? [], stepAt: series?.stepAt, bisectEnds };
-  });
+/** The test PKI (or the user's identity on it) and the root series, with both ends of every bisect. */
+interface Roots {
+  pki: TestPki;
+  steps: RootStep[];
+  stepAt?: StepMaker;
+  bisectEnds: RootStep[][];
+}
+
+async function buildRoots({ scenario, loaded }: OpenedScenario): Promise<Roots> {
+  const base = await sharedTestPki(serverHosts());
+  const pki = scenario.identity
+    ? withUserIdentity(base, scenario.identity, `${loaded.file}: identity`)
+    : base;
+  // A scenario of endpoints only has no roots: its servers run as their operators configured them.
+  const series = scenario.roots ? await rootSeries(scenario.roots, pki.clientIssuerEntry) : undefined;
+  // Both ends of every bisect are built now, so a range the source cannot fill is bad input
+  // before anything is written; the midpoints lie between them.
+  const bisectEnds = bisectEntries(scenario).map(({ spec, field }) =>
+    [spec.from, spec.to].map((size, i) =>
+      series!.stepAt(spec.by ?? "names", size, "bisect", -1, `${field}.${i === 0 ? "from" : "to"}`),
+    ),
+  );
+  return { pki, steps: series?.steps ?? [], ...(series ? { stepAt: series.stepAt } : {}), bisectEnds };
+}
+
+/** This invocation's share of the plan: its cases and bisected series. */
+interface Work {
+  plan: PlannedCase[];
+  bisects: PlannedBisect[];
+}
+
+function planWork({ scenario, shard }: OpenedScenario, { steps }: Roots): Work {
   const fullPlan = planCases(scenario, steps);
   const sharded = shardWork(fullPlan, planBisects(scenario, fullPlan.length, steps.length), maxCases, shard);
-  const plan = sharded.cases;
-  const bisects = sharded.work;
-  // Before anything is written: an unreachable endpoint, a missing engine or image, a template
-  // the server rejects must leave no run directory behind.
-  await preflight(scenario, loaded.file, opts.timeoutMs ?? 10_000);
-  // Endpoints need no runtime: nothing is started.
-  const onlyEndpoints = scenario.servers.every((s) => s.driver === "endpoint");
-  // A user's image runs only in containers: "auto" means the engine then, and its absence is rc 3.
-  const needsEngine = scenario.servers.some((s) => s.image !== undefined);
-  const runtime = await timed(phases, "runtime", () =>
-    resolveRuntime(onlyEndpoints ? "process" : needsEngine ? "container" : (scenario.runtime ?? "auto")),
-  );
-  const firstSteps = steps.length > 0 ? steps : (bisectEnds[0] ?? []);
-  await preflightServers(scenario, loaded.file, firstSteps, pki, runtime).catch(async (err) => {
-    await runtime.close();
-    throw err;
-  });
+  return { plan: sharded.cases, bisects: sharded.work };
+}
 
+/** Endpoints need no runtime; a user's image runs only in containers ("auto" then means the engine, and its absence is rc 3). */
+function runtimeChoice(scenario: Scenario): RuntimeChoice {
+  if (scenario.servers.every((s) => s.driver === "endpoint")) return "process";
+  if (scenario.servers.some((s) => s.driver !== "endpoint" && s.image !== undefined)) return "container";
+  return scenario.runtime ?? "auto";
+}
+
+/** The run directory, with its manifest written, and the cases an earlier invocation recorded there. */
+interface OpenRun {
+  dir: string;
+  manifest: RunManifest;
+  recorded: Map<string, CaseResult>;
+  todo: PlannedCase[];
+  ran: CaseResult[];
+}
+
+async function openRun(
+  opts: RunOptions,
+  input: OpenedScenario,
+  work: Work,
+  runtime: Runtime,
+): Promise<OpenRun> {
+  const { scenario, loaded, resumed, shard } = input;
+  const { plan, bisects } = work;
   const runId = resumed?.runId ?? newRunId(scenario.name);
-  let dir: string;
-  let recorded: Map<string, CaseResult>;
-  try {
-    dir = opts.resumeDir
-      ? path.resolve(opts.resumeDir)
-      : await createRunDir(opts.outRoot ?? "results", runId);
-    const planned = new Set(plan.map((c) => c.id));
-    recorded = opts.resumeDir
-      ? completedCases(dir, (id) => planned.has(id) || ownsCaseId(bisects, id))
-      : new Map();
-  } catch (err) {
-    await runtime.close();
-    throw err;
-  }
-  const todo = plan.filter((c) => !recorded.has(c.id));
-
+  const dir = opts.resumeDir
+    ? path.resolve(opts.resumeDir)
+    : await createRunDir(opts.outRoot ?? "results", runId);
+  const planned = new Set(plan.map((c) => c.id));
+  const recorded = opts.resumeDir
+    ? completedCases(dir, (id) => planned.has(id) || ownsCaseId(bisects, id))
+    : new Map<string, CaseResult>();
   const manifest: RunManifest = resumed ?? {
     runId,
     scenario: { name: scenario.name, file: loaded.file, hash: loaded.hash },
@@ -154,6 +211,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     openssl: process.versions.openssl,
     ...gitRevision(),
     plannedCases: plan.length,
+    ...(scenario.expect?.length ? { expectations: scenario.expect.length } : {}),
     ...(bisects.length > 0 ? { plannedBisects: bisects.length } : {}),
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),
@@ -162,26 +220,41 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     await writeManifest(dir, manifest);
   } catch (err) {
     if (!resumed) await removeEmptyRunDir(dir);
-    await runtime.close();
     throw err;
   }
-  const runLog = log.child({ scenario: scenario.name, run: runId });
+  return { dir, manifest, recorded, todo: plan.filter((c) => !recorded.has(c.id)), ran: [] };
+}
+
+/**
+ * Every server instance's series, in parallel up to `jobs`: its cases in plan order on its own
+ * server, then its bisected series. Results go to cases.jsonl as each case ends; the manifest
+ * collects the servers', clients' and runtime's facts. Returns the latency windows' figures.
+ */
+async function runSeries(
+  opts: RunOptions,
+  { scenario }: OpenedScenario,
+  roots: Roots,
+  { plan, bisects }: Work,
+  run: OpenRun,
+  runtime: Runtime,
+  phases: RunPhases,
+): Promise<SamplingStats> {
+  const { dir, manifest, recorded, todo, ran } = run;
+  const runLog = log.child({ scenario: scenario.name, run: manifest.runId });
   const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
   runLog.info(
     { dir, planned: plan.length, bisects: bisects.length, todo: todo.length, runtime: runtime.kind, jobs },
     "run started",
   );
-
   // One writer: every series hands its results to this process's CaseLog, whose append is one
   // synchronous write + fsync, so lines never interleave however many series run.
   const caseLog = new CaseLog(dir);
   const windows = new SamplingWindows(() => runCpu(runtime), phases);
   // A bisected series' length is known only as a bound: the progress total counts the bound.
   const total = todo.length + bisects.reduce((n, b) => n + maxCases(b), 0);
-  const ran: CaseResult[] = [];
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const timeoutMs = timeoutOf(opts);
   const context = {
-    pki,
+    pki: roots.pki,
     timeoutMs,
     phases,
     ...(scenario.bench ? { bench: scenario.bench } : {}),
@@ -191,13 +264,11 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
   // every case and latency series.
   const clients = new ClientPool(runtime);
   const keys = serverKeys(scenario);
+  const forge = (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge");
   opts.onProgress?.({ kind: "start", total });
   try {
-    // Server instances in parallel, each one's series in plan order on its own server, then its
-    // bisected series.
-    const series = [...groupByServer(todo, bisects)];
     await runConcurrently(
-      series,
+      [...groupByServer(todo, bisects)],
       jobs,
       ([, { cases, bisects: b }]) => cases.length + b.reduce((n, x) => n + maxCases(x), 0),
       async ([serverIndex, { cases, bisects: instanceBisects }]) => {
@@ -208,15 +279,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         const hold = await windows.join();
         const spec = scenario.servers[serverIndex]!;
         const session = new ServerSession(spec, {
-          pki,
+          pki: roots.pki,
           runtime,
           timeoutMs,
           phases,
-          legacyCompat:
-            spec.legacyCompat ??
-            (scenario.clients ?? []).some((e) => (typeof e === "string" ? e : e.name) === "forge"),
+          legacyCompat: (spec.driver !== "endpoint" ? spec.legacyCompat : undefined) ?? forge,
         });
-        const run = async (planned: PlannedCase): Promise<CaseResult | undefined> => {
+        const runOne = async (planned: PlannedCase): Promise<CaseResult | undefined> => {
           if (opts.signal?.aborted) return undefined;
           await clients.record(planned.clientSpec);
           const result = await runCase(session, probe, clients.get(planned.clientSpec), planned, {
@@ -238,13 +307,18 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         };
         try {
           for (const planned of cases) {
-            const result = await run(planned);
+            const result = await runOne(planned);
             if (!result) break;
             keep(result, planned);
           }
           for (const b of instanceBisects) {
             if (opts.signal?.aborted) break;
-            const end = await runBisect(b, { stepAt: stepAt as StepMaker, recorded, run, keep });
+            const end = await runBisect(b, {
+              stepAt: roots.stepAt as StepMaker,
+              recorded,
+              run: runOne,
+              keep,
+            });
             if (end) runLog.info({ series: b.key, end }, "bisect");
           }
         } finally {
@@ -255,8 +329,7 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     );
   } finally {
     // Series end in any order; the manifest lists servers in scenario order, as a serial run does.
-    const order = keys;
-    manifest.servers.sort((a, b) => order.indexOf(runServerKey(a)) - order.indexOf(runServerKey(b)));
+    manifest.servers.sort((a, b) => keys.indexOf(runServerKey(a)) - keys.indexOf(runServerKey(b)));
     opts.onProgress?.({ kind: "end", done: ran.length, total });
     caseLog.close();
     windows.close();
@@ -268,16 +341,36 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
     if (clients.records().length)
       manifest.clients = clients.records().sort((a, b) => firstUse(a.label) - firstUse(b.label));
     await clients.close();
-    await runtime.close();
-    if (opts.signal?.aborted) manifest.interruptedAt = new Date().toISOString();
-    else {
-      manifest.endedAt = new Date().toISOString();
-      delete manifest.interruptedAt;
-    }
-    phases.totalMs = performance.now() - t0;
-    manifest.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
-    await writeManifest(dir, manifest);
   }
+  return windows.stats;
+}
+
+/** The manifest's last write: how the run ended and where its time went. */
+async function closeManifest(
+  run: OpenRun,
+  phases: RunPhases,
+  t0: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { manifest } = run;
+  if (signal?.aborted) manifest.interruptedAt = new Date().toISOString();
+  else {
+    manifest.endedAt = new Date().toISOString();
+    delete manifest.interruptedAt;
+  }
+  phases.totalMs = performance.now() - t0;
+  manifest.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]));
+  await writeManifest(run.dir, manifest);
+}
+
+/** What the caller is told: the cases this invocation ran and how many failed which way. */
+function finished(
+  run: OpenRun | undefined,
+  phases: RunPhases,
+  sampling: SamplingStats,
+  signal?: AbortSignal,
+): FinishedRun {
+  const { dir, manifest, ran } = run!;
   return {
     dir,
     manifest,
@@ -290,11 +383,13 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
         c.outcome.class === "server-error" &&
         !(c.expectations?.length && c.expectations.every((e) => e.pass)),
     ).length,
-    interrupted: Boolean(opts.signal?.aborted),
+    interrupted: Boolean(signal?.aborted),
     phases,
-    sampling: windows.stats,
+    sampling,
   };
 }
+
+const timeoutOf = (opts: RunOptions) => opts.timeoutMs ?? 10_000;
 
 function groupByServer(
   cases: readonly PlannedCase[],

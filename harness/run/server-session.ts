@@ -10,7 +10,7 @@ import type { StartedTlsServer } from "../servers/started-tls-server.ts";
 import { TlsServer } from "../servers/tls-server.ts";
 import { type RunPhases, timed } from "./phases.ts";
 import type { RootStep } from "./plan.ts";
-import { isUserServer, startUserServer } from "./start-server.ts";
+import { endpointServer, startTemplateServer } from "./start-server.ts";
 
 /** The wire probe as the session calls it (harness/probe's `probe`, or a stand-in in a bench). */
 export type ProbeFn = (options: ProbeOptions) => Promise<ProbeResult>;
@@ -83,31 +83,36 @@ export class ServerSession {
 
   async #start(step: RootStep, policy: IssuerPolicy): Promise<StartedTlsServer> {
     const { runtime, pki, phases } = this.options;
-    if (isUserServer(this.spec) || this.spec.driver === "endpoint") {
+    const spec = this.spec;
+    if (spec.driver === "endpoint") return timed(phases, "start", async () => endpointServer(spec));
+    const { config: template } = spec;
+    if (template !== undefined) {
       const config = {
         store: step.store,
         policy,
-        tls: this.spec.tls ?? TLS_VERSIONS,
-        clientAuth: this.spec.clientAuth ?? "require",
+        tls: spec.tls ?? TLS_VERSIONS,
+        clientAuth: spec.clientAuth ?? "require",
         pki,
-        ...(this.spec.image ? { image: this.spec.image } : {}),
+        ...(spec.image ? { image: spec.image } : {}),
       };
-      return timed(phases, "start", () => startUserServer(this.spec, config, runtime));
+      return timed(phases, "start", () =>
+        startTemplateServer({ ...spec, config: template }, config, runtime),
+      );
     }
     // A user's image carries no package labels to check: its server is found by starting it.
-    const available = this.spec.image ? { ok: true } : await DRIVERS[this.spec.driver].available(runtime);
+    const available = spec.image ? { ok: true } : await DRIVERS[spec.driver].available(runtime);
     if (!available.ok)
       throw new EngineError(
-        `${this.spec.driver} is unavailable on the ${runtime.kind} runtime: ${available.reason}`,
+        `${spec.driver} is unavailable on the ${runtime.kind} runtime: ${available.reason}`,
       );
-    const builder = new TlsServer(this.spec.driver)
+    const builder = new TlsServer(spec.driver)
       .withRoots(step.store)
       .withIssuerPolicy(policy)
-      .withTls(this.spec.tls ?? TLS_VERSIONS)
-      .withClientAuth(this.spec.clientAuth ?? "require")
+      .withTls(spec.tls ?? TLS_VERSIONS)
+      .withClientAuth(spec.clientAuth ?? "require")
       .withPki(pki)
       .withLegacyCompat(this.options.legacyCompat)
-      .withImage(this.spec.image);
+      .withImage(spec.image);
     return timed(phases, "start", () => builder.start(runtime));
   }
 
@@ -124,7 +129,7 @@ export class ServerSession {
           port: server.port,
           tls,
           timeoutMs: this.options.timeoutMs,
-          ...(this.spec.sni ? { sni: this.spec.sni } : {}),
+          ...(this.spec.driver === "endpoint" && this.spec.sni ? { sni: this.spec.sni } : {}),
           ...(server.starttls ? { starttls: server.starttls } : {}),
         }),
       );

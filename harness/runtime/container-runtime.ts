@@ -311,16 +311,7 @@ export class ContainerRuntime implements Runtime {
 
   async launch(spec: LaunchSpec): Promise<Launched> {
     const image = spec.image ?? this.image;
-    // Checked again per container: with NEVER_PULL a vanished image would otherwise surface as a
-    // bare engine error. The user's own image missing is their input; rootload's is the engine's.
-    if (!(await this.client.image.exists(ImageName.fromString(image))))
-      throw spec.image
-        ? new InputError(`${spec.name}.image`, `"${image}" is not present locally (rootload never pulls)`)
-        : new EngineError(`${spec.name}: image ${image} not found locally; ${BUILD_HINT}`);
-    if (spec.image && spec.isolated)
-      throw new EngineError(
-        `${spec.name}: a user's image cannot run behind the isolation relay (it needs node)`,
-      );
+    await this.#checkImage(spec, image);
     const buf = new LogBuffer();
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
@@ -330,6 +321,61 @@ export class ContainerRuntime implements Runtime {
     }
     const launchId = randomUUID();
     const lifetime = serverLifetimeSeconds();
+    const container = this.#container(spec, image, argv, buf, launchId, lifetime);
+    let started: StartedTestContainer;
+    try {
+      started = await container.start();
+    } catch (err) {
+      await relay?.close();
+      await this.#removeWhere(`rootload.launch=${launchId}`);
+      throw new EngineError(`${spec.name}: container did not become ready: ${messageOf(err)}\n${buf.tail()}`);
+    }
+    const id = started.getId();
+    this.#ids.add(id);
+    if (spec.image) this.#capLifetime(id, spec, launchId, lifetime);
+    await this.#watch(id, started);
+    const remote = this.engine.kind === "remote";
+    return new ContainerProcess(
+      started,
+      buf,
+      relay,
+      spec.name,
+      () => {
+        this.#ids.delete(id);
+        clearTimeout(lifetimeTimers.get(id));
+        lifetimeTimers.delete(id);
+        this.#cpuFiles.delete(id);
+      },
+      remote ? spec.dir : undefined,
+      spec.image !== undefined,
+    );
+  }
+
+  /**
+   * The image must be here: checked again per container, since with NEVER_PULL a vanished image
+   * would otherwise surface as a bare engine error. The user's own image missing is their input;
+   * rootload's is the engine's.
+   */
+  async #checkImage(spec: LaunchSpec, image: string): Promise<void> {
+    if (!(await this.client.image.exists(ImageName.fromString(image))))
+      throw spec.image
+        ? new InputError(`${spec.name}.image`, `"${image}" is not present locally (rootload never pulls)`)
+        : new EngineError(`${spec.name}: image ${image} not found locally; ${BUILD_HINT}`);
+    if (spec.image && spec.isolated)
+      throw new EngineError(
+        `${spec.name}: a user's image cannot run behind the isolation relay (it needs node)`,
+      );
+  }
+
+  /** The hardened, labelled container for `spec`, not yet started. */
+  #container(
+    spec: LaunchSpec,
+    image: string,
+    argv: string[],
+    buf: LogBuffer,
+    launchId: string,
+    lifetime: number,
+  ): HardenedContainer {
     const ready = spec.isolated
       ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)])
       : Wait.forLogMessage(spec.ready.log);
@@ -347,17 +393,7 @@ export class ContainerRuntime implements Runtime {
       .withSecurityOpt("no-new-privileges")
       .withPullPolicy(NEVER_PULL)
       .withNetworkMode(spec.isolated ? "none" : "host")
-      .withLabels({
-        [LABEL]: "1",
-        "rootload.run": this.runId,
-        "rootload.launch": launchId,
-        "rootload.driver": spec.name,
-        "rootload.owner-pid": `${process.pid}`,
-        "rootload.owner-start": selfOwner().start,
-        "rootload.owner-host": hostname(),
-        "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
-        ...(spec.image ? { "rootload.user-image": spec.image } : {}),
-      })
+      .withLabels(this.#labels(spec, launchId, lifetime))
       .withWorkingDir(spec.dir)
       .withLogConsumer((stream) => {
         stream.on("data", (d: Buffer | string) => buf.append(d));
@@ -367,63 +403,60 @@ export class ContainerRuntime implements Runtime {
       .withStartupTimeout(spec.ready.timeoutMs);
     // rootload's image caps the server's life with coreutils `timeout` inside. A user's image may
     // have none: its own entrypoint is replaced by the server's binary, and the cap is applied from
-    // outside (below, and by the next run's removeOrphans() through the `rootload.expires` label).
+    // outside (#capLifetime, and by the next run's removeOrphans() through the `rootload.expires` label).
     if (spec.image) container.withEntrypoint([argv[0]!]).withCommand(argv.slice(1));
     else container.withCommand(withLifetimeCap(argv, lifetime));
-    const remote = this.engine.kind === "remote";
-    if (remote) container.withCopyDirectoriesToContainer([{ source: spec.dir, target: spec.dir }]);
+    if (this.engine.kind === "remote")
+      container.withCopyDirectoriesToContainer([{ source: spec.dir, target: spec.dir }]);
     // Inputs (configs, certificates, keys) read-only; the server writes only into state/.
     else
       container.withBindMounts([
         { source: spec.dir, target: spec.dir, mode: "ro" },
         { source: join(spec.dir, STATE_DIR), target: join(spec.dir, STATE_DIR), mode: "rw" },
       ]);
-    let started: StartedTestContainer;
-    try {
-      started = await container.start();
-    } catch (err) {
-      await relay?.close();
-      await this.#removeWhere(`rootload.launch=${launchId}`);
-      throw new EngineError(`${spec.name}: container did not become ready: ${messageOf(err)}\n${buf.tail()}`);
-    }
-    const id = started.getId();
-    this.#ids.add(id);
-    if (spec.image) {
-      const cap = setTimeout(() => {
-        log.warn(
-          { server: spec.name, image: spec.image, seconds: lifetime },
-          "server lifetime over: removing its container",
-        );
-        void this.#removeWhere(`rootload.launch=${launchId}`);
-      }, lifetime * 1000);
-      cap.unref();
-      lifetimeTimers.set(id, cap);
-    }
+    return container;
+  }
+
+  /** Who started the container and until when it may live: what the orphan reaper reads. */
+  #labels(spec: LaunchSpec, launchId: string, lifetime: number): Record<string, string> {
+    return {
+      [LABEL]: "1",
+      "rootload.run": this.runId,
+      "rootload.launch": launchId,
+      "rootload.driver": spec.name,
+      "rootload.owner-pid": `${process.pid}`,
+      "rootload.owner-start": selfOwner().start,
+      "rootload.owner-host": hostname(),
+      "rootload.expires": `${Math.ceil(Date.now() / 1000 + lifetime + 30)}`,
+      ...(spec.image ? { "rootload.user-image": spec.image } : {}),
+    };
+  }
+
+  /** A user's image has no `timeout` inside: remove its container from here when its life is over. */
+  #capLifetime(id: string, spec: LaunchSpec, launchId: string, lifetime: number): void {
+    const cap = setTimeout(() => {
+      log.warn(
+        { server: spec.name, image: spec.image, seconds: lifetime },
+        "server lifetime over: removing its container",
+      );
+      void this.#removeWhere(`rootload.launch=${launchId}`);
+    }, lifetime * 1000);
+    cap.unref();
+    lifetimeTimers.set(id, cap);
+  }
+
+  /** Where its CPU time is read; on the first container, whether the engine enforces the limits. */
+  async #watch(id: string, started: StartedTestContainer): Promise<void> {
     const cpuFile = await this.#cgroupCpuFile(id);
     if (cpuFile) this.#cpuFiles.set(id, cpuFile);
-    if (!this.#limitsChecked) {
-      this.#limitsChecked = true;
-      this.#limits = { ...CONTAINER_LIMITS, ...(await enforcedLimits(started)) };
-      if (this.#limits.memoryEnforced === false)
-        log.warn(
-          { memoryBytes: CONTAINER_LIMITS.memoryBytes },
-          "the engine ignored the containers' memory limit (cgroup memory controller not delegated)",
-        );
-    }
-    return new ContainerProcess(
-      started,
-      buf,
-      relay,
-      spec.name,
-      () => {
-        this.#ids.delete(id);
-        clearTimeout(lifetimeTimers.get(id));
-        lifetimeTimers.delete(id);
-        this.#cpuFiles.delete(id);
-      },
-      remote ? spec.dir : undefined,
-      spec.image !== undefined,
-    );
+    if (this.#limitsChecked) return;
+    this.#limitsChecked = true;
+    this.#limits = { ...CONTAINER_LIMITS, ...(await enforcedLimits(started)) };
+    if (this.#limits.memoryEnforced === false)
+      log.warn(
+        { memoryBytes: CONTAINER_LIMITS.memoryBytes },
+        "the engine ignored the containers' memory limit (cgroup memory controller not delegated)",
+      );
   }
 
   /** CPU load of each running container of this runtime (sampling windows wait for them to go quiet). */
@@ -462,6 +495,11 @@ export class ContainerRuntime implements Runtime {
     await Promise.allSettled([...this.#dirs].map((d) => rm(d, { recursive: true, force: true })));
     this.#dirs.clear();
     this.#unhook();
+  }
+
+  /** `await using runtime = …`: closed when the scope ends, however it ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** At exit nothing async runs: ask the docker CLI, best effort; the next run reaps the rest. */

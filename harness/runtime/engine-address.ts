@@ -1,3 +1,5 @@
+import { InputError } from "../errors.ts";
+
 /** Where the container engine is, as far as where its servers are reached is concerned. */
 export type EngineEndpoint =
   /** The engine on this machine (Unix socket or npipe): servers listen on 127.0.0.1, files are bind-mounted. */
@@ -15,7 +17,7 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndp
   if (!url || /^(unix|npipe):/.test(url)) return { kind: "local", host: "127.0.0.1" };
   const u = new URL(url);
   if (!/^(tcp|http|https):$/.test(u.protocol))
-    throw new Error(`DOCKER_HOST "${url}": only unix://, npipe:// and tcp:// engines are supported`);
+    throw new InputError("DOCKER_HOST", `"${url}": only unix://, npipe:// and tcp:// engines are supported`);
   const host = u.hostname.replace(/^\[|\]$/g, "");
   return { kind: "remote", host, url };
 }

@@ -302,6 +302,11 @@ export class ProcessRuntime implements Runtime {
     this.#unhook();
   }
 
+  /** `await using runtime = …`: closed when the scope ends, however it ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   #closeSync(): void {
     for (const p of this.#live) p.stopSync();
     for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });

@@ -105,8 +105,11 @@ export interface MakeDirOptions {
 
 export type RuntimeKind = "container" | "process";
 
-/** Runs launch specs. One instance per harness process; `close()` removes everything it started. */
-export interface Runtime {
+/**
+ * Runs launch specs. One instance per harness process; `close()` (or leaving an `await using`
+ * scope) removes everything it started.
+ */
+export interface Runtime extends AsyncDisposable {
   readonly kind: RuntimeKind;
   /**
    * The address servers listen on and are reached at: 127.0.0.1, or a remote engine's address.

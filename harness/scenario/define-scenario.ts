@@ -1,6 +1,6 @@
 import type { ClientEntry } from "../model/client-spec.ts";
 import type { IdentitySpec } from "../model/identity.ts";
-import type { ClientSelection, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
+import type { ClientSelection, DriverName, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
 import type { OutcomeClass, OutcomeSide } from "../model/outcome.ts";
 import type { PolicyText } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
@@ -9,24 +9,26 @@ import type { ClientAuthMode, TlsVersion } from "../model/tls.ts";
 export type { ClientEntry, ClientOptions } from "../model/client-spec.ts";
 export type { IdentitySpec } from "../model/identity.ts";
 
-export interface ServerSpec {
-  driver: ScenarioDriver;
+/** What every server of a scenario may say, started by rootload or already running. */
+interface ServerSpecBase {
   /** TLS versions to test; default both. */
   tls?: TlsVersion[];
+  /**
+   * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
+   * For servers that restart on every step, to bound a long sweep's wall time. It limits the fixed
+   * steps only: a `roots.bisect` search runs on every server whose list is grown.
+   */
+  steps?: string[];
+}
+
+/** A server rootload starts and loads with each step's roots: one of its drivers. */
+export interface DriverServerSpec extends ServerSpecBase {
+  driver: DriverName;
   /** One policy or several (each is a separate set of cases); default "all". */
   policy?: PolicyText | PolicyText[];
   clientAuth?: ClientAuthMode;
   /** Accept the node-forge legacy client (TLS 1.0, RSA key exchange, @SECLEVEL=0). Implied by the forge client. */
   legacyCompat?: boolean;
-  /** driver "endpoint" only: "host:port" of a server that is already running (not started, not grown). */
-  address?: string;
-  /** Server name (SNI) the probe and every client send; endpoints only. */
-  sni?: string;
-  /**
-   * Endpoints only: the plaintext prelude before TLS (`smtp` for a mail server's port 25/587,
-   * `imap`, `ldap`, `postgres`). A driver that needs one (postgres) sets it itself.
-   */
-  starttls?: StartTlsProtocol;
   /**
    * nginx, haproxy, apache, stunnel: the user's own config as a template with `${ROOTLOAD_*}`
    * placeholders (see docs/templates.md); relative to the scenario file. HAProxy, which has no
@@ -38,13 +40,24 @@ export interface ServerSpec {
    * rootload's, with the rendered config mounted where the driver expects it. Container runtime.
    */
   image?: string;
-  /**
-   * Only these root steps, by label (a snapshot date, "n=600", "65,536 B"); default every step.
-   * For servers that restart on every step, to bound a long sweep's wall time. It limits the fixed
-   * steps only: a `roots.bisect` search runs on every server whose list is grown.
-   */
-  steps?: string[];
 }
+
+/** A server that is already running (not started, not grown): tested as its operator configured it. */
+export interface EndpointServerSpec extends ServerSpecBase {
+  driver: "endpoint";
+  /** "host:port". */
+  address: string;
+  /** Server name (SNI) the probe and every client send. */
+  sni?: string;
+  /**
+   * The plaintext prelude before TLS (`smtp` for a mail server's port 25/587, `imap`, `ldap`,
+   * `postgres`). A driver that needs one (postgres) sets it itself.
+   */
+  starttls?: StartTlsProtocol;
+}
+
+/** One server of a scenario: `driver` tells which kind, and so which fields apply. */
+export type ServerSpec = DriverServerSpec | EndpointServerSpec;
 
 /**
  * Where the scenario's roots come from. A `path` (and each of `paths`) is a file or folder relative
@@ -81,8 +94,15 @@ export interface RootsSpec {
   source: RootSourceSpec;
   /** Steps by entry count (prefixes of the chosen order). */
   sizes?: number[];
-  /** Steps by exact CA-list size in bytes. */
+  /** Steps by exact CA-list size in bytes, as configured (every root's name counted). */
   bytes?: number[];
+  /**
+   * Steps by exact CA-list size on the wire, as an OpenSSL-based server (nginx, Apache, HAProxy,
+   * stunnel, s_server) sends it: a name shared by several roots goes out once, so the configured
+   * list is larger than the target when the store has re-keyed roots. Cases record both figures
+   * (`configured.caListBytes`, `configured.wireBytes`). Labels read `65536 B wire`.
+   */
+  wireBytes?: number[];
   /** "ctl" (source order), "subject" (sorted by subject DER) or "shuffle:SEED". */
   order?: string;
   /** Where the client's issuing CA sits in the list; default "last". */

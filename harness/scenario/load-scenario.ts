@@ -64,7 +64,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   if (scenario.roots) scenario.roots.source = resolveSourcePaths(scenario.roots.source, dir);
   // A user's config template and identity files are relative to the scenario file too.
   for (const s of scenario.servers)
-    if (s.config !== undefined)
+    if (s.driver !== "endpoint" && s.config !== undefined)
       s.config = Array.isArray(s.config)
         ? s.config.map((c) => path.resolve(dir, c))
         : path.resolve(dir, s.config);

@@ -1,7 +1,13 @@
 import { clientLabel, SPEAKS_STARTTLS } from "../model/client-spec.ts";
 import { CLIENT_NAMES, type ScenarioDriver } from "../model/names.ts";
 import { DRIVER_STARTTLS, type StartTlsProtocol } from "../model/starttls.ts";
-import type { Expectation, Scenario, ServerSpec } from "./define-scenario.ts";
+import type {
+  DriverServerSpec,
+  EndpointServerSpec,
+  Expectation,
+  Scenario,
+  ServerSpec,
+} from "./define-scenario.ts";
 
 /** Drivers whose config a user can bring as a template (`config:`). */
 export const TEMPLATE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "apache", "stunnel"];
@@ -39,6 +45,10 @@ export const IMAGE_DRIVERS: readonly ScenarioDriver[] = ["nginx", "haproxy", "ap
 const IMAGE_REF =
   /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
+/** Every field a scenario's server may carry, before the rules below tie each to its kind. */
+type ServerFields = Omit<DriverServerSpec, "driver"> &
+  Omit<EndpointServerSpec, "driver" | "address"> & { driver: ScenarioDriver; address?: string };
+
 const ONLY_ENDPOINT = ["address", "sni", "starttls"] as const;
 const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config", "image"] as const;
 
@@ -55,8 +65,10 @@ function selectsServer(e: Expectation, s: ServerSpec): boolean {
  */
 export function serverRuleProblems(scenario: Scenario): string[] {
   const out: string[] = [];
-  scenario.servers.forEach((s, i) => {
+  scenario.servers.forEach((server, i) => {
     const at = `servers[${i}]`;
+    // Checked here: a server may still carry the fields of the other kind, so read them loosely.
+    const s = server as ServerFields;
     if (s.driver === "endpoint") {
       if (s.address === undefined) out.push(`${at}.address is required for driver "endpoint" (host:port)`);
       else if (!parseAddress(s.address))

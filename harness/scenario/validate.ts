@@ -233,6 +233,7 @@ const scenarioCheck = obj(
       {
         sizes: arr(int(0, 100_000)),
         bytes: arr(int(0, 10_000_000)),
+        wireBytes: arr(int(0, 10_000_000)),
         order,
         clientIssuer: either(oneOf(["first", "last"]), int(0)),
         topUpSynthetic: bool,

@@ -57,6 +57,8 @@ export interface RenderContext {
   listenHost: string;
   /** The port the server itself listens on (the inner port for an isolated server). */
   listenPort: number;
+  /** Further free ports on the listen host, as many as the definition's `extraPorts` asks for. */
+  extraPorts: readonly number[];
   /** `dir/name` */
   file(name: string): string;
   /** `dir/state/name`: where the server may write (pid and temp files); the rest is read-only in a container. */
@@ -142,6 +144,11 @@ export interface DriverDefinition {
   dropsTo?: string;
   reload: ReloadMethod;
   render(ctx: RenderContext): Rendered;
+  /**
+   * How many ports besides the listen port the config needs (a user's template with other
+   * listeners: each moves to a free port of its own). Default none.
+   */
+  extraPorts?(): number;
   /**
    * How the running server states its version (`nginx -v`): read in a user's image, which has no
    * package labels. `label` names it in reports as the packages do.

@@ -104,6 +104,8 @@ export class DriverServer implements StartedTlsServer {
   #versions: Record<string, string> = {};
   /** What the last confirmed reload found served, and its plan (names as DER hex); unknown after a start. */
   #served?: ServedBefore;
+  /** Free ports for the config's other listeners, picked once and kept across reloads. */
+  #extraPorts: number[] = [];
 
   private constructor(
     private readonly def: DriverDefinition,
@@ -198,12 +200,18 @@ export class DriverServer implements StartedTlsServer {
 
   async #render(config: ServerConfig): Promise<{ ctx: RenderContext; argv: string[] }> {
     const plan = planIssuers(config.store, config.policy);
+    const want = this.def.extraPorts?.() ?? 0;
+    while (this.#extraPorts.length < want) {
+      const p = await this.runtime.freePort();
+      if (p !== this.port && !this.#extraPorts.includes(p)) this.#extraPorts.push(p);
+    }
     const ctx: RenderContext = {
       config,
       plan,
       dir: this.dir,
       listenHost: this.runtime.host,
       listenPort: this.def.isolated?.innerPort ?? this.port,
+      extraPorts: this.#extraPorts,
       file: (n) => this.file(n),
       state: (n) => join(this.dir, STATE_DIR, n),
       node: this.runtime.nodeBinary(),

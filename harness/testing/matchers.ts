@@ -17,6 +17,7 @@ interface CaseMatchers<R = unknown> {
 }
 
 declare module "vitest" {
+  // biome-ignore lint/suspicious/noExplicitAny: a merged declaration must repeat vitest's own `Matchers<T = any>`
   interface Matchers<T = any> extends CaseMatchers<T> {}
 }
 

@@ -67,10 +67,13 @@ describe("hostile TLS peers", () => {
     expect(JSON.stringify(r.outcome)).toMatch(/wrap/i);
   });
 
-  it("every client ends each hostile case with a typed outcome within its timeout", async () => {
+  it("every client ends each hostile case with a typed outcome within its timeout", async (ctx) => {
+    const missing = new Set<string>();
     for (const mode of HOSTILE_MODES) {
       await using peer = await startHostilePeer(mode);
-      await everyClientFailsWithin(peer, mode, { timeoutMs: 1_500, slackMs: 2_500 });
+      for (const m of await everyClientFailsWithin(peer, mode, { timeoutMs: 1_500, slackMs: 2_500 }))
+        missing.add(m);
     }
+    if (missing.size > 0) ctx.skip([...missing].join("; "));
   }, 120_000);
 });

@@ -32,15 +32,18 @@ describe("hostile STARTTLS (SMTP, IMAP, LDAP) peers replaying real servers' byte
       }
   }, 60_000);
 
-  it("every client that speaks the prelude ends each case with a typed, non-ok outcome within its timeout", async () => {
+  it("every client that speaks the prelude ends each case with a typed, non-ok outcome within its timeout", async (ctx) => {
+    const missing = new Set<string>();
     for (const protocol of PROTOCOLS)
       for (const mode of MAIL_PEER_MODES) {
         await using peer = await startMailPeer(protocol, mode);
-        await everyClientFailsWithin(peer, `${protocol} ${mode}`, {
+        for (const m of await everyClientFailsWithin(peer, `${protocol} ${mode}`, {
           timeoutMs: 2_000,
           slackMs: 2_000,
           starttls: protocol,
-        });
+        }))
+          missing.add(m);
       }
+    if (missing.size > 0) ctx.skip([...missing].join("; "));
   }, 240_000);
 });

@@ -34,11 +34,18 @@ describe("hostile STARTTLS (PostgreSQL SSLRequest) peers", () => {
     }
   }, 30_000);
 
-  it("every client ends each case with a typed, non-ok outcome within its timeout", async () => {
+  it("every client ends each case with a typed, non-ok outcome within its timeout", async (ctx) => {
+    const missing = new Set<string>();
     // The clients that speak the prelude (model/client-spec.ts SPEAKS_STARTTLS).
     for (const mode of STARTTLS_PEER_MODES) {
       await using peer = await startStartTlsPeer(mode);
-      await everyClientFailsWithin(peer, mode, { timeoutMs: 2_000, slackMs: 2_000, starttls: "postgres" });
+      const left = await everyClientFailsWithin(peer, mode, {
+        timeoutMs: 2_000,
+        slackMs: 2_000,
+        starttls: "postgres",
+      });
+      for (const m of left) missing.add(m);
     }
+    if (missing.size > 0) ctx.skip([...missing].join("; "));
   }, 120_000);
 });

@@ -16,12 +16,20 @@ interface Accounting {
 }
 
 describe("roots inspect says what was filtered", () => {
-  it("text: the 2025 CTL's 514 entries, 170 disabled, and the flag that keeps them", async () => {
+  it("text: the 2025 CTL's 514 entries by default, as check takes it, 170 of them disabled and said so", async () => {
     const r = await runCli(["roots", "inspect", STL_2025]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^total\s+514 entries/m);
-    expect(r.stdout).toMatch(/^excluded \(disabled\)\s+170 \(keep with --include-disabled\)/m);
-    expect(r.stdout).toMatch(/^count\s+344$/m);
+    expect(r.stdout).toMatch(
+      /^disabled, kept\s+170 \(in the whole list by default, as check takes it; leave out with --exclude-disabled\)/m,
+    );
+    expect(r.stdout).toMatch(/^count\s+514$/m);
+    // The same list, the same count, in check's header.
+    const check = await runCli(["check", STL_2025, "--server", "nginx"]);
+    expect(check.stdout).toMatch(/from 514 certificates/);
+    const out = await runCli(["roots", "inspect", STL_2025, "--exclude-disabled"]);
+    expect(out.stdout).toMatch(/^excluded \(disabled\)\s+170 \(kept without --exclude-disabled\)/m);
+    expect(out.stdout).toMatch(/^count\s+344$/m);
   });
 
   it("json: total, excluded { purpose, disabled, notBefore } with keepWith", async () => {
@@ -29,9 +37,24 @@ describe("roots inspect says what was filtered", () => {
     const doc = JSON.parse(r.stdout) as Accounting;
     expect(doc.total).toBe(514);
     expect(doc.excluded.purpose).toEqual({ count: 127, keepWith: "--purpose any" });
-    expect(doc.excluded.disabled).toEqual({ count: 145, keepWith: "--include-disabled" });
-    expect(doc.excluded.notBefore?.keepWith).toBe("--include-disabled");
-    expect(doc.count).toBe(242);
+    expect(doc.excluded.disabled).toEqual({ count: 0, keepWith: "without --exclude-disabled" });
+    expect(doc.count).toBe(242 + 145);
+    const only = JSON.parse(
+      (
+        await runCli([
+          "roots",
+          "inspect",
+          STL_2025,
+          "--purpose",
+          "serverAuth",
+          "--exclude-disabled",
+          "--json",
+        ])
+      ).stdout,
+    ) as Accounting;
+    expect(only.excluded.disabled).toEqual({ count: 145, keepWith: "without --exclude-disabled" });
+    expect(only.excluded.notBefore?.keepWith).toBe("without --exclude-disabled");
+    expect(only.count).toBe(242);
   });
 
   it("every Microsoft snapshot, any filter: total = count + every exclusion", () => {

@@ -7,6 +7,7 @@ import { ProcessRuntime } from "../../harness/runtime/process-runtime.ts";
 import { DRIVERS } from "../../harness/servers/drivers/registry.ts";
 import { SAFE_PATH } from "../../harness/state-dir.ts";
 import { storeOfBytes } from "../fixtures/exact-size-roots.ts";
+import { requireHere } from "../support/require-here.ts";
 
 // A TMPDIR a careless or hostile environment could hand the harness: a space, and a command
 // substitution that a shell would run.
@@ -27,9 +28,10 @@ describe("a hostile TMPDIR", () => {
 
   // Every driver that renders a config file or reloads through a shell, in the process runtime.
   for (const name of ["node", "haproxy", "nginx", "apache", "stunnel"] as const) {
-    it(`${name}: starts and reloads; no command from TMPDIR runs; paths stay in the safe base`, async () => {
+    it(`${name}: starts and reloads; no command from TMPDIR runs; paths stay in the safe base`, async (ctx) => {
       const driver = DRIVERS[name];
-      if (!(await driver.available(runtime)).ok) return;
+      const a = await driver.available(runtime);
+      requireHere(ctx, name, a.ok ? undefined : a.reason);
       const pki = await sharedTestPki();
       const server = await driver.start(
         {

@@ -2,6 +2,7 @@ import type { KnownVersions } from "../../harness/check/limit-lookup.ts";
 import { describeOn, lookupLimit } from "../../harness/check/limit-lookup.ts";
 import { SERVER_PROFILES, type ServerLimit, type ServerStack } from "../../harness/check/limits.ts";
 import type { TlsVersion } from "../../harness/model/tls.ts";
+import { inCi } from "./require-here.ts";
 
 /** The limits table's entries for the version a started server reported, or why there are none. */
 export type MeasuredLimits =
@@ -41,6 +42,6 @@ export function measuredLimits(stack: ServerStack, serverVersions: Record<string
 
 /** On a developer machine a missing limit skips with its reason; in CI (CI=true) it fails. */
 export function unmeasured(reason: string, skip: (note: string) => never): never {
-  if (process.env.CI === "true") throw new Error(`${reason} (CI=true: a limit not measured is a failure)`);
+  if (inCi()) throw new Error(`${reason} (CI=true: a limit not measured is a failure)`);
   return skip(reason);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../../harness/runtime/free-port.ts";
 import { withLifetimeCap } from "../../harness/runtime/lifetime.ts";
+import { missingHere } from "./require-here.ts";
 
 /**
  * Debian's `prometheus` and `promtool` (2.42, containers/setup-host.sh) run as the tests' own
@@ -23,9 +24,7 @@ export function prometheusUnavailable(): string | undefined {
 
 /** Skip with the reason locally; under CI=true a missing Prometheus is a failure. */
 export function requirePrometheus(): string | undefined {
-  const why = prometheusUnavailable();
-  if (why && process.env.CI === "true") throw new Error(`CI=true and ${why}`);
-  return why;
+  return missingHere("Prometheus", prometheusUnavailable());
 }
 
 /** `promtool <args>` with `input` on stdin: its exit code and output. */

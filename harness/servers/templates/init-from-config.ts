@@ -41,6 +41,8 @@ export function nginxToTemplate(configFile: string): InitTemplate {
   const out: InitTemplate = { files: {}, mainFile: path.basename(configFile), changes: [] };
   const queue = [path.basename(configFile)];
   const texts = new Map<string, string>();
+  // Includes that leave the config's folder: read in place (absolute path), never written under -o.
+  const outside = new Map<string, Map<number, { from: string; to: string }>>();
   while (queue.length) {
     const rel = queue.shift()!;
     if (texts.has(rel)) continue;
@@ -49,12 +51,18 @@ export function nginxToTemplate(configFile: string): InitTemplate {
     const text = readFileSync(file, "utf8");
     texts.set(rel, text);
     for (const inc of nginxIncludes(parseNginx(text).directives)) {
-      const rel = inc.args[0] ?? "";
-      if (path.isAbsolute(rel)) continue; // read where it is, not converted
+      const target = inc.args[0] ?? "";
+      if (path.isAbsolute(target)) continue; // read where it is, not converted
+      if (leavesFolder(dir, target)) {
+        const lines = outside.get(rel) ?? new Map<number, { from: string; to: string }>();
+        lines.set(inc.line, { from: target, to: path.resolve(dir, target) });
+        outside.set(rel, lines);
+        continue;
+      }
       // A plain name must exist (checked as it is read); a pattern may match nothing, as in nginx.
-      if (!isPattern(rel)) queue.push(rel);
+      if (!isPattern(target)) queue.push(path.relative(dir, path.resolve(dir, target)));
       else
-        for (const f of expandInclude(path.join(dir, rel), `${file}:${inc.line}`, { optional: true }))
+        for (const f of expandInclude(path.join(dir, target), `${file}:${inc.line}`, { optional: true }))
           queue.push(path.relative(dir, f));
     }
   }
@@ -88,7 +96,15 @@ export function nginxToTemplate(configFile: string): InitTemplate {
         "verify-only CAs → ${ROOTLOAD_CA_VERIFY_FILE}",
       ],
     ];
+    const moved = outside.get(rel);
     const lines = text.split("\n").map((line, i) => {
+      const away = moved?.get(i + 1);
+      if (away && line.includes(away.from)) {
+        out.changes.push(
+          `${path.join(dir, rel)}:${i + 1}: include ${away.from} leaves the config's folder → read in place at ${away.to} (not converted)`,
+        );
+        return line.replace(away.from, away.to);
+      }
       const code = line.replace(/(^|\s)#.*$/, "");
       if (/^\s*ssl_client_certificate\s/.test(code))
         out.caBundle ??= caBundleOf(code, "ssl_client_certificate", dir);
@@ -112,6 +128,12 @@ export function nginxToTemplate(configFile: string): InitTemplate {
       "has no ssl_client_certificate: it does not ask for client certificates (add ssl_verify_client and ssl_client_certificate first)",
     );
   return out;
+}
+
+/** Whether a relative include path points outside `dir` (`../x`, `a/../../x`). */
+function leavesFolder(dir: string, rel: string): boolean {
+  const back = path.relative(dir, path.resolve(dir, rel));
+  return back.startsWith("..") || path.isAbsolute(back);
 }
 
 /**

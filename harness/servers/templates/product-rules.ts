@@ -8,6 +8,24 @@ import type { ScopeState, TemplateRules } from "./render-template.ts";
 
 const atTopLevel = (s: ScopeState) => s.depth === 0;
 
+/** A directive's first argument (quoted or not) replaced by `value`. */
+function firstArg(line: string, value: string): string {
+  return line.replace(/^(\s*<?[A-Za-z_][\w-]*\s+)("[^"]*"|'[^']*'|[^\s;>]+)/, `$1${value}`);
+}
+
+/** A path in the user's config that rootload moves into the server's state folder, named `name`. */
+function toState(directive: RegExp, name: string | ((line: string) => string), why: string) {
+  return {
+    directive,
+    why,
+    rewrite: (line: string, state: (n: string) => string) =>
+      firstArg(line, state(typeof name === "string" ? name : name(line))),
+  };
+}
+
+const LOGS_WHY =
+  "logs go to the server's state folder: the deployment's log folder is not rootload's to write";
+
 /** nginx: rootload passes `-g "daemon off; pid …; error_log stderr notice;"` in place of the user's. */
 export const NGINX_TEMPLATE: TemplateRules = {
   driver: "nginx",
@@ -19,6 +37,22 @@ export const NGINX_TEMPLATE: TemplateRules = {
     ["ROOTLOAD_CA_FILE", "ROOTLOAD_CA_ADVERTISED_FILE"],
   ],
   listener: /^\s*listen\s/,
+  // ipv6only= is an IPv6 socket option: refused on the IPv4 address the listener moves to.
+  relisten: (line, address) => firstArg(line, address).replace(/\s+ipv6only=\w+/, ""),
+  redirects: [
+    toState(/^\s*access_log\s+(?!off\b|syslog:|"?\/dev\/std)/, "access.log", LOGS_WHY),
+    // Top-level error_log is overridden; one in http/server/location goes to stderr with it.
+    {
+      directive: /^\s*error_log\s+(?!stderr\b|syslog:)/,
+      why: "rootload reads the server's log on stderr",
+      rewrite: (line) => firstArg(line, "stderr"),
+    },
+    toState(
+      /^\s*(client_body|proxy|fastcgi|uwsgi|scgi)_(temp|cache)_path\s/,
+      (l) => /^\s*(\w+)/.exec(l)![1]!,
+      "temp and cache folders go to the server's state folder",
+    ),
+  ],
   overrides: [
     { directive: /^\s*daemon\s/, why: "rootload runs the server in the foreground" },
     { directive: /^\s*pid\s/, why: "rootload keeps the pid file in the server's directory" },
@@ -58,6 +92,7 @@ export const HAPROXY_TEMPLATE: TemplateRules = {
     ["ROOTLOAD_CA_FILE", "ROOTLOAD_CA_ADVERTISED_FILE"],
   ],
   listener: /^\s*bind\s/,
+  relisten: (line, address) => firstArg(line, address),
   overrides: [
     { directive: /^\s*daemon\b/, why: "rootload runs the server in the foreground (-db)" },
     { directive: /^\s*pidfile\s/, why: "rootload keeps the pid file in the server's directory (-p)" },
@@ -91,6 +126,20 @@ export const APACHE_TEMPLATE: TemplateRules = {
   ],
   // The virtual host must name the address Listen gives, or the TLS settings never apply.
   listener: /^\s*(Listen\s|<VirtualHost\s)/i,
+  relisten: (line, address) =>
+    /^\s*</.test(line)
+      ? line.replace(/^(\s*<VirtualHost\s+)[^>]*/i, `$1${address}`)
+      : firstArg(line, address),
+  // `Listen 80` and `<VirtualHost *:80>` stay one address: keyed by port.
+  listenKey: (line) => (/^\s*Listen\s+(?:\S*:)?(\d+)/i.exec(line) ?? /:(\d+)/.exec(line))?.[1] ?? "any",
+  redirects: [
+    toState(/^\s*(CustomLog|TransferLog)\s+(?!"?\|)/i, "access.log", LOGS_WHY),
+    {
+      directive: /^\s*SSLSessionCache\s+shmcb:/i,
+      why: "the session cache goes to the server's state folder",
+      rewrite: (line, state) => line.replace(/shmcb:[^(\s]+/i, `shmcb:${state("ssl_scache")}`),
+    },
+  ],
   overrides: [
     { directive: /^\s*PidFile\s/i, why: "rootload keeps the pid file in the server's directory" },
     { directive: /^\s*ErrorLog\s/i, why: "rootload reads the server's log on stderr" },
@@ -139,6 +188,7 @@ export const STUNNEL_TEMPLATE: TemplateRules = {
     ["ROOTLOAD_CA_FILE", "ROOTLOAD_CA_ADVERTISED_FILE"],
   ],
   listener: /^\s*accept\s*=/,
+  relisten: (line, address) => line.replace(/^(\s*accept\s*=\s*).*$/, `$1${address}`),
   overrides: [
     { directive: /^\s*foreground\s*=/, why: "rootload runs the server in the foreground" },
     { directive: /^\s*pid\s*=/, why: "rootload keeps the pid file in the server's directory" },

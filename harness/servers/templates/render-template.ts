@@ -33,8 +33,28 @@ export interface TemplateRules {
   mainFile: string;
   /** Each group lists placeholders of which at least one must occur somewhere in the template. */
   required: readonly (readonly Placeholder[])[];
-  /** A line that opens a listener: it must use ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT}. */
+  /**
+   * A line that opens a listener. One with ${ROOTLOAD_LISTEN} or ${ROOTLOAD_PORT} is the one
+   * rootload tests; any other (a plain-HTTP health server, another port) is moved by `relisten`
+   * to a free port on 127.0.0.1, in place, so it never binds what the user's deployment binds.
+   */
   listener: RegExp;
+  /** The line with its listen address(es) replaced by `address` (host:port). */
+  relisten(line: string, address: string): string;
+  /**
+   * Which listeners share a port (Apache: `Listen 80` and `<VirtualHost *:80>` must stay one
+   * address); default: each line its own.
+   */
+  listenKey?(line: string): string;
+  /**
+   * Paths rootload must own wherever they appear (logs, temp folders, caches): the line with its
+   * path moved into the server's state folder (`state(name)`), or undefined to keep it.
+   */
+  redirects?: readonly {
+    directive: RegExp;
+    why: string;
+    rewrite(line: string, state: (name: string) => string): string | undefined;
+  }[];
   /**
    * Directives rootload overrides, per line of the template: the line is commented out (keeping
    * line numbers, so the server's messages map back to the template) and rootload sets its own
@@ -70,7 +90,20 @@ export interface RenderedTemplate {
   used: Set<string>;
   /** The top-level files in the order given (the main file, then any further `-f` files). */
   mains: string[];
+  /** Listeners moved to a port of rootload's (`own.ports`, in order of first use): how many ports they need. */
+  extraListeners: number;
 }
+
+/** What rootload gives a rendering besides the placeholders: ports for other listeners, its state folder. */
+export interface OwnedValues {
+  /** Free ports on 127.0.0.1 for the listeners without the listen placeholder, in order. */
+  ports: readonly number[];
+  /** A path in the server's writable state folder. */
+  state(name: string): string;
+}
+
+/** For a rendering that only checks (init, counting listeners): no ports, a stand-in state folder. */
+export const CHECK_ONLY: OwnedValues = { ports: [], state: (n) => `/rootload-state/${n}` };
 
 /** Where the i-th top-level file of several is rendered: haproxy.cfg, haproxy-2.cfg, haproxy-3.cfg… */
 function mainName(rules: TemplateRules, i: number): string {
@@ -94,12 +127,22 @@ export function renderTemplate(
   template: string | readonly string[],
   rules: TemplateRules,
   values: Record<Placeholder, string>,
+  own: OwnedValues = CHECK_ONLY,
 ): RenderedTemplate {
   const templates = [template].flat();
   if (templates.length > 1 && !rules.severalFiles)
     throw new InputError(templates[1]!, `${rules.driver} takes one config file (use its include)`);
   const root = path.dirname(templates[0]!);
-  const out: RenderedTemplate = { files: {}, sources: {}, used: new Set(), mains: [] };
+  const out: RenderedTemplate = { files: {}, sources: {}, used: new Set(), mains: [], extraListeners: 0 };
+  const listenPorts = new Map<string, number>();
+  let lineCount = 0;
+  /** The port of rootload's for a listener line without the placeholder. */
+  const portFor = (line: string): number => {
+    const key = rules.listenKey?.(line) ?? `line ${lineCount}`;
+    if (!listenPorts.has(key)) listenPorts.set(key, own.ports[listenPorts.size] ?? 0);
+    out.extraListeners = listenPorts.size;
+    return listenPorts.get(key)!;
+  };
   const queue: { rel: string; src: string; main: boolean }[] = templates.map((src, i) => ({
     rel: mainName(rules, i),
     src,
@@ -122,6 +165,7 @@ export function renderTemplate(
     const includes = rules.includes?.(text) ?? [];
     const lines = text.split("\n").map((line, i) => {
       const at = `${src}:${i + 1}`;
+      lineCount++;
       const code = line.replace(rules.comment ?? /(^|\s)#.*$/, "");
       for (const m of code.matchAll(PLACEHOLDER)) {
         if (!(m[1]! in PLACEHOLDERS))
@@ -133,11 +177,9 @@ export function renderTemplate(
           );
         out.used.add(m[1]!);
       }
+      let rendered = line;
       if (rules.listener.test(code) && !/\$\{ROOTLOAD_(LISTEN|PORT)\}/.test(code))
-        throw new InputError(
-          at,
-          `"${code.trim()}" listens without \${ROOTLOAD_LISTEN}: every listener must use it (rootload runs the server on one address of its choosing)`,
-        );
+        rendered = rules.relisten(line, `127.0.0.1:${portFor(code)}`);
       for (const { path: inc } of includes.filter((x) => x.line === i + 1)) {
         if (path.isAbsolute(inc)) continue; // the server reads it where it is; nothing to render
         const files = expandInclude(path.join(root, inc), at, { optional: true });
@@ -148,9 +190,11 @@ export function renderTemplate(
           );
         for (const f of files) queue.push({ rel: path.relative(root, f), src: f, main: false });
       }
-      let rendered = line;
       const override = rules.overrides.find((o) => o.directive.test(code));
       if (override && rules.inOverrideScope(state, code)) rendered = commentOut(line, override.why);
+      else
+        for (const r of rules.redirects ?? [])
+          if (r.directive.test(code)) rendered = r.rewrite(rendered, own.state) ?? rendered;
       advanceScope(state, code);
       return rendered.replace(PLACEHOLDER, (_, name: Placeholder) => values[name]);
     });
@@ -192,9 +236,58 @@ export function templateError(
   sources: Record<string, string>,
 ): InputError | undefined {
   const e = rules.configError(output);
-  if (!e) return undefined;
+  if (!e) return pathError(driver, output, sources) ?? lineless(driver, output, rules, sources);
   const rel = Object.keys(sources).find((r) => e.file.endsWith(`/${r}`));
   return rel
     ? new InputError(`${sources[rel]}:${e.line}`, `${driver} rejects the config: ${e.message}`)
     : new InputError(e.file, `${driver} rejects the config at line ${e.line}: ${e.message}`);
+}
+
+/**
+ * A complaint without a file and line that names a path (nginx: `open() "/var/log/x.log" failed
+ * (13: Permission denied)`, `cannot load certificate "/etc/ssl/a.pem"`): the template line that
+ * names that path, with the server's message. undefined when no template line names it.
+ */
+function pathError(driver: string, output: string, sources: Record<string, string>): InputError | undefined {
+  for (const said of output.split("\n")) {
+    if (!/emerg|alert|error|\[!\]/i.test(said)) continue;
+    for (const m of said.matchAll(/"(\/[^"]+)"/g)) {
+      const named = m[1]!;
+      for (const src of new Set(Object.values(sources))) {
+        let text: string;
+        try {
+          text = readFileSync(src, "utf8");
+        } catch {
+          continue;
+        }
+        const at = text.split("\n").findIndex((l) => l.replace(/(^|\s)#.*$/, "").includes(named));
+        if (at >= 0) {
+          const message = said.replace(/^.*?\[(emerg|alert|ALERT|error)\]\s*(\d+#\d+:\s*)?/, "").trim();
+          return new InputError(`${src}:${at + 1}`, `${driver} cannot use ${named}: ${message}`);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The server's config test refused without a file, line or a path the template names: still the
+ * user's config (exit 2), named by its main file, with the server's own line. A failed bind is not
+ * the config's doing (another process took the port): left to the caller.
+ */
+function lineless(
+  driver: string,
+  output: string,
+  rules: TemplateRules,
+  sources: Record<string, string>,
+): InputError | undefined {
+  const said = output.split("\n").find((l) => /\[(emerg|ALERT)\]|^\[!\]/.test(l));
+  if (!said || /Address already in use|\bbind/i.test(said)) return undefined;
+  const main = sources[rules.mainFile] ?? Object.values(sources)[0];
+  if (!main) return undefined;
+  const message = said
+    .replace(/^.*?\[(emerg|ALERT)\]\s*(\(\d+\)\s*:\s*)?(\d+#\d+:\s*)?|^\[!\]\s*/, "")
+    .trim();
+  return new InputError(main, `${driver} rejects the config: ${message}`);
 }

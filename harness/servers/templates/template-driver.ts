@@ -17,6 +17,9 @@ import {
   stunnelGlobals,
 } from "./product-rules.ts";
 import {
+  CHECK_ONLY,
+  type OwnedValues,
+  PLACEHOLDERS,
   type Placeholder,
   type RenderedTemplate,
   renderTemplate,
@@ -156,6 +159,14 @@ export function placeholderValues(ctx: RenderContext, p: TemplateProduct): Recor
   };
 }
 
+/** Stand-in values for a rendering that only counts the template's listeners. */
+const DRY_VALUES = Object.fromEntries(
+  Object.keys(PLACEHOLDERS).map((k) => [k, k === "ROOTLOAD_PORT" ? "1" : "/x"]),
+) as Record<Placeholder, string>;
+
+/** Ports for the template's other listeners and the server's state folder. */
+const owned = (ctx: RenderContext): OwnedValues => ({ ports: ctx.extraPorts, state: ctx.state });
+
 /**
  * The product's definition with the user's template in place of rootload's config: same binary,
  * readiness, limits and reload, the template rendered per step. `sources` fills in as it renders.
@@ -175,8 +186,10 @@ function templateDefinition(
     isolated: undefined,
     reload: p.reload ?? base.reload,
     ...p.ready,
+    // Read again at each start: the count follows the template as it is now.
+    extraPorts: () => renderTemplate(template, p.rules, DRY_VALUES, CHECK_ONLY).extraListeners,
     render: (ctx) => {
-      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
+      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p), owned(ctx));
       Object.assign(sources, r.sources);
       return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.argv(ctx, r.mains) };
     },
@@ -208,7 +221,7 @@ export async function preflightTemplate(
     ready: p.check.ok,
     reload: { kind: "restart" },
     render: (ctx) => {
-      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p));
+      const r = renderTemplate(template, p.rules, placeholderValues(ctx, p), owned(ctx));
       Object.assign(sources, r.sources);
       return { files: { ...r.files, ...p.files?.(ctx) }, argv: p.check.argv(ctx, r.mains) };
     },

@@ -14,6 +14,7 @@ import type { RootStore } from "../../../harness/roots/root-store.ts";
 import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { rootstores } from "../../support/repo-root.ts";
+import { requireHere } from "../../support/require-here.ts";
 
 const CAB = path.join(rootstores, "microsoft/2025-06-16/authrootstl.cab");
 const BOTH: TlsVersion[] = ["1.2", "1.3"];
@@ -67,7 +68,7 @@ describe("rootload check on the 2025-06 Microsoft CTL, against real servers", ()
       skip,
     }) => {
       const a = await DRIVERS[c.driver].available(runtime);
-      if (!a.ok) skip(a.reason);
+      requireHere({ skip }, c.driver, a.ok ? undefined : a.reason);
       const input = readInput(CAB);
       expect(input.advertise.length).toBe(514);
       const report = check(

@@ -29,6 +29,7 @@ import { planIssuers, plannedAdvertised } from "../../../harness/servers/issuer-
 import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { measuredLimits, unmeasured } from "../../support/measured-limits.ts";
+import { missingHere } from "../../support/require-here.ts";
 
 /**
  * Keeps `rootload check` honest: real servers (process runtime) and real clients at random sizes
@@ -114,7 +115,7 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
     beforeAll(async () => {
       const a = await DRIVERS.openssl.available(runtime);
       if (!a.ok) {
-        unavailable = a.reason;
+        unavailable = missingHere("openssl", a.reason);
         return;
       }
       server = await DRIVERS.openssl.start(
@@ -213,7 +214,7 @@ describe(`rootload check predictions against real servers and clients (seed ${SE
       beforeAll(async () => {
         const a = await DRIVERS[name].available(runtime);
         if (!a.ok) {
-          unavailable = a.reason;
+          unavailable = missingHere(name, a.reason);
           return;
         }
         server = await DRIVERS[name].start(

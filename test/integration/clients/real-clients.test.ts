@@ -8,6 +8,7 @@ import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
 import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { opensslServer } from "../../support/openssl-driver.ts";
+import { missingHere } from "../../support/require-here.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 
 /**
@@ -16,7 +17,6 @@ import { microsoftRoots } from "../../support/root-data.ts";
  * binary, host network). A client missing here is skipped with its reason, except under CI=true,
  * where everything must be present.
  */
-const CI = process.env.CI === "true";
 const host = "127.0.0.1";
 let pki: TestPki;
 let serverRuntime: ProcessRuntime;
@@ -58,8 +58,7 @@ describe.each(RUNTIMES)("$kind runtime", ({ kind, clients }) => {
     if (kind !== "container") return;
     const ready = await containerEngineReady();
     if (!ready.ok) {
-      if (CI) throw new Error(`CI=true and the container runtime is not ready: ${ready.reason}`);
-      skip = ready.reason;
+      skip = missingHere("container runtime", ready.reason);
       return;
     }
     runtime = await ContainerRuntime.create();
@@ -81,8 +80,7 @@ describe.each(RUNTIMES)("$kind runtime", ({ kind, clients }) => {
       }
       const a = await client.availability();
       if (!a.ok) {
-        if (CI) throw new Error(`CI=true and ${name} is unavailable in the ${kind} runtime: ${a.reason}`);
-        why = a.reason;
+        why = missingHere(`${name} in the ${kind} runtime`, a.reason);
       }
     }, 600_000);
     afterAll(async () => {

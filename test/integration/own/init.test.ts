@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +20,20 @@ const values = {
   ROOTLOAD_CA_ADVERTISED_FILE: "/adv",
   ROOTLOAD_CA_VERIFY_FILE: "/ver",
 };
+
+/** The client programs this machine has (provisioned: all of them); init must offer each. */
+const onPath = (
+  [
+    ["java", "java"],
+    ["go", "go"],
+    ["openssl", "openssl"],
+    ["curl", "curl"],
+    ["python", "python3"],
+    ["gnutls", "gnutls-cli"],
+  ] as const
+)
+  .filter(([, program]) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0)
+  .map(([client]) => client);
 
 describe("rootload init", () => {
   it("--nginx turns a deployed config (with an include) into a template and a scenario that grows its CA bundle", async () => {
@@ -93,6 +108,12 @@ describe("rootload init", () => {
       { driver: "endpoint", address: "staging.example.net:8443", tls: ["1.2", "1.3"] },
     ]);
     expect(scn.roots).toBeUndefined();
+    // The clients that break first (Java, Go) and the others found on PATH, said on stdout.
+    // containers/setup-host.sh provisions every one of them: none may be missing here.
+    expect(onPath).toEqual(["java", "go", "openssl", "curl", "python", "gnutls"]);
+    expect(scn.clients).toEqual(expect.arrayContaining(["node", ...onPath]));
+    expect(e.stdout).toContain(`clients: ${scn.clients!.join(", ")}\n`);
+    for (const c of onPath) expect(e.stdout).toMatch(new RegExp(`^  ${c}: \\S+ found on PATH \\(`, "m"));
 
     const plain = path.join(work, "plain.conf");
     writeFileSync(
@@ -103,5 +124,30 @@ describe("rootload init", () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toContain(`rootload init: ${plain}: has no ssl_client_certificate`);
     expect(existsSync(path.join(work, "p"))).toBe(false);
+  });
+
+  it("--nginx keeps a plain-HTTP health server and its logs (moved at run time), refuses with nothing left behind", async () => {
+    const work = await mkdtemp(path.join(tmpdir(), "rootload-init-"));
+    const conf = path.join(work, "nginx.conf");
+    writeFileSync(
+      conf,
+      "events {}\nhttp {\n  access_log /var/log/nginx/access.log;\n  server {\n    listen 8080;\n    location /healthz { return 200; }\n  }\n" +
+        "  server {\n    listen 443 ssl;\n    ssl_certificate /etc/ssl/site.pem;\n    ssl_certificate_key /etc/ssl/site.key;\n" +
+        "    ssl_client_certificate /etc/ssl/clients.pem;\n    ssl_verify_client on;\n  }\n}\n",
+    );
+    const out = path.join(work, "out");
+    const r = await runCli(["init", "--nginx", conf, "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const tpl = readFileSync(path.join(out, "nginx.conf.template"), "utf8");
+    expect(tpl).toContain("    listen 8080;\n");
+    expect(tpl).toContain("    listen ${ROOTLOAD_LISTEN} ssl;\n");
+    // Refused (no client certificates asked for): no folder left behind, not even an empty one.
+    writeFileSync(
+      conf,
+      readFileSync(conf, "utf8").replace("    ssl_client_certificate /etc/ssl/clients.pem;\n", ""),
+    );
+    const refused = await runCli(["init", "--nginx", conf, "-o", path.join(work, "nested/out")]);
+    expect(refused.code).toBe(2);
+    expect(existsSync(path.join(work, "nested"))).toBe(false);
   });
 });

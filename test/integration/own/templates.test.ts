@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/repo-root.ts";
+import { missingHere, skipHere } from "../../support/require-here.ts";
 import { readCases, runDir, writeScenario } from "../../support/run-files.ts";
 import { expectSameAsOwn, LIMIT_SERIES } from "../../support/same-as-own.ts";
 
@@ -28,14 +29,15 @@ const engine = await containerEngineReady();
 // (the old list answered at the step past the limit): reloads now wait for the very workers that
 // served before the signal (test/unit/servers/live-workers.test.ts).
 describe.each([
-  ["process", true, true],
-  ["container", engine.ok, false],
+  ["process", undefined, true],
+  ["container", engine.ok ? undefined : engine.reason, false],
 ] as const)(
   "a user's nginx.conf, haproxy.cfg (one file and two), stunnel.conf (and Apache config) as templates (%s runtime)",
-  (runtime, available, withApache) => {
-    it.skipIf(!available)(
+  (runtime, missing, withApache) => {
+    it.skipIf(skipHere(`the ${runtime} runtime`, missing))(
       "grow like rootload's own configs: same advertised lists, same outcomes, step by step",
       async () => {
+        missingHere(`the ${runtime} runtime`, missing);
         const { file, out } = await writeScenario({
           name: `own-templates-${runtime}`,
           runtime,
@@ -176,6 +178,96 @@ describe("templates the server rejects", () => {
     expect(r.stderr).toMatch(
       new RegExp(`rootload run: ${frontends}:3: haproxy rejects the config: .*alpn-typo`),
     );
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+});
+
+/** A site's own lines added to a fixture: logs in a folder this machine lacks, another listener. */
+const ORDINARY = {
+  nginx: (t: string) =>
+    t
+      .replace(
+        "    access_log off;",
+        "    access_log /var/log/rootload-absent/access.log;\n    client_body_temp_path /var/cache/rootload-absent/body;",
+      )
+      .replace(
+        /\n}\s*$/,
+        '\n    # The load balancer\'s health check: plain HTTP on its own port.\n    server {\n        listen 8080;\n        listen [::]:8080 ipv6only=on;\n        access_log /var/log/rootload-absent/health.log combined;\n        error_log /var/log/rootload-absent/health-error.log;\n        location /healthz { return 200 "ok\\n"; }\n    }\n}\n',
+      ),
+  haproxy: (t: string) =>
+    `${t}\nfrontend health\n    bind :8080\n    bind [::]:8080 v6only\n    http-request return status 200 content-type text/plain string ok\n`,
+  apache: (t: string) =>
+    `${t.replace("SSLSessionCache none", "SSLSessionCache shmcb:/var/run/rootload-absent/ssl_scache(512000)")}\nCustomLog /var/log/rootload-absent/access.log common\nListen 8080\n<VirtualHost *:8080>\n    CustomLog "/var/log/rootload-absent/health.log" common\n</VirtualHost>\n`,
+  stunnel: (t: string) => `${t}\n[health]\naccept = 8080\nexec = /bin/cat\ncert = \${ROOTLOAD_CERT}\n`,
+} as const;
+const FIXTURE = { nginx: NGINX, haproxy: HAPROXY, apache: APACHE, stunnel: STUNNEL } as const;
+
+describe("ordinary configs as templates: logs, other server blocks, other listeners", () => {
+  it.each([
+    ["nginx", "process"],
+    ["haproxy", "process"],
+    ["apache", "process"],
+    ["stunnel", "process"],
+    ["haproxy", "container"],
+  ] as const)(
+    "%s (%s runtime): logs go to the state folder, other listeners to free ports on 127.0.0.1; the run is ok",
+    async (server, runtime) => {
+      if (runtime === "container") expect(engine.ok, "the container engine is provisioned").toBe(true);
+      const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-ordinary-"));
+      const tpl = path.join(dir, path.basename(FIXTURE[server]));
+      writeFileSync(tpl, ORDINARY[server](readFileSync(FIXTURE[server], "utf8")));
+      if (server === "nginx")
+        cpSync(path.join(fixtures, "nginx/snippets"), path.join(dir, "snippets"), { recursive: true });
+      const { file, out } = await writeScenario({
+        name: `ordinary-${server}-${runtime}`,
+        runtime,
+        servers: [{ driver: server, config: tpl, tls: ["1.3"] }],
+        roots: { source: { kind: "synthetic", count: 20 } },
+        clients: ["node"],
+        bench: { time: 10, iterations: 1 },
+      });
+      const r = await runCli(["run", file, "--out", out, "--quiet"], 240_000);
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      const cases = readCases(runDir(out));
+      expect(cases.length).toBeGreaterThan(0);
+      for (const c of cases) expect(c.outcome.class, c.id).toBe("ok");
+      expect(existsSync("/var/log/rootload-absent")).toBe(false);
+    },
+    300_000,
+  );
+
+  it("what truly cannot run (another TLS server's missing certificate) is exit 2 at the user's file and line", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "rootload-tpl-ordinary-"));
+    const tpl = path.join(dir, "nginx.conf.template");
+    writeFileSync(
+      tpl,
+      readFileSync(NGINX, "utf8").replace(
+        /\n}\s*$/,
+        "\n    server {\n        listen 8443 ssl;\n        ssl_certificate /etc/rootload-absent/other.pem;\n        ssl_certificate_key /etc/rootload-absent/other.key;\n    }\n}\n",
+      ),
+    );
+    cpSync(path.join(fixtures, "nginx/snippets"), path.join(dir, "snippets"), { recursive: true });
+    const { file, out } = await writeScenario({
+      name: "ordinary-broken",
+      runtime: "process",
+      servers: [{ driver: "nginx", config: tpl }],
+      roots: { source: { kind: "synthetic", count: 20 } },
+    });
+    const r = await runCli(["run", file, "--out", out]);
+    expect(r.code, r.stderr).toBe(2);
+    const line =
+      readFileSync(tpl, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("/etc/rootload-absent/other.pem")) + 1;
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("rootload"));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^rootload run: ${tpl}:${line}: nginx cannot use /etc/rootload-absent/other\\.pem: cannot load certificate`,
+        ),
+      ),
+    ]);
+    expect(r.stderr).not.toContain(tmpdir() === dir ? "\0" : "/state/");
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { askWithoutCertificate } from "../../../harness/clients/application-answer.ts";
 import { CLIENTS } from "../../../harness/clients/index.ts";
 import { sharedTestPki, type TestPki } from "../../../harness/pki/test-pki.ts";
 import { probe } from "../../../harness/probe/probe.ts";
@@ -13,6 +14,7 @@ import type { StartedTlsServer } from "../../../harness/servers/started-tls-serv
 import { searchableDir, stateDir } from "../../../harness/state-dir.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { runCliInProcess } from "../../support/cli.ts";
+import { requireHere } from "../../support/require-here.ts";
 
 /** Run a command, collecting its output; killed after `timeoutMs`. */
 function run(cmd: string, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; out: string }> {
@@ -102,8 +104,9 @@ describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", (
     }
   });
 
-  it("runs as the postgres user, writing only into its state folder; the harness's state folder stays 0700", () => {
-    if (process.getuid?.() !== 0) return;
+  it("runs as the postgres user, writing only into its state folder; the harness's state folder stays 0700", (ctx) => {
+    // Only a root harness hands the data directory to the postgres user (.ci/run runs as root).
+    requireHere(ctx, "root", process.getuid?.() === 0 ? undefined : `running as uid ${process.getuid?.()}`);
     const serverDir = (server as unknown as { dir: string }).dir;
     const postgresUid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
@@ -165,6 +168,19 @@ describe("STARTTLS against PostgreSQL (the postgres driver, process runtime)", (
     });
     expect(none.outcome.class).toBe("reset");
     expect(JSON.stringify(none.outcome)).toMatch(/connection requires a valid client certificate/);
+  });
+
+  it("asked as a client without a certificate would be, after a completed handshake: PostgreSQL refuses on the StartupMessage", async () => {
+    for (const tls of ["1.2", "1.3"] as const) {
+      const a = await askWithoutCertificate({
+        host: "127.0.0.1",
+        port: server.port,
+        tls,
+        starttls: "postgres",
+      });
+      expect(a.kind, `TLS ${tls}: ${a.text}`).toBe("refused");
+      expect(a.text).toMatch(/connection requires a valid client certificate/);
+    }
   });
 
   it("psql with sslmode=verify-full and the client certificate logs in; without it, it is refused", async () => {

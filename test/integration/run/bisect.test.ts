@@ -9,6 +9,7 @@ import { maxProbes } from "../../../harness/run/bisect.ts";
 import { containerEngineReady } from "../../../harness/runtime/container-runtime.ts";
 import { runCli } from "../../support/cli.ts";
 import { CTL_2025_SOURCE } from "../../support/repo-root.ts";
+import { requireHere } from "../../support/require-here.ts";
 
 /**
  * roots.bisect against real servers and the real Java client: the boundary is searched, not
@@ -17,7 +18,6 @@ import { CTL_2025_SOURCE } from "../../support/repo-root.ts";
  * over jdk.tls.maxHandshakeMessageSize is refused by the client, which names that body length
  * in its own error. Nothing here states where the boundary is.
  */
-const CI = process.env.CI === "true";
 /** JSSE's default jdk.tls.maxHandshakeMessageSize (sun.security.ssl.SSLConfiguration), bytes. */
 const JDK_MAX_HANDSHAKE_MESSAGE_BYTES = 32_768;
 const HEADER_BYTES = 4;
@@ -131,10 +131,7 @@ describe("bisected boundaries", () => {
 
   it("container runtime: the image's s_server and JRE give the same one-name boundary on TLS 1.3", async (ctx) => {
     const ready = await containerEngineReady();
-    if (!ready.ok) {
-      if (CI) throw new Error(ready.reason);
-      ctx.skip();
-    }
+    requireHere(ctx, "container runtime", ready.ok ? undefined : ready.reason);
     const dir = await mkdtemp(path.join(tmpdir(), "rootload-bisect-ct-"));
     const file = path.join(dir, "java-ct.scenario.json");
     writeFileSync(

@@ -10,6 +10,7 @@ import { STATE_DIR } from "../../../harness/runtime/runtime.ts";
 import type { DriverServer } from "../../../harness/servers/driver-server.ts";
 import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { rootstores } from "../../support/repo-root.ts";
+import { requireHere } from "../../support/require-here.ts";
 
 // Go's certificate pool leaves out a root it cannot parse: on every Microsoft list from 2012-11 to
 // 2016-01 Caddy advertises one name fewer than configured. The served check after a reload used
@@ -36,10 +37,7 @@ describe("a server that leaves out roots it cannot parse (caddy, process runtime
   it("reloads in place from list to list, each confirmed on the wire with the names it left out", async ({
     skip,
   }) => {
-    if (unavailable) {
-      if (process.env.CI === "true") throw new Error(`caddy is unavailable in CI: ${unavailable}`);
-      skip(unavailable);
-    }
+    requireHere({ skip }, "caddy", unavailable);
     const [first, ...rest] = SNAPSHOTS;
     await using server = (await DRIVERS.caddy.start(
       {

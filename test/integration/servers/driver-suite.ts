@@ -16,11 +16,10 @@ import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
 import { measuredLimits, unmeasured } from "../../support/measured-limits.ts";
+import { missingHere } from "../../support/require-here.ts";
 import { accepts, advertised, entryCn, gnutlsCliHandshake } from "./wire.ts";
 
 const BOTH: TlsVersion[] = ["1.2", "1.3"];
-/** On a developer machine a missing server skips its tests; in CI (CI=true) it fails them. */
-const MISSING_SERVER_FAILS = process.env.CI === "true";
 /** Servers that send names sorted rather than in file order (docs/domain.md). */
 const SORTED = new Set<DriverName>(["apache", "haproxy", "stunnel"]);
 /** Policy none via OpenSSL's `-CANames`: TLS 1.3 still carries the extension, with an empty list (docs/domain.md). */
@@ -149,9 +148,8 @@ export function driverSuite(
       beforeAll(async () => {
         const a = await driver.available(runtime);
         if (!a.ok) {
-          // In CI every server must be there: a missing binary or image is a failure, not a skip.
-          if (MISSING_SERVER_FAILS) throw new Error(`${name} is unavailable in CI (CI=true): ${a.reason}`);
-          unavailable = a.reason;
+          // A missing binary or image skips here and fails in CI, where every server is provisioned.
+          unavailable = missingHere(name, a.reason);
           return;
         }
         server = await driver.start(

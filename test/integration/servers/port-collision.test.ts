@@ -7,6 +7,7 @@ import { ProcessRuntime } from "../../../harness/runtime/process-runtime.ts";
 import type { Runtime } from "../../../harness/runtime/runtime.ts";
 import { DRIVERS } from "../../../harness/servers/drivers/registry.ts";
 import { storeOfBytes } from "../../fixtures/exact-size-roots.ts";
+import { requireHere } from "../../support/require-here.ts";
 import { accepts } from "./wire.ts";
 
 /** A listener on a port the kernel picked: what another socket taking the port looks like. */
@@ -60,10 +61,7 @@ describe("a port taken between pick and bind (process runtime)", () => {
     it(`${name}: retried once on a freshly picked port, and serves there`, async ({ skip }) => {
       const driver = DRIVERS[name];
       const a = await driver.available(runtime);
-      if (!a.ok) {
-        if (process.env.CI === "true") throw new Error(`${name} is unavailable in CI: ${a.reason}`);
-        skip(a.reason);
-      }
+      requireHere({ skip }, name, a.ok ? undefined : a.reason);
       const taken = await occupy();
       const rt = runtimeHandingOut(runtime, [taken]);
       const policy = driver.capabilities.all["1.2"].supported

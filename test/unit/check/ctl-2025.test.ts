@@ -106,6 +106,17 @@ describe("rootload check on the 2025-06-16 Microsoft CTL", () => {
     expect(text).toMatch(/truncates: 153 of 514 names/);
   });
 
+  it("numbers that add up on one screen: the break line's message size is the header's, its body 4 B less", () => {
+    const text = checkText(r);
+    const header = /^ {2}CertificateRequest ([\d,]+) B \(TLS 1\.2\)/m.exec(text);
+    const broke = /^ {2}java client TLS 1\.2[^:]*: body ([\d,]+) B = ([\d,]+) B − 4 B header > /m.exec(text);
+    expect(header, text).not.toBeNull();
+    expect(broke, text).not.toBeNull();
+    const n = (x: string) => Number(x.replace(/,/g, ""));
+    expect(n(broke![2]!)).toBe(n(header![1]!));
+    expect(n(broke![1]!)).toBe(n(header![1]!) - 4);
+  });
+
   it("CLI: exit 1 when something breaks, 0 when nothing does, 2 on bad input", async () => {
     const broke = await runCli(["check", CAB, "--json"]);
     expect(broke.code).toBe(1);

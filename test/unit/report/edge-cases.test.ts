@@ -28,6 +28,25 @@ describe("reports on unusual runs", async () => {
     expect(htmlReport({ ...base, cases })).toContain('<p class="verdict info">');
   });
 
+  it("an interrupted run (Ctrl-C) of a scenario with expectations never says 'no expectations set'", () => {
+    const { endedAt: _, ...rest } = base.manifest;
+    const manifest = { ...rest, interruptedAt: "2026-12-07T19:00:00.000Z", expectations: 3 };
+    // Stopped before any case an expectation selects: the recorded cases carry no checks.
+    const early = base.cases.slice(0, 5).map(({ expectations: _e, ...c }) => c);
+    const head = (cases: typeof base.cases) => markdownReport({ manifest, cases }).split("\n")[0];
+    expect(head(early)).not.toContain("no expectations set");
+    expect(head(early)).toMatch(
+      /^## rootload: \d+ of 5 handshakes failed; none of the scenario's 3 expectations applies to the cases recorded \(the run stopped early\)$/,
+    );
+    expect(htmlReport({ manifest, cases: early })).not.toContain("no expectations set");
+    // Stopped after some checks held: a pass so far, not a pass.
+    const held = base.cases.slice(0, 20).map((c) => ({
+      ...c,
+      expectations: c.expectations?.map((e) => ({ ...e, pass: true })),
+    }));
+    expect(head(held)).toMatch(/^## rootload: ✅ PASS so far: all \d+ expectations held/);
+  });
+
   it("say PASS when every expectation held", () => {
     const cases = base.cases.map((c) => ({
       ...c,

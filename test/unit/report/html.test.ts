@@ -110,3 +110,26 @@ describe("htmlReport in headless Chromium", () => {
     if (process.env.ROOTLOAD_SCREENSHOT_OUT) await copyFile(png, process.env.ROOTLOAD_SCREENSHOT_OUT);
   });
 });
+
+describe("latency chart: a process start is not drawn beside a handshake", async () => {
+  it("leaves out figures timed from starting the client process and names them", async () => {
+    const run = await fixtureRun("baseline");
+    const all = count(chart(htmlReport(run), "latency"), /data-stat="p50"/g);
+    // One series' figures counted the process start of a command-line client.
+    const key = (c: (typeof run.cases)[number]) => `${c.server}|${c.tls}|${c.client}|${c.policy}`;
+    const timed = run.cases.filter((c) => c.latency);
+    const victim = key(timed[0]!);
+    let moved = 0;
+    for (const c of timed)
+      if (key(c) === victim) {
+        c.latency = { ...c.latency!, clock: "process" };
+        moved += 1;
+      }
+    const html = htmlReport(run);
+    const lat = chart(html, "latency");
+    expect(moved).toBeGreaterThan(0);
+    expect(count(lat, /data-stat="p50"/g)).toBe(all - moved);
+    expect(lat).toMatch(/Not drawn: [^<]*timed from starting the client process/);
+    expect(html).toContain("(incl. process start)");
+  });
+});

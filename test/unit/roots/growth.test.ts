@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { growthSeries, orderEntries, snapshotSeries } from "../../../harness/roots/growth.ts";
 import { loadCtl } from "../../../harness/roots/load-ctl.ts";
-import { RootStore } from "../../../harness/roots/root-store.ts";
+import { RootStore, uniqueNames } from "../../../harness/roots/root-store.ts";
 import { syntheticRoots } from "../../../harness/roots/synthetic.ts";
 import { dataPath, snapshots } from "./data.ts";
 
@@ -104,5 +104,34 @@ describe("growth series", () => {
     expect(orderEntries(e, "shuffle:3")).toEqual(orderEntries(e, "shuffle:3"));
     expect(orderEntries(e, "shuffle:3")).not.toEqual(orderEntries(e, "shuffle:4"));
     expect(new Set(orderEntries(e, "shuffle:3"))).toEqual(new Set(e));
+  });
+
+  it("by wire bytes: the list as an OpenSSL server sends it (each name once) hits the target exactly", () => {
+    const wireOf = (st: RootStore) => uniqueNames(st.entries).reduce((n, e) => n + e.caNameBytes, 0);
+    // The 2025-06 CTL has re-keyed roots: 514 certificates, 501 names.
+    expect(uniqueNames(ctl2025.entries).length).toBeLessThan(ctl2025.count);
+    const targets = [16_384, 55_000, 65_535, 65_536];
+    const wire = growthSeries(ctl2025, { by: "wire", targets, clientIssuer: issuer, topUp: true });
+    for (const [i, st] of wire.entries()) {
+      expect(st.label).toBe(`${targets[i]} B wire`);
+      expect(st.exact).toBe(true);
+      expect(st.wireBytes).toBe(targets[i]);
+      expect(wireOf(st.store)).toBe(targets[i]);
+      expect(st.store.entries).toContain(issuer);
+    }
+    // Configured bytes over the same store stop short on the wire: the gap this mode closes.
+    const configured = growthSeries(ctl2025, {
+      by: "bytes",
+      targets: [65_536],
+      clientIssuer: issuer,
+      topUp: true,
+    });
+    expect(configured[0]!.store.caListBytes).toBe(65_536);
+    expect(wireOf(configured[0]!.store)).toBeLessThan(65_536);
+    expect(wire[3]!.store.caListBytes).toBeGreaterThan(65_536);
+    // Without top-up a target past the store's wire list names both figures.
+    expect(() =>
+      growthSeries(ctl2025, { by: "wire", targets: [70_000], fieldNames: { targets: "roots.wireBytes" } }),
+    ).toThrow(/^roots\.wireBytes: 70000 B exceeds .* B on the wire\) \(set topUp/);
   });
 });

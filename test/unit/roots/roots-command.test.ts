@@ -99,7 +99,9 @@ describe("rootload roots", () => {
       pem,
     ]);
     expect(r.code).toBe(0);
-    expect(loadPem({ kind: "pem", path: pem }).count).toBe(242);
+    // The whole list by default (as check takes it): serverAuth entries, disabled ones included and said.
+    expect(loadPem({ kind: "pem", path: pem }).count).toBe(242 + 145);
+    expect(r.stderr).toContain("145 of them disabled by Microsoft");
     const der = join(dir, "der");
     expect(
       (await runCliInProcess(["roots", "export", "builtin", "--format", "der-dir", "-o", der])).code,

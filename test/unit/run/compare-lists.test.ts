@@ -14,14 +14,14 @@ describe("advertised vs configured", async () => {
 
   it("counts missing, extra, duplicates and order by DER name", () => {
     const intended = intendedAdvertised(serverCa, { kind: "all" });
-    const same = compareAdvertised(
-      serverCa,
+    const same = compareAdvertised({
+      store: serverCa,
       intended,
-      [stranger.subjectDer, issuer.subjectDer],
-      10,
-      20,
-      issuer.subjectDer,
-    );
+      wire: [stranger.subjectDer, issuer.subjectDer],
+      wireListBytes: 10,
+      messageBytes: 20,
+      clientIssuerSubject: issuer.subjectDer,
+    });
     expect(same.advertised).toMatchObject({
       count: 2,
       missing: 0,
@@ -31,26 +31,34 @@ describe("advertised vs configured", async () => {
       bytes: 10,
     });
     expect(same.clientIssuerAdvertised).toBe(true);
-    const swapped = compareAdvertised(
-      serverCa,
+    const swapped = compareAdvertised({
+      store: serverCa,
       intended,
-      [issuer.subjectDer, stranger.subjectDer],
-      10,
-      20,
-      issuer.subjectDer,
-    );
+      wire: [issuer.subjectDer, stranger.subjectDer],
+      wireListBytes: 10,
+      messageBytes: 20,
+      clientIssuerSubject: issuer.subjectDer,
+    });
     expect(swapped.advertised?.inOrder).toBe(false);
-    const cut = compareAdvertised(
-      serverCa,
+    const cut = compareAdvertised({
+      store: serverCa,
       intended,
-      [stranger.subjectDer, stranger.subjectDer, pki.client.certDer.subarray(0, 5)],
-      10,
-      20,
-      issuer.subjectDer,
-    );
+      wire: [stranger.subjectDer, stranger.subjectDer, pki.client.certDer.subarray(0, 5)],
+      wireListBytes: 10,
+      messageBytes: 20,
+      clientIssuerSubject: issuer.subjectDer,
+    });
     expect(cut.advertised).toMatchObject({ count: 3, missing: 1, extra: 1, duplicates: 1 });
     expect(cut.clientIssuerAdvertised).toBe(false);
-    expect(compareAdvertised(serverCa, intended, undefined, 0, 0, issuer.subjectDer)).toEqual({
+    expect(
+      compareAdvertised({
+        store: serverCa,
+        intended,
+        wireListBytes: 0,
+        messageBytes: 0,
+        clientIssuerSubject: issuer.subjectDer,
+      }),
+    ).toEqual({
       advertised: null,
       clientIssuerAdvertised: null,
     });

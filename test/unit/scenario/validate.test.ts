@@ -75,7 +75,7 @@ describe("scenario validation", () => {
     const bad = {
       ...good,
       servers: [{ driver: "nginx" }, { driver: "ngnix", policy: "some" }],
-      roots: { source: { kind: "ctl" }, sizes: [-1] },
+      roots: { source: { kind: "ctl" }, sizes: [-1], wireBytes: [65_536, 1.5] },
       clients: ["wget"],
       jobs: 0,
       colour: "blue",
@@ -87,6 +87,7 @@ describe("scenario validation", () => {
     );
     expect(problems).toContain("roots.source.path is required");
     expect(problems).toContain("roots.sizes[0] -1 is not an integer in 0..100000");
+    expect(problems).toContain("roots.wireBytes[1] 1.5 is not an integer in 0..10000000");
     expect(problems).toContain(
       'clients[0] "wget" is not one of node, forge, openssl, gnutls, java, go, python, curl',
     );

@@ -28,6 +28,7 @@ function argv(config: ServerConfig): string[] {
     dir: "/d",
     listenHost: "127.0.0.1",
     listenPort: 4433,
+    extraPorts: [],
     file: (n) => `/d/${n}`,
     state: (n) => `/d/state/${n}`,
     node: "node",

@@ -36,6 +36,9 @@ function template(files: Record<string, string>): string {
   return path.join(dir, Object.keys(files)[0]!);
 }
 
+const TLS_APACHE =
+  "SSLCertificateFile ${ROOTLOAD_CERT}\nSSLCertificateKeyFile ${ROOTLOAD_KEY}\nSSLCACertificateFile ${ROOTLOAD_CA_FILE}\n";
+
 const err = (f: () => unknown): string => {
   try {
     f();
@@ -144,10 +147,28 @@ describe("config templates", () => {
       "# rootload overrides: LogLevel warn (readiness and reloads are read from notice-level lines)",
     );
     expect(conf).toContain("User www-data");
-    const vhost = template({ "a.conf": "Listen ${ROOTLOAD_LISTEN}\n<VirtualHost *:443>\n</VirtualHost>\n" });
-    expect(err(() => renderTemplate(vhost, APACHE_TEMPLATE, values))).toMatch(
-      new RegExp(`^${vhost}:2: "<VirtualHost \\*:443>" listens without`),
-    );
+    // Another Listen and its virtual host move together to one port of rootload's; logs and the
+    // session cache go to the state folder; piped logs are left as they are.
+    const other = template({
+      "a.conf":
+        'Listen ${ROOTLOAD_LISTEN}\nListen 80\n<VirtualHost *:80>\n  CustomLog "/var/log/site/a.log" common\n  TransferLog "|/bin/cat"\n</VirtualHost>\nListen [::]:81 http\nSSLSessionCache shmcb:/run/apache2/c(512000)\n' +
+        TLS_APACHE,
+    });
+    const moved = renderTemplate(other, APACHE_TEMPLATE, values, {
+      ports: [9001, 9002],
+      state: (n) => `/st/${n}`,
+    });
+    expect(moved.extraListeners).toBe(2);
+    expect(moved.files["apache.conf"]!.split("\n").slice(0, 8)).toEqual([
+      "Listen 127.0.0.1:8443",
+      "Listen 127.0.0.1:9001",
+      "<VirtualHost 127.0.0.1:9001>",
+      "  CustomLog /st/access.log common",
+      '  TransferLog "|/bin/cat"',
+      "</VirtualHost>",
+      "Listen 127.0.0.1:9002 http",
+      "SSLSessionCache shmcb:/st/ssl_scache(512000)",
+    ]);
   });
 
   it("names file and line of an unknown placeholder, a listener without one, a missing include", () => {
@@ -159,10 +180,25 @@ describe("config templates", () => {
         `^${unknown}:3: unknown placeholder \\$\\{ROOTLOAD_CERTIFICATE\\} \\(known: \\$\\{ROOTLOAD_LISTEN\\}`,
       ),
     );
-    const fixed = template({ "n.conf": "http { server {\n listen 443 ssl;\n} }\n" });
-    expect(err(() => renderTemplate(fixed, NGINX_TEMPLATE, values))).toBe(
-      `${fixed}:2: "listen 443 ssl;" listens without \${ROOTLOAD_LISTEN}: every listener must use it (rootload runs the server on one address of its choosing)`,
-    );
+    // A listener without the placeholder moves to a port of rootload's on 127.0.0.1 (it never
+    // binds what the deployment binds); logs and temp folders go to the state folder.
+    const fixed = template({
+      "n.conf":
+        "http { server { listen ${ROOTLOAD_LISTEN} ssl; ssl_certificate ${ROOTLOAD_CERT}; ssl_certificate_key ${ROOTLOAD_KEY}; ssl_client_certificate ${ROOTLOAD_CA_FILE};\n listen 443 ssl;\n listen [::]:80 ipv6only=on default_server;\n access_log /var/log/x.log main;\n access_log off;\n error_log /var/log/e.log warn;\n proxy_temp_path /var/cache/p 1 2;\n} }\n",
+    });
+    const r = renderTemplate(fixed, NGINX_TEMPLATE, values, {
+      ports: [9001, 9002],
+      state: (n) => `/st/${n}`,
+    });
+    expect(r.extraListeners).toBe(2);
+    expect(r.files["nginx.conf"]!.split("\n").slice(1, 7)).toEqual([
+      " listen 127.0.0.1:9001 ssl;",
+      " listen 127.0.0.1:9002 default_server;",
+      " access_log /st/access.log main;",
+      " access_log off;",
+      " error_log stderr warn;",
+      " proxy_temp_path /st/proxy_temp_path 1 2;",
+    ]);
     const inc = template({ "n.conf": "http {\n  include conf.d/tls.conf;\n}\n" });
     expect(err(() => renderTemplate(inc, NGINX_TEMPLATE, values))).toBe(
       `${inc}:2: included file conf.d/tls.conf not found beside the template (${path.join(path.dirname(inc), "conf.d/tls.conf")})`,
@@ -222,5 +258,36 @@ describe("config templates", () => {
     ).toBe(
       "/a/apache.conf.template:31: apache rejects the config: Invalid command 'SSLVerifyClients', perhaps misspelled or defined by a module not included in the server configuration",
     );
+  });
+
+  it("a complaint without file and line that names a path points at the template line naming it", () => {
+    const tpl = template({
+      "n.conf": "http {\n  # /etc/ssl/x.pem in a comment does not count\n  ssl_dhparam /etc/ssl/x.pem;\n}\n",
+    });
+    expect(
+      templateError(
+        "nginx",
+        'nginx: [emerg] BIO_new_file("/etc/ssl/x.pem") failed (SSL: error:80000002:system library::No such file or directory)',
+        NGINX_TEMPLATE,
+        { "nginx.conf": tpl },
+      )?.message,
+    ).toBe(
+      `${tpl}:3: nginx cannot use /etc/ssl/x.pem: BIO_new_file("/etc/ssl/x.pem") failed (SSL: error:80000002:system library::No such file or directory)`,
+    );
+    // No line and no path of the template's: the main file, the server's words (still exit 2).
+    expect(
+      templateError("nginx", 'nginx: [emerg] open() "/elsewhere" failed', NGINX_TEMPLATE, {
+        "nginx.conf": tpl,
+      })?.message,
+    ).toBe(`${tpl}: nginx rejects the config: open() "/elsewhere" failed`);
+    // A port another process took is not the config's doing.
+    expect(
+      templateError(
+        "nginx",
+        "nginx: [emerg] bind() to 127.0.0.1:9 failed (98: Address already in use)",
+        NGINX_TEMPLATE,
+        { "nginx.conf": tpl },
+      ),
+    ).toBeUndefined();
   });
 });
