@@ -1,6 +1,7 @@
 import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
+import { fixCommand } from "../check/fix/fix-command.ts";
 import { hostJavaVersion } from "../check/host-java.ts";
 import type { KnownVersion } from "../check/limit-lookup.ts";
 import {
@@ -21,7 +22,12 @@ import { safeText } from "./safe-text.ts";
 
 export const CHECK = defineCommand({
   name: "check",
-  usage: ["check <ca-bundle|dir|ctl|certdata|config-file> [options]", "check --limits"],
+  usage: [
+    "check <ca-bundle|dir|ctl|certdata|config-file> [options]",
+    "check <config> --fix --issuer ca.pem [--issuer …] [--out DIR] [--verify --identity cert.pem,key.pem]",
+    "check --fix --server gnutls|java|caddy|node|postgres|openssl|schannel|aws-alb|azure-appgw",
+    "check --limits",
+  ],
   about: `<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
 Predicts, without a server, what each server does with the CA list it would advertise and which
 clients refuse it. A limit is a fact about a version: each comes from the entry measured on the
@@ -41,7 +47,12 @@ Exit 0: all fine; 1: something predicted to break, or not predicted for the vers
       arg: CLIENT_STACKS.join(","),
       help: `clients to predict for (default ${DEFAULT_CLIENTS.join(",")})`,
     },
-    issuer: { type: "string", arg: "ca.pem", help: "the client certificate's issuing CA: is it advertised?" },
+    issuer: {
+      type: "string",
+      multiple: true,
+      arg: "ca.pem",
+      help: "the client certificate's issuing CA: is it advertised? (repeatable with --fix)",
+    },
     endpoint: { type: "string", arg: "NAME", help: "which server block of a config with several" },
     "java-max-handshake": {
       type: "string",
@@ -56,6 +67,30 @@ Exit 0: all fine; 1: something predicted to break, or not predicted for the vers
     },
     json: { type: "boolean", help: "print the prediction as JSON" },
     limits: { type: "boolean", help: "print the table of measured limits and exit" },
+    fix: {
+      type: "boolean",
+      help: "write the split (advertise the issuers and what fits, trust everything) as a copy in --out (docs/check.md)",
+    },
+    out: {
+      type: "string",
+      arg: "DIR",
+      help: "--fix: the new folder the fixed config is written to (default ./rootload-fix)",
+    },
+    verify: {
+      type: "boolean",
+      help: "--fix: run the original and the fixed config on the real server with the clients",
+    },
+    identity: { type: "string", arg: "cert.pem,key.pem", help: "--verify: your client certificate and key" },
+    margin: {
+      type: "string",
+      arg: "BYTES",
+      help: "--fix: room left below the tightest client's limit (default 4096)",
+    },
+    advertise: {
+      type: "string",
+      arg: "fill|issuers",
+      help: "--fix: fill to the margin (default) or the issuers alone",
+    },
   },
 });
 const USAGE = helpText(CHECK);
@@ -78,8 +113,11 @@ function listFlag<T extends string>(
 }
 
 /** The client certificate's issuing CA: its subject is what must be advertised. */
-function issuerSubject(path: string | undefined): Uint8Array | undefined {
-  if (path === undefined) return undefined;
+function issuerSubject(paths: readonly string[] | undefined): Uint8Array | undefined {
+  if (paths === undefined || paths.length === 0) return undefined;
+  if (paths.length > 1)
+    throw new InputError("rootload check --issuer", "one issuer (several with --fix only)");
+  const path = paths[0]!;
   const entries = loadCaSource(path);
   if (entries.length !== 1)
     throw new InputError(path, `--issuer wants one CA certificate, found ${entries.length}`);
@@ -108,6 +146,33 @@ export const checkCommand: Command = async (args) => {
   if (values.limits) {
     process.stdout.write(limitsText());
     return 0;
+  }
+  if (values.fix) {
+    const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]);
+    const clients = listFlag("clients", values.clients, CLIENT_STACKS) ?? ["java", "go", "openssl"];
+    const versions = versionFlags(values.version);
+    if (!versions.java && clients.includes("java")) {
+      const found = hostJavaVersion();
+      if (found) versions.java = { version: found, source: "host" };
+    }
+    if (positionals.length > 1) throw new InputError("rootload check --fix", "expected one config file");
+    if (positionals.length === 0 && !values.server)
+      throw new InputError("rootload check --fix", `expected a config file, or --server NAME\n${USAGE}`);
+    return fixCommand({
+      input: positionals[0] ?? "",
+      ...(values.server ? { server: values.server } : {}),
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      issuers: values.issuer ?? [],
+      clients,
+      ...(tls ? { tls } : {}),
+      ...(values.out ? { out: values.out } : {}),
+      verify: values.verify ?? false,
+      ...(values.identity ? { identity: values.identity } : {}),
+      ...(values.margin ? { margin: numberFlag("check", "margin", values.margin, 0) } : {}),
+      ...(values.advertise ? { advertise: values.advertise } : {}),
+      versions,
+      write: (t) => process.stdout.write(t),
+    });
   }
   if (positionals.length !== 1)
     throw new InputError("rootload check", `expected one CA source or config file\n${USAGE}`);

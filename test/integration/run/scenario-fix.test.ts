@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { runShippedScenario } from "../../support/shipped-scenario.ts";
+
+/** The shipped `fix` scenario through the CLI: the original nginx config fails Java, the split fixes it. */
+describe("shipped scenario: fix", () => {
+  it("fix: the whole 2025 Microsoft list is past Java's cap; the split advertises the issuer first and lets every client in", async () => {
+    const { r, cases } = await runShippedScenario("fix", 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(cases).toHaveLength(2 * 2 * 3);
+    for (const tls of ["1.2", "1.3"]) {
+      const before = (client: string) =>
+        cases.find((c) => c.id.startsWith("nginx|") && c.tls === tls && c.client === client)!;
+      const after = (client: string) =>
+        cases.find((c) => c.id.startsWith("nginx#2|") && c.tls === tls && c.client === client)!;
+      expect(before("java").outcome).toMatchObject({ class: "excessive-size", side: "client" });
+      expect(before("java").advertised!.messageBytes).toBeGreaterThan(32_768);
+      for (const client of ["java", "go", "openssl"]) {
+        expect(after(client).outcome.class).toBe("ok");
+        expect(after(client).advertised!.messageBytes).toBeLessThanOrEqual(32_768 - 4_096 + 100);
+        expect(after(client).clientIssuerAdvertised).toBe(true);
+      }
+      expect(after("java").clientCertificate?.sent).toBe(true);
+      expect(after("go").clientCertificate?.sent).toBe(true);
+    }
+  }, 320_000);
+});
