@@ -92,7 +92,7 @@ ${IDENTITY_HINT}
 `;
 }
 
-function endpointScenario(address: string, outDir: string, clients: InitClients): string {
+function endpointScenario(address: string, clients: InitClients): string {
   return `// Starter scenario written by \`rootload init --endpoint\`. Run it once and keep the run as your
 // baseline; later runs compared with it (rootload compare BASELINE RUN) exit 1 when the list the
 // server advertises changes, the client issuer falls out of it, or a client starts failing.
@@ -143,7 +143,7 @@ export const initCommand: Command = async (args) => {
   if (kind === "endpoint") {
     if (!parseAddress(values.endpoint!))
       throw new InputError("rootload init --endpoint", `${lit(values.endpoint!)} is not host:port`);
-    files["endpoint.scenario.ts"] = endpointScenario(values.endpoint!, outDir, clients);
+    files["endpoint.scenario.ts"] = endpointScenario(values.endpoint!, clients);
   } else {
     const config = path.resolve(values[kind]!);
     if (!existsSync(config)) throw new InputError(`rootload init --${kind}`, `${config} not found`);

@@ -8,19 +8,19 @@ describe("shipped scenario: fix", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(cases).toHaveLength(2 * 2 * 3);
     for (const tls of ["1.2", "1.3"]) {
-      const before = (client: string) =>
+      const original = (client: string) =>
         cases.find((c) => c.id.startsWith("nginx|") && c.tls === tls && c.client === client)!;
-      const after = (client: string) =>
+      const fixed = (client: string) =>
         cases.find((c) => c.id.startsWith("nginx#2|") && c.tls === tls && c.client === client)!;
-      expect(before("java").outcome).toMatchObject({ class: "excessive-size", side: "client" });
-      expect(before("java").advertised!.messageBytes).toBeGreaterThan(32_768);
+      expect(original("java").outcome).toMatchObject({ class: "excessive-size", side: "client" });
+      expect(original("java").advertised!.messageBytes).toBeGreaterThan(32_768);
       for (const client of ["java", "go", "openssl"]) {
-        expect(after(client).outcome.class).toBe("ok");
-        expect(after(client).advertised!.messageBytes).toBeLessThanOrEqual(32_768 - 4_096 + 100);
-        expect(after(client).clientIssuerAdvertised).toBe(true);
+        expect(fixed(client).outcome.class).toBe("ok");
+        expect(fixed(client).advertised!.messageBytes).toBeLessThanOrEqual(32_768 - 4_096 + 100);
+        expect(fixed(client).clientIssuerAdvertised).toBe(true);
       }
-      expect(after("java").clientCertificate?.sent).toBe(true);
-      expect(after("go").clientCertificate?.sent).toBe(true);
+      expect(fixed("java").clientCertificate?.sent).toBe(true);
+      expect(fixed("go").clientCertificate?.sent).toBe(true);
     }
   }, 320_000);
 });
