@@ -1,7 +1,6 @@
 import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
-import { fixCommand } from "../check/fix/fix-command.ts";
 import { hostJavaVersion } from "../check/host-java.ts";
 import type { KnownVersion } from "../check/limit-lookup.ts";
 import {
@@ -18,6 +17,7 @@ import { checkText, limitsText } from "../check/render-text.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
+import { fixCommand } from "./fix-command.ts";
 import { safeText } from "./safe-text.ts";
 
 export const CHECK = defineCommand({

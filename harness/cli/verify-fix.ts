@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { InputError } from "../../errors.ts";
-import type { CaseResult } from "../../model/case-result.ts";
-import type { RootEntry } from "../../roots/root-store.ts";
-import { runScenario } from "../../run/runner.ts";
-import type { ClientStack } from "../limits.ts";
-import { type ConfigServer, readTree, rewritePaths } from "./config-tree.ts";
-import type { WrittenFix } from "./run-fix.ts";
+import { type ConfigServer, readTree, rewritePaths } from "../check/fix/config-tree.ts";
+import type { WrittenFix } from "../check/fix/run-fix.ts";
+import type { ClientStack } from "../check/limits.ts";
+import { InputError } from "../errors.ts";
+import type { CaseResult } from "../model/case-result.ts";
+import type { RootEntry } from "../roots/root-store.ts";
+import { runScenario } from "../run/runner.ts";
 
 /** The user's client identity for --verify: certificate and key (PEM); the issuer is --issuer. */
 export interface VerifyIdentity {

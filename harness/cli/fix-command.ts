@@ -1,12 +1,12 @@
-import { InputError } from "../../errors.ts";
-import type { TlsVersion } from "../../model/tls.ts";
-import type { KnownVersions } from "../limit-lookup.ts";
-import type { ClientStack } from "../limits.ts";
-import { readInput } from "../read-input.ts";
-import { NO_SPLIT, type NoSplitServer, noSplitAnswer } from "./no-split.ts";
-import { type AdvertiseMode, DEFAULT_MARGIN_BYTES } from "./plan-advertised.ts";
-import { fixText } from "./render-fix.ts";
-import { planAndWriteFix, SPLITTING } from "./run-fix.ts";
+import { NO_SPLIT, type NoSplitServer, noSplitAnswer } from "../check/fix/no-split.ts";
+import { type AdvertiseMode, DEFAULT_MARGIN_BYTES } from "../check/fix/plan-advertised.ts";
+import { fixText } from "../check/fix/render-fix.ts";
+import { planAndWriteFix, SPLITTING } from "../check/fix/run-fix.ts";
+import type { KnownVersions } from "../check/limit-lookup.ts";
+import type { ClientStack } from "../check/limits.ts";
+import { readInput } from "../check/read-input.ts";
+import { InputError } from "../errors.ts";
+import type { TlsVersion } from "../model/tls.ts";
 import { verificationText, verifyFix } from "./verify-fix.ts";
 
 /** What `rootload check --fix` was given (parsed by check-command.ts). */
