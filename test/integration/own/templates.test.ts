@@ -141,7 +141,10 @@ describe("templates the server rejects", () => {
       const { file, out } = await writeScenario({
         name: `bad-${t.server}`,
         runtime: "process",
-        servers: [{ driver: t.server, config: tpl }],
+        // rootload's stunnel fixture serves with `exec = /bin/cat`: a program, allowed by name.
+        servers: [
+          { driver: t.server, config: tpl, ...(t.server === "stunnel" ? { allowCommands: true } : {}) },
+        ],
         roots: { source: { kind: "synthetic", count: 20 } },
       });
       const r = await runCli(["run", file, "--out", out]);
@@ -221,7 +224,14 @@ describe("ordinary configs as templates: logs, other server blocks, other listen
       const { file, out } = await writeScenario({
         name: `ordinary-${server}-${runtime}`,
         runtime,
-        servers: [{ driver: server, config: tpl, tls: ["1.3"] }],
+        servers: [
+          {
+            driver: server,
+            config: tpl,
+            tls: ["1.3"],
+            ...(server === "stunnel" ? { allowCommands: true } : {}),
+          },
+        ],
         roots: { source: { kind: "synthetic", count: 20 } },
         clients: ["node"],
         bench: { time: 10, iterations: 1 },
