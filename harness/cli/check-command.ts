@@ -81,6 +81,10 @@ Exit 0: all fine; 1: something predicted to break, or not predicted for the vers
       help: "--fix: run the original and the fixed config on the real server with the clients",
     },
     identity: { type: "string", arg: "cert.pem,key.pem", help: "--verify: your client certificate and key" },
+    "allow-commands": {
+      type: "boolean",
+      help: "--verify: let the config run the programs it names (stunnel exec, piped logs, HAProxy program), as allowCommands does in a scenario",
+    },
     margin: {
       type: "string",
       arg: "BYTES",
@@ -168,6 +172,7 @@ export const checkCommand: Command = async (args) => {
       ...(values.out ? { out: values.out } : {}),
       verify: values.verify ?? false,
       ...(values.identity ? { identity: values.identity } : {}),
+      allowCommands: values["allow-commands"] ?? false,
       ...(values.margin ? { margin: numberFlag("check", "margin", values.margin, 0) } : {}),
       ...(values.advertise ? { advertise: values.advertise } : {}),
       versions,

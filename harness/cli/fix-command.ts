@@ -19,6 +19,8 @@ export interface FixOptions {
   tls?: readonly TlsVersion[];
   out?: string;
   verify: boolean;
+  /** --verify may run the programs the config names (stunnel exec, piped logs). */
+  allowCommands?: boolean;
   /** `--identity cert.pem,key.pem` */
   identity?: string;
   margin?: number;
@@ -78,7 +80,7 @@ export async function fixCommand(o: FixOptions): Promise<number> {
   }
   o.write(fixText(result));
   if (!o.verify) return 0;
-  const v = await verifyFix(result, identity!, o.issuers[0]!, o.clients);
+  const v = await verifyFix(result, identity!, o.issuers[0]!, o.clients, o.allowCommands);
   o.write(verificationText(v));
   if (!v.proven) o.write("✗ the fixed config did not let every named client in (written, not proven)\n");
   return v.proven ? 0 : 1;

@@ -129,6 +129,7 @@ export async function verifyFix(
   identity: VerifyIdentity,
   issuerFile: string,
   clients: readonly ClientStack[],
+  allowCommands = false,
   timeoutMs = 10_000,
 ): Promise<Verification> {
   const work = mkdtempSync(path.join(tmpdir(), "rootload-fix-verify-"));
@@ -148,8 +149,8 @@ export async function verifyFix(
       name: "fix-verify",
       runtime: "process",
       servers: [
-        { driver: fix.server, config: path.join(work, "before", before.mainFile), tls },
-        { driver: fix.server, config: path.join(work, "after", after.mainFile), tls },
+        { driver: fix.server, config: path.join(work, "before", before.mainFile), tls, allowCommands },
+        { driver: fix.server, config: path.join(work, "after", after.mainFile), tls, allowCommands },
       ],
       roots: {
         source: { kind: "pem", path: path.join(work, "store.pem") },

@@ -61,6 +61,8 @@ describe.each([
         "java,go,openssl",
         "--out",
         out,
+        // The stunnel fixture serves through `exec = /bin/cat`: running it is opted into by name.
+        ...(server === "stunnel" ? ["--allow-commands"] : []),
       ],
       300_000,
     );
