@@ -1,10 +1,10 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createServer } from "node:tls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { syntheticRoots } from "../../../harness/roots/synthetic.ts";
@@ -222,19 +222,18 @@ describe("the packed package, installed into an empty prefix", () => {
       ],
       { stdio: "ignore" },
     );
-    const server = createServer({
-      key: readFileSync(path.join(work, "ep.key")),
-      cert: readFileSync(path.join(work, "ep.pem")),
-      requestCert: true,
-      rejectUnauthorized: false,
-    });
+    // An HTTPS endpoint (init now picks curl, java and go too, which send a request after the
+    // handshake): it asks for a client certificate and answers every request.
+    const server = createServer(
+      {
+        key: readFileSync(path.join(work, "ep.key")),
+        cert: readFileSync(path.join(work, "ep.pem")),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      (_req, res) => res.end("ok\n"),
+    );
     server.on("tlsClientError", () => {});
-    // Holds each connection open until the client closes it (ending it at once reads as a reset
-    // to a TLS 1.3 client still waiting for session tickets).
-    server.on("secureConnection", (s) => {
-      s.on("error", () => {});
-      s.resume();
-    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = server.address() as AddressInfo;
