@@ -3,22 +3,26 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The files measured longest (vitest JSON report of a clean-clone `.ci/run`, 2026-11-28 15:52:
- * 283, 199, 114, 73, 72, 52, 51, 44, 43 s, then 36–28 s), started first. A clean checkout has no
+ * The files measured longest (vitest JSON report of a clean-clone `.ci/run`, 2026-12-07 20:57:
+ * 214, 175, 131, 99, 87, 58, 50, 48, 47, 47, 46, 44, 42, 37, 35 s, then the rest), started first. A clean checkout has no
  * duration cache, so vitest would order by file size: the 280-second growth sweep would start
  * minutes in and run alone at the end, and a 30-second file picked last leaves one worker idle.
  */
 const LONGEST_FIRST = [
   "test/integration/run/scenario-growth.test.ts",
   "test/integration/servers/container-runtime.test.ts",
+  "test/integration/own/installed-package.test.ts",
   "test/integration/own/templates.test.ts",
   "test/integration/servers/process-runtime.test.ts",
   "test/integration/run/scenario-clients.test.ts",
-  "test/integration/check/limits.test.ts",
-  "test/integration/run/bisect.test.ts",
-  "test/integration/own/ci-flow.test.ts",
+  "test/reliability/run-folder.test.ts",
+  "test/integration/check/fix.test.ts",
   "test/integration/run/shard-merge.test.ts",
+  "test/integration/run/bisect.test.ts",
+  "test/integration/check/limits.test.ts",
+  "test/integration/own/ci-flow.test.ts",
   "test/reliability/kill-and-resume.test.ts",
+  "test/reliability/hostile-configs.test.ts",
   "test/integration/own/endpoint.test.ts",
   "test/integration/own/endpoint-starttls.test.ts",
   "test/integration/run/scenario-kb2801679.test.ts",
