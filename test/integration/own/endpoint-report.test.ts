@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,43 +8,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { chartMarkup as chart, chromium, countMatches as count } from "../../support/chromium.ts";
 import { runCli } from "../../support/cli.ts";
+import { operatorSServer } from "../../support/operator-s-server.ts";
 import { colourStats, decodePng } from "../../support/png.ts";
 import { microsoftRoots } from "../../support/root-data.ts";
 import { readCases, runDir } from "../../support/run-files.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
-
-/** `openssl s_server` as an operator runs it: their CA file, their server certificate. */
-async function sServer(dir: string, port: number, caFile: string): Promise<ChildProcess> {
-  const child = spawn(
-    "openssl",
-    [
-      "s_server",
-      "-www",
-      "-Verify",
-      "1",
-      "-verify_return_error",
-      "-CAfile",
-      caFile,
-      "-cert",
-      path.join(dir, "server.pem"),
-      "-key",
-      path.join(dir, "server.key"),
-      "-accept",
-      `127.0.0.1:${port}`,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("s_server did not start")), 10_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (/ACCEPT/.test(d.toString())) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
 
 /**
  * The HTML report of a real endpoint run, as a person opens it: two running servers (a small
@@ -75,7 +43,7 @@ describe("the HTML report of an endpoint run, in headless Chromium", () => {
           .join("") + pki.caPem,
       );
       const port = await freePort();
-      servers.push(await sServer(pki.dir, port, caFile));
+      servers.push(await operatorSServer(pki.dir, port, caFile));
       addresses.push(`127.0.0.1:${port}`);
     }
     const scenario = path.join(work, "endpoints.scenario.json");

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,48 +6,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../harness/runtime/free-port.ts";
 import { runCli } from "../../support/cli.ts";
+import { operatorSServer } from "../../support/operator-s-server.ts";
 import { mozillaRoots } from "../../support/root-data.ts";
 import { readCases, runDir } from "../../support/run-files.ts";
 import { makeUserPki } from "../../support/user-pki.ts";
-
-/** `openssl s_server` as an operator runs it: their CA file, their server certificate. */
-async function sServer(
-  dir: string,
-  port: number,
-  caFile: string,
-  extra: string[] = [],
-): Promise<ChildProcess> {
-  const child = spawn(
-    "openssl",
-    [
-      "s_server",
-      "-www",
-      "-Verify",
-      "1",
-      "-verify_return_error",
-      "-CAfile",
-      caFile,
-      "-cert",
-      path.join(dir, "server.pem"),
-      "-key",
-      path.join(dir, "server.key"),
-      "-accept",
-      `127.0.0.1:${port}`,
-      ...extra,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("s_server did not start")), 10_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (/ACCEPT/.test(d.toString())) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
 
 const stop = (c: ChildProcess) =>
   new Promise<void>((r) => {
@@ -69,7 +31,7 @@ describe("endpoint: a server started outside rootload", () => {
     const caFile = path.join(work, "client-cas.pem");
     writeFileSync(caFile, roots.map((r) => r.toPem()).join("") + pki.caPem);
     const port = await freePort();
-    server = await sServer(pki.dir, port, caFile);
+    server = await operatorSServer(pki.dir, port, caFile);
     const scenario = path.join(work, "staging.scenario.json");
     writeFileSync(
       scenario,
@@ -116,7 +78,7 @@ describe("endpoint: a server started outside rootload", () => {
     await stop(server);
     const swapped = [...roots.slice(2), ...mozillaRoots().slice(40, 42)];
     writeFileSync(caFile, swapped.map((r) => r.toPem()).join("") + pki.caPem);
-    server = await sServer(pki.dir, port, caFile);
+    server = await operatorSServer(pki.dir, port, caFile);
     const after = path.join(work, "after");
     const r2 = await runCli(["run", scenario, "--out", after, "--quiet"]);
     expect(r2.code, r2.stderr).toBe(0);
@@ -131,7 +93,7 @@ describe("endpoint: a server started outside rootload", () => {
     // Then the enterprise CA falls out of the list: the selecting client has no certificate to send.
     await stop(server);
     writeFileSync(caFile, swapped.map((r) => r.toPem()).join(""));
-    server = await sServer(pki.dir, port, caFile);
+    server = await operatorSServer(pki.dir, port, caFile);
     const cut = path.join(work, "cut");
     const r3 = await runCli(["run", scenario, "--out", cut, "--quiet"]);
     expect(r3.code, r3.stderr).toBe(1);
@@ -153,7 +115,7 @@ describe("endpoint: a server started outside rootload", () => {
     const crt = pki.file("server.pem");
     const key = pki.file("server.key");
     // -servername_fatal: a ClientHello naming another server gets a fatal unrecognized_name.
-    const named = await sServer(pki.dir, port, caFile, [
+    const named = await operatorSServer(pki.dir, port, caFile, [
       "-servername",
       "api.example.internal",
       "-servername_fatal",
