@@ -17,7 +17,6 @@ import { checkText, limitsText } from "../check/render-text.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
-import { fixCommand } from "./fix-command.ts";
 import { safeText } from "./safe-text.ts";
 
 export const CHECK = defineCommand({
@@ -162,6 +161,9 @@ export const checkCommand: Command = async (args) => {
     if (positionals.length > 1) throw new InputError("rootload check --fix", "expected one config file");
     if (positionals.length === 0 && !values.server)
       throw new InputError("rootload check --fix", `expected a config file, or --server NAME\n${USAGE}`);
+    // Loaded only for --fix: it brings the runner (servers, clients, PKI), which a plain check, run
+    // by every pre-commit hook, should not pay for at start-up.
+    const { fixCommand } = await import("./fix-command.ts");
     return fixCommand({
       input: positionals[0] ?? "",
       ...(values.server ? { server: values.server } : {}),

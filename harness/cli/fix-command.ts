@@ -7,7 +7,6 @@ import type { ClientStack } from "../check/limits.ts";
 import { readInput } from "../check/read-input.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
-import { verificationText, verifyFix } from "./verify-fix.ts";
 
 /** What `rootload check --fix` was given (parsed by check-command.ts). */
 export interface FixOptions {
@@ -80,6 +79,8 @@ export async function fixCommand(o: FixOptions): Promise<number> {
   }
   o.write(fixText(result));
   if (!o.verify) return 0;
+  // The runner and its servers load only when a fix is proven (--verify).
+  const { verificationText, verifyFix } = await import("./verify-fix.ts");
   const v = await verifyFix(result, identity!, o.issuers[0]!, o.clients, o.allowCommands);
   o.write(verificationText(v));
   if (!v.proven) o.write("✗ the fixed config did not let every named client in (written, not proven)\n");
