@@ -160,7 +160,10 @@ export const checkCommand: Command = async (args) => {
     }
     if (positionals.length > 1) throw new InputError("rootload check --fix", "expected one config file");
     if (positionals.length === 0 && !values.server)
-      throw new InputError("rootload check --fix", `expected a config file, or --server NAME\n${USAGE}`);
+      throw new InputError(
+        "rootload check --fix",
+        "expected a config file, or --server NAME (rootload check --help: usage)",
+      );
     // Loaded only for --fix: it brings the runner (servers, clients, PKI), which a plain check, run
     // by every pre-commit hook, should not pay for at start-up.
     const { fixCommand } = await import("./fix-command.ts");
@@ -182,7 +185,10 @@ export const checkCommand: Command = async (args) => {
     });
   }
   if (positionals.length !== 1)
-    throw new InputError("rootload check", `expected one CA source or config file\n${USAGE}`);
+    throw new InputError(
+      "rootload check",
+      "expected one CA source or config file (rootload check --help: usage)",
+    );
   const named = listFlag("server", values.server, SERVER_STACKS);
   const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
   const clients = listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS;

@@ -85,7 +85,8 @@ export const watchCommand: Command = async (args) => {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) throw new InputError("rootload watch", `expected one targets file\n${USAGE}`);
+  if (positionals.length !== 1)
+    throw new InputError("rootload watch", "expected one targets file (rootload watch --help: usage)");
   if (values.json && !values.once)
     throw new InputError("rootload watch --json", "goes with --once (the listener serves /results)");
   const intervalMs = values.interval === undefined ? undefined : parseDuration(values.interval);
