@@ -5,7 +5,7 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS, type TlsVersion } from "../model/tls.ts";
-import { probe } from "../probe/probe.ts";
+import { type ProbeResult, probe } from "../probe/probe.ts";
 import { caListBytes, nameKey, type RootStore, uniqueNames } from "../roots/root-store.ts";
 import {
   type Availability,
@@ -345,11 +345,11 @@ export class DriverServer implements StartedTlsServer {
     }
     if (options.servedCheck === "none")
       return { how: "in-place", servedCheck: { kind: "skipped", why: "the caller checks the wire itself" } };
-    const servedCheck = await this.#awaitServed(plan, launched, method.done, before);
+    const { servedCheck, result } = await this.#awaitServed(plan, launched, method.done, before);
     // Where a reload's time goes: render, copy and the reload command (an exec into the container)
     // until the server's log says done, then the served check.
     log.debug({ server: this.driver, signalledMs, servedCheck }, "reloaded");
-    return { how: "in-place", servedCheck };
+    return { how: "in-place", servedCheck, ...(result ? { served: { tls: this.#checkTls, result } } : {}) };
   }
 
   /**
@@ -443,15 +443,17 @@ export class DriverServer implements StartedTlsServer {
     launched: Launched,
     done: RegExp,
     before: ServedBefore | undefined,
-  ): Promise<ServedCheck> {
+  ): Promise<{ servedCheck: ServedCheck; result?: ProbeResult }> {
     const planned = plannedAdvertised(plan);
     const unique = uniqueNames(planned);
     const plannedKeys = new Set(planned.map((e) => nameKey(e.subjectDer)));
     const bytes = caListBytes(unique);
     if (bytes > CHECKABLE_LIST_BYTES)
       return {
-        kind: "skipped",
-        why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
+        servedCheck: {
+          kind: "skipped",
+          why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
+        },
       };
     const c = await awaitServed({
       launched,
@@ -467,7 +469,15 @@ export class DriverServer implements StartedTlsServer {
       timeoutMs: RELOAD_TIMEOUT_MS,
     });
     this.#served = { served: c.served, planned: plannedKeys };
-    return { kind: "probed", ms: c.ms, probes: c.probes, ...(c.leftOut ? { leftOut: c.leftOut } : {}) };
+    return {
+      servedCheck: {
+        kind: "probed",
+        ms: c.ms,
+        probes: c.probes,
+        ...(c.leftOut ? { leftOut: c.leftOut } : {}),
+      },
+      result: c.result,
+    };
   }
 
   /**
