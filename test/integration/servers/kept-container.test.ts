@@ -75,6 +75,34 @@ describe("restart-type servers keep one container for their series", () => {
     });
   }
 
+  it("the lifetime cap ends the kept container, and the server in it with it", async ({ skip }) => {
+    if (unavailable) skip(unavailable);
+    const rt = runtime!;
+    const was = process.env.ROOTLOAD_SERVER_LIFETIME_S;
+    process.env.ROOTLOAD_SERVER_LIFETIME_S = "6";
+    let server: DriverServer | undefined;
+    try {
+      server = (await DRIVERS.openssl.start(
+        { store: stores[0]!, policy: { kind: "all" }, tls: ["1.2"], clientAuth: "require", pki },
+        rt,
+      )) as DriverServer;
+      const [id] = await containersOf(rt.runId);
+      expect(await server.isRunning()).toBe(true);
+      // TERM at 6 s (KILL 5 s later): the exec'd server's stream ends with the container.
+      const deadline = Date.now() + 30_000;
+      while ((await server.isRunning()) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 250));
+      expect(await server.isRunning()).toBe(false);
+      const docker = (await getContainerRuntimeClient()).container.dockerode;
+      expect((await docker.getContainer(id!).inspect()).State.Running).toBe(false);
+    } finally {
+      if (was === undefined) delete process.env.ROOTLOAD_SERVER_LIFETIME_S;
+      else process.env.ROOTLOAD_SERVER_LIFETIME_S = was;
+      await server?.stop();
+    }
+    expect(await containersOf(rt.runId)).toEqual([]);
+  });
+
   it("a server that exits is seen as stopped and started again in the same container", async ({ skip }) => {
     if (unavailable) skip(unavailable);
     const rt = runtime!;
