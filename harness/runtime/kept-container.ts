@@ -249,7 +249,8 @@ export class ExecServer implements Launched {
       for (const signal of ["TERM", "KILL"] as const) {
         await this.keeper
           .exec(
-            ["sh", "-c", `p=$(cat "$1") && kill -s ${signal} -- "-$p"`, "sh", this.pidFile],
+            // Shell builtins only: a cut-down image (the remote engine's) has no `cat` or `kill` binary.
+            ["sh", "-c", `read -r p < "$1" && kill -s ${signal} -- "-$p"`, "sh", this.pidFile],
             ENGINE_TIMEOUT_MS,
             this.name,
           )
