@@ -77,6 +77,8 @@ export class ServerSession {
       const report = await timed(this.options.phases, "reload", () => server.reload(step.store, policy));
       this.#loaded = key;
       this.#skipped = report.servedCheck.kind === "skipped" ? [report.servedCheck.why] : [];
+      // The reload's served check already read the new list on one version: no second probe for it.
+      if (report.served) this.#probes.set(`${key}|${report.served.tls}`, report.served.result);
     }
     return this.#server;
   }

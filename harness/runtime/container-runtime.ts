@@ -20,6 +20,7 @@ import { addCgroup, type CpuSnapshot, cgroupCpuFile, emptySnapshot } from "./cpu
 import { type EngineEndpoint, engineEndpoint } from "./engine-address.ts";
 import { onExit } from "./exit-hooks.ts";
 import { freePort, freeRemotePort } from "./free-port.ts";
+import { containerShape, KeptContainer } from "./kept-container.ts";
 import { serverLifetimeSeconds, withLifetimeCap } from "./lifetime.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import { type HostRelay, isolateBehindRelay, RELAY_READY } from "./relay.ts";
@@ -45,6 +46,10 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "localhost";
 
 /** Lifetime timers of containers of users' images, by container id (cleared when the server stops). */
 const lifetimeTimers = new Map<string, NodeJS.Timeout>();
+
+/** A kept container's main process: say so, then wait (under `timeout`, for its lifetime cap). */
+const KEEPER_READY = /rootload container ready/;
+const KEEPER_ARGV = ["sh", "-c", 'echo "rootload container ready"; exec sleep infinity'];
 
 /** Never pull: the image was checked to exist locally before any container starts. */
 const NEVER_PULL = { shouldPull: () => false };
@@ -74,6 +79,12 @@ class HardenedContainer extends GenericContainer {
     // Same as Memory: no swap on top of the limit.
     this.hostConfig.MemorySwap = limits.memoryBytes;
     this.hostConfig.PidsLimit = limits.pids;
+    return this;
+  }
+
+  /** The engine's init (docker-init, shipped with the engine) as PID 1: it reaps orphaned processes. */
+  withInitProcess(): this {
+    this.hostConfig.Init = true;
     return this;
   }
 
@@ -203,6 +214,7 @@ export class ContainerRuntime implements Runtime {
   readonly #dirs = new Set<string>();
   /** Container id → the file holding its cgroup's CPU time (containers whose cgroup is visible here). */
   readonly #cpuFiles = new Map<string, string>();
+  #started = 0;
   #unhook: () => void = () => {};
   #limits: ContainerLimits = { ...CONTAINER_LIMITS };
   #limitsChecked = false;
@@ -320,9 +332,70 @@ export class ContainerRuntime implements Runtime {
     );
   }
 
+  /**
+   * Start a server. In rootload's image the container is kept for the server's series: it only
+   * waits, and the server is started in it (KeptContainer), so a restart replaces the process,
+   * not the container. A user's image may have no shell or `timeout`: its server is the
+   * container's main process, and a restart is a new container.
+   */
   async launch(spec: LaunchSpec): Promise<Launched> {
     const image = spec.image ?? this.image;
     await this.#checkImage(spec, image);
+    if (spec.image) return this.#launchAsMain(spec, image);
+    const keeper = await this.#startKeeper(spec);
+    try {
+      return await keeper.run(spec);
+    } catch (err) {
+      await keeper.remove();
+      throw err;
+    }
+  }
+
+  /** How many containers this runtime has started (a kept container counts once for its whole series). */
+  get containersStarted(): number {
+    return this.#started;
+  }
+
+  /** A container of rootload's image that waits for servers to be started in it. */
+  async #startKeeper(spec: LaunchSpec): Promise<KeptContainer> {
+    const launchId = randomUUID();
+    const lifetime = serverLifetimeSeconds();
+    const container = this.#container(spec, this.image, KEEPER_ARGV, new LogBuffer(), launchId, lifetime, {
+      ready: KEEPER_READY,
+    });
+    let started: StartedTestContainer;
+    try {
+      this.#started++;
+      started = await container.start();
+    } catch (err) {
+      await this.#removeWhere(`rootload.launch=${launchId}`);
+      throw new EngineError(`${spec.name}: container did not start: ${messageOf(err)}`);
+    }
+    const id = started.getId();
+    this.#ids.add(id);
+    await this.#watch(id, started);
+    return new KeptContainer(started, this.client.container.dockerode, containerShape(spec), lifetime, {
+      launch: (s) => this.launch(s),
+      remove: async (gone) => {
+        try {
+          await withTimeout(
+            this.client.container.dockerode.getContainer(gone).remove({ force: true }),
+            ENGINE_TIMEOUT_MS,
+            `${spec.name}: removing its container`,
+          );
+        } catch (err) {
+          log.debug({ err: messageOf(err) }, "container already gone");
+        }
+        this.#ids.delete(gone);
+        this.#cpuFiles.delete(gone);
+      },
+      nodeBinary: () => this.nodeBinary(),
+      copiesFiles: this.engine.kind === "remote",
+    });
+  }
+
+  /** A user's image: the server is the container's main process, one container per start. */
+  async #launchAsMain(spec: LaunchSpec, image: string): Promise<Launched> {
     const buf = new LogBuffer();
     let argv = [...spec.argv];
     let relay: HostRelay | undefined;
@@ -335,6 +408,7 @@ export class ContainerRuntime implements Runtime {
     const container = this.#container(spec, image, argv, buf, launchId, lifetime);
     let started: StartedTestContainer;
     try {
+      this.#started++;
       started = await container.start();
     } catch (err) {
       await relay?.close();
@@ -386,10 +460,13 @@ export class ContainerRuntime implements Runtime {
     buf: LogBuffer,
     launchId: string,
     lifetime: number,
+    keeper?: { ready: RegExp },
   ): HardenedContainer {
-    const ready = spec.isolated
-      ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)])
-      : Wait.forLogMessage(spec.ready.log);
+    const ready = keeper
+      ? Wait.forLogMessage(keeper.ready)
+      : spec.isolated
+        ? Wait.forAll([Wait.forLogMessage(spec.ready.log), Wait.forLogMessage(RELAY_READY)])
+        : Wait.forLogMessage(spec.ready.log);
     const { uid, gid } = invokingUser();
     // The invoking user's uid, so the server reads its 0600 files without CAP_DAC_OVERRIDE; as
     // root it keeps only the capabilities its driver names (nginx and Apache switch users).
@@ -411,7 +488,9 @@ export class ContainerRuntime implements Runtime {
         stream.on("end", () => buf.close());
       })
       .withWaitStrategy(ready)
-      .withStartupTimeout(spec.ready.timeoutMs);
+      .withStartupTimeout(keeper ? ENGINE_TIMEOUT_MS * 2 : spec.ready.timeoutMs);
+    // A kept container outlives its servers: the engine's init reaps what their workers leave.
+    if (keeper) container.withInitProcess();
     // rootload's image caps the server's life with coreutils `timeout` inside. A user's image may
     // have none: its own entrypoint is replaced by the server's binary, and the cap is applied from
     // outside (#capLifetime, and by the next run's removeOrphans() through the `rootload.expires` label).

@@ -88,6 +88,14 @@ export interface Launched {
   signalMain?(signal: NodeJS.Signals): Promise<void>;
   isRunning(): Promise<boolean>;
   stop(): Promise<void>;
+  /**
+   * Stop this server and start `spec` in its place (same folder and port: a restart-type
+   * server taking a new list), keeping what is costly to set up: the container runtime starts
+   * the new process in the same container. Absent where there is nothing to keep (a process, a
+   * user's image, whose server is the container's main process): stop, then `launch()`.
+   * If the new server fails to start, this object still owns what was kept, and `stop()` ends it.
+   */
+  restart?(spec: LaunchSpec): Promise<Launched>;
 }
 
 export interface Availability {

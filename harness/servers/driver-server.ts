@@ -5,9 +5,15 @@ import { log } from "../log.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS, type TlsVersion } from "../model/tls.ts";
-import { probe } from "../probe/probe.ts";
+import { type ProbeResult, probe } from "../probe/probe.ts";
 import { caListBytes, nameKey, type RootStore, uniqueNames } from "../roots/root-store.ts";
-import { type Availability, type Launched, type Runtime, STATE_DIR } from "../runtime/runtime.ts";
+import {
+  type Availability,
+  type Launched,
+  type LaunchSpec,
+  type Runtime,
+  STATE_DIR,
+} from "../runtime/runtime.ts";
 import { awaitTcpOpen } from "../runtime/tcp-connect.ts";
 import {
   capabilityText,
@@ -242,12 +248,17 @@ export class DriverServer implements StartedTlsServer {
     return { ctx, argv: rendered.argv };
   }
 
-  async #launch(): Promise<void> {
+  /**
+   * Render and start the server. With `previous` (a server of this instance being replaced: a
+   * restart-type reload, or one that stopped listening) the runtime restarts it in place where it
+   * can (the same container); if the new one fails, `previous` keeps what was kept.
+   */
+  async #launch(previous?: Launched): Promise<void> {
     this.#served = undefined;
     const { argv } = await this.#render(this.#config);
     const { ready, startFailed } = this.def;
     const readyOrFailed = startFailed ? new RegExp(`${ready.source}|${startFailed.source}`) : ready;
-    const launched = await this.runtime.launch({
+    const spec: LaunchSpec = {
       name: this.def.name,
       dir: this.dir,
       argv,
@@ -260,7 +271,13 @@ export class DriverServer implements StartedTlsServer {
         timeoutMs: this.def.readyTimeoutMs ?? DEFAULT_READY_MS,
       },
       ...(this.#config.image ? { image: this.#config.image } : {}),
-    });
+    };
+    let launched: Launched;
+    if (previous?.restart) launched = await previous.restart(spec);
+    else {
+      await previous?.stop();
+      launched = await this.runtime.launch(spec);
+    }
     // The engine's own wait can see the line before the output kept here does (a container's log stream).
     if (startFailed) {
       const seen = await launched.waitForLog(readyOrFailed, 0, DEFAULT_READY_MS).then(
@@ -304,9 +321,8 @@ export class DriverServer implements StartedTlsServer {
     const method = this.def.reload;
     const launched = this.#launched;
     if (method.kind === "restart" || !launched || !(await launched.isRunning())) {
-      await launched?.stop();
       this.#config = config;
-      await this.#launch();
+      await this.#launch(launched);
       return { how: "restart", servedCheck: { kind: "not-needed", why: "restarted" } };
     }
     const t0 = performance.now();
@@ -321,8 +337,7 @@ export class DriverServer implements StartedTlsServer {
     // oversized list): one that does not accept connections now is restarted instead.
     if (!(await awaitTcpOpen(this.host, this.port, 3_000))) {
       log.warn({ driver: this.driver, port: this.port }, "not listening after reload; restarting");
-      await launched.stop();
-      await this.#launch();
+      await this.#launch(launched);
       return {
         how: "restart",
         servedCheck: { kind: "not-needed", why: "not listening after reload: restarted" },
@@ -330,11 +345,11 @@ export class DriverServer implements StartedTlsServer {
     }
     if (options.servedCheck === "none")
       return { how: "in-place", servedCheck: { kind: "skipped", why: "the caller checks the wire itself" } };
-    const servedCheck = await this.#awaitServed(plan, launched, method.done, before);
+    const { servedCheck, result } = await this.#awaitServed(plan, launched, method.done, before);
     // Where a reload's time goes: render, copy and the reload command (an exec into the container)
     // until the server's log says done, then the served check.
     log.debug({ server: this.driver, signalledMs, servedCheck }, "reloaded");
-    return { how: "in-place", servedCheck };
+    return { how: "in-place", servedCheck, ...(result ? { served: { tls: this.#checkTls, result } } : {}) };
   }
 
   /**
@@ -428,15 +443,17 @@ export class DriverServer implements StartedTlsServer {
     launched: Launched,
     done: RegExp,
     before: ServedBefore | undefined,
-  ): Promise<ServedCheck> {
+  ): Promise<{ servedCheck: ServedCheck; result?: ProbeResult }> {
     const planned = plannedAdvertised(plan);
     const unique = uniqueNames(planned);
     const plannedKeys = new Set(planned.map((e) => nameKey(e.subjectDer)));
     const bytes = caListBytes(unique);
     if (bytes > CHECKABLE_LIST_BYTES)
       return {
-        kind: "skipped",
-        why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
+        servedCheck: {
+          kind: "skipped",
+          why: `list of ${bytes} B is over ${CHECKABLE_LIST_BYTES} B, past what servers send: served list not checked after reload`,
+        },
       };
     const c = await awaitServed({
       launched,
@@ -452,7 +469,15 @@ export class DriverServer implements StartedTlsServer {
       timeoutMs: RELOAD_TIMEOUT_MS,
     });
     this.#served = { served: c.served, planned: plannedKeys };
-    return { kind: "probed", ms: c.ms, probes: c.probes, ...(c.leftOut ? { leftOut: c.leftOut } : {}) };
+    return {
+      servedCheck: {
+        kind: "probed",
+        ms: c.ms,
+        probes: c.probes,
+        ...(c.leftOut ? { leftOut: c.leftOut } : {}),
+      },
+      result: c.result,
+    };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { EngineError } from "../errors.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
-import { probe } from "../probe/probe.ts";
+import { type ProbeResult, probe } from "../probe/probe.ts";
 import { nameKey } from "../roots/root-store.ts";
 import type { Launched } from "../runtime/runtime.ts";
 
@@ -45,6 +45,8 @@ export interface ServedConfirmation {
   served: ReadonlySet<string>;
   /** Planned names the server left out (0 when it serves the planned list). */
   leftOut: number;
+  /** The look that showed the new list: what the server now sends a bare ClientHello on `tls`. */
+  result: ProbeResult;
 }
 
 /**
@@ -108,7 +110,7 @@ export async function awaitServed(w: ServedWait): Promise<ServedConfirmation> {
         authorities.map((a) => a.der),
         w,
       );
-    if (shown) return { ms: Math.round(performance.now() - t0), probes, ...shown };
+    if (shown) return { ms: Math.round(performance.now() - t0), probes, ...shown, result: r };
     const wait = Math.min(fallback, deadline - performance.now());
     if (wait <= 0) break;
     // The next `done` line since just before this look (one that came during the probe counts).

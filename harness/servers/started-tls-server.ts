@@ -1,5 +1,7 @@
 import type { IssuerPolicy } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
+import type { TlsVersion } from "../model/tls.ts";
+import type { ProbeResult } from "../probe/probe.ts";
 import type { RootStore } from "../roots/root-store.ts";
 
 export interface ReloadOptions {
@@ -28,6 +30,12 @@ export type ServedCheck =
 export interface ReloadReport {
   how: "in-place" | "restart";
   servedCheck: ServedCheck;
+  /**
+   * The served check's last look, when it probed: what the server sends a bare ClientHello on
+   * `tls` now. A caller that needs that reading (the run's served check) takes it from here
+   * instead of probing again.
+   */
+  served?: { tls: TlsVersion; result: ProbeResult };
 }
 
 /** A running server. Failed handshakes are results; a server that will not start throws. */

@@ -168,8 +168,9 @@ export const postgresDriver = defineDriver({
   ready: /database system is ready to accept connections/,
   // initdb on the first start, and 2,000 roots to load: 40 s was not enough at load 20 on 2 cores.
   readyTimeoutMs: 90_000,
-  // Root only prepares the state folder for the postgres user and switches to it.
-  rootCapabilities: ["CHOWN", "SETUID", "SETGID"],
+  // Root only prepares the state folder for the postgres user and switches to it; KILL: a restart
+  // ends the server (the postgres user's processes) from root inside its kept container.
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   dropsTo: "postgres",
   reload: { kind: "restart" },
   render: (ctx) => ({
