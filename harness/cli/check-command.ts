@@ -14,6 +14,8 @@ import {
 import { readInput } from "../check/read-input.ts";
 import { checkJson } from "../check/render-json.ts";
 import { checkText, limitsText } from "../check/render-text.ts";
+import { checkWindows } from "../check/windows/check-windows.ts";
+import { type SchannelConfig, schannelConfig } from "../check/windows/schannel-settings.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { Command } from "./command.ts";
@@ -65,6 +67,23 @@ Exit 0: all fine; 1: something predicted to break, or not predicted for the vers
       arg: "PACKAGE=VERSION",
       help: "a package version in use (java=17.0.15, openssl=3.0.19): limits come from its entry",
     },
+    windows: {
+      type: "string",
+      arg: "2008|2008r2|2012|2012r2|2016|2019|2022|2025",
+      help: "with --server schannel: the Windows Server version whose documented defaults apply (emulated, not measured)",
+    },
+    registry: {
+      type: "string",
+      multiple: true,
+      arg: "NAME=VALUE",
+      help: "--windows: a Schannel registry value (SendTrustedIssuerList, ClientAuthTrustMode, MessageLimitServerClientAuth)",
+    },
+    "client-auth-issuers": {
+      type: "string",
+      arg: "ca.pem",
+      help: '--windows: the certificates in the "Client Authentication Issuers" store (Server 2012 on)',
+    },
+    hotfix: { type: "string", multiple: true, arg: "KB2880390", help: "--windows 2012: a hotfix installed" },
     json: { type: "boolean", help: "print the prediction as JSON" },
     limits: { type: "boolean", help: "print the table of measured limits and exit" },
     fix: {
@@ -140,6 +159,31 @@ function versionFlags(values: readonly string[] | undefined): Record<string, Kno
   return out;
 }
 
+/** `--windows` and its companions: the Windows Server as configured, or undefined without --windows. */
+function windowsConfig(
+  values: { windows?: string; registry?: string[]; "client-auth-issuers"?: string; hotfix?: string[] },
+  named: readonly ServerStack[] | undefined,
+): SchannelConfig | undefined {
+  if (values.windows === undefined) {
+    for (const f of ["registry", "client-auth-issuers", "hotfix"] as const)
+      if (values[f] !== undefined)
+        throw new InputError(`rootload check --${f}`, "describes a Windows Server: give --windows VERSION");
+    return undefined;
+  }
+  if (named && (named.length !== 1 || named[0] !== "schannel"))
+    throw new InputError(
+      "rootload check --windows",
+      `describes the schannel server, not ${named.join(", ")}: use --server schannel`,
+    );
+  const file = values["client-auth-issuers"];
+  return schannelConfig({
+    windows: values.windows,
+    ...(values.registry ? { registry: values.registry } : {}),
+    ...(values.hotfix ? { hotfix: values.hotfix } : {}),
+    ...(file !== undefined ? { clientAuthIssuers: { file, entries: loadCaSource(file) } } : {}),
+  });
+}
+
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
   const { values, positionals } = parseCommandArgs(CHECK, args);
@@ -198,15 +242,21 @@ export const checkCommand: Command = async (args) => {
     const found = hostJavaVersion();
     if (found) versions.java = { version: found, source: "host" };
   }
-  const report = check(setup, {
-    servers,
-    scope: { from: named ? "--server" : setup.server ? "config" : "none" },
+  const params = {
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),
     versions,
     ...(javaMax !== undefined ? { javaMaxHandshake: javaMax } : {}),
-  });
+  };
+  const windows = windowsConfig(values, named);
+  const report = windows
+    ? checkWindows(setup, params, windows)
+    : check(setup, {
+        ...params,
+        servers,
+        scope: { from: named ? "--server" : setup.server ? "config" : "none" },
+      });
   // Endpoint names and paths come from the config: the text output is made safe for a terminal.
   process.stdout.write(
     values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : safeText(checkText(report)),
