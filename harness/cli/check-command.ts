@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
@@ -14,10 +15,14 @@ import {
 import { readInput } from "../check/read-input.ts";
 import { checkJson } from "../check/render-json.ts";
 import { checkText, limitsText } from "../check/render-text.ts";
+import { checkService, serviceJson, serviceText } from "../check/services/check-service.ts";
 import { checkWindows } from "../check/windows/check-windows.ts";
 import { type SchannelConfig, schannelConfig } from "../check/windows/schannel-settings.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { isSourceName } from "../roots/catalog.ts";
+import { isDirectory } from "../roots/input.ts";
+import { readHead } from "../roots/load.ts";
 import type { Command } from "./command.ts";
 import { fixCommand } from "./fix-command.ts";
 import { safeText } from "./safe-text.ts";
@@ -84,6 +89,16 @@ Exit 0: all fine; 1: something predicted to break, or not predicted for the vers
       help: '--windows: the certificates in the "Client Authentication Issuers" store (Server 2012 on)',
     },
     hotfix: { type: "string", multiple: true, arg: "KB2880390", help: "--windows 2012: a hotfix installed" },
+    service: {
+      type: "string",
+      arg: "aws-alb|azure-appgw",
+      help: "predict a managed load balancer from its published quotas and switches (vendor figures, not measured)",
+    },
+    "advertise-ca-names": {
+      type: "string",
+      arg: "on|off",
+      help: "--service aws-alb: the listener's AdvertiseTrustStoreCaNames",
+    },
     json: { type: "boolean", help: "print the prediction as JSON" },
     limits: { type: "boolean", help: "print the table of measured limits and exit" },
     fix: {
@@ -184,6 +199,60 @@ function windowsConfig(
   });
 }
 
+/** `check --service`: a managed service's verdicts from its published quotas (docs/check.md). */
+function serviceCommand(
+  input: string,
+  values: {
+    service?: string;
+    "advertise-ca-names"?: string;
+    server?: string;
+    windows?: string;
+    clients?: string;
+    tls?: string;
+    issuer?: string[];
+    version?: string[];
+    json?: boolean;
+  },
+): number {
+  if (values.service === undefined)
+    throw new InputError(
+      "rootload check --advertise-ca-names",
+      "is a switch of a service: give --service aws-alb",
+    );
+  for (const f of ["server", "windows"] as const)
+    if (values[f] !== undefined)
+      throw new InputError(
+        `rootload check --${f}`,
+        "is for servers you run; --service predicts a managed one: use one or the other",
+      );
+  const entries = loadCaSource(input);
+  const pemFile =
+    !isSourceName(input) &&
+    !isDirectory(input) &&
+    Buffer.from(readHead(input)).toString("latin1").includes("-----BEGIN CERTIFICATE");
+  const report = checkService(
+    {
+      source: input,
+      entries,
+      fileBytes: pemFile ? statSync(input).size : entries.map((e) => e.toPem()).join("").length,
+    },
+    {
+      service: values.service,
+      ...(values["advertise-ca-names"] !== undefined
+        ? { advertiseCaNames: values["advertise-ca-names"] }
+        : {}),
+      clients: listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS,
+      tls: listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"],
+      issuerSubject: issuerSubject(values.issuer),
+      versions: versionFlags(values.version),
+    },
+  );
+  process.stdout.write(
+    values.json ? `${JSON.stringify(serviceJson(report), null, 2)}\n` : safeText(serviceText(report)),
+  );
+  return report.breaks || report.unclear ? 1 : 0;
+}
+
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
   const { values, positionals } = parseCommandArgs(CHECK, args);
@@ -225,6 +294,8 @@ export const checkCommand: Command = async (args) => {
   }
   if (positionals.length !== 1)
     throw new InputError("rootload check", `expected one CA source or config file\n${USAGE}`);
+  if (values.service !== undefined || values["advertise-ca-names"] !== undefined)
+    return serviceCommand(positionals[0]!, values);
   const named = listFlag("server", values.server, SERVER_STACKS);
   const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
   const clients = listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS;
