@@ -27,6 +27,7 @@ export const NO_SPLIT = [
   "schannel-2003",
   "aws-alb",
   "azure-appgw",
+  "lighttpd",
 ] as const;
 export type NoSplitServer = (typeof NO_SPLIT)[number];
 
@@ -109,6 +110,18 @@ export function noSplitAnswer(server: NoSplitServer, clients: readonly ClientSta
           `the split, Server 2012 on: only your issuers in the local computer's "Client Authentication Issuers" store and SendTrustedIssuerList = 1: Schannel takes its list from that store instead of the Trusted Root store, which keeps trusting the rest (source: ${SCHANNEL_2012_URL}, "Management of trusted issuers for client authentication"); ClientAuthTrustMode (DWORD, same key) = 2 (Exclusive CA Trust) in addition accepts only chains through the caller-specified issuer store — a narrower trust, not needed for the split`,
           `per binding (http.sys): netsh http add sslcert … sslctlstorename=<store> names the store the binding's issuer list comes from ("a specific credential store configured for the site" is used first; sources: ${NETSH_HTTP_URL}, ${SCHANNEL_2012_URL})`,
           `Server 2012 only: past 16 KB of Trusted Root certificates client authentication fails whatever SendTrustedIssuerList says until the KB 2880390 hotfix is installed (source: ${KB_2880390})`,
+        ],
+      );
+      break;
+    case "lighttpd":
+      add(
+        "lighttpd: cannot split without trusting less — ssl.ca-dn-file is both the names sent and the issuers accepted: its verify callback refuses a client certificate whose issuer is not in ssl.ca-dn-file, whatever ssl.ca-file trusts (lighttpd1.4 src/mod_openssl.c verify_callback, the same in mod_mbedtls, mod_wolfssl, mod_gnutls and mod_nss; measured by rootload's lighttpd driver: an unadvertised but trusted issuer is rejected).",
+        [
+          "ssl.ca-dn-file = a file of the issuers of your clients' certificates only: the list is short and names them, but certificates from every other CA in ssl.ca-file are no longer accepted — the right change only when those issuers are all your clients use",
+          ...options(
+            clients,
+            'ssl.openssl.ssl-conf-cmd = ("Options" => "-CANames"); TLS 1.3 then sends an empty certificate_authorities extension, which Java, Go and GnuTLS clients refuse',
+          ),
         ],
       );
       break;
