@@ -32,7 +32,9 @@ export const CHECK = defineCommand({
   usage: [
     "check <ca-bundle|dir|ctl|certdata|config-file> [options]",
     "check <config> --fix --issuer ca.pem [--issuer …] [--out DIR] [--verify --identity cert.pem,key.pem]",
-    "check --fix --server gnutls|java|caddy|node|postgres|openssl|schannel|aws-alb|azure-appgw",
+    "check --fix --server gnutls|java|caddy|node|postgres|lighttpd|openssl|schannel|aws-alb|azure-appgw",
+    "check <ca-bundle> --server schannel --windows 2012r2 [--registry SendTrustedIssuerList=1 ...] [--client-auth-issuers ca.pem]",
+    "check <ca-bundle> --service aws-alb|azure-appgw [--advertise-ca-names on|off]",
     "check --limits",
   ],
   about: `<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
