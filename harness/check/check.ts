@@ -1,6 +1,7 @@
 import type { TlsVersion } from "../model/tls.ts";
 import { type AdvertisedList, advertisedBy } from "./advertised.ts";
 import type { CaSetup } from "./ca-setup.ts";
+import { type ClientCoverage, clientCoverage } from "./common-stacks.ts";
 import type { KnownVersions } from "./limit-lookup.ts";
 import { CLIENT_PROFILES, type ClientStack, SERVER_PROFILES, type ServerStack } from "./limits.ts";
 import {
@@ -10,6 +11,7 @@ import {
   type ServerVerdict,
   serverVerdict,
 } from "./verdict.ts";
+import type { WindowsEmulation } from "./windows/check-windows.ts";
 
 /**
  * The servers whose verdicts set the exit status: those named with `--server`, the server of the
@@ -60,12 +62,16 @@ export interface CheckReport {
   advertised: AdvertisedList & { messageBytes: Partial<Record<TlsVersion, number>> };
   servers: ServerVerdict[];
   clients: ClientVerdict[];
+  /** Which clients were judged, which the table knows but were not named, which common stacks it has no limit for. */
+  coverage: ClientCoverage;
   issuer?: IssuerStanding[];
   /** The versions the limits were looked up for. */
   versions: KnownVersions;
   scope: CheckScope;
   /** True when anything in the scope, or any client against the reference, is predicted to break. */
   breaks: boolean;
+  /** `--windows`: the Windows Server as configured the schannel verdicts were emulated for (documentation, not measured). */
+  windows?: WindowsEmulation;
   /** True when some verdict could not be predicted: not measured on the version in use, or it depends on one. */
   unpredicted: boolean;
 }
@@ -162,6 +168,7 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
     advertised: { ...refList, messageBytes },
     servers,
     clients,
+    coverage: clientCoverage(p.clients),
     ...(issuer ? { issuer } : {}),
     versions: p.versions ?? {},
     scope,

@@ -1,4 +1,19 @@
 import type { CheckReport } from "./check.ts";
+import type { WindowsEmulation } from "./windows/check-windows.ts";
+
+/** The Windows block: each setting with its value and source; `basis` says it is emulated from documentation. */
+function windowsJson(w: WindowsEmulation): Record<string, unknown> {
+  return {
+    ...w,
+    evidence: { how: "vendor", emulated: true, measured: false },
+    settings: w.settings.map((s) => ({
+      name: s.name,
+      value: s.value,
+      source:
+        s.from.kind === "default" ? { default: true, document: s.from.document } : { given: s.from.flag },
+    })),
+  };
+}
 
 /**
  * The `--json` document. The keys named in issue 15 (`advertised.count/bytes`,
@@ -44,6 +59,8 @@ export function checkJson(r: CheckReport): Record<string, unknown> {
       ...(c.measuredOn ? { measuredOn: c.measuredOn } : {}),
       reason: c.reason,
     })),
+    coverage: r.coverage,
+    ...(r.windows ? { windows: windowsJson(r.windows) } : {}),
     ...(ref && r.issuer
       ? {
           issuer: {

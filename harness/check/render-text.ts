@@ -123,6 +123,7 @@ export function checkText(r: CheckReport): string {
       `  CertificateRequest ${msg}, its 4-byte header included`,
     );
   for (const n of s.notes) out.push(`  note: ${n}`);
+  if (r.windows) out.push(...windowsLines(r));
   out.push(`  ${scopeLine(r)}`);
   out.push("");
   const servers = SERVER_STACKS.filter((x) => r.servers.some((v) => v.server === x));
@@ -150,6 +151,7 @@ export function checkText(r: CheckReport): string {
     ),
   );
   out.push(...versionLines("client caps measured on", r.clients, r));
+  out.push(...coverageLines(r));
   if (r.issuer) {
     out.push("");
     const ref = r.issuer.find((i) => i.server === r.reference)!;
@@ -218,13 +220,15 @@ export function checkText(r: CheckReport): string {
     out.push(
       r.unpredicted
         ? "✓ nothing predicted to break, but not everything could be predicted (above)"
-        : `✓ predicted to work for ${r.scope.servers.join(", ")} and every client above`,
+        : `✓ predicted to work for ${r.scope.servers.join(", ")} and the ${r.coverage.judged.length} client${r.coverage.judged.length === 1 ? "" : "s"} judged (${r.coverage.judged.map((j) => j.client).join(", ")})${r.coverage.noLimitFor.length ? `; nothing said for the ${r.coverage.noLimitFor.length} common stacks without a limit (above)` : ""}`,
     );
   else {
     out.push(`✗ predicted to break (${broken.length}):`);
     const shown = broken.slice(0, 8);
     for (const b of shown) out.push(`  ${b}`);
     if (broken.length > shown.length) out.push(`  … ${broken.length - shown.length} more (--json for all)`);
+    if (r.windows?.issuerTrust && !r.windows.issuerTrust.trusted)
+      out.push(`  schannel refuses the client certificate: ${r.windows.issuerTrust.reason}`);
     const notAdvertised = (r.issuer ?? [])
       .filter((i) => !i.advertised && inScope(i.server))
       .map((i) => i.server);
@@ -235,6 +239,81 @@ export function checkText(r: CheckReport): string {
   }
   out.push("limits and where each was measured: rootload check --limits");
   return `${out.join("\n")}\n`;
+}
+
+/** The Windows Server as configured: every value with its source, marked as emulated from documentation. */
+function windowsLines(r: CheckReport): string[] {
+  const w = r.windows!;
+  // Sources as numbered footnotes: the URL (first word of each document reference), once each.
+  const docs: string[] = [];
+  const ref = (document: string) =>
+    (document.match(/https?:\/\/\S+/g) ?? [document])
+      .map((u) => u.replace(/[:;,]+$/, ""))
+      .map((url) => {
+        if (!docs.includes(url)) docs.push(url);
+        return `[${docs.indexOf(url) + 1}]`;
+      })
+      .join("");
+  const out = [`  ${w.label} as configured — EMULATED from Microsoft documentation, not measured:`];
+  for (const s of w.settings)
+    out.push(
+      `    ${s.name} = ${s.value}  ${s.from.kind === "default" ? `default ${ref(s.from.document)}` : `(${s.from.flag})`}`,
+    );
+  out.push(
+    `    list from the ${w.listFrom.store} store: ${formatInt(w.listFrom.count)} certificates, ${formatInt(w.listFrom.bytes)} B`,
+    `      (${w.listFrom.why})`,
+    w.namesSent
+      ? "    names sent (SendTrustedIssuerList=1), cut at the list limit"
+      : "    no names sent (SendTrustedIssuerList=0): clients that choose by the list may offer any certificate",
+  );
+  if (w.kb2880390)
+    out.push(
+      w.kb2880390.fails
+        ? `    KB 2880390 ${ref(w.kb2880390.source)}: Root store list ${formatInt(w.kb2880390.rootStoreBytes)} B > ${formatInt(w.kb2880390.limitBytes)} B: client authentication FAILS whatever SendTrustedIssuerList says`
+        : `    KB 2880390 ${ref(w.kb2880390.source)}: ${w.kb2880390.fixed ? "hotfix installed" : `Root store list ${formatInt(w.kb2880390.rootStoreBytes)} B ≤ ${formatInt(w.kb2880390.limitBytes)} B`}: not triggered`,
+    );
+  if (w.issuerTrust)
+    out.push(
+      `    client issuer ${w.issuerTrust.trusted ? "trusted" : "NOT TRUSTED"}: ${w.issuerTrust.reason}`,
+    );
+  out.push(
+    `    the server accepts a client Certificate message up to ${formatInt(w.clientCertificateMessageLimitBytes)} B (MessageLimitServerClientAuth; not judged here)`,
+    `    TLS versions: ${[...new Set(r.servers.map((v) => v.tls))].join(", ")} ${ref(w.tlsSource)}`,
+    ...docs.map((d, i) => `    [${i + 1}] ${d}`),
+  );
+  return out;
+}
+
+const BASIS = {
+  measured: "measured",
+  source: "from source, not measured",
+  "no-size-cap": "no size cap known",
+};
+
+/** Which clients the table above speaks for, and which common stacks it cannot (wrapped to 118 columns). */
+function coverageLines(r: CheckReport): string[] {
+  const c = r.coverage;
+  const byBasis = new Map<string, string[]>();
+  for (const j of c.judged) byBasis.set(BASIS[j.basis], [...(byBasis.get(BASIS[j.basis]) ?? []), j.client]);
+  const lines = [
+    `  clients judged: ${[...byBasis].map(([b, names]) => `${names.join(" ")} (${b})`).join("; ")}`,
+  ];
+  if (c.notNamed.length)
+    lines.push(`  in the table, not named (add with --clients): ${c.notNamed.join(" ")}`);
+  if (c.noLimitFor.length) {
+    const head = "  no limit in the table for (not judged):";
+    let line = head;
+    for (const [i, s] of c.noLimitFor.entries()) {
+      const part = `${s.stack}${i < c.noLimitFor.length - 1 ? "," : ""}`;
+      if (line.length + part.length + 1 > 118) {
+        lines.push(line);
+        line = "   ";
+      }
+      line += ` ${part}`;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** Which servers the exit status counts, and why those. */

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { defineCommand, helpText, numberFlag, parseCommandArgs } from "../args.ts";
 import { loadCaSource } from "../check/ca-source.ts";
 import { check } from "../check/check.ts";
@@ -14,8 +15,14 @@ import {
 import { readInput } from "../check/read-input.ts";
 import { checkJson } from "../check/render-json.ts";
 import { checkText, limitsText } from "../check/render-text.ts";
+import { checkService, serviceJson, serviceText } from "../check/services/check-service.ts";
+import { checkWindows } from "../check/windows/check-windows.ts";
+import { type SchannelConfig, schannelConfig } from "../check/windows/schannel-settings.ts";
 import { InputError } from "../errors.ts";
 import type { TlsVersion } from "../model/tls.ts";
+import { isSourceName } from "../roots/catalog.ts";
+import { isDirectory } from "../roots/input.ts";
+import { readHead } from "../roots/load.ts";
 import type { Command } from "./command.ts";
 import { safeText } from "./safe-text.ts";
 
@@ -24,7 +31,9 @@ export const CHECK = defineCommand({
   usage: [
     "check <ca-bundle|dir|ctl|certdata|config-file> [options]",
     "check <config> --fix --issuer ca.pem [--issuer …] [--out DIR] [--verify --identity cert.pem,key.pem]",
-    "check --fix --server gnutls|java|caddy|node|postgres|openssl|schannel|aws-alb|azure-appgw",
+    "check --fix --server gnutls|java|caddy|node|postgres|lighttpd|openssl|schannel|aws-alb|azure-appgw",
+    "check <ca-bundle> --server schannel --windows 2012r2 [--registry SendTrustedIssuerList=1 ...] [--client-auth-issuers ca.pem]",
+    "check <ca-bundle> --service aws-alb|azure-appgw [--advertise-ca-names on|off]",
     "check --limits",
   ],
   about: `<ca-bundle…> may also be a snapshot name: microsoft:2025-06-16, mozilla:latest (rootload roots list).
@@ -63,6 +72,33 @@ Exit 0: all fine; 1: something predicted to break, or not predicted for the vers
       multiple: true,
       arg: "PACKAGE=VERSION",
       help: "a package version in use (java=17.0.15, openssl=3.0.19): limits come from its entry",
+    },
+    windows: {
+      type: "string",
+      arg: "2008|2008r2|2012|2012r2|2016|2019|2022|2025",
+      help: "with --server schannel: the Windows Server version whose documented defaults apply (emulated, not measured)",
+    },
+    registry: {
+      type: "string",
+      multiple: true,
+      arg: "NAME=VALUE",
+      help: "--windows: a Schannel registry value (SendTrustedIssuerList, ClientAuthTrustMode, MessageLimitServerClientAuth)",
+    },
+    "client-auth-issuers": {
+      type: "string",
+      arg: "ca.pem",
+      help: '--windows: the certificates in the "Client Authentication Issuers" store (Server 2012 on)',
+    },
+    hotfix: { type: "string", multiple: true, arg: "KB2880390", help: "--windows 2012: a hotfix installed" },
+    service: {
+      type: "string",
+      arg: "aws-alb|azure-appgw",
+      help: "predict a managed load balancer from its published quotas and switches (vendor figures, not measured)",
+    },
+    "advertise-ca-names": {
+      type: "string",
+      arg: "on|off",
+      help: "--service aws-alb: the listener's AdvertiseTrustStoreCaNames",
     },
     json: { type: "boolean", help: "print the prediction as JSON" },
     limits: { type: "boolean", help: "print the table of measured limits and exit" },
@@ -139,6 +175,85 @@ function versionFlags(values: readonly string[] | undefined): Record<string, Kno
   return out;
 }
 
+/** `--windows` and its companions: the Windows Server as configured, or undefined without --windows. */
+function windowsConfig(
+  values: { windows?: string; registry?: string[]; "client-auth-issuers"?: string; hotfix?: string[] },
+  named: readonly ServerStack[] | undefined,
+): SchannelConfig | undefined {
+  if (values.windows === undefined) {
+    for (const f of ["registry", "client-auth-issuers", "hotfix"] as const)
+      if (values[f] !== undefined)
+        throw new InputError(`rootload check --${f}`, "describes a Windows Server: give --windows VERSION");
+    return undefined;
+  }
+  if (named && (named.length !== 1 || named[0] !== "schannel"))
+    throw new InputError(
+      "rootload check --windows",
+      `describes the schannel server, not ${named.join(", ")}: use --server schannel`,
+    );
+  const file = values["client-auth-issuers"];
+  return schannelConfig({
+    windows: values.windows,
+    ...(values.registry ? { registry: values.registry } : {}),
+    ...(values.hotfix ? { hotfix: values.hotfix } : {}),
+    ...(file !== undefined ? { clientAuthIssuers: { file, entries: loadCaSource(file) } } : {}),
+  });
+}
+
+/** `check --service`: a managed service's verdicts from its published quotas (docs/check.md). */
+function serviceCommand(
+  input: string,
+  values: {
+    service?: string;
+    "advertise-ca-names"?: string;
+    server?: string;
+    windows?: string;
+    clients?: string;
+    tls?: string;
+    issuer?: string[];
+    version?: string[];
+    json?: boolean;
+  },
+): number {
+  if (values.service === undefined)
+    throw new InputError(
+      "rootload check --advertise-ca-names",
+      "is a switch of a service: give --service aws-alb",
+    );
+  for (const f of ["server", "windows"] as const)
+    if (values[f] !== undefined)
+      throw new InputError(
+        `rootload check --${f}`,
+        "is for servers you run; --service predicts a managed one: use one or the other",
+      );
+  const entries = loadCaSource(input);
+  const pemFile =
+    !isSourceName(input) &&
+    !isDirectory(input) &&
+    Buffer.from(readHead(input)).toString("latin1").includes("-----BEGIN CERTIFICATE");
+  const report = checkService(
+    {
+      source: input,
+      entries,
+      fileBytes: pemFile ? statSync(input).size : entries.map((e) => e.toPem()).join("").length,
+    },
+    {
+      service: values.service,
+      ...(values["advertise-ca-names"] !== undefined
+        ? { advertiseCaNames: values["advertise-ca-names"] }
+        : {}),
+      clients: listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS,
+      tls: listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"],
+      issuerSubject: issuerSubject(values.issuer),
+      versions: versionFlags(values.version),
+    },
+  );
+  process.stdout.write(
+    values.json ? `${JSON.stringify(serviceJson(report), null, 2)}\n` : safeText(serviceText(report)),
+  );
+  return report.breaks || report.unclear ? 1 : 0;
+}
+
 /** `rootload check`: a static prediction from the measured limits; never starts a server. */
 export const checkCommand: Command = async (args) => {
   const { values, positionals } = parseCommandArgs(CHECK, args);
@@ -189,6 +304,8 @@ export const checkCommand: Command = async (args) => {
       "rootload check",
       "expected one CA source or config file (rootload check --help: usage)",
     );
+  if (values.service !== undefined || values["advertise-ca-names"] !== undefined)
+    return serviceCommand(positionals[0]!, values);
   const named = listFlag("server", values.server, SERVER_STACKS);
   const tls = listFlag<TlsVersion>("tls", values.tls, ["1.2", "1.3"]) ?? ["1.2", "1.3"];
   const clients = listFlag<ClientStack>("clients", values.clients, CLIENT_STACKS) ?? DEFAULT_CLIENTS;
@@ -206,15 +323,21 @@ export const checkCommand: Command = async (args) => {
     const found = hostJavaVersion();
     if (found) versions.java = { version: found, source: "host" };
   }
-  const report = check(setup, {
-    servers,
-    scope: { from: named ? "--server" : setup.server ? "config" : "none" },
+  const params = {
     tls,
     clients,
     issuerSubject: issuerSubject(values.issuer),
     versions,
     ...(javaMax !== undefined ? { javaMaxHandshake: javaMax } : {}),
-  });
+  };
+  const windows = windowsConfig(values, named);
+  const report = windows
+    ? checkWindows(setup, params, windows)
+    : check(setup, {
+        ...params,
+        servers,
+        scope: { from: named ? "--server" : setup.server ? "config" : "none" },
+      });
   // Endpoint names and paths come from the config: the text output is made safe for a terminal.
   process.stdout.write(
     values.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : safeText(checkText(report)),

@@ -57,11 +57,11 @@ export async function fixCommand(o: FixOptions): Promise<number> {
       "rootload check --verify",
       "needs --identity cert.pem,key.pem: the proof is your clients' certificate getting in (issued by the first --issuer)",
     );
-  if (o.verify && isLighttpd(o.input))
-    throw new InputError(
-      "rootload check --verify",
-      "lighttpd configs do not run as templates yet (docs/templates.md: nginx, apache, haproxy, stunnel); drop --verify",
-    );
+  // lighttpd's ssl.ca-dn-file also restricts which issuers are accepted: a split would trust less.
+  if (o.server === undefined && isLighttpd(o.input)) {
+    o.write(noSplitAnswer("lighttpd", o.clients));
+    return 1;
+  }
   const result = planAndWriteFix({
     config: o.input,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),

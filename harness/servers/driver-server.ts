@@ -51,7 +51,9 @@ export const COMMON_FILES = {
 
 /** Throw InputError unless the driver can express `policy` (as planned) on every TLS version asked. */
 function checkSupported(def: DriverDefinition, config: ServerConfig, plan: IssuerPlan): void {
-  const kind = plan.mode === "subset" ? config.policy.kind : plan.mode;
+  // "all" with the issuer left out or moved advertises a subset: what the driver needs is a subset's support.
+  const kind =
+    plan.mode === "subset" ? (config.policy.kind === "all" ? "explicit" : config.policy.kind) : plan.mode;
   for (const v of config.tls) {
     if (!TLS_VERSIONS.includes(v))
       throw new InputError(`${def.name}.tls`, `"${v}" is not one of ${TLS_VERSIONS.join(", ")}`);

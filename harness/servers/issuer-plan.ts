@@ -22,7 +22,8 @@ export type IssuerPlan =
 export const ISSUER_FILES = { verify: "store.pem", advertise: "advertise.pem", rest: "rest.pem" } as const;
 
 export function planIssuers(store: RootStore, policy: IssuerPolicy): IssuerPlan {
-  if (policy.kind === "all") return { mode: "all", verify: store.entries };
+  // With the issuer placed, "all" is the store reordered or without the issuer: a subset or an order of its own.
+  if (policy.kind === "all" && policy.issuer === undefined) return { mode: "all", verify: store.entries };
   if (policy.kind === "none") return { mode: "none", verify: store.entries };
   const advertise = intendedAdvertised(store, policy);
   const chosen = new Set(advertise.map((e) => e.sha256));

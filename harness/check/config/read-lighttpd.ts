@@ -108,6 +108,12 @@ export function readLighttpd(file: string, endpoint?: string): CaSetup {
   const conf = s.get("ssl.openssl.ssl-conf-cmd")?.value ?? "";
   let caNames: CaNames = /"Options"\s*=>\s*"[^"]*-CANames/i.test(conf) ? "off-empty-extension" : "sent";
   if (!hasDn && !s.has("ssl.ca-file")) caNames = "off-omitted";
+  // lighttpd's verify callback (every TLS module) also refuses a client certificate whose issuer is
+  // not in ssl.ca-dn-file: a CA in ssl.ca-file alone is not accepted for client certificates.
+  if (hasDn && caFile.length)
+    notes.push(
+      "lighttpd accepts only client certificates whose issuer is in ssl.ca-dn-file (mod_openssl verify_callback, depth 0): the CAs in ssl.ca-file alone are not accepted",
+    );
   return {
     source: file,
     server: "lighttpd",

@@ -1,4 +1,19 @@
 import { CLIENT_PROFILES, type ClientStack } from "../limits.ts";
+import {
+  AWS_ALB_API,
+  AWS_ALB_MTLS,
+  AWS_ALB_QUOTAS,
+  AZURE_APPGW_MTLS,
+  AZURE_APPGW_PORTAL,
+} from "../services/cloud-services.ts";
+import { KB_2880390 } from "../windows/windows-facts.ts";
+
+const TLS_REGISTRY_SETTINGS_URL =
+  "https://learn.microsoft.com/en-us/windows-server/security/tls/tls-registry-settings";
+const SCHANNEL_2012_URL =
+  "https://learn.microsoft.com/en-us/windows-server/security/tls/what-s-new-in-tls-ssl-schannel-ssp-overview";
+const NETSH_HTTP_URL =
+  "https://learn.microsoft.com/en-us/windows-server/networking/technologies/netsh/netsh-http";
 
 /** Servers whose configuration cannot advertise less than they trust, and the stacks configured elsewhere. */
 export const NO_SPLIT = [
@@ -12,6 +27,7 @@ export const NO_SPLIT = [
   "schannel-2003",
   "aws-alb",
   "azure-appgw",
+  "lighttpd",
 ] as const;
 export type NoSplitServer = (typeof NO_SPLIT)[number];
 
@@ -88,22 +104,38 @@ export function noSplitAnswer(server: NoSplitServer, clients: readonly ClientSta
     case "schannel":
     case "schannel-2003":
       add(
-        "Windows / Schannel (IIS, RDP, ADFS): documented settings — not verified here (rootload emulates Schannel's 16 KB cut, it does not run Windows):",
+        "Windows / Schannel (IIS, RDP, ADFS): documented settings — not verified here (rootload emulates Schannel from Microsoft's documents, it does not run Windows; `rootload check --server schannel --windows VERSION` predicts each):",
         [
-          "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\SendTrustedIssuerList = 0 (DWORD): send no names; clients that choose by the list then offer every certificate they have (source: Microsoft, KB 933430 / KB 2801679)",
-          'ClientAuthTrustMode = 2 (Exclusive CA Trust) with the issuers in the "Client Authentication Issuers" store: advertise and trust only those (source: Microsoft Learn, "TLS/SSL overview (Schannel SSP)" — Management of trusted issuers for client authentication)',
-          "netsh http add sslcert … sslctlstorename=ClientAuthIssuer: per binding, the CTL store whose CAs are advertised (source: Microsoft Learn, netsh http commands)",
+          `HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\SendTrustedIssuerList (DWORD) = 0: send no names — already the default from Windows Server 2012 on (1 on 2008 R2 and earlier); clients that choose by the list then offer any certificate they have (source: ${TLS_REGISTRY_SETTINGS_URL}, "SendTrustedIssuerList")`,
+          `the split, Server 2012 on: only your issuers in the local computer's "Client Authentication Issuers" store and SendTrustedIssuerList = 1: Schannel takes its list from that store instead of the Trusted Root store, which keeps trusting the rest (source: ${SCHANNEL_2012_URL}, "Management of trusted issuers for client authentication"); ClientAuthTrustMode (DWORD, same key) = 2 (Exclusive CA Trust) in addition accepts only chains through the caller-specified issuer store — a narrower trust, not needed for the split`,
+          `per binding (http.sys): netsh http add sslcert … sslctlstorename=<store> names the store the binding's issuer list comes from ("a specific credential store configured for the site" is used first; sources: ${NETSH_HTTP_URL}, ${SCHANNEL_2012_URL})`,
+          `Server 2012 only: past 16 KB of Trusted Root certificates client authentication fails whatever SendTrustedIssuerList says until the KB 2880390 hotfix is installed (source: ${KB_2880390})`,
+        ],
+      );
+      break;
+    case "lighttpd":
+      add(
+        "lighttpd: cannot split without trusting less — ssl.ca-dn-file is both the names sent and the issuers accepted: its verify callback refuses a client certificate whose issuer is not in ssl.ca-dn-file, whatever ssl.ca-file trusts (lighttpd1.4 src/mod_openssl.c verify_callback, the same in mod_mbedtls, mod_wolfssl, mod_gnutls and mod_nss; measured by rootload's lighttpd driver: an unadvertised but trusted issuer is rejected).",
+        [
+          "ssl.ca-dn-file = a file of the issuers of your clients' certificates only: the list is short and names them, but certificates from every other CA in ssl.ca-file are no longer accepted — the right change only when those issuers are all your clients use",
+          ...options(
+            clients,
+            'ssl.openssl.ssl-conf-cmd = ("Options" => "-CANames"); TLS 1.3 then sends an empty certificate_authorities extension, which Java, Go and GnuTLS clients refuse',
+          ),
         ],
       );
       break;
     case "aws-alb":
-      add("AWS Application Load Balancer mTLS (verify mode): documented setting — not verified here:", [
-        'listener attribute AdvertiseTrustStoreCaNames = on|off (default off: no names are sent); with on, the trust store\'s CA subjects are advertised — keep the trust store to your issuers if a client chooses by the list (source: AWS docs, Elastic Load Balancing, "Mutual authentication with TLS in Application Load Balancer", Advertise CA subject name)',
+      add("AWS Application Load Balancer mTLS (verify mode): documented settings — not verified here:", [
+        `the listener's mutual authentication AdvertiseTrustStoreCaNames = on | off (aws elbv2 modify-listener --mutual-authentication Mode=verify,TrustStoreArn=…,AdvertiseTrustStoreCaNames=on): with on, ALB lists the trust store's CA subject names in its CertificateRequest; the guide says you enable it, the default is not stated (sources: ${AWS_ALB_API}, ${AWS_ALB_MTLS})`,
+        `the split does not exist: the names advertised are the trust store's. Keep the trust store to your issuers — its quotas are 25 CA certificates and 10,000 (bytes, by rootload's reading) of CA subjects per trust store, 16 KB per CA certificate, 64 K per TLS message (source: ${AWS_ALB_QUOTAS}); \`rootload check ca.pem --service aws-alb --advertise-ca-names on\` applies them`,
       ]);
       break;
     case "azure-appgw":
-      add("Azure Application Gateway mutual authentication: documented setting — not verified here:", [
-        'SSL profile client authentication configuration: verifyClientCertIssuerDN (verify the issuer DN) and the trusted client CA certificate chain uploaded per profile; the names sent come from that chain — upload only your issuers\' chain for mTLS listeners (source: Microsoft Learn, "Overview of mutual authentication with Application Gateway")',
+      add("Azure Application Gateway mutual authentication: documented settings — not verified here:", [
+        `the SSL profile's trusted client CA certificate chains: one chain per uploaded file, each file 25 KB or less (sources: ${AZURE_APPGW_MTLS}, ${AZURE_APPGW_PORTAL}); upload only your issuers' chains for the mTLS listener's profile`,
+        `clientAuthConfiguration.verifyClientCertIssuerDN (Set-AzApplicationGatewayClientAuthConfiguration -VerifyClientCertIssuerDN): also require the client certificate's issuer DN to match the uploaded chain's — changes what is accepted, not what is sent (source: ${AZURE_APPGW_MTLS}#verify-client-certificate-dn)`,
+        "whether and which CA names Application Gateway sends in its CertificateRequest is not documented in the pages read: not verified",
       ]);
       break;
   }

@@ -14,7 +14,8 @@ import { type FixFiles, NoSplitEdit, splitEdit } from "./split-edits.ts";
 import { missingFrom, trustedSet } from "./trusted-set.ts";
 import { unifiedDiff, writeTreeAtomically } from "./write-fix.ts";
 
-export const SPLITTING: readonly ConfigServer[] = ["nginx", "apache", "haproxy", "stunnel", "lighttpd"];
+/** lighttpd is not here: its ssl.ca-dn-file also restricts the issuers accepted (no-split.ts). */
+export const SPLITTING: readonly ConfigServer[] = ["nginx", "apache", "haproxy", "stunnel"];
 
 /** Names of the files a fix writes beside the config. */
 export const FIX_FILES = {

@@ -104,36 +104,34 @@ describe.each([
   }, 300_000);
 });
 
-describe("check --fix on lighttpd (no template runtime: written, not verified)", () => {
-  it("adds ssl.ca-dn-file in place of the advertised Windows list, ssl.ca-file still trusted", async () => {
+describe("check --fix on lighttpd: ssl.ca-dn-file also restricts the issuers accepted, so no split is written", () => {
+  it("says it cannot split without trusting less, gives the options, writes nothing (exit 1)", async () => {
     const f = lighttpdFixture();
     const out = path.join(f.dir, "fixed");
     const r = await runCli(
-      ["check", f.main, "--fix", "--issuer", f.pki.file("ca.pem"), "--out", out],
-      60_000,
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const fixed = readFileSync(path.join(out, "lighttpd.conf"), "utf8");
-    expect(fixed).toMatch(/^ssl\.ca-dn-file = "\S+\/fixed\/rootload-advertised-cas\.pem"$/m);
-    expect(fixed).toContain(`ssl.ca-file = "${f.dir}/ca/all-clients.pem"`);
-    expect(r.stdout).toMatch(/java 1\.2 accepts \(\+4,\d{3} B\)/);
-    const v = await runCli(
       [
         "check",
         f.main,
         "--fix",
-        "--verify",
-        "--identity",
-        "a,b",
         "--issuer",
         f.pki.file("ca.pem"),
         "--out",
-        path.join(f.dir, "v"),
+        out,
+        "--clients",
+        "java,go,openssl",
       ],
       60_000,
     );
-    expect(v.code).toBe(2);
-    expect(v.stderr).toMatch(/lighttpd configs do not run as templates/);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^lighttpd: cannot split without trusting less/m);
+    expect(r.stdout).toContain("verify_callback");
+    expect(r.stdout).toMatch(/openssl send their certificate anyway.*java, go choose by the list/);
+    expect(existsSync(out)).toBe(false);
+    // What check says about the same config: the CAs in ssl.ca-file alone are not accepted.
+    const c = await runCli(["check", f.main], 60_000);
+    expect(c.stdout).toMatch(
+      /note: lighttpd accepts only client certificates whose issuer is in ssl\.ca-dn-file/,
+    );
   }, 120_000);
 });
 
