@@ -1,3 +1,4 @@
+import { InputError } from "../../errors.ts";
 import { formatInt } from "../../format-int.ts";
 import { caListBytes, nameKey } from "../../roots/root-store.ts";
 import type { CaSetup } from "../ca-setup.ts";
@@ -53,6 +54,11 @@ export function checkWindows(
   const listEntries = fromIssuersStore ? cfg.clientAuthIssuers.value : root;
   const namesSent = cfg.sendTrustedIssuerList.value === 1;
   const tls = params.tls.filter((t) => d.tls.value.includes(t));
+  if (tls.length === 0)
+    throw new InputError(
+      "rootload check --tls",
+      `${params.tls.join(",")}: ${d.label} speaks TLS ${d.tls.value.join(", ")} (${d.tls.source.split(" ")[0]})`,
+    );
   const emulated: CaSetup = {
     ...setup,
     advertise: listEntries,
@@ -63,7 +69,7 @@ export function checkWindows(
   };
   const report = check(emulated, {
     ...params,
-    tls: tls.length ? tls : d.tls.value,
+    tls,
     servers: ["schannel"],
     scope: { from: "--server" },
   });

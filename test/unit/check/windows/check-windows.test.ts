@@ -121,6 +121,12 @@ describe("check --windows: Schannel as configured, from Microsoft's documented d
       expect(s.source).toSatisfy((x: object) => "document" in x || "given" in x);
   });
 
+  it("TLS 1.3 alone on a version that does not speak it is bad input", () => {
+    const only13 = () =>
+      checkWindows(rootWithIssuer, { tls: ["1.3"], clients: ["java"] }, schannelConfig({ windows: "2019" }));
+    expect(only13).toThrow(/--tls: 1\.3: Windows Server 2019 speaks TLS 1\.2/);
+  });
+
   it.each([
     [{ windows: "2013" }, /--windows: "2013" is not one of 2008, 2008r2/],
     [{ windows: "2012r2", registry: ["Foo=1"] }, /--registry: "Foo" is not one of SendTrustedIssuerList/],
