@@ -135,7 +135,7 @@ export function checkText(r: CheckReport): string {
       ),
     ),
   );
-  out.push(...versionLines("limits measured on", r.servers, r));
+  out.push(...versionLines("limits known for", r.servers, r));
   out.push("");
   const clients = [...new Set(r.clients.map((c) => c.client))];
   out.push(
@@ -150,7 +150,7 @@ export function checkText(r: CheckReport): string {
       ),
     ),
   );
-  out.push(...versionLines("client caps measured on", r.clients, r));
+  out.push(...versionLines("client caps known for", r.clients, r));
   out.push(...coverageLines(r));
   if (r.issuer) {
     out.push("");

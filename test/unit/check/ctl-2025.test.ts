@@ -138,7 +138,7 @@ describe("rootload check on the 2025-06-16 Microsoft CTL", () => {
       runCli(["check", CAB, "--server", "java", "--clients", "openssl", "--version", v]);
     const measured = await on("java=17.0.21.1");
     expect(measured.code, measured.stderr).toBe(0);
-    expect(measured.stdout).toContain("limits measured on: java 17.0.21.1 (--version)");
+    expect(measured.stdout).toContain("limits known for: java 17.0.21.1 (--version)");
     const unmeasured = await on("java=17.0.17");
     expect(unmeasured.code).toBe(1);
     expect(unmeasured.stdout).toContain("java TLS 1.3: not measured on java 17.0.17");

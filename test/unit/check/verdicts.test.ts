@@ -170,7 +170,7 @@ describe("limits keyed by the version they were measured on", () => {
     );
     expect(text).toContain("? not predicted (1):");
     expect(checkText(java(65_458, "17.0.15"))).toContain(
-      "limits measured on: java 17.0.15 (--version): TLS 1.2 ≤ 65,535 B, TLS 1.3 ≤ 65,453 B",
+      "limits known for: java 17.0.15 (--version): TLS 1.2 ≤ 65,535 B, TLS 1.3 ≤ 65,453 B",
     );
     const j = checkJson(java(65_458, "17.0.21.1")) as {
       servers: { tls: string; verdict: string; measuredOn: object[]; version: object }[];
