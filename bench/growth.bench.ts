@@ -106,6 +106,28 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/**
+ * The sweep's own CPU, s: this process with its reaped descendants (clients, process-runtime
+ * servers: /proc/self/stat utime+stime+cutime+cstime) and every container of the engine (the
+ * cgroup v1 `docker` cpuacct parent, which keeps the usage of containers already removed; other
+ * users' containers on the same engine count too). Undefined parts count 0 (no cgroup v1).
+ */
+function ownCpuSeconds(): number {
+  const f = readFileSync("/proc/self/stat", "utf8");
+  const x = f
+    .slice(f.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  const self = (x[11]! + x[12]! + x[13]! + x[14]!) / USER_HZ;
+  let containers = 0;
+  try {
+    containers = Number(readFileSync("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage", "utf8")) / 1e9;
+  } catch {
+    // cgroup v2 or no engine: containers are not counted
+  }
+  return self + containers;
+}
+
 /** What a functional run judges of a case: outcome, lists and sizes (no times, no latency). */
 const functionalFacts = (c: CaseResult) =>
   JSON.stringify({
@@ -139,6 +161,7 @@ try {
       `growth bench: ${name} run (jobs ${jobs}${measureLatency ? "" : ", no latency"}) started ${t0.toISOString()}`,
     );
     const before = machineCpu();
+    const ownBefore = ownCpuSeconds();
     const engine = new EngineCpu();
     const r = await runScenario({
       scenarioFile: file,
@@ -147,14 +170,15 @@ try {
       ...(measureLatency ? {} : { latency: false as const }),
     });
     const engineSeconds = engine.stop();
+    const ownSeconds = ownCpuSeconds() - ownBefore;
     const after = machineCpu();
     // Cores in use on average over the run: the share of the machine's CPU time that was busy.
     const coresBusy = ((after.busy - before.busy) / Math.max(1, after.total - before.total)) * cpus().length;
     const coreSeconds = (after.busy - before.busy) / USER_HZ;
     console.log(
-      `growth bench: ${name} run ${round1(r.phases.totalMs)} s, ${r.ran.length} cases, ${coresBusy.toFixed(2)} of ${cpus().length} cores busy, ${coreSeconds.toFixed(1)} busy core-s (engine ${engineSeconds.toFixed(1)})`,
+      `growth bench: ${name} run ${round1(r.phases.totalMs)} s, ${r.ran.length} cases, ${coresBusy.toFixed(2)} of ${cpus().length} cores busy, ${coreSeconds.toFixed(1)} busy core-s (own ${ownSeconds.toFixed(1)}, engine ${engineSeconds.toFixed(1)})`,
     );
-    return Object.assign(r, { coresBusy, coreSeconds, engineSeconds });
+    return Object.assign(r, { coresBusy, coreSeconds, engineSeconds, ownSeconds });
   };
   const latency = opts.sections.has("latency");
   const parallelWanted = latency || opts.sections.has("speedup");
@@ -176,6 +200,11 @@ try {
     value: round1(serialA.engineSeconds * 1000),
     unit: "core-s",
     note: `dockerd, containerd, shims, runc, docker-proxy (/proc/PID/stat with reaped children; a lower bound): ${pct(serialA.engineSeconds / Math.max(1e-9, serialA.coreSeconds))} of growthCoreSeconds`,
+  };
+  figures.growthOwnCoreSeconds = {
+    value: round1(serialA.ownSeconds * 1000),
+    unit: "core-s",
+    note: "serial A: the bench process with its reaped clients and servers, plus the engine's containers (cpuacct docker cgroup); not the engine itself. On a machine others load, the figure to compare",
   };
   if (opts.sections.has("speedup") && parallel) {
     // Floors of the parallel wall time: the exclusive latency windows add up, and one instance's
@@ -301,7 +330,7 @@ try {
     figures.growthFunctionalCoreSeconds = {
       value: round1(functional.coreSeconds * 1000),
       unit: "busy core-s",
-      note: `serial A with latency ${round1(serialA.coreSeconds * 1000)}: ${(functional.coreSeconds / serialA.coreSeconds).toFixed(2)}×; engine ${round1(functional.engineSeconds * 1000)} core-s`,
+      note: `serial A with latency ${round1(serialA.coreSeconds * 1000)}: ${(functional.coreSeconds / serialA.coreSeconds).toFixed(2)}×; own ${round1(functional.ownSeconds * 1000)} core-s (serial A ${round1(serialA.ownSeconds * 1000)}); engine ${round1(functional.engineSeconds * 1000)} core-s (serial A ${round1(serialA.engineSeconds * 1000)})`,
     };
   }
   const runs = {
