@@ -15,6 +15,8 @@ const LONGEST_FIRST = [
   "test/integration/own/templates.test.ts",
   "test/integration/servers/process-runtime.test.ts",
   "test/integration/run/scenario-clients.test.ts",
+  // Not in the report above (new): two reduced growth runs, with and without latency.
+  "test/integration/run/no-latency.test.ts",
   "test/reliability/run-folder.test.ts",
   "test/integration/check/fix.test.ts",
   "test/integration/run/shard-merge.test.ts",

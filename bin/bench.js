@@ -14,11 +14,13 @@ results/bench/latest.json (a bench not run keeps its figures from its last run).
 names go to every named bench, so name the bench they are for.
 
 benches:
-  growth     the growth sweep, serial and parallel: speedup and latency agreement
+  growth     the growth sweep, serial and parallel: speedup and latency agreement; every
+             serial run's cost (growthCoreSeconds, the engine's share)
                --sections speedup,latency   which figures (default both): speedup runs serial
                                             then parallel; latency runs serial A, parallel,
                                             serial B and judges the parallel p50s against the
-                                            A/B noise floor
+                                            A/B noise floor; functional runs serial A and a
+                                            serial --no-latency sweep (same cases? its cost)
                --servers nginx,openssl      only these servers of the scenario (a quick check)
                --jobs N                     parallel run's jobs (default 2 × cores)
   handshake  rootload's node client vs openssl s_time, handshakes per second, per server
@@ -31,6 +33,7 @@ benches:
 examples:
   npm run bench -- growth --sections latency          re-measure latency agreement only
   npm run bench -- growth --sections speedup          re-measure the parallel speedup only
+  npm run bench -- growth --sections functional       a sweep's cost with and without latency
   npm run bench -- handshake --servers nginx          handshakeRateRatio on nginx only
 `;
 

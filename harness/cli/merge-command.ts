@@ -45,6 +45,13 @@ export async function mergeCommand(args: string[]): Promise<number> {
         positionals[i]!,
         `is a run of a different scenario (hash ${run.manifest.scenario.hash.slice(0, 12)}…, expected ${first.manifest.scenario.hash.slice(0, 12)}…)`,
       );
+    // One run measures latency for every case or for none: a report cannot tell "not measured"
+    // from "failed" case by case.
+    if (run.manifest.latency !== first.manifest.latency)
+      throw new InputError(
+        positionals[i]!,
+        `${run.manifest.latency === "not-measured" ? "did not measure" : "measured"} latency and ${positionals[0]} ${first.manifest.latency === "not-measured" ? "did not" : "did"} (run both shards with or both without --no-latency)`,
+      );
     planned += run.manifest.plannedCases;
     plannedBisects += run.manifest.plannedBisects ?? 0;
     for (const c of run.cases) {

@@ -34,6 +34,10 @@ summary. Exit 0: ok; 1: expectations failed; 2: bad input; 3: engine or server e
       help: "server instances run at once, 1..256 (default: the scenario's jobs, else 2 × cores)",
     },
     timeout: { type: "string", arg: "MS", help: "per-handshake timeout in ms (default 10000)" },
+    "no-latency": {
+      type: "boolean",
+      help: "functional cases only: outcomes, lists and sizes, no latency sampling (reports say latency was not measured)",
+    },
     "log-level": {
       type: "string",
       arg: "LEVEL",
@@ -90,6 +94,7 @@ export async function runCommand(args: string[]): Promise<number> {
       ...(values.resume ? { resumeDir: values.resume } : {}),
       ...(shard ? { shard } : {}),
       ...(jobs ? { jobs } : {}),
+      ...(values["no-latency"] ? { latency: false as const } : {}),
       timeoutMs: numberFlag("run", "timeout", values.timeout, 10_000),
       signal: controller.signal,
       onNotice: (text) => process.stderr.write(`rootload run: ${text}\n`),

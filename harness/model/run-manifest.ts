@@ -68,6 +68,12 @@ export interface RunManifest {
   shard?: { index: number; count: number };
   /** What the plan left out and why (e.g. the forge client for a user's config or an endpoint). */
   notes?: string[];
+  /**
+   * "not-measured": a functional-only run (scenario `latency: false` or `rootload run
+   * --no-latency`): no case has a latency figure, by choice, and reports say so instead of
+   * showing blanks. Absent: latency was sampled for every case that got in.
+   */
+  latency?: "not-measured";
   /** Where this invocation's wall time went (ms): roots, runtime, start, reload, probe, handshake, latency, totalMs. */
   phasesMs?: Record<string, number>;
   /** Run ids of the shards `rootload merge` joined into this run. */

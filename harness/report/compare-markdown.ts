@@ -59,6 +59,14 @@ function keyList(title: string, keys: string[]): string[] {
   return [`**${title}** (${keys.length}):`, "", ...shown, ""];
 }
 
+/** How latency was compared, or why it was not. */
+function latencyLine(cmp: RunComparison): string {
+  const off = cmp.latencyNotMeasured;
+  if (off.length === 0) return `latency threshold ${cmp.latencyThresholdPct}% (p50)`;
+  const who = off.length === 2 ? "neither run measured it" : `the ${off[0]} run did not measure it`;
+  return `latency not compared (${who}: functional-only run)`;
+}
+
 /** The comparison as markdown for a PR comment. */
 export function compareMarkdown(cmp: RunComparison): string {
   const gone = cmp.removed.length > 0 ? `${cmp.removed.length} baseline case(s) gone` : "";
@@ -72,7 +80,7 @@ export function compareMarkdown(cmp: RunComparison): string {
     "",
     `Baseline \`${cmp.baseline.runId}\` → current \`${cmp.current.runId}\`: ${formatInt(cmp.matched)} cases matched, ` +
       `${cmp.added.length} added, ${cmp.removed.length} removed; ${cmp.regressions} regression(s), ` +
-      `${cmp.improvements} improvement(s); latency threshold ${cmp.latencyThresholdPct}% (p50).`,
+      `${cmp.improvements} improvement(s); ${latencyLine(cmp)}.`,
     "",
   ];
   if (cmp.versionChanges.length > 0)

@@ -93,6 +93,11 @@ export interface RunComparison {
   baseline: { runId: string; startedAt: string };
   current: { runId: string; startedAt: string };
   latencyThresholdPct: number;
+  /**
+   * The runs that did not measure latency (functional-only: `--no-latency` or scenario
+   * `latency: false`); when any, no latency is compared, and its absence is no regression.
+   */
+  latencyNotMeasured: ("baseline" | "current")[];
   /** Server and harness versions that differ: the usual suspects for any difference below. */
   versionChanges: VersionChange[];
   /** Keys present in both runs. */
@@ -199,7 +204,8 @@ function compareCase(
   key: string,
   b: CaseResult,
   a: CaseResult,
-  thresholdPct: number,
+  /** Undefined: latency is not compared (a run did not measure it). */
+  thresholdPct: number | undefined,
   floorMs: number,
   moves: ClientMoves,
 ): CaseDifference[] {
@@ -259,7 +265,7 @@ function compareCase(
       });
     }
   }
-  if (b.latency && a.latency && b.latency.p50Ms > 0) {
+  if (thresholdPct !== undefined && b.latency && a.latency && b.latency.p50Ms > 0) {
     const change = (a.latency.p50Ms - b.latency.p50Ms) / b.latency.p50Ms;
     if (Math.abs(change) * 100 > thresholdPct && Math.abs(a.latency.p50Ms - b.latency.p50Ms) > floorMs) {
       const m = moves.get(a.client);
@@ -304,6 +310,16 @@ export function compareRuns(
   opts: CompareOptions = {},
 ): RunComparison {
   const thresholdPct = opts.latencyThresholdPct ?? 25;
+  const latencyNotMeasured = (
+    [
+      ["baseline", baseline],
+      ["current", current],
+    ] as const
+  )
+    .filter(([, r]) => r.manifest.latency === "not-measured")
+    .map(([side]) => side);
+  // Figures exist on one side only: nothing to compare (a stray figure in a run that claims none is ignored).
+  const latencyThreshold = latencyNotMeasured.length > 0 ? undefined : thresholdPct;
   const dups = new Set<string>();
   const before = index(baseline.cases, dups);
   const after = index(current.cases, dups);
@@ -318,7 +334,7 @@ export function compareRuns(
   const matched = pairs.length;
   const moves = clientMoves(pairs.map(([, b, a]) => [b, a]));
   for (const [key, b, a] of pairs)
-    differences.push(...compareCase(key, b, a, thresholdPct, opts.latencyFloorMs ?? 1, moves));
+    differences.push(...compareCase(key, b, a, latencyThreshold, opts.latencyFloorMs ?? 1, moves));
   // A probe of a search that the current run also made is not a case gone: which sizes a search
   // probes follows from its outcomes, and a moved boundary is judged below instead.
   const currentSeries = new Set(current.cases.flatMap((c) => (c.bisect ? [c.bisect.series] : [])));
@@ -335,6 +351,7 @@ export function compareRuns(
     baseline: { runId: baseline.manifest.runId, startedAt: baseline.manifest.startedAt },
     current: { runId: current.manifest.runId, startedAt: current.manifest.startedAt },
     latencyThresholdPct: thresholdPct,
+    latencyNotMeasured,
     versionChanges: versionChanges(baseline, current),
     matched,
     differences,

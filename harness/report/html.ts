@@ -48,12 +48,14 @@ export function htmlReport(run: RunRecord): string {
         "y: number of CA names. Where the solid line leaves the dashed one, the server sent fewer names than it holds; crosses: no list reached the client.",
       advertisedChart(s),
     ),
-    section(
-      "latency",
-      "Handshake latency",
-      "Full handshakes with a client certificate. x: configured CA list size (bytes); y: handshake time, p50 and p99 in ms.",
-      latencyChart(s),
-    ),
+    s.latencyMeasured
+      ? section(
+          "latency",
+          "Handshake latency",
+          "Full handshakes with a client certificate. x: configured CA list size (bytes); y: handshake time, p50 and p99 in ms.",
+          latencyChart(s),
+        )
+      : section("latency", "Handshake latency", "", `<p>${phrase.latencyNotMeasuredText(HTML)}</p>`),
     section("servers", "Per server and TLS version", "", seriesTable(s)),
     s.boundaries.length > 0
       ? section(
@@ -64,7 +66,7 @@ export function htmlReport(run: RunRecord): string {
         )
       : "",
     s.issuerCuts.length > 0 ? section("kb2801679", phrase.KB2801679_HEADING, "", issuerNote(s)) : "",
-    `<section id="cases"><details open><summary><h2>All cases (${formatInt(s.cases)})</h2></summary>${caseTable(run.cases)}</details></section>`,
+    `<section id="cases"><details open><summary><h2>All cases (${formatInt(s.cases)})</h2></summary>${caseTable(run.cases, s.latencyMeasured)}</details></section>`,
   ].join("\n");
   return [
     "<!doctype html>",
@@ -204,7 +206,8 @@ function issuerNote(s: RunSummary): string {
   );
 }
 
-function caseTable(cases: CaseResult[]): string {
+/** Without latency columns in a functional-only run: an empty cell there would read as a failed sample. */
+function caseTable(cases: CaseResult[], latencyMeasured: boolean): string {
   const head = [
     "Server · TLS",
     "Policy",
@@ -214,8 +217,7 @@ function caseTable(cases: CaseResult[]): string {
     "Advertised",
     "Issuer",
     "Outcome",
-    "p50 ms",
-    "p99 ms",
+    ...(latencyMeasured ? ["p50 ms", "p99 ms"] : []),
     "Expectations",
   ];
   const rows = cases.map((c) => {
@@ -236,8 +238,12 @@ function caseTable(cases: CaseResult[]): string {
           ? "yes"
           : '<span class="bad">no</span>',
       chip(c) + (detail ? `<div class="detail">${text(detail)}</div>` : ""),
-      c.latency ? c.latency.p50Ms.toFixed(2) + processMark(c.latency) : "—",
-      c.latency ? c.latency.p99Ms.toFixed(2) + processMark(c.latency) : "—",
+      ...(latencyMeasured
+        ? [
+            c.latency ? c.latency.p50Ms.toFixed(2) + processMark(c.latency) : "—",
+            c.latency ? c.latency.p99Ms.toFixed(2) + processMark(c.latency) : "—",
+          ]
+        : []),
       failed.length > 0
         ? failed.map((e) => `<span class="bad">✗ ${text(e.expect)}</span>: ${text(e.message)}`).join("<br>")
         : c.expectations?.length

@@ -85,6 +85,8 @@ function runProperties(run: RunRecord): string[] {
     property("plannedCases", m.plannedCases),
     ...(m.git ? [property("git", m.git)] : []),
     ...(m.shard ? [property("shard", `${m.shard.index}/${m.shard.count}`)] : []),
+    // No case carries p50Ms/p99Ms in a functional-only run: say it was by choice.
+    ...(m.latency === "not-measured" ? [property("latency", "not-measured")] : []),
     ...m.servers.flatMap((s) => Object.entries(s.versions).map(([k, v]) => property(`${s.driver}.${k}`, v))),
   ];
 }

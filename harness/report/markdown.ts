@@ -19,7 +19,8 @@ export function markdownReport(run: RunRecord): string {
   out.push("### Servers", "", ...seriesTable(s), "");
   if (s.boundaries.length > 0) out.push("### Boundaries (bisected)", "", ...boundaryTable(s), "");
   const lat = latencyTable(s);
-  if (lat.length > 0)
+  if (!s.latencyMeasured) out.push("### Handshake latency", "", phrase.latencyNotMeasuredText(MD), "");
+  else if (lat.length > 0)
     out.push("### Handshake latency (p50 / p99 by configured CA list size)", "", ...lat, "");
   if (s.issuerCuts.length > 0) out.push(...issuerSection(s), "");
   return `${out.join("\n").trimEnd()}\n`;
@@ -91,9 +92,10 @@ function runLine(run: RunRecord, s: RunSummary): string {
   const rev = m.git ? ` · rev \`${mdCode(m.git.slice(0, 10))}\`` : "";
   const shard = m.shard ? ` · shard ${m.shard.index}/${m.shard.count}` : "";
   const merged = m.mergedFrom ? ` · merged from ${m.mergedFrom.length} runs` : "";
+  const noLatency = s.latencyMeasured ? "" : " · latency not measured";
   return (
     `<sub>Run \`${mdCode(m.runId)}\` · scenario \`${mdCode(m.scenario.name)}\` (${md(m.scenario.file)}) · ${md(m.runtime)} · ` +
-    `${formatInt(s.cases)} cases · node ${md(m.node)}, OpenSSL ${md(m.openssl)}${rev}${md(`${shard}${merged}`)} · ${md(servers)}</sub>`
+    `${formatInt(s.cases)} cases · node ${md(m.node)}, OpenSSL ${md(m.openssl)}${rev}${md(`${shard}${merged}${noLatency}`)} · ${md(servers)}</sub>`
   );
 }
 

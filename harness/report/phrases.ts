@@ -23,6 +23,11 @@ export function sizeText(p: SizePoint): string {
 
 export const ALL_COMPLETED = "Every handshake completed.";
 
+/** What a functional-only run's reports say where the latency figures would be. */
+export function latencyNotMeasuredText(m: Markup): string {
+  return `${m.strong("Not measured")}: this was a functional-only run (${m.code("rootload run --no-latency")} or scenario ${m.code("latency: false")}). Outcomes, lists and sizes are complete; no case has a latency figure.`;
+}
+
 /** "7 of 9 server/TLS series failed somewhere in the tested range." */
 export function seriesFailedText(s: RunSummary): string {
   const failing = s.series.filter((x) => x.firstFailure).length;

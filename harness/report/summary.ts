@@ -129,6 +129,11 @@ export interface RunSummary {
   sizes: SizePoint[];
   /** Bisected series (scenario `roots.bisect`): the boundary each search found. */
   boundaries: Boundary[];
+  /**
+   * False for a functional-only run (manifest `latency: "not-measured"`): no case has a latency
+   * figure by choice, and every report says so instead of showing empty cells.
+   */
+  latencyMeasured: boolean;
 }
 
 /**
@@ -204,6 +209,7 @@ export function summarize(run: RunRecord): RunSummary {
     issuerCuts: issuerCutsOf(series),
     sizes: sizeAxis(cases),
     boundaries: bounds,
+    latencyMeasured: manifest.latency !== "not-measured",
   };
 }
 

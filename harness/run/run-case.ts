@@ -20,6 +20,8 @@ export interface CaseContext {
   pki: TestPki;
   /** Per-handshake network timeout, ms. */
   timeoutMs: number;
+  /** Sample latency after a good handshake; false: functional only (no window is taken). */
+  latency?: boolean;
   bench?: BenchSpec;
   expect?: readonly Expectation[];
   phases: RunPhases;
@@ -33,7 +35,8 @@ export interface CaseContext {
 
 /**
  * Run one planned case: bring the session's server to the case's step and policy, take the
- * served check with the probe, hand-shake with the client, sample latency when that worked.
+ * served check with the probe, hand-shake with the client, sample latency when that worked (and
+ * the run measures latency).
  * Never throws for a server that fails: that is a `server-error` result.
  */
 export async function runCase(
@@ -141,7 +144,7 @@ export async function runCase(
     await session.drop();
   }
   let latency: CaseResult["latency"];
-  if (outcome.class === "ok") {
+  if (outcome.class === "ok" && ctx.latency !== false) {
     const sample = () =>
       timed(ctx.phases, "latency", () =>
         measureLatency(async () => {

@@ -61,6 +61,11 @@ export interface RunOptions {
   onNotice?: (text: string) => void;
   /** Server instances run at once; default: the scenario's `jobs`, else defaultJobs(). */
   jobs?: number;
+  /**
+   * `false`: functional cases only (`--no-latency`), whatever the scenario says. Default: the
+   * scenario's `latency` (true when absent); on --resume, what the run started with.
+   */
+  latency?: false;
 }
 
 /** What one `runScenario` call did. */
@@ -134,6 +139,8 @@ export async function runScenario(opts: RunOptions): Promise<FinishedRun> {
 interface OpenedScenario {
   loaded: LoadedScenario;
   scenario: Scenario;
+  /** Latency is sampled (false: functional cases only). */
+  latency: boolean;
   resumed?: RunManifest;
   shard?: Shard;
 }
@@ -155,7 +162,30 @@ async function openScenario(opts: RunOptions): Promise<OpenedScenario> {
   if (identity && "pkcs12" in identity && identity.passwordEnv) withholdFromServers(identity.passwordEnv);
   // The manifest keeps --shard's 1-based i/n.
   const shard = opts.shard ?? resumed?.shard;
-  return { loaded, scenario: loaded.scenario, ...(resumed ? { resumed } : {}), ...(shard ? { shard } : {}) };
+  const latency = latencyChoice(opts, loaded.scenario, resumed);
+  return {
+    loaded,
+    scenario: loaded.scenario,
+    latency,
+    ...(resumed ? { resumed } : {}),
+    ...(shard ? { shard } : {}),
+  };
+}
+
+/**
+ * Whether this run samples latency: not when the scenario or --no-latency says so. A resumed run
+ * keeps what it started with, so one run never holds cases of both kinds.
+ */
+function latencyChoice(opts: RunOptions, scenario: Scenario, resumed?: RunManifest): boolean {
+  const asked = opts.latency !== false && scenario.latency !== false;
+  if (!resumed) return asked;
+  const started = resumed.latency !== "not-measured";
+  if (opts.latency === false && started)
+    throw new InputError(
+      "rootload run --no-latency",
+      `run ${resumed.runId} started with latency measured; --resume it without --no-latency, or start a new run`,
+    );
+  return started;
 }
 
 /** The test PKI (or the user's identity on it) and the root series, with both ends of every bisect. */
@@ -219,7 +249,7 @@ async function openRun(
   work: Work,
   runtime: Runtime,
 ): Promise<OpenRun> {
-  const { scenario, loaded, resumed, shard } = input;
+  const { scenario, loaded, resumed, shard, latency } = input;
   const { plan, bisects } = work;
   const runId = resumed?.runId ?? newRunId(scenario.name);
   const dir = opts.resumeDir
@@ -251,6 +281,7 @@ async function openRun(
     ...(bisects.length > 0 ? { plannedBisects: bisects.length } : {}),
     ...planNotes(scenario),
     ...(shard ? { shard } : {}),
+    ...(latency ? {} : { latency: "not-measured" as const }),
   };
   try {
     await writeManifest(dir, manifest);
@@ -269,7 +300,7 @@ async function openRun(
  */
 async function runSeries(
   opts: RunOptions,
-  { scenario }: OpenedScenario,
+  { scenario, latency }: OpenedScenario,
   roots: Roots,
   { plan, bisects }: Work,
   run: OpenRun,
@@ -280,7 +311,15 @@ async function runSeries(
   const runLog = log.child({ scenario: scenario.name, run: manifest.runId });
   const jobs = opts.jobs ?? scenario.jobs ?? defaultJobs();
   runLog.info(
-    { dir, planned: plan.length, bisects: bisects.length, todo: todo.length, runtime: runtime.kind, jobs },
+    {
+      dir,
+      planned: plan.length,
+      bisects: bisects.length,
+      todo: todo.length,
+      runtime: runtime.kind,
+      jobs,
+      latency,
+    },
     "run started",
   );
   // One writer: every series hands its results to this process's CaseLog, whose append is one
@@ -294,6 +333,7 @@ async function runSeries(
     pki: roots.pki,
     timeoutMs,
     phases,
+    latency,
     ...(scenario.bench ? { bench: scenario.bench } : {}),
     ...(scenario.expect ? { expect: scenario.expect } : {}),
   };

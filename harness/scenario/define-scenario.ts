@@ -213,6 +213,12 @@ export interface Scenario {
   /** The user's own client certificate and CA instead of rootload's test client. */
   identity?: IdentitySpec;
   clients?: ClientEntry[];
+  /**
+   * Sample each good case's handshake latency (default true). `false`: functional cases only —
+   * outcomes, advertised lists and sizes, no latency windows; the run's reports say latency was
+   * not measured. `rootload run --no-latency` does the same for any scenario.
+   */
+  latency?: boolean;
   bench?: BenchSpec;
   expect?: Expectation[];
 }

@@ -249,6 +249,7 @@ const scenarioCheck = obj(
     runtime: oneOf(["container", "process", "auto"]),
     jobs: int(1, 256),
     clients: arr(clientEntry),
+    latency: bool,
     bench: obj({}, { time: int(1, 600_000), iterations: int(1, 100_000), concurrency: int(1, 64) }),
     expect: arr(
       obj(
@@ -289,6 +290,8 @@ function crossCheck(s: Scenario, out: string[]): void {
       if (!labels.includes(c))
         out.push(`${at}.client "${c}" is not one of the scenario's clients: ${labels.join(", ")}`);
   });
+  if (s.latency === false && s.bench !== undefined)
+    out.push("bench is set but latency is false: nothing is sampled (remove one of them)");
   if (entries.length > 0 && s.servers.every((x) => x.driver === "endpoint"))
     out.push("roots.bisect: every server is an endpoint, and an endpoint's list is not grown");
 }

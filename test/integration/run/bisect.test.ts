@@ -24,7 +24,8 @@ const HEADER_BYTES = 4;
 
 async function run(args: string[], timeoutMs: number) {
   const out = await mkdtemp(path.join(tmpdir(), "rootload-bisect-"));
-  const r = await runCli(["run", ...args, "--out", out], timeoutMs);
+  // Boundaries are outcomes and sizes: no latency windows (a resumed run keeps that).
+  const r = await runCli(["run", ...args, "--out", out, "--no-latency"], timeoutMs);
   const dir = path.join(out, readdirSync(out)[0] ?? "");
   return { r, dir, ...read(dir) };
 }
@@ -119,6 +120,8 @@ describe("bisected boundaries", () => {
     copyFileSync(path.join(dir, "report.json"), path.join(copy, "before.json"));
     const r = await runCli(["run", "scenarios/java-boundary.scenario.ts", "--resume", copy], 400_000);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    // Started with --no-latency, resumed without it: the run stays functional-only.
+    expect(JSON.parse(readFileSync(path.join(copy, "manifest.json"), "utf8")).latency).toBe("not-measured");
     const resumed = read(copy);
     // The recorded cases are kept as they were, then exactly the rest of the search.
     expect(resumed.lines.slice(0, cut)).toEqual(lines.slice(0, cut));
@@ -145,7 +148,7 @@ describe("bisected boundaries", () => {
           bisect: { from: 250, to: 400 },
         },
         clients: ["java"],
-        bench: { time: 1, iterations: 1 },
+        latency: false,
       }),
     );
     const { r, cases, boundaries, text } = await run([file], 300_000);

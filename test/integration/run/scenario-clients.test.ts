@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { runShippedScenario as runScenario } from "../../support/shipped-scenario.ts";
 
-/** The shipped `clients` scenario through the CLI, with its reports checked the way a person reads them (one file per scenario, so the suite runs them beside each other). */
+/**
+ * The shipped `clients` scenario through the CLI, with its reports checked the way a person reads
+ * them (one file per scenario, so the suite runs them beside each other). Functional only
+ * (`--no-latency`): the boundaries are outcomes and sizes, nothing here reads a latency figure.
+ */
 describe("shipped scenario: clients", () => {
   it("clients: which client breaks first; Java's and Go's boundaries exact to the byte", async () => {
-    const { r, cases, read } = await runScenario("clients", 600_000);
+    const { r, cases, read } = await runScenario("clients", 600_000, ["--no-latency"]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const at = (client: string, tls: string, step: string) =>
       cases.find((c) => c.client === client && c.tls === tls && c.step.label === step)!;

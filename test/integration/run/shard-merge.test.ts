@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CaseResult } from "../../../harness/model/case-result.ts";
 import { runCli } from "../../support/cli.ts";
+import { comparable } from "../../support/comparable-run.ts";
 
 const ids = (dir: string) =>
   readFileSync(path.join(dir, "cases.jsonl"), "utf8")
@@ -12,34 +13,7 @@ const ids = (dir: string) =>
     .split("\n")
     .map((l) => (JSON.parse(l) as CaseResult).id);
 
-/**
- * What must match between runs of the same plan: not ids, times or latency, nor the server's log
- * tail (pids, and whether a line the server writes as the connection closes made it in yet).
- */
-const VARYING = new Set([
-  "runId",
-  "startedAt",
-  "endedAt",
-  "durationMs",
-  "latency",
-  "phasesMs",
-  "mergedFrom",
-  "git",
-  "shard",
-  "serverLogTail",
-]);
-function comparable(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(comparable);
-  if (v && typeof v === "object")
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([k]) => !VARYING.has(k) && !/latency|p50|p99|Ms$|hz/i.test(k))
-        .map(([k, x]) => [k, comparable(x)]),
-    );
-  // OpenSSL error strings start with the failing thread's id (e.g. "80DC84802B7F0000:error:…").
-  return typeof v === "string" ? v.replace(/\b[0-9A-F]{12,16}:error:/g, "…:error:") : v;
-}
-
+/** Plan, shards and merge are about cases and outcomes: every run here is functional-only. */
 describe("--shard and merge", () => {
   it("two shards cover the plan once; merge joins them into one run that reports", async () => {
     const out = await mkdtemp(path.join(tmpdir(), "rootload-shard-"));
@@ -47,7 +21,7 @@ describe("--shard and merge", () => {
     for (const shard of ["1/2", "2/2"]) {
       const o = path.join(out, shard.replace("/", "of"));
       const r = await runCli(
-        ["run", "scenarios/quickstart.scenario.ts", "--shard", shard, "--out", o, "--quiet"],
+        ["run", "scenarios/quickstart.scenario.ts", "--shard", shard, "--out", o, "--quiet", "--no-latency"],
         120_000,
       );
       expect(r.code, r.stderr).toBe(0);
@@ -66,7 +40,7 @@ describe("--shard and merge", () => {
     // and outcomes in plan order (run ids, timestamps and latency figures aside).
     const single = path.join(out, "single");
     const one = await runCli(
-      ["run", "scenarios/quickstart.scenario.ts", "--out", single, "--quiet"],
+      ["run", "scenarios/quickstart.scenario.ts", "--out", single, "--quiet", "--no-latency"],
       120_000,
     );
     expect(one.code, one.stderr).toBe(0);
@@ -85,7 +59,10 @@ describe("--shard and merge", () => {
     expect(md.stdout).toContain(`${a!.length + b!.length} cases`);
     // Shards of different scenarios do not merge.
     const other = path.join(out, "other");
-    await runCli(["run", "scenarios/regression.scenario.ts", "--out", other, "--quiet"], 120_000);
+    await runCli(
+      ["run", "scenarios/regression.scenario.ts", "--out", other, "--quiet", "--no-latency"],
+      120_000,
+    );
     const bad = await runCli([
       "merge",
       "-o",

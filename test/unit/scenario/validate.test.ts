@@ -96,6 +96,16 @@ describe("scenario validation", () => {
     expect(scenarioProblems({ ...good, jobs: 3 })).toEqual([]);
   });
 
+  it("latency: true or false; false with bench is refused (nothing would be sampled)", () => {
+    expect(scenarioProblems({ ...good, latency: false })).toEqual([]);
+    expect(scenarioProblems({ ...good, latency: true, bench: { time: 10 } })).toEqual([]);
+    expect(scenarioProblems({ ...good, latency: "no" })).toEqual(['latency "no" is not true or false']);
+    expect(scenarioProblems({ ...good, latency: 0 })).toEqual(["latency 0 is not true or false"]);
+    expect(scenarioProblems({ ...good, latency: false, bench: { time: 10 } })).toEqual([
+      "bench is set but latency is false: nothing is sampled (remove one of them)",
+    ]);
+  });
+
   it("rejects an unknown source kind and a missing name", () => {
     const { name: _drop, ...rest } = good;
     const problems = scenarioProblems({ ...rest, roots: { source: { kind: "zip", path: "a" } } });
