@@ -1,6 +1,6 @@
 /**
  * Builds the clients that go into the server image: the Go client binary (on the host, cached by
- * source hash; golang itself would add ~450 MB to the image), the C clients (mbed TLS; linked
+ * source hash; golang itself would add ~450 MB to the image), the C clients (mbed TLS, wolfSSL; linked
  * against Debian's shared libraries, which the image has for lighttpd) and reports the Java client's source
  * hash (it is compiled inside the image by the image's own JRE). Prints one JSON line for
  * containers/build-images.sh. Usage: node --import tsx containers/build-clients.ts
@@ -17,6 +17,7 @@ const { CLIENT_SOURCES, cClientBinary, goClientBinary, JAVA_MAIN, sourceHash } =
 
 const goBinary = await goClientBinary();
 const mbedtlsBinary = await cClientBinary("mbedtls");
+const wolfsslBinary = await cClientBinary("wolfssl");
 process.stdout.write(
   `${JSON.stringify({
     goBinary,
@@ -25,5 +26,7 @@ process.stdout.write(
     javaHash: sourceHash(CLIENT_SOURCES.java),
     mbedtlsBinary,
     mbedtlsHash: sourceHash(CLIENT_SOURCES.mbedtls),
+    wolfsslBinary,
+    wolfsslHash: sourceHash(CLIENT_SOURCES.wolfssl),
   })}\n`,
 );

@@ -32,8 +32,9 @@ VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 st
 CACHE="${ROOTLOAD_APT_CACHE:-/var/cache/apt/archives}"
 ROOT=$(cd .. && pwd)
 # The clients built into the image (containers/java-client, containers/go-client, the C clients
-# containers/mbedtls-client): their sources are part of the recipe, so a changed client rebuilds the image.
-CLIENT_SOURCES=("$ROOT"/containers/java-client/* "$ROOT"/containers/go-client/* "$ROOT"/containers/mbedtls-client/*)
+# containers/mbedtls-client, containers/wolfssl-client): their sources are part of the recipe, so a changed client rebuilds the image.
+CLIENT_SOURCES=("$ROOT"/containers/java-client/* "$ROOT"/containers/go-client/* "$ROOT"/containers/mbedtls-client/*
+  "$ROOT"/containers/wolfssl-client/*)
 
 mirror() {
   # The first deb.debian.org-style URI configured for the main archive on this host.
@@ -78,7 +79,9 @@ JAVA_SOURCE=$(field javaSource)
 JAVA_HASH=$(field javaHash)
 MBEDTLS_BINARY=$(field mbedtlsBinary)
 MBEDTLS_HASH=$(field mbedtlsHash)
-echo "build-images: go client $GO_HASH, java client $JAVA_HASH, mbedtls client $MBEDTLS_HASH ($((SECONDS - start))s)"
+WOLFSSL_BINARY=$(field wolfsslBinary)
+WOLFSSL_HASH=$(field wolfsslHash)
+echo "build-images: go client $GO_HASH, java client $JAVA_HASH, mbedtls client $MBEDTLS_HASH, wolfssl client $WOLFSSL_HASH ($((SECONDS - start))s)"
 work=$(mktemp -d /tmp/rootload-rootfs.XXXXXX)
 rootfs="$work/rootfs"
 cleanup() {
@@ -131,9 +134,11 @@ umount -l "$rootfs/var/cache/apt/archives"
 # (its jdk.compiler module), with /proc mounted for the JVM.
 install -D -m 0755 "$GO_BINARY" "$rootfs/usr/local/bin/rootload-go-client"
 # The C clients as built on the host, linked against the same Debian libraries the image has
-# (libmbedtls14 for lighttpd-mod-mbedtls): ldd inside the rootfs proves nothing is missing.
+# (libmbedtls14 for lighttpd-mod-mbedtls, libwolfssl35 for lighttpd-mod-wolfssl): ldd inside the
+# rootfs proves nothing is missing.
 install -D -m 0755 "$MBEDTLS_BINARY" "$rootfs/usr/local/bin/rootload-mbedtls-client"
-for c in rootload-mbedtls-client; do
+install -D -m 0755 "$WOLFSSL_BINARY" "$rootfs/usr/local/bin/rootload-wolfssl-client"
+for c in rootload-mbedtls-client rootload-wolfssl-client; do
   if chroot "$rootfs" ldd "/usr/local/bin/$c" | grep -q "not found"; then
     chroot "$rootfs" ldd "/usr/local/bin/$c" >&2
     echo "build-images: $c lacks a library in the image (above)" >&2
@@ -162,7 +167,8 @@ for p in "${VERSIONED[@]}"; do
 done
 labels+=(--change "LABEL rootload.versions.rootload-go-client=$GO_HASH"
   --change "LABEL rootload.versions.rootload-java-client=$JAVA_HASH"
-  --change "LABEL rootload.versions.rootload-mbedtls-client=$MBEDTLS_HASH")
+  --change "LABEL rootload.versions.rootload-mbedtls-client=$MBEDTLS_HASH"
+  --change "LABEL rootload.versions.rootload-wolfssl-client=$WOLFSSL_HASH")
 
 # Trim: docs, man pages, locales, apt lists and caches; stop daemons' default sites from mattering.
 # The JRE's legal notices stay (they are the licence); its man pages go with the rest.
