@@ -31,9 +31,10 @@ VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 st
 # the cache it is given, and the host's apt-get would find it locked.
 CACHE="${ROOTLOAD_APT_CACHE:-/var/cache/apt/archives}"
 ROOT=$(cd .. && pwd)
-# The clients built into the image (containers/java-client, containers/go-client): their sources
-# are part of the recipe, so a changed client rebuilds the image.
-CLIENT_SOURCES=("$ROOT"/containers/java-client/* "$ROOT"/containers/go-client/*)
+# The clients built into the image (containers/java-client, containers/go-client, the C clients
+# containers/mbedtls-client, containers/wolfssl-client): their sources are part of the recipe, so a changed client rebuilds the image.
+CLIENT_SOURCES=("$ROOT"/containers/java-client/* "$ROOT"/containers/go-client/* "$ROOT"/containers/mbedtls-client/*
+  "$ROOT"/containers/wolfssl-client/*)
 
 mirror() {
   # The first deb.debian.org-style URI configured for the main archive on this host.
@@ -68,7 +69,7 @@ start=$SECONDS
 # copied in: golang in the image would add ~450 MB.
 command -v node >/dev/null || { echo "build-images: node is needed to build the clients" >&2; exit 1; }
 clients_json=$(cd "$ROOT" && node --import tsx containers/build-clients.ts) || {
-  echo "build-images: building the Go client failed (is golang-go installed? containers/setup-host.sh)" >&2
+  echo "build-images: building the Go or C clients failed (golang-go, gcc, libmbedtls-dev installed? containers/setup-host.sh)" >&2
   exit 1
 }
 field() { printf '%s' "$clients_json" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s)[process.argv[1]]))' "$1"; }
@@ -76,7 +77,11 @@ GO_BINARY=$(field goBinary)
 GO_HASH=$(field goHash)
 JAVA_SOURCE=$(field javaSource)
 JAVA_HASH=$(field javaHash)
-echo "build-images: go client $GO_HASH, java client $JAVA_HASH ($((SECONDS - start))s)"
+MBEDTLS_BINARY=$(field mbedtlsBinary)
+MBEDTLS_HASH=$(field mbedtlsHash)
+WOLFSSL_BINARY=$(field wolfsslBinary)
+WOLFSSL_HASH=$(field wolfsslHash)
+echo "build-images: go client $GO_HASH, java client $JAVA_HASH, mbedtls client $MBEDTLS_HASH, wolfssl client $WOLFSSL_HASH ($((SECONDS - start))s)"
 work=$(mktemp -d /tmp/rootload-rootfs.XXXXXX)
 rootfs="$work/rootfs"
 cleanup() {
@@ -128,6 +133,18 @@ umount -l "$rootfs/var/cache/apt/archives"
 # The clients: the Go binary as built on the host; the Java client compiled by the image's own JRE
 # (its jdk.compiler module), with /proc mounted for the JVM.
 install -D -m 0755 "$GO_BINARY" "$rootfs/usr/local/bin/rootload-go-client"
+# The C clients as built on the host, linked against the same Debian libraries the image has
+# (libmbedtls14 for lighttpd-mod-mbedtls, libwolfssl35 for lighttpd-mod-wolfssl): ldd inside the
+# rootfs proves nothing is missing.
+install -D -m 0755 "$MBEDTLS_BINARY" "$rootfs/usr/local/bin/rootload-mbedtls-client"
+install -D -m 0755 "$WOLFSSL_BINARY" "$rootfs/usr/local/bin/rootload-wolfssl-client"
+for c in rootload-mbedtls-client rootload-wolfssl-client; do
+  if chroot "$rootfs" ldd "/usr/local/bin/$c" | grep -q "not found"; then
+    chroot "$rootfs" ldd "/usr/local/bin/$c" >&2
+    echo "build-images: $c lacks a library in the image (above)" >&2
+    exit 1
+  fi
+done
 mkdir -p "$rootfs/usr/local/lib/rootload/java-client" "$rootfs/tmp/java-client"
 cp "$JAVA_SOURCE" "$rootfs/tmp/java-client/"
 if ! chroot "$rootfs" java -m jdk.compiler/com.sun.tools.javac.Main -nowarn -d /usr/local/lib/rootload/java-client \
@@ -149,7 +166,9 @@ for p in "${VERSIONED[@]}"; do
   echo "  $p $v"
 done
 labels+=(--change "LABEL rootload.versions.rootload-go-client=$GO_HASH"
-  --change "LABEL rootload.versions.rootload-java-client=$JAVA_HASH")
+  --change "LABEL rootload.versions.rootload-java-client=$JAVA_HASH"
+  --change "LABEL rootload.versions.rootload-mbedtls-client=$MBEDTLS_HASH"
+  --change "LABEL rootload.versions.rootload-wolfssl-client=$WOLFSSL_HASH")
 
 # Trim: docs, man pages, locales, apt lists and caches; stop daemons' default sites from mattering.
 # The JRE's legal notices stay (they are the licence); its man pages go with the rest.

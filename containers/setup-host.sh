@@ -13,10 +13,15 @@ set -euo pipefail
 # foreground processes from their own folders (test/support/starttls-servers.ts). prometheus (Debian
 # 2.42, with promtool): the real Prometheus that scrapes `rootload watch` in its tests, run from a
 # temp folder of its own (test/support/prometheus.ts), never as the packaged service.
+# The embedded and Rust clients, built on first use (harness/clients/client-builds.ts): gcc with
+# libmbedtls-dev and libwolfssl-dev (the mbedtls and wolfssl clients, also copied into the image,
+# which runs them against its own libmbedtls14/libwolfssl35); cargo (Debian's, /usr/bin/cargo, with
+# rustc) and librust-rustls-dev (rustls 0.20 and its crates in /usr/share/cargo/registry), from which
+# the rustls client is built offline.
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
   openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
   lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15 slapd dovecot-imapd
-  exim4-daemon-light prometheus)
+  exim4-daemon-light prometheus gcc libc6-dev libmbedtls-dev libwolfssl-dev cargo librust-rustls-dev)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

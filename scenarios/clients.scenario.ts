@@ -17,6 +17,11 @@ const SNAPSHOTS = ["2012-11-02", "2015-02-23", "2018-01-22", "2022-11-15", "2025
 const JAVA_EDGE = [33_017, 33_018, 33_020, 33_021]; // body 32,768 | 32,769 on TLS 1.2, then on 1.3
 const GO_EDGE = [66_745, 66_746, 66_748, 66_749]; // body 65,536 | 65,537 on TLS 1.2, then on 1.3
 const SERVER_EDGE = [66_798, 66_799]; // wire list 65,535 B, then 65,536 B: OpenSSL refuses
+// rustls: body 65,535 | 65,536 on TLS 1.2 (66,744 | Go's 66,745), then on 1.3 (66,747 | 66,748).
+const RUSTLS_EDGE = [66_744, 66_747];
+// mbed TLS (one 16,384-byte record) and wolfSSL (MAX_HANDSHAKE_SZ, body 18,462 B): a size either
+// side of each, about 30 B off; scenarios/native-boundary.scenario.ts bisects them to the byte.
+const NATIVE_SIDES = [16_400, 16_490, 18_500, 18_570];
 
 /**
  * Which client breaks first as a Windows root list grows: the 13 Microsoft CTLs 2012 → 2025,
@@ -25,7 +30,9 @@ const SERVER_EDGE = [66_798, 66_799]; // wire list 65,535 B, then 65,536 B: Open
  * 1.3, every client. Java 17 refuses a CertificateRequest whose body exceeds
  * jdk.tls.maxHandshakeMessageSize (32,768 B) — every list since 2012 is past it — and works up to the
  * server's limit once the property is raised to 131,072; Go caps the body at 65,536 B, inside
- * the range OpenSSL still sends.
+ * the range OpenSSL still sends. The embedded and Rust stacks break earlier still or at the same
+ * place: mbed TLS 2.28 at one 16,384-byte record (TLS 1.2 only: Debian's build has no TLS 1.3),
+ * wolfSSL 5.5 at a body of 18,462 B (MAX_HANDSHAKE_SZ), rustls 0.20 at a body of 65,535 B.
  */
 export default defineScenario({
   name: "clients",
@@ -37,7 +44,7 @@ export default defineScenario({
   servers: [{ driver: "openssl", policy: "all" }],
   roots: {
     source: { kind: "snapshots", purpose: "any", includeDisabled: true, paths: SNAPSHOTS.map(ctl) },
-    bytes: [...JAVA_EDGE, ...GO_EDGE, ...SERVER_EDGE],
+    bytes: [...NATIVE_SIDES, ...JAVA_EDGE, ...RUSTLS_EDGE, ...GO_EDGE, ...SERVER_EDGE],
     topUpSynthetic: true,
     clientIssuer: "last",
   },
@@ -52,6 +59,9 @@ export default defineScenario({
     "java",
     { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "65536" } },
     { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "131072" } },
+    "mbedtls",
+    "wolfssl",
+    "rustls",
   ],
   // One timed handshake per case: the figure here is where each client breaks, not its speed.
   bench: { time: 1, iterations: 1 },
@@ -94,6 +104,41 @@ export default defineScenario({
       name: "Go refuses a body over 65,536 B (tls: handshake message … exceeds maximum of 65536 bytes)",
       when: { client: "go", minMessageBytes: 65_541 },
       outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "mbed TLS 2.28 takes a CertificateRequest that fits one 16,384-byte record (TLS 1.2; Debian's build has no 1.3)",
+      when: { client: "mbedtls", maxMessageBytes: 16_384 },
+      outcome: "ok",
+    },
+    {
+      name: "…and refuses one spread over two itself (TLS handshake fragmentation not supported)",
+      when: { client: "mbedtls", minMessageBytes: 16_385 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "wolfSSL 5.5 takes a body up to MAX_HANDSHAKE_SZ (18,462 B as Debian builds it)",
+      when: { client: "wolfssl", maxMessageBytes: 18_466 },
+      outcome: "ok",
+      certificateSent: true,
+    },
+    {
+      name: "…and refuses a larger one itself (-404 Handshake message too large)",
+      when: { client: "wolfssl", minMessageBytes: 18_467 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "rustls 0.20 takes a body up to 65,535 B (MAX_HANDSHAKE_SIZE)",
+      when: { client: "rustls", maxMessageBytes: 65_539 },
+      outcome: "ok",
+      certificateSent: true,
+    },
+    {
+      name: "…and refuses one byte more itself (received corrupt message of type Handshake)",
+      when: { client: "rustls", minMessageBytes: 65_540 },
+      outcome: "malformed",
       side: "client",
     },
     {

@@ -73,6 +73,8 @@ export const CLIENT_STACKS = [
   "python",
   "rustls",
   "forge",
+  "mbedtls",
+  "wolfssl",
 ] as const;
 export type ClientStack = (typeof CLIENT_STACKS)[number];
 
@@ -418,11 +420,47 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
     tls: ["1.2", "1.3"],
     maxBodyBytes: {
       bytes: 0xffff,
-      knob: "MAX_HANDSHAKE_SIZE (rustls, fixed)",
-      on: { package: "rustls" },
+      knob: "MAX_HANDSHAKE_SIZE (rustls msgs/hsjoiner.rs, fixed)",
+      on: { package: "rustls", from: "0.20.8", to: "0.20.8" },
       evidence: {
-        how: "source",
-        where: "rustls msgs/handshake.rs MAX_HANDSHAKE_SIZE (docs/domain.md: from source, not measured)",
+        how: "measured",
+        where:
+          "scenarios/native-boundary.scenario.ts (Debian librust-rustls-dev 0.20.8-4: body 65,535 B works, 65,536 B fails with `received corrupt message of type Handshake`, TLS 1.2 and 1.3)" +
+          `; test/integration/clients/native-clients.test.ts; ${CHECK_SUITE} (seeded sizes around the cap)`,
+      },
+    },
+  },
+  mbedtls: {
+    // Debian builds 2.28 without the experimental TLS 1.3: against a server offering both it speaks 1.2.
+    tls: ["1.2"],
+    maxBodyBytes: {
+      // 2.28 reads a handshake message only when it lies whole in one record
+      // (ssl_msg.c: "TLS handshake fragmentation not supported", -0x7080); OpenSSL starts each
+      // message in a record of its own, so the whole message (body + 4 B header) must be ≤ 16,384 B.
+      bytes: 16_380,
+      knob: "one record: MBEDTLS_SSL_IN_CONTENT_LEN 16,384 B, no handshake reassembly (Debian's default build)",
+      on: { package: "mbedtls", from: "2.28.3", to: "2.28.3" },
+      evidence: {
+        how: "measured",
+        where:
+          "scenarios/native-boundary.scenario.ts (libmbedtls14 2.28.3-1: message 16,384 B works, 16,385 B fails, TLS 1.2)" +
+          `; test/integration/clients/native-clients.test.ts; ${CHECK_SUITE} (seeded sizes around the cap)`,
+      },
+    },
+  },
+  wolfssl: {
+    tls: ["1.2", "1.3"],
+    maxBodyBytes: {
+      // internal.h: MAX_HANDSHAKE_SZ defaults to MAX_CERTIFICATE_SZ = 3 + (MAX_X509_SIZE 2,048 + 3) ×
+      // MAX_CHAIN_DEPTH 9 = 18,462 B; Debian's --enable-distro build keeps the defaults.
+      bytes: 18_462,
+      knob: "MAX_HANDSHAKE_SZ (compile time; Debian's build: MAX_CERTIFICATE_SZ = 3 + 2,051 × 9)",
+      on: { package: "wolfssl", from: "5.5.4", to: "5.5.4" },
+      evidence: {
+        how: "measured",
+        where:
+          "scenarios/native-boundary.scenario.ts (libwolfssl35 5.5.4-2+deb12u3: message 18,466 B works, 18,467 B fails with -404, TLS 1.2 and 1.3)" +
+          `; test/integration/clients/native-clients.test.ts; ${CHECK_SUITE} (seeded sizes around the cap)`,
       },
     },
   },

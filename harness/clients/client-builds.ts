@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,12 +11,17 @@ export const CLIENT_SOURCES = {
   java: fileURLToPath(new URL("../../containers/java-client/", import.meta.url)),
   go: fileURLToPath(new URL("../../containers/go-client/", import.meta.url)),
   python: fileURLToPath(new URL("../../containers/python-client/", import.meta.url)),
+  mbedtls: fileURLToPath(new URL("../../containers/mbedtls-client/", import.meta.url)),
+  wolfssl: fileURLToPath(new URL("../../containers/wolfssl-client/", import.meta.url)),
+  rustls: fileURLToPath(new URL("../../containers/rustls-client/", import.meta.url)),
 } as const;
 
 /** Where the image keeps the built clients (containers/build-images.sh puts them there). */
 export const IMAGE_PATHS = {
   javaClasses: "/usr/local/lib/rootload/java-client",
   goBinary: "/usr/local/bin/rootload-go-client",
+  mbedtlsBinary: "/usr/local/bin/rootload-mbedtls-client",
+  wolfsslBinary: "/usr/local/bin/rootload-wolfssl-client",
 } as const;
 
 export const JAVA_MAIN = "RootloadJavaClient";
@@ -130,4 +135,94 @@ export async function goClientBinary(go = "go"): Promise<string> {
     );
   });
   return path.join(dir, "rootload-go-client");
+}
+
+/** The C clients: one source file each, linked against Debian's shared libraries (-dev packages). */
+export const C_CLIENTS = {
+  mbedtls: {
+    source: "rootload_mbedtls_client.c",
+    libs: ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"],
+    header: "/usr/include/mbedtls/ssl.h",
+    devPackage: "libmbedtls-dev",
+  },
+  wolfssl: {
+    source: "rootload_wolfssl_client.c",
+    libs: ["-lwolfssl"],
+    header: "/usr/include/wolfssl/ssl.h",
+    devPackage: "libwolfssl-dev",
+  },
+} as const;
+export type CClient = keyof typeof C_CLIENTS;
+
+/**
+ * A C client, compiled with the host's cc against Debian's shared library (libmbedtls-dev,
+ * libwolfssl-dev): linked dynamically, so the image runs it against its own copy of the same
+ * Debian package (libmbedtls14, libwolfssl35, which lighttpd's modules already pull in). Returns
+ * the binary's path.
+ */
+export async function cClientBinary(name: CClient, cc = "cc"): Promise<string> {
+  const src = CLIENT_SOURCES[name];
+  const { source, libs } = C_CLIENTS[name];
+  const bin = `rootload-${name}-client`;
+  const dir = await cached(`${name}-client`, sourceHash(src), async (out) => {
+    await run(
+      cc,
+      ["-O2", "-Wall", "-o", path.join(out, bin), path.join(src, source), ...libs],
+      process.env,
+      120_000,
+    );
+  });
+  return path.join(dir, bin);
+}
+
+/** Debian's cargo and rustc (a rustup toolchain earlier on PATH would fetch crates and differ). */
+export const DEBIAN_CARGO = "/usr/bin/cargo";
+export const DEBIAN_RUSTC = "/usr/bin/rustc";
+/** Debian's crate registry (librust-*-dev packages): the only source the rustls client builds from. */
+export const DEBIAN_CRATES = "/usr/share/cargo/registry";
+
+/**
+ * The rustls client, built OFFLINE from Debian's packaged crates: the sources are copied to the
+ * build folder (the source folder stays as shipped, so its hash holds), crates.io is replaced by
+ * the directory registry with `--config`, `--offline` forbids any download, and the rustls
+ * version the lock file resolved is compiled into the binary's ready line. CARGO_HOME and the
+ * target folder are the cache's own (the target kept, so a changed client does not rebuild ring
+ * and rustls). Returns the binary's path.
+ */
+export async function rustlsClientBinary(cargo = DEBIAN_CARGO): Promise<string> {
+  const src = CLIENT_SOURCES.rustls;
+  const bin = "rootload-rustls-client";
+  const dir = await cached("rustls-client", sourceHash(src), async (out) => {
+    const work = path.join(out, "src");
+    await mkdir(work);
+    for (const f of readdirSync(src)) await copyFile(path.join(src, f), path.join(work, f));
+    const env = {
+      ...process.env,
+      RUSTC: DEBIAN_RUSTC,
+      CARGO_HOME: path.join(buildCacheDir(), "cargo-home"),
+      CARGO_TARGET_DIR: path.join(buildCacheDir(), "rustls-target"),
+    };
+    const config = [
+      "--config",
+      'source.crates-io.replace-with="debian-packages"',
+      "--config",
+      `source.debian-packages.directory="${DEBIAN_CRATES}"`,
+      "--offline",
+    ];
+    await run(cargo, ["generate-lockfile", ...config], env, 120_000, work);
+    const lock = await readFile(path.join(work, "Cargo.lock"), "utf8");
+    const version = /name = "rustls"\nversion = "([^"]+)"/.exec(lock)?.[1];
+    if (!version) throw new Error(`${path.join(work, "Cargo.lock")}: no rustls package resolved`);
+    await run(
+      cargo,
+      ["build", "--release", "--quiet", ...config],
+      { ...env, ROOTLOAD_RUSTLS_VERSION: version },
+      900_000,
+      work,
+    );
+    await copyFile(path.join(env.CARGO_TARGET_DIR, "release", bin), path.join(out, bin));
+    await chmod(path.join(out, bin), 0o755);
+    await rm(work, { recursive: true, force: true });
+  });
+  return path.join(dir, bin);
 }

@@ -50,6 +50,27 @@ export const CLIENT_FACTS: Record<ClientName, { stack: string; tls: string; limi
     limits:
       "none below the server's (OpenSSL `max_cert_list` 102,400 B); accepts the empty TLS 1.3 extension",
   },
+  mbedtls: {
+    stack:
+      "mbed TLS 2.28 (Debian's libmbedtls), a small C client; one process per run; sends its one certificate whatever the list says (the library skips the names and has no API for them)",
+    tls: "1.2 only (Debian builds 2.28 without TLS 1.3)",
+    limits:
+      "a CertificateRequest that does not fit in one 16,384-byte record (body over 16,380 B): `excessive-size`, client side (`TLS handshake fragmentation not supported`, -0x7080), bisected to the byte on 2.28.3 — the 2015 Microsoft list is already past it",
+  },
+  wolfssl: {
+    stack:
+      "wolfSSL 5.5 (Debian's libwolfssl, --enable-distro), a small C client; one process per run; sends the certificate loaded into its context whatever the list says; a certificate setup callback counts the names (TLS 1.2 only: 5.5 hands out no TLS 1.3 names)",
+    tls: "1.2, 1.3",
+    limits:
+      "body over 18,462 B (`MAX_HANDSHAKE_SZ` as Debian builds it): `excessive-size`, client side (-404 `Handshake message too large`), bisected to the byte on 5.5.4 on TLS 1.2 and 1.3. TLS 1.3 without a certificate: the server's `certificate_required` reads as -328 `malformed buffer input`",
+  },
+  rustls: {
+    stack:
+      "rustls 0.20 (Debian's librust-rustls-dev, built offline with Debian's cargo), `with_single_cert`; one process per run, on the host in both runtimes; a wrapper around the resolver counts the names rustls hands it (TLS 1.2 and 1.3)",
+    tls: "1.2, 1.3",
+    limits:
+      "body over 65,535 B (`MAX_HANDSHAKE_SIZE`): the client refuses it as `received corrupt message of type Handshake` (reported `malformed`, client side: rustls words an oversize and an undecodable message alike), bisected to the byte on 0.20.8 on TLS 1.2 and 1.3 — inside what OpenSSL still sends (TLS 1.2 lists of 65,488..65,535 B, TLS 1.3 lists of 65,489..65,491 B)",
+  },
 };
 
 /** The clients' capability table (markdown), as the servers' one: version, TLS, selection, limits found. */

@@ -8,10 +8,13 @@ import { goProgram } from "./go-client.ts";
 import { identityOf, withIssuerSelection } from "./issuer-selection.ts";
 import { javaProgram } from "./java-client.ts";
 import { LoopClient, type LoopProgram } from "./loop-client.ts";
+import { mbedtlsProgram } from "./mbedtls-client.ts";
 import { nodeStack } from "./node-client.ts";
 import { opensslStack } from "./openssl-client.ts";
 import { pythonProgram } from "./python-client.ts";
+import { rustlsProgram } from "./rustls-client.ts";
 import type { ClientStack, TlsClient } from "./tls-client.ts";
+import { wolfsslProgram } from "./wolfssl-client.ts";
 
 export { type ClientSpec, clientLabel, clientSpec, NATIVE_SELECTION } from "../model/client-spec.ts";
 export { opensslAcceptableCaNames } from "./openssl-client.ts";
@@ -29,6 +32,9 @@ const PROGRAMS: Partial<Record<ClientName, LoopProgram>> = {
   java: javaProgram,
   go: goProgram,
   python: pythonProgram,
+  mbedtls: mbedtlsProgram,
+  wolfssl: wolfsslProgram,
+  rustls: rustlsProgram,
 };
 
 /** Where persistent clients run: the run's runtime (java and go in the image in the container runtime). */
@@ -97,4 +103,7 @@ export const CLIENTS: Record<ClientName, TlsClient> = {
   go: createClient("go"),
   python: createClient("python"),
   curl: createClient("curl"),
+  mbedtls: createClient("mbedtls"),
+  wolfssl: createClient("wolfssl"),
+  rustls: createClient("rustls"),
 };

@@ -33,6 +33,13 @@ export const NATIVE_SELECTION: Record<ClientName, ClientSelection> = {
   gnutls: "always",
   python: "always",
   curl: "always",
+  // mbed TLS 2.28 has one client certificate and skips the CertificateRequest's names (measured:
+  // the server logs the certificate when its issuer is cut from the list).
+  mbedtls: "always",
+  // wolfSSL sends the certificate loaded into its context whatever the list says (measured).
+  wolfssl: "always",
+  // rustls's with_single_cert (AlwaysResolvesClientCert) ignores the names (measured).
+  rustls: "always",
 };
 
 /** Clients that can be told to emulate the KB 2801679 rule from the probe's list. */
@@ -54,6 +61,9 @@ export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = 
   go: [],
   python: ["smtp", "imap"],
   curl: ["smtp", "imap"],
+  mbedtls: [],
+  wolfssl: [],
+  rustls: [],
 };
 
 /** Clients that take JSSE-style system properties. */

@@ -55,6 +55,10 @@ export const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   go: ["1.2", "1.3"],
   python: ["1.2", "1.3"],
   curl: ["1.2", "1.3"],
+  // Debian's mbed TLS 2.28 is built without its experimental TLS 1.3.
+  mbedtls: ["1.2"],
+  wolfssl: ["1.2", "1.3"],
+  rustls: ["1.2", "1.3"],
 };
 
 /**

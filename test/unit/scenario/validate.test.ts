@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../harness/errors.ts";
-import { SCENARIO_DRIVER_NAMES } from "../../../harness/model/names.ts";
+import { CLIENT_NAMES, SCENARIO_DRIVER_NAMES } from "../../../harness/model/names.ts";
 import { loadScenario } from "../../../harness/scenario/load-scenario.ts";
 import { scenarioProblems } from "../../../harness/scenario/validate.ts";
 
@@ -88,9 +88,7 @@ describe("scenario validation", () => {
     expect(problems).toContain("roots.source.path is required");
     expect(problems).toContain("roots.sizes[0] -1 is not an integer in 0..100000");
     expect(problems).toContain("roots.wireBytes[1] 1.5 is not an integer in 0..10000000");
-    expect(problems).toContain(
-      'clients[0] "wget" is not one of node, forge, openssl, gnutls, java, go, python, curl',
-    );
+    expect(problems).toContain(`clients[0] "wget" is not one of ${CLIENT_NAMES.join(", ")}`);
     expect(problems.some((p) => p.startsWith("colour is not a known field"))).toBe(true);
     expect(problems).toContain("jobs 0 is not an integer in 1..256");
     expect(scenarioProblems({ ...good, jobs: 3 })).toEqual([]);
