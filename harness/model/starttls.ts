@@ -1,7 +1,7 @@
 import type { DriverName } from "./names.ts";
 
 /** Plaintext protocols whose connections upgrade to TLS after a prelude (probe, clients, drivers). */
-export const STARTTLS_PROTOCOLS = ["postgres", "smtp", "imap", "ldap"] as const;
+export const STARTTLS_PROTOCOLS = ["postgres", "smtp", "imap", "ldap", "mysql"] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
 
 export function isStartTlsProtocol(s: string): s is StartTlsProtocol {
