@@ -3,6 +3,7 @@ import { connect, type TLSSocket } from "node:tls";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { connectStartTls } from "../probe/starttls.ts";
+import { mysqlLoginPacket, mysqlVerdict } from "./mysql-login.ts";
 import { postgresStartupMessage, postgresVerdict } from "./postgres-startup.ts";
 
 /**
@@ -37,8 +38,8 @@ export function judgeAnswer(
   received: Buffer,
   starttls: StartTlsProtocol | undefined,
 ): ApplicationAnswer | undefined {
-  if (starttls === "postgres") {
-    const v = postgresVerdict(received);
+  if (starttls === "postgres" || starttls === "mysql") {
+    const v = starttls === "postgres" ? postgresVerdict(received) : mysqlVerdict(received);
     if (v.kind === "more") return undefined;
     return { kind: v.kind === "accepted" ? "let-in" : "refused", text: v.detail };
   }
@@ -51,7 +52,8 @@ export function judgeAnswer(
 
 /**
  * Connect without a client certificate, as the client that chose none did, and ask the
- * application: an HTTP request (`GET /`) or, behind PostgreSQL's SSLRequest, its StartupMessage.
+ * application: an HTTP request (`GET /`) or, behind PostgreSQL's SSLRequest, its StartupMessage
+ * (behind MySQL's, the login as the mariadb driver's account).
  * Other STARTTLS protocols are not asked (`unknown`). Never throws; bounded by `timeoutMs`.
  */
 export function askWithoutCertificate(o: {
@@ -63,7 +65,8 @@ export function askWithoutCertificate(o: {
   timeoutMs?: number;
 }): Promise<ApplicationAnswer> {
   const timeoutMs = o.timeoutMs ?? ANSWER_MS + 5_000;
-  if (o.starttls && o.starttls !== "postgres")
+  const logsIn = o.starttls === "postgres" || o.starttls === "mysql";
+  if (o.starttls && !logsIn)
     return Promise.resolve({ kind: "unknown", text: `the ${o.starttls} application is not asked` });
   return new Promise((resolve) => {
     let got = Buffer.alloc(0);
@@ -96,7 +99,9 @@ export function askWithoutCertificate(o: {
         sock!.write(
           o.starttls === "postgres"
             ? postgresStartupMessage("rootload", "postgres")
-            : "GET / HTTP/1.0\r\nHost: rootload\r\nConnection: close\r\n\r\n",
+            : o.starttls === "mysql"
+              ? mysqlLoginPacket("rootload")
+              : "GET / HTTP/1.0\r\nHost: rootload\r\nConnection: close\r\n\r\n",
         );
         // An answer that never ends (or a server that waits): judge what came within the bound.
         setTimeout(
@@ -109,11 +114,8 @@ export function askWithoutCertificate(o: {
       });
       sock.on("data", (d: Buffer) => {
         if (got.length < MAX_ANSWER_BYTES) got = Buffer.concat([got, d]).subarray(0, MAX_ANSWER_BYTES);
-        // PostgreSQL's first message decides; an HTTP answer is read to its close (or the bound).
-        const a =
-          o.starttls === "postgres" || got.length >= MAX_ANSWER_BYTES
-            ? judgeAnswer(got, o.starttls)
-            : undefined;
+        // PostgreSQL's first message (MariaDB's first packet) decides; an HTTP answer is read to its close (or the bound).
+        const a = logsIn || got.length >= MAX_ANSWER_BYTES ? judgeAnswer(got, o.starttls) : undefined;
         if (a) finish(a);
       });
       sock.on("error", (err) => finish({ kind: "refused", text: `TLS: ${err.message}` }));

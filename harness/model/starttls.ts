@@ -13,4 +13,7 @@ export function isStartTlsProtocol(s: string): s is StartTlsProtocol {
  * the scenario validator (which may not import the drivers) can refuse a client that cannot speak
  * it; test/unit/servers/starttls-drivers.test.ts checks that each driver's own `starttls` agrees.
  */
-export const DRIVER_STARTTLS: Partial<Record<DriverName, StartTlsProtocol>> = { postgres: "postgres" };
+export const DRIVER_STARTTLS: Partial<Record<DriverName, StartTlsProtocol>> = {
+  postgres: "postgres",
+  mariadb: "mysql",
+};
