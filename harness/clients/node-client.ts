@@ -1,4 +1,5 @@
 import { connect, createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
+import { applicationStep, defaultApplication } from "../model/application.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
@@ -106,7 +107,8 @@ function handshakeOn(
       finish(classifyOpensslError((err as Error).message, (err as NodeJS.ErrnoException).code));
       return;
     }
-    const login = o.starttls === "postgres" || o.starttls === "mysql" ? LOGINS[o.starttls] : undefined;
+    const step = applicationStep("node", o.application ?? defaultApplication(o.starttls));
+    const login = step === "postgres" || step === "mysql" ? LOGINS[step] : undefined;
     socket.once("secureConnect", () => {
       handshakeMs = performance.now() - t0;
       // PostgreSQL and MariaDB judge the certificate on the login (postgres-startup.ts, mysql-login.ts).

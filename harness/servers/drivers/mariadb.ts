@@ -104,7 +104,8 @@ const NEVER = {
 export const mariadbDriver = defineDriver({
   name: "mariadb",
   binary: { name: MARIADB_BIN, pkg: "mariadb-server" },
-  packages: { mariadb: "mariadb-server", openssl: "libssl3" },
+  // The image has mariadb-server-core only (containers/build-images.sh); the host has it under mariadb-server.
+  packages: { mariadb: "mariadb-server-core", openssl: "libssl3" },
   starttls: "mysql",
   capabilities: {
     all: { "1.2": NEVER, "1.3": NEVER },
