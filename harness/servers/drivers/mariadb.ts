@@ -103,7 +103,7 @@ const NEVER = {
  */
 export const mariadbDriver = defineDriver({
   name: "mariadb",
-  binary: { name: MARIADB_BIN, pkg: "mariadb-server" },
+  binary: { name: MARIADB_BIN, pkg: "mariadb-server-core" },
   // The image has mariadb-server-core only (containers/build-images.sh); the host has it under mariadb-server.
   packages: { mariadb: "mariadb-server-core", openssl: "libssl3" },
   starttls: "mysql",
