@@ -19,13 +19,16 @@ PACKAGES=(openssl nginx-light apache2 haproxy gnutls-bin stunnel4 ca-certificate
 # (ca-certificates-java also needs a working java while it is configured, which debootstrap's
 # --include ordering does not give it). openjdk-17-jre-headless: the java client and the JSSE
 # server (its jdk.compiler module compiles both, no JDK); Caddy (Go crypto/tls); lighttpd with its
-# TLS modules; PostgreSQL (LLVM/JIT removed after install: the driver runs jit=off).
+# TLS modules; PostgreSQL (LLVM/JIT removed after install: the driver runs jit=off); MariaDB as
+# mariadbd and mariadb-install-db only (mariadb-server-core, and mariadb-client-core for the
+# my_print_defaults that mariadb-install-db calls: not mariadb-server, whose galera, perl and rsync
+# the driver never runs), with the mysql user created below.
 APT_PACKAGES=(openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls lighttpd-mod-wolfssl
-  lighttpd-mod-gnutls postgresql-15)
+  lighttpd-mod-gnutls postgresql-15 mariadb-server-core mariadb-client-core)
 # Packages whose versions are recorded as labels.
 VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs
   openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls libmbedtls14
-  lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15)
+  lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15 mariadb-server-core)
 # Downloaded packages are kept in the host's apt cache, so a rebuild downloads nothing. A build that
 # runs beside the host's own apt-get (.ci/run) gives a folder of its own: apt inside the rootfs locks
 # the cache it is given, and the host's apt-get would find it locked.
@@ -130,6 +133,8 @@ chroot "$rootfs" dpkg --purge --force-depends libllvm14 >>"$work/upgrade.log" 2>
 rm -f "$rootfs"/usr/lib/postgresql/*/lib/llvmjit*
 rm -rf "$rootfs"/usr/lib/postgresql/*/lib/bitcode
 umount -l "$rootfs/var/cache/apt/archives"
+# The user the mariadb driver runs mariadbd as (mariadb-server's postinst would make it).
+chroot "$rootfs" useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin mysql
 # The clients: the Go binary as built on the host; the Java client compiled by the image's own JRE
 # (its jdk.compiler module), with /proc mounted for the JVM.
 install -D -m 0755 "$GO_BINARY" "$rootfs/usr/local/bin/rootload-go-client"

@@ -22,6 +22,11 @@ want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstr
   openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
   lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15 slapd dovecot-imapd
   exim4-daemon-light prometheus gcc libc6-dev libmbedtls-dev libwolfssl-dev cargo librust-rustls-dev)
+# mariadb-server and mariadb-client (Debian 10.11.19: ≈ 100 MB installed with their dependencies):
+# the mariadb driver runs mariadbd from its own data directory as a foreground process (never the
+# packaged service, which the policy-rc.d below keeps from starting), and its integration test
+# logs in with the real `mariadb` client.
+want+=(mariadb-server mariadb-client)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

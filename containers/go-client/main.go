@@ -5,11 +5,14 @@
 //
 // Protocol (tab-separated lines on a TCP control connection to 127.0.0.1:<port>):
 //
-//	request:  id host port tls(1.2|1.3) certPem|- keyPem|- timeoutMs verdictMs
+//	request:  id host port tls(1.2|1.3) certPem|- keyPem|- timeoutMs verdictMs [starttls|- [http|none]]
 //	answer:   id ok|fail ms alias issuers detail
 //
 // alias is "client" when a certificate was sent and "null" when none was; issuers is the number
-// of names in AcceptableCAs (-1: no CertificateRequest was seen).
+// of names in AcceptableCAs (-1: no CertificateRequest was seen). The last field is the
+// application step after the handshake (harness/model/application.ts): "http" sends a GET (a web
+// server answers it), "none" sends nothing and only listens for the server's verdict (a raw TLS
+// server, or one whose protocol the request would break); absent: "http".
 package main
 
 import (
@@ -108,8 +111,10 @@ func handshake(f []string) string {
 	done := ms()
 	// TLS 1.3: the server judges the certificate after our Finished; ask for a byte to hear it.
 	conn.SetDeadline(time.Now().Add(time.Duration(verdictMs) * time.Millisecond))
-	if _, err := conn.Write(request); err != nil {
-		return fail(done, err)
+	if len(f) < 10 || f[9] == "http" {
+		if _, err := conn.Write(request); err != nil {
+			return fail(done, err)
+		}
 	}
 	one := make([]byte, 1)
 	if _, err := conn.Read(one); err != nil {

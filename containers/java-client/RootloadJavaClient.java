@@ -4,7 +4,7 @@
 //
 // Protocol (one line per request and per answer, tab-separated, on a TCP control connection to
 // 127.0.0.1:<port>; the harness connects once and feeds handshakes in a loop):
-//   request:  id host port tls(1.2|1.3) certPem|- keyPem|- timeoutMs verdictMs
+//   request:  id host port tls(1.2|1.3) certPem|- keyPem|- timeoutMs verdictMs [starttls|- [http|none]]
 //   answer:   id ok|fail ms alias issuers detail
 // `alias` is what the default key manager chose ("null": it chose none, so no certificate went
 // out); `issuers` is how many CA names JSSE handed it from the CertificateRequest (-1: never asked).
@@ -226,9 +226,13 @@ public final class RootloadJavaClient {
           // startHandshake() has already returned; ask for a byte to hear its verdict. TLS 1.2:
           // the server's Finished came after its check, but reading costs little and is uniform.
           s.setSoTimeout(verdictMs);
-          OutputStream out = s.getOutputStream();
-          out.write(REQUEST);
-          out.flush();
+          // The application step (harness/model/application.ts): "http" sends a GET, "none"
+          // sends nothing and only listens (a raw TLS server, or one the request would break).
+          if (f.length < 10 || f[9].equals("http")) {
+            OutputStream out = s.getOutputStream();
+            out.write(REQUEST);
+            out.flush();
+          }
           try {
             int b = s.getInputStream().read();
             if (b < 0)

@@ -96,7 +96,9 @@ def mail_handshake(protocol, ctx, host, port, timeout_ms, verdict_ms, t0):
 
 def handshake(f):
     rid, host, port, tls, cert, key, timeout_ms, verdict_ms = f[:8]
-    starttls = f[8] if len(f) > 8 else None
+    starttls = f[8] if len(f) > 8 and f[8] != "-" else None
+    # The application step (harness/model/application.ts): "http" sends a GET, "none" only listens.
+    app = f[9] if len(f) > 9 else "http"
     alias = "client" if cert != "-" else "null"
     try:
         ctx = context(tls, cert, key)
@@ -121,7 +123,8 @@ def handshake(f):
                 ms = (time.perf_counter() - t0) * 1000
                 # TLS 1.3: the server judges the certificate after our Finished; ask for a byte.
                 s.settimeout(int(verdict_ms) / 1000)
-                s.sendall(REQUEST)
+                if app == "http":
+                    s.sendall(REQUEST)
                 try:
                     if s.recv(1) == b"":
                         return f"{rid}\tfail\t{ms:.3f}\t{alias}\t-1\trootload: closed by the server after the handshake, without an alert"

@@ -109,6 +109,8 @@ static void handshake(FILE *out, char **f, int nf) {
   }
   const char *id = f[0], *host = f[1], *port = f[2];
   int timeout_ms = atoi(f[6]), verdict_ms = atoi(f[7]);
+  /* Field 10, the step after the handshake (model/application.ts): a GET only to a web server. */
+  int http = nf < 10 || strcmp(f[9], "http") == 0;
   int held = strcmp(f[4], "-") != 0;
   const char *alias = held ? "client" : "null";
   WOLFSSL_CTX *ctx = wolfSSL_CTX_new(strcmp(f[3], "1.3") == 0 ? wolfTLSv1_3_client_method()
@@ -148,9 +150,10 @@ static void handshake(FILE *out, char **f, int nf) {
     goto end;
   }
   done = now_ms() - t0;
-  /* Like the other clients: a request, then wait for the server's verdict (an alert or data). */
+  /* Like the other clients: a request (to a web server), then wait for the server's verdict (an
+     alert or data). */
   deadline = now_ms() + verdict_ms;
-  while ((ret = wolfSSL_write(ssl, REQUEST, (int)sizeof REQUEST - 1)) <= 0) {
+  while (http && (ret = wolfSSL_write(ssl, REQUEST, (int)sizeof REQUEST - 1)) <= 0) {
     int code = wolfSSL_get_error(ssl, ret);
     if ((code == WOLFSSL_ERROR_WANT_READ || code == WOLFSSL_ERROR_WANT_WRITE) && wait_io(fd, code, deadline))
       continue;

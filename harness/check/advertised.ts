@@ -17,10 +17,11 @@ export interface AdvertisedList {
 /**
  * Apply a server's own rules to what it was given: OpenSSL drops repeated names, Apache, HAProxy
  * and stunnel sort (OpenSSL's X509_NAME_cmp, see openssl-name-order.ts), and nothing is sent when
- * CA names are turned off.
+ * CA names are turned off (or the server never sends any: MariaDB).
  */
 export function advertisedBy(profile: ServerProfile, setup: CaSetup): AdvertisedList {
-  if (setup.caNames !== "sent") return { entries: [], bytes: 0, rawBytes: 0 };
+  if (setup.caNames !== "sent" || profile.advertises === "never")
+    return { entries: [], bytes: 0, rawBytes: 0 };
   let entries: readonly RootEntry[] = profile.dedupesNames ? uniqueNames(setup.advertise) : setup.advertise;
   if (profile.sortsNames) entries = opensslSortedOrder(entries);
   const bytes = caListBytes(entries);

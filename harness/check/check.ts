@@ -96,9 +96,9 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
   const built = new Map<ServerStack, AdvertisedList>();
   const variants = new Map<string, AdvertisedList>();
   for (const server of p.servers) {
-    // Servers differ only in whether they drop repeated names and sort: build each variant once.
-    const { dedupesNames, sortsNames } = SERVER_PROFILES[server];
-    const key = `${dedupesNames}/${sortsNames}`;
+    // Servers differ only in whether they drop repeated names, sort, or send none: build each variant once.
+    const { dedupesNames, sortsNames, advertises } = SERVER_PROFILES[server];
+    const key = `${dedupesNames}/${sortsNames}/${advertises ?? "store"}`;
     const list = variants.get(key) ?? advertisedBy(SERVER_PROFILES[server], setup);
     variants.set(key, list);
     built.set(server, list);
@@ -164,7 +164,14 @@ export function check(setup: CaSetup, p: CheckParams): CheckReport {
   const breaks =
     servers.some((s) => counted(s.server) && s.verdict !== "sends" && !unknown.has(s.verdict)) ||
     clients.some((c) => c.verdict !== "accepts" && !unknown.has(c.verdict)) ||
-    (issuer ?? []).some((i) => counted(i.server) && !i.advertised && setup.caNames === "sent");
+    // A server that never sends names (MariaDB) cuts no issuer off: selecting clients offer any certificate.
+    (issuer ?? []).some(
+      (i) =>
+        counted(i.server) &&
+        !i.advertised &&
+        setup.caNames === "sent" &&
+        SERVER_PROFILES[i.server].advertises !== "never",
+    );
   return {
     setup,
     reference,

@@ -53,6 +53,7 @@ export const SERVER_STACKS = [
   "openssl",
   "lighttpd",
   "postgres",
+  "mariadb",
   "node",
   "gnutls",
   "caddy",
@@ -107,6 +108,11 @@ export interface ServerLimit {
 export interface ServerProfile {
   /** Who implements the TLS stack, shown in reports. */
   library: string;
+  /**
+   * `never`: the server sends no CA names whatever its CA file holds (MariaDB sets no client CA
+   * list), so nothing it is given is advertised and selecting clients offer any certificate.
+   */
+  advertises?: "never";
   /** OpenSSL drops repeated names when loading a CA file; Node, Go, JSSE and Schannel keep them. */
   dedupesNames: boolean;
   /** Apache, HAProxy and stunnel send names sorted, not in file order (docs/domain.md, driver suite). */
@@ -184,6 +190,19 @@ const extensionsBlock = (
 
 const INTERNAL_ERROR = { kind: "aborts", alert: "internal_error" } as const;
 
+/** MariaDB sends no names, so its list is always empty (0 B): no size ever reaches a limit. */
+const MARIADB_NONE: ServerLimit = {
+  maxListBytes: CA_LIST_LIMIT_BYTES,
+  rule: "MariaDB never sends CA names (vio/viosslfactories.c sets no client CA list): the list is empty whatever ssl-ca holds",
+  past: INTERNAL_ERROR,
+  on: { package: "mariadb", from: "10.11.19", to: "10.11.19" },
+  evidence: {
+    how: "measured",
+    where:
+      "test/integration/servers/driver-suite.ts (NO_NAMES_CASES); test/integration/probe/mysql-starttls.test.ts (s_client: No client certificate CA names sent)",
+  },
+};
+
 const openssl = (
   library: string,
   opts: { dedupesNames: boolean; sortsNames: boolean; orderExact?: boolean; versionKey?: string },
@@ -259,6 +278,20 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
   // Both in the driver suite with the OpenSSL figures (limits.test.ts leaves postgres out: STARTTLS).
   lighttpd: openssl("OpenSSL 3.0 (mod_openssl)", { dedupesNames: true, sortsNames: false }),
   postgres: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
+  // MariaDB's acceptor (vio/viosslfactories.c) loads ssl-ca for verification only and never calls
+  // SSL_CTX_set_client_CA_list: an empty list at any size (the driver suite, to 66,767 B; 10.11.19).
+  mariadb: {
+    ...openssl("OpenSSL 3.0 (MariaDB 10.11: no CA names ever)", {
+      dedupesNames: true,
+      sortsNames: false,
+      versionKey: "mariadb",
+    }),
+    advertises: "never",
+    limits: {
+      "1.2": [MARIADB_NONE],
+      "1.3": [MARIADB_NONE],
+    },
+  },
   // Node adds each CA with SSL_CTX_add_client_CA: repeated names are sent twice (README, 2025 CTL).
   // Its limits are its OpenSSL's, which the node driver reports as `node-openssl`.
   node: openssl("OpenSSL 3.0 (Node)", { dedupesNames: false, sortsNames: false, versionKey: "node-openssl" }),

@@ -7,11 +7,12 @@ import { loadCaSource } from "./ca-source.ts";
 import { readApache } from "./config/read-apache.ts";
 import { readHaproxy } from "./config/read-haproxy.ts";
 import { readLighttpd } from "./config/read-lighttpd.ts";
+import { readMariadb } from "./config/read-mariadb.ts";
 import { readNginx } from "./config/read-nginx.ts";
 import { readStunnel } from "./config/read-stunnel.ts";
 import type { ServerStack } from "./limits.ts";
 
-type ConfigKind = "nginx" | "apache" | "haproxy" | "stunnel" | "lighttpd";
+type ConfigKind = "nginx" | "apache" | "haproxy" | "stunnel" | "lighttpd" | "mariadb";
 
 const READERS: Record<ConfigKind, (file: string, endpoint?: string) => CaSetup> = {
   nginx: readNginx,
@@ -19,6 +20,7 @@ const READERS: Record<ConfigKind, (file: string, endpoint?: string) => CaSetup> 
   haproxy: readHaproxy,
   stunnel: readStunnel,
   lighttpd: readLighttpd,
+  mariadb: (file) => readMariadb(file),
 };
 
 /** Which server's configuration this text is, by the directives only that server has. */
@@ -32,6 +34,11 @@ function configKind(text: string): ConfigKind | undefined {
   if (/^\s*(<VirtualHost|SSLEngine|SSLCACertificate|SSLVerifyClient|Listen\s)/im.test(text)) return "apache";
   if (/^\s*(frontend|listen|backend)\s+\S+|^\s*bind\s+\S+.*\bssl\b/m.test(text)) return "haproxy";
   if (/^\s*(ssl\.engine|ssl\.pemfile|server\.modules|\$SERVER\[)/m.test(text)) return "lighttpd";
+  if (
+    /^\s*\[(mysqld|server|mariadb|mariadbd|client-server)(-[\d.]+)?\]\s*$/im.test(text) &&
+    /^\s*ssl[-_](ca|capath|cert|key)\b/im.test(text)
+  )
+    return "mariadb";
   if (/^\s*\[[^\]]+\]\s*$/m.test(text) && /^\s*(accept|connect|CAfile|cert)\s*=/im.test(text))
     return "stunnel";
   return undefined;
@@ -57,7 +64,7 @@ export function readInput(path: string, o: { server?: ServerStack; endpoint?: st
       if (!kind)
         throw new InputError(
           path,
-          "neither a CA source (PEM, DER, CTL, certdata.txt, directory) nor an nginx, Apache, HAProxy, stunnel or lighttpd configuration",
+          "neither a CA source (PEM, DER, CTL, certdata.txt, directory) nor an nginx, Apache, HAProxy, stunnel, lighttpd or MariaDB (my.cnf) configuration",
         );
       return READERS[kind](path, o.endpoint);
     }

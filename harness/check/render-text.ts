@@ -15,6 +15,8 @@ function serverCell(v: ServerVerdict | undefined): string {
     return v.sent.entries.length === 0
       ? "truncates: no names (extension left out)"
       : `truncates: ${v.sent.entries.length} of ${v.count} names`;
+  // MariaDB: nothing it is given is ever advertised, so no margin means anything.
+  if (SERVER_PROFILES[v.server].advertises === "never") return "sends no names (never does)";
   return v.marginBytes === null ? v.verdict : `${v.verdict} (${signed(v.marginBytes)})`;
 }
 

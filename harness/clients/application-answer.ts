@@ -1,8 +1,10 @@
 import type { Socket } from "node:net";
 import { connect, type TLSSocket } from "node:tls";
+import { type ApplicationProtocol, defaultApplication } from "../model/application.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import { connectStartTls } from "../probe/starttls.ts";
+import { mysqlLoginPacket, mysqlVerdict } from "./mysql-login.ts";
 import { postgresStartupMessage, postgresVerdict } from "./postgres-startup.ts";
 
 /**
@@ -35,10 +37,10 @@ function httpText(raw: string): string {
  */
 export function judgeAnswer(
   received: Buffer,
-  starttls: StartTlsProtocol | undefined,
+  application: ApplicationProtocol,
 ): ApplicationAnswer | undefined {
-  if (starttls === "postgres") {
-    const v = postgresVerdict(received);
+  if (application === "postgres" || application === "mysql") {
+    const v = application === "postgres" ? postgresVerdict(received) : mysqlVerdict(received);
     if (v.kind === "more") return undefined;
     return { kind: v.kind === "accepted" ? "let-in" : "refused", text: v.detail };
   }
@@ -51,7 +53,8 @@ export function judgeAnswer(
 
 /**
  * Connect without a client certificate, as the client that chose none did, and ask the
- * application: an HTTP request (`GET /`) or, behind PostgreSQL's SSLRequest, its StartupMessage.
+ * application: an HTTP request (`GET /`) or, behind PostgreSQL's SSLRequest, its StartupMessage
+ * (behind MySQL's, the login as the mariadb driver's account).
  * Other STARTTLS protocols are not asked (`unknown`). Never throws; bounded by `timeoutMs`.
  */
 export function askWithoutCertificate(o: {
@@ -60,11 +63,16 @@ export function askWithoutCertificate(o: {
   tls: TlsVersion;
   sni?: string;
   starttls?: StartTlsProtocol;
+  /** What the server speaks after the handshake; default: the STARTTLS protocol's, else http. */
+  application?: ApplicationProtocol;
   timeoutMs?: number;
 }): Promise<ApplicationAnswer> {
   const timeoutMs = o.timeoutMs ?? ANSWER_MS + 5_000;
-  if (o.starttls && o.starttls !== "postgres")
-    return Promise.resolve({ kind: "unknown", text: `the ${o.starttls} application is not asked` });
+  const app = o.application ?? defaultApplication(o.starttls);
+  const logsIn = app === "postgres" || app === "mysql";
+  // Only HTTP and the two logins say whether a client without a certificate gets in.
+  if (!logsIn && app !== "http")
+    return Promise.resolve({ kind: "unknown", text: `the ${app} application is not asked` });
   return new Promise((resolve) => {
     let got = Buffer.alloc(0);
     let sock: TLSSocket | undefined;
@@ -79,8 +87,7 @@ export function askWithoutCertificate(o: {
       resolve(a);
     };
     const timer = setTimeout(
-      () =>
-        finish(judgeAnswer(got, o.starttls) ?? { kind: "unknown", text: `no answer within ${timeoutMs} ms` }),
+      () => finish(judgeAnswer(got, app) ?? { kind: "unknown", text: `no answer within ${timeoutMs} ms` }),
       timeoutMs,
     );
     const v = o.tls === "1.3" ? "TLSv1.3" : "TLSv1.2";
@@ -94,32 +101,29 @@ export function askWithoutCertificate(o: {
       });
       sock.once("secureConnect", () => {
         sock!.write(
-          o.starttls === "postgres"
+          app === "postgres"
             ? postgresStartupMessage("rootload", "postgres")
-            : "GET / HTTP/1.0\r\nHost: rootload\r\nConnection: close\r\n\r\n",
+            : app === "mysql"
+              ? mysqlLoginPacket("rootload")
+              : "GET / HTTP/1.0\r\nHost: rootload\r\nConnection: close\r\n\r\n",
         );
         // An answer that never ends (or a server that waits): judge what came within the bound.
         setTimeout(
           () =>
-            finish(
-              judgeAnswer(got, o.starttls) ?? { kind: "unknown", text: `no answer within ${ANSWER_MS} ms` },
-            ),
+            finish(judgeAnswer(got, app) ?? { kind: "unknown", text: `no answer within ${ANSWER_MS} ms` }),
           ANSWER_MS,
         );
       });
       sock.on("data", (d: Buffer) => {
         if (got.length < MAX_ANSWER_BYTES) got = Buffer.concat([got, d]).subarray(0, MAX_ANSWER_BYTES);
-        // PostgreSQL's first message decides; an HTTP answer is read to its close (or the bound).
-        const a =
-          o.starttls === "postgres" || got.length >= MAX_ANSWER_BYTES
-            ? judgeAnswer(got, o.starttls)
-            : undefined;
+        // PostgreSQL's first message (MariaDB's first packet) decides; an HTTP answer is read to its close (or the bound).
+        const a = logsIn || got.length >= MAX_ANSWER_BYTES ? judgeAnswer(got, app) : undefined;
         if (a) finish(a);
       });
       sock.on("error", (err) => finish({ kind: "refused", text: `TLS: ${err.message}` }));
       sock.on("close", () =>
         finish(
-          judgeAnswer(got, o.starttls) ??
+          judgeAnswer(got, app) ??
             (got.length > 0
               ? { kind: "unknown", text: `closed after ${got.length} bytes` }
               : { kind: "refused", text: "closed without an answer" }),

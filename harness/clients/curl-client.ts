@@ -1,3 +1,4 @@
+import { applicationStep, CLIENT_APPLICATION_STEPS, defaultApplication } from "../model/application.ts";
 import { SPEAKS_STARTTLS } from "../model/client-spec.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
@@ -49,6 +50,17 @@ export async function curlHandshake(
       outcome: {
         class: "client-unavailable",
         detail: `curl has no ${o.starttls} STARTTLS (only ${SPEAKS_STARTTLS.curl.join(", ")})`,
+      },
+      ms: 0,
+    };
+  // curl always sends a request after the handshake (a GET, or HELP / NOOP): a server that speaks
+  // neither HTTP nor its mail protocol would close on it, or leave it waiting to --max-time.
+  const app = o.application ?? defaultApplication(o.starttls);
+  if (applicationStep("curl", app) === undefined)
+    return {
+      outcome: {
+        class: "client-unavailable",
+        detail: `curl has nothing to say to a ${app} server (it speaks ${CLIENT_APPLICATION_STEPS.curl.join(", ")})`,
       },
       ms: 0,
     };

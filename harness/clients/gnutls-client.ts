@@ -1,3 +1,4 @@
+import { SPEAKS_STARTTLS } from "../model/client-spec.ts";
 import { isNoServer } from "../model/no-server.ts";
 import { alertName, type Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
@@ -41,6 +42,14 @@ export function gnutlsOutcome(out: Pick<ProcessOutput, "stdout" | "stderr" | "ti
 }
 
 async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
+  if (o.starttls && !SPEAKS_STARTTLS.gnutls.includes(o.starttls))
+    return {
+      outcome: {
+        class: "client-unavailable",
+        detail: `gnutls-cli has no ${o.starttls} STARTTLS (only ${SPEAKS_STARTTLS.gnutls.join(", ")})`,
+      },
+      ms: 0,
+    };
   const args = [
     "--no-ca-verification",
     "--priority",

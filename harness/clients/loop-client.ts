@@ -3,6 +3,7 @@ import { createConnection, type Socket } from "node:net";
 import path from "node:path";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
+import { applicationStep, defaultApplication } from "../model/application.ts";
 import type { ClientSpec } from "../model/client-spec.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
@@ -240,6 +241,9 @@ export class LoopClient implements TlsClient {
         ms: 0,
       };
     }
+    // What the program does after the handshake: a GET to a web server, nothing to any other (the
+    // java, go and python programs can always stay silent: model/application.ts).
+    const step = applicationStep(this.spec.name, o.application ?? defaultApplication(o.starttls)) ?? "none";
     const held = identityOf(o.pki, o.identity);
     const files = held ? await this.#identityFiles(s, held) : undefined;
     const timeoutMs = o.timeoutMs ?? 10_000;
@@ -254,7 +258,8 @@ export class LoopClient implements TlsClient {
       timeoutMs,
       VERDICT_MS,
       // Only clients that speak a prelude are ever asked for one (the scenario validator checks).
-      ...(o.starttls ? [o.starttls] : []),
+      o.starttls ?? "-",
+      step,
     ].join("\t");
     const line = await this.#ask(s, id, req, timeoutMs + VERDICT_MS + 5_000);
     if (line === undefined) {

@@ -1,8 +1,10 @@
 import { connect, createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
+import { applicationStep, defaultApplication } from "../model/application.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import type { CertAndKey } from "../pki/test-pki.ts";
 import { connectStartTls } from "../probe/starttls.ts";
+import { mysqlLoginPacket, mysqlVerdict } from "./mysql-login.ts";
 import { classifyOpensslError } from "./openssl-errors.ts";
 import { postgresStartupMessage, postgresVerdict } from "./postgres-startup.ts";
 import type { ClientStack, HandshakeOptions, HandshakeResult } from "./tls-client.ts";
@@ -43,6 +45,17 @@ function contextFor(id: CertAndKey | undefined, tls: TlsVersion, legacy: boolean
 /** The user and database the harness logs in as on a PostgreSQL server (its `cert` line maps any CN to it). */
 const PG_USER = "rootload";
 const PG_DATABASE = "postgres";
+/** The account the mariadb driver makes (`REQUIRE X509`, no password). */
+const MYSQL_USER = "rootload";
+
+/**
+ * The login after the handshake on the protocols that judge the certificate there (PostgreSQL's
+ * `cert` method, MariaDB's `REQUIRE X509`): what to send and how to read the answer.
+ */
+const LOGINS = {
+  postgres: { request: () => postgresStartupMessage(PG_USER, PG_DATABASE), verdict: postgresVerdict },
+  mysql: { request: () => mysqlLoginPacket(MYSQL_USER), verdict: mysqlVerdict },
+} as const;
 
 async function runOnce(o: HandshakeOptions, id: CertAndKey | undefined): Promise<HandshakeResult> {
   if (!o.starttls) return handshakeOn(o, id, undefined, performance.now());
@@ -94,11 +107,13 @@ function handshakeOn(
       finish(classifyOpensslError((err as Error).message, (err as NodeJS.ErrnoException).code));
       return;
     }
+    const step = applicationStep("node", o.application ?? defaultApplication(o.starttls));
+    const login = step === "postgres" || step === "mysql" ? LOGINS[step] : undefined;
     socket.once("secureConnect", () => {
       handshakeMs = performance.now() - t0;
-      // PostgreSQL judges the certificate on the StartupMessage (see postgres-startup.ts).
-      if (o.starttls === "postgres") {
-        socket!.write(postgresStartupMessage(PG_USER, PG_DATABASE));
+      // PostgreSQL and MariaDB judge the certificate on the login (postgres-startup.ts, mysql-login.ts).
+      if (login) {
+        socket!.write(login.request());
         return;
       }
       // TLS 1.2: the server's Finished came after it checked our certificate: the verdict is in.
@@ -109,12 +124,12 @@ function handshakeOn(
       socket!.resume();
     });
     socket.on("session", () => {
-      if (handshakeMs !== undefined && o.starttls !== "postgres") finish({ class: "ok" });
+      if (handshakeMs !== undefined && !login) finish({ class: "ok" });
     });
     socket.on("data", (d: Buffer) => {
-      if (o.starttls !== "postgres") return finish({ class: "ok" });
+      if (!login) return finish({ class: "ok" });
       appData = Buffer.concat([appData, d]);
-      const v = postgresVerdict(appData);
+      const v = login.verdict(appData);
       if (v.kind === "accepted") finish({ class: "ok" });
       else if (v.kind === "rejected")
         finish({ class: "reset", detail: `refused by the server after the handshake: ${v.detail}` });

@@ -1,3 +1,4 @@
+import type { ApplicationProtocol } from "../model/application.ts";
 import type { ClientName, ClientSelection } from "../model/names.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
@@ -28,6 +29,12 @@ export interface HandshakeOptions {
   legacy?: boolean;
   /** Plaintext prelude before TLS (the server driver's `starttls`). */
   starttls?: StartTlsProtocol;
+  /**
+   * The server's protocol after the handshake (its driver's `application`, an endpoint's): each
+   * client meets it with its own step (model/application.ts `applicationStep`). Default: the
+   * STARTTLS protocol's, else http.
+   */
+  application?: ApplicationProtocol;
 }
 
 /** A handshake's outcome and latency. Failed handshakes are results, not exceptions. */

@@ -47,8 +47,8 @@ export const EMULATES_SELECTION: readonly ClientName[] = ["node", "openssl", "gn
 
 /**
  * The STARTTLS preludes each client can run before its handshake (a driver's `starttls`). node and
- * forge run the probe's own dialogues on their socket; openssl and gnutls their CLI's
- * `-starttls` / `--starttls-proto`; curl its own SMTP and IMAP (`--ssl-reqd`; its LDAP has no
+ * forge run the probe's own dialogues on their socket; openssl its `-starttls` (mysql included);
+ * gnutls its `--starttls-proto` (GnuTLS 3.7.9 has no mysql); curl its own SMTP and IMAP (`--ssl-reqd`; its LDAP has no
  * StartTLS, and it has no PostgreSQL); python the standard library's smtplib and imaplib; java
  * and go connect straight to TLS.
  */
@@ -56,7 +56,7 @@ export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = 
   node: STARTTLS_PROTOCOLS,
   forge: STARTTLS_PROTOCOLS,
   openssl: STARTTLS_PROTOCOLS,
-  gnutls: STARTTLS_PROTOCOLS,
+  gnutls: ["postgres", "smtp", "imap", "ldap"],
   java: [],
   go: [],
   python: ["smtp", "imap"],

@@ -33,6 +33,7 @@ export const DRIVER_NAMES = [
   "lighttpd",
   "lighttpd-mbedtls",
   "lighttpd-wolfssl",
+  "mariadb",
 ] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 

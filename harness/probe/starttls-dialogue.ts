@@ -2,12 +2,13 @@ import type { Outcome } from "../model/outcome.ts";
 
 /**
  * What a STARTTLS dialogue decides after each read: keep reading, send the next command (the
- * bytes read so far are then consumed), hand the socket to TLS, or stop with a named outcome.
+ * bytes read so far are then consumed), hand the socket to TLS (after sending `send`, for
+ * protocols whose last request has no answer: MySQL's SSLRequest), or stop with a named outcome.
  */
 export type Step =
   | { kind: "more" }
   | { kind: "send"; data: Buffer }
-  | { kind: "tls" }
+  | { kind: "tls"; send?: Buffer }
   | { kind: "refused"; outcome: Outcome };
 
 /**

@@ -10,10 +10,12 @@ import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { Dialogue } from "./starttls-dialogue.ts";
 import { imapDialogue } from "./starttls-imap.ts";
 import { ldapDialogue } from "./starttls-ldap.ts";
+import { mysqlDialogue } from "./starttls-mysql.ts";
 import { postgresDialogue } from "./starttls-postgres.ts";
 import { smtpDialogue } from "./starttls-smtp.ts";
 
 export type { StartTlsProtocol } from "../model/starttls.ts";
+export { MYSQL_SSL_REQUEST } from "./starttls-mysql.ts";
 export { POSTGRES_SSL_REQUEST } from "./starttls-postgres.ts";
 
 /** A fresh dialogue per connection (SMTP and IMAP keep their stage). */
@@ -22,6 +24,7 @@ export const DIALOGUES: Record<StartTlsProtocol, () => Dialogue> = {
   smtp: smtpDialogue,
   imap: imapDialogue,
   ldap: ldapDialogue,
+  mysql: mysqlDialogue,
 };
 
 /** Most bytes one answer of the prelude may take: past it the peer is not speaking the protocol. */
@@ -67,6 +70,7 @@ export function startTls(
       if (step.kind === "tls") {
         // Stop reading before the next chunk: the TLS layer takes over the socket from here.
         socket.pause();
+        if (step.send) socket.write(step.send);
         finish({ ok: true });
       } else if (step.kind === "refused") finish({ ok: false, outcome: step.outcome });
       else if (step.kind === "send") {

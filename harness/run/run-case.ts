@@ -2,6 +2,7 @@ import { askWithoutCertificate } from "../clients/application-answer.ts";
 import type { TlsClient } from "../clients/tls-client.ts";
 import { messageOf } from "../errors.ts";
 import { log } from "../log.ts";
+import { defaultApplication } from "../model/application.ts";
 import type { CaseResult } from "../model/case-result.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { TestPki } from "../pki/test-pki.ts";
@@ -101,6 +102,7 @@ export async function runCase(
     legacy: c.clientSpec.name === "forge",
     ...(session.spec.driver === "endpoint" && session.spec.sni ? { sni: session.spec.sni } : {}),
     ...(server.starttls ? { starttls: server.starttls } : {}),
+    application: server.application ?? defaultApplication(server.starttls),
   };
   const hs = await timed(ctx.phases, "handshake", () => client.handshake(handshakeOptions));
   // Who failed, judged from both sides: the probe's read of the flight and the client's outcome.
@@ -114,6 +116,7 @@ export async function runCase(
         tls: c.tls,
         ...(session.spec.driver === "endpoint" && session.spec.sni ? { sni: session.spec.sni } : {}),
         ...(server.starttls ? { starttls: server.starttls } : {}),
+        application: server.application ?? defaultApplication(server.starttls),
       })
     : undefined;
   let outcome = judgeWithoutCertificate({

@@ -11,7 +11,7 @@ import { templateDriver } from "../servers/templates/template-driver.ts";
 export function endpointServer(spec: EndpointServerSpec): StartedTlsServer {
   const a = parseAddress(spec.address);
   if (!a) throw new EngineError(`endpoint address "${spec.address}" is not host:port`);
-  return new EndpointServer(a.host, a.port, spec.sni, spec.starttls);
+  return new EndpointServer(a.host, a.port, spec.sni, spec.starttls, spec.application);
 }
 
 /** A user's config template, run under the driver of its product. */

@@ -1,3 +1,4 @@
+import type { ApplicationProtocol } from "../model/application.ts";
 import type { ClientEntry } from "../model/client-spec.ts";
 import type { IdentitySpec } from "../model/identity.ts";
 import type { ClientSelection, DriverName, RuntimeChoice, ScenarioDriver } from "../model/names.ts";
@@ -59,6 +60,13 @@ export interface EndpointServerSpec extends ServerSpecBase {
    * `postgres`). A driver that needs one (postgres) sets it itself.
    */
   starttls?: StartTlsProtocol;
+  /**
+   * What it speaks after the handshake, so that clients meet it (model/application.ts): `http`
+   * (default without `starttls`), `postgres`, `mysql`, `smtp`, `imap`, `ldap` (default: the
+   * `starttls` protocol), or `none` for a raw TLS service (a broker, a key-value store), to which
+   * clients send nothing and curl cannot be run.
+   */
+  application?: ApplicationProtocol;
 }
 
 /** One server of a scenario: `driver` tells which kind, and so which fields apply. */

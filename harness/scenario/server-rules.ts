@@ -49,7 +49,7 @@ const IMAGE_REF =
 type ServerFields = Omit<DriverServerSpec, "driver"> &
   Omit<EndpointServerSpec, "driver" | "address"> & { driver: ScenarioDriver; address?: string };
 
-const ONLY_ENDPOINT = ["address", "sni", "starttls"] as const;
+const ONLY_ENDPOINT = ["address", "sni", "starttls", "application"] as const;
 const NOT_ENDPOINT = ["policy", "legacyCompat", "clientAuth", "config", "image"] as const;
 
 function selectsServer(e: Expectation, s: ServerSpec): boolean {

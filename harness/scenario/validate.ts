@@ -1,3 +1,4 @@
+import { APPLICATION_PROTOCOLS } from "../model/application.ts";
 import {
   type ClientEntry,
   clientLabel,
@@ -220,6 +221,7 @@ const scenarioCheck = obj(
           address: str,
           sni: str,
           starttls: oneOf(STARTTLS_PROTOCOLS),
+          application: oneOf(APPLICATION_PROTOCOLS),
           config: either(str, arr(str)),
           allowCommands: bool,
           image: str,

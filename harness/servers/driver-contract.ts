@@ -1,3 +1,4 @@
+import type { ApplicationProtocol } from "../model/application.ts";
 import type { DriverName } from "../model/names.ts";
 import type { PolicyKind } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
@@ -42,6 +43,8 @@ export interface ServerDriver {
   readonly packages: Readonly<Record<string, string>>;
   /** The plaintext prelude every client must run before TLS (PostgreSQL's SSLRequest). */
   readonly starttls?: StartTlsProtocol;
+  /** What a client says to it after the handshake (model/application.ts): http, postgres, mysql, none. */
+  readonly application: ApplicationProtocol;
   available(runtime: Runtime): Promise<Availability>;
   start(config: ServerConfig, runtime: Runtime): Promise<StartedTlsServer>;
   /** The product definition it was made from (a user's template reuses all of it but the rendering). */
@@ -120,6 +123,8 @@ export interface DriverDefinition {
   binary: { name: string; pkg: string };
   packages: Record<string, string>;
   starttls?: StartTlsProtocol;
+  /** The protocol behind TLS, when it is not the STARTTLS protocol's or HTTP (stunnel's cat: `none`). */
+  application?: ApplicationProtocol;
   capabilities: Capabilities;
   notes: string[];
   limits: Record<TlsVersion, string>;

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { EngineError, InputError, messageOf } from "../errors.ts";
 import { log } from "../log.ts";
+import { type ApplicationProtocol, defaultApplication } from "../model/application.ts";
 import { type IssuerPolicy, policyName } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import { TLS_VERSIONS, type TlsVersion } from "../model/tls.ts";
@@ -95,6 +96,7 @@ export function defineDriver(def: DriverDefinition): ServerDriver {
     optionalClientAuth: def.optionalClientAuth ?? { supported: true },
     packages: def.packages,
     ...(def.starttls ? { starttls: def.starttls } : {}),
+    application: def.application ?? defaultApplication(def.starttls),
     available: (runtime) => availability(def, runtime),
     start: (config, runtime) => DriverServer.start(def, config, runtime),
     definition: def,
@@ -107,6 +109,7 @@ export class DriverServer implements StartedTlsServer {
   readonly host: string;
   readonly driver: string;
   readonly starttls?: StartTlsProtocol;
+  readonly application: ApplicationProtocol;
   #config: ServerConfig;
   #launched?: Launched;
   #versions: Record<string, string> = {};
@@ -124,6 +127,7 @@ export class DriverServer implements StartedTlsServer {
   ) {
     this.driver = def.name;
     if (def.starttls) this.starttls = def.starttls;
+    this.application = def.application ?? defaultApplication(def.starttls);
     this.host = runtime.host;
     this.#config = config;
   }

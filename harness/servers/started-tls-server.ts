@@ -1,3 +1,4 @@
+import type { ApplicationProtocol } from "../model/application.ts";
 import type { IssuerPolicy } from "../model/policy.ts";
 import type { StartTlsProtocol } from "../model/starttls.ts";
 import type { TlsVersion } from "../model/tls.ts";
@@ -45,6 +46,8 @@ export interface StartedTlsServer extends AsyncDisposable {
   readonly port: number;
   /** The plaintext prelude a client runs before TLS, when the server needs one. */
   readonly starttls?: StartTlsProtocol;
+  /** What a client says after the handshake (model/application.ts); absent: the STARTTLS protocol's, else http. */
+  readonly application?: ApplicationProtocol;
   /** "host:port" */
   address(): string;
   /** Product and library versions, e.g. { nginx: "1.22.1", openssl: "3.0.17" }. */

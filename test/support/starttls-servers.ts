@@ -28,6 +28,11 @@ export interface StartTlsServerOptions {
   caPem?: string;
   certPem: string;
   keyPem: string;
+  /**
+   * ldap only: listen for LDAPS (`ldaps://`, TLS from the first byte) instead of plain LDAP with
+   * StartTLS: a real TLS server that speaks no HTTP and closes on a request it cannot decode.
+   */
+  implicitTls?: boolean;
 }
 
 export interface RunningStartTlsServer extends AsyncDisposable {
@@ -77,6 +82,7 @@ function render(
   dir: string,
   port: number,
   tls: boolean,
+  implicitTls = false,
 ): { file: string; text: string; args: string[]; product: string } {
   switch (protocol) {
     case "ldap":
@@ -100,7 +106,14 @@ function render(
           "",
         ].join("\n"),
         // -d 256: stats logging to stderr and stay in the foreground.
-        args: ["-d", "256", "-f", `${dir}/slapd.conf`, "-h", `ldap://127.0.0.1:${port}/`],
+        args: [
+          "-d",
+          "256",
+          "-f",
+          `${dir}/slapd.conf`,
+          "-h",
+          `${implicitTls ? "ldaps" : "ldap"}://127.0.0.1:${port}/`,
+        ],
       };
     case "imap":
       return {
@@ -204,7 +217,7 @@ export async function startStartTlsServer(
     for (const f of ["cert.pem", "key.pem", "spool"]) chownSync(path.join(dir, f), uid, gid);
   }
   const port = await freePort();
-  const r = render(protocol, dir, port, o.caPem !== undefined);
+  const r = render(protocol, dir, port, o.caPem !== undefined, o.implicitTls);
   writeFileSync(path.join(dir, r.file), r.text);
   let log = "";
   const child = spawn(BINARIES[protocol], r.args, { stdio: ["ignore", "pipe", "pipe"] });

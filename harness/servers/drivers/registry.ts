@@ -6,6 +6,7 @@ import { gnutlsDriver } from "./gnutls.ts";
 import { haproxyDriver } from "./haproxy.ts";
 import { javaDriver } from "./java.ts";
 import { lighttpdMbedtlsDriver, lighttpdOpensslDriver, lighttpdWolfsslDriver } from "./lighttpd.ts";
+import { mariadbDriver } from "./mariadb.ts";
 import { nginxDriver } from "./nginx.ts";
 import { nodeDriver } from "./node.ts";
 import { opensslDriver } from "./openssl.ts";
@@ -29,4 +30,5 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   lighttpd: lighttpdOpensslDriver,
   "lighttpd-mbedtls": lighttpdMbedtlsDriver,
   "lighttpd-wolfssl": lighttpdWolfsslDriver,
+  mariadb: mariadbDriver,
 };

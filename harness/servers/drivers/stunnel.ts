@@ -76,5 +76,7 @@ export const stunnelDriver = defineDriver({
   // Not SIGHUP: after a SIGHUP with a list past 65,535 bytes stunnel 5.68 logs "Configuration
   // successful", keeps listening for a moment, then refuses connections (seen in the growth sweep).
   reload: { kind: "restart" },
+  // exec = /bin/cat: raw TLS, an echo; a client's GET would come back as the "answer".
+  application: "none",
   render: (ctx) => ({ files: { "stunnel.conf": render(ctx) }, argv: ["stunnel4", ctx.file("stunnel.conf")] }),
 });

@@ -1,4 +1,5 @@
 import { InputError } from "../../errors.ts";
+import type { ApplicationProtocol } from "../../model/application.ts";
 import type { StartTlsProtocol } from "../../model/starttls.ts";
 import { tcpConnect } from "../../runtime/tcp-connect.ts";
 import type { ReloadReport, StartedTlsServer } from "../started-tls-server.ts";
@@ -18,6 +19,8 @@ export class EndpointServer implements StartedTlsServer {
     readonly sni?: string,
     /** The plaintext prelude before TLS, when the endpoint speaks one (a mail server's STARTTLS). */
     readonly starttls?: StartTlsProtocol,
+    /** What it speaks after the handshake (an endpoint's `application`). */
+    readonly application?: ApplicationProtocol,
   ) {}
 
   address(): string {

@@ -99,7 +99,10 @@ const MBEDTLS_CASES: SizeCase[] = [
   { bytes: 65_536, expect: { "1.2": { outcome: "ok", names: 128 }, "1.3": { outcome: "ok" } } },
 ];
 
-/** wolfSSL 5.5.4 (lighttpd-mod-wolfssl), measured: no names at any size, TLS 1.2 and 1.3. */
+/**
+ * wolfSSL 5.5.4 (lighttpd-mod-wolfssl) and MariaDB 10.11 (which never sets a client CA list),
+ * measured: no names at any size, TLS 1.2 and 1.3.
+ */
 const NO_NAMES_CASES: SizeCase[] = [3_000, 65_536, 66_767].map((bytes) => ({
   bytes,
   expect: { "1.2": { outcome: "ok", names: 0 }, "1.3": { outcome: "ok", names: 0 } },
@@ -112,6 +115,7 @@ const NO_NAMES_CASES: SizeCase[] = [3_000, 65_536, 66_767].map((bytes) => ({
 const SIZE_CASES: Partial<Record<DriverName, SizeCase[]>> = {
   "lighttpd-mbedtls": MBEDTLS_CASES,
   "lighttpd-wolfssl": NO_NAMES_CASES,
+  mariadb: NO_NAMES_CASES,
 };
 /**
  * Every driver × TLS 1.2/1.3 against one runtime; one server per driver, reused via reload.
@@ -281,6 +285,8 @@ export function driverSuite(
             );
           return;
         }
+        // gnutls-cli 3.7.9 has no MySQL STARTTLS: the TLS 1.3 extension check needs another client there.
+        if (driver.starttls === "mysql") return;
         expect((await gnutlsCliHandshake(server!, "1.2", pki.client)).ok, "gnutls-cli TLS 1.2").toBe(true);
         // gnutls-cli tells an empty TLS 1.3 extension (decode error) from an omitted one.
         if (!versions.includes("1.3")) return;

@@ -3,12 +3,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type TLSSocket } from "node:tls";
+import { mysqlLoginPacket, mysqlVerdict } from "../../../harness/clients/mysql-login.ts";
 import { postgresStartupMessage, postgresVerdict } from "../../../harness/clients/postgres-startup.ts";
 import { sClient } from "../../../harness/clients/s-client.ts";
 import type { TlsVersion } from "../../../harness/model/tls.ts";
 import type { CertAndKey } from "../../../harness/pki/test-pki.ts";
 import { connectStartTls } from "../../../harness/probe/starttls.ts";
 import type { RootEntry } from "../../../harness/roots/root-store.ts";
+import { MARIADB_USER } from "../../../harness/servers/drivers/mariadb.ts";
 import type { StartedTlsServer } from "../../../harness/servers/started-tls-server.ts";
 
 /**
@@ -83,7 +85,8 @@ export async function accepts(
   who: CertAndKey | undefined,
   timeoutMs = 8_000,
 ): Promise<"accepted" | "rejected"> {
-  if (server.starttls === "postgres") return postgresAccepts(server, tls, who, timeoutMs);
+  if (server.starttls === "postgres" || server.starttls === "mysql")
+    return preludeAccepts(server, server.starttls, tls, who, timeoutMs);
   return new Promise((resolve) => {
     const sock = connect({
       host: server.host,
@@ -132,14 +135,16 @@ function tlsOptions(tls: TlsVersion | "1.0-rsa", who: CertAndKey | undefined) {
 /**
  * PostgreSQL: SSLRequest, TLS, StartupMessage; accepted = AuthenticationOk. PostgreSQL lets a
  * client without a certificate finish TLS and refuses it on the StartupMessage (pg_hba `cert`).
+ * MariaDB: greeting, SSLRequest, TLS, login as the `REQUIRE X509` account; accepted = OK packet.
  */
-async function postgresAccepts(
+async function preludeAccepts(
   server: StartedTlsServer,
+  protocol: "postgres" | "mysql",
   tls: TlsVersion | "1.0-rsa",
   who: CertAndKey | undefined,
   timeoutMs: number,
 ): Promise<"accepted" | "rejected"> {
-  const pre = await connectStartTls(server.host, server.port, "postgres", timeoutMs);
+  const pre = await connectStartTls(server.host, server.port, protocol, timeoutMs);
   if (!pre.ok) return "rejected";
   return new Promise((resolve) => {
     let got = Buffer.alloc(0);
@@ -152,10 +157,16 @@ async function postgresAccepts(
     };
     const timer = setTimeout(() => done("rejected"), timeoutMs);
     sock = connect({ socket: pre.socket, ...tlsOptions(tls, who) });
-    sock.on("secureConnect", () => sock!.write(postgresStartupMessage("rootload", "postgres")));
+    sock.on("secureConnect", () =>
+      sock!.write(
+        protocol === "postgres"
+          ? postgresStartupMessage("rootload", "postgres")
+          : mysqlLoginPacket(MARIADB_USER),
+      ),
+    );
     sock.on("data", (d: Buffer) => {
       got = Buffer.concat([got, d]);
-      const v = postgresVerdict(got);
+      const v = protocol === "postgres" ? postgresVerdict(got) : mysqlVerdict(got);
       if (v.kind !== "more") done(v.kind === "accepted" ? "accepted" : "rejected");
     });
     sock.on("error", () => done("rejected"));

@@ -8,7 +8,9 @@ describe("client capability table", () => {
     const rows = md.split("\n").filter((l) => l.startsWith("| **"));
     expect(rows).toHaveLength(CLIENT_NAMES.length);
     expect(md).toContain("| selection | STARTTLS | limits found |");
-    expect(rows.find((r) => r.startsWith("| **openssl**"))).toContain("| postgres, smtp, imap, ldap |");
+    expect(rows.find((r) => r.startsWith("| **openssl**"))).toContain(
+      "| postgres, smtp, imap, ldap, mysql |",
+    );
     expect(rows.find((r) => r.startsWith("| **java**"))).toContain(
       "| none (a scenario pairing it with a STARTTLS server is refused) |",
     );

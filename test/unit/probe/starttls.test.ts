@@ -5,6 +5,7 @@ import { DIALOGUES } from "../../../harness/probe/starttls.ts";
 import type { Dialogue, Step } from "../../../harness/probe/starttls-dialogue.ts";
 import { imapCapabilities, readImapAnswer } from "../../../harness/probe/starttls-imap.ts";
 import { LDAP_STARTTLS_REQUEST, readLdapExtendedResponse } from "../../../harness/probe/starttls-ldap.ts";
+import { CLIENT_SSL, MYSQL_SSL_REQUEST, readMysqlGreeting } from "../../../harness/probe/starttls-mysql.ts";
 import { readSmtpReply } from "../../../harness/probe/starttls-smtp.ts";
 import type { PreludeCapture } from "../../fixtures/starttls/capture.ts";
 import { repoRoot } from "../../support/repo-root.ts";
@@ -227,5 +228,77 @@ describe("STARTTLS dialogues name what a hostile server sends", () => {
     expect(imapCapabilities([`OK [CAPABILITY IMAP4rev1 starttls] ready`])).toEqual(["IMAP4REV1", "STARTTLS"]);
     // Bare LF line ends are accepted.
     expect(readSmtpReply(Buffer.from("220 hi\n")).kind).toBe("reply");
+  });
+});
+
+describe("MySQL/MariaDB: the greeting, then the SSLRequest with no answer to wait for", () => {
+  const accepts = serverBytes(capture("mysql-mariadb-accepts"), 0);
+  const refuses = serverBytes(capture("mysql-mariadb-refuses"), 0);
+
+  for (const bytewise of [false, true])
+    it(`MariaDB 10.11's greeting with CLIENT_SSL: TLS after sending the SSLRequest (${bytewise ? "byte by byte" : "whole"})`, () => {
+      expect(replay(DIALOGUES.mysql(), [accepts], bytewise)).toEqual({
+        kind: "tls",
+        send: MYSQL_SSL_REQUEST,
+      });
+    });
+
+  it("the SSLRequest is openssl s_client -starttls mysql's: 36 bytes, payload 32, sequence 1, CLIENT_SSL set", () => {
+    expect(MYSQL_SSL_REQUEST.toString("hex")).toBe(
+      `200000018 5ae7f0000000001 21${"00".repeat(23)}`.replace(/ /g, ""),
+    );
+    expect(MYSQL_SSL_REQUEST.readUInt32LE(4) & CLIENT_SSL).toBe(CLIENT_SSL);
+  });
+
+  it("reads the captured greeting's fields", () => {
+    const r = readMysqlGreeting(accepts);
+    expect(r).toMatchObject({
+      kind: "greeting",
+      after: 0,
+      greeting: { serverVersion: "5.5.5-10.11.19-MariaDB-0+deb12u1" },
+    });
+    expect(r.kind === "greeting" && (r.greeting.capabilities & 0xffff).toString(16)).toBe("fffe");
+  });
+
+  it("a server without TLS configured (CLIENT_SSL clear) is refused, named by its version", () => {
+    const s = replay(DIALOGUES.mysql(), [refuses], false);
+    expect(s.kind === "refused" && s.outcome.class).toBe("no-certificate-request");
+    expect(detail(s)).toBe(
+      'server "5.5.5-10.11.19-MariaDB-0+deb12u1" offers no TLS (CLIENT_SSL not in its capabilities 0x81fff7fe)',
+    );
+  });
+
+  it("an ERR packet instead of the greeting is a refusal with the server's code and words", () => {
+    const msg = Buffer.from("Too many connections");
+    const err = Buffer.concat([Buffer.from([3 + msg.length, 0, 0, 0, 0xff, 0x10, 0x04]), msg]);
+    const s = DIALOGUES.mysql().read(err);
+    expect(s.kind === "refused" && s.outcome.class).toBe("no-certificate-request");
+    expect(detail(s)).toBe('server refused the connection with MySQL error 1040: "Too many connections"');
+  });
+
+  it("hostile greetings are malformed at once: bytes after it, a TLS alert, an HTTP answer, a wrong version", () => {
+    const malformed = (s: Step) => {
+      expect(s.kind === "refused" && s.outcome.class, JSON.stringify(s)).toBe("malformed");
+      return detail(s);
+    };
+    expect(malformed(DIALOGUES.mysql().read(Buffer.concat([accepts, Buffer.from([0x16, 0x03])])))).toBe(
+      "server sent 2 bytes after its MySQL greeting, before the client spoke",
+    );
+    // A TLS alert's first three bytes read as a 0x000315-byte packet (197,397 bytes): past the bound at once.
+    expect(malformed(DIALOGUES.mysql().read(Buffer.from("150303", "hex")))).toMatch(
+      /a first packet of 197397 bytes/,
+    );
+    expect(malformed(DIALOGUES.mysql().read(Buffer.from("HTTP/1.1 400 Bad Request\r\n")))).toMatch(
+      /a first packet of \d+ bytes .*HTTP\/1.1 400/,
+    );
+    const v9 = Buffer.from(accepts);
+    v9[4] = 9;
+    expect(malformed(DIALOGUES.mysql().read(v9))).toMatch(/protocol version 9, not 10/);
+    expect(malformed(DIALOGUES.mysql().read(Buffer.from([5, 0, 0, 1, 10, 0, 0, 0, 0])))).toMatch(
+      /sequence id 1, not 0/,
+    );
+    expect(malformed(DIALOGUES.mysql().read(Buffer.from([5, 0, 0, 0, 10, 0x41, 0, 1, 2])))).toMatch(
+      /cut before its capability flags/,
+    );
   });
 });

@@ -96,16 +96,28 @@ describe("judgeAnswer", () => {
       "<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n",
   );
   it("reads HTTP refusals, other answers and PostgreSQL's first message", () => {
-    expect(judgeAnswer(nginx400, undefined)).toEqual({
+    expect(judgeAnswer(nginx400, "http")).toEqual({
       kind: "refused",
       text: "HTTP/1.1 400 Bad Request: No required SSL certificate was sent",
     });
-    expect(judgeAnswer(Buffer.from("HTTP/1.0 200 ok\r\n\r\nhello"), undefined)).toMatchObject({
+    expect(judgeAnswer(Buffer.from("HTTP/1.0 200 ok\r\n\r\nhello"), "http")).toMatchObject({
       kind: "let-in",
     });
-    expect(judgeAnswer(Buffer.from("GET / HTTP/1.0\r\n"), undefined)).toMatchObject({ kind: "unknown" });
-    expect(judgeAnswer(Buffer.alloc(0), undefined)).toBeUndefined();
+    expect(judgeAnswer(Buffer.from("GET / HTTP/1.0\r\n"), "http")).toMatchObject({ kind: "unknown" });
+    expect(judgeAnswer(Buffer.alloc(0), "http")).toBeUndefined();
     const authOk = Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0]);
     expect(judgeAnswer(authOk, "postgres")).toMatchObject({ kind: "let-in" });
+  });
+
+  it("reads MariaDB's answer to the login: ERR 1045 refuses, an OK packet lets in", () => {
+    const msg = Buffer.from("#28000Access denied for user 'rootload'@'127.0.0.1' (using password: NO)");
+    const err = Buffer.concat([Buffer.from([3 + msg.length, 0, 0, 3, 0xff, 0x15, 0x04]), msg]);
+    expect(judgeAnswer(err, "mysql")).toEqual({
+      kind: "refused",
+      text: "ERR 1045 (28000): Access denied for user 'rootload'@'127.0.0.1' (using password: NO)",
+    });
+    expect(judgeAnswer(err.subarray(0, 10), "mysql")).toBeUndefined();
+    const ok = Buffer.from([7, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0]);
+    expect(judgeAnswer(ok, "mysql")).toMatchObject({ kind: "let-in" });
   });
 });

@@ -206,7 +206,7 @@ describe("endpoints, templates and identities", () => {
       'clients[1] "go" cannot run the smtp STARTTLS prelude that servers[0].starttls "smtp" needs (clients that can: node, forge, openssl, gnutls, python, curl)',
     ]);
     expect(scenarioProblems({ name: "m", servers: [{ ...mail, starttls: "pop3" }] })).toEqual([
-      'servers[0].starttls "pop3" is not one of postgres, smtp, imap, ldap',
+      'servers[0].starttls "pop3" is not one of postgres, smtp, imap, ldap, mysql',
     ]);
     expect(scenarioProblems({ ...good, servers: [{ driver: "nginx", starttls: "smtp" }] })).toEqual([
       'servers[0].starttls applies to driver "endpoint" only',

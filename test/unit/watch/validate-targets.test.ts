@@ -54,7 +54,7 @@ describe("targets file validation: every problem with its path", () => {
     ],
     [
       { targets: [{ name: "a", address: "h:1", starttls: "pop3" }] },
-      ['targets[0].starttls "pop3" is not one of postgres, smtp, imap, ldap'],
+      ['targets[0].starttls "pop3" is not one of postgres, smtp, imap, ldap, mysql'],
     ],
     [
       { interval: "5 minutes", targets: [{ name: "a", address: "h:1" }] },
