@@ -12,11 +12,13 @@ set -euo pipefail
 # installed with their dependencies): the real LDAP, IMAP and SMTP servers the STARTTLS tests run as
 # foreground processes from their own folders (test/support/starttls-servers.ts). prometheus (Debian
 # 2.42, with promtool): the real Prometheus that scrapes `rootload watch` in its tests, run from a
-# temp folder of its own (test/support/prometheus.ts), never as the packaged service.
+# temp folder of its own (test/support/prometheus.ts), never as the packaged service. erlang-base and
+# erlang-ssl (OTP 25: the erlang client and server, escripts), libbctls-java and libbcprov-java
+# (BouncyCastle JSSE 1.72: the bouncycastle client and server, on the JRE above).
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
   openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
   lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15 slapd dovecot-imapd
-  exim4-daemon-light prometheus)
+  exim4-daemon-light prometheus erlang-base erlang-ssl libbctls-java libbcprov-java)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,7 +11,7 @@ function firstLine(cmd: string, args: string[]): Promise<string | undefined> {
   );
 }
 
-/** Each client's version where it runs (java and go: in the runtime; the rest: this host). */
+/** Each client's version where it runs (java, go, erlang, bouncycastle: in the runtime; the rest: this host). */
 export async function clientVersions(runtime: Runtime): Promise<Partial<Record<ClientName, string>>> {
   const out: Partial<Record<ClientName, string>> = {
     node: `node ${process.versions.node} (OpenSSL ${process.versions.openssl})`,
@@ -26,7 +26,9 @@ export async function clientVersions(runtime: Runtime): Promise<Partial<Record<C
     const v = await firstLine(cmd, args);
     if (v) out[name] = v.replace(/^curl (\S+) .*?(OpenSSL\/\S+).*$/, "curl $1 ($2)");
   }
-  for (const name of CLIENT_NAMES.filter((n) => ["java", "go", "python"].includes(n))) {
+  for (const name of CLIENT_NAMES.filter((n) =>
+    ["java", "go", "python", "erlang", "bouncycastle"].includes(n),
+  )) {
     const c = createClient(name, { runtime });
     try {
       const v = (await c.availability()).ok ? await c.version?.() : undefined;

@@ -1,6 +1,17 @@
 /** The names a scenario may use for clients, server drivers and runtimes, with their lists. */
 
-export const CLIENT_NAMES = ["node", "forge", "openssl", "gnutls", "java", "go", "python", "curl"] as const;
+export const CLIENT_NAMES = [
+  "node",
+  "forge",
+  "openssl",
+  "gnutls",
+  "java",
+  "go",
+  "python",
+  "curl",
+  "erlang",
+  "bouncycastle",
+] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 /** How a client chooses its certificate: from the advertised issuers (KB 2801679) or always the configured one. */

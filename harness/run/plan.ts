@@ -55,6 +55,8 @@ export const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   go: ["1.2", "1.3"],
   python: ["1.2", "1.3"],
   curl: ["1.2", "1.3"],
+  erlang: ["1.2", "1.3"],
+  bouncycastle: ["1.2", "1.3"],
 };
 
 /**
