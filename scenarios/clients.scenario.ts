@@ -25,7 +25,8 @@ const SERVER_EDGE = [66_798, 66_799]; // wire list 65,535 B, then 65,536 B: Open
  * 1.3, every client. Java 17 refuses a CertificateRequest whose body exceeds
  * jdk.tls.maxHandshakeMessageSize (32,768 B) — every list since 2012 is past it — and works up to the
  * server's limit once the property is raised to 131,072; Go caps the body at 65,536 B, inside
- * the range OpenSSL still sends.
+ * the range OpenSSL still sends. BouncyCastle JSSE (bctls 1.72) has Java's cap, read from the same
+ * property; Erlang/OTP's ssl (OTP 25, max_handshake_size 256 KiB) takes whatever the server sends.
  */
 export default defineScenario({
   name: "clients",
@@ -52,6 +53,8 @@ export default defineScenario({
     "java",
     { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "65536" } },
     { name: "java", properties: { "jdk.tls.maxHandshakeMessageSize": "131072" } },
+    "erlang",
+    "bouncycastle",
   ],
   // One timed handshake per case: the figure here is where each client breaks, not its speed.
   bench: { time: 1, iterations: 1 },
@@ -100,6 +103,24 @@ export default defineScenario({
       name: "OpenSSL-based clients take anything the server sends (max_cert_list 100 KiB)",
       when: { client: ["node", "openssl", "python", "curl"], minMessageBytes: 0 },
       outcome: "ok",
+    },
+    {
+      name: "BouncyCastle JSSE 1.72 takes a body up to 32,768 B, as SunJSSE does",
+      when: { client: "bouncycastle", maxMessageBytes: 32_772 },
+      outcome: "ok",
+      certificateSent: true,
+    },
+    {
+      name: "…and refuses a body over 32,768 B itself (Handshake message length exceeds the maximum)",
+      when: { client: "bouncycastle", minMessageBytes: 32_773 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "Erlang/OTP ssl takes anything the server sends (max_handshake_size 262,144 B)",
+      when: { client: "erlang", minMessageBytes: 0 },
+      outcome: "ok",
+      certificateSent: true,
     },
     {
       name: "OpenSSL refuses to send a list over 65,535 B on TLS 1.2",

@@ -32,6 +32,8 @@ export const DRIVER_NAMES = [
   "lighttpd",
   "lighttpd-mbedtls",
   "lighttpd-wolfssl",
+  "erlang",
+  "bouncycastle",
 ] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
