@@ -254,9 +254,23 @@ public final class RootloadBcClient {
     }
   }
 
+  /**
+   * Load BCJSSE's context and socket classes once before saying ready: bcprov is a signed jar whose
+   * classes are verified as they load, and on a loaded machine the first SSLContext.init took 17 s
+   * of wall time (in a container), which would otherwise fall on the first handshake's timeout.
+   */
+  private static void warmUp() throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS", BCJSSE);
+    ctx.init(new KeyManager[] {keyManager("-", "-")}, new TrustManager[] {new TrustAll()}, null);
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2", "TLSv1.3"});
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     try (ServerSocket control = new ServerSocket(port, 4, InetAddress.getLoopbackAddress())) {
+      warmUp();
       System.out.println(
           "rootload-bouncycastle-client ready on "
               + port
