@@ -18,8 +18,8 @@ export const bouncycastleDriver = defineDriver({
   packages: { bctls: "libbctls-java", bcprov: "libbcprov-java", openjdk: "openjdk-17-jre-headless" },
   capabilities: {
     all: {
-      "1.2": { supported: true, how: "(getAcceptedIssuers() = store)" },
-      "1.3": { supported: true, how: "(getAcceptedIssuers() = store)" },
+      "1.2": { supported: true, how: "(getAcceptedIssuers() = store; repeats dropped, hash-set order)" },
+      "1.3": { supported: true, how: "(getAcceptedIssuers() = store; repeats dropped, hash-set order)" },
     },
     none: {
       "1.2": { supported: true, how: "(getAcceptedIssuers() empty)" },
@@ -30,8 +30,8 @@ export const bouncycastleDriver = defineDriver({
       "1.3": { supported: true, how: "(getAcceptedIssuers() = prefix, PKIX over the store)" },
     },
     explicit: {
-      "1.2": { supported: true, how: "(file order kept)" },
-      "1.3": { supported: true, how: "(file order kept)" },
+      "1.2": { supported: true, how: "(the given subjects, in hash-set order)" },
+      "1.3": { supported: true, how: "(the given subjects, in hash-set order)" },
     },
   },
   limits: {
