@@ -56,7 +56,7 @@ export const CLIENT_FACTS: Record<ClientName, { stack: string; tls: string; limi
       "BouncyCastle JSSE (BCJSSE, Debian bctls/bcprov 1.72) on OpenJDK 17, its own key manager; one JVM per option set",
     tls: "1.2, 1.3",
     limits:
-      "CertificateRequest body over 32,768 B (`jdk.tls.maxHandshakeMessageSize`, which BCJSSE reads too): `excessive-size`, client side (`Handshake message length exceeds the maximum: certificate_request(13), 32769 > 32768`, then its own internal_error alert), exact to the byte on TLS 1.2 and 1.3. Refuses OpenSSL's empty TLS 1.3 `certificate_authorities` (`TlsFatalAlert: decode_error(50)`)",
+      "CertificateRequest body over 32,768 B (`jdk.tls.maxHandshakeMessageSize`, which BCJSSE reads too): `excessive-size`, client side (`Handshake message length exceeds the maximum: certificate_request(13), 32769 > 32768`, then its own internal_error alert), exact to the byte on TLS 1.2 and 1.3 — every whole Microsoft list since 2012 is past it, as for Java. Refuses OpenSSL's empty TLS 1.3 `certificate_authorities` (`TlsFatalAlert: decode_error(50)`)",
   },
   curl: {
     stack: "Debian's curl (libcurl + OpenSSL), one process per handshake",
