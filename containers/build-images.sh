@@ -22,13 +22,17 @@ PACKAGES=(openssl nginx-light apache2 haproxy gnutls-bin stunnel4 ca-certificate
 # TLS modules; PostgreSQL (LLVM/JIT removed after install: the driver runs jit=off); MariaDB as
 # mariadbd and mariadb-install-db only (mariadb-server-core, and mariadb-client-core for the
 # my_print_defaults that mariadb-install-db calls: not mariadb-server, whose galera, perl and rsync
-# the driver never runs), with the mysql user created below.
+# the driver never runs), with the mysql user created below; erlang-base and erlang-ssl (OTP 25's
+# own TLS: the erlang server and client, escripts), libbctls-java and libbcprov-java (BouncyCastle
+# JSSE 1.72 on the JRE: the bouncycastle server and client).
 APT_PACKAGES=(openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls lighttpd-mod-wolfssl
-  lighttpd-mod-gnutls postgresql-15 mariadb-server-core mariadb-client-core)
+  lighttpd-mod-gnutls postgresql-15 mariadb-server-core mariadb-client-core erlang-base erlang-ssl libbctls-java
+  libbcprov-java)
 # Packages whose versions are recorded as labels.
 VERSIONED=(openssl libssl3 nginx-light apache2 haproxy gnutls-bin libgnutls30 stunnel4 socat nodejs
   openjdk-17-jre-headless caddy lighttpd lighttpd-mod-openssl lighttpd-mod-mbedtls libmbedtls14
-  lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15 mariadb-server-core)
+  lighttpd-mod-wolfssl libwolfssl35 lighttpd-mod-gnutls postgresql-15 mariadb-server-core erlang-base erlang-ssl
+  libbctls-java libbcprov-java)
 # Downloaded packages are kept in the host's apt cache, so a rebuild downloads nothing. A build that
 # runs beside the host's own apt-get (.ci/run) gives a folder of its own: apt inside the rootfs locks
 # the cache it is given, and the host's apt-get would find it locked.

@@ -17,11 +17,14 @@ set -euo pipefail
 # libmbedtls-dev and libwolfssl-dev (the mbedtls and wolfssl clients, also copied into the image,
 # which runs them against its own libmbedtls14/libwolfssl35); cargo (Debian's, /usr/bin/cargo, with
 # rustc) and librust-rustls-dev (rustls 0.20 and its crates in /usr/share/cargo/registry), from which
-# the rustls client is built offline.
+# the rustls client is built offline. erlang-base and erlang-ssl (OTP 25: the erlang client and
+# server, escripts), libbctls-java and libbcprov-java (BouncyCastle JSSE 1.72: the bouncycastle
+# client and server, on the JRE above).
 want=(openssl gnutls-bin nginx-light apache2 haproxy stunnel4 chromium debootstrap ca-certificates
   openjdk-17-jre-headless golang-go python3 curl iproute2 util-linux caddy lighttpd lighttpd-mod-openssl
   lighttpd-mod-mbedtls lighttpd-mod-wolfssl postgresql-15 postgresql-client-15 slapd dovecot-imapd
-  exim4-daemon-light prometheus gcc libc6-dev libmbedtls-dev libwolfssl-dev cargo librust-rustls-dev)
+  exim4-daemon-light prometheus gcc libc6-dev libmbedtls-dev libwolfssl-dev cargo librust-rustls-dev
+  erlang-base erlang-ssl libbctls-java libbcprov-java)
 # mariadb-server and mariadb-client (Debian 10.11.19: ≈ 100 MB installed with their dependencies):
 # the mariadb driver runs mariadbd from its own data directory as a foreground process (never the
 # packaged service, which the policy-rc.d below keeps from starting), and its integration test

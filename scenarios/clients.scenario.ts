@@ -33,6 +33,8 @@ const NATIVE_SIDES = [16_400, 16_490, 18_500, 18_570];
  * the range OpenSSL still sends. The embedded and Rust stacks break earlier still or at the same
  * place: mbed TLS 2.28 at one 16,384-byte record (TLS 1.2 only: Debian's build has no TLS 1.3),
  * wolfSSL 5.5 at a body of 18,462 B (MAX_HANDSHAKE_SZ), rustls 0.20 at a body of 65,535 B.
+ * BouncyCastle JSSE (bctls 1.72) has Java's cap, read from the same
+ * property; Erlang/OTP's ssl (OTP 25, max_handshake_size 256 KiB) takes whatever the server sends.
  */
 export default defineScenario({
   name: "clients",
@@ -62,6 +64,8 @@ export default defineScenario({
     "mbedtls",
     "wolfssl",
     "rustls",
+    "erlang",
+    "bouncycastle",
   ],
   // One timed handshake per case: the figure here is where each client breaks, not its speed.
   bench: { time: 1, iterations: 1 },
@@ -145,6 +149,24 @@ export default defineScenario({
       name: "OpenSSL-based clients take anything the server sends (max_cert_list 100 KiB)",
       when: { client: ["node", "openssl", "python", "curl"], minMessageBytes: 0 },
       outcome: "ok",
+    },
+    {
+      name: "BouncyCastle JSSE 1.72 takes a body up to 32,768 B, as SunJSSE does",
+      when: { client: "bouncycastle", maxMessageBytes: 32_772 },
+      outcome: "ok",
+      certificateSent: true,
+    },
+    {
+      name: "…and refuses a body over 32,768 B itself (Handshake message length exceeds the maximum)",
+      when: { client: "bouncycastle", minMessageBytes: 32_773 },
+      outcome: "excessive-size",
+      side: "client",
+    },
+    {
+      name: "Erlang/OTP ssl takes anything the server sends (max_handshake_size 262,144 B)",
+      when: { client: "erlang", minMessageBytes: 0 },
+      outcome: "ok",
+      certificateSent: true,
     },
     {
       name: "OpenSSL refuses to send a list over 65,535 B on TLS 1.2",

@@ -6,6 +6,11 @@
 // What the CertificateRequest advertises is decided by the trust manager's getAcceptedIssuers()
 // (JSSE's CertificateRequest producers call it), while the client's chain is verified by the
 // PKIX trust manager over the whole store. So every policy is expressible.
+//
+// With `provider=BCJSSE` the same server runs on BouncyCastle JSSE instead of SunJSSE (the
+// bouncycastle driver): SSLContext, key and trust managers from BCJSSE over the BC provider, loaded
+// by name from the BC jars on the classpath, so the SunJSSE build needs no BC at all. BCJSSE asks
+// the same getAcceptedIssuers() for its CertificateRequest.
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -22,6 +27,7 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -47,17 +53,37 @@ public final class RootloadServer {
 
   private static volatile Serving serving;
   private static Path confPath;
+  /** "java" (SunJSSE) or "bouncycastle" (BCJSSE): the word in every log line. */
+  private static String name = "java";
+  /** BCJSSE over BC, or null for the platform's SunJSSE. */
+  private static Provider jsse;
+  private static String providerVersions = "";
+
+  /** BCJSSE, constructed by name from the jars on the classpath (no compile-time dependency). */
+  private static Provider bcjsse() throws Exception {
+    Provider bc = (Provider) Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+        .getConstructor().newInstance();
+    Provider p = (Provider) Class.forName("org.bouncycastle.jsse.provider.BouncyCastleJsseProvider")
+        .getConstructor(Provider.class).newInstance(bc);
+    providerVersions = " bcjsse=" + p.getVersionStr() + " bcprov=" + bc.getVersionStr();
+    return p;
+  }
 
   public static void main(String[] args) throws Exception {
     confPath = Path.of(args[0]);
     Properties first = load();
+    if ("BCJSSE".equals(first.getProperty("provider"))) {
+      name = "bouncycastle";
+      jsse = bcjsse();
+    }
     serving = build(first);
     int port = Integer.parseInt(first.getProperty("port"));
     sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload());
     ExecutorService pool = Executors.newCachedThreadPool();
     try (ServerSocket listener = new ServerSocket(port, 128, InetAddress.getByName(first.getProperty("host", "127.0.0.1")))) {
-      log("rootload java server listening java=" + System.getProperty("java.version")
+      log("rootload " + name + " server listening java=" + System.getProperty("java.version")
           + " vendor=" + System.getProperty("java.vendor").replace(' ', '_')
+          + providerVersions
           + " advertised=" + serving.advertised() + " pid=" + ProcessHandle.current().pid());
       while (true) {
         Socket raw = listener.accept();
@@ -75,9 +101,9 @@ public final class RootloadServer {
   private static void reload() {
     try {
       serving = build(load());
-      log("rootload java server reloaded advertised=" + serving.advertised());
+      log("rootload " + name + " server reloaded advertised=" + serving.advertised());
     } catch (Exception e) {
-      log("rootload java server reload failed: " + e);
+      log("rootload " + name + " server reload failed: " + e);
     }
   }
 
@@ -110,11 +136,11 @@ public final class RootloadServer {
         out.write("HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nok\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
       } catch (Exception e) {
-        log("rootload java server: handshake failed: " + describe(e));
+        log("rootload " + name + " server: handshake failed: " + describe(e));
       }
       tls.close();
     } catch (Exception e) {
-      log("rootload java server: connection failed: " + describe(e));
+      log("rootload " + name + " server: connection failed: " + describe(e));
     }
   }
 
@@ -142,7 +168,8 @@ public final class RootloadServer {
     trust.load(null, null);
     int i = 0;
     for (X509Certificate c : verify) trust.setCertificateEntry("ca" + i++, c);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    TrustManagerFactory tmf =
+        jsse == null ? TrustManagerFactory.getInstance("PKIX") : TrustManagerFactory.getInstance("PKIX", jsse);
     tmf.init(trust);
     X509ExtendedTrustManager pkix = null;
     for (TrustManager tm : tmf.getTrustManagers())
@@ -154,10 +181,11 @@ public final class RootloadServer {
     keys.load(null, null);
     List<X509Certificate> chain = certs(p.getProperty("certFile"));
     keys.setKeyEntry("server", privateKey(p.getProperty("keyFile")), pw, chain.toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+    KeyManagerFactory kmf =
+        jsse == null ? KeyManagerFactory.getInstance("SunX509") : KeyManagerFactory.getInstance("X.509", jsse);
     kmf.init(keys, pw);
 
-    SSLContext ctx = SSLContext.getInstance("TLS");
+    SSLContext ctx = jsse == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", jsse);
     ctx.init(kmf.getKeyManagers(), new TrustManager[] {new Advertising(pkix, advertise)}, null);
     String ciphers = p.getProperty("ciphers", "");
     return new Serving(

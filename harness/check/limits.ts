@@ -2,12 +2,14 @@ import { formatInt } from "../format-int.ts";
 import { CA_LIST_LIMIT_BYTES, SCHANNEL_2003_BYTES, SCHANNEL_BYTES } from "../model/limits.ts";
 import type { TlsVersion } from "../model/tls.ts";
 import {
+  BCJSSE_1_72_REQUEST,
   GNUTLS_REQUEST,
   GO_REQUEST,
   JSSE_17_0_15_REQUEST,
   JSSE_17_0_21_REQUEST,
   maxListBytes13,
   OPENSSL_REQUEST,
+  OTP_25_REQUEST,
   type RequestShape12,
   type RequestShape13,
 } from "../probe/certificate-request-size.ts";
@@ -58,6 +60,8 @@ export const SERVER_STACKS = [
   "gnutls",
   "caddy",
   "java",
+  "erlang",
+  "bouncycastle",
   "schannel",
   "schannel-2003",
 ] as const;
@@ -76,6 +80,8 @@ export const CLIENT_STACKS = [
   "forge",
   "mbedtls",
   "wolfssl",
+  "erlang",
+  "bouncycastle",
 ] as const;
 export type ClientStack = (typeof CLIENT_STACKS)[number];
 
@@ -268,6 +274,21 @@ const jsse13 = (shape: RequestShape13, version: string): ServerLimit => ({
   rule: `the list shares the 16-bit extensions block with signature_algorithms (${shape.signatureAlgorithms} schemes) and signature_algorithms_cert`,
 });
 
+/** Erlang/OTP's ssl as Debian 12 ships it (erlang-ssl 1:25.2.3+dfsg-1+deb12u4: ssl 10.8.7). */
+const ERLANG_ON: MeasuredOn = { package: "erlang-ssl", from: "25.2.3", to: "25.2.3" };
+/** BouncyCastle JSSE as Debian 12 ships it (libbctls-java 1.72-2), on OpenJDK 17.0.15. */
+const BCTLS_ON: MeasuredOn = { package: "bctls", from: "1.72", to: "1.72" };
+const BEAM_BISECT =
+  "scenarios/erlang-bc-servers.scenario.ts (bisected to the byte, openssl s_client judging; docs/erlang-bouncycastle.md)";
+const OTP_SHAPE = {
+  ...OTP_25_REQUEST,
+  evidence: { how: "measured", where: `openssl s_client -trace; ${BEAM_BISECT}` },
+} as const satisfies ServerProfile["shape"];
+const BCJSSE_SHAPE = {
+  ...BCJSSE_1_72_REQUEST,
+  evidence: { how: "measured", where: `openssl s_client -trace; ${BEAM_BISECT}` },
+} as const satisfies ServerProfile["shape"];
+
 /** Per server stack: list rules, message shape, limits per TLS version and package version. */
 export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
   nginx: openssl("OpenSSL 3.0", { dedupesNames: true, sortsNames: false }),
@@ -362,6 +383,69 @@ export const SERVER_PROFILES: Record<ServerStack, ServerProfile> = {
       ],
     },
   },
+  // OTP writes its lengths with Erlang's ?UINT16 (modulo 65,536): past the limit the message goes
+  // out with a wrapped length on both versions, no alert and nothing in the server's log.
+  erlang: {
+    library: "Erlang/OTP 25 ssl 10.8.7",
+    dedupesNames: false,
+    sortsNames: false,
+    // Names in the order of OTP's certificate database: neither file order nor sorted.
+    orderExact: false,
+    shape: OTP_SHAPE,
+    versionKey: "erlang-ssl",
+    limits: {
+      "1.2": [
+        u16List(
+          ERLANG_ON,
+          { how: "measured", where: `${BEAM_BISECT}: 65,535 B sent, 65,536 B wrapped; ${DRIVER_SUITE}` },
+          { kind: "malformed" },
+        ),
+      ],
+      "1.3": [
+        extensionsBlock(
+          OTP_SHAPE["1.3"],
+          ERLANG_ON,
+          {
+            how: "measured",
+            where: `${BEAM_BISECT}: 65,491 B sent, 65,492 B with the extensions block's length wrapped; ${DRIVER_SUITE}`,
+          },
+          { kind: "malformed" },
+        ),
+      ],
+    },
+  },
+  bouncycastle: {
+    library: "BouncyCastle JSSE 1.72 (bctls, on OpenJDK 17)",
+    // The accepted issuers go through a hash set: repeats dropped, order neither file nor sorted.
+    dedupesNames: true,
+    sortsNames: false,
+    orderExact: false,
+    shape: BCJSSE_SHAPE,
+    versionKey: "bctls",
+    limits: {
+      "1.2": [
+        u16List(
+          BCTLS_ON,
+          {
+            how: "measured",
+            where: `${BEAM_BISECT}: 65,535 B sent, 65,536 B: internal_error; ${DRIVER_SUITE}`,
+          },
+          INTERNAL_ERROR,
+        ),
+      ],
+      "1.3": [
+        extensionsBlock(
+          BCJSSE_SHAPE["1.3"],
+          BCTLS_ON,
+          {
+            how: "measured",
+            where: `${BEAM_BISECT}: 65,485 B sent, 65,486 B: internal_error; ${DRIVER_SUITE}`,
+          },
+          INTERNAL_ERROR,
+        ),
+      ],
+    },
+  },
   schannel: schannel(
     SCHANNEL_BYTES,
     { package: "windows-server", from: "2008", to: "2025" },
@@ -400,6 +484,10 @@ const OPENSSL_CLIENT: ClientProfile = {
 
 /** The Java client's default cap, overridable with -Djdk.tls.maxHandshakeMessageSize. */
 export const JAVA_MAX_HANDSHAKE_DEFAULT = 32_768;
+/** BCJSSE's default (bctls 1.72 JsseUtils: jdk.tls.maxHandshakeMessageSize, 32,768 unless set). */
+export const BCJSSE_MAX_HANDSHAKE_DEFAULT = 32_768;
+/** OTP ssl 10.8.7's default `max_handshake_size` (256 KiB). */
+export const ERLANG_MAX_HANDSHAKE_DEFAULT = 262_144;
 
 /** Per client stack. */
 export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
@@ -495,6 +583,46 @@ export const CLIENT_PROFILES: Record<ClientStack, ClientProfile> = {
           "scenarios/native-boundary.scenario.ts (libwolfssl35 5.5.4-2+deb12u3: message 18,466 B works, 18,467 B fails with -404, TLS 1.2 and 1.3)" +
           `; test/integration/clients/native-clients.test.ts; ${CHECK_SUITE} (seeded sizes around the cap)`,
       },
+    },
+  },
+  // OTP's own TLS: `max_handshake_size` (262,144 B by default in ssl 10.8.7, as ssl:listen's
+  // options print it) bounds a handshake message body; no CertificateRequest comes near it.
+  erlang: {
+    tls: ["1.2", "1.3"],
+    maxBodyBytes: {
+      bytes: ERLANG_MAX_HANDSHAKE_DEFAULT,
+      knob: "max_handshake_size (ssl client option)",
+      on: { package: "erlang-ssl", from: "25.2.3", to: "25.2.3" },
+      evidence: {
+        how: "measured",
+        where:
+          "scenarios/erlang-boundary.scenario.ts (OTP 25.2.3, ssl 10.8.7: default takes the largest list openssl s_server sends, 65,587 B message on TLS 1.2, 65,542 B on 1.3; max_handshake_size=32768: body 32,768 B works, 32,769 B refused as malformed_handshake_data, TLS 1.2 and 1.3)" +
+          "; test/integration/clients/erlang-bouncycastle-clients.test.ts",
+      },
+    },
+  },
+  bouncycastle: {
+    tls: ["1.2", "1.3"],
+    maxBodyBytes: {
+      bytes: BCJSSE_MAX_HANDSHAKE_DEFAULT,
+      knob: "jdk.tls.maxHandshakeMessageSize (read by BCJSSE too)",
+      on: { package: "bctls", from: "1.72", to: "1.72" },
+      evidence: {
+        how: "measured",
+        where:
+          "scenarios/bouncycastle-boundary.scenario.ts (bctls 1.72 on Java 17.0.15: body 32,768 B works, 32,769 B fails, TLS 1.2 and 1.3, one name and one byte wide)" +
+          `; test/integration/clients/erlang-bouncycastle-clients.test.ts; ${CHECK_SUITE} (seeded sizes around the cap)`,
+      },
+    },
+    selectsByIssuer: {
+      how: "measured",
+      where:
+        "test/integration/clients/erlang-bouncycastle-clients.test.ts (BCJSSE's X.509 key manager chose no alias when the issuer was not listed, TLS 1.2 and 1.3)",
+    },
+    refusesEmptyExtension13: {
+      how: "measured",
+      where:
+        "openssl s_server -no_ca_names, TLS 1.3: TlsFatalAlert decode_error(50) (docs/erlang-bouncycastle.md)",
     },
   },
   openssl: OPENSSL_CLIENT,

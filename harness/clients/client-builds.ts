@@ -14,6 +14,8 @@ export const CLIENT_SOURCES = {
   mbedtls: fileURLToPath(new URL("../../containers/mbedtls-client/", import.meta.url)),
   wolfssl: fileURLToPath(new URL("../../containers/wolfssl-client/", import.meta.url)),
   rustls: fileURLToPath(new URL("../../containers/rustls-client/", import.meta.url)),
+  erlang: fileURLToPath(new URL("../../containers/erlang-client/", import.meta.url)),
+  bouncycastle: fileURLToPath(new URL("../../containers/bouncycastle-client/", import.meta.url)),
 } as const;
 
 /** Where the image keeps the built clients (containers/build-images.sh puts them there). */
@@ -25,6 +27,14 @@ export const IMAGE_PATHS = {
 } as const;
 
 export const JAVA_MAIN = "RootloadJavaClient";
+export const BC_MAIN = "RootloadBcClient";
+
+/** BouncyCastle's jars as Debian installs them (libbctls-java, libbcprov-java; bcutil comes with bctls), host and image alike. */
+export const BC_JARS = [
+  "/usr/share/java/bctls.jar",
+  "/usr/share/java/bcprov.jar",
+  "/usr/share/java/bcutil.jar",
+] as const;
 
 /** sha256 over the names and contents of a source directory (16 hex digits): the build cache key. */
 export function sourceHash(dir: string): string {
@@ -103,6 +113,32 @@ export function javaClientClasses(java = "java"): Promise<string> {
         "-d",
         out,
         path.join(src, `${JAVA_MAIN}.java`),
+      ],
+      process.env,
+      120_000,
+    );
+  });
+}
+
+/**
+ * The BouncyCastle client's classes, compiled against Debian's BC jars with the JRE's own compiler
+ * module. The classes run in the image too (same JRE 17 and BC jars there): copied into the
+ * client's folder. Returns the classpath directory.
+ */
+export function bcClientClasses(java = "java"): Promise<string> {
+  const src = CLIENT_SOURCES.bouncycastle;
+  return cached("bouncycastle-client", sourceHash(src), async (out) => {
+    await run(
+      java,
+      [
+        "-m",
+        "jdk.compiler/com.sun.tools.javac.Main",
+        "-nowarn",
+        "-cp",
+        BC_JARS.join(":"),
+        "-d",
+        out,
+        path.join(src, `${BC_MAIN}.java`),
       ],
       process.env,
       120_000,

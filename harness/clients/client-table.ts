@@ -44,6 +44,20 @@ export const CLIENT_FACTS: Record<ClientName, { stack: string; tls: string; limi
     limits:
       "none below the server's (OpenSSL `max_cert_list` 102,400 B); accepts the empty TLS 1.3 extension",
   },
+  erlang: {
+    stack:
+      "Erlang/OTP `ssl` (OTP 25, Debian erlang-ssl: TLS written in Erlang, libcrypto for primitives), `certfile`/`keyfile`; one node per option set",
+    tls: "1.2, 1.3",
+    limits:
+      "none below the server's with its defaults (`max_handshake_size` 262,144 B in ssl 10.8.7: a 64,789 B CertificateRequest from openssl s_server works on TLS 1.2 and 1.3). With `max_handshake_size: N` a body over N B is refused by the client itself (N = 32,768: body 32,768 B works, 32,769 B fails, TLS 1.2 and 1.3), worded `Handshake Failure  malformed_handshake_data`, so it shows as `malformed` on the client side. Accepts OpenSSL's empty TLS 1.3 `certificate_authorities`; sends its certificate whatever the list says",
+  },
+  bouncycastle: {
+    stack:
+      "BouncyCastle JSSE (BCJSSE, Debian bctls/bcprov 1.72) on OpenJDK 17, its own key manager; one JVM per option set",
+    tls: "1.2, 1.3",
+    limits:
+      "CertificateRequest body over 32,768 B (`jdk.tls.maxHandshakeMessageSize`, which BCJSSE reads too): `excessive-size`, client side (`Handshake message length exceeds the maximum: certificate_request(13), 32769 > 32768`, then its own internal_error alert), exact to the byte on TLS 1.2 and 1.3 — every whole Microsoft list since 2012 is past it, as for Java. Refuses OpenSSL's empty TLS 1.3 `certificate_authorities` (`TlsFatalAlert: decode_error(50)`)",
+  },
   curl: {
     stack: "Debian's curl (libcurl + OpenSSL), one process per handshake",
     tls: "1.2, 1.3",

@@ -11,7 +11,7 @@ function firstLine(cmd: string, args: string[]): Promise<string | undefined> {
   );
 }
 
-/** Each client's version where it runs (java, go, mbedtls, wolfssl: in the runtime; the rest: this host). */
+/** Each client's version where it runs (java, go, mbedtls, wolfssl, erlang, bouncycastle: in the runtime; the rest: this host). */
 export async function clientVersions(runtime: Runtime): Promise<Partial<Record<ClientName, string>>> {
   const out: Partial<Record<ClientName, string>> = {
     node: `node ${process.versions.node} (OpenSSL ${process.versions.openssl})`,
@@ -27,7 +27,7 @@ export async function clientVersions(runtime: Runtime): Promise<Partial<Record<C
     if (v) out[name] = v.replace(/^curl (\S+) .*?(OpenSSL\/\S+).*$/, "curl $1 ($2)");
   }
   for (const name of CLIENT_NAMES.filter((n) =>
-    ["java", "go", "python", "mbedtls", "wolfssl", "rustls"].includes(n),
+    ["java", "go", "python", "mbedtls", "wolfssl", "rustls", "erlang", "bouncycastle"].includes(n),
   )) {
     const c = createClient(name, { runtime });
     try {

@@ -1,7 +1,9 @@
 import { type ClientEntry, type ClientSpec, clientSpec } from "../model/client-spec.ts";
 import type { ClientName } from "../model/names.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { bouncycastleProgram } from "./bouncycastle-client.ts";
 import { curlAvailable, curlHandshake } from "./curl-client.ts";
+import { erlangProgram } from "./erlang-client.ts";
 import { forgeStack } from "./forge-client.ts";
 import { gnutlsStack } from "./gnutls-client.ts";
 import { goProgram } from "./go-client.ts";
@@ -35,9 +37,14 @@ const PROGRAMS: Partial<Record<ClientName, LoopProgram>> = {
   mbedtls: mbedtlsProgram,
   wolfssl: wolfsslProgram,
   rustls: rustlsProgram,
+  erlang: erlangProgram,
+  bouncycastle: bouncycastleProgram,
 };
 
-/** Where persistent clients run: the run's runtime (java and go in the image in the container runtime). */
+/**
+ * Where persistent clients run: the run's runtime (java, go, erlang and bouncycastle in the image in
+ * the container runtime).
+ */
 export interface ClientEnv {
   runtime?: Runtime;
 }
@@ -64,7 +71,7 @@ function oneShot(spec: ClientSpec, stack: ClientStack): TlsClient {
 
 /**
  * A client for a scenario entry (`"java"`, `{ name: "java", properties: {...} }`). Persistent
- * clients (java, go, python) start their process on first use and stop it on close(); without a
+ * clients (java, go, python, erlang, bouncycastle) start their process on first use and stop it on close(); without a
  * runtime they run on this host.
  */
 export function createClient(entry: ClientEntry | ClientSpec, env: ClientEnv = {}): TlsClient {
@@ -106,4 +113,6 @@ export const CLIENTS: Record<ClientName, TlsClient> = {
   mbedtls: createClient("mbedtls"),
   wolfssl: createClient("wolfssl"),
   rustls: createClient("rustls"),
+  erlang: createClient("erlang"),
+  bouncycastle: createClient("bouncycastle"),
 };

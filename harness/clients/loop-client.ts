@@ -20,8 +20,12 @@ export interface LoopProgram {
   hostOnly?: boolean;
   /** Whether it can run on this runtime, and why not. */
   availability(rt: Runtime): Promise<Availability>;
-  /** The command, given the control port and the spec (options become flags). */
-  argv(rt: Runtime, controlPort: number, spec: ClientSpec): Promise<string[]>;
+  /**
+   * The command, given the control port and the spec (options become flags). `dir` is the client's
+   * own folder, seen at the same path where it runs (mounted into its container): a program can
+   * put its script or classes there.
+   */
+  argv(rt: Runtime, controlPort: number, spec: ClientSpec, dir: string): Promise<string[]>;
   /** The line it prints once listening; group 1 is its version text. */
   ready: RegExp;
   /** The client's own failure text → an outcome. */
@@ -136,7 +140,7 @@ export class LoopClient implements TlsClient {
     const proc = await rt.launch({
       name: `${this.spec.label}-client`,
       dir,
-      argv: await this.program.argv(rt, port, this.spec),
+      argv: await this.program.argv(rt, port, this.spec, dir),
       ready: { log: this.program.ready, timeoutMs: 60_000 },
       port,
     });

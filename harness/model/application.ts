@@ -28,7 +28,8 @@ export function defaultApplication(starttls: StartTlsProtocol | undefined): Appl
  * (curl speaks HTTP, SMTP and IMAP only) cannot be run against that server.
  * - node: logs in on PostgreSQL and MariaDB (the certificate is judged there); silent otherwise.
  * - openssl (s_client), gnutls (gnutls-cli), forge: never send application data.
- * - java, go, mbedtls, wolfssl, rustls: a GET to web servers; silent to the others.
+ * - java, go, mbedtls, wolfssl, rustls, erlang, bouncycastle: a GET to web servers; silent to the
+ *   others.
  * - python: a GET; NOOP after SMTP or IMAP STARTTLS (smtplib, imaplib); silent to the others.
  * - curl: a GET; HELP / NOOP after its own SMTP / IMAP STARTTLS.
  */
@@ -44,6 +45,8 @@ export const CLIENT_APPLICATION_STEPS: Record<ClientName, readonly ApplicationPr
   mbedtls: ["http", "none"],
   wolfssl: ["http", "none"],
   rustls: ["http", "none"],
+  erlang: ["http", "none"],
+  bouncycastle: ["http", "none"],
 };
 
 /**

@@ -10,7 +10,10 @@ export interface ClientOptions {
    * select that way; python and curl never do.
    */
   select?: ClientSelection;
-  /** JSSE system properties for java, e.g. `{ "jdk.tls.maxHandshakeMessageSize": "65536" }`. */
+  /**
+   * JSSE system properties for java and bouncycastle, e.g. `{ "jdk.tls.maxHandshakeMessageSize":
+   * "65536" }`; ssl client options for erlang (`{ max_handshake_size: "32768" }`).
+   */
   properties?: Record<string, string>;
   /** Name in case ids, the plan, reports and compare; default: name plus options. */
   label?: string;
@@ -40,6 +43,11 @@ export const NATIVE_SELECTION: Record<ClientName, ClientSelection> = {
   wolfssl: "always",
   // rustls's with_single_cert (AlwaysResolvesClientCert) ignores the names (measured).
   rustls: "always",
+  // OTP 25's ssl with certfile/keyfile sends its certificate whatever the list says (measured: issuer
+  // left out of the list, certificate sent on TLS 1.2 and 1.3, test/integration/clients/erlang-client.test.ts).
+  erlang: "always",
+  // BCJSSE's default key manager (ProvX509KeyManagerSimple) filters aliases by the issuers offered.
+  bouncycastle: "by-issuer-list",
 };
 
 /** Clients that can be told to emulate the KB 2801679 rule from the probe's list. */
@@ -64,10 +72,17 @@ export const SPEAKS_STARTTLS: Record<ClientName, readonly StartTlsProtocol[]> = 
   mbedtls: [],
   wolfssl: [],
   rustls: [],
+  erlang: [],
+  bouncycastle: [],
 };
 
-/** Clients that take JSSE-style system properties. */
-export const TAKES_PROPERTIES: readonly ClientName[] = ["java"];
+/** Clients that take properties: JSSE-style system properties (java, bouncycastle), ssl options (erlang). */
+export const TAKES_PROPERTIES: readonly ClientName[] = ["java", "bouncycastle", "erlang"];
+
+/** The property names a client takes, when it takes only some (erlang: its ssl options rootload passes). */
+export const KNOWN_PROPERTIES: Partial<Record<ClientName, readonly string[]>> = {
+  erlang: ["max_handshake_size"],
+};
 
 /** One client of a run, normalised: name, label, how it selects, its options. */
 export interface ClientSpec {

@@ -12,6 +12,8 @@ export const CLIENT_NAMES = [
   "mbedtls",
   "wolfssl",
   "rustls",
+  "erlang",
+  "bouncycastle",
 ] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
@@ -34,6 +36,8 @@ export const DRIVER_NAMES = [
   "lighttpd-mbedtls",
   "lighttpd-wolfssl",
   "mariadb",
+  "erlang",
+  "bouncycastle",
 ] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 

@@ -72,6 +72,26 @@ export const JSSE_17_0_21_REQUEST = {
   "1.3": { signatureAlgorithms: 11, otherExtensionsBytes: 38 },
 } as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
 
+/**
+ * Erlang/OTP 25 ssl (10.8.7) as a server, read with `openssl s_client -trace` and bisected
+ * (scenarios/erlang-bc-servers.scenario.ts): 3 certificate types and 17 signature algorithms on
+ * TLS 1.2; on TLS 1.3 signature_algorithms (16 schemes) then certificate_authorities, nothing else.
+ */
+export const OTP_25_REQUEST = {
+  "1.2": { certificateTypes: 3, signatureAlgorithms: 17 },
+  "1.3": { signatureAlgorithms: 16, otherExtensionsBytes: 0 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
+/**
+ * BouncyCastle JSSE 1.72 (bctls) as a server on Java 17, read the same way: 3 certificate types and
+ * 21 signature algorithms on TLS 1.2; on TLS 1.3 certificate_authorities then signature_algorithms
+ * (19 schemes, brainpool included), nothing else.
+ */
+export const BCJSSE_1_72_REQUEST = {
+  "1.2": { certificateTypes: 3, signatureAlgorithms: 21 },
+  "1.3": { signatureAlgorithms: 19, otherExtensionsBytes: 0 },
+} as const satisfies { "1.2": RequestShape12; "1.3": RequestShape13 };
+
 /** Sizes of one CertificateRequest, bytes. */
 export interface RequestSize {
   /** Handshake message body: what a client compares with its message-size cap. */

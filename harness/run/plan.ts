@@ -59,6 +59,8 @@ export const CLIENT_TLS: Record<ClientName, readonly TlsVersion[]> = {
   mbedtls: ["1.2"],
   wolfssl: ["1.2", "1.3"],
   rustls: ["1.2", "1.3"],
+  erlang: ["1.2", "1.3"],
+  bouncycastle: ["1.2", "1.3"],
 };
 
 /**

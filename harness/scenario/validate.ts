@@ -3,6 +3,7 @@ import {
   type ClientEntry,
   clientLabel,
   EMULATES_SELECTION,
+  KNOWN_PROPERTIES,
   NATIVE_SELECTION,
   TAKES_PROPERTIES,
 } from "../model/client-spec.ts";
@@ -176,6 +177,13 @@ const clientEntry: Check = (v, p, out) => {
     );
   if (e.properties && !TAKES_PROPERTIES.includes(e.name))
     out.push(`${p}.properties: only ${TAKES_PROPERTIES.join(", ")} takes properties, not ${e.name}`);
+  const known = KNOWN_PROPERTIES[e.name];
+  for (const [k, x] of Object.entries(e.properties ?? {})) {
+    if (known && !known.includes(k))
+      out.push(`${p}.properties key ${show(k)}: ${e.name} takes only ${known.join(", ")}`);
+    else if (known && !/^[1-9][0-9]{0,9}$/.test(x))
+      out.push(`${p}.properties.${k} ${show(x)} is not a positive whole number of bytes`);
+  }
 };
 
 /** A bisect's `until`: "non-ok" or an outcome pattern with at least one field. */

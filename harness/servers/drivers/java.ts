@@ -27,9 +27,11 @@ const LEGACY_SUITES = [
   "TLS_RSA_WITH_AES_256_CBC_SHA",
 ];
 
-function properties(ctx: RenderContext): string {
+/** The server's properties file; `extra` lines select another provider (the bouncycastle driver). */
+export function javaServerProperties(ctx: RenderContext, extra: readonly string[] = []): string {
   const { config, plan, file } = ctx;
   const lines = [
+    ...extra,
     `host=${ctx.listenHost}`,
     `port=${ctx.listenPort}`,
     `mode=${plan.mode}`,
@@ -53,8 +55,8 @@ jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, EC ke
 
 /**
  * Compile once per directory (about a second; the JVM then lives for the server's whole life,
- * reloading on SIGHUP), then run. Classes and the pid file go into the writable state folder
- * ($2): the rest of the directory is read-only in a container. The pid file is the JVM's:
+ * reloading on SIGHUP), then run ($3: jars added to the class path). Classes and the pid file go
+ * into the writable state folder ($2): the rest of the directory is read-only in a container. The pid file is the JVM's:
  * `exec` keeps the shell's pid. No hsperfdata file: nothing is written outside the state folder.
  */
 const START_SCRIPT = `#!/bin/sh
@@ -64,8 +66,21 @@ if [ ! -f "$2/classes/RootloadServer.class" ]; then
   java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -m jdk.compiler/com.sun.tools.javac.Main -nowarn -d "$2/classes" RootloadServer.java
 fi
 echo $$ > "$2/java.pid"
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx256m -Djava.security.properties="$1/java.security" -cp "$2/classes" RootloadServer "$1/rootload-java.properties"
+exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx256m -Djava.security.properties="$1/java.security" -cp "$2/classes\${3:+:$3}" RootloadServer "$1/rootload-java.properties"
 `;
+
+/** The files and command of the JSSE server; `classpath` adds jars (BouncyCastle's), `extra` properties. */
+export function javaServerRender(ctx: RenderContext, extra: readonly string[] = [], classpath?: string) {
+  return {
+    files: {
+      "RootloadServer.java": javaSource(),
+      "rootload-java.properties": javaServerProperties(ctx, extra),
+      "java.security": ctx.config.legacyCompat ? LEGACY_SECURITY : "# rendered by rootload\n",
+      "start-java.sh": START_SCRIPT,
+    },
+    argv: ["sh", ctx.file("start-java.sh"), ctx.dir, ctx.state(""), ...(classpath ? [classpath] : [])],
+  };
+}
 
 /**
  * A JSSE server (Debian's OpenJDK 17): the stack under Tomcat, Jetty, Kafka and Spring.
@@ -116,15 +131,7 @@ export const javaDriver = defineDriver({
     done: /rootload java server reloaded/,
     failed: /rootload java server reload failed/,
   },
-  render: (ctx) => ({
-    files: {
-      "RootloadServer.java": javaSource(),
-      "rootload-java.properties": properties(ctx),
-      "java.security": ctx.config.legacyCompat ? LEGACY_SECURITY : "# rendered by rootload\n",
-      "start-java.sh": START_SCRIPT,
-    },
-    argv: ["sh", ctx.file("start-java.sh"), ctx.dir, ctx.state("")],
-  }),
+  render: (ctx) => javaServerRender(ctx),
   versionsFromLog: (output): Record<string, string> => {
     const m = /listening java=(\S+)/.exec(output);
     return m ? { java: m[1]! } : {};

@@ -1,7 +1,9 @@
 import type { DriverName } from "../../model/names.ts";
 import type { ServerDriver } from "../driver-contract.ts";
 import { apacheDriver } from "./apache.ts";
+import { bouncycastleDriver } from "./bouncycastle.ts";
 import { caddyDriver } from "./caddy.ts";
+import { erlangDriver } from "./erlang.ts";
 import { gnutlsDriver } from "./gnutls.ts";
 import { haproxyDriver } from "./haproxy.ts";
 import { javaDriver } from "./java.ts";
@@ -31,4 +33,6 @@ export const DRIVERS: Record<DriverName, ServerDriver> = {
   "lighttpd-mbedtls": lighttpdMbedtlsDriver,
   "lighttpd-wolfssl": lighttpdWolfsslDriver,
   mariadb: mariadbDriver,
+  erlang: erlangDriver,
+  bouncycastle: bouncycastleDriver,
 };

@@ -7,7 +7,7 @@ import { runShippedScenario as runScenario } from "../../support/shipped-scenari
  * (`--no-latency`): the boundaries are outcomes and sizes, nothing here reads a latency figure.
  */
 describe("shipped scenario: clients", () => {
-  it("clients: which client breaks first; Java's and Go's boundaries exact to the byte", async () => {
+  it("clients: which client breaks first; Java's, BouncyCastle's and Go's boundaries exact to the byte", async () => {
     const { r, cases, read } = await runScenario("clients", 600_000, ["--no-latency"]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const at = (client: string, tls: string, step: string) =>
@@ -24,6 +24,16 @@ describe("shipped scenario: clients", () => {
         detail: expect.stringContaining("(32769) exceeds the maximum allowed size (32768)"),
       });
       expect(at("java+maxHandshakeMessageSize=131072", tls, first)).toSucceed();
+      // BouncyCastle JSSE 1.72: the same 32,768-byte body cap, its own words for it.
+      expect(at("bouncycastle", tls, last)).toSucceed();
+      expect(at("bouncycastle", tls, first)).toFailWith("excessive-size");
+      expect(at("bouncycastle", tls, first).outcome).toMatchObject({
+        side: "client",
+        detail: expect.stringContaining("32769 > 32768"),
+      });
+      // Erlang/OTP ssl: nothing below the server's own limit refuses it.
+      const largest = tls === "1.2" ? "66798 B" : "66749 B"; // the largest list openssl s_server sends
+      for (const step of [last, first, largest]) expect(at("erlang", tls, step)).toSucceed();
     }
     expect(at("go", "1.2", "66745 B")).toSucceed();
     expect(at("go", "1.2", "66746 B")).toFailWith("excessive-size");

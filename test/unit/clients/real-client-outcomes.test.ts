@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { bcOutcome } from "../../../harness/clients/bouncycastle-client.ts";
 import { curlOutcome } from "../../../harness/clients/curl-client.ts";
+import { erlangOutcome } from "../../../harness/clients/erlang-client.ts";
 import { goOutcome } from "../../../harness/clients/go-client.ts";
 import { javaOutcome } from "../../../harness/clients/java-client.ts";
 import { parseAnswer } from "../../../harness/clients/loop-client.ts";
@@ -40,6 +42,44 @@ describe("java, go, curl failure texts", () => {
       ),
     ).toMatchObject({ class: "excessive-size", side: "client" });
     expect(goOutcome("*errors.errorString: EOF")).toMatchObject({ class: "reset" });
+  });
+  it("erlang: OTP ssl's error terms as the client prints them (captured, ssl 10.8.7)", () => {
+    expect(
+      erlangOutcome(
+        "tls_alert certificate_required: TLS client: In state connection received SERVER ALERT: Fatal - Certificate required",
+      ),
+    ).toMatchObject({ class: "server-alert", alert: "certificate_required" });
+    expect(
+      erlangOutcome("tls_alert_code 42: TLS client: received SERVER ALERT after the handshake"),
+    ).toMatchObject({ class: "server-alert", alert: "bad_certificate" });
+    // OTP 25's refusal of a message over max_handshake_size: its own alert, in a parser's words.
+    expect(
+      erlangOutcome(
+        "tls_alert handshake_failure: TLS client: In state certify at tls_gen_connection.erl:860 generated CLIENT ALERT: Fatal - Handshake Failure  malformed_handshake_data",
+      ),
+    ).toMatchObject({ class: "malformed", side: "client" });
+    expect(erlangOutcome("econnrefused")).toMatchObject({ class: "server-error" });
+    expect(erlangOutcome("closed")).toMatchObject({ class: "reset" });
+    expect(erlangOutcome("timeout")).toMatchObject({ class: "timeout" });
+  });
+  it("bouncycastle: BCJSSE's exceptions (captured, bctls 1.72)", () => {
+    expect(
+      bcOutcome(
+        "org.bouncycastle.tls.TlsFatalAlert: internal_error(80); Handshake message length exceeds the maximum: certificate_request(13), 32769 > 32768",
+      ),
+    ).toMatchObject({ class: "excessive-size", side: "client" });
+    expect(bcOutcome("org.bouncycastle.tls.TlsFatalAlertReceived: certificate_required(116)")).toMatchObject({
+      class: "server-alert",
+      alert: "certificate_required",
+    });
+    expect(bcOutcome("org.bouncycastle.tls.TlsFatalAlert: decode_error(50)")).toMatchObject({
+      class: "malformed",
+      side: "client",
+    });
+    expect(bcOutcome("java.net.ConnectException: Connection refused")).toMatchObject({
+      class: "server-error",
+    });
+    expect(bcOutcome("java.net.SocketException: Broken pipe")).toMatchObject({ class: "reset" });
   });
   it("curl: exit status and -v output", () => {
     const done = "* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\n";

@@ -283,11 +283,25 @@ describe("client entries", () => {
       clients: [{ name: "curl", properties: { a: "1" } }, { name: "java", select: "always" }, "go", "go"],
       expect: [{ when: { client: "jav" } }],
     });
-    expect(problems).toContain("clients[0].properties: only java takes properties, not curl");
+    expect(problems).toContain(
+      "clients[0].properties: only java, bouncycastle, erlang takes properties, not curl",
+    );
     expect(problems).toContain(
       'clients[1].select "always": java always chooses "by-issuer-list" (only node, openssl, gnutls can emulate by-issuer-list)',
     );
     expect(problems).toHaveLength(2);
+    const erl = scenarioProblems({
+      ...base,
+      clients: [
+        { name: "erlang", properties: { max_handshake_size: "32768" } },
+        { name: "erlang", properties: { verify: "1" }, label: "e2" },
+        { name: "erlang", properties: { max_handshake_size: "0x10" }, label: "e3" },
+      ],
+    });
+    expect(erl).toEqual([
+      'clients[1].properties key "verify": erlang takes only max_handshake_size',
+      'clients[2].properties.max_handshake_size "0x10" is not a positive whole number of bytes',
+    ]);
     const dup = scenarioProblems({ ...base, clients: ["go", "go"], expect: [{ when: { client: "jav" } }] });
     expect(dup).toContain('clients[1] label "go" is used twice (give one a label)');
     expect(dup).toContain('expect[0].when.client "jav" is not one of the scenario\'s clients: go, go');

@@ -46,7 +46,9 @@ describe("targets file validation: every problem with its path", () => {
     ],
     [
       { targets: [{ name: "a", address: "h:1", clients: ["forge"] }] },
-      ['targets[0].clients[0] "forge" is not one of java, go, openssl, node, gnutls, curl, python, rustls'],
+      [
+        'targets[0].clients[0] "forge" is not one of java, go, openssl, node, gnutls, curl, python, rustls, erlang, bouncycastle',
+      ],
     ],
     [
       { targets: [{ name: "a", address: "h:1", expect: "closed" }] },
