@@ -36,7 +36,12 @@ export default defineScenario({
     source: { kind: "ctl", path: "microsoft:2025-06-16", purpose: "any", includeDisabled: true },
     clientIssuer: "last",
   },
-  clients: ["java", "go", "openssl", { name: "openssl", select: "by-issuer-list", label: "openssl-selecting" }],
+  clients: [
+    "java",
+    "go",
+    "openssl",
+    { name: "openssl", select: "by-issuer-list", label: "openssl-selecting" },
+  ],
   bench: { time: 50, iterations: 2 },
   expect: [
     {

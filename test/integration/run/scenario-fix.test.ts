@@ -21,7 +21,10 @@ describe("shipped scenario: fix", () => {
       expect(original("java").outcome).toMatchObject({ class: "excessive-size", side: "client" });
       expect(original("java").advertised!.messageBytes).toBeGreaterThan(32_768);
       for (const client of ["java", "go", "openssl-selecting"]) {
-        expect(naive(client).outcome, client).toMatchObject({ class: "issuer-not-advertised", side: "server" });
+        expect(naive(client).outcome, client).toMatchObject({
+          class: "issuer-not-advertised",
+          side: "server",
+        });
         expect(naive(client).clientIssuerAdvertised).toBe(false);
         expect(naive(client).advertised!.messageBytes).toBeLessThanOrEqual(32_768);
       }
