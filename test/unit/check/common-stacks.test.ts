@@ -35,7 +35,7 @@ describe("check names the clients it judged and the common stacks it has no limi
       { client: "java", basis: "measured" },
       { client: "openssl", basis: "source" },
       { client: "gnutls", basis: "no-size-cap" },
-      { client: "rustls", basis: "source" },
+      { client: "rustls", basis: "measured" },
     ]);
     expect(c.notNamed).not.toContain("java");
     expect(c.notNamed).toContain("forge");

@@ -39,7 +39,7 @@ describe("rootload check --server mariadb: a server that never advertises names"
     expect(alone.breaks).toBe(false);
     expect(alone.clients.every((c) => c.verdict === "accepts")).toBe(true);
     expect(checkText(alone)).toMatch(/advertises 0 names, 0 B \(as mariadb builds it/);
-    expect(checkText(alone)).toMatch(/measured on: mariadb 10\.11\.19/);
+    expect(checkText(alone)).toMatch(/known for: mariadb 10\.11\.19/);
   });
 });
 
