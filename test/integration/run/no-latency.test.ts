@@ -69,7 +69,7 @@ describe("rootload run --no-latency", () => {
     expect(ids(b)).toEqual(ids(a));
     expect(a.filter((c) => c.outcome.class === "ok").length).toBeGreaterThan(20);
     expect(new Set(a.map((c) => c.outcome.class))).toEqual(
-      new Set(["ok", "server-error", "server-alert", "malformed", "reset"]),
+      new Set(["ok", "server-error", "server-alert", "excessive-size", "reset"]),
     );
     const fa = functional(a);
     for (const [id, c] of functional(b)) expect(c, id).toEqual(fa.get(id));
