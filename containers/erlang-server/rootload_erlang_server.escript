@@ -33,8 +33,13 @@ ssl_opts(Terms) ->
      {cacertfile, Get(cacertfile)},
      {verify, verify_peer},
      {fail_if_no_peer_cert, Get(fail_if_no_peer_cert)},
-     {versions, Get(versions)},
-     {certificate_authorities, Get(certificate_authorities)}].
+     {versions, Get(versions)}]
+    %% certificate_authorities is a TLS 1.3 option: OTP refuses it in a TLS 1.2-only option set
+    %% ({options, dependency, {certificate_authorities, {versions, ['tlsv1.3']}}}).
+    ++ case lists:member('tlsv1.3', Get(versions)) of
+           true -> [{certificate_authorities, Get(certificate_authorities)}];
+           false -> []
+       end.
 
 count_certs(File) ->
     case file:read_file(File) of
