@@ -130,7 +130,9 @@ export const mariadbDriver = defineDriver({
   startFailed: /\[ERROR\] Aborting/,
   // mariadb-install-db on the first start (≈ 8 s on an idle 2-core machine).
   readyTimeoutMs: 90_000,
-  rootCapabilities: ["CHOWN", "SETUID", "SETGID"],
+  // KILL: a restart ends the server (the mysql user's mariadbd) from root inside its kept
+  // container; without it the old mariadbd kept its data files locked and the new one aborted.
+  rootCapabilities: ["CHOWN", "SETUID", "SETGID", "KILL"],
   dropsTo: "mysql",
   reload: { kind: "restart" },
   render: (ctx) => ({
