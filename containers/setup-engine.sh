@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a Docker engine answers on this Debian/Ubuntu host: install docker.io and what building
-# the server image needs (debootstrap; golang-go for the Go client built on the host) if missing,
+# the server image needs (debootstrap; golang-go, and gcc with the mbed TLS and wolfSSL headers,
+# for the Go and C clients built on the host and copied in) if missing,
 # start dockerd in the background if it is not running, wait until `docker info` answers.
 # Idempotent; leaves a running engine alone. Exits non-zero with a message when the engine cannot
 # be brought up (CI must fail, not skip). Run as root.
@@ -33,6 +34,11 @@ missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v go >/dev/null || missing+=(golang-go)
+# The C clients (containers/build-clients.ts) compile before the image's debootstrap, beside the
+# host's own apt-get (setup-host.sh), which would install these too late.
+for p in gcc libc6-dev libmbedtls-dev libwolfssl-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup-engine: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
