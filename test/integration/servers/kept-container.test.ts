@@ -93,7 +93,12 @@ describe("restart-type servers keep one container for their series", () => {
       while ((await server.isRunning()) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 250));
       expect(await server.isRunning()).toBe(false);
+      // The exec'd server's stream can end a moment before the engine records the container's
+      // exit (ci6 saw it still running at that instant): wait for it, within a bound.
       const docker = (await getContainerRuntimeClient()).container.dockerode;
+      const stopBy = Date.now() + 15_000;
+      while ((await docker.getContainer(id!).inspect()).State.Running && Date.now() < stopBy)
+        await new Promise((r) => setTimeout(r, 250));
       expect((await docker.getContainer(id!).inspect()).State.Running).toBe(false);
     } finally {
       if (was === undefined) delete process.env.ROOTLOAD_SERVER_LIFETIME_S;
