@@ -71,7 +71,8 @@ function replaceArg(text: string, name: string, value: string, sep = "\\s+"): st
  * against everything the config trusted, advertise only the planned list.
  */
 const EDITS: Record<
-  ConfigServer,
+  // lighttpd has no split: its ssl.ca-dn-file also limits what is trusted (run-fix.ts answers "cannot split").
+  Exclude<ConfigServer, "lighttpd">,
   (
     tree: ConfigTree,
     lines: Lines,
@@ -151,26 +152,6 @@ const EDITS: Record<
     }
     return Object.assign(out, { uses: ["advertised", "store"] as (keyof FixFiles)[] });
   },
-  lighttpd: (tree, lines, rs, f, at) => {
-    const dn = rs.find((r) => r.name === "ssl.ca-dn-file");
-    const ca = rs.find((r) => r.name === "ssl.ca-file");
-    if (dn) {
-      const d = lineOf(tree, lines, dn);
-      lines.get(d.rel)![d.i] = `${indentOf(d.text)}ssl.ca-dn-file = "${f.advertised}"`;
-      return Object.assign([`${at(d)}: ssl.ca-dn-file → ${path.basename(f.advertised)}`], {
-        uses: ["advertised"] as (keyof FixFiles)[],
-      });
-    }
-    if (!ca) throw new NoSplitEdit("no ssl.ca-file: nothing is advertised to split");
-    const c = lineOf(tree, lines, ca);
-    lines.get(c.rel)![c.i] += `\n${indentOf(c.text)}ssl.ca-dn-file = "${f.advertised}"`;
-    return Object.assign(
-      [`${at(c)}: + ssl.ca-dn-file ${path.basename(f.advertised)} (advertised; ssl.ca-file still trusted)`],
-      {
-        uses: ["advertised"] as (keyof FixFiles)[],
-      },
-    );
-  },
 };
 
 /** Edit the (path-rewritten) texts of `tree` so the server advertises `files.advertised` and trusts what it trusted. */
@@ -182,6 +163,7 @@ export function splitEdit(
 ): SplitEdit {
   const lines: Lines = new Map([...texts].map(([rel, t]) => [rel, t.split("\n")]));
   const at = (r: { rel: string; i: number }) => `${path.join(tree.root, r.rel)}:${r.i + 1}`;
+  if (tree.server === "lighttpd") throw new NoSplitEdit("ssl.ca-dn-file also limits what lighttpd trusts");
   const changes = EDITS[tree.server](tree, lines, refs(setup), files, at);
   return {
     texts: new Map([...lines].map(([rel, ls]) => [rel, ls.join("\n")])),
